@@ -1,0 +1,86 @@
+# Makefile - builds the UEFI image (build/barebench.efi), the Linux program
+# (build/host/barebench), runs them and the tests.  `make help` lists the targets.
+
+SHELL := /bin/bash
+BUILD ?= build
+CC ?= gcc
+LD := ld
+OBJCOPY := objcopy
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -std=c11 -Wall -Wextra -Werror
+COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing
+
+# Portable code: built for both hosts (no EFI or Linux headers in these files).
+PORTABLE := kernel/fmt.c kernel/json.c kernel/stats.c kernel/options.c kernel/cpu.c \
+            kernel/smbios.c kernel/acpi.c kernel/clock.c kernel/results.c kernel/identity.c \
+            kernel/app.c $(wildcard bench/*.c)
+UEFI_ONLY := boot/efi_main.c kernel/uefi_console.c kernel/uart16550.c kernel/uefi_simd.c \
+             kernel/uefi_mp.c kernel/uefi_clock.c kernel/uefi_memory.c kernel/uefi_identity.c \
+             kernel/uefi_save.c kernel/libc_shim.c
+LINUX_ONLY := $(wildcard host/*.c)
+
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-check \
+              -fshort-wchar -mno-red-zone -fpic -fno-builtin-printf -maccumulate-outgoing-args \
+              -DGNU_EFI_USE_MS_ABI -DBB_UEFI -I$(EFI_INC) -I$(EFI_INC)/x86_64
+EFI_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
+
+HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD
+HOST_LIBS := -pthread -lm
+
+EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PORTABLE) $(LINUX_ONLY))
+
+.PHONY: all efi host run test unit boot-test deps clean help
+all: efi host
+
+efi: $(BUILD)/barebench.efi
+host: $(BUILD)/host/barebench
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
+	$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -o $@ \
+	    -lefi -lgnuefi $$($(CC) -print-libgcc-file-name)
+
+$(BUILD)/barebench.efi: $(BUILD)/barebench.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/barebench: $(HOST_OBJS)
+	$(CC) $(HOST_OBJS) -o $@ $(HOST_LIBS)
+
+deps:
+	@tools/install-deps.sh
+
+# make run [SMP=2] [MEM=1G] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"] [DISK_IF=virtio|nvme|ahci]
+SMP ?= 2
+MEM ?= 1G
+ARGS ?=
+DISKS ?=
+DISK_IF ?= virtio
+run: deps efi
+	@SMP='$(SMP)' MEM='$(MEM)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' \
+	    OUT_DIR='$(BUILD)/results' image/qemu-run.sh $(BUILD)/barebench.efi
+
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make          build build/barebench.efi and build/host/barebench"
+	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= ARGS= DISKS= DISK_IF=)"
+	@echo "make test     unit tests and QEMU boot tests"
+	@echo "make deps     install the Debian packages the build, run and tests need"
+
+-include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -1,0 +1,210 @@
+/* runner.c - the measurement loop shared by all suites (see runner.h).  Data flow:
+ * kernel -> ticks per sample -> rate or ns/op -> statistics -> one result entry. */
+#include "runner.h"
+#include "../kernel/clock.h"
+#include "../kernel/fmt.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+#include "../kernel/results.h"
+
+#include <string.h>
+
+#define MAX_REPS 1000
+#define MAX_CPUS 256
+
+volatile uint64_t bench_sink;
+
+void bench_ctx_init(struct bench_ctx *c, const struct options *o, struct results *rs,
+                    const struct identity *id)
+{
+    memset(c, 0, sizeof *c);
+    c->opt = o;
+    c->res = rs;
+    c->id = id;
+    c->reps = o->reps;
+    static const double by_profile[] = {0.002, 0.02, 0.1};
+    c->min_seconds = o->min_time_ms ? o->min_time_ms / 1000.0 : by_profile[o->profile];
+    int n = plat_cpu_count();
+    c->ncpus = o->cpus > 0 && o->cpus < n ? o->cpus : n;
+    if (c->ncpus > MAX_CPUS)
+        c->ncpus = MAX_CPUS;
+}
+
+/* Ticks one call of fn(arg, iters) takes, interrupts off. */
+static uint64_t time_once(bench_kernel_fn fn, void *arg, uint64_t iters, uint64_t *check)
+{
+    uint64_t irq = plat_irq_save();
+    uint64_t t0 = clock_ticks();
+    uint64_t v = fn(arg, iters);
+    uint64_t t1 = clock_ticks();
+    plat_irq_restore(irq);
+    *check = v;
+    bench_sink += v;
+    return t1 - t0;
+}
+
+uint64_t bench_size_iters(bench_kernel_fn fn, void *arg, double seconds, uint64_t max_iters)
+{
+    uint64_t iters = 1, check;
+    double want = seconds * g_clock.hz;
+    for (int guard = 0; guard < 64; guard++) {
+        uint64_t t = time_once(fn, arg, iters, &check);
+        if ((double)t >= want || (max_iters && iters >= max_iters))
+            break;
+        /* jump close to the target once the interval is long enough to extrapolate from */
+        uint64_t next = iters * 2;
+        if (t > 100000 && (double)t * 4 > want / 64) {
+            double est = (double)iters * want / (double)t * 1.1;
+            if (est > (double)next)
+                next = (uint64_t)est;
+        }
+        if (max_iters && next > max_iters)
+            next = max_iters;
+        iters = next;
+    }
+    return iters;
+}
+
+/* Turn one interval into the reported value and the cycles per unit of work. */
+static void to_value(const struct bench_spec *s, uint64_t iters, uint64_t ticks, double *val,
+                     double *cyc)
+{
+    double work = (double)iters * s->work_per_iter;
+    double secs = clock_seconds(ticks ? ticks : 1);
+    *cyc = (double)ticks / work;
+    *val = s->per_op_ns ? secs * 1e9 / work : work / secs / (s->scale > 0 ? s->scale : 1);
+}
+
+static struct result *finish(struct bench_ctx *c, const struct bench_spec *s, const double *v,
+                             const double *cyc, int n, uint64_t iters)
+{
+    struct result *r = results_add(c->res, s->suite, s->test, s->unit, s->better, s->desc);
+    if (!r)
+        return NULL;
+    result_set_samples(r, v, n);
+    result_set_cycles(r, cyc, n);
+    result_extra(r, "iterations", (double)iters);
+    result_extra(r, "work_per_sample", (double)iters * s->work_per_iter);
+    return r;
+}
+
+struct result *bench_run(struct bench_ctx *c, const struct bench_spec *s, bench_kernel_fn fn,
+                         void *arg, uint64_t *check)
+{
+    double v[MAX_REPS], cyc[MAX_REPS];
+    int reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
+    uint64_t chk = 0;
+    uint64_t iters = bench_size_iters(fn, arg, c->min_seconds, s->max_iters);
+    (void)time_once(fn, arg, iters, &chk); /* warm-up */
+    for (int i = 0; i < reps; i++)
+        to_value(s, iters, time_once(fn, arg, iters, &chk), &v[i], &cyc[i]);
+    if (check)
+        *check = chk;
+    return finish(c, s, v, cyc, reps, iters);
+}
+
+/* ---- all CPUs at once ---- */
+
+struct par {
+    bench_kernel_fn fn;
+    char *args;
+    size_t stride;
+    uint64_t iters;
+    int n, reps;
+    volatile int arrived;      /* barrier counter */
+    volatile int generation;   /* barrier generation */
+    volatile uint64_t start;   /* TSC deadline all CPUs start at */
+    uint64_t end[MAX_CPUS];    /* per-CPU end of the current sample */
+    uint64_t first_end[MAX_CPUS];
+    double cpu_rate[MAX_CPUS][8]; /* first samples per CPU, for per-CPU medians */
+    uint64_t check[MAX_CPUS];
+    double *v, *cyc;
+    const struct bench_spec *s;
+};
+
+static void barrier(struct par *p)
+{
+    int gen = p->generation;
+    if (__atomic_add_fetch(&p->arrived, 1, __ATOMIC_ACQ_REL) == p->n) {
+        p->arrived = 0;
+        __atomic_store_n(&p->generation, gen + 1, __ATOMIC_RELEASE);
+    } else {
+        while (__atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == gen)
+            __asm__ volatile("pause");
+    }
+}
+
+static void par_worker(void *vp, int cpu)
+{
+    struct par *p = vp;
+    void *arg = p->args + (size_t)cpu * p->stride;
+    for (int rep = -1; rep < p->reps; rep++) { /* rep -1 is the warm-up */
+        if (cpu == 0)
+            p->start = clock_ticks() + (uint64_t)(g_clock.hz * 0.0002); /* 200 us ahead */
+        barrier(p);
+        uint64_t irq = plat_irq_save();
+        uint64_t start = p->start;
+        while (clock_ticks() < start)
+            __asm__ volatile("pause");
+        uint64_t v = p->fn(arg, p->iters);
+        uint64_t t1 = clock_ticks();
+        plat_irq_restore(irq);
+        p->end[cpu] = t1;
+        p->check[cpu] = v;
+        barrier(p);
+        if (cpu == 0 && rep >= 0) {
+            uint64_t last = 0;
+            for (int i = 0; i < p->n; i++)
+                if (p->end[i] > last)
+                    last = p->end[i];
+            double val, cyc;
+            /* aggregate work of all CPUs over the slowest CPU's interval */
+            to_value(p->s, p->iters * (uint64_t)p->n, last - start, &val, &cyc);
+            p->v[rep] = val;
+            p->cyc[rep] = cyc * p->n; /* cycles per op as seen by one CPU */
+            for (int i = 0; i < p->n && rep < 8; i++) {
+                double cv, cc;
+                to_value(p->s, p->iters, p->end[i] - start, &cv, &cc);
+                p->cpu_rate[i][rep] = cv;
+            }
+        }
+        barrier(p);
+    }
+}
+
+struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
+                                  bench_kernel_fn fn, void *args, size_t stride, uint64_t *check)
+{
+    static struct par p; /* large; one parallel run at a time */
+    double v[MAX_REPS], cyc[MAX_REPS];
+    if (ncpus > MAX_CPUS)
+        ncpus = MAX_CPUS;
+    memset(&p, 0, sizeof p);
+    p.fn = fn;
+    p.args = args;
+    p.stride = stride;
+    p.n = ncpus;
+    p.reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
+    p.v = v;
+    p.cyc = cyc;
+    p.s = s;
+    p.iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
+    if (plat_run_on_cpus(ncpus, par_worker, &p) != 0) {
+        results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
+        return NULL;
+    }
+    uint64_t chk = 0;
+    for (int i = 0; i < ncpus; i++)
+        chk += p.check[i];
+    bench_sink += chk;
+    if (check)
+        *check = chk;
+    struct result *r = finish(c, s, v, cyc, p.reps, p.iters);
+    int per = p.reps < 8 ? p.reps : 8;
+    static double pc[MAX_CPUS];
+    for (int i = 0; i < ncpus; i++)
+        pc[i] = stats_median(p.cpu_rate[i], per);
+    result_set_per_cpu(r, pc, ncpus);
+    result_param_int(r, "threads", ncpus);
+    return r;
+}

@@ -1,0 +1,79 @@
+/* suite_timer.c - suite "timer": the clock self-check.  How well the calibrated TSC agrees
+ * with the reference clock over several interval lengths, and what reading each clock costs. */
+#include "runner.h"
+#include "suites.h"
+#include "../kernel/clock.h"
+#include "../kernel/fmt.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+#include "../kernel/results.h"
+
+static uint64_t k_tsc_read(void *arg, uint64_t iters)
+{
+    (void)arg;
+    uint64_t x = 0;
+    for (uint64_t i = 0; i < iters; i++)
+        x ^= clock_ticks();
+    return x;
+}
+
+static uint64_t k_ref_read(void *arg, uint64_t iters)
+{
+    const struct ref_clock *rc = arg;
+    uint64_t x = 0;
+    for (uint64_t i = 0; i < iters; i++)
+        x += rc->read();
+    return x;
+}
+
+static void agreement(struct bench_ctx *c, const struct ref_clock *rc, double ms)
+{
+    double v[1000];
+    int reps = c->reps > 1000 ? 1000 : c->reps;
+    uint64_t need = (uint64_t)(rc->hz * ms / 1000.0);
+    for (int i = 0; i < reps; i++) {
+        double hz = clock_measure_hz(need);
+        double d = (hz - g_clock.hz) / g_clock.hz * 1e6;
+        v[i] = d < 0 ? -d : d;
+    }
+    char test[48];
+    bb_snprintf(test, sizeof test, "tsc_vs_ref");
+    struct result *r = results_add(c->res, "timer", test, "ppm", "lower",
+                                   "|TSC rate over the interval - calibrated rate| / calibrated rate");
+    if (!r)
+        return;
+    result_param_str(r, "reference", rc->name);
+    result_param_num(r, "interval_ms", ms);
+    result_set_samples(r, v, reps);
+}
+
+static void run_timer(struct bench_ctx *c)
+{
+    const struct ref_clock *rc = plat_ref_clock();
+    if (rc) {
+        static const double ms_std[] = {10, 50, 200};
+        int n = c->opt->profile == PROFILE_QUICK ? 2 : 3;
+        for (int i = 0; i < n; i++)
+            agreement(c, rc, ms_std[i]);
+    } else {
+        results_skip(c->res, "timer", "tsc_vs_ref",
+                     "no reference clock on this machine (no ACPI PM timer); TSC calibrated by %s",
+                     g_clock.calibrated_by);
+    }
+
+    struct bench_spec s = {"timer", "tsc_read", "cost of one fenced TSC read (lfence;rdtsc;lfence)",
+                           "ns", "lower", 1, 0, 1, 0};
+    struct result *r = bench_run(c, &s, k_tsc_read, 0, 0);
+    if (r)
+        result_param_str(r, "clock", "tsc");
+
+    if (rc) {
+        struct bench_spec s2 = {"timer", "ref_read", "cost of one read of the reference clock",
+                                "ns", "lower", 1, 0, 1, 1u << 22};
+        r = bench_run(c, &s2, k_ref_read, (void *)rc, 0);
+        if (r)
+            result_param_str(r, "clock", rc->name);
+    }
+}
+
+const struct suite suite_timer = {"timer", SUITE_TIMER, "clock self-check", run_timer};

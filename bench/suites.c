@@ -1,0 +1,7 @@
+/* suites.c - the suites this build carries, in the order a run takes them. */
+#include "suites.h"
+
+const struct suite *const bench_suites[] = {
+    &suite_timer,
+    0,
+};

@@ -1,0 +1,99 @@
+/* efi_main.c - the UEFI entry point: load options -> options text, watchdog off, SIMD state on,
+ * processors counted, clock reference found; runs barebench, then does what then= says. */
+#include "../kernel/uefi.h"
+#include "../kernel/app.h"
+#include "../kernel/fmt.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+
+EFI_HANDLE g_image;
+
+/* LoadOptions as ASCII: UCS-2 from the shell, iPXE and OVMF's -append; some boot entries
+ * carry 8-bit text.  Non-ASCII characters become 0x7f so the parser names their position. */
+static char *load_options_text(void)
+{
+    EFI_LOADED_IMAGE *li = NULL;
+    if (uefi_call_wrapper(BS->HandleProtocol, 3, g_image, &LoadedImageProtocol, (VOID **)&li) !=
+            EFI_SUCCESS ||
+        !li || !li->LoadOptions || li->LoadOptionsSize == 0) {
+        char *e = plat_alloc(1);
+        return e;
+    }
+    const UINT8 *b = li->LoadOptions;
+    UINT32 size = li->LoadOptionsSize;
+    if (size > 65536)
+        size = 65536;
+    char *out = plat_alloc(size + 1);
+    if (!out)
+        return NULL;
+    int wide = size >= 2 && (size % 2) == 0 && b[1] == 0;
+    UINT32 n = 0;
+    if (wide) {
+        for (UINT32 i = 0; i + 1 < size; i += 2) {
+            UINT16 c = (UINT16)(b[i] | (b[i + 1] << 8));
+            if (c == 0)
+                break;
+            out[n++] = c < 0x80 ? (char)c : 0x7f;
+        }
+    } else {
+        for (UINT32 i = 0; i < size && b[i]; i++)
+            out[n++] = b[i] < 0x80 ? (char)b[i] : 0x7f;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static void wait_key(void)
+{
+    UINTN idx;
+    EFI_INPUT_KEY k;
+    bb_printf("\nbarebench: results above; press any key to power off\n");
+    uefi_call_wrapper(ST->ConIn->Reset, 2, ST->ConIn, FALSE);
+    uefi_call_wrapper(BS->WaitForEvent, 3, 1, &ST->ConIn->WaitForKey, &idx);
+    uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &k);
+}
+
+/* crt0 calls efi_main with the System V ABI (image in rdi, table in rsi): no EFIAPI here. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+    InitializeLib(image, systab);
+    g_image = image;
+    uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+
+    struct options base;
+    options_defaults(&base);
+    char *cmd = load_options_text();
+    const char *line = cmd ? options_skip_program_name(cmd) : "";
+
+    /* serial= must be known before the first line is printed */
+    struct options peek = base;
+    char err[8];
+    options_parse(line, &peek, err, sizeof err);
+    uefi_console_init(peek.serial);
+    uefi_simd_enable();
+    uefi_mp_init();
+    uefi_clock_init();
+
+    struct app_outcome out;
+    app_run(line, &base, "load options", &out);
+    EFI_STATUS status = out.status == 2 ? EFI_INVALID_PARAMETER
+                      : out.status == 1 ? EFI_ABORTED : EFI_SUCCESS;
+
+    switch (out.then) {
+    case THEN_EXIT:
+        bb_printf("barebench: returning to the firmware\n");
+        return status;
+    case THEN_WAIT:
+        wait_key();
+        /* fall through */
+    case THEN_SHUTDOWN:
+        bb_printf("barebench: powering off\n");
+        uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, status, 0, NULL);
+        break;
+    case THEN_REBOOT:
+        bb_printf("barebench: rebooting\n");
+        uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, status, 0, NULL);
+        break;
+    }
+    return status; /* ResetSystem does not return; if it does, hand back to the firmware */
+}

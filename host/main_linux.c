@@ -1,0 +1,90 @@
+/* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
+ * --json FILE for the document; runs the same suites as the UEFI image. */
+#include "../kernel/app.h"
+#include "../kernel/fmt.h"
+#include "../kernel/platform.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *json_path;
+
+int plat_save_results(const char *json, size_t n, const char *file_name, char *where,
+                      size_t where_len)
+{
+    (void)file_name;
+    if (!json_path) {
+        snprintf(where, where_len, "no --json FILE given");
+        return -1;
+    }
+    FILE *f = fopen(json_path, "w");
+    if (!f || fwrite(json, 1, n, f) != n || fputc('\n', f) == EOF) {
+        snprintf(where, where_len, "cannot write %s: %s", json_path, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    if (fclose(f) != 0) {
+        snprintf(where, where_len, "cannot write %s: %s", json_path, strerror(errno));
+        return -1;
+    }
+    snprintf(where, where_len, "%s", json_path);
+    return 0;
+}
+
+static void usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "barebench: %s '%s' (try --help)\n", msg, arg);
+    exit(2);
+}
+
+/* Append "key=value " to line, refusing overlong input. */
+static void add(char *line, size_t cap, const char *key, size_t klen, const char *value)
+{
+    size_t len = strlen(line);
+    int n = snprintf(line + len, cap - len, "%.*s%s%s ", (int)klen, key, value ? "=" : "",
+                     value ? value : "");
+    if (n < 0 || (size_t)n >= cap - len)
+        usage_error("command line too long at", key);
+}
+
+int main(int argc, char **argv)
+{
+    static char line[OPT_LINE_MAX * 2];
+    line[0] = '\0';
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            add(line, sizeof line, "help", 4, NULL);
+        } else if (!strcmp(a, "--json")) {
+            if (i + 1 >= argc)
+                usage_error("missing file name after", a);
+            json_path = argv[++i];
+        } else if (!strncmp(a, "--json=", 7)) {
+            json_path = a + 7;
+        } else if (!strncmp(a, "--", 2)) {
+            const char *k = a + 2, *eq = strchr(k, '=');
+            if (eq) {
+                add(line, sizeof line, k, (size_t)(eq - k), eq + 1);
+            } else if (!strcmp(k, "help")) {
+                add(line, sizeof line, k, strlen(k), NULL);
+            } else {
+                if (i + 1 >= argc)
+                    usage_error("missing value after", a);
+                add(line, sizeof line, k, strlen(k), argv[++i]);
+            }
+        } else if (strchr(a, '=') || !strcmp(a, "help")) {
+            add(line, sizeof line, a, strlen(a), NULL);
+        } else {
+            usage_error("unexpected argument", a);
+        }
+    }
+    struct options base;
+    options_defaults(&base);
+    struct app_outcome out;
+    app_run(line, &base, "flags", &out);
+    plat_free(out.json);
+    return out.status;
+}

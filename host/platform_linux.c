@@ -1,0 +1,166 @@
+/* platform_linux.c - the platform interface for the Linux build: stdout, malloc/mmap (with
+ * transparent huge pages on request), pinned pthreads, CLOCK_MONOTONIC_RAW as the reference. */
+#include "../kernel/platform.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+void plat_write(const char *s, size_t n)
+{
+    fwrite(s, 1, n, stdout);
+    fflush(stdout);
+}
+
+void *plat_alloc(size_t bytes)
+{
+    return calloc(1, bytes ? bytes : 1);
+}
+
+void plat_free(void *p)
+{
+    free(p);
+}
+
+void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags)
+{
+    if (align < 4096)
+        align = 4096;
+    size_t len = bytes + align;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uintptr_t a = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+    /* give back the unaligned head and the tail, so munmap(a, bytes) frees all */
+    if (a > (uintptr_t)p)
+        munmap(p, a - (uintptr_t)p);
+    size_t tail = (uintptr_t)p + len - (a + bytes);
+    size_t tail_page = ((a + bytes + 4095) & ~(uintptr_t)4095) - (a + bytes);
+    if (tail > tail_page)
+        munmap((void *)((a + bytes + 4095) & ~(uintptr_t)4095), tail - tail_page);
+    madvise((void *)a, bytes, (flags & PLAT_PAGES_HUGE) ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+    return (void *)a;
+}
+
+void plat_free_pages(void *p, size_t bytes)
+{
+    if (p)
+        munmap(p, bytes);
+}
+
+uint64_t plat_largest_free(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[128];
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
+static cpu_set_t allowed;
+static int cpu_ids[CPU_SETSIZE];
+static int ncpu;
+
+int plat_cpu_count(void)
+{
+    if (!ncpu) {
+        if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
+            ncpu = 1;
+            cpu_ids[0] = 0;
+            return 1;
+        }
+        for (int i = 0; i < CPU_SETSIZE; i++)
+            if (CPU_ISSET(i, &allowed))
+                cpu_ids[ncpu++] = i;
+        if (!ncpu)
+            ncpu = 1;
+    }
+    return ncpu;
+}
+
+struct thr {
+    plat_cpu_fn fn;
+    void *arg;
+    int idx;
+};
+
+static void pin(int idx)
+{
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    CPU_SET(cpu_ids[idx], &s);
+    sched_setaffinity(0, sizeof s, &s);
+}
+
+static void *thr_main(void *p)
+{
+    struct thr *t = p;
+    pin(t->idx);
+    t->fn(t->arg, t->idx);
+    return NULL;
+}
+
+int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
+{
+    int have = plat_cpu_count();
+    if (n < 1 || n > have)
+        return -1;
+    pthread_t th[CPU_SETSIZE];
+    static struct thr t[CPU_SETSIZE];
+    int started = 1;
+    for (int i = 1; i < n; i++) {
+        t[i] = (struct thr){fn, arg, i};
+        if (pthread_create(&th[i], NULL, thr_main, &t[i]) != 0)
+            break;
+        started++;
+    }
+    if (started < n) {
+        /* the workers wait for each other in a barrier: cannot run with fewer */
+        fprintf(stderr, "barebench: could only start %d of %d threads\n", started, n);
+        abort();
+    }
+    pin(0);
+    fn(arg, 0);
+    for (int i = 1; i < n; i++)
+        pthread_join(th[i], NULL);
+    sched_setaffinity(0, sizeof allowed, &allowed);
+    return 0;
+}
+
+uint64_t plat_irq_save(void) { return 0; }
+void plat_irq_restore(uint64_t s) { (void)s; }
+
+static uint64_t mono_raw_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const struct ref_clock raw_clock = {"clock_monotonic_raw", 1e9, ~0ull, mono_raw_ns};
+
+const struct ref_clock *plat_ref_clock(void)
+{
+    return &raw_clock;
+}
+
+void plat_stall_us(uint64_t us)
+{
+    struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+int plat_ring0(void) { return 0; }
+const char *plat_build(void) { return "linux"; }
+int64_t plat_unix_time(void) { return (int64_t)time(NULL); }

@@ -1,0 +1,95 @@
+# qemu-lib.sh - shared QEMU helpers for make run, the boot tests and the image/PXE tests:
+# OVMF lookup, KVM detection (by trying it once), disk attachment, boot with timeout, and
+# extraction of the results document from the serial log.  Source it; do not run it.
+
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+QEMU=${QEMU:-qemu-system-x86_64}
+
+# kvm_usable: 0 if QEMU can run a guest with KVM here.  /dev/kvm alone proves nothing (a
+# nested or emulated /dev/kvm may fail at the first instruction), so boot OVMF once with a
+# tiny timeout and look for its first serial output. The verdict is cached per boot of the host.
+kvm_usable() {
+    [ "${ACCEL:-auto}" = tcg ] && return 1
+    [ "${ACCEL:-auto}" = kvm ] && return 0
+    [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+    local cache=${TMPDIR:-/tmp}/barebench-kvm-probe.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null | cut -c1-8)
+    if [ -f "$cache" ]; then [ "$(cat "$cache")" = yes ]; return; fi
+    local vars out
+    vars=$(mktemp) && cp "$OVMF_VARS" "$vars"
+    out=$(timeout 20 "$QEMU" -accel kvm -machine q35 -cpu host -m 256 -display none -vga none \
+          -no-reboot -monitor none -serial stdio -net none \
+          -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE" \
+          -drive if=pflash,format=raw,file="$vars" 2>&1 | head -c 4000)
+    rm -f "$vars"
+    if printf '%s' "$out" | grep -q "KVM internal error\|failed to initialize\|Could not access KVM"; then
+        echo no >"$cache"; return 1
+    fi
+    # OVMF prints nothing on serial before BDS when healthy; a clean run without errors counts
+    echo yes >"$cache"; return 0
+}
+
+# qemu_base_args SMP MEM DIR: fills QEMU_ARGS (machine, firmware, serial) and QEMU_ACCEL.
+qemu_base_args() {
+    local smp=$1 mem=$2 dir=$3
+    [ -f "$OVMF_CODE" ] || { echo "error: OVMF firmware not found at $OVMF_CODE (make deps)" >&2; return 1; }
+    cp "$OVMF_VARS" "$dir/ovmf_vars.fd" || return 1
+    if kvm_usable; then QEMU_ACCEL=kvm; cpu=host; else QEMU_ACCEL=tcg; cpu=max; fi
+    QEMU_ARGS=(-machine q35,smbios-entry-point-type=64 -accel "$QEMU_ACCEL" -cpu "$cpu"
+               -smp "$smp" -m "$mem" -display none -monitor none -serial stdio -no-reboot
+               -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE"
+               -drive if=pflash,format=raw,file="$dir/ovmf_vars.fd")
+    [ -n "${QEMU_NET:-}" ] || QEMU_ARGS+=(-net none)
+}
+
+# qemu_disk_args IF IMG...: fills QEMU_DISK_ARGS to attach raw images as IF (virtio|nvme|ahci).
+qemu_disk_args() {
+    local iface=$1; shift
+    QEMU_DISK_ARGS=()
+    local i=0 img
+    for img in "$@"; do
+        [ -f "$img" ] || { echo "error: disk image '$img' not found" >&2; return 1; }
+        case $iface in
+        virtio) QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device virtio-blk-pci,drive=d$i) ;;
+        nvme)   QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device nvme,drive=d$i,serial=bb$i) ;;
+        ahci)   QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device ide-hd,drive=d$i) ;;
+        *) echo "error: DISK_IF must be virtio, nvme or ahci (got '$iface')" >&2; return 1 ;;
+        esac
+        i=$((i + 1))
+    done
+}
+
+# strip_escapes: removes ANSI/VT100 escape sequences and carriage returns (OVMF clears screens).
+strip_escapes() {
+    sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\x1b[=>c]//g' -e 's/\r//g'
+}
+
+# qemu_boot DIR TIMEOUT QEMU-ARGS...: runs QEMU, shows the console, keeps serial.log and
+# console.log in DIR; returns QEMU's status (124 on timeout).
+qemu_boot() {
+    local dir=$1 t=$2; shift 2
+    set -o pipefail
+    timeout --foreground -k 5 "$t" "$QEMU" "$@" </dev/null 2>"$dir/qemu.stderr" \
+        | tee "$dir/serial.log" | strip_escapes | tee "$dir/console.log" \
+        | { if [ -n "${QUIET:-}" ]; then cat >/dev/null; else cat; fi; }
+    local rc=${PIPESTATUS[0]}
+    if [ "$rc" = 124 ]; then echo "error: QEMU did not finish within ${t}s" >&2; fi
+    if [ -s "$dir/qemu.stderr" ] && [ "$rc" != 0 ]; then cat "$dir/qemu.stderr" >&2; fi
+    return "$rc"
+}
+
+# extract_results LOG OUT: the JSON between the BEGIN/END lines of LOG into OUT (validated).
+extract_results() {
+    local log=$1 out=$2
+    sed -n '/^-----BEGIN BAREBENCH RESULTS-----$/,/^-----END BAREBENCH RESULTS-----$/p' "$log" \
+        | sed '1d;$d' >"$out.tmp"
+    if [ ! -s "$out.tmp" ]; then
+        rm -f "$out.tmp"; echo "error: no results document in $log" >&2; return 1
+    fi
+    if command -v jq >/dev/null && ! jq -e .schema "$out.tmp" >/dev/null 2>&1; then
+        echo "error: the results document in $log is not valid JSON (kept as $out.bad)" >&2
+        mv "$out.tmp" "$out.bad"; return 1
+    fi
+    mv "$out.tmp" "$out"
+    echo "results: $out" >&2
+}

@@ -1,0 +1,24 @@
+/* acpi.h - finds the FADT from the RSDP and reads the ACPI PM timer's location and width.
+ * Tables are read through their physical addresses (identity-mapped under UEFI). */
+#ifndef BB_ACPI_H
+#define BB_ACPI_H
+
+#include <stdint.h>
+
+struct acpi_pm_timer {
+    int present;
+    int mmio;           /* 0: I/O port, 1: memory-mapped */
+    uint64_t address;
+    int bits;           /* 24 or 32 */
+    char oem[7];        /* RSDP OEM id */
+    const char *why;    /* when absent: why */
+};
+
+/** Walk RSDP -> XSDT (or RSDT) -> "FACP".  Checksums are verified; returns 0 if a usable
+ *  PM timer was found, -1 otherwise (out->why says why). */
+int acpi_find_pm_timer(const void *rsdp, struct acpi_pm_timer *out);
+
+/** Find a table by signature ("APIC", "HPET", ...); NULL if absent. */
+const void *acpi_find_table(const void *rsdp, const char sig[4]);
+
+#endif

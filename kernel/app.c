@@ -1,0 +1,167 @@
+/* app.c - the run: options -> identity -> clock -> suites -> document -> console/serial/file.
+ * Bad options stop here with a message naming the problem, and a document that says so. */
+#include "app.h"
+#include "clock.h"
+#include "fmt.h"
+#include "identity.h"
+#include "json.h"
+#include "platform.h"
+#include "results.h"
+#include "../bench/runner.h"
+#include "../bench/suites.h"
+
+#include <string.h>
+
+#ifndef BB_VERSION
+#define BB_VERSION "0.0.0-unknown"
+#endif
+
+static struct identity g_id; /* large: kept out of the (small) UEFI stack */
+
+static void print_line(const char *s)
+{
+    bb_printf("%s\n", s);
+}
+
+static void doc_begin(struct json *j, const struct options *o, const char *cmdline)
+{
+    json_obj_begin(j);
+    json_kv_str(j, "schema", "barebench/1");
+    json_key(j, "tool");
+    json_obj_begin(j);
+    json_kv_str(j, "name", "barebench");
+    json_kv_str(j, "version", BB_VERSION);
+    json_kv_str(j, "build", plat_build());
+    json_kv_str(j, "command_line", cmdline);
+    json_kv_str(j, "tag", o->tag);
+    char su[64];
+    options_suite_names(o->suites, su, sizeof su);
+    json_kv_str(j, "suites", su);
+    json_kv_str(j, "profile", options_profile_name(o->profile));
+    json_kv_int(j, "reps", o->reps);
+    json_obj_end(j);
+    json_kv_int(j, "time", plat_unix_time());
+}
+
+static void emit(struct json *j)
+{
+    bb_printf("\n%s\n", APP_BEGIN_MARK);
+    /* write in pieces: some consoles dislike very long single writes */
+    for (size_t off = 0; off < j->len; off += 512) {
+        size_t n = j->len - off < 512 ? j->len - off : 512;
+        plat_write(j->buf + off, n);
+    }
+    bb_printf("\n%s\n", APP_END_MARK);
+}
+
+static void finish_doc(struct json *j, struct app_outcome *out)
+{
+    json_obj_end(j);
+    emit(j);
+    out->json = j->buf;
+    out->json_len = j->len;
+}
+
+static void print_identity(const struct identity *id)
+{
+    const struct cpu_info *c = &id->cpu;
+    bb_printf("cpu:        %s (%s family %u model %u stepping %u), isa %s\n", c->brand, c->vendor,
+              c->family, c->model, c->stepping, cpu_best_isa(c));
+    bb_printf("processors: %d logical; memory %llu MiB in the map\n", id->ncpus,
+              (unsigned long long)(id->mem_total >> 20));
+    bb_printf("hypervisor: %s%s%s%s\n", c->hv_name, c->hv_signature[0] ? " (\"" : "",
+              c->hv_signature, c->hv_signature[0] ? "\")" : "");
+    if (id->smbios.present)
+        bb_printf("system:     %s %s; firmware %s %s\n", id->smbios.sys_manufacturer,
+                  id->smbios.sys_product, id->smbios.bios_vendor, id->smbios.bios_version);
+    bb_printf("timer:      TSC %.6f GHz, calibrated by %s (%d x %.0f ms, spread %.1f ppm), "
+              "invariant %s, max cross-check disagreement %.0f ppm\n",
+              g_clock.hz / 1e9, g_clock.calibrated_by, g_clock.rounds, g_clock.interval_ms,
+              g_clock.spread_ppm, g_clock.invariant ? "yes" : "no", g_clock.max_disagreement_ppm);
+}
+
+void app_run(const char *cmdline, const struct options *base, const char *source,
+             struct app_outcome *out)
+{
+    static struct options o;
+    static struct results rs;
+    char err[256];
+    struct json j;
+
+    memset(out, 0, sizeof *out);
+    o = *base;
+    results_init(&rs);
+    json_init(&j, 1);
+    bb_printf("barebench %s (%s build)\n", BB_VERSION, plat_build());
+
+    if (options_parse(cmdline, &o, err, sizeof err)) {
+        bb_printf("barebench: error in %s: %s\n", source, err);
+        bb_printf("barebench: nothing was run; use 'help' to list the options\n");
+        out->status = 2;
+        out->then = o.then_set ? o.then : THEN_SHUTDOWN;
+        results_error(&rs, "options", "", "%s: %s", source, err);
+        doc_begin(&j, &o, cmdline);
+        results_write_json(&rs, &j);
+        finish_doc(&j, out);
+        results_free(&rs);
+        return;
+    }
+    out->then = o.then;
+    if (o.help) {
+        options_help(print_line);
+        return;
+    }
+
+    identity_collect(&g_id);
+    if (clock_calibrate(&g_id.cpu))
+        results_error(&rs, "timer", "calibration", "no usable clock source to calibrate the TSC");
+    print_identity(&g_id);
+
+    struct bench_ctx ctx;
+    bench_ctx_init(&ctx, &o, &rs, &g_id);
+    for (unsigned bit = 1; bit <= SUITE_ALL; bit <<= 1) {
+        if (!(o.suites & bit))
+            continue;
+        const struct suite *s = NULL;
+        for (int i = 0; bench_suites[i]; i++)
+            if (bench_suites[i]->bit == bit)
+                s = bench_suites[i];
+        if (!s) {
+            results_skip(&rs, options_suite_name(bit), "", "suite not part of this build");
+            continue;
+        }
+        if (!(g_clock.hz > 0)) {
+            results_skip(&rs, s->name, "", "no calibrated clock");
+            continue;
+        }
+        bb_printf("suite %s: %s\n", s->name, s->desc);
+        uint64_t t0 = clock_ticks();
+        s->run(&ctx);
+        bb_printf("suite %s: done in %.1f s\n", s->name, clock_seconds(clock_ticks() - t0));
+    }
+
+    doc_begin(&j, &o, cmdline);
+    json_key(&j, "env");
+    json_obj_begin(&j);
+    identity_write_json(&g_id, &j);
+    clock_write_json(&j);
+    json_obj_end(&j);
+    results_write_json(&rs, &j);
+    out->status = rs.nerrors ? 1 : 0;
+    results_print_summary(&rs);
+    finish_doc(&j, out);
+
+    if (o.save && !j.failed) {
+        char name[96], where[160];
+        int64_t t = plat_unix_time();
+        bb_snprintf(name, sizeof name, "%s-%s-%lld.json", o.tag[0] ? o.tag : g_id.cpu.hv_name,
+                    plat_build(), (long long)t);
+        if (plat_save_results(j.buf, j.len, name, where, sizeof where) == 0)
+            bb_printf("results saved to %s\n", where);
+        else
+            bb_printf("results not saved to a file: %s\n", where);
+    }
+    if (j.failed)
+        bb_printf("barebench: error: the results document is incomplete (out of memory)\n");
+    results_free(&rs);
+}

@@ -1,0 +1,23 @@
+/* app.h - one barebench run from a command line to a results document; both builds call it. */
+#ifndef BB_APP_H
+#define BB_APP_H
+
+#include "options.h"
+
+#define APP_BEGIN_MARK "-----BEGIN BAREBENCH RESULTS-----"
+#define APP_END_MARK "-----END BAREBENCH RESULTS-----"
+
+struct app_outcome {
+    int status;          /* 0 ran, 1 ran with errors, 2 bad options (nothing ran) */
+    int then;            /* enum then_action to carry out */
+    char *json;          /* the results document (plat_alloc'd; NULL if none) */
+    unsigned long json_len;
+};
+
+/** Parse `cmdline` on top of `base` (defaults, config file), run the selected suites, print
+ *  the summary and the document between the markers, save it through the host.
+ *  `source` names where the options came from (for messages: "load options", "flags"). */
+void app_run(const char *cmdline, const struct options *base, const char *source,
+             struct app_outcome *out);
+
+#endif

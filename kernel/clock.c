@@ -1,0 +1,153 @@
+/* clock.c - TSC calibration: several rounds against the reference clock (>= 50 ms each,
+ * interrupts off), median taken; then every other frequency source is compared with it. */
+#include "clock.h"
+#include "cpu.h"
+#include "json.h"
+#include "platform.h"
+#include "stats.h"
+
+#include <string.h>
+
+struct clock_info g_clock;
+
+#define CAL_ROUNDS 5
+#define CAL_MS 50.0
+
+/* Wait for the reference counter to tick over, so the interval starts on an edge. */
+static uint64_t ref_edge(const struct ref_clock *rc)
+{
+    uint64_t a = rc->read();
+    uint64_t b;
+    uint64_t guard = 0;
+    while ((b = rc->read()) == a && ++guard < 100000000ull)
+        ;
+    return b;
+}
+
+double clock_measure_hz(uint64_t ref_min)
+{
+    const struct ref_clock *rc = plat_ref_clock();
+    if (!rc)
+        return 0;
+    uint64_t irq = plat_irq_save();
+    uint64_t r0 = ref_edge(rc);
+    uint64_t t0 = clock_ticks();
+    uint64_t r1, dr;
+    do {
+        r1 = rc->read();
+        dr = (r1 - r0) & rc->mask;
+    } while (dr < ref_min);
+    uint64_t t1 = clock_ticks();
+    plat_irq_restore(irq);
+    return (double)(t1 - t0) * rc->hz / (double)dr;
+}
+
+static void add_check(const char *name, double hz)
+{
+    if (hz <= 0 || g_clock.nchecks >= CLOCK_MAX_CHECKS)
+        return;
+    struct clock_check *c = &g_clock.checks[g_clock.nchecks++];
+    c->name = name;
+    c->hz = hz;
+    c->diff_ppm = g_clock.hz > 0 ? (hz - g_clock.hz) / g_clock.hz * 1e6 : 0;
+    double a = c->diff_ppm < 0 ? -c->diff_ppm : c->diff_ppm;
+    if (a > g_clock.max_disagreement_ppm)
+        g_clock.max_disagreement_ppm = a;
+}
+
+/* TSC rate measured over a host Stall() of `us` microseconds (coarse, but always there). */
+static double stall_hz(uint64_t us)
+{
+    uint64_t t0 = clock_ticks();
+    plat_stall_us(us);
+    uint64_t t1 = clock_ticks();
+    return (double)(t1 - t0) * 1e6 / (double)us;
+}
+
+int clock_calibrate(const struct cpu_info *cpu)
+{
+    memset(&g_clock, 0, sizeof g_clock);
+    g_clock.source = "tsc";
+    g_clock.invariant = cpu->invariant_tsc;
+    const struct ref_clock *rc = plat_ref_clock();
+    double hv_hz = (double)cpu->hv_tsc_khz * 1000.0;
+    double c15_hz = (double)cpu->cpuid15_tsc_hz;
+
+    if (rc) {
+        double r[CAL_ROUNDS];
+        uint64_t need = (uint64_t)(rc->hz * CAL_MS / 1000.0);
+        for (int i = 0; i < CAL_ROUNDS; i++)
+            r[i] = clock_measure_hz(need);
+        struct stats st;
+        stats_compute(r, CAL_ROUNDS, &st);
+        g_clock.hz = st.median;
+        g_clock.calibrated_by = rc->name;
+        g_clock.ref_hz = rc->hz;
+        g_clock.rounds = CAL_ROUNDS;
+        g_clock.interval_ms = CAL_MS;
+        g_clock.spread_ppm = st.median > 0 ? (st.max - st.min) / st.median * 1e6 : 0;
+    } else if (hv_hz > 0) {
+        g_clock.hz = hv_hz;
+        g_clock.calibrated_by = "hypervisor-0x40000010";
+    } else if (c15_hz > 0) {
+        g_clock.hz = c15_hz;
+        g_clock.calibrated_by = "cpuid-0x15";
+    } else {
+        double r[3];
+        for (int i = 0; i < 3; i++)
+            r[i] = stall_hz(50000);
+        g_clock.hz = stats_median(r, 3);
+        g_clock.calibrated_by = "firmware-stall";
+        g_clock.rounds = 3;
+        g_clock.interval_ms = 50;
+    }
+    if (!(g_clock.hz > 0))
+        return -1;
+
+    add_check("cpuid-0x15", c15_hz);
+    add_check("hypervisor-0x40000010", hv_hz);
+    add_check("cpuid-0x16-base", cpu->base_mhz * 1e6);
+    add_check("host-stall-50ms", stall_hz(50000));
+
+    /* cost of one fenced read, median of 7 batches of 1000 */
+    double c[7];
+    for (int k = 0; k < 7; k++) {
+        uint64_t irq = plat_irq_save();
+        uint64_t a = clock_ticks();
+        for (int i = 0; i < 1000; i++)
+            (void)clock_ticks();
+        uint64_t b = clock_ticks();
+        plat_irq_restore(irq);
+        c[k] = (double)(b - a) / 1001.0;
+    }
+    g_clock.read_cost_ticks = stats_median(c, 7);
+    return 0;
+}
+
+void clock_write_json(struct json *j)
+{
+    json_key(j, "timer");
+    json_obj_begin(j);
+    json_kv_str(j, "source", g_clock.source);
+    json_kv_num(j, "hz", g_clock.hz);
+    json_kv_str(j, "calibrated_by", g_clock.calibrated_by);
+    if (g_clock.ref_hz > 0)
+        json_kv_num(j, "reference_hz", g_clock.ref_hz);
+    json_kv_int(j, "rounds", g_clock.rounds);
+    json_kv_num(j, "interval_ms", g_clock.interval_ms);
+    json_kv_num(j, "spread_ppm", g_clock.spread_ppm);
+    json_kv_bool(j, "invariant", g_clock.invariant);
+    json_kv_num(j, "read_cost_ticks", g_clock.read_cost_ticks);
+    json_kv_num(j, "max_disagreement_ppm", g_clock.max_disagreement_ppm);
+    json_key(j, "cross_checks");
+    json_arr_begin(j);
+    for (int i = 0; i < g_clock.nchecks; i++) {
+        json_obj_begin(j);
+        json_kv_str(j, "source", g_clock.checks[i].name);
+        json_kv_num(j, "hz", g_clock.checks[i].hz);
+        json_kv_num(j, "diff_ppm", g_clock.checks[i].diff_ppm);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    json_obj_end(j);
+}

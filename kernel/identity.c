@@ -1,0 +1,44 @@
+/* identity.c - gathers and writes the machine identity that opens every results document. */
+#include "identity.h"
+#include "json.h"
+#include "platform.h"
+
+#include <string.h>
+
+void identity_collect(struct identity *id)
+{
+    memset(id, 0, sizeof *id);
+    cpu_decode(cpuid_native, cpu_read_xcr0(), &id->cpu);
+    id->ncpus = plat_cpu_count();
+    id->ncpus_enabled = id->ncpus;
+    plat_identity(id);
+}
+
+void identity_write_json(const struct identity *id, struct json *j)
+{
+    cpu_write_json(&id->cpu, j);
+    json_key(j, "processors");
+    json_obj_begin(j);
+    json_kv_int(j, "logical", id->ncpus);
+    json_kv_int(j, "enabled", id->ncpus_enabled);
+    json_obj_end(j);
+    smbios_write_json(&id->smbios, j);
+    json_key(j, "memory");
+    json_obj_begin(j);
+    json_kv_uint(j, "total_bytes", id->mem_total);
+    json_kv_uint(j, "free_bytes", id->mem_free);
+    json_kv_uint(j, "largest_free_bytes", id->mem_largest_free);
+    json_obj_end(j);
+    json_key(j, "firmware");
+    json_obj_begin(j);
+    if (id->fw_vendor[0]) {
+        json_kv_str(j, "vendor", id->fw_vendor);
+        json_kv_uint(j, "revision", id->fw_revision);
+        json_kv_str(j, "uefi_version", id->uefi_version);
+    }
+    if (id->acpi_oem[0])
+        json_kv_str(j, "acpi_oem", id->acpi_oem);
+    json_obj_end(j);
+    if (id->os[0])
+        json_kv_str(j, "os", id->os);
+}

@@ -1,0 +1,400 @@
+/* options.c - parses and validates key=value options.  Anything unknown, malformed, out of
+ * range, overlong or unprintable is rejected with a message naming it; nothing half-applies
+ * silently.  One table describes every option, its values and its help line. */
+#include "options.h"
+#include "fmt.h"
+
+#include <stddef.h>
+#include <string.h>
+
+enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG };
+
+struct opt {
+    const char *key;
+    enum kind kind;
+    size_t off, cap;        /* field offset; capacity for strings */
+    long min, max;          /* K_INT / K_INTLIST range; K_SIZE(LIST) range in bytes */
+    const char *const *choices; /* K_ENUM: the names, index = value */
+    const char *values;     /* shown in help */
+    const char *help;
+};
+
+static const char *const then_names[] = {"shutdown", "reboot", "exit", "wait", NULL};
+static const char *const profile_names[] = {"quick", "standard", "full", NULL};
+static const char *const tri_names[] = {"auto", "on", "off", NULL};
+static const char *const suite_names[] = {"timer", "alu", "vmcost", "mem", "disk", NULL};
+
+#define F(field) offsetof(struct options, field)
+#define S(field) sizeof(((struct options *)0)->field)
+
+static const struct opt table[] = {
+    {"suite", K_SUITES, F(suites), 0, 0, 0, NULL, "all|timer,alu,vmcost,mem,disk",
+     "suites to run, comma-separated (default all)"},
+    {"reps", K_INT, F(reps), 0, 1, 1000, NULL, "1..1000", "measured repetitions per test (default 5)"},
+    {"then", K_ENUM, F(then), 0, 0, 0, then_names, "shutdown|reboot|exit|wait",
+     "what to do at the end (default shutdown; wait = keep results on screen until a key)"},
+    {"profile", K_ENUM, F(profile), 0, 0, 0, profile_names, "quick|standard|full",
+     "how long each suite runs (quick: seconds, for emulators and CI)"},
+    {"serial", K_ENUM, F(serial), 0, 0, 0, tri_names, "auto|on|off",
+     "also write to the COM1 UART directly (auto: when the console does not reach it)"},
+    {"cpus", K_INT, F(cpus), 0, 0, 4096, NULL, "0..4096", "processors to use (0 = all)"},
+    {"min_time_ms", K_INT, F(min_time_ms), 0, 0, 60000, NULL, "0..60000",
+     "shortest measured interval per sample (0 = by profile)"},
+    {"save", K_BOOL, F(save), 0, 0, 0, NULL, "yes|no",
+     "write the results file to the boot volume when it is writable (default yes)"},
+    {"tag", K_STR, F(tag), S(tag), 0, 0, NULL, "NAME", "label for this environment (e.g. baremetal, kvm)"},
+    {"mem_max", K_SIZE, F(mem_max), 0, 0, 0, NULL, "SIZE",
+     "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
+    {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N", "disks to measure, by index"},
+    {"disk_blocks", K_SIZELIST, F(disk_blocks), OPT_LIST_MAX, 512, 1L << 30, NULL, "SIZE,SIZE",
+     "block sizes of the disk sweep (default 4K,16K,64K,256K,1M,4M,16M,64M)"},
+    {"disk_budget", K_SIZE, F(disk_budget), 0, 0, 0, NULL, "SIZE", "bytes per disk sweep point (0 = by profile)"},
+    {"disk_qd", K_INTLIST, F(disk_qd), OPT_LIST_MAX, 1, 256, NULL, "N,N", "queue depths (default 1,4,16,32)"},
+    {"disk_write", K_BOOL, F(disk_write), 0, 0, 0, NULL, "yes|no",
+     "write tests on disks carrying the barebench scratch marker (default yes; others never)"},
+    {"upload", K_STR, F(upload), S(upload), 0, 0, NULL, "URL", "send the results to a collector (http://host:port/)"},
+    {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
+     "shared token the collector expects"},
+    {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
+};
+
+#define NOPT (sizeof table / sizeof table[0])
+
+void options_defaults(struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->suites = SUITE_ALL;
+    o->reps = 5;
+    o->then = THEN_SHUTDOWN;
+    o->profile = PROFILE_STANDARD;
+    o->serial = TRI_AUTO;
+    o->save = 1;
+    o->disk_write = 1;
+    bb_snprintf(o->disk, sizeof o->disk, "all");
+}
+
+static int eq(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    if (!*s)
+        return -1;
+    long v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 100000000000L)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int options_parse_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return -1;
+    while (*p >= '0' && *p <= '9') {
+        if (v > (1ull << 50))
+            return -1;
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    }
+    uint64_t mul = 1;
+    char u = *p;
+    if (u == 'k' || u == 'K') mul = 1ull << 10;
+    else if (u == 'm' || u == 'M') mul = 1ull << 20;
+    else if (u == 'g' || u == 'G') mul = 1ull << 30;
+    else if (u == 't' || u == 'T') mul = 1ull << 40;
+    else if (u == 'b' || u == 'B') mul = 1;
+    else if (u != '\0') return -1;
+    if (u) {
+        p++;
+        if ((u != 'b' && u != 'B') && (eq(p, "iB") || eq(p, "ib") || eq(p, "B") || eq(p, "b")))
+            p += strlen(p);
+    }
+    if (*p)
+        return -1;
+    if (v > (~0ull) / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+/* Split a comma list into tokens; calls fn for each; -1 on an empty token. */
+static int each_item(const char *v, int (*fn)(void *, const char *), void *ctx)
+{
+    char item[64];
+    const char *p = v;
+    for (;;) {
+        const char *c = strchr(p, ',');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        if (n == 0 || n >= sizeof item)
+            return -1;
+        memcpy(item, p, n);
+        item[n] = '\0';
+        if (fn(ctx, item))
+            return -1;
+        if (!c)
+            return 0;
+        p = c + 1;
+    }
+}
+
+struct list_ctx {
+    const struct opt *o;
+    void *base;
+    int n;
+    unsigned mask;
+};
+
+static int suite_item(void *vc, const char *it)
+{
+    struct list_ctx *c = vc;
+    if (eq(it, "all")) {
+        c->mask |= SUITE_ALL;
+        return 0;
+    }
+    for (int i = 0; suite_names[i]; i++)
+        if (eq(it, suite_names[i])) {
+            c->mask |= 1u << i;
+            return 0;
+        }
+    return -1;
+}
+
+static int size_item(void *vc, const char *it)
+{
+    struct list_ctx *c = vc;
+    uint64_t v;
+    if ((size_t)c->n >= c->o->cap || options_parse_size(it, &v) || v < (uint64_t)c->o->min ||
+        v > (uint64_t)c->o->max)
+        return -1;
+    ((uint64_t *)c->base)[c->n++] = v;
+    return 0;
+}
+
+static int int_item(void *vc, const char *it)
+{
+    struct list_ctx *c = vc;
+    long v;
+    if ((size_t)c->n >= c->o->cap || parse_long(it, &v) || v < c->o->min || v > c->o->max)
+        return -1;
+    ((int *)c->base)[c->n++] = (int)v;
+    return 0;
+}
+
+static int str_ok(const char *v)
+{
+    for (; *v; v++)
+        if (*v <= ' ' || *v > '~' || *v == '"' || *v == '\\')
+            return 0;
+    return 1;
+}
+
+int options_set(struct options *o, const char *key, const char *value, char *err, size_t errlen)
+{
+    const struct opt *op = NULL;
+    for (size_t i = 0; i < NOPT; i++)
+        if (eq(table[i].key, key))
+            op = &table[i];
+    if (!op) {
+        bb_snprintf(err, errlen, "unknown option '%s' (try 'help' for the list)", key);
+        return -1;
+    }
+    if (op->kind == K_FLAG) {
+        if (value && !eq(value, "") && !eq(value, "yes") && !eq(value, "1")) {
+            bb_snprintf(err, errlen, "option '%s' takes no value", key);
+            return -1;
+        }
+        *(int *)((char *)o + op->off) = 1;
+        return 0;
+    }
+    if (!value || !*value) {
+        bb_snprintf(err, errlen, "option '%s' needs a value (%s=%s)", key, key, op->values);
+        return -1;
+    }
+    void *field = (char *)o + op->off;
+    struct list_ctx lc = {op, field, 0, 0};
+    long n;
+    uint64_t sz;
+    switch (op->kind) {
+    case K_SUITES:
+        if (each_item(value, suite_item, &lc) || lc.mask == 0)
+            goto bad;
+        *(unsigned *)field = lc.mask;
+        return 0;
+    case K_INT:
+        if (parse_long(value, &n) || n < op->min || n > op->max)
+            goto bad;
+        *(int *)field = (int)n;
+        return 0;
+    case K_ENUM:
+        for (int i = 0; op->choices[i]; i++)
+            if (eq(value, op->choices[i])) {
+                *(int *)field = i;
+                if (op->off == F(then))
+                    o->then_set = 1;
+                return 0;
+            }
+        goto bad;
+    case K_BOOL:
+        if (eq(value, "yes") || eq(value, "on") || eq(value, "1") || eq(value, "true"))
+            *(int *)field = 1;
+        else if (eq(value, "no") || eq(value, "off") || eq(value, "0") || eq(value, "false"))
+            *(int *)field = 0;
+        else
+            goto bad;
+        return 0;
+    case K_STR:
+        if (strlen(value) >= op->cap || !str_ok(value))
+            goto bad;
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case K_SIZE:
+        if (options_parse_size(value, &sz))
+            goto bad;
+        *(uint64_t *)field = sz;
+        return 0;
+    case K_SIZELIST:
+        if (each_item(value, size_item, &lc))
+            goto bad;
+        o->ndisk_blocks = lc.n;
+        return 0;
+    case K_INTLIST:
+        if (each_item(value, int_item, &lc))
+            goto bad;
+        o->ndisk_qd = lc.n;
+        return 0;
+    case K_FLAG:
+        break;
+    }
+bad:
+    if (op->kind == K_STR)
+        bb_snprintf(err, errlen,
+                    "bad value for '%s': expected %s, printable, no quotes or blanks, under %u characters",
+                    key, op->values, (unsigned)op->cap);
+    else if (op->kind == K_SIZELIST)
+        bb_snprintf(err, errlen, "bad value '%.40s' for '%s': expected %s (each 512..1G, at most %u)",
+                    value, key, op->values, (unsigned)op->cap);
+    else
+        bb_snprintf(err, errlen, "bad value '%.40s' for '%s': expected %s", value, key, op->values);
+    return -1;
+}
+
+const char *options_skip_program_name(const char *line)
+{
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *w = p;
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    size_t n = (size_t)(p - w);
+    int has_eq = memchr(w, '=', n) != NULL;
+    int pathy = memchr(w, '\\', n) || memchr(w, '/', n) ||
+                (n > 4 && (!memcmp(p - 4, ".efi", 4) || !memcmp(p - 4, ".EFI", 4)));
+    if (n && !has_eq && pathy)
+        return p;
+    return line;
+}
+
+int options_parse(const char *line, struct options *o, char *err, size_t errlen)
+{
+    size_t len = strlen(line);
+    if (len > OPT_LINE_MAX) {
+        bb_snprintf(err, errlen, "command line too long: %u characters (at most %u)", (unsigned)len,
+                    OPT_LINE_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7e) {
+            bb_snprintf(err, errlen,
+                        "command line has an unprintable character 0x%02x at position %u", c,
+                        (unsigned)i + 1);
+            return -1;
+        }
+    }
+    const char *p = line;
+    char word[OPT_LINE_MAX + 1];
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p)
+            return 0;
+        size_t n = 0;
+        while (p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n' && p[n] != '\r')
+            n++;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        p += n;
+        char *eqs = strchr(word, '=');
+        const char *value = NULL;
+        if (eqs) {
+            *eqs = '\0';
+            value = eqs + 1;
+        }
+        if (!word[0]) {
+            bb_snprintf(err, errlen, "'=%.40s' has no option name before '='", value);
+            return -1;
+        }
+        if (!eqs) { /* a bare word is only allowed for flags */
+            int flag = 0;
+            for (size_t i = 0; i < NOPT; i++)
+                if (eq(table[i].key, word) && table[i].kind == K_FLAG)
+                    flag = 1;
+            if (!flag) {
+                int known = 0;
+                for (size_t i = 0; i < NOPT; i++)
+                    known |= eq(table[i].key, word);
+                if (known)
+                    bb_snprintf(err, errlen, "option '%.40s' needs a value (%.40s=...)", word, word);
+                else
+                    bb_snprintf(err, errlen, "unknown option '%.40s' (try 'help' for the list)", word);
+                return -1;
+            }
+        }
+        if (options_set(o, word, value, err, errlen))
+            return -1;
+    }
+}
+
+void options_help(void (*out)(const char *line))
+{
+    char line[200];
+    out("barebench options (key=value, blank-separated; Linux build: --key value):");
+    for (size_t i = 0; i < NOPT; i++) {
+        char kv[64];
+        if (table[i].kind == K_FLAG)
+            bb_snprintf(kv, sizeof kv, "%s", table[i].key);
+        else
+            bb_snprintf(kv, sizeof kv, "%s=%s", table[i].key, table[i].values);
+        bb_snprintf(line, sizeof line, "  %-40s %s", kv, table[i].help);
+        out(line);
+    }
+}
+
+const char *options_suite_name(unsigned bit)
+{
+    for (int i = 0; suite_names[i]; i++)
+        if (bit == 1u << i)
+            return suite_names[i];
+    return "?";
+}
+
+void options_suite_names(unsigned mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; suite_names[i]; i++)
+        if (mask & (1u << i))
+            len += (size_t)bb_snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? "," : "",
+                                       suite_names[i]);
+}
+
+const char *options_then_name(int then) { return then_names[then & 3]; }
+const char *options_profile_name(int p) { return p >= 0 && p <= 2 ? profile_names[p] : "?"; }

@@ -1,0 +1,86 @@
+/* results.h - the results of one run: a flat list of measurement entries of one shape
+ * (suite, test, params, unit, statistics, samples), plus skipped tests and errors. */
+#ifndef BB_RESULTS_H
+#define BB_RESULTS_H
+
+#include "stats.h"
+
+#include <stdint.h>
+
+struct json;
+
+#define RES_MAX_PARAMS 12
+#define RES_MAX_EXTRA 8
+
+enum param_type { P_STR, P_INT, P_NUM, P_BOOL };
+
+struct param {
+    char key[24];
+    enum param_type type;
+    char s[48];
+    int64_t i;
+    double d;
+};
+
+struct extra { /* a named side-figure, e.g. per-core median */
+    char key[32];
+    double v;
+};
+
+struct result {
+    char suite[16], test[48], unit[16], better[8], desc[160];
+    struct param params[RES_MAX_PARAMS];
+    int nparams;
+    double *samples;
+    int nsamples;
+    struct stats st;
+    int has_cycles;     /* TSC cycles per operation alongside */
+    struct stats cycles;
+    struct extra extras[RES_MAX_EXTRA];
+    int nextras;
+    double *per_cpu;    /* per-processor medians of a parallel run */
+    int nper_cpu;
+};
+
+struct note { /* a skipped test or an error */
+    char suite[16], test[48], why[192];
+};
+
+struct results {
+    struct result *r;
+    int n, cap;
+    struct note *skipped;
+    int nskipped, capskipped;
+    struct note *errors;
+    int nerrors, caperrors;
+};
+
+void results_init(struct results *rs);
+void results_free(struct results *rs);
+
+/** Add an entry; returns NULL only when memory is exhausted (also recorded as an error). */
+struct result *results_add(struct results *rs, const char *suite, const char *test,
+                           const char *unit, const char *better, const char *desc);
+void result_param_str(struct result *r, const char *key, const char *v);
+void result_param_int(struct result *r, const char *key, int64_t v);
+void result_param_num(struct result *r, const char *key, double v);
+void result_param_bool(struct result *r, const char *key, int v);
+void result_extra(struct result *r, const char *key, double v);
+/** Copy the samples and compute the statistics. */
+void result_set_samples(struct result *r, const double *v, int n);
+/** Per-processor figures of a parallel run (copied). */
+void result_set_per_cpu(struct result *r, const double *v, int n);
+/** Cycles per operation, matching the samples one to one. */
+void result_set_cycles(struct result *r, const double *cyc, int n);
+
+void results_skip(struct results *rs, const char *suite, const char *test, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void results_error(struct results *rs, const char *suite, const char *test, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/** Write "results", "skipped" and "errors" members into the open document object. */
+void results_write_json(const struct results *rs, struct json *j);
+/** Print a human-readable table of all entries. */
+void results_print_summary(const struct results *rs);
+
+#endif

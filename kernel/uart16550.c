@@ -1,0 +1,47 @@
+/* uart16550.c - polled output on the COM1 16550 UART (I/O port 0x3F8).  Works with or without
+ * boot services, so serial/SOL consoles get every line on any firmware. */
+#include "uefi.h"
+#include "port_io.h"
+
+#define COM1 0x3f8
+#define LSR 5 /* line status: bit 5 = transmit holding register empty */
+
+int uart_present(void)
+{
+    /* the scratch register keeps what is written to it on a real 16550 */
+    outb(COM1 + 7, 0x5a);
+    if (inb(COM1 + 7) != 0x5a)
+        return 0;
+    outb(COM1 + 7, 0xa5);
+    return inb(COM1 + 7) == 0xa5;
+}
+
+void uart_init_if_needed(void)
+{
+    if ((inb(COM1 + 3) & 0x7f) == 0x03) /* 8N1 already set by the firmware */
+        return;
+    outb(COM1 + 1, 0x00); /* no interrupts */
+    outb(COM1 + 3, 0x80); /* DLAB */
+    outb(COM1 + 0, 0x01); /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0xc7); /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03); /* DTR, RTS */
+}
+
+static void put(char c)
+{
+    for (unsigned guard = 0; guard < 1000000u; guard++) /* never hang on a stuck UART */
+        if (inb(COM1 + LSR) & 0x20)
+            break;
+    outb(COM1, (uint8_t)c);
+}
+
+void uart_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            put('\r');
+        put(s[i]);
+    }
+}

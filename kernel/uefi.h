@@ -1,0 +1,31 @@
+/* uefi.h - what the UEFI parts of the runtime share: the image handle, console setup,
+ * SIMD state, the UART, ACPI lookups.  Only files named uefi_* and boot/ include it. */
+#ifndef BB_UEFI_H
+#define BB_UEFI_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern EFI_HANDLE g_image;
+
+/** Decide where output goes (ConOut, COM1 or both); serial_mode is enum tri. */
+void uefi_console_init(int serial_mode);
+/** Turn on x87/SSE/AVX/AVX-512 state in CR4/XCR0 as far as the CPU offers (ring 0). */
+void uefi_simd_enable(void);
+/** Find the MP services and count processors; call once from the BSP. */
+void uefi_mp_init(void);
+/** Set up the ACPI PM timer reference clock (from the FADT). */
+void uefi_clock_init(void);
+
+/* 16550 UART at the legacy COM1 port */
+int uart_present(void);
+void uart_init_if_needed(void);
+void uart_write(const char *s, size_t n);
+
+/** ASCII copy of a UCS-2 string (at most n-1 characters; non-ASCII becomes '?'). */
+void uefi_to_ascii(const CHAR16 *src, char *dst, size_t n);
+
+#endif
