@@ -12,12 +12,10 @@ WARN := -std=c11 -Wall -Wextra -Werror
 COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing
 
 # Portable code: built for both hosts (no EFI or Linux headers in these files).
-PORTABLE := kernel/fmt.c kernel/json.c kernel/stats.c kernel/options.c kernel/cpu.c \
-            kernel/smbios.c kernel/acpi.c kernel/clock.c kernel/results.c kernel/identity.c \
-            kernel/app.c $(wildcard bench/*.c)
-UEFI_ONLY := boot/efi_main.c kernel/uefi_console.c kernel/uart16550.c kernel/uefi_simd.c \
-             kernel/uefi_mp.c kernel/uefi_clock.c kernel/uefi_memory.c kernel/uefi_identity.c \
-             kernel/uefi_save.c kernel/libc_shim.c
+# Files named kernel/uefi_*.c (plus boot/, the UART and the libc shim) are UEFI-only,
+# host/*.c are Linux-only; every other kernel/ and bench/ file is portable and built for both.
+UEFI_ONLY := $(wildcard boot/*.c kernel/uefi_*.c) kernel/uart16550.c kernel/libc_shim.c
+PORTABLE := $(filter-out $(UEFI_ONLY),$(wildcard kernel/*.c bench/*.c))
 LINUX_ONLY := $(wildcard host/*.c)
 
 EFI_INC := /usr/include/efi
@@ -73,6 +71,8 @@ run: deps efi
 	    OUT_DIR='$(BUILD)/results' image/qemu-run.sh $(BUILD)/barebench.efi
 
 include tests/tests.mk
+# Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk
+-include $(sort $(wildcard mk/*.mk))
 
 clean:
 	rm -rf $(BUILD)
