@@ -3,36 +3,12 @@
 #include "../kernel/app.h"
 #include "../kernel/fmt.h"
 #include "../kernel/platform.h"
+#include "host.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *json_path;
-
-int plat_save_results(const char *json, size_t n, const char *file_name, char *where,
-                      size_t where_len)
-{
-    (void)file_name;
-    if (!json_path) {
-        snprintf(where, where_len, "no --json FILE given");
-        return -1;
-    }
-    FILE *f = fopen(json_path, "w");
-    if (!f || fwrite(json, 1, n, f) != n || fputc('\n', f) == EOF) {
-        snprintf(where, where_len, "cannot write %s: %s", json_path, strerror(errno));
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    if (fclose(f) != 0) {
-        snprintf(where, where_len, "cannot write %s: %s", json_path, strerror(errno));
-        return -1;
-    }
-    snprintf(where, where_len, "%s", json_path);
-    return 0;
-}
 
 static void usage_error(const char *msg, const char *arg)
 {
@@ -61,9 +37,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             if (i + 1 >= argc)
                 usage_error("missing file name after", a);
-            json_path = argv[++i];
+            host_set_json_path(argv[++i]);
         } else if (!strncmp(a, "--json=", 7)) {
-            json_path = a + 7;
+            host_set_json_path(a + 7);
         } else if (!strncmp(a, "--", 2)) {
             const char *k = a + 2, *eq = strchr(k, '=');
             if (eq) {

@@ -1,0 +1,8 @@
+/* host.h - what the Linux build's own files share. */
+#ifndef BB_HOST_H
+#define BB_HOST_H
+
+/** The file the results document is written to (--json FILE); NULL: not written. */
+void host_set_json_path(const char *path);
+
+#endif
