@@ -128,7 +128,10 @@ static int float_digits(double x, char *d, int nd)
     double scaled = x;
     for (int i = 1; i < take; i++)
         scaled *= 10.0;
-    uint64_t m = (uint64_t)(scaled + 0.5);
+    uint64_t m = (uint64_t)scaled;
+    double frac = scaled - (double)m;
+    if (frac > 0.5 || (frac == 0.5 && (m & 1))) /* exact ties go to even, as C libraries do */
+        m++;
     uint64_t lim = 1;
     for (int i = 0; i < take; i++)
         lim *= 10;
@@ -207,46 +210,46 @@ static void fmt_float(struct out *o, struct spec sp, double x, char conv)
         body[n++] = (char)('0' + (ae / 10) % 10);
         body[n++] = (char)('0' + ae % 10);
     } else {
-        /* %f: integer part digits = e+1 (>= 1), then prec fraction digits */
-        int e = float_digits(x, d, 1);
-        int nd = (e >= 0 ? e + 1 : 0) + prec;
+        /* %f: significant digits needed = digits before the point (e+1) + prec after it;
+         * the exponent is taken at full precision so rounding cannot move it yet */
+        int e = float_digits(x, d, 17);
+        int nd = e + 1 + prec;
         if (nd > 70) { /* too wide for our buffer: fall back to exponent form */
             sp.prec = prec;
             fmt_float(o, sp, neg ? -x : x, upper ? 'E' : 'e');
             return;
         }
+        int up = 0;
         if (nd <= 0) {
-            /* all requested digits are below the value's first digit: rounds to 0 or 1 unit */
+            /* every requested digit lies above the value's first digit: 0 or one unit */
             double unit = 1.0;
             for (int i = 0; i < prec; i++)
                 unit /= 10.0;
-            int up = x >= unit / 2.0;
-            body[n++] = (prec == 0 && up) ? '1' : '0';
-            if (prec > 0 || sp.alt)
-                body[n++] = '.';
-            for (int i = 0; i < prec; i++)
-                body[n++] = (i == prec - 1 && up) ? '1' : '0';
-        } else {
-            int e2 = float_digits(x, d, nd);
-            if (e2 != e) { /* rounding added a digit (9.99 -> 10.0) */
-                e = e2;
-                nd++;
-                float_digits(x, d, nd);
-            }
-            int ip = e >= 0 ? e + 1 : 0;
-            if (ip == 0)
-                body[n++] = '0';
-            for (int i = 0; i < ip; i++)
+            up = x > unit / 2.0;
+            nd = 0;
+        } else if (float_digits(x, d, nd) != e) {
+            /* rounding carried into a new leading digit (9.96 -> 10.0): 1 then zeros */
+            e++;
+            nd++;
+            d[0] = '1';
+            for (int i = 1; i < nd; i++)
+                d[i] = '0';
+        }
+        int lead = e < 0 ? -e - 1 : 0; /* zeros between the point and the first digit */
+        if (e >= 0)
+            for (int i = 0; i <= e; i++)
                 body[n++] = d[i];
-            if (prec > 0 || sp.alt)
-                body[n++] = '.';
-            for (int i = 0; i < prec; i++) {
-                int di = ip + i - (e < 0 ? (-e - 1) : 0);
-                if (e < 0 && i < -e - 1)
-                    body[n++] = '0';
-                else
-                    body[n++] = d[di];
-            }
+        else
+            body[n++] = (prec == 0 && up) ? '1' : '0';
+        if (prec > 0 || sp.alt)
+            body[n++] = '.';
+        for (int i = 0; i < prec; i++) {
+            if (nd == 0)
+                body[n++] = (i == prec - 1 && up) ? '1' : '0';
+            else if (e >= 0)
+                body[n++] = d[e + 1 + i];
+            else
+                body[n++] = i < lead ? '0' : d[i - lead];
         }
         if (strip && prec > 0) {
             while (body[n - 1] == '0')

@@ -179,7 +179,7 @@ void json_strn(struct json *j, const char *s, size_t n)
 void json_str(struct json *j, const char *s)
 {
     if (!s) {
-        json_null(j);
+        json_nil(j);
         return;
     }
     json_strn(j, s, strlen(s));
@@ -188,7 +188,7 @@ void json_str(struct json *j, const char *s)
 void json_num(struct json *j, double v)
 {
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
-        json_null(j);
+        json_nil(j);
         return;
     }
     char b[40];
@@ -219,7 +219,7 @@ void json_bool(struct json *j, int v)
     raw(j, v ? "true" : "false", v ? 4 : 5);
 }
 
-void json_null(struct json *j)
+void json_nil(struct json *j)
 {
     pre_value(j);
     raw(j, "null", 4);

@@ -33,7 +33,7 @@ void json_num(struct json *j, double v);   /* non-finite numbers become null */
 void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, int v);
-void json_null(struct json *j);
+void json_nil(struct json *j);           /* JSON null (jansson owns the name json_null) */
 
 /* key + value in one call */
 void json_kv_str(struct json *j, const char *k, const char *v);

@@ -9,8 +9,7 @@ UNIT_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_LINK) -o $@ -lcmocka $(HOST_LIBS) \
-	    $(if $(filter %jansson%,$(shell grep -l jansson $< 2>/dev/null)),-ljansson)
+	$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_LINK) -o $@ -lcmocka -ljansson $(HOST_LIBS)
 
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)

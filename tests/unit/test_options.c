@@ -1,0 +1,183 @@
+/* test_options.c - the option parser: good lines, every kind of bad input (unknown key,
+ * missing value, out of range, garbled, overlong), program-name skipping, sizes, help. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../kernel/options.h"
+
+static struct options o;
+static char err[256];
+
+static int parse(const char *line)
+{
+    options_defaults(&o);
+    err[0] = '\0';
+    return options_parse(line, &o, err, sizeof err);
+}
+
+static void defaults(void **s)
+{
+    (void)s;
+    assert_int_equal(parse(""), 0);
+    assert_int_equal(o.suites, SUITE_ALL);
+    assert_int_equal(o.reps, 5);
+    assert_int_equal(o.then, THEN_SHUTDOWN);
+    assert_int_equal(o.then_set, 0);
+    assert_int_equal(o.profile, PROFILE_STANDARD);
+}
+
+static void good_line(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("  suite=timer,mem\treps=7 then=wait profile=quick tag=esxi-7 "), 0);
+    assert_int_equal(o.suites, SUITE_TIMER | SUITE_MEM);
+    assert_int_equal(o.reps, 7);
+    assert_int_equal(o.then, THEN_WAIT);
+    assert_int_equal(o.then_set, 1);
+    assert_int_equal(o.profile, PROFILE_QUICK);
+    assert_string_equal(o.tag, "esxi-7");
+    assert_int_equal(parse("suite=all reps=3 reps=9"), 0); /* the later value wins */
+    assert_int_equal(o.reps, 9);
+    assert_int_equal(o.suites, SUITE_ALL);
+}
+
+static void lists_and_sizes(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("disk_blocks=4K,1M,64MiB disk_qd=1,32 mem_max=512M disk_write=no"), 0);
+    assert_int_equal(o.ndisk_blocks, 3);
+    assert_int_equal(o.disk_blocks[0], 4096);
+    assert_int_equal(o.disk_blocks[1], 1 << 20);
+    assert_int_equal(o.disk_blocks[2], 64 << 20);
+    assert_int_equal(o.ndisk_qd, 2);
+    assert_int_equal(o.disk_qd[1], 32);
+    assert_int_equal(o.mem_max, 512ull << 20);
+    assert_int_equal(o.disk_write, 0);
+    uint64_t v;
+    assert_int_equal(options_parse_size("2G", &v), 0);
+    assert_int_equal(v, 2ull << 30);
+    assert_int_equal(options_parse_size("12x", &v), -1);
+    assert_int_equal(options_parse_size("", &v), -1);
+    assert_int_equal(options_parse_size("99999999999999999999", &v), -1);
+}
+
+static void unknown_key(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("suite=timer rpes=3"), -1);
+    assert_string_equal(err, "unknown option 'rpes' (try 'help' for the list)");
+    assert_int_equal(parse("bogus"), -1);
+    assert_non_null(strstr(err, "unknown option 'bogus'"));
+}
+
+static void bad_values(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("reps=0"), -1);
+    assert_string_equal(err, "bad value '0' for 'reps': expected 1..1000");
+    assert_int_equal(parse("reps=1001"), -1);
+    assert_int_equal(parse("reps=-1"), -1);
+    assert_int_equal(parse("reps=3x"), -1);
+    assert_int_equal(parse("then=halt"), -1);
+    assert_non_null(strstr(err, "'then'"));
+    assert_non_null(strstr(err, "shutdown|reboot|exit|wait"));
+    assert_int_equal(parse("suite=timer,,mem"), -1);
+    assert_int_equal(parse("suite=gpu"), -1);
+    assert_non_null(strstr(err, "'suite'"));
+    assert_int_equal(parse("disk_blocks=100"), -1); /* below 512 */
+    assert_int_equal(parse("disk_qd=0"), -1);
+    assert_int_equal(parse("tag=has\"quote"), -1);
+    assert_int_equal(parse("save=maybe"), -1);
+}
+
+static void missing_value(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("reps"), -1);
+    assert_string_equal(err, "option 'reps' needs a value (reps=...)");
+    assert_int_equal(parse("reps="), -1);
+    assert_non_null(strstr(err, "needs a value"));
+    assert_int_equal(parse("=5"), -1);
+    assert_non_null(strstr(err, "no option name"));
+    assert_int_equal(parse("help=no"), -1);
+}
+
+static void garbled_and_long(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("suite=timer \x01reps=3"), -1);
+    assert_non_null(strstr(err, "unprintable character 0x01 at position 13"));
+    assert_int_equal(parse("tag=caf\xc3\xa9"), -1);
+    assert_non_null(strstr(err, "unprintable"));
+    static char longline[OPT_LINE_MAX + 100];
+    memset(longline, 'a', sizeof longline - 1);
+    longline[sizeof longline - 1] = '\0';
+    assert_int_equal(parse(longline), -1);
+    assert_non_null(strstr(err, "too long"));
+    /* the longest accepted word does not overflow anything and is then rejected by key */
+    memset(longline, 'k', OPT_LINE_MAX);
+    longline[OPT_LINE_MAX] = '\0';
+    assert_int_equal(parse(longline), -1);
+    assert_non_null(strstr(err, "unknown option"));
+}
+
+static void program_name(void **s)
+{
+    (void)s;
+    assert_string_equal(options_skip_program_name("barebench.efi suite=mem"), " suite=mem");
+    assert_string_equal(options_skip_program_name("\\EFI\\BOOT\\BOOTX64.EFI reps=2"), " reps=2");
+    assert_string_equal(options_skip_program_name("http://10.0.2.2/x/barebench.efi reps=2"), " reps=2");
+    assert_string_equal(options_skip_program_name("suite=mem"), "suite=mem");
+    assert_string_equal(options_skip_program_name("help"), "help");
+    assert_string_equal(options_skip_program_name(""), "");
+}
+
+static void help_flag(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("help"), 0);
+    assert_int_equal(o.help, 1);
+}
+
+static int lines;
+static int saw_then;
+static void count(const char *l)
+{
+    lines++;
+    if (strstr(l, "then=shutdown|reboot|exit|wait"))
+        saw_then = 1;
+}
+
+static void help_text(void **s)
+{
+    (void)s;
+    options_help(count);
+    assert_true(lines > 10);
+    assert_true(saw_then);
+}
+
+static void suite_names(void **s)
+{
+    (void)s;
+    char b[64];
+    options_suite_names(SUITE_TIMER | SUITE_DISK, b, sizeof b);
+    assert_string_equal(b, "timer,disk");
+    assert_string_equal(options_suite_name(SUITE_VMCOST), "vmcost");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults),      cmocka_unit_test(good_line),
+        cmocka_unit_test(lists_and_sizes), cmocka_unit_test(unknown_key),
+        cmocka_unit_test(bad_values),    cmocka_unit_test(missing_value),
+        cmocka_unit_test(garbled_and_long), cmocka_unit_test(program_name),
+        cmocka_unit_test(help_flag),     cmocka_unit_test(help_text),
+        cmocka_unit_test(suite_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
