@@ -6,27 +6,36 @@ OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 QEMU=${QEMU:-qemu-system-x86_64}
 
-# kvm_usable: 0 if QEMU can run a guest with KVM here.  /dev/kvm alone proves nothing (a
-# nested or emulated /dev/kvm may fail at the first instruction), so boot OVMF once with a
-# tiny timeout and look for its first serial output. The verdict is cached per boot of the host.
+# kvm_usable: 0 if QEMU can run barebench with KVM here.  /dev/kvm alone proves nothing (a
+# nested or emulated /dev/kvm may fail at the first instruction: "KVM internal error"), so
+# boot barebench.efi once with `help` under KVM and watch for its output or for that error.
+# The verdict is cached per boot of the host.  ACCEL=kvm|tcg overrides.
 kvm_usable() {
     [ "${ACCEL:-auto}" = tcg ] && return 1
     [ "${ACCEL:-auto}" = kvm ] && return 0
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
-    local cache=${TMPDIR:-/tmp}/barebench-kvm-probe.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null | cut -c1-8)
+    local boot_id cache
+    boot_id=$(cut -c1-8 /proc/sys/kernel/random/boot_id 2>/dev/null || echo x)
+    cache=${TMPDIR:-/tmp}/barebench-kvm-probe.$boot_id
     if [ -f "$cache" ]; then [ "$(cat "$cache")" = yes ]; return; fi
-    local vars out
-    vars=$(mktemp) && cp "$OVMF_VARS" "$vars"
-    out=$(timeout 20 "$QEMU" -accel kvm -machine q35 -cpu host -m 256 -display none -vga none \
-          -no-reboot -monitor none -serial stdio -net none \
-          -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE" \
-          -drive if=pflash,format=raw,file="$vars" 2>&1 | head -c 4000)
-    rm -f "$vars"
-    if printf '%s' "$out" | grep -q "KVM internal error\|failed to initialize\|Could not access KVM"; then
-        echo no >"$cache"; return 1
-    fi
-    # OVMF prints nothing on serial before BDS when healthy; a clean run without errors counts
-    echo yes >"$cache"; return 0
+    local efi=${BAREBENCH_EFI:-build/barebench.efi} dir verdict=no pid
+    [ -f "$efi" ] || return 1
+    dir=$(mktemp -d) && cp "$OVMF_VARS" "$dir/vars.fd"
+    "$QEMU" -accel kvm -machine q35 -cpu host -m 256 -display none -no-reboot -monitor none \
+        -serial "file:$dir/out" -net none -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE" \
+        -drive if=pflash,format=raw,file="$dir/vars.fd" -kernel "$efi" -append "help" \
+        >"$dir/err" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 150); do
+        if grep -q "barebench options" "$dir/out" 2>/dev/null; then verdict=yes; break; fi
+        if grep -q "KVM internal error\|failed to initialize\|Could not access KVM" "$dir/err" 2>/dev/null \
+           || ! kill -0 "$pid" 2>/dev/null; then break; fi
+        sleep 0.2
+    done
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    rm -rf "$dir"
+    echo "$verdict" >"$cache"
+    [ "$verdict" = yes ]
 }
 
 # qemu_base_args SMP MEM DIR: fills QEMU_ARGS (machine, firmware, serial) and QEMU_ACCEL.

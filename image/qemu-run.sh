@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-lib.sh"
 
 efi=${1:?usage: qemu-run.sh BAREBENCH.EFI}
+export BAREBENCH_EFI=$efi
 SMP=${SMP:-2} MEM=${MEM:-1G} ARGS=${ARGS:-} DISKS=${DISKS:-} DISK_IF=${DISK_IF:-virtio}
 OUT_DIR=${OUT_DIR:-build/results} TIMEOUT=${TIMEOUT:-1800}
 mkdir -p "$OUT_DIR"

@@ -4,6 +4,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/image/qemu-lib.sh"
 BUILD=${BUILD:-$top/build}
 EFI=${EFI:-$BUILD/barebench.efi}
+export BAREBENCH_EFI=${BAREBENCH_EFI:-$EFI}
 T=${T:-$BUILD/tests/boot}
 mkdir -p "$T"
 
