@@ -15,8 +15,8 @@ unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
 boot-test: deps efi host
-	@tests/run.sh boot $(sort $(wildcard tests/boot/*.sh))
+	@tests/run.sh boot $(sort $(wildcard tests/boot/[0-9]*.sh))
 
 test: deps
 	@$(MAKE) --no-print-directory efi host $(UNIT_BINS)
-	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/*.sh))
+	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/[0-9]*.sh))
