@@ -2,6 +2,8 @@
  * processors counted, clock reference found; runs barebench, then does what then= says. */
 #include "../kernel/uefi.h"
 #include "../kernel/app.h"
+#include "../kernel/banner.h"
+#include "../kernel/config.h"
 #include "../kernel/fmt.h"
 #include "../kernel/options.h"
 #include "../kernel/platform.h"
@@ -60,10 +62,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     g_image = image;
     uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 
+    /* precedence: defaults < \barebench\barebench.cfg < load options */
     struct options base;
     options_defaults(&base);
+    char cfg_err[256];
+    int cfg_settings;
+    int cfg = uefi_config_load(&base, &cfg_settings, cfg_err, sizeof cfg_err);
     char *cmd = load_options_text();
     const char *line = cmd ? options_skip_program_name(cmd) : "";
+    while (*line == ' ' || *line == '\t')
+        line++;
 
     /* serial= must be known before the first line is printed */
     struct options peek = base;
@@ -75,9 +83,19 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     uefi_clock_init();
 
     struct app_outcome out;
-    app_run(line, &base, "load options", &out);
+    if (cfg > 0)
+        bb_printf("barebench: %d setting(s) from %s\n", cfg_settings, CONFIG_PATH);
+    if (cfg < 0)
+        app_refuse("configuration", cfg_err, line, &peek, &out);
+    else
+        app_run(line, &base, "load options", &out);
     EFI_STATUS status = out.status == 2 ? EFI_INVALID_PARAMETER
                       : out.status == 1 ? EFI_ABORTED : EFI_SUCCESS;
+
+    static const char *const next[] = {"powering off", "rebooting", "returning to the firmware",
+                                       "waiting for a key, then powering off"};
+    if (out.json)
+        banner_print(&out, next[out.then & 3]);
 
     switch (out.then) {
     case THEN_EXIT:

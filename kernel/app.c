@@ -80,6 +80,28 @@ static void print_identity(const struct identity *id)
               g_clock.spread_ppm, g_clock.invariant ? "yes" : "no", g_clock.max_disagreement_ppm);
 }
 
+void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
+                struct app_outcome *out)
+{
+    static struct results rs;
+    struct json j;
+
+    memset(out, 0, sizeof *out);
+    results_init(&rs);
+    json_init(&j, 1);
+    bb_printf("barebench: error in %s: %s\n", source, err);
+    bb_printf("barebench: nothing was run; use 'help' to list the options\n");
+    out->status = 2;
+    out->then = o->then_set ? o->then : THEN_SHUTDOWN;
+    out->nerrors = 1;
+    bb_snprintf(out->message, sizeof out->message, "%s: %s", source, err);
+    results_error(&rs, "options", "", "%s: %s", source, err);
+    doc_begin(&j, o, cmdline);
+    results_write_json(&rs, &j);
+    finish_doc(&j, out);
+    results_free(&rs);
+}
+
 void app_run(const char *cmdline, const struct options *base, const char *source,
              struct app_outcome *out)
 {
@@ -95,15 +117,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     bb_printf("barebench %s (%s build)\n", BB_VERSION, plat_build());
 
     if (options_parse(cmdline, &o, err, sizeof err)) {
-        bb_printf("barebench: error in %s: %s\n", source, err);
-        bb_printf("barebench: nothing was run; use 'help' to list the options\n");
-        out->status = 2;
-        out->then = o.then_set ? o.then : THEN_SHUTDOWN;
-        results_error(&rs, "options", "", "%s: %s", source, err);
-        doc_begin(&j, &o, cmdline);
-        results_write_json(&rs, &j);
-        finish_doc(&j, out);
-        results_free(&rs);
+        app_refuse(source, err, cmdline, &o, out);
         return;
     }
     out->then = o.then;
@@ -148,6 +162,12 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     json_obj_end(&j);
     results_write_json(&rs, &j);
     out->status = rs.nerrors ? 1 : 0;
+    out->nresults = rs.n;
+    out->nskipped = rs.nskipped;
+    out->nerrors = rs.nerrors;
+    if (rs.nerrors)
+        bb_snprintf(out->message, sizeof out->message, "%s/%s: %s", rs.errors[0].suite,
+                    rs.errors[0].test, rs.errors[0].why);
     results_print_summary(&rs);
     finish_doc(&j, out);
 
@@ -156,10 +176,9 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         int64_t t = plat_unix_time();
         bb_snprintf(name, sizeof name, "%s-%s-%lld.json", o.tag[0] ? o.tag : g_id.cpu.hv_name,
                     plat_build(), (long long)t);
-        if (plat_save_results(j.buf, j.len, name, where, sizeof where) == 0)
-            bb_printf("results saved to %s\n", where);
-        else
-            bb_printf("results not saved to a file: %s\n", where);
+        int saved = plat_save_results(j.buf, j.len, name, where, sizeof where) == 0;
+        bb_printf("results %s%s\n", saved ? "saved to " : "not saved to a file: ", where);
+        bb_snprintf(out->saved, sizeof out->saved, "%s%s", saved ? "" : "not saved: ", where);
     }
     if (j.failed)
         bb_printf("barebench: error: the results document is incomplete (out of memory)\n");

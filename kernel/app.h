@@ -12,6 +12,9 @@ struct app_outcome {
     int then;            /* enum then_action to carry out */
     char *json;          /* the results document (plat_alloc'd; NULL if none) */
     unsigned long json_len;
+    int nresults, nskipped, nerrors; /* for the closing banner */
+    char message[224];   /* first error, or why nothing ran ("" if none) */
+    char saved[200];     /* where the document was saved, or why not ("" if not asked) */
 };
 
 /** Parse `cmdline` on top of `base` (defaults, config file), run the selected suites, print
@@ -19,5 +22,10 @@ struct app_outcome {
  *  `source` names where the options came from (for messages: "load options", "flags"). */
 void app_run(const char *cmdline, const struct options *base, const char *source,
              struct app_outcome *out);
+
+/** Refuse to run: print `source: err`, run nothing, emit a document holding only that error
+ *  (options `o` as far as known, `cmdline` as given).  Used for bad options and config files. */
+void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
+                struct app_outcome *out);
 
 #endif

@@ -25,6 +25,11 @@ int uart_present(void);
 void uart_init_if_needed(void);
 void uart_write(const char *s, size_t n);
 
+/** Apply \barebench\barebench.cfg of the boot volume to o (all or nothing).  Returns 1 when
+ *  applied (*settings = how many), 0 when there is none, -1 with err naming file, line and key. */
+struct options;
+int uefi_config_load(struct options *o, int *settings, char *err, size_t errlen);
+
 /** ASCII copy of a UCS-2 string (at most n-1 characters; non-ASCII becomes '?'). */
 void uefi_to_ascii(const CHAR16 *src, char *dst, size_t n);
 

@@ -1,0 +1,36 @@
+# image-lib.sh - shared steps of mkiso.sh / mkimg.sh: write barebench.cfg from ARGS, and fill a
+# FAT file system (EFI/BOOT/BOOTX64.EFI, \barebench\barebench.cfg, \barebench\results\) with mtools.
+# Source it; do not run it.
+
+die() { echo "error: $*" >&2; exit 1; }
+
+need() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null || die "'$t' not found (run 'make deps')"
+    done
+}
+
+# write_cfg OUT "ARGS": barebench.cfg with a header, one ARGS word per line.
+write_cfg() {
+    local out=$1 args=$2 w
+    {
+        echo "# barebench.cfg - options read at every boot from \\barebench\\barebench.cfg."
+        echo "# One key=value per line (the same keys as load options; 'help' lists them)."
+        echo "# '#' starts a comment.  Precedence: defaults < this file < load options."
+        echo "# Examples:  suite=mem,disk   profile=quick   reps=3   tag=rack7   then=wait"
+        for w in $args; do
+            printf '%s\n' "$w"
+        done
+    } >"$out"
+}
+
+# fat_fill IMAGE EFI CFG: copies the boot program and config into a FAT image (mtools, no mount).
+# IMAGE may carry an mtools offset, e.g. disk.img@@1048576.
+fat_fill() {
+    local img=$1 efi=$2 cfg=$3
+    export MTOOLS_SKIP_CHECK=1
+    mmd -i "$img" ::/EFI ::/EFI/BOOT ::/barebench ::/barebench/results || die "mmd into $img failed"
+    mcopy -i "$img" "$efi" ::/EFI/BOOT/BOOTX64.EFI || die "copying $efi into $img failed"
+    mcopy -i "$img" "$cfg" ::/barebench/barebench.cfg || die "copying $cfg into $img failed"
+}
