@@ -1,7 +1,9 @@
 /* suite_timer.c - suite "timer": the clock self-check.  How well the calibrated TSC agrees
- * with the reference clock over several interval lengths, and what reading each clock costs. */
+ * with the reference clock over several interval lengths, what reading each clock costs, and
+ * how far the processors' TSCs are apart (timer_skew.c). */
 #include "runner.h"
 #include "suites.h"
+#include "timer_skew.h"
 #include "../kernel/clock.h"
 #include "../kernel/fmt.h"
 #include "../kernel/options.h"
@@ -74,6 +76,7 @@ static void run_timer(struct bench_ctx *c)
         if (r)
             result_param_str(r, "clock", rc->name);
     }
+    timer_skew_run(c);
 }
 
 const struct suite suite_timer = {"timer", SUITE_TIMER, "clock self-check", run_timer};

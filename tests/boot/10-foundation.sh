@@ -22,6 +22,7 @@ jqcheck "CPU vendor and ISA level reported" "$J" '(.env.cpu.vendor | length) == 
 jqcheck "timer suite: TSC vs PM timer over 2 intervals, 3 reps each" "$J" '[.results[] | select(.suite=="timer" and .test=="tsc_vs_ref" and .reps==3)] | length == 2'
 jqcheck "TSC agrees with the PM timer within 1000 ppm (median)" "$J" '[.results[] | select(.test=="tsc_vs_ref") | .median] | max < 1000'
 jqcheck "clock read costs are positive ns with cycles" "$J" '[.results[] | select(.test=="tsc_read" or .test=="ref_read") | select(.unit=="ns" and .median > 0 and .cycles_per_op.median > 0)] | length == 2'
+jqcheck "TSC offset between the 2 processors measured (under 100 us)" "$J" '[.results[] | select(.test=="tsc_offset" and .params.threads==2 and (.per_cpu|length)==2 and .median < 100000)] | length == 1'
 jqcheck "entries carry min/median/max and samples" "$J" 'all(.results[]; .min <= .median and .median <= .max and (.samples|length) == .reps)'
 jqcheck "no errors" "$J" '.errors == []'
 check "summary table printed on the console" grep -q "^timer   tsc_vs_ref" "$T/good/console.log"
