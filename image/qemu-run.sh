@@ -14,6 +14,10 @@ OUT_DIR=${OUT_DIR:-build/results} TIMEOUT=${TIMEOUT:-1800}
 mkdir -p "$OUT_DIR"
 
 qemu_base_args "$SMP" "$MEM" "$OUT_DIR" || exit 1
+# Under emulation numbers mean nothing and full-size suites take long: quick unless asked.
+if [ "$QEMU_ACCEL" = tcg ] && [[ " $ARGS " != *" profile="* ]]; then
+    ARGS="${ARGS:+$ARGS }profile=quick"
+fi
 args=("${QEMU_ARGS[@]}" -kernel "$efi")
 [ -n "$ARGS" ] && args+=(-append "$ARGS")
 qemu_disk_args "$DISK_IF" $DISKS || exit 1
