@@ -3,5 +3,6 @@
 
 const struct suite *const bench_suites[] = {
     &suite_timer,
+    &suite_disk,
     0,
 };

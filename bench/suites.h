@@ -15,5 +15,6 @@ struct suite {
 extern const struct suite *const bench_suites[];
 
 extern const struct suite suite_timer;
+extern const struct suite suite_disk;
 
 #endif

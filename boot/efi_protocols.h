@@ -40,4 +40,42 @@ struct _BB_EFI_MP_SERVICES_PROTOCOL {
     EFI_STATUS(EFIAPI *WhoAmI)(BB_EFI_MP_SERVICES_PROTOCOL *This, UINTN *Number);
 };
 
+/* Disk Info protocol (PI specification vol. 5, "Disk Info Protocol"): who made a disk.
+ * Interface tells the format: IDE/AHCI Identify = ATA IDENTIFY data, SCSI/USB Inquiry =
+ * SCSI INQUIRY data; NVMe Identify returns namespace data (no model or serial). */
+#define BB_EFI_DISK_INFO_PROTOCOL_GUID                                                         \
+    { 0xd432a67f, 0x14dc, 0x484b, { 0xb3, 0xbb, 0x3f, 0x02, 0x43, 0xdf, 0xdd, 0x62 } }
+#define BB_EFI_DISK_INFO_IDE_INTERFACE_GUID                                                    \
+    { 0x5e948fe3, 0x26d3, 0x42b5, { 0xaf, 0x17, 0x61, 0x02, 0x87, 0x18, 0x8d, 0xec } }
+#define BB_EFI_DISK_INFO_SCSI_INTERFACE_GUID                                                   \
+    { 0x08f74baa, 0xea36, 0x41d9, { 0x95, 0x21, 0x21, 0xa7, 0x0f, 0x87, 0x80, 0xbc } }
+#define BB_EFI_DISK_INFO_USB_INTERFACE_GUID                                                    \
+    { 0xcb871572, 0xc11a, 0x47b5, { 0xb4, 0x92, 0x67, 0x5e, 0xaf, 0xa7, 0x77, 0x27 } }
+#define BB_EFI_DISK_INFO_AHCI_INTERFACE_GUID                                                   \
+    { 0x9e498932, 0x4abc, 0x45af, { 0xa3, 0x4d, 0x02, 0x47, 0x78, 0x7b, 0xe7, 0xc6 } }
+#define BB_EFI_DISK_INFO_NVME_INTERFACE_GUID                                                   \
+    { 0x3ab14680, 0x5d3f, 0x4a4d, { 0xbc, 0xdc, 0xcc, 0x38, 0x00, 0x18, 0xc7, 0xf7 } }
+
+typedef struct _BB_EFI_DISK_INFO_PROTOCOL BB_EFI_DISK_INFO_PROTOCOL;
+
+struct _BB_EFI_DISK_INFO_PROTOCOL {
+    EFI_GUID Interface;
+    EFI_STATUS(EFIAPI *Inquiry)(BB_EFI_DISK_INFO_PROTOCOL *This, VOID *InquiryData,
+                                UINT32 *InquiryDataSize);
+    EFI_STATUS(EFIAPI *Identify)(BB_EFI_DISK_INFO_PROTOCOL *This, VOID *IdentifyData,
+                                 UINT32 *IdentifyDataSize);
+    EFI_STATUS(EFIAPI *SenseData)(BB_EFI_DISK_INFO_PROTOCOL *This, VOID *SenseData,
+                                  UINT32 *SenseDataSize, UINT8 *SenseDataNumber);
+    EFI_STATUS(EFIAPI *WhichIde)(BB_EFI_DISK_INFO_PROTOCOL *This, UINT32 *IdeChannel,
+                                 UINT32 *IdeDevice);
+};
+
+/* NVMe namespace device path node (UEFI 2.x, messaging subtype 0x17); not in GNU-EFI 3.0.15 */
+#define BB_MSG_NVME_NAMESPACE_DP 0x17
+typedef struct {
+    EFI_DEVICE_PATH_PROTOCOL Header;
+    UINT32 NamespaceId;
+    UINT64 NamespaceUuid; /* EUI-64 */
+} __attribute__((packed)) BB_NVME_NAMESPACE_DEVICE_PATH;
+
 #endif

@@ -7,6 +7,7 @@
 #include "json.h"
 #include "platform.h"
 #include "results.h"
+#include "../bench/disk.h"
 #include "../bench/runner.h"
 #include "../bench/suites.h"
 
@@ -159,6 +160,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     json_obj_begin(&j);
     identity_write_json(&g_id, &j);
     clock_write_json(&j);
+    disk_env_json(&j);
     json_obj_end(&j);
     results_write_json(&rs, &j);
     out->status = rs.nerrors ? 1 : 0;

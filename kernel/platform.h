@@ -63,4 +63,57 @@ int plat_save_results(const char *json, size_t n, const char *file_name,
 /** Seconds since 1970 from the host's real-time clock, 0 if unknown; and a time string. */
 int64_t plat_unix_time(void);
 
+/* ---- block devices (suite "disk") ----
+ * Every block device the host offers: UEFI, each EFI_BLOCK_IO_PROTOCOL handle (whole disks and
+ * partitions); Linux, the paths named by the disk= option.  Writes are for bench/disk_guard.c
+ * only: it refuses any device not verified as scratch (see bench/disk_marker.h). */
+struct plat_disk {
+    int index;               /* position in the list */
+    char kind[12];           /* nvme, sata, ide, scsi, virtio, usb, cd, pci, file, block, ... */
+    char model[48], serial[32];
+    char path[128];          /* device path text (UEFI) or file name (Linux) */
+    uint32_t block_size;     /* bytes per block */
+    uint32_t io_align;       /* required buffer alignment in bytes (>= 1) */
+    uint64_t blocks;         /* number of blocks (LastBlock + 1) */
+    int media_present, read_only, removable, partition;
+    int parent;              /* index of the whole disk holding this partition, -1 if unknown */
+    int max_qd;              /* deepest queue the host can keep in flight (1 = synchronous) */
+    const char *sync_api;    /* what QD1 uses: "blockio" (UEFI), "psync" (Linux) */
+    const char *queue_api;   /* what QD>1 uses: "blockio2", "linux-aio"; NULL if none */
+    void *priv;              /* host's handle */
+};
+
+/* Status codes of the disk calls (0 = success). */
+enum plat_io_status {
+    PLAT_IO_OK = 0, PLAT_IO_ERROR = -1, PLAT_IO_NO_MEDIA = -2, PLAT_IO_TIMEOUT = -3,
+    PLAT_IO_READ_ONLY = -4, PLAT_IO_RANGE = -5, PLAT_IO_SHORT = -6, PLAT_IO_UNSUPPORTED = -7,
+    PLAT_IO_NOMEM = -8, PLAT_IO_CHANGED = -9
+};
+
+/** Discover the block devices once (later calls return the same list).  `spec` is the disk=
+ *  option: the Linux build opens the comma-separated paths in it; UEFI lists every handle.
+ *  Returns the number of devices and points *list at them. */
+int plat_disks(const char *spec, struct plat_disk **list);
+
+/** Read `bytes` (a multiple of block_size) at block `lba` into buf (aligned to io_align). */
+int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes);
+
+/** Run n transfers of `bytes` each at blocks lba[0..n-1], keeping up to qd of them in flight
+ *  (qd <= max_qd), transfer i using bufs[i % qd].  lat_ticks, when not NULL, receives each
+ *  transfer's latency in TSC ticks.  Stops at the first failure and returns its status.
+ *  write != 0 only from bench/disk_guard.c. */
+int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
+                    size_t bytes, void *const *bufs, uint64_t *lat_ticks);
+
+/** Make written data durable (FlushBlocks / fdatasync). */
+int plat_disk_flush(struct plat_disk *d);
+
+/** A mapping of `bytes` (a 2 MiB multiple) with pages of `page_kb` KiB (4 or 2048), for the mem
+ *  suite's page-walk test.  UEFI: our own page tables map buf's memory (2 MiB aligned) in a
+ *  window above the identity map, CR3 switched until plat_unmap_window.  Linux: new anonymous
+ *  memory with huge pages asked for or refused (madvise); buf unused, contents undefined.
+ *  NULL when it cannot be done.  One window at a time. */
+void *plat_map_window(void *buf, size_t bytes, int page_kb);
+void plat_unmap_window(void *win, size_t bytes);
+
 #endif

@@ -1,0 +1,54 @@
+/* disk.h - the disk suite's shared parts: per-run state of one target, the sweep points, and
+ * the discovery report the app writes under env.disks. */
+#ifndef BB_DISK_H
+#define BB_DISK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "disk_guard.h"
+
+struct bench_ctx;
+struct json;
+struct plat_disk;
+
+#define DISK_MAX 64
+
+/* What the suite decided about one discovered device (reported in env.disks). */
+struct disk_state {
+    int selected;        /* named by disk= */
+    int marker;          /* disk_marker_verdict, or a negative read status; -1000 = not checked */
+    char marker_why[96];
+    int writable;        /* the guard was armed: write sweep allowed */
+};
+
+/* One target being measured. */
+struct disk_run {
+    struct bench_ctx *c;
+    struct plat_disk *d;
+    struct disk_guard guard;
+    uint8_t *buf;            /* aligned, pre-touched */
+    size_t buf_bytes;
+    uint64_t budget;         /* bytes per repetition of a point */
+    double point_seconds;    /* time budget of a point: stop repeating beyond it */
+    int points_total, points_done;
+    uint64_t t_start;        /* TSC at the start of this target */
+    int dead;                /* timeout / medium gone: no more points on this target */
+};
+
+/** Decided per device by the suite; NULL/0 before the suite ran. */
+extern struct disk_state disk_states[DISK_MAX];
+extern int disk_discovered; /* number of devices, -1 if the suite did not run */
+
+/** Sequential transfers of `xfer` bytes at QD1 (reads, or guarded writes). */
+void disk_point_seq(struct disk_run *r, int write, uint64_t xfer);
+/** Random 4 KiB transfers at queue depth qd: IOPS plus p50/p99 latency entries. */
+void disk_point_rand(struct disk_run *r, int write, int qd);
+
+/** Writes "disks": [...] (the discovery) into the open env object, if the suite ran. */
+void disk_env_json(struct json *j);
+
+/** Text of a PLAT_IO_* / guard status. */
+const char *disk_status_text(int status);
+
+#endif

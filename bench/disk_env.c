@@ -1,0 +1,44 @@
+/* disk_env.c - the discovery report: env.disks lists every block device found (whole disks and
+ * partitions), what it is, its geometry and flags, and its scratch-marker verdict. */
+#include "disk.h"
+#include "../kernel/json.h"
+#include "../kernel/platform.h"
+
+void disk_env_json(struct json *j)
+{
+    struct plat_disk *list = NULL;
+    if (disk_discovered < 0)
+        return;
+    int n = disk_discovered ? plat_disks(NULL, &list) : 0;
+    if (n > disk_discovered)
+        n = disk_discovered;
+    json_key(j, "disks");
+    json_arr_begin(j);
+    for (int i = 0; i < n; i++) {
+        const struct plat_disk *d = &list[i];
+        const struct disk_state *st = &disk_states[i];
+        json_obj_begin(j);
+        json_kv_int(j, "index", d->index);
+        json_kv_str(j, "kind", d->kind);
+        json_kv_str(j, "model", d->model);
+        json_kv_str(j, "serial", d->serial);
+        json_kv_str(j, "path", d->path);
+        json_kv_uint(j, "block_size", d->block_size);
+        json_kv_uint(j, "io_align", d->io_align);
+        json_kv_uint(j, "blocks", d->blocks);
+        json_kv_uint(j, "bytes", d->blocks * d->block_size);
+        json_kv_bool(j, "media_present", d->media_present);
+        json_kv_bool(j, "read_only", d->read_only);
+        json_kv_bool(j, "removable", d->removable);
+        json_kv_bool(j, "partition", d->partition);
+        json_kv_int(j, "parent", d->parent);
+        json_kv_int(j, "max_qd", d->max_qd);
+        json_kv_str(j, "queue_api", d->queue_api ? d->queue_api : d->sync_api);
+        json_kv_bool(j, "selected", st->selected);
+        json_kv_str(j, "scratch", st->marker == -1000 ? "not checked"
+                                  : st->writable ? "yes" : "no");
+        json_kv_str(j, "scratch_why", st->marker == -1000 ? "" : st->marker_why);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+}

@@ -1,0 +1,193 @@
+/* disk_suite.c - suite "disk": discovers the block devices, then per selected whole disk a read
+ * sweep (sequential block sizes, random 4 KiB, queue depths), and a write sweep only on targets
+ * whose scratch marker the write guard verified.  Faults are reported per disk and point. */
+#include "disk.h"
+#include "disk_marker.h"
+#include "runner.h"
+#include "suites.h"
+#include "../kernel/clock.h"
+#include "../kernel/fmt.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+#include "../kernel/results.h"
+
+#include <string.h>
+
+struct disk_state disk_states[DISK_MAX];
+int disk_discovered = -1;
+
+static const uint64_t default_blocks[] = {4u << 10, 16u << 10, 64u << 10, 256u << 10,
+                                          1u << 20, 4u << 20, 16u << 20, 64u << 20};
+static const int default_qd[] = {1, 4, 16, 32};
+
+/* Is device `index` named by disk= ("all", "none", "0,2"; on Linux a path list = all opened)? */
+static int selected(const char *spec, int index)
+{
+    if (!strcmp(spec, "all"))
+        return 1;
+    if (!strcmp(spec, "none"))
+        return 0;
+    if (strchr(spec, '/'))
+        return 1; /* Linux: the listed paths are exactly the devices opened */
+    const char *p = spec;
+    while (*p) {
+        int v = 0, digits = 0;
+        while (*p >= '0' && *p <= '9' && digits < 6) {
+            v = v * 10 + (*p++ - '0');
+            digits++;
+        }
+        if (digits && v == index && (*p == ',' || *p == '\0'))
+            return 1;
+        while (*p && *p != ',')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+/* Largest buffer the sweeps need on d, within what memory allows. */
+static size_t buffer_bytes(const struct options *o, int nblocks, const uint64_t *blocks, int maxqd)
+{
+    uint64_t want = 4096u * (uint64_t)maxqd;
+    for (int i = 0; i < nblocks; i++)
+        if (blocks[i] > want)
+            want = blocks[i];
+    uint64_t cap = plat_largest_free() / 4;
+    (void)o;
+    if (want > cap)
+        want = cap & ~(uint64_t)0xFFFFF;
+    return (size_t)want;
+}
+
+static void budgets(struct disk_run *r, const struct options *o)
+{
+    static const uint64_t by_profile[] = {16u << 20, 256u << 20, 1024u << 20};
+    static const double secs[] = {1.5, 5, 20};
+    r->budget = o->disk_budget ? o->disk_budget : by_profile[o->profile];
+    r->point_seconds = secs[o->profile];
+}
+
+/* A device's first and last block must read: catches a short device and a dead medium early. */
+static int probe(struct disk_run *r)
+{
+    struct plat_disk *d = r->d;
+    int rc = plat_disk_read(d, 0, r->buf, d->block_size);
+    if (rc == 0)
+        rc = plat_disk_read(d, d->blocks - 1, r->buf, d->block_size);
+    if (rc == PLAT_IO_ERROR || rc == PLAT_IO_RANGE)
+        rc = PLAT_IO_SHORT; /* the last block it claims is not there */
+    if (rc)
+        results_error(r->c->res, "disk", "probe", "disk %d (%s): first/last block unreadable: %s",
+                      d->index, d->kind, disk_status_text(rc));
+    return rc;
+}
+
+static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks, int nq,
+                  const int *qds)
+{
+    for (int i = 0; i < nb; i++)
+        disk_point_seq(r, write, blocks[i]);
+    for (int i = 0; i < nq; i++)
+        if (qds[i] <= r->d->max_qd)
+            disk_point_rand(r, write, qds[i]);
+}
+
+static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_state *st, int nb,
+                       const uint64_t *blocks, int nq, const int *qds)
+{
+    const struct options *o = c->opt;
+    static struct disk_run r;
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    r.d = d;
+    budgets(&r, o);
+    int maxqd = 1;
+    for (int i = 0; i < nq; i++)
+        if (qds[i] > maxqd && qds[i] <= d->max_qd)
+            maxqd = qds[i];
+    r.buf_bytes = buffer_bytes(o, nb, blocks, maxqd);
+    size_t align = d->io_align > 4096 ? d->io_align : 4096;
+    r.buf = plat_alloc_pages(r.buf_bytes, align, 0);
+    if (!r.buf) {
+        results_error(c->res, "disk", "", "disk %d: no memory for a %llu-byte buffer", d->index,
+                      (unsigned long long)r.buf_bytes);
+        return;
+    }
+    for (size_t i = 0; i < r.buf_bytes; i++) /* pre-touch; also the data written */
+        r.buf[i] = (uint8_t)(i * 131 + 7);
+
+    int reads = !d->partition;
+    /* the marker is always checked (and reported); only the guard can allow writes */
+    st->marker = disk_guard_verify(&r.guard, d, st->marker_why, sizeof st->marker_why);
+    if (!o->disk_write && r.guard.verified) {
+        disk_guard_disarm(&r.guard);
+        bb_snprintf(st->marker_why, sizeof st->marker_why, "scratch, but disk_write=no");
+    }
+    int writes = r.guard.verified;
+    st->writable = writes;
+    if (!reads && !writes)
+        goto out;
+    if (probe(&r))
+        goto out;
+    int nqd = 0;
+    for (int i = 0; i < nq; i++)
+        nqd += qds[i] <= d->max_qd;
+    r.points_total = (reads + writes) * (nb + nqd);
+    r.t_start = clock_ticks();
+    bb_printf("disk %d: %s%s%s, %llu MiB, block %u%s%s\n", d->index, d->kind, d->model[0] ? " " : "", d->model,
+              (unsigned long long)(d->blocks * d->block_size >> 20), d->block_size,
+              writes ? ", scratch: read and write sweep" : ", read sweep",
+              d->max_qd > 1 ? "" : " (no queued I/O: QD1 only)");
+    if (nqd < nq)
+        results_skip(c->res, "disk", "rand_read",
+                     "disk %d (%s): queue depths above 1 need %s, not offered by this device",
+                     d->index, d->kind, plat_build()[0] == 'u' ? "Block IO 2" : "async I/O");
+    if (reads)
+        sweep(&r, 0, nb, blocks, nq, qds);
+    if (writes)
+        sweep(&r, 1, nb, blocks, nq, qds);
+out:
+    if (!r.dead) /* after a timeout the device may still DMA into the buffer: keep it */
+        plat_free_pages(r.buf, r.buf_bytes);
+}
+
+static void run_disk(struct bench_ctx *c)
+{
+    const struct options *o = c->opt;
+    struct plat_disk *list = NULL;
+    int n = plat_disks(o->disk, &list);
+    disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
+    if (n <= 0) {
+        results_skip(c->res, "disk", "",
+                     "%s", !strcmp(plat_build(), "linux")
+                               ? "no disks named: the Linux build measures --disk PATH[,PATH] (files or block devices)"
+                               : "no block devices found");
+        return;
+    }
+    int nb = o->ndisk_blocks ? o->ndisk_blocks : (int)(sizeof default_blocks / sizeof *default_blocks);
+    const uint64_t *blocks = o->ndisk_blocks ? o->disk_blocks : default_blocks;
+    int nq = o->ndisk_qd ? o->ndisk_qd : (int)(sizeof default_qd / sizeof *default_qd);
+    const int *qds = o->ndisk_qd ? o->disk_qd : default_qd;
+
+    for (int i = 0; i < disk_discovered; i++) {
+        struct plat_disk *d = &list[i];
+        struct disk_state *st = &disk_states[i];
+        memset(st, 0, sizeof *st);
+        st->marker = -1000;
+        st->selected = selected(o->disk, i);
+        if (!st->selected)
+            continue;
+        if (!d->media_present) {
+            results_skip(c->res, "disk", "", "disk %d (%s): no medium", i, d->kind);
+            continue;
+        }
+        run_target(c, d, st, nb, blocks, nq, qds);
+        if (o->disk_write && !st->writable && (!d->partition || st->marker == MARKER_OK))
+            results_skip(c->res, "disk", "seq_write", "disk %d (%s): not written: %s", i,
+                         d->kind, st->marker_why);
+    }
+}
+
+const struct suite suite_disk = {"disk", SUITE_DISK, "block devices: read sweep, writes on scratch only",
+                                 run_disk};

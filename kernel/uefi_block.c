@@ -1,0 +1,339 @@
+/* uefi_block.c - block devices on UEFI: every EFI_BLOCK_IO_PROTOCOL handle (disks and
+ * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
+ * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
+#include "uefi.h"
+#include "clock.h"
+#include "fmt.h"
+#include "platform.h"
+#include "../boot/efi_protocols.h"
+
+#define MAX_DISKS 64
+#define MAX_QD 32
+#define IO_TIMEOUT_S 30.0
+
+struct udisk {
+    EFI_HANDLE h;
+    EFI_BLOCK_IO *bio;
+    EFI_BLOCK_IO2_PROTOCOL *bio2;
+    EFI_DEVICE_PATH *dp;
+    UINTN dp_size;
+    int wedged; /* a queued transfer timed out: the device is not touched again */
+};
+
+static struct plat_disk disks[MAX_DISKS];
+static struct udisk priv[MAX_DISKS];
+static int ndisks = -1;
+
+static int io_status(EFI_STATUS st)
+{
+    if (st == EFI_SUCCESS) return PLAT_IO_OK;
+    if (st == EFI_NO_MEDIA) return PLAT_IO_NO_MEDIA;
+    if (st == EFI_MEDIA_CHANGED) return PLAT_IO_CHANGED;
+    if (st == EFI_WRITE_PROTECTED) return PLAT_IO_READ_ONLY;
+    if (st == EFI_TIMEOUT) return PLAT_IO_TIMEOUT;
+    if (st == EFI_INVALID_PARAMETER || st == EFI_BAD_BUFFER_SIZE) return PLAT_IO_RANGE;
+    if (st == EFI_OUT_OF_RESOURCES) return PLAT_IO_NOMEM;
+    if (st == EFI_UNSUPPORTED) return PLAT_IO_UNSUPPORTED;
+    return PLAT_IO_ERROR;
+}
+
+/* PCI vendor id of the controller the device path leads through, 0 if none. */
+static UINT16 pci_vendor(EFI_DEVICE_PATH *dp)
+{
+    EFI_DEVICE_PATH *rest = dp;
+    EFI_HANDLE ph = NULL;
+    EFI_PCI_IO_PROTOCOL *pci = NULL;
+    UINT16 vendor = 0;
+    if (uefi_call_wrapper(BS->LocateDevicePath, 3, &PciIoProtocol, &rest, &ph) != EFI_SUCCESS)
+        return 0;
+    if (uefi_call_wrapper(BS->HandleProtocol, 3, ph, &PciIoProtocol, (VOID **)&pci) != EFI_SUCCESS)
+        return 0;
+    if (uefi_call_wrapper(pci->Pci.Read, 5, pci, EfiPciIoWidthUint16, 0, 1, &vendor) != EFI_SUCCESS)
+        return 0;
+    return vendor;
+}
+
+/* Kind of device from the last messaging node of its path (virtio-blk has none: PCI vendor). */
+static void classify(struct plat_disk *d, EFI_DEVICE_PATH *dp)
+{
+    const char *kind = NULL;
+    for (EFI_DEVICE_PATH *n = dp; n && !IsDevicePathEnd(n); n = NextDevicePathNode(n)) {
+        UINT8 t = DevicePathType(n), s = DevicePathSubType(n);
+        if (t == MESSAGING_DEVICE_PATH) {
+            if (s == BB_MSG_NVME_NAMESPACE_DP) {
+                kind = "nvme";
+                const BB_NVME_NAMESPACE_DEVICE_PATH *nv = (const void *)n;
+                if (nv->NamespaceUuid && !d->serial[0])
+                    bb_snprintf(d->serial, sizeof d->serial, "eui64-%016llx",
+                                (unsigned long long)nv->NamespaceUuid);
+            } else if (s == MSG_SATA_DP) kind = "sata";
+            else if (s == MSG_ATAPI_DP) kind = "ide";
+            else if (s == MSG_SCSI_DP || s == MSG_DEVICE_LOGICAL_UNIT_DP) kind = kind ? kind : "scsi";
+            else if (s == MSG_USB_DP || s == MSG_USB_CLASS_DP || s == MSG_USB_WWID_DP) kind = "usb";
+        } else if (t == MEDIA_DEVICE_PATH && s == MEDIA_CDROM_DP) {
+            kind = "cd";
+        }
+    }
+    if (!kind) {
+        UINT16 v = pci_vendor(dp);
+        kind = v == 0x1af4 ? "virtio" : v ? "pci" : "other";
+    }
+    /* an optical drive: ATAPI/SATA/SCSI with 2048-byte blocks and removable media */
+    if (d->removable && d->block_size == 2048 && strcmpa((CHAR8 *)kind, (CHAR8 *)"usb"))
+        kind = "cd";
+    bb_snprintf(d->kind, sizeof d->kind, "%s", kind);
+}
+
+/* Copy an ATA string (byte-swapped words) or a plain one, trimming blanks. */
+static void ata_string(char *dst, size_t n, const UINT8 *src, size_t len, int swap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < n; i++) {
+        char c = (char)src[swap ? (i ^ 1) : i];
+        if (c < ' ' || c > '~')
+            c = ' ';
+        if (c == ' ' && (o == 0 || dst[o - 1] == ' '))
+            continue;
+        dst[o++] = c;
+    }
+    while (o && dst[o - 1] == ' ')
+        o--;
+    dst[o] = '\0';
+}
+
+/* Model and serial from EFI_DISK_INFO where the driver offers it (ATA Identify, SCSI Inquiry). */
+static void disk_info(struct plat_disk *d, EFI_HANDLE h)
+{
+    static EFI_GUID di_guid = BB_EFI_DISK_INFO_PROTOCOL_GUID;
+    static EFI_GUID ide = BB_EFI_DISK_INFO_IDE_INTERFACE_GUID, ahci = BB_EFI_DISK_INFO_AHCI_INTERFACE_GUID;
+    static EFI_GUID scsi = BB_EFI_DISK_INFO_SCSI_INTERFACE_GUID, usb = BB_EFI_DISK_INFO_USB_INTERFACE_GUID;
+    static UINT8 buf[4096];
+    BB_EFI_DISK_INFO_PROTOCOL *di = NULL;
+    UINT32 size = sizeof buf;
+    if (uefi_call_wrapper(BS->HandleProtocol, 3, h, &di_guid, (VOID **)&di) != EFI_SUCCESS || !di)
+        return;
+    SetMem(buf, sizeof buf, 0);
+    if (!CompareGuid(&di->Interface, &ide) || !CompareGuid(&di->Interface, &ahci)) {
+        if (uefi_call_wrapper(di->Identify, 3, di, buf, &size) == EFI_SUCCESS && size >= 94) {
+            ata_string(d->serial, sizeof d->serial, buf + 20, 20, 1);
+            ata_string(d->model, sizeof d->model, buf + 54, 40, 1);
+        }
+    } else if (!CompareGuid(&di->Interface, &scsi) || !CompareGuid(&di->Interface, &usb)) {
+        if (uefi_call_wrapper(di->Inquiry, 3, di, buf, &size) == EFI_SUCCESS && size >= 32) {
+            ata_string(d->model, sizeof d->model, buf + 8, 24, 0);
+        }
+    }
+}
+
+/* Index of the whole disk whose device path is a prefix of partition i's, or -1. */
+static int parent_of(int i)
+{
+    for (int k = 0; k < ndisks; k++) {
+        if (k == i || disks[k].partition || !priv[k].dp || !priv[i].dp)
+            continue;
+        UINTN len = priv[k].dp_size - sizeof(EFI_DEVICE_PATH); /* without the end node */
+        if (len < priv[i].dp_size && CompareMem(priv[k].dp, priv[i].dp, len) == 0)
+            return k;
+    }
+    return -1;
+}
+
+static void describe(int i, EFI_HANDLE h, EFI_BLOCK_IO *bio)
+{
+    struct plat_disk *d = &disks[i];
+    struct udisk *u = &priv[i];
+    EFI_BLOCK_IO_MEDIA *m = bio->Media;
+    SetMem(d, sizeof *d, 0);
+    d->index = i;
+    d->parent = -1;
+    d->priv = u;
+    u->h = h;
+    u->bio = bio;
+    d->media_present = m->MediaPresent;
+    d->read_only = m->ReadOnly;
+    d->removable = m->RemovableMedia;
+    d->partition = m->LogicalPartition;
+    d->block_size = m->BlockSize;
+    d->io_align = m->IoAlign ? m->IoAlign : 1;
+    d->blocks = m->MediaPresent || m->LastBlock ? m->LastBlock + 1 : 0;
+    d->sync_api = "blockio";
+    d->max_qd = 1;
+    if (uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIo2Protocol, (VOID **)&u->bio2) ==
+            EFI_SUCCESS && u->bio2) {
+        d->max_qd = MAX_QD;
+        d->queue_api = "blockio2";
+    }
+    u->dp = DevicePathFromHandle(h);
+    if (u->dp) {
+        u->dp_size = DevicePathSize(u->dp);
+        CHAR16 *text = DevicePathToStr(u->dp);
+        if (text) {
+            uefi_to_ascii(text, d->path, sizeof d->path);
+            FreePool(text);
+        }
+    }
+    classify(d, u->dp);
+    if (!d->partition)
+        disk_info(d, h);
+}
+
+/* Booted straight from -kernel or a minimal boot entry, the firmware may not have started the
+ * drivers of every disk controller: connect every handle recursively (as the shell's
+ * "connect -r" does) so each disk and partition gets its Block IO handle. */
+static void connect_all(void)
+{
+    EFI_HANDLE *all = NULL;
+    UINTN n = 0;
+    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, AllHandles, NULL, NULL, &n, &all) != EFI_SUCCESS)
+        return;
+    for (UINTN i = 0; i < n; i++)
+        uefi_call_wrapper(BS->ConnectController, 4, all[i], NULL, NULL, TRUE);
+    FreePool(all);
+}
+
+int plat_disks(const char *spec, struct plat_disk **list)
+{
+    (void)spec; /* UEFI lists every handle; disk= selects among them */
+    *list = disks;
+    if (ndisks >= 0)
+        return ndisks;
+    ndisks = 0;
+    connect_all();
+    EFI_HANDLE *handles = NULL;
+    UINTN n = 0;
+    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &BlockIoProtocol, NULL, &n,
+                          &handles) != EFI_SUCCESS)
+        return 0;
+    for (UINTN k = 0; k < n && ndisks < MAX_DISKS; k++) {
+        EFI_BLOCK_IO *bio = NULL;
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, handles[k], &BlockIoProtocol,
+                              (VOID **)&bio) != EFI_SUCCESS || !bio || !bio->Media)
+            continue;
+        describe(ndisks++, handles[k], bio);
+    }
+    for (int i = 0; i < ndisks; i++)
+        if (disks[i].partition)
+            disks[i].parent = parent_of(i);
+    FreePool(handles);
+    return ndisks;
+}
+
+static int check(struct plat_disk *d, uint64_t lba, size_t bytes, void *buf)
+{
+    struct udisk *u = d->priv;
+    if (!u || u->wedged)
+        return u ? PLAT_IO_TIMEOUT : PLAT_IO_NO_MEDIA;
+    if (!u->bio->Media->MediaPresent)
+        return PLAT_IO_NO_MEDIA;
+    if (!bytes || bytes % d->block_size || lba > d->blocks || bytes / d->block_size > d->blocks - lba)
+        return PLAT_IO_RANGE;
+    if (d->io_align > 1 && ((uintptr_t)buf & (d->io_align - 1)))
+        return PLAT_IO_RANGE;
+    return 0;
+}
+
+static int sync_io(struct plat_disk *d, int write, uint64_t lba, void *buf, size_t bytes)
+{
+    struct udisk *u = d->priv;
+    EFI_BLOCK_IO *b = u->bio;
+    EFI_STATUS st = write ? uefi_call_wrapper(b->WriteBlocks, 5, b, b->Media->MediaId, lba, bytes, buf)
+                          : uefi_call_wrapper(b->ReadBlocks, 5, b, b->Media->MediaId, lba, bytes, buf);
+    return io_status(st);
+}
+
+int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
+{
+    int rc = check(d, lba, bytes, buf);
+    return rc ? rc : sync_io(d, 0, lba, buf, bytes);
+}
+
+/* Queued transfers through Block IO 2: one event per slot, polled with CheckEvent. */
+static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
+                       size_t bytes, void *const *bufs, uint64_t *lat)
+{
+    struct udisk *u = d->priv;
+    EFI_BLOCK_IO2_PROTOCOL *b = u->bio2;
+    static EFI_BLOCK_IO2_TOKEN tok[MAX_QD];
+    uint64_t t0[MAX_QD];
+    int idx[MAX_QD], busy[MAX_QD];
+    int next = 0, inflight = 0, rc = 0, made = 0;
+    uint64_t limit = (uint64_t)(IO_TIMEOUT_S * g_clock.hz);
+    for (; made < qd; made++) {
+        busy[made] = 0;
+        tok[made].TransactionStatus = EFI_SUCCESS;
+        if (uefi_call_wrapper(BS->CreateEvent, 5, 0, TPL_CALLBACK, NULL, NULL,
+                              &tok[made].Event) != EFI_SUCCESS) {
+            rc = PLAT_IO_NOMEM;
+            goto err_events;
+        }
+    }
+    while ((next < n && !rc) || inflight) {
+        for (int s = 0; s < qd && next < n && !rc; s++) {
+            if (busy[s])
+                continue;
+            t0[s] = clock_ticks();
+            EFI_STATUS st = write
+                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[s])
+                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[s]);
+            if (st != EFI_SUCCESS) {
+                rc = io_status(st);
+                break;
+            }
+            busy[s] = 1;
+            idx[s] = next++;
+            inflight++;
+        }
+        for (int s = 0; s < qd; s++) {
+            if (!busy[s])
+                continue;
+            uint64_t now = clock_ticks();
+            if (uefi_call_wrapper(BS->CheckEvent, 1, tok[s].Event) == EFI_SUCCESS) {
+                busy[s] = 0;
+                inflight--;
+                if (lat)
+                    lat[idx[s]] = now - t0[s];
+                if (tok[s].TransactionStatus != EFI_SUCCESS && !rc)
+                    rc = io_status(tok[s].TransactionStatus);
+            } else if (now - t0[s] > limit) {
+                u->wedged = 1; /* the driver still owns the token and the buffer */
+                return PLAT_IO_TIMEOUT;
+            }
+        }
+    }
+err_events:
+    for (int s = 0; s < made; s++)
+        uefi_call_wrapper(BS->CloseEvent, 1, tok[s].Event);
+    return rc;
+}
+
+int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
+                    size_t bytes, void *const *bufs, uint64_t *lat_ticks)
+{
+    struct udisk *u = d->priv;
+    if (write && d->read_only)
+        return PLAT_IO_READ_ONLY;
+    for (int i = 0; i < n; i++) {
+        int rc = check(d, lba[i], bytes, bufs[qd > 1 ? i % qd : 0]);
+        if (rc)
+            return rc;
+    }
+    if (qd > 1 && u->bio2)
+        return async_batch(d, write, qd > MAX_QD ? MAX_QD : qd, lba, n, bytes, bufs, lat_ticks);
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = lat_ticks ? clock_ticks() : 0;
+        int rc = sync_io(d, write, lba[i], bufs[0], bytes);
+        if (rc)
+            return rc;
+        if (lat_ticks)
+            lat_ticks[i] = clock_ticks() - t0;
+    }
+    return 0;
+}
+
+int plat_disk_flush(struct plat_disk *d)
+{
+    struct udisk *u = d->priv;
+    if (!u || u->wedged)
+        return PLAT_IO_TIMEOUT;
+    return io_status(uefi_call_wrapper(u->bio->FlushBlocks, 1, u->bio));
+}

@@ -1,0 +1,21 @@
+# disk.mk - the disk suite's host side: build/host/mkscratch (marks a scratch target),
+# `make scratch-disk [SCRATCH=build/scratch.img] [SCRATCH_SIZE=128M]` (a scratch disk image to
+# attach with DISKS=...), and `make bench-disk` (Linux build vs fio on a scratch file).
+
+SCRATCH ?= $(BUILD)/scratch.img
+SCRATCH_SIZE ?= 128M
+
+.PHONY: mkscratch scratch-disk bench-disk
+mkscratch: $(BUILD)/host/mkscratch
+host: $(BUILD)/host/mkscratch
+
+$(BUILD)/host/mkscratch: tools/mkscratch.c bench/disk_marker.c bench/disk_marker.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) tools/mkscratch.c bench/disk_marker.c -o $@
+
+scratch-disk: $(BUILD)/host/mkscratch
+	@rm -f '$(SCRATCH)'
+	$(BUILD)/host/mkscratch --size $(SCRATCH_SIZE) --label scratch '$(SCRATCH)'
+
+bench-disk: host $(BUILD)/host/mkscratch
+	@BUILD='$(BUILD)' tools/bench-disk.sh
