@@ -1,0 +1,507 @@
+/* benchcmp_plot.c - renders charts with gnuplot (SVG + PNG): disk throughput vs block size per
+ * environment, memory bandwidth per cache level, ALU and vmcost bars.  Kinds without data are skipped. */
+#include "benchcmp.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAXCHARTS 64 /* per kind: a safety net against documents with endless param variants */
+
+static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+#define NCOLORS (sizeof colors / sizeof colors[0])
+
+struct plotctx {
+    const struct bc_table *t;
+    const char *dir, *gnuplot;
+    FILE *made;
+    char *err;
+    size_t errlen;
+    int charts;
+};
+
+static int fail(struct plotctx *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err, p->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Text safe inside a gnuplot double-quoted string (no quotes, backslashes or control bytes). */
+static void gp_safe(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    for (; *src && i + 1 < n; src++)
+        dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '_' : *src;
+    dst[i] = '\0';
+}
+
+/* A file name part: letters, digits, '-', '_' and '.' only. */
+static void file_safe(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    for (; *src && i + 1 < n; src++) {
+        char c = *src;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.';
+        if (ok || (i && dst[i - 1] != '-'))
+            dst[i++] = ok ? c : '-';
+    }
+    while (i && dst[i - 1] == '-')
+        i--;
+    dst[i] = '\0';
+}
+
+static const char *param_str(const struct bc_entry *e, const char *key, char *buf, size_t n)
+{
+    json_t *v = json_object_get(e->params, key);
+    if (!v)
+        return NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_number(v))
+        snprintf(buf, n, "%g", json_number_value(v));
+    else
+        snprintf(buf, n, "%s", json_is_true(v) ? "yes" : "no");
+    return buf;
+}
+
+/* "4K", "1M", or the number of bytes. */
+static void size_name(char *buf, size_t n, double b)
+{
+    static const char *const u[] = {"", "K", "M", "G", "T"};
+    int k = 0;
+    while (k < 4 && b >= 1024 && fmod(b, 1024) == 0)
+        b /= 1024, k++;
+    snprintf(buf, n, "%.0f%s", b, u[k]);
+}
+
+/* Run gnuplot on dir/NAME.gp with dir as working directory. */
+static int run_gnuplot(struct plotctx *p, const char *name)
+{
+    char script[200];
+    snprintf(script, sizeof script, "%s.gp", name);
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail(p, "cannot start gnuplot: %s", strerror(errno));
+    if (pid == 0) {
+        if (chdir(p->dir) == 0)
+            execlp(p->gnuplot, p->gnuplot, script, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return fail(p, "waiting for gnuplot: %s", strerror(errno));
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+        return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return fail(p, "gnuplot failed on %s/%s", p->dir, script);
+    if (p->made)
+        fprintf(p->made, "chart: %s/%s.svg %s/%s.png\n", p->dir, name, p->dir, name);
+    p->charts++;
+    return 0;
+}
+
+static FILE *open_in_dir(struct plotctx *p, const char *name, const char *ext)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.%s", p->dir, name, ext);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail(p, "cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+/* Common head of a script: look, then the SVG terminal; `body` plots; PNG by replot. */
+static void script_head(FILE *f, const char *title, const char *xlabel, const char *ylabel,
+                        int width, int height)
+{
+    char s[512];
+    fprintf(f, "# written by benchcmp\nset terminal svg size %d,%d dynamic noenhanced font "
+               "'Sans,13' background rgb 'white'\n",
+            width, height);
+    fprintf(f, "set datafile missing '?'\nset grid ytics lc rgb '#dddddd'\nset border 3\n"
+               "set tics nomirror\nset key outside right top vertical noenhanced box\n");
+    fprintf(f, "set title \"");
+    for (const char *nl; title; title = nl ? nl + 1 : NULL) { /* lines joined by \n */
+        nl = strchr(title, '\n');
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - title) : (int)strlen(title), title);
+        gp_safe(s, sizeof s, line);
+        fprintf(f, "%s%s", s, nl ? "\\n" : "");
+    }
+    fprintf(f, "\" noenhanced font 'Sans,14'\n");
+    gp_safe(s, sizeof s, xlabel);
+    fprintf(f, "set xlabel \"%s\" noenhanced\n", s);
+    gp_safe(s, sizeof s, ylabel);
+    fprintf(f, "set ylabel \"%s\" noenhanced\n", s);
+}
+
+static void script_tail(FILE *f, const char *name, int width, int height)
+{
+    fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Sans,11' background rgb 'white'\n"
+               "set output '%s.png'\nreplot\nunset output\n",
+            width, height, name);
+}
+
+/* --- bar charts: categories on x, one bar per environment, min..max as error bars --- */
+
+struct bars {
+    char name[128], title[256], xlabel[128], ylabel[128];
+    int n;
+    const struct bc_row *row[256];
+    char cat[256][64];  /* tick label: the category ... */
+    char sub[256][96];  /* ... and its params, one per line under it */
+};
+
+/* The x tick labels of a bar chart, "name\nk=v\nk=v", at clusters 0, 1, 2... */
+static void bar_tics(FILE *f, const struct bars *b)
+{
+    int lines = 1;
+    for (int i = 0; i < b->n; i++) {
+        int l = 1 + (b->sub[i][0] != '\0');
+        for (const char *q = b->sub[i]; *q; q++)
+            l += *q == ' ';
+        if (l > lines)
+            lines = l;
+    }
+    fprintf(f, "set bmargin %d\nset xlabel offset 0,%d\n", 3 + lines + (b->n > 8 ? 3 : 0),
+            -(lines - 1) - (b->n > 8 ? 2 : 0));
+    fprintf(f, "set xtics (");
+    for (int i = 0; i < b->n; i++) {
+        char c[64], s[96];
+        gp_safe(c, sizeof c, b->cat[i]);
+        gp_safe(s, sizeof s, b->sub[i]);
+        fprintf(f, "%s\"%s", i ? ", " : "", c);
+        if (s[0])
+            fputs("\\n", f);
+        for (char *q = s; *q; q++)
+            fputs(*q == ' ' ? "\\n" : (char[2]){*q, 0}, f);
+        fprintf(f, "\" %d", i);
+    }
+    fprintf(f, ")\n");
+}
+
+static int plot_bars(struct plotctx *p, const struct bars *b)
+{
+    const struct bc_table *t = p->t;
+    FILE *d = open_in_dir(p, b->name, "dat");
+    if (!d)
+        return -1;
+    double lo = INFINITY, hi = 0;
+    fprintf(d, "# category, then median min max per environment\n");
+    for (int i = 0; i < b->n; i++) {
+        char c[64], sub[96];
+        gp_safe(c, sizeof c, b->cat[i]);
+        gp_safe(sub, sizeof sub, b->sub[i]);
+        fprintf(d, "\"%s%s%s\"", c, sub[0] ? " " : "", sub);
+        for (int k = 0; k < t->ndocs; k++) {
+            const struct bc_entry *e = b->row[i]->c[k].e;
+            if (e && !b->row[i]->unit_mismatch) {
+                fprintf(d, " %.9g %.9g %.9g", e->median, e->min, e->max);
+                if (e->min > 0 && e->min < lo)
+                    lo = e->min;
+                if (e->max > hi)
+                    hi = e->max;
+            } else {
+                fprintf(d, " ? ? ?");
+            }
+        }
+        fputc('\n', d);
+    }
+    fclose(d);
+    FILE *f = open_in_dir(p, b->name, "gp");
+    if (!f)
+        return -1;
+    int width = 420 + b->n * (40 + 22 * t->ndocs), height = 560;
+    if (width < 760)
+        width = 760;
+    if (width > 2400)
+        width = 2400;
+    int logy = hi > 0 && lo < INFINITY && hi / lo > 50;
+    char ylabel[160];
+    snprintf(ylabel, sizeof ylabel, "%s%s", b->ylabel, logy ? " (log scale)" : "");
+    script_head(f, b->title, b->xlabel, ylabel, width, height);
+    fprintf(f, "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\n"
+               "set style fill solid 0.85 border rgb '#333333'\nset boxwidth 0.9\n"
+               "set xtics scale 0 %s\n",
+            b->n > 8 ? "rotate by -30" : "");
+    bar_tics(f, b);
+    if (logy)
+        fprintf(f, "set logscale y\nset yrange [%g:*]\n", lo / 2);
+    else
+        fprintf(f, "set yrange [0:*]\n");
+    fprintf(f, "set output '%s.svg'\nplot ", b->name);
+    for (int k = 0; k < t->ndocs; k++) {
+        char lab[80];
+        gp_safe(lab, sizeof lab, t->docs[k].label);
+        fprintf(f, "%s'%s.dat' using %d:%d:%d%s title \"%s\" lc rgb '%s'", k ? ", \\\n     " : "",
+                b->name, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, "", lab,
+                colors[k % NCOLORS]);
+    }
+    fprintf(f, "\n");
+    script_tail(f, b->name, width, height);
+    fclose(f);
+    return run_gnuplot(p, b->name);
+}
+
+/* --- the kinds --- */
+
+static int has_suite(const struct bc_row *r, const char *suite)
+{
+    return !strcmp(r->first->suite, suite);
+}
+
+/* Memory: one chart per test (and params other than level/bytes), a bar group per level. */
+static int plot_mem(struct plotctx *p)
+{
+    static const char *const skip[] = {"level", "bytes", NULL};
+    const struct bc_table *t = p->t;
+    char keys[MAXCHARTS][200];
+    int nk = 0;
+    for (int i = 0; i < t->nrows; i++) {
+        const struct bc_entry *e = t->rows[i].first;
+        if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+            continue;
+        char k[200], rest[160];
+        bc_params_format(e->params, skip, rest, sizeof rest);
+        snprintf(k, sizeof k, "%s%s%s", e->test, rest[0] ? " " : "", rest);
+        int seen = 0;
+        for (int j = 0; j < nk; j++)
+            seen |= !strcmp(keys[j], k);
+        if (!seen && nk < MAXCHARTS)
+            memcpy(keys[nk++], k, sizeof k);
+    }
+    static struct bars b;
+    for (int c = 0; c < nk; c++) {
+        memset(&b, 0, sizeof b);
+        char fn[128];
+        file_safe(fn, sizeof fn, keys[c]);
+        snprintf(b.name, sizeof b.name, "mem-%.100s", fn);
+        const char *unit = "";
+        for (int i = 0; i < t->nrows && b.n < 256; i++) {
+            const struct bc_entry *e = t->rows[i].first;
+            char k[200], rest[160], buf[64];
+            if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+                continue;
+            bc_params_format(e->params, skip, rest, sizeof rest);
+            snprintf(k, sizeof k, "%s%s%s", e->test, rest[0] ? " " : "", rest);
+            if (strcmp(k, keys[c]))
+                continue;
+            const char *lv = param_str(e, "level", buf, sizeof buf);
+            int dup = 0;
+            for (int j = 0; j < b.n; j++)
+                dup |= !strcmp(b.cat[j], lv);
+            if (dup)
+                continue;
+            b.row[b.n] = &t->rows[i];
+            snprintf(b.cat[b.n++], sizeof b.cat[0], "%s", lv);
+            unit = e->unit;
+        }
+        snprintf(b.title, sizeof b.title, "memory bandwidth per cache level: %.150s\n"
+                 "bars: median, whiskers: min..max", keys[c]);
+        snprintf(b.xlabel, sizeof b.xlabel, "cache level (buffer sized to fit it)");
+        snprintf(b.ylabel, sizeof b.ylabel, "bandwidth (%s)", unit);
+        if (plot_bars(p, &b))
+            return -1;
+    }
+    return 0;
+}
+
+/* ALU / vmcost: one chart per suite and unit, one bar group per test (+ params). */
+static int plot_suite_bars(struct plotctx *p, const char *suite, const char *what,
+                           const char *quantity)
+{
+    const struct bc_table *t = p->t;
+    const char *units[MAXCHARTS];
+    int nu = 0;
+    for (int i = 0; i < t->nrows; i++) {
+        if (!has_suite(&t->rows[i], suite))
+            continue;
+        int seen = 0;
+        for (int j = 0; j < nu; j++)
+            seen |= !strcmp(units[j], t->rows[i].first->unit);
+        if (!seen && nu < MAXCHARTS)
+            units[nu++] = t->rows[i].first->unit;
+    }
+    static struct bars b;
+    for (int u = 0; u < nu; u++) {
+        memset(&b, 0, sizeof b);
+        char fn[64];
+        file_safe(fn, sizeof fn, units[u]);
+        snprintf(b.name, sizeof b.name, "%s-%s", suite, fn[0] ? fn : "value");
+        const char *better = "";
+        for (int i = 0; i < t->nrows && b.n < 256; i++) {
+            const struct bc_entry *e = t->rows[i].first;
+            if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]))
+                continue;
+            b.row[b.n] = &t->rows[i];
+            snprintf(b.cat[b.n], sizeof b.cat[0], "%s", e->test);
+            snprintf(b.sub[b.n++], sizeof b.sub[0], "%s", e->params_text);
+            better = e->better;
+        }
+        snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
+                 what, better);
+        snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", quantity, units[u]);
+        if (plot_bars(p, &b))
+            return -1;
+    }
+    return 0;
+}
+
+/* Disk: one chart per op/pattern, one line per environment (and other params such as qd),
+ * throughput against block size on a log2 axis. */
+static int plot_disk(struct plotctx *p)
+{
+    static const char *const skip[] = {"block_size", "op", "pattern", NULL};
+    const struct bc_table *t = p->t;
+    char charts[MAXCHARTS][100], variants[MAXCHARTS][160];
+    int nc = 0;
+    for (int i = 0; i < t->nrows; i++) {
+        const struct bc_entry *e = t->rows[i].first;
+        if (!has_suite(&t->rows[i], "disk") || !json_is_number(json_object_get(e->params, "block_size")))
+            continue;
+        char b1[32], b2[32], k[100];
+        const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
+        snprintf(k, sizeof k, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
+        int seen = 0;
+        for (int j = 0; j < nc; j++)
+            seen |= !strcmp(charts[j], k);
+        if (!seen && nc < MAXCHARTS)
+            memcpy(charts[nc++], k, sizeof k);
+    }
+    for (int c = 0; c < nc; c++) {
+        char name[128], fn[100], ticks[2048] = "", unit[32] = "";
+        double ticksv[64];
+        int nt = 0, nv = 0;
+        file_safe(fn, sizeof fn, charts[c]);
+        snprintf(name, sizeof name, "disk-%s", fn);
+        FILE *d = open_in_dir(p, name, "dat");
+        if (!d)
+            return -1;
+        /* the variants (params other than block size/op/pattern) present in this chart */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < t->nrows; i++) {
+                const struct bc_entry *e = t->rows[i].first;
+                if (!has_suite(&t->rows[i], "disk") || !json_is_number(json_object_get(e->params, "block_size")))
+                    continue;
+                char b1[32], b2[32], k[100], v[160];
+                const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
+                snprintf(k, sizeof k, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
+                if (strcmp(k, charts[c]))
+                    continue;
+                bc_params_format(e->params, skip, v, sizeof v);
+                snprintf(unit, sizeof unit, "%s", e->unit);
+                double bs = json_number_value(json_object_get(e->params, "block_size"));
+                int seen = 0;
+                for (int j = 0; j < nt; j++)
+                    seen |= ticksv[j] == bs;
+                if (!seen && nt < 64)
+                    ticksv[nt++] = bs;
+                seen = 0;
+                for (int j = 0; j < nv; j++)
+                    seen |= !strcmp(variants[j], v);
+                if (!seen && nv < MAXCHARTS)
+                    memcpy(variants[nv++], v, sizeof v);
+                (void)pass;
+            }
+        /* one data block per environment x variant: block_size median min max, sorted */
+        int nseries = 0;
+        char plot[8192];
+        size_t pl = 0;
+        plot[0] = '\0';
+        for (int k = 0; k < t->ndocs; k++)
+            for (int v = 0; v < nv; v++) {
+                double pts[256][4];
+                int np = 0;
+                for (int i = 0; i < t->nrows && np < 256; i++) {
+                    const struct bc_row *r = &t->rows[i];
+                    const struct bc_entry *e = r->c[k].e;
+                    char b1[32], b2[32], key[100], var[160];
+                    if (!e || r->unit_mismatch || !has_suite(r, "disk") ||
+                        !json_is_number(json_object_get(e->params, "block_size")))
+                        continue;
+                    const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
+                    snprintf(key, sizeof key, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
+                    bc_params_format(e->params, skip, var, sizeof var);
+                    if (strcmp(key, charts[c]) || strcmp(var, variants[v]))
+                        continue;
+                    double bs = json_number_value(json_object_get(e->params, "block_size"));
+                    int at = np++;
+                    while (at > 0 && pts[at - 1][0] > bs) { /* insertion sort by block size */
+                        memcpy(pts[at], pts[at - 1], sizeof pts[0]);
+                        at--;
+                    }
+                    pts[at][0] = bs, pts[at][1] = e->median, pts[at][2] = e->min, pts[at][3] = e->max;
+                }
+                if (!np)
+                    continue;
+                char lab[200], vs[160];
+                gp_safe(vs, sizeof vs, nv > 1 ? variants[v] : ""); /* one variant: in the title */
+                gp_safe(lab, sizeof lab, t->docs[k].label);
+                fprintf(d, "# %s %s\n", lab, vs);
+                for (int i = 0; i < np; i++)
+                    fprintf(d, "%.9g %.9g %.9g %.9g\n", pts[i][0], pts[i][1], pts[i][2], pts[i][3]);
+                fprintf(d, "\n\n");
+                if (pl < sizeof plot - 400)
+                    pl += (size_t)snprintf(plot + pl, sizeof plot - pl,
+                                           "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 "
+                                           "ps 0.8 lc rgb '%s' dt %d title \"%s%s%s\"",
+                                           nseries ? ", \\\n     " : "", name, nseries,
+                                           colors[k % NCOLORS], v % 5 + 1, lab, vs[0] ? " " : "", vs);
+                nseries++;
+            }
+        fclose(d);
+        if (!nseries)
+            continue;
+        size_t tl = 0;
+        for (int i = 0; i < nt && tl < sizeof ticks - 40; i++) {
+            char sn[16];
+            size_name(sn, sizeof sn, ticksv[i]);
+            tl += (size_t)snprintf(ticks + tl, sizeof ticks - tl, "%s\"%s\" %.0f", i ? ", " : "", sn, ticksv[i]);
+        }
+        FILE *f = open_in_dir(p, name, "gp");
+        if (!f)
+            return -1;
+        char title[200], ylabel[100];
+        snprintf(title, sizeof title, "disk throughput vs block size: %.60s%s%.80s%s", charts[c],
+                 nv == 1 && variants[0][0] ? " (" : "", nv == 1 ? variants[0] : "",
+                 nv == 1 && variants[0][0] ? ")" : "");
+        snprintf(ylabel, sizeof ylabel, "throughput (%s), median with min..max", unit);
+        script_head(f, title, "block size (bytes, log2 scale)", ylabel, 1000, 560);
+        fprintf(f, "set key inside left top\nset logscale x 2\nset xtics (%s)\nset yrange [0:*]\nset offsets graph 0.03, graph 0.03, 0, 0\n"
+                   "set output '%s.svg'\nplot %s\n",
+                ticks, name, plot);
+        script_tail(f, name, 1000, 560);
+        fclose(f);
+        if (run_gnuplot(p, name))
+            return -1;
+    }
+    return 0;
+}
+
+int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
+            char *err, size_t errlen)
+{
+    struct plotctx p = {t, dir, gnuplot ? gnuplot : "gnuplot", made, err, errlen, 0};
+    if (mkdir(dir, 0777) && errno != EEXIST)
+        return fail(&p, "cannot create %s: %s", dir, strerror(errno));
+    if (plot_disk(&p) || plot_mem(&p) ||
+        plot_suite_bars(&p, "alu", "ALU throughput per test", "throughput") ||
+        plot_suite_bars(&p, "vmcost", "cost of privileged operations and exits (vmcost)",
+                        "time per operation"))
+        return -1;
+    return p.charts;
+}
