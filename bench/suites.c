@@ -3,6 +3,7 @@
 
 const struct suite *const bench_suites[] = {
     &suite_timer,
+    &suite_mem,
     &suite_disk,
     0,
 };

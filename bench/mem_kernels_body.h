@@ -1,0 +1,100 @@
+/* mem_kernels_body.h - one ISA level's bandwidth kernels; included by mem_kernels.c once per
+ * level with SFX, TGT, V, W, LD, ST, NT, ADD, MUL, SET1 and STORE_FENCE defined; it
+ * undefines them again (but STORE_FENCE). */
+
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define KFN(name) CAT(CAT(k_, name), SFX)
+#define ATTR __attribute__((target(TGT)))
+
+/* One kernel: NAME##SUFFIX stores with S (ST or NT) and ends with FENCE.  BODY(j, S) handles
+ * the W elements at j; four of them per step. */
+#define GEN1(name, suffix, BODY, S, FENCE, RET)                                     \
+    static ATTR uint64_t KFN(CAT(name, suffix))(void *p, uint64_t iters)            \
+    {                                                                               \
+        struct mem_arrays *m = p;                                                   \
+        double *a = m->a, *b = m->b, *c = m->c;                                     \
+        size_t n = m->n;                                                            \
+        V s = SET1(m->s);                                                           \
+        (void)a; (void)b; (void)c; (void)s;                                         \
+        for (uint64_t it = 0; it < iters; it++)                                     \
+            for (size_t j = 0; j < n; j += 4 * W) {                                 \
+                BODY(j, S); BODY(j + W, S); BODY(j + 2 * W, S); BODY(j + 3 * W, S); \
+            }                                                                       \
+        FENCE;                                                                      \
+        return RET;                                                                 \
+    }
+/* name_st (regular stores) and name_nt (non-temporal stores, then a store fence) */
+#define GEN(name, BODY, RET)                                 \
+    GEN1(name, _st, BODY, ST, (void)0, RET)                  \
+    GEN1(name, _nt, BODY, NT, STORE_FENCE(), RET)
+
+#define B_COPY(j, S) S(c + (j), LD(a + (j)))
+#define B_SCALE(j, S) S(b + (j), MUL(s, LD(c + (j))))
+#define B_ADD(j, S) S(c + (j), ADD(LD(a + (j)), LD(b + (j))))
+#define B_TRIAD(j, S) S(a + (j), ADD(LD(b + (j)), MUL(s, LD(c + (j)))))
+#define B_FILL(j, S) S(a + (j), s)
+
+GEN(copy, B_COPY, mem_ends(c, n))
+GEN(scale, B_SCALE, mem_ends(b, n))
+GEN(add, B_ADD, mem_ends(c, n))
+GEN(triad, B_TRIAD, mem_ends(a, n))
+GEN(fill, B_FILL, mem_ends(a, n))
+
+/* sum: four independent accumulators so the adds pipeline */
+static ATTR uint64_t KFN(sum)(void *p, uint64_t iters)
+{
+    struct mem_arrays *m = p;
+    const double *a = m->a;
+    size_t n = m->n;
+    double total = 0;
+    for (uint64_t it = 0; it < iters; it++) {
+        V s0 = SET1(0), s1 = SET1(0), s2 = SET1(0), s3 = SET1(0);
+        for (size_t j = 0; j < n; j += 4 * W) {
+            s0 = ADD(s0, LD(a + j));
+            s1 = ADD(s1, LD(a + j + W));
+            s2 = ADD(s2, LD(a + j + 2 * W));
+            s3 = ADD(s3, LD(a + j + 3 * W));
+        }
+        _Alignas(64) double lanes[W];
+        ST(lanes, ADD(ADD(s0, s1), ADD(s2, s3)));
+        double t = 0;
+        for (int i = 0; i < W; i++)
+            t += lanes[i];
+        total = t; /* every pass sums the same array */
+    }
+    uint64_t bits;
+    memcpy(&bits, &total, sizeof bits);
+    return bits;
+}
+
+static const mem_kernel_fn CAT(table_, SFX)[MEM_NOPS][2] = {
+    [MEM_COPY] = {KFN(copy_st), KFN(copy_nt)},
+    [MEM_SCALE] = {KFN(scale_st), KFN(scale_nt)},
+    [MEM_ADD] = {KFN(add_st), KFN(add_nt)},
+    [MEM_TRIAD] = {KFN(triad_st), KFN(triad_nt)},
+    [MEM_SUM] = {KFN(sum), 0},
+    [MEM_FILL] = {KFN(fill_st), KFN(fill_nt)},
+};
+
+#undef CAT2
+#undef CAT
+#undef KFN
+#undef ATTR
+#undef GEN
+#undef GEN1
+#undef B_COPY
+#undef B_SCALE
+#undef B_ADD
+#undef B_TRIAD
+#undef B_FILL
+#undef SFX
+#undef TGT
+#undef V
+#undef W
+#undef LD
+#undef ST
+#undef NT
+#undef ADD
+#undef MUL
+#undef SET1

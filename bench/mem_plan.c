@@ -1,0 +1,113 @@
+/* mem_plan.c - sizes the mem suite from the machine: the DRAM working set (>= 4x the last-level
+ * cache), the sweep points from 4 KiB up to it, and a stated reason whenever memory is too
+ * small for that.  Pure arithmetic, so the unit tests can feed it any cache/memory layout. */
+#include "mem.h"
+#include "../kernel/fmt.h"
+#include "../kernel/options.h"
+
+#define KiB 1024ull
+#define MiB (1024ull * 1024)
+#define ALIGN_2M(x) ((x) & ~(2 * MiB - 1))
+
+const char *mem_level(const struct mem_layout *l, uint64_t bytes)
+{
+    if (l->l1 && bytes <= l->l1)
+        return "L1";
+    if (l->l2 && bytes <= l->l2)
+        return "L2";
+    if (l->l3 && bytes <= l->l3)
+        return "L3";
+    return "DRAM";
+}
+
+size_t mem_elems(uint64_t bytes, int arrays)
+{
+    uint64_t n = bytes / (uint64_t)(arrays > 0 ? arrays : 1) / sizeof(double);
+    n -= n % MEM_N_ALIGN;
+    return (size_t)(n ? n : MEM_N_ALIGN);
+}
+
+static void add_point(struct mem_plan *p, uint64_t v)
+{
+    for (int i = 0; i < p->npoints; i++)
+        if (p->points[i] == v)
+            return;
+    if (p->npoints >= MEM_MAX_POINTS)
+        return;
+    int i = p->npoints++;
+    while (i > 0 && p->points[i - 1] > v) { /* keep ascending */
+        p->points[i] = p->points[i - 1];
+        i--;
+    }
+    p->points[i] = v;
+}
+
+/* Every cache level gets at least one point that fits in it and not in the level below. */
+static void cover_levels(const struct mem_layout *l, struct mem_plan *p, uint64_t top)
+{
+    uint64_t sizes[3] = {l->l1, l->l2, l->l3}, below = 0;
+    for (int k = 0; k < 3; k++) {
+        if (!sizes[k])
+            continue;
+        int have = 0;
+        for (int i = 0; i < p->npoints; i++)
+            if (p->points[i] > below && p->points[i] <= sizes[k])
+                have = 1;
+        uint64_t v = (sizes[k] * 3 / 4) & ~(4 * KiB - 1);
+        if (!have && v > below && v >= 4 * KiB && v <= top)
+            add_point(p, v);
+        below = sizes[k];
+    }
+}
+
+int mem_make_plan(const struct mem_layout *l, struct mem_plan *p)
+{
+    *p = (struct mem_plan){0};
+    p->llc = l->l3 ? l->l3 : l->l2 ? l->l2 : l->l1;
+    uint64_t llc = p->llc ? p->llc : 32 * MiB; /* unknown caches: assume a large LLC */
+    uint64_t want = llc * (l->profile == PROFILE_FULL ? 8 : 4);
+    if (want < 64 * MiB)
+        want = 64 * MiB;
+    p->want_dram = want = (want + 2 * MiB - 1) & ~(2 * MiB - 1);
+
+    /* leave room for the firmware, the results and our page tables */
+    uint64_t reserve = 16 * MiB + l->free_bytes / 16;
+    uint64_t budget = l->free_bytes > reserve + 2 * MiB ? ALIGN_2M(l->free_bytes - reserve - 2 * MiB) : 0;
+    int capped = 0;
+    if (l->mem_max && l->mem_max < budget) {
+        budget = ALIGN_2M(l->mem_max);
+        capped = 1;
+    }
+    if (budget < 2 * MiB) {
+        bb_snprintf(p->why, sizeof p->why,
+                    "only %llu KiB free in one block%s: no room for any mem test",
+                    (unsigned long long)(l->free_bytes / KiB), capped ? " (mem_max)" : "");
+        return -1;
+    }
+
+    p->dram = want < budget ? want : budget;
+    uint64_t top = p->dram;
+    if (p->dram <= llc) { /* cannot get out of the caches */
+        bb_snprintf(p->why, sizeof p->why,
+                    "%llu MiB usable%s is not more than the %llu MiB last-level cache: no DRAM tests, sweep up to %llu MiB",
+                    (unsigned long long)(budget / MiB), capped ? " (mem_max)" : "",
+                    (unsigned long long)(llc / MiB), (unsigned long long)(budget / MiB));
+        p->dram = 0;
+        p->shrunk = 1;
+    } else if (p->dram < want) {
+        bb_snprintf(p->why, sizeof p->why,
+                    "%llu MiB usable%s: DRAM working set %llu MiB instead of %s LLC = %llu MiB; sweep shrunk to match",
+                    (unsigned long long)(budget / MiB), capped ? " (mem_max)" : "",
+                    (unsigned long long)(p->dram / MiB),
+                    l->profile == PROFILE_FULL ? "8x" : "4x", (unsigned long long)(want / MiB));
+        p->shrunk = 1;
+    }
+    p->alloc = top;
+
+    uint64_t step = l->profile == PROFILE_QUICK ? 4 : 2;
+    for (uint64_t v = 4 * KiB; v < top && p->npoints < MEM_MAX_POINTS - 4; v *= step)
+        add_point(p, v);
+    add_point(p, top);
+    cover_levels(l, p, top);
+    return 0;
+}

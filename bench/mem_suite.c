@@ -1,0 +1,269 @@
+/* mem_suite.c - suite "mem": STREAM-style bandwidth kernels at DRAM size for every ISA level
+ * and store kind, a working-set sweep through L1/L2/L3/DRAM, DRAM bandwidth on one and on all
+ * processors, and pointer-chase latency per working set and with 4 KiB vs 2 MiB pages. */
+#include "mem.h"
+#include "runner.h"
+#include "suites.h"
+#include "../kernel/fmt.h"
+#include "../kernel/identity.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+#include "../kernel/results.h"
+
+#include <string.h>
+
+#define MiB (1024ull * 1024)
+#define MAX_PAR 256
+#define SCALAR 3.0
+
+struct mem_run {
+    struct bench_ctx *c;
+    struct mem_layout lay;
+    struct mem_plan plan;
+    char *buf;
+    enum mem_isa best;
+};
+
+static struct mem_arrays par_args[MAX_PAR]; /* static: AP stacks are small */
+
+/* The arrays each op touches (bit 0 a, 1 b, 2 c); the others alias the first, unused. */
+static const unsigned op_uses[MEM_NOPS] = {5, 6, 7, 7, 1, 1};
+
+/* The arrays op uses, n elements each, back to back from base. */
+static void arrays_at(struct mem_arrays *m, enum mem_op op, char *base, size_t n)
+{
+    double *slot = (double *)base, **p[3] = {&m->a, &m->b, &m->c};
+    for (int k = 0; k < 3; k++)
+        *p[k] = (double *)base;
+    for (int k = 0; k < 3; k++)
+        if (op_uses[op] & (1u << k)) {
+            *p[k] = slot;
+            slot += n;
+        }
+    m->n = n;
+    m->s = SCALAR;
+}
+
+static const double init_val[3] = {1.0, 2.0, 0.0};
+
+static void arrays_init(const struct mem_arrays *m, enum mem_op op)
+{
+    double *arr[3] = {m->a, m->b, m->c};
+    for (int k = 0; k < 3; k++)
+        if (op_uses[op] & (1u << k))
+            for (size_t j = 0; j < m->n; j++)
+                arr[k][j] = init_val[k];
+}
+
+/* After op ran on arrays initialised to 1, 2, 0: every array it uses holds its expected value
+ * (sampled: about 4096 elements and the last), and sum returned n * a. */
+static int arrays_check(struct bench_ctx *c, const char *test, const struct mem_arrays *m,
+                        enum mem_op op, uint64_t ret)
+{
+    double e[3] = {init_val[0], init_val[1], init_val[2]};
+    mem_op_expect(op, m->s, &e[0], &e[1], &e[2]);
+    const double *arr[3] = {m->a, m->b, m->c};
+    size_t step = m->n / 4096 ? m->n / 4096 : 1;
+    for (int k = 0; k < 3; k++)
+        for (size_t j = 0; op_uses[op] & (1u << k); j += step) {
+            if (j >= m->n)
+                j = m->n - 1;
+            if (arr[k][j] != e[k]) {
+                results_error(c->res, "mem", test, "%s: array %c[%llu] is %g, expected %g",
+                              mem_op_name(op), 'a' + k, (unsigned long long)j, arr[k][j], e[k]);
+                return -1;
+            }
+            if (j == m->n - 1)
+                break;
+        }
+    if (op == MEM_SUM) {
+        double want = (double)m->n * e[0], got;
+        memcpy(&got, &ret, sizeof got);
+        if (got != want) {
+            results_error(c->res, "mem", test, "sum returned %g, expected %g", got, want);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void tag(struct result *r, const struct mem_run *mr, enum mem_isa isa, int nt,
+                uint64_t bytes)
+{
+    if (!r)
+        return;
+    result_param_str(r, "isa", mem_isa_name(isa));
+    result_param_bool(r, "nt", nt);
+    result_param_int(r, "bytes", (int64_t)bytes);
+    result_param_str(r, "level", mem_level(&mr->lay, bytes));
+}
+
+/* One bandwidth measurement on this processor; returns 0 when the arrays check out. */
+static int bandwidth(struct mem_run *mr, const char *test, enum mem_op op, enum mem_isa isa,
+                     int nt, uint64_t ws, const char *kernel_param)
+{
+    struct mem_arrays m;
+    int arrays = mem_op_arrays(op);
+    size_t n = mem_elems(ws, 3);
+    if (kernel_param) /* sweep: spread the working set over the arrays the op touches */
+        n = mem_elems(ws, arrays);
+    arrays_at(&m, op, mr->buf, n);
+    arrays_init(&m, op);
+    uint64_t bytes = (uint64_t)n * sizeof(double) * (uint64_t)arrays;
+    struct bench_spec s = {"mem", test, "STREAM byte counting: arrays read + written, no write-allocate",
+                           "GB/s", "higher", (double)bytes, 1e9, 0, 0};
+    uint64_t chk = 0;
+    struct result *r = bench_run(mr->c, &s, mem_kernel(op, isa, nt), &m, &chk);
+    tag(r, mr, isa, nt, bytes);
+    if (r && kernel_param)
+        result_param_str(r, "kernel", kernel_param);
+    if (r)
+        result_param_int(r, "threads", 1);
+    return arrays_check(mr->c, test, &m, op, chk);
+}
+
+/* 1. every kernel at the DRAM working set, every usable ISA level, regular and nt stores */
+static void stream_kernels(struct mem_run *mr)
+{
+    for (int isa = 0; isa < MEM_NISA; isa++) {
+        if (!mem_isa_usable(&mr->c->id->cpu, (enum mem_isa)isa)) {
+            results_skip(mr->c->res, "mem", mem_isa_name((enum mem_isa)isa),
+                         "%s kernels: not supported by the CPU or not enabled by the OS",
+                         mem_isa_name((enum mem_isa)isa));
+            continue;
+        }
+        for (int op = 0; op < MEM_NOPS; op++)
+            for (int nt = 0; nt < 2; nt++)
+                if (mem_kernel((enum mem_op)op, (enum mem_isa)isa, nt))
+                    bandwidth(mr, mem_op_name((enum mem_op)op), (enum mem_op)op,
+                              (enum mem_isa)isa, nt, mr->plan.dram, NULL);
+    }
+}
+
+/* 2. the working-set sweep: sum and triad at the best ISA level, regular stores */
+static void sweep(struct mem_run *mr)
+{
+    for (int i = 0; i < mr->plan.npoints; i++) {
+        bandwidth(mr, "sweep", MEM_SUM, mr->best, 0, mr->plan.points[i], "sum");
+        bandwidth(mr, "sweep", MEM_TRIAD, mr->best, 0, mr->plan.points[i], "triad");
+    }
+}
+
+/* 3. DRAM triad on 1 and on all processors, each on its own chunk */
+static void cores(struct mem_run *mr)
+{
+    int counts[2] = {1, mr->c->ncpus > MAX_PAR ? MAX_PAR : mr->c->ncpus};
+    for (int nt = 0; nt < 2; nt++)
+        for (int k = 0; k < (counts[1] > 1 ? 2 : 1); k++) {
+            int n = counts[k];
+            uint64_t chunk = (mr->plan.dram / (uint64_t)n) & ~4095ull;
+            size_t elems = mem_elems(chunk, 3);
+            for (int i = 0; i < n; i++) {
+                arrays_at(&par_args[i], MEM_TRIAD, mr->buf + (uint64_t)i * chunk, elems);
+                arrays_init(&par_args[i], MEM_TRIAD);
+            }
+            struct bench_spec s = {"mem", "cores", "DRAM triad, every processor on its own chunk, aggregate",
+                                   "GB/s", "higher", (double)elems * 24, 1e9, 0, 0};
+            uint64_t chk;
+            struct result *r = bench_run_parallel(mr->c, &s, n, mem_kernel(MEM_TRIAD, mr->best, nt),
+                                                  par_args, sizeof par_args[0], &chk);
+            if (!r)
+                continue;
+            tag(r, mr, mr->best, nt, (uint64_t)elems * 24 * (uint64_t)n);
+            result_param_str(r, "kernel", "triad");
+            for (int i = 0; i < n; i++)
+                if (arrays_check(mr->c, "cores", &par_args[i], MEM_TRIAD, 0))
+                    break;
+        }
+}
+
+/* Pointer-chase latency through `bytes` of buf as seen at `base`. */
+static struct result *chase(struct mem_run *mr, const char *test, void *base, uint64_t bytes)
+{
+    size_t lines = mem_chase_build(base, bytes, 12345);
+    mem_chase_rebase(base, lines, base);
+    void *cursor = base;
+    struct bench_spec s = {"mem", test, "random cyclic pointer chase, one dependent load per line",
+                           "ns", "lower", 1, 0, 1, 0};
+    struct result *r = bench_run(mr->c, &s, mem_chase, &cursor, 0);
+    if ((char *)cursor < (char *)base || (char *)cursor >= (char *)base + bytes)
+        results_error(mr->c->res, "mem", test, "chase left the buffer");
+    if (r) {
+        result_param_int(r, "bytes", (int64_t)bytes);
+        result_param_str(r, "level", mem_level(&mr->lay, bytes));
+    }
+    return r;
+}
+
+/* 4. latency per working set, then at DRAM size through 4 KiB and 2 MiB page mappings */
+static void latency(struct mem_run *mr)
+{
+    for (int i = 0; i < mr->plan.npoints; i++)
+        chase(mr, "latency", mr->buf, mr->plan.points[i]);
+    if (!mr->plan.dram)
+        return;
+    static const int kb[2] = {4, 2048};
+    for (int k = 0; k < 2; k++) {
+        const char *page = kb[k] == 4 ? "4K" : "2M";
+        void *win = plat_map_window(mr->buf, mr->plan.dram, kb[k]);
+        if (!win) {
+            results_skip(mr->c->res, "mem", "latency_pages", "could not map the buffer with %s pages", page);
+            continue;
+        }
+        struct result *r = chase(mr, "latency_pages", win, mr->plan.dram);
+        if (r)
+            result_param_str(r, "page", page);
+        plat_unmap_window(win, mr->plan.dram);
+    }
+}
+
+static void run_mem(struct bench_ctx *c)
+{
+    static struct mem_run mr;
+    const struct cpu_info *cpu = &c->id->cpu;
+    memset(&mr, 0, sizeof mr);
+    mr.c = c;
+    mr.lay.l1 = cpu_cache_size(cpu, 1);
+    mr.lay.l2 = cpu_cache_size(cpu, 2);
+    mr.lay.l3 = cpu_cache_size(cpu, 3);
+    mr.lay.free_bytes = plat_largest_free();
+    mr.lay.mem_max = c->opt->mem_max;
+    mr.lay.profile = c->opt->profile;
+    mr.lay.ncpus = c->ncpus;
+    mr.best = mem_isa_usable(cpu, MEM_AVX512) ? MEM_AVX512 : mem_isa_usable(cpu, MEM_AVX2) ? MEM_AVX2 : MEM_SSE2;
+    if (mem_make_plan(&mr.lay, &mr.plan)) {
+        results_skip(c->res, "mem", "", "%s", mr.plan.why);
+        return;
+    }
+    /* allocate, halving on failure (the map may have changed since we looked) */
+    uint64_t got = mr.plan.alloc;
+    while (got >= 2 * MiB && !(mr.buf = plat_alloc_pages(got, 2 * MiB, PLAT_PAGES_HUGE)))
+        got = (got / 2) & ~(2 * MiB - 1);
+    if (!mr.buf) {
+        results_skip(c->res, "mem", "", "could not allocate even 2 MiB for the buffers");
+        return;
+    }
+    if (got < mr.plan.alloc) {
+        mr.lay.free_bytes = got + got / 8 + 20 * MiB; /* re-plan within what we got */
+        mem_make_plan(&mr.lay, &mr.plan);
+        if (mr.plan.alloc > got)
+            mr.plan.alloc = mr.plan.dram = got;
+    }
+    if (mr.plan.shrunk)
+        results_skip(c->res, "mem", "sweep", "%s", mr.plan.why);
+    bb_printf("mem: L1 %llu KiB, L2 %llu KiB, L3 %llu KiB; DRAM working set %llu MiB, %d sweep points, isa %s\n",
+              (unsigned long long)(mr.lay.l1 >> 10), (unsigned long long)(mr.lay.l2 >> 10),
+              (unsigned long long)(mr.lay.l3 >> 10), (unsigned long long)(mr.plan.dram / MiB),
+              mr.plan.npoints, mem_isa_name(mr.best));
+    memset(mr.buf, 0, mr.plan.alloc); /* first touch outside any measured interval */
+
+    if (mr.plan.dram) {
+        stream_kernels(&mr);
+        cores(&mr);
+    }
+    sweep(&mr);
+    latency(&mr);
+    plat_free_pages(mr.buf, got);
+}
+
+const struct suite suite_mem = {"mem", SUITE_MEM, "memory bandwidth per level, all cores, latency and page size", run_mem};

@@ -1,0 +1,345 @@
+/* test_mem.c - the mem suite's parts: every bandwidth kernel (each ISA level this CPU has,
+ * regular and non-temporal stores) checked like STREAM's validation, the pointer-chase cycle,
+ * the page-size window, and the sizing plan on fake cache/memory layouts (down to tiny). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bench/mem.h"
+#include "../../kernel/cpu.h"
+#include "../../kernel/options.h"
+#include "../../kernel/platform.h"
+
+#define KiB 1024ull
+#define MiB (1024ull * 1024)
+#define GiB (1024ull * MiB)
+
+static struct cpu_info cpu;
+
+static int setup(void **st)
+{
+    (void)st;
+    cpu_decode(cpuid_native, cpu_read_xcr0(), &cpu);
+    return 0;
+}
+
+static double *arr(size_t n)
+{
+    double *p = aligned_alloc(64, n * sizeof(double));
+    assert_non_null(p);
+    return p;
+}
+
+static void fill(double *x, size_t n, double v)
+{
+    for (size_t j = 0; j < n; j++)
+        x[j] = v;
+}
+
+/* Every element of x equals v exactly (the values stay small integers: exact in double). */
+static void expect_all(const double *x, size_t n, double v, const char *what)
+{
+    for (size_t j = 0; j < n; j++)
+        if (x[j] != v)
+            fail_msg("%s: element %zu is %g, expected %g", what, j, x[j], v);
+}
+
+/* STREAM's validation: a=1,b=2,c=0, a*=2, then NTIMES x (copy, scale, add, triad) with the
+ * kernel under test, against the same recurrence in scalar C; then sum and fill. */
+static void check_variant(enum mem_isa isa, int nt, size_t n, int ntimes, uint64_t iters)
+{
+    struct mem_arrays m = {arr(n), arr(n), arr(n), n, 3.0};
+    fill(m.a, n, 2.0);
+    fill(m.b, n, 2.0);
+    fill(m.c, n, 0.0);
+    double ea = 2.0, eb = 2.0, ec = 0.0;
+    char what[64];
+    for (int k = 0; k < ntimes; k++)
+        for (int op = MEM_COPY; op <= MEM_TRIAD; op++) {
+            mem_kernel_fn fn = mem_kernel((enum mem_op)op, isa, nt);
+            assert_non_null(fn);
+            fn(&m, iters); /* each op is idempotent: repeating it changes nothing */
+            mem_op_expect((enum mem_op)op, m.s, &ea, &eb, &ec);
+        }
+    snprintf(what, sizeof what, "%s nt=%d n=%zu a", mem_isa_name(isa), nt, n);
+    expect_all(m.a, n, ea, what);
+    what[strlen(what) - 1] = 'b';
+    expect_all(m.b, n, eb, what);
+    what[strlen(what) - 1] = 'c';
+    expect_all(m.c, n, ec, what);
+
+    /* STREAM: after 10 rounds a, b, c follow a known recurrence; spot-check it too */
+    if (ntimes == 10) {
+        double a = 2, b = 2, c = 0;
+        for (int k = 0; k < 10; k++) {
+            c = a;
+            b = 3 * c;
+            c = a + b;
+            a = b + 3 * c;
+        }
+        assert_true(a == ea && b == eb && c == ec);
+    }
+
+    mem_kernel_fn sum = mem_kernel(MEM_SUM, isa, 0);
+    assert_non_null(sum);
+    assert_null(mem_kernel(MEM_SUM, isa, 1)); /* no stores, no nt form */
+    fill(m.a, n, 1.5);
+    m.a[n - 1] = 7.0;
+    uint64_t bits = sum(&m, iters);
+    double got;
+    memcpy(&got, &bits, sizeof got);
+    assert_true(got == 1.5 * (double)(n - 1) + 7.0);
+
+    mem_kernel_fn fl = mem_kernel(MEM_FILL, isa, nt);
+    assert_non_null(fl);
+    m.s = 5.0;
+    fl(&m, iters);
+    expect_all(m.a, n, 5.0, "fill");
+    free(m.a);
+    free(m.b);
+    free(m.c);
+}
+
+static void test_kernels_validate(void **st)
+{
+    (void)st;
+    int tested = 0;
+    for (int isa = 0; isa < MEM_NISA; isa++) {
+        if (!mem_isa_usable(&cpu, (enum mem_isa)isa))
+            continue;
+        for (int nt = 0; nt < 2; nt++) {
+            check_variant((enum mem_isa)isa, nt, MEM_N_ALIGN, 10, 1);
+            check_variant((enum mem_isa)isa, nt, 32 * 1024 + MEM_N_ALIGN, 10, 1);
+            check_variant((enum mem_isa)isa, nt, 4096, 3, 4);
+            tested++;
+        }
+    }
+    assert_true(tested >= 2); /* sse2 is always there on x86-64 */
+}
+
+static void test_kernel_table(void **st)
+{
+    (void)st;
+    for (int isa = 0; isa < MEM_NISA; isa++)
+        for (int op = 0; op < MEM_NOPS; op++)
+            for (int nt = 0; nt < 2; nt++)
+                if (op == MEM_SUM && nt)
+                    assert_null(mem_kernel((enum mem_op)op, (enum mem_isa)isa, nt));
+                else
+                    assert_non_null(mem_kernel((enum mem_op)op, (enum mem_isa)isa, nt));
+    assert_null(mem_kernel(MEM_NOPS, MEM_SSE2, 0));
+    assert_int_equal(mem_op_arrays(MEM_COPY), 2);
+    assert_int_equal(mem_op_arrays(MEM_SCALE), 2);
+    assert_int_equal(mem_op_arrays(MEM_ADD), 3);
+    assert_int_equal(mem_op_arrays(MEM_TRIAD), 3);
+    assert_int_equal(mem_op_arrays(MEM_SUM), 1);
+    assert_int_equal(mem_op_arrays(MEM_FILL), 1);
+    assert_string_equal(mem_isa_name(MEM_AVX512), "avx512");
+    assert_string_equal(mem_op_name(MEM_TRIAD), "triad");
+    assert_true(mem_isa_usable(&cpu, MEM_SSE2));
+}
+
+static void test_chase_cycle(void **st)
+{
+    (void)st;
+    size_t bytes = 1 * MiB;
+    char *buf = aligned_alloc(4096, bytes);
+    assert_non_null(buf);
+    size_t lines = mem_chase_build(buf, bytes, 42);
+    assert_int_equal(lines, bytes / MEM_LINE);
+    assert_int_equal(mem_chase_cycle_len(buf, lines), lines); /* one cycle through all */
+    mem_chase_rebase(buf, lines, buf);
+    void *cur = buf;
+    mem_chase(&cur, lines - 1);
+    assert_ptr_not_equal(cur, buf);
+    mem_chase(&cur, 1);
+    assert_ptr_equal(cur, buf); /* back at the start after exactly `lines` loads */
+    /* re-pointed through another base: addresses move, the cycle does not */
+    char *other = buf + 4096;
+    mem_chase_rebase(buf, lines, other);
+    assert_true((char *)*(void **)buf >= other && (char *)*(void **)buf < other + bytes);
+    free(buf);
+}
+
+static void test_window_linux(void **st)
+{
+    (void)st;
+    void *w4 = plat_map_window(NULL, 4 * MiB, 4);
+    assert_non_null(w4);
+    memset(w4, 1, 4 * MiB);
+    plat_unmap_window(w4, 4 * MiB);
+    void *w2 = plat_map_window(NULL, 4 * MiB, 2048);
+    assert_non_null(w2);
+    assert_int_equal((uintptr_t)w2 & (2 * MiB - 1), 0);
+    plat_unmap_window(w2, 4 * MiB);
+    assert_null(plat_map_window(NULL, 4 * MiB, 8));
+}
+
+/* ---- the plan ---- */
+
+static struct mem_layout lay(uint64_t l1, uint64_t l2, uint64_t l3, uint64_t free_bytes)
+{
+    struct mem_layout l = {l1, l2, l3, free_bytes, 0, PROFILE_STANDARD, 2};
+    return l;
+}
+
+/* Invariants of every plan: ascending points from 4 KiB, none past the allocation, the
+ * DRAM point last, and the allocation within the free block. */
+static void plan_sane(const struct mem_layout *l, const struct mem_plan *p)
+{
+    assert_true(p->npoints > 0 && p->npoints <= MEM_MAX_POINTS);
+    assert_int_equal(p->points[0], 4 * KiB);
+    for (int i = 1; i < p->npoints; i++)
+        assert_true(p->points[i] > p->points[i - 1]);
+    assert_true(p->points[p->npoints - 1] == p->alloc);
+    assert_true(p->alloc % (2 * MiB) == 0);
+    assert_true(p->alloc + 2 * MiB <= l->free_bytes);
+    if (l->mem_max)
+        assert_true(p->alloc <= l->mem_max);
+    if (p->dram)
+        assert_true(p->dram > p->llc && p->dram == p->alloc);
+}
+
+static int has_level(const struct mem_layout *l, const struct mem_plan *p, const char *lv)
+{
+    for (int i = 0; i < p->npoints; i++)
+        if (!strcmp(mem_level(l, p->points[i]), lv))
+            return 1;
+    return 0;
+}
+
+static void test_plan_big_machine(void **st)
+{
+    (void)st;
+    struct mem_layout l = lay(48 * KiB, 2 * MiB, 480 * MiB, 23 * GiB);
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_int_equal(p.dram, 1920 * MiB); /* 4x LLC */
+    assert_false(p.shrunk);
+    assert_string_equal(p.why, "");
+    assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2") && has_level(&l, &p, "L3") &&
+                has_level(&l, &p, "DRAM"));
+    l.profile = PROFILE_FULL;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    assert_int_equal(p.dram, 3840 * MiB); /* 8x LLC */
+}
+
+static void test_plan_qemu(void **st)
+{
+    (void)st;
+    /* QEMU TCG "max" CPU, -m 512: 64K/512K/16M caches, about 420 MiB free */
+    struct mem_layout l = lay(64 * KiB, 512 * KiB, 16 * MiB, 420 * MiB);
+    l.profile = PROFILE_QUICK;
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_int_equal(p.dram, 64 * MiB);
+    assert_false(p.shrunk);
+    assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2") && has_level(&l, &p, "L3") &&
+                has_level(&l, &p, "DRAM"));
+    assert_true(p.npoints <= 10); /* x4 steps with profile=quick */
+    struct mem_plan p2;
+    l.profile = PROFILE_STANDARD;
+    mem_make_plan(&l, &p2);
+    assert_true(p2.npoints > p.npoints);
+}
+
+static void test_plan_tiny_memory(void **st)
+{
+    (void)st;
+    /* -m 128M: about 41 MiB in the largest block: DRAM set shrinks below 4x LLC, says so */
+    struct mem_layout l = lay(64 * KiB, 512 * KiB, 16 * MiB, 41 * MiB);
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_true(p.shrunk);
+    assert_true(p.dram > 16 * MiB && p.dram < 64 * MiB);
+    assert_non_null(strstr(p.why, "instead of 4x LLC"));
+    assert_true(has_level(&l, &p, "DRAM"));
+
+    /* 30 MiB: cannot get past the 16 MiB LLC: no DRAM tests, the sweep still runs */
+    l.free_bytes = 30 * MiB;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_int_equal(p.dram, 0);
+    assert_true(p.shrunk);
+    assert_non_null(strstr(p.why, "no DRAM tests"));
+    assert_false(has_level(&l, &p, "DRAM"));
+    assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2"));
+
+    /* 10 MiB: nothing fits */
+    l.free_bytes = 10 * MiB;
+    assert_int_equal(mem_make_plan(&l, &p), -1);
+    assert_non_null(strstr(p.why, "no room"));
+}
+
+static void test_plan_mem_max(void **st)
+{
+    (void)st;
+    struct mem_layout l = lay(32 * KiB, 1 * MiB, 8 * MiB, 16 * GiB);
+    l.mem_max = 40 * MiB + 123; /* rounded down to 2 MiB */
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_int_equal(p.dram, 40 * MiB);
+    assert_true(p.shrunk);
+    assert_non_null(strstr(p.why, "mem_max"));
+    l.mem_max = 1 * GiB; /* a cap above what is wanted changes nothing */
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    assert_int_equal(p.dram, 64 * MiB); /* 4x8 MiB = 32 MiB, raised to the 64 MiB floor */
+    assert_false(p.shrunk);
+}
+
+static void test_plan_unknown_caches(void **st)
+{
+    (void)st;
+    struct mem_layout l = lay(0, 0, 0, 4 * GiB);
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    plan_sane(&l, &p);
+    assert_int_equal(p.dram, 128 * MiB); /* assumed 32 MiB LLC */
+    assert_string_equal(mem_level(&l, 4096), "DRAM");
+    /* L2 as the last level (no L3) */
+    l = lay(32 * KiB, 1 * MiB, 0, 4 * GiB);
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    assert_int_equal(p.llc, 1 * MiB);
+    assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2") && has_level(&l, &p, "DRAM"));
+    assert_false(has_level(&l, &p, "L3"));
+}
+
+static void test_levels_and_elems(void **st)
+{
+    (void)st;
+    struct mem_layout l = lay(32 * KiB, 1 * MiB, 32 * MiB, GiB);
+    assert_string_equal(mem_level(&l, 32 * KiB), "L1");
+    assert_string_equal(mem_level(&l, 32 * KiB + 1), "L2");
+    assert_string_equal(mem_level(&l, 32 * MiB), "L3");
+    assert_string_equal(mem_level(&l, 33 * MiB), "DRAM");
+    assert_int_equal(mem_elems(4096, 3) % MEM_N_ALIGN, 0);
+    assert_true(mem_elems(4096, 3) * 3 * 8 <= 4096);
+    assert_int_equal(mem_elems(64, 3), MEM_N_ALIGN); /* never zero */
+    assert_int_equal(mem_elems(1 * MiB, 1), 1 * MiB / 8);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernels_validate),
+        cmocka_unit_test(test_kernel_table),
+        cmocka_unit_test(test_chase_cycle),
+        cmocka_unit_test(test_window_linux),
+        cmocka_unit_test(test_plan_big_machine),
+        cmocka_unit_test(test_plan_qemu),
+        cmocka_unit_test(test_plan_tiny_memory),
+        cmocka_unit_test(test_plan_mem_max),
+        cmocka_unit_test(test_plan_unknown_caches),
+        cmocka_unit_test(test_levels_and_elems),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
