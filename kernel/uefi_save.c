@@ -20,6 +20,7 @@ static void status_text(EFI_STATUS st, char *buf, size_t n)
                   : st == EFI_NO_MEDIA ? "no medium"
                   : st == EFI_DEVICE_ERROR ? "device error"
                   : st == EFI_UNSUPPORTED ? "the boot device has no file system"
+                  : st == EFI_NOT_FOUND ? "the boot volume cannot store files (network boot?)"
                   : NULL;
     if (s)
         bb_snprintf(buf, n, "%s", s);

@@ -19,6 +19,30 @@ check "sign: sbverify with another certificate fails" bash -c "! sbverify --cert
 "$top/image/sign.sh" "$M/db.key" "$M/db.crt" "$M/barebench.efi" >/dev/null 2>&1
 check "sign: signing twice leaves one signature" bash -c "sbverify --list '$M/barebench.efi' | grep -c '^signature [0-9]' | grep -qx 1"
 
+# --- Secure Boot enforced: OVMF with Debian's snakeoil keys enrolled runs the image signed with
+# that key and refuses the unsigned one (skipped where the ovmf package lacks them)
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+if [ -f "$SB_CODE" ] && [ -f "$SB_VARS" ] && [ -f "$SB_KEY" ] && [ -f "$SB_CERT" ]; then
+    openssl pkey -in "$SB_KEY" -passin pass:snakeoil -out "$M/snakeoil.key" 2>/dev/null
+    cp "$EFI" "$M/sb.efi"
+    "$top/image/sign.sh" "$M/snakeoil.key" "$SB_CERT" "$M/sb.efi" >/dev/null 2>&1
+    ARGS="$FAST_ARGS tag=secureboot" "$top/image/mkiso.sh" "$M/sb.efi" "$M/sb.iso" >/dev/null
+    ARGS="$FAST_ARGS tag=secureboot" "$top/image/mkiso.sh" "$EFI" "$M/unsigned.iso" >/dev/null
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS boot_media sb-signed 1 512M -machine smm=on \
+        -global driver=cfi.pflash01,property=secure,value=on -cdrom "$M/sb.iso"
+    rc=$?
+    check "secure boot on: the signed image runs and powers off" test "$rc" = 0
+    jqcheck "secure boot on: results of the signed image" "$T/sb-signed/latest.json" '.tool.tag == "secureboot" and (.results | length) > 0'
+    # refused at once; the firmware then waits for a key, so a short timeout ends it
+    OVMF_CODE=$SB_CODE OVMF_VARS=$SB_VARS BOOT_TIMEOUT=12 boot_media sb-unsigned 1 512M -machine smm=on \
+        -global driver=cfi.pflash01,property=secure,value=on -cdrom "$M/unsigned.iso" 2>/dev/null
+    check "secure boot on: the unsigned image is refused (Access Denied)" grep -q "failed to load Boot.*Access Denied" "$T/sb-unsigned/console.log"
+    check "secure boot on: nothing of the unsigned image ran" bash -c "! grep -q '^barebench' '$T/sb-unsigned/console.log'"
+else
+    echo "# skipped Secure Boot boots: OVMF snakeoil firmware/keys not installed"
+fi
+
 # --- ISO (built from the signed program): AHCI CD-ROM, then the same file as a USB stick
 ARGS="$FAST_ARGS tag=iso" "$top/image/mkiso.sh" "$M/barebench.efi" "$M/barebench.iso" >/dev/null
 check "iso: GPT with an EFI system partition" bash -c "sgdisk -p '$M/barebench.iso' | grep -q ' EF00 '"
@@ -34,12 +58,15 @@ jqcheck "iso as CD-ROM: baked-in barebench.cfg reached the run" "$T/iso-cd/lates
 check "iso as CD-ROM: read-only medium reported, not an error" grep -q "file:      not saved: the boot volume is read-only" "$T/iso-cd/console.log"
 check "iso as CD-ROM: closing banner printed last" banner_last iso-cd
 
-cp "$M/barebench.iso" "$M/stick.img"
+# the stick's image also asks for then=reboot (QEMU runs with -no-reboot, so it exits)
+ARGS="$FAST_ARGS tag=usb then=reboot" "$top/image/mkiso.sh" "$M/barebench.efi" "$M/stick.img" >/dev/null
 boot_media iso-usb 1 512M -device qemu-xhci -drive if=none,id=u0,format=raw,file="$M/stick.img" \
     -device usb-storage,drive=u0
 rc=$?
-check "iso dd'd to a USB stick (hybrid GPT): runs and powers off" test "$rc" = 0
-jqcheck "iso as USB stick: options from barebench.cfg" "$T/iso-usb/latest.json" '.tool.tag == "iso" and (.results | length) > 0'
+check "iso dd'd to a USB stick (hybrid GPT): runs, then reboots (QEMU exit 0)" test "$rc" = 0
+jqcheck "iso as USB stick: options from barebench.cfg" "$T/iso-usb/latest.json" '.tool.tag == "usb" and (.results | length) > 0'
+check "iso as USB stick: then=reboot from barebench.cfg honoured" grep -q "^  next:      rebooting" "$T/iso-usb/console.log"
+check "iso as USB stick: results saved on the stick's ESP" grep -q 'results saved to \\barebench\\results\\usb-uefi-' "$T/iso-usb/console.log"
 
 # --- disk image: virtio, then NVMe; each run leaves a results file on the ESP
 ARGS="$FAST_ARGS tag=img" "$top/image/mkimg.sh" "$EFI" "$M/barebench.img" >/dev/null
