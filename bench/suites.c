@@ -3,6 +3,8 @@
 
 const struct suite *const bench_suites[] = {
     &suite_timer,
+    &suite_alu,
+    &suite_vmcost,
     &suite_mem,
     &suite_disk,
     0,

@@ -15,6 +15,7 @@ struct suite {
 extern const struct suite *const bench_suites[];
 
 extern const struct suite suite_timer;
+extern const struct suite suite_alu, suite_vmcost;
 extern const struct suite suite_mem;
 extern const struct suite suite_disk;
 

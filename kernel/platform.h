@@ -116,4 +116,21 @@ int plat_disk_flush(struct plat_disk *d);
 void *plat_map_window(void *buf, size_t bytes, int page_kb);
 void plat_unmap_window(void *win, size_t bytes);
 
+/* ---- trap-safe execution (suite "vmcost") ----
+ * UEFI: plat_trap_begin patches the IDT (#UD, #GP, #PF and one local APIC timer vector) with
+ * our handlers and plat_trap_end puts the firmware's back; Linux: SIGILL/SIGSEGV/SIGBUS
+ * handlers.  Only the processor that called plat_trap_begin may use plat_try. */
+int plat_trap_begin(void);
+void plat_trap_end(void);
+/** Run fn(arg); a #UD, #GP or #PF inside it abandons fn instead of crashing.  Returns 0 when
+ *  fn returned, else the vector (6, 13, 14); -1 when plat_trap_begin has not succeeded. */
+int plat_try(void (*fn)(void *arg), void *arg);
+/** A canonical address no page maps (reading it takes a #PF), or 0 if none is known. */
+uintptr_t plat_unmapped_address(void);
+/** I/O port of the ACPI PM timer, or 0 when it is memory-mapped or absent. */
+uint16_t plat_pm_timer_port(void);
+/** `n` times: arm the local APIC timer one-shot (1 tick, our vector) and HLT until it fires.
+ *  Returns the wake-ups our handler counted, or -1 (with *why) when the timer is unusable. */
+int64_t plat_hlt_timer(uint64_t n, const char **why);
+
 #endif

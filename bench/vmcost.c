@@ -1,0 +1,104 @@
+/* vmcost.c - suite "vmcost": ns and TSC cycles per operation a hypervisor may trap (see
+ * vmcost_ops.c).  Each operation is probed once under plat_try, then measured under it too,
+ * so one that faults or is missing becomes a skipped entry with the reason, never a crash. */
+#include "suites.h"
+#include "vmcost.h"
+#include "../kernel/cpu.h"
+#include "../kernel/identity.h"
+#include "../kernel/options.h"
+#include "../kernel/platform.h"
+#include "../kernel/results.h"
+
+struct measure {
+    struct bench_ctx *c;
+    const struct vm_op *op;
+    struct vm_arg *a;
+    uint64_t probe;   /* the kernel's value for one iteration */
+    struct result *r;
+};
+
+static void probe_once(void *p)
+{
+    struct measure *m = p;
+    m->probe = m->op->fn(m->a, 1);
+}
+
+static void measure(void *p)
+{
+    struct measure *m = p;
+    struct bench_spec s = {"vmcost", m->op->test, m->op->desc, "ns", "lower", 1, 0, 1, 0};
+    m->r = bench_run(m->c, &s, m->op->fn, m->a, 0);
+}
+
+static void read_apic_base(void *p)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));
+    *(uint64_t *)p = ((uint64_t)hi << 32) | lo;
+}
+
+/* Resources the ring-0 kernels need; whatever is missing stays 0 (and is skipped). */
+static void find_resources(struct vm_arg *a)
+{
+    uint64_t base = 0;
+    a->port = plat_pm_timer_port();
+    a->unmapped = plat_unmapped_address();
+    if (plat_try(read_apic_base, &base) == 0 && (base & (1ull << 11)) && !(base & (1ull << 10)))
+        a->lapic_base = base & 0x000ffffffffff000ull;
+}
+
+static void skip(struct bench_ctx *c, const struct vm_op *op, const char *why)
+{
+    results_skip(c->res, "vmcost", op->test, "%s", why);
+}
+
+static void run_one(struct bench_ctx *c, const struct vm_op *op, struct vm_arg *a, int traps)
+{
+    char buf[24];
+    const char *why = vm_unavailable(op, plat_ring0(), c->id->cpu.rdtscp, a);
+    if (why)
+        return skip(c, op, why);
+    struct measure m = {c, op, a, 0, NULL};
+    if (!traps) {
+        if (op->ring0)
+            return skip(c, op, "could not install trap handlers");
+        measure(&m);
+    } else {
+        int v = plat_try(probe_once, &m);
+        if (v) {
+            results_skip(c->res, "vmcost", op->test, "faulted with %s",
+                         vm_vector_name(v, buf, sizeof buf));
+            return;
+        }
+        if ((op->fn == vm_ops[9].fn || op->fn == vm_ops[10].fn) && m.probe != 1) {
+            const char *w = "the page fault was not taken";
+            if (op->fn == vm_ops[10].fn && plat_hlt_timer(1, &w) == 1)
+                w = "HLT probe did not count a wake-up";
+            return skip(c, op, w);
+        }
+        v = plat_try(measure, &m);
+        if (v) {
+            results_skip(c->res, "vmcost", op->test, "faulted with %s while measuring",
+                         vm_vector_name(v, buf, sizeof buf));
+            return;
+        }
+    }
+    if (m.r && op->param_key)
+        result_param_str(m.r, op->param_key, op->param_val);
+}
+
+static void run_vmcost(struct bench_ctx *c)
+{
+    static struct vm_arg a; /* static: INVLPG target must be a real data page */
+    int traps = plat_trap_begin() == 0;
+    a = (struct vm_arg){0};
+    if (plat_ring0() && traps)
+        find_resources(&a);
+    for (int i = 0; vm_ops[i].test; i++)
+        run_one(c, &vm_ops[i], &a, traps);
+    plat_trap_end();
+}
+
+const struct suite suite_vmcost = {"vmcost", SUITE_VMCOST,
+                                   "cost of operations a hypervisor may trap (ns, TSC cycles)",
+                                   run_vmcost};

@@ -1,0 +1,35 @@
+/* vmcost.h - the operations suite "vmcost" times (what a hypervisor may trap), as a table the
+ * suite and the unit tests share. */
+#ifndef BB_VMCOST_H
+#define BB_VMCOST_H
+
+#include "runner.h"
+
+#include <stdint.h>
+
+/* What the kernels work on, found once before measuring. */
+struct vm_arg {
+    uint64_t lapic_base;      /* physical = virtual (identity-mapped under UEFI) */
+    uint16_t port;            /* ACPI PM timer I/O port */
+    uintptr_t unmapped;       /* an address no page maps */
+    volatile uint64_t target; /* INVLPG target */
+};
+
+struct vm_op {
+    const char *test, *desc;
+    bench_kernel_fn fn;
+    int ring0;        /* needs ring 0 (skipped in the Linux build) */
+    const char *param_key, *param_val; /* one descriptive parameter, or NULL */
+};
+
+/** The operations in run order, NULL-terminated (test == NULL). */
+extern const struct vm_op vm_ops[];
+
+/** Name of an x86 exception vector ("#UD", "#GP", "#PF", "#13"...) into buf. */
+const char *vm_vector_name(int vec, char *buf, int n);
+
+/** Why op cannot run on this host with these resources (NULL if it can). */
+const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
+                           const struct vm_arg *a);
+
+#endif
