@@ -98,7 +98,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "benchcmp: error: out of memory\n");
             rc = 1;
         } else {
-            bc_print(stdout, &t, fmt);
+            bc_print(stdout, stderr, &t, fmt);
             if (plot) {
                 char err[512];
                 int n = bc_plot(&t, plot, gnuplot, stderr, err, sizeof err);

@@ -88,8 +88,9 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
 void bc_table_free(struct bc_table *t);
 
 enum bc_format { BC_TEXT, BC_MARKDOWN, BC_CSV };
-/** Print the identity of each document, warnings and the table. */
-void bc_print(FILE *f, const struct bc_table *t, enum bc_format fmt);
+/** Print the identity of each document, warnings and the table to f; for CSV, f gets only the
+ *  table and the identity and warnings go to `notes` (may be NULL). */
+void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt);
 
 /** Write charts (SVG and PNG) into dir with gnuplot; names of the files made go to `made`
  *  (one per line) if not NULL.  Returns the number of charts, or -1 with a message in err. */

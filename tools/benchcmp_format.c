@@ -262,16 +262,16 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
     return 0;
 }
 
-void bc_print(FILE *f, const struct bc_table *t, enum bc_format fmt)
+void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)
 {
     struct grid g = {0};
     if (fmt == BC_CSV) {
-        /* the identity and warnings go to stderr so that stdout stays one CSV table */
-        if (identity_grid(t, &g) == 0)
-            print_aligned(stderr, &g, 0);
+        /* the identity and warnings go to `notes` so that f gets one CSV table */
+        if (notes && identity_grid(t, &g) == 0)
+            print_aligned(notes, &g, 0);
         grid_free(&g);
-        for (int i = 0; i < t->nwarn; i++)
-            fprintf(stderr, "warning: %s\n", t->warn[i]);
+        for (int i = 0; notes && i < t->nwarn; i++)
+            fprintf(notes, "warning: %s\n", t->warn[i]);
         memset(&g, 0, sizeof g);
         if (csv_grid(t, &g) == 0)
             print_csv(f, &g);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# 20-benchcmp.sh - the comparer from the outside: text/Markdown/CSV tables on the hand-written
+# fixtures, real Linux and UEFI documents (CPU warning), charts (files exist, every SVG names
+# every environment), and bad input (clear message with file and position, exit 1, no crash).
+. "$(dirname "$0")/lib.sh"
+BC=$BUILD/host/benchcmp
+FX=$top/tests/fixtures
+D=$T/benchcmp
+rm -rf "$D"; mkdir -p "$D"
+fx=("$FX/baremetal.json" "$FX/kvm.json" "$FX/esxi.json")
+
+"$BC" "${fx[@]}" >"$D/text.txt" 2>"$D/text.err"
+check "text: exit 0" test $? = 0
+check "text: identity of each file (cpu, hypervisor, system, tag)" \
+    grep -q "^kvm .*Intel(R) Xeon(R) Gold 6338.*  kvm .*QEMU Standard PC" "$D/text.txt"
+check "text: baseline named" grep -q "^baremetal (baseline)" "$D/text.txt"
+check "text: esxi int_add 90.2%, overhead +9.8%, not noise" \
+    grep -Eq "^alu +int_add .* 100\.0% ~ +\+0\.0% +9\.2 +90\.2% +\+9\.8%$" "$D/text.txt"
+check "text: lower-is-better overhead (vmcost cpuid +2400%)" grep -Eq "^vmcost +cpuid .*2500\.0% +\+2400\.0%" "$D/text.txt"
+check "text: unmatched entries shown with '-'" grep -Eq "^vmcost +vmcall .* - +- +- +- +900 " "$D/text.txt"
+check "text: unmatched count warned" grep -q "2 of 27 entries are not in every file" "$D/text.txt"
+check "text: columns aligned (every row as wide as the header)" \
+    bash -c "sed -n '/^suite /,/^\$/p' '$D/text.txt' | sed '/^\$/d' | awk '{print length}' | sort -u | wc -l | grep -qx 1"
+
+"$BC" --format markdown "${fx[@]}" >"$D/table.md"
+check "markdown: header and alignment rows" bash -c "grep -q '^| suite ' '$D/table.md' && grep -q '^|:-' '$D/table.md'"
+check "markdown: every table row has the same number of cells" \
+    bash -c "grep '^| [a-z]' '$D/table.md' | sed -n '/suite/,\$p' | awk -F'|' '{print NF}' | sort -u | wc -l | grep -qx 1"
+
+"$BC" --format csv "${fx[@]}" >"$D/table.csv" 2>"$D/csv.err"
+check "csv: header names every environment's columns" \
+    grep -q "^suite,test,params,unit,better,baremetal_median,baremetal_min,baremetal_max,kvm_median,.*,esxi_noise_test$" "$D/table.csv"
+check "csv: 27 rows + header, same column count" \
+    bash -c "test \$(wc -l <'$D/table.csv') = 28 && python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); sys.exit(len({len(x) for x in r})!=1)' '$D/table.csv'"
+check "csv: raw ratio for esxi int_add" grep -q "^alu,int_add,isa=scalar threads=1,GOPS,higher,.*,90.1961,9.80392,no,mann-whitney p=0.00794$" "$D/table.csv"
+check "csv: identity goes to stderr" grep -q "PowerEdge R650" "$D/csv.err"
+
+# real documents: Linux build twice, and the UEFI image (its CPU is QEMU's, so a warning)
+"$BUILD/host/barebench" --suite timer --reps 5 --tag linux-a --json "$D/linux-a.json" >/dev/null 2>&1
+"$BUILD/host/barebench" --suite timer --reps 5 --tag linux-b --json "$D/linux-b.json" >/dev/null 2>&1
+"$BC" "$D/linux-a.json" "$D/linux-b.json" >"$D/real.txt"
+check "real linux documents: compared, every entry matched" \
+    bash -c "grep -q '^linux-b ' '$D/real.txt' && ! grep -q 'not in every file' '$D/real.txt' && grep -Eq '^timer +tsc_read .*%' '$D/real.txt'"
+U=$T/good/latest.json
+if [ ! -f "$U" ]; then boot bc-uefi 1 256M "suite=timer reps=3 profile=quick tag=ci" >/dev/null 2>&1; U=$T/bc-uefi/latest.json; fi
+"$BC" "$D/linux-a.json" "$U" >"$D/mixed.txt" 2>&1
+check "linux vs uefi document: CPUs differ warning" grep -q "warning: CPUs differ: linux-a has" "$D/mixed.txt"
+check "linux vs uefi document: uefi build and hypervisor shown" grep -Eq "^ci +.* uefi +QEMU .*(tcg|kvm)" "$D/mixed.txt"
+
+# charts
+"$BC" --plot "$D/plots" "${fx[@]}" >/dev/null 2>"$D/plot.err"
+check "plot: exit 0" test $? = 0
+for c in disk-read-seq disk-write-seq mem-copy-isa-avx512-threads-1 mem-triad-isa-avx512-threads-1 alu-GOPS alu-GFLOPS vmcost-ns; do
+    check "plot: $c.svg and $c.png made" bash -c "test -s '$D/plots/$c.svg' && file '$D/plots/$c.png' 2>/dev/null | grep -q 'PNG image' || head -c 4 '$D/plots/$c.png' | grep -q PNG"
+done
+ok=1
+for s in "$D"/plots/*.svg; do
+    for e in baremetal kvm esxi; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
+done
+check "plot: every SVG names every environment" test $ok = 1
+check "plot: axes labelled with units" bash -c "grep -q 'throughput (MB/s)' '$D/plots/disk-read-seq.svg' && grep -q 'bandwidth (GB/s)' '$D/plots/mem-copy-isa-avx512-threads-1.svg' && grep -q 'block size' '$D/plots/disk-read-seq.svg'"
+"$BC" --plot "$D/plots-timer" "$D/linux-a.json" "$D/linux-b.json" >/dev/null 2>"$D/plot2.err"
+check "plot: kinds without data are skipped (timer only: no charts)" \
+    bash -c "grep -q '0 charts' '$D/plot2.err' && ! ls '$D/plots-timer'/*.svg >/dev/null 2>&1"
+
+# bad input
+printf '{"schema": "barebench/1",\n "results": [ {"suite": "a"' >"$D/trunc.json"
+"$BC" "${fx[0]}" "$D/trunc.json" >"$D/out" 2>"$D/err"; rc=$?
+check "truncated: exit 1, message with file:line:column" bash -c "test $rc = 1 && grep -q 'trunc.json:2:[0-9]*: not valid JSON' '$D/err'"
+printf 'hello world\n' >"$D/nonjson.json"
+"$BC" "$D/nonjson.json" >/dev/null 2>"$D/err"; rc=$?
+check "non-JSON: exit 1 and position" bash -c "test $rc = 1 && grep -q 'nonjson.json:1:[0-9]*: not valid JSON' '$D/err'"
+jq '.schema="barebench/2"' "${fx[1]}" >"$D/v2.json"
+"$BC" "${fx[0]}" "$D/v2.json" >/dev/null 2>"$D/err"; rc=$?
+check "wrong schema version: named" bash -c "test $rc = 1 && grep -q 'v2.json: unsupported schema \"barebench/2\"' '$D/err'"
+head -c 3000000 /dev/zero | tr '\0' ' ' >"$D/huge.json"
+"$BC" --max-bytes 1000000 "$D/huge.json" >/dev/null 2>"$D/err"; rc=$?
+check "huge file: refused before parsing" bash -c "test $rc = 1 && grep -q 'huge.json: file too large' '$D/err'"
+jq '.results[3].median="fast"' "${fx[1]}" >"$D/badentry.json"
+"$BC" "$D/badentry.json" >/dev/null 2>"$D/err"; rc=$?
+check "bad entry: index and field named" bash -c "test $rc = 1 && grep -q 'results\[3\] (disk/seq_read): \"median\" is missing or not a number' '$D/err'"
+"$BC" /nonexistent.json >/dev/null 2>"$D/err"; rc=$?
+check "missing file: exit 1, named" bash -c "test $rc = 1 && grep -q '/nonexistent.json: cannot open' '$D/err'"
+"$BC" --format xml "${fx[0]}" >/dev/null 2>&1; rc=$?
+check "unknown format: usage error (exit 2)" test $rc = 2

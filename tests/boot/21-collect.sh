@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# 21-collect.sh - barebench-collect on loopback: stores a document byte for byte under a name from
+# its identity and time, never overwrites, refuses wrong tokens (401), oversize bodies (413) and
+# bad documents (400), cuts off silent clients (408) and keeps serving; --once exits after one.
+. "$(dirname "$0")/lib.sh"
+COL=$BUILD/host/barebench-collect
+FX=$top/tests/fixtures
+D=$T/collect
+rm -rf "$D"; mkdir -p "$D/store"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+
+# start_collector LOG ARGS...: starts it in the background; sets PORT from its first line
+start_collector() {
+    local log=$1; shift
+    "$COL" --bind 127.0.0.1 --port 0 "$@" >"$log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 50); do
+        PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$log")
+        [ -n "$PORT" ] && return 0
+        sleep 0.1
+    done
+    echo "# collector did not start: $(cat "$log")"; return 1
+}
+# post FILE [curl args...]: prints the HTTP status; the answer body goes to $D/answer
+post() {
+    local f=$1; shift
+    curl -s -m 10 -o "$D/answer" -w '%{http_code}' -X POST --data-binary @"$f" "$@" "http://127.0.0.1:$PORT/"
+}
+nfiles() { ls "$D/store" | grep -c '\.json$'; }
+
+start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2
+check "collector listens on an ephemeral loopback port" test -n "$PORT"
+
+st=$(post "$FX/kvm.json" -H "X-Barebench-Token: s3cret")
+check "good document with token: 201" test "$st" = 201
+first=$(ls "$D/store"/*.json 2>/dev/null | head -1)
+check "stored byte for byte" cmp -s "$FX/kvm.json" "$first"
+check "name from identity and time (tag_hypervisor_system_UTC)" \
+    bash -c "basename '$first' | grep -Eq '^kvm_kvm_Standard-PC-Q35-ICH9-2009_[0-9]{8}T[0-9]{6}Z(-[0-9]+)?\.json$'"
+check "answer names the file" grep -q "^stored kvm_kvm_" "$D/answer"
+sum=$(md5sum <"$first")
+st=$(post "$FX/esxi.json" -H "X-Barebench-Token: s3cret")
+st2=$(post "$FX/kvm.json" -H "Authorization: Bearer s3cret")
+check "second document and Bearer token: 201" test "$st$st2" = 201201
+check "same identity again: a new file, the first one untouched" \
+    bash -c "test \$(ls '$D/store' | grep -c '^kvm_kvm_') = 2 && test \"\$(md5sum <'$first')\" = '$sum'"
+n=$(nfiles)
+st=$(post "$FX/kvm.json" -H "X-Barebench-Token: wrong")
+check "wrong token: 401" test "$st" = 401
+st=$(post "$FX/kvm.json")
+check "no token: 401" test "$st" = 401
+check "refused documents are not stored" test "$(nfiles)" = "$n"
+
+head -c 300000 /dev/zero | tr '\0' ' ' >"$D/big.json"
+st=$(post "$D/big.json" -H "X-Barebench-Token: s3cret")
+check "over --max-bytes: 413" bash -c "test '$st' = 413 && grep -q 'too large' '$D/answer'"
+printf 'not json' >"$D/bad.json"
+st=$(post "$D/bad.json" -H "X-Barebench-Token: s3cret")
+check "non-JSON: 400 with position" bash -c "test '$st' = 400 && grep -q 'document:1:[0-9]*: not valid JSON' '$D/answer'"
+jq '.schema="barebench/9"' "$FX/kvm.json" >"$D/v9.json"
+st=$(post "$D/v9.json" -H "X-Barebench-Token: s3cret")
+check "wrong schema: 400" bash -c "test '$st' = 400 && grep -q 'unsupported schema' '$D/answer'"
+head -c 500 "$FX/kvm.json" >"$D/trunc.json"
+st=$(post "$D/trunc.json" -H "X-Barebench-Token: s3cret")
+check "truncated document: 400" test "$st" = 400
+printf '{"schema":"barebench/1","results":[{"suite":"x"}]}' >"$D/entry.json"
+st=$(post "$D/entry.json" -H "X-Barebench-Token: s3cret")
+check "malformed entry: 400 naming it" bash -c "test '$st' = 400 && grep -q 'results\[0\]' '$D/answer'"
+st=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")
+check "GET: 405" test "$st" = 405
+check "bad documents are not stored" test "$(nfiles)" = "$n"
+
+# a client that sends half a request and goes silent is cut off after --timeout
+start=$(date +%s%N)
+ans=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT"; printf 'POST / HTTP/1.1\r\nContent-Le' >&3; timeout 10 cat <&3)
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "silent client: 408 after about --timeout 2 s (took $ms ms)" \
+    bash -c "printf '%s' '$ans' | grep -q '408' && test $ms -ge 1500 && test $ms -lt 5000"
+# one that promises a body and stops in the middle
+ans=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT"; printf 'POST / HTTP/1.1\r\nX-Barebench-Token: s3cret\r\nContent-Length: 5000\r\n\r\n{"sch' >&3; timeout 10 cat <&3)
+check "body cut short: 408" bash -c "printf '%s' '$ans' | grep -q '408'"
+st=$(post "$FX/baremetal.json" -H "X-Barebench-Token: s3cret")
+check "still serving after bad clients: 201" test "$st" = 201
+check "collector logged each request with its status" \
+    bash -c "grep -c ': 201 stored' '$D/collector.log' | grep -qx 4 && grep -q ': 401 ' '$D/collector.log' && grep -q ': 413 ' '$D/collector.log'"
+
+# --once, no token: exits after the first stored document
+mkdir -p "$D/once"
+start_collector "$D/once.log" --dir "$D/once" --once
+st=$(post "$FX/esxi.json")
+sleep 0.5
+check "--once without token: 201, then the collector exits" \
+    bash -c "test '$st' = 201 && ! kill -0 ${pids[-1]} 2>/dev/null && ls '$D/once' | grep -q '^esxi_vmware_VMware7-1_'"
+"$COL" --port 1 --dir /nonexistent >/dev/null 2>"$D/err"; rc=$?
+check "missing directory: refused at start" bash -c "test $rc = 1 && grep -q 'not a directory' '$D/err'"

@@ -1,0 +1,366 @@
+/* test_benchcmp.c - the comparer's core: ratios, overhead and noise flags on the hand-written
+ * fixtures and on real documents from the Linux build; output formats; bad input; fuzz corpus. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../tools/benchcmp.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef BB_TOP
+#define BB_TOP "."
+#endif
+#define FIX BB_TOP "/tests/fixtures/"
+
+static struct bc_doc docs[3];
+static struct bc_table tab;
+
+static int load_fixtures(void **state)
+{
+    (void)state;
+    const char *f[] = {FIX "baremetal.json", FIX "kvm.json", FIX "esxi.json"};
+    char err[512];
+    for (int i = 0; i < 3; i++)
+        if (bc_doc_load_file(f[i], BC_MAX_BYTES_DEFAULT, &docs[i], err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return -1;
+        }
+    bc_doc_labels(docs, 3);
+    return bc_compare(docs, 3, &tab);
+}
+
+static int free_fixtures(void **state)
+{
+    (void)state;
+    bc_table_free(&tab);
+    for (int i = 0; i < 3; i++)
+        bc_doc_free(&docs[i]);
+    return 0;
+}
+
+/* The row whose key starts with suite/test/ and whose params text is `params`. */
+static const struct bc_row *row(const struct bc_table *t, const char *suite, const char *test,
+                                const char *params)
+{
+    for (int i = 0; i < t->nrows; i++) {
+        const struct bc_entry *e = t->rows[i].first;
+        if (!strcmp(e->suite, suite) && !strcmp(e->test, test) && !strcmp(e->params_text, params))
+            return &t->rows[i];
+    }
+    return NULL;
+}
+
+static void fixture_identity_and_labels(void **state)
+{
+    (void)state;
+    assert_string_equal(docs[0].label, "baremetal");
+    assert_string_equal(docs[1].label, "kvm");
+    assert_string_equal(docs[2].label, "esxi");
+    assert_string_equal(docs[1].hv_name, "kvm");
+    assert_string_equal(docs[2].sys_product, "VMware7,1");
+    assert_int_equal(tab.nrows, 27);
+    assert_int_equal(tab.unmatched, 2); /* rdmsr missing on esxi, vmcall only on esxi */
+    for (int i = 0; i < tab.nwarn; i++)
+        assert_null(strstr(tab.warn[i], "CPUs differ")); /* same CPU in all three */
+}
+
+static void fixture_higher_is_better(void **state)
+{
+    (void)state;
+    const struct bc_row *r = row(&tab, "alu", "int_add", "isa=scalar threads=1");
+    assert_non_null(r);
+    assert_int_equal(r->present, 3);
+    assert_true(fabs(r->c[1].ratio_pct - 100.0) < 1e-9);
+    assert_int_equal(r->c[1].noise, BC_WITHIN_NOISE);
+    assert_int_equal(r->c[1].method, 'U');
+    assert_true(fabs(r->c[2].ratio_pct - 9.2 / 10.2 * 100) < 1e-9);
+    assert_true(fabs(r->c[2].overhead_pct - 1.0 / 10.2 * 100) < 1e-9); /* less throughput: positive */
+    assert_int_equal(r->c[2].noise, BC_DIFFERENT);
+    assert_true(fabs(r->c[2].p - 2.0 / 252) < 1e-9); /* 5 vs 5, fully separated: exact p */
+
+    r = row(&tab, "disk", "seq_read", "block_size=4096 device=nvme0 op=read pattern=seq qd=1");
+    assert_non_null(r);
+    assert_true(fabs(r->c[1].ratio_pct - 70.0) < 1e-6);
+    assert_true(fabs(r->c[1].overhead_pct - 30.0) < 1e-6);
+    assert_true(fabs(r->c[2].ratio_pct - 110.0) < 1e-6);
+    assert_true(fabs(r->c[2].overhead_pct + 10.0) < 1e-6); /* faster than the baseline: negative */
+}
+
+static void fixture_lower_is_better(void **state)
+{
+    (void)state;
+    const struct bc_row *r = row(&tab, "vmcost", "cpuid", "leaf=0x0");
+    assert_non_null(r);
+    assert_true(fabs(r->c[1].ratio_pct - 2500.0) < 1e-6);
+    assert_true(fabs(r->c[1].overhead_pct - 2400.0) < 1e-6);
+    assert_int_equal(r->c[1].noise, BC_DIFFERENT);
+    r = row(&tab, "timer", "tsc_read", "clock=tsc"); /* 3 samples each: min..max overlap */
+    assert_non_null(r);
+    assert_int_equal(r->c[1].method, 'r');
+    assert_int_equal(r->c[1].noise, BC_WITHIN_NOISE);  /* 12 vs 12.1, 2% spread */
+    assert_int_equal(r->c[2].noise, BC_DIFFERENT);     /* 15: ranges apart */
+    assert_true(fabs(r->c[2].overhead_pct - 25.0) < 1e-6);
+}
+
+static void fixture_unmatched(void **state)
+{
+    (void)state;
+    const struct bc_row *r = row(&tab, "vmcost", "rdmsr", "msr=0x10");
+    assert_non_null(r);
+    assert_null(r->c[2].e);
+    assert_int_equal(r->present, 2);
+    assert_true(isnan(r->c[2].ratio_pct));
+    r = row(&tab, "vmcost", "vmcall", "");
+    assert_non_null(r);
+    assert_null(r->c[0].e);
+    assert_true(isnan(r->c[2].ratio_pct)); /* no baseline, no ratio */
+}
+
+static char *print_to_string(const struct bc_table *t, enum bc_format fmt)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    bc_print(f, NULL, t, fmt);
+    fclose(f);
+    return buf;
+}
+
+static void formats(void **state)
+{
+    (void)state;
+    char *s = print_to_string(&tab, BC_TEXT);
+    assert_non_null(strstr(s, "baremetal (baseline)"));
+    assert_non_null(strstr(s, "PowerEdge R650"));
+    assert_non_null(strstr(s, "90.2%"));    /* esxi int_add */
+    assert_non_null(strstr(s, "+9.8%"));
+    assert_non_null(strstr(s, "100.0% ~")); /* kvm int_add within noise */
+    assert_non_null(strstr(s, "2 of 27 entries are not in every file"));
+    free(s);
+    s = print_to_string(&tab, BC_MARKDOWN);
+    assert_non_null(strstr(s, "| suite "));
+    assert_non_null(strstr(s, "|:------"));
+    assert_non_null(strstr(s, "100.0% ≈"));
+    free(s);
+    s = print_to_string(&tab, BC_CSV);
+    assert_true(!strncmp(s, "suite,test,params,unit,better,baremetal_median,", 47));
+    assert_non_null(strstr(s, "esxi_ratio_pct,esxi_overhead_pct,esxi_within_noise,esxi_noise_test"));
+    assert_non_null(strstr(s, "alu,int_add,isa=scalar threads=1,GOPS,higher,10.2,10,10.4,10.2,10.1,10.5,100,0,yes,"));
+    assert_null(strstr(s, "environments")); /* identity is not mixed into the CSV */
+    free(s);
+}
+
+static void mann_whitney(void **state)
+{
+    (void)state;
+    double a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8};
+    assert_true(fabs(bc_mann_whitney_p(a, 4, b, 4) - 2.0 / 70) < 1e-12);
+    double c[] = {1, 3, 5, 7}, d[] = {2, 4, 6, 8};
+    assert_true(bc_mann_whitney_p(c, 4, d, 4) > 0.5);
+    double e[] = {5, 5, 5, 5};
+    assert_true(bc_mann_whitney_p(e, 4, e, 4) == 1.0);
+    double big1[30], big2[30];
+    for (int i = 0; i < 30; i++)
+        big1[i] = i, big2[i] = i + 100;
+    assert_true(bc_mann_whitney_p(big1, 30, big2, 30) < 1e-6); /* normal approximation */
+}
+
+static void labels_made_unique(void **state)
+{
+    (void)state;
+    struct bc_doc d[3];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 3; i++) {
+        d[i].path = "x/file.json";
+        d[i].tag = "";
+        d[i].hv_name = "kvm";
+    }
+    bc_doc_labels(d, 3);
+    assert_string_equal(d[0].label, "kvm");
+    assert_string_equal(d[1].label, "kvm-2");
+    assert_string_equal(d[2].label, "kvm-3");
+    d[0].hv_name = "";
+    bc_doc_labels(d, 1);
+    assert_string_equal(d[0].label, "file.json");
+}
+
+/* --- bad input: every case a clear message, no crash --- */
+
+static void expect_error(const char *text, size_t n, const char *needle)
+{
+    struct bc_doc d;
+    char err[512] = "";
+    assert_int_equal(bc_doc_load_buffer(text, n, "in.json", &d, err, sizeof err), -1);
+    if (!strstr(err, needle))
+        fail_msg("expected '%s' in: %s", needle, err);
+    assert_non_null(strstr(err, "in.json"));
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    const char *trunc = "{\"schema\": \"barebench/1\",\n \"results\": [ {\"suite\": \"a\"";
+    expect_error(trunc, strlen(trunc), "in.json:2:"); /* line and column */
+    expect_error("hello", 5, "not valid JSON");
+    expect_error("", 0, "not valid JSON");
+    expect_error("[1,2]", 5, "top level is not an object");
+    const char *v2 = "{\"schema\":\"barebench/2\",\"results\":[]}";
+    expect_error(v2, strlen(v2), "unsupported schema \"barebench/2\"");
+    const char *nosch = "{\"results\":[]}";
+    expect_error(nosch, strlen(nosch), "no \"schema\"");
+    const char *nores = "{\"schema\":\"barebench/1\"}";
+    expect_error(nores, strlen(nores), "\"results\" is missing");
+    const char *nomed = "{\"schema\":\"barebench/1\",\"results\":[{\"suite\":\"a\",\"test\":\"b\","
+                        "\"unit\":\"x\",\"better\":\"lower\",\"min\":1,\"max\":2}]}";
+    expect_error(nomed, strlen(nomed), "results[0] (a/b): \"median\" is missing");
+    const char *badsamp = "{\"schema\":\"barebench/1\",\"results\":[{\"suite\":\"a\",\"test\":\"b\","
+                          "\"unit\":\"x\",\"better\":\"lower\",\"min\":1,\"median\":1,\"max\":2,"
+                          "\"samples\":[1,\"x\"]}]}";
+    expect_error(badsamp, strlen(badsamp), "samples[1] is not a number");
+    const char *dupkey = "{\"schema\":\"barebench/1\",\"schema\":\"barebench/1\",\"results\":[]}";
+    expect_error(dupkey, strlen(dupkey), "duplicate");
+    const char *nul = "{\"schema\":\"barebench/1\"\0,\"results\":[]}";
+    expect_error(nul, 40, "not valid JSON");
+    char deep[5000];
+    memset(deep, '[', sizeof deep);
+    expect_error(deep, sizeof deep, "not valid JSON"); /* nesting limit, no stack overflow */
+}
+
+static void bad_files(void **state)
+{
+    (void)state;
+    struct bc_doc d;
+    char err[512], path[] = "/tmp/test_benchcmp_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(bc_doc_load_file(path, 100, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "empty file"));
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 1000; i++)
+        fputs("                                                                      ", f);
+    fclose(f);
+    assert_int_equal(bc_doc_load_file(path, 4096, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "too large"));
+    assert_non_null(strstr(err, path));
+    unlink(path);
+    assert_int_equal(bc_doc_load_file("/nonexistent/x.json", 100, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot open"));
+    assert_int_equal(bc_doc_load_file("/tmp", 100, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "directory"));
+}
+
+/* --- real documents from the Linux build --- */
+
+static void real_linux_documents(void **state)
+{
+    (void)state;
+    const char *bin = BB_TOP "/build/host/barebench";
+    if (access(bin, X_OK))
+        skip();
+    char cmd[1024];
+    const char *out[2] = {"/tmp/test_benchcmp_real_a.json", "/tmp/test_benchcmp_real_b.json"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "%s --suite timer --reps 5 --tag run%d --json %s >/dev/null 2>&1",
+                 bin, i + 1, out[i]);
+        assert_int_equal(system(cmd), 0);
+    }
+    struct bc_doc d[2];
+    char err[512];
+    for (int i = 0; i < 2; i++)
+        if (bc_doc_load_file(out[i], BC_MAX_BYTES_DEFAULT, &d[i], err, sizeof err))
+            fail_msg("%s", err);
+    bc_doc_labels(d, 2);
+    assert_string_equal(d[0].label, "run1");
+    assert_string_equal(d[1].build, "linux");
+    struct bc_table t;
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    assert_true(t.nrows >= 3);
+    assert_int_equal(t.unmatched, 0); /* same build, same suite: every entry matches */
+    for (int r = 0; r < t.nrows; r++) {
+        const struct bc_cell *c = &t.rows[r].c[1];
+        assert_non_null(c->e);
+        assert_int_equal(c->method, 'U'); /* 5 samples each */
+        assert_true(c->noise == BC_WITHIN_NOISE || c->noise == BC_DIFFERENT);
+        if (t.rows[r].c[0].e->median != 0) {
+            double want = c->e->median / t.rows[r].c[0].e->median * 100;
+            assert_true(fabs(c->ratio_pct - want) < 1e-9 * want);
+        }
+    }
+    const struct bc_row *tr = row(&t, "timer", "tsc_read", "clock=tsc");
+    assert_non_null(tr);
+    assert_true(tr->c[1].ratio_pct > 10 && tr->c[1].ratio_pct < 1000); /* same machine */
+    bc_table_free(&t);
+    for (int i = 0; i < 2; i++) {
+        bc_doc_free(&d[i]);
+        unlink(out[i]);
+    }
+}
+
+/* --- the fuzz corpus: every file loads or is refused, without crashing --- */
+
+static void fuzz_corpus_replay(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(BB_TOP "/tests/fuzz/corpus");
+    assert_non_null(dir);
+    struct dirent *de;
+    int files = 0;
+    FILE *null = fopen("/dev/null", "w");
+    while ((de = readdir(dir))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/%s", BB_TOP "/tests/fuzz/corpus", de->d_name);
+        struct bc_doc d[2];
+        files++;
+        if (bc_doc_load_file(path, 1 << 20, &d[0], err, sizeof err)) {
+            assert_true(err[0] != '\0');
+            continue;
+        }
+        assert_int_equal(bc_doc_load_file(path, 1 << 20, &d[1], err, sizeof err), 0);
+        bc_doc_labels(d, 2);
+        struct bc_table t;
+        assert_int_equal(bc_compare(d, 2, &t), 0);
+        bc_print(null, null, &t, BC_TEXT);
+        bc_print(null, null, &t, BC_CSV);
+        bc_table_free(&t);
+        bc_doc_free(&d[0]);
+        bc_doc_free(&d[1]);
+    }
+    fclose(null);
+    closedir(dir);
+    assert_true(files >= 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest fixture_tests[] = {
+        cmocka_unit_test(fixture_identity_and_labels),
+        cmocka_unit_test(fixture_higher_is_better),
+        cmocka_unit_test(fixture_lower_is_better),
+        cmocka_unit_test(fixture_unmatched),
+        cmocka_unit_test(formats),
+    };
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mann_whitney),
+        cmocka_unit_test(labels_made_unique),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(bad_files),
+        cmocka_unit_test(real_linux_documents),
+        cmocka_unit_test(fuzz_corpus_replay),
+    };
+    int failed = cmocka_run_group_tests_name("benchcmp_fixtures", fixture_tests, load_fixtures,
+                                             free_fixtures);
+    failed += cmocka_run_group_tests_name("benchcmp", tests, NULL, NULL);
+    return failed ? 1 : 0;
+}
