@@ -69,7 +69,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     int cfg_settings;
     int cfg = uefi_config_load(&base, &cfg_settings, cfg_err, sizeof cfg_err);
     char *cmd = load_options_text();
-    const char *line = cmd ? options_skip_program_name(cmd) : "";
+    const char *line = cmd ? uefi_skip_own_name(cmd) : "";
     while (*line == ' ' || *line == '\t')
         line++;
 

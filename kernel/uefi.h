@@ -30,6 +30,9 @@ void uart_write(const char *s, size_t n);
 struct options;
 int uefi_config_load(struct options *o, int *settings, char *err, size_t errlen);
 
+/** LoadOptions without the program's own name in front (UEFI shell, iPXE). */
+const char *uefi_skip_own_name(const char *line);
+
 /** ASCII copy of a UCS-2 string (at most n-1 characters; non-ASCII becomes '?'). */
 void uefi_to_ascii(const CHAR16 *src, char *dst, size_t n);
 

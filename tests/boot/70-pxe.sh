@@ -2,7 +2,8 @@
 # 70-pxe.sh - network boot as on a rack: OVMF boots Debian's ipxe.efi (BOOTX64.EFI on a small FAT
 # disk), QEMU user networking's DHCP hands it http://10.0.2.2:PORT/racks/a/boot.ipxe, iPXE fetches
 # the script and (by its relative URL) barebench.efi from a python3 http.server on 127.0.0.1,
-# and the options on the script's chain line reach the run.
+# and the options on the script's chain line reach the run.  Also the other launcher that puts
+# the program's name before the options: the UEFI shell (startup.nsh), name typed without .efi.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
 P=$T/pxe-root
@@ -37,3 +38,15 @@ jqcheck "pxe: the chain line's options reached the run (program name skipped)" "
     ".tool.command_line == \"$OPTS\" and .tool.tag == \"pxe-ci\" and .tool.suites == \"timer\" and .tool.reps == 2"
 jqcheck "pxe: the timer suite ran" "$T/pxe/latest.json" '(.results | length) > 0 and .errors == []'
 check "pxe: closing banner printed last" banner_last pxe
+
+# --- UEFI shell: no boot file on the disk, so OVMF falls through to its shell, which runs
+# startup.nsh (after a 5 s countdown); LoadOptions then hold "barebench profile=..." as typed
+S=$T/shell-root
+rm -rf "$S"; mkdir -p "$S/d/tools"
+cp "$EFI" "$S/d/tools/barebench.efi"
+printf 'fs0:\r\ncd tools\r\nbarebench %s tag=shell\r\n' "$FAST_ARGS" >"$S/d/startup.nsh"
+boot_media shell 1 512M -drive if=none,id=f0,format=raw,file=fat:"$S/d",readonly=on -device virtio-blk-pci,drive=f0
+rc=$?
+check "uefi shell: barebench started from startup.nsh powers off" test "$rc" = 0
+jqcheck "uefi shell: program name typed without .efi is skipped, options reach the run" "$T/shell/latest.json" \
+    ".tool.command_line == \"$FAST_ARGS tag=shell\" and .tool.tag == \"shell\" and (.results | length) > 0"
