@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# bench-alu.sh - our FP64 FMA peak (build/host/alu-peak: the alu suite's best SIMD kernel and
+# runner) against likwid-bench peakflops_avx512_fma / peakflops_avx_fma, 1 core and all cores,
+# alternated PAIRS times in one run (the box is shared and noisy); prints every pair and ends
+# with "ratio X" = median over the pairs of ours/likwid on 1 core.   env: PAIRS MIN_MS REPS
+set -uo pipefail
+peak=${1:-build/host/alu-peak}
+PAIRS=${PAIRS:-6} MIN_MS=${MIN_MS:-100} REPS=${REPS:-3}
+[ -x "$peak" ] || { echo "error: $peak not built (make bench-alu builds it)" >&2; exit 1; }
+if ! command -v likwid-bench >/dev/null; then
+    echo "likwid-bench missing: installing Debian's likwid" >&2
+    apt-get install -y likwid >/dev/null 2>&1 || { echo "error: cannot install likwid" >&2; exit 1; }
+fi
+ncpu=$(nproc)
+if grep -qw avx512f /proc/cpuinfo; then
+    test=peakflops_avx512_fma lanes=8
+elif grep -qw fma /proc/cpuinfo; then
+    test=peakflops_avx_fma lanes=4
+else
+    echo "error: CPU has no FMA; likwid's peakflops_*_fma cannot run" >&2; exit 1
+fi
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $ncpu CPUs"
+echo "theoretical peak: 2 FMA units x $lanes doubles x 2 flops = $((2 * lanes * 2)) flop/cycle per core (core clock)"
+echo "reference: likwid-bench -t $test -w N:<32kB per thread>:<threads>; ours: $peak $MIN_MS $REPS"
+
+likwid() { # threads -> MFlops/s as GFLOP/s
+    likwid-bench -t "$test" -w "N:$((32 * $1))kB:$1" 2>/dev/null |
+        awk '/^MFlops\/s:/ {printf "%.3f", $2 / 1000}'
+}
+
+r1=() rn=()
+printf '%-4s %-8s %12s %12s %8s   %12s %12s %8s\n' pair isa "ours-1c" "likwid-1c" ratio "ours-${ncpu}c" "likwid-${ncpu}c" ratio
+for i in $(seq 1 "$PAIRS"); do
+    out=$("$peak" "$MIN_MS" "$REPS") || { echo "error: $peak failed" >&2; exit 1; }
+    o1=$(awk '$2 == 1 {print $3}' <<<"$out"); on=$(awk -v n="$ncpu" '$2 == n {print $3}' <<<"$out")
+    isa=$(awk 'NR == 1 {print $1}' <<<"$out"); cyc=$(awk '$2 == 1 {print $4}' <<<"$out")
+    l1=$(likwid 1); ln=$([ "$ncpu" -gt 1 ] && likwid "$ncpu" || echo "$l1")
+    [ -n "$o1" ] && [ -n "$l1" ] || { echo "error: missing figure (ours '$o1', likwid '$l1')" >&2; exit 1; }
+    [ -n "$on" ] || on=$o1
+    q1=$(awk -v a="$o1" -v b="$l1" 'BEGIN {printf "%.3f", a / b}')
+    qn=$(awk -v a="$on" -v b="$ln" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
+    r1+=("$q1"); rn+=("$qn")
+    printf '%-4s %-8s %12s %12s %8s   %12s %12s %8s   (ours: %s flop/TSC-cycle)\n' \
+        "$i" "$isa" "$o1" "$l1" "$q1" "$on" "$ln" "$qn" "$cyc"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+m1=$(median "${r1[@]}"); mn=$(median "${rn[@]}")
+echo "GFLOP/s units; the TSC ticks at a fixed rate, the core may run faster (turbo): flop/TSC-cycle can exceed the per-core-cycle peak"
+echo "all-core ratio (median): $mn"
+echo "ratio $m1"
