@@ -1,0 +1,12 @@
+# mem.mk - `make bench-mem`: our all-core DRAM triad (Linux build objects, build/host/mem-triad)
+# against likwid-bench stream_mem_*, alternated in one run; ends with "ratio X" (ours / likwid).
+
+.PHONY: bench-mem
+MEM_TRIAD_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
+
+$(BUILD)/host/mem-triad: tools/mem_triad.c $(MEM_TRIAD_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(MEM_TRIAD_LINK) -o $@ $(HOST_LIBS)
+
+bench-mem: host $(BUILD)/host/mem-triad
+	@tools/bench-mem.sh $(BUILD)/host/mem-triad
