@@ -55,6 +55,8 @@ static const struct opt table[] = {
     {"upload", K_STR, F(upload), S(upload), 0, 0, NULL, "URL", "send the results to a collector (http://host:port/)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "shared token the collector expects"},
+    {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
+     "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
 };
 

@@ -40,6 +40,7 @@ struct options {
     int disk_write;           /* disk_write=yes|no: write tests on scratch-marked disks */
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
     char upload_token[64];    /* upload_token=SECRET */
+    char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
 };
 
 void options_defaults(struct options *o);

@@ -1,6 +1,7 @@
 /* alu_peak.c - `make bench-alu` helper: the alu suite's best SIMD FP64 FMA kernel, measured by
- * the same runner and objects as the Linux build, on 1 CPU and on all CPUs; prints one line
- * "isa threads GFLOP/s flops_per_tsc_cycle_per_cpu".  Usage: alu-peak [min_time_ms] [reps] */
+ * the same runner and objects as the Linux build, on 1 CPU and on all CPUs; prints per run
+ * "isa threads GFLOP/s flop_per_TSC_cycle flop_per_core_cycle" (per CPU).  The core clock comes
+ * from the integer-add latency chain (1 core cycle per add).  Usage: alu-peak [min_ms] [reps] */
 #include "../bench/alu.h"
 #include "../kernel/clock.h"
 #include "../kernel/identity.h"
@@ -40,6 +41,9 @@ int main(int argc, char **argv)
         alu_arg_init(&args[i]);
     struct bench_spec s = {"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter, 1e9, 0, 0};
     uint64_t chk;
+    struct bench_spec sa = {"alu", "int_add", "", "Gop/s", "higher", 8, 1e9, 0, 0};
+    struct result *ra = bench_run(&c, &sa, alu_int_add_lat.fn, args, &chk);
+    double tsc_per_core = ra ? ra->cycles.median : 0; /* TSC cycles per core cycle */
     int counts[2] = {1, c.ncpus};
     for (int t = 0; t < (c.ncpus > 1 ? 2 : 1); t++) {
         int threads = counts[t];
@@ -48,7 +52,8 @@ int main(int argc, char **argv)
                                                              sizeof *args, &chk);
         if (!r)
             return 1;
-        printf("%s %d %.3f %.2f\n", k->isa, threads, r->st.median, 1.0 / r->cycles.median);
+        printf("%s %d %.3f %.2f %.2f\n", k->isa, threads, r->st.median, 1.0 / r->cycles.median,
+               tsc_per_core / r->cycles.median);
     }
     results_free(&rs);
     plat_free(args);
