@@ -7,6 +7,7 @@
 #include "json.h"
 #include "platform.h"
 #include "results.h"
+#include "upload.h"
 #include "../bench/disk.h"
 #include "../bench/runner.h"
 #include "../bench/suites.h"
@@ -181,6 +182,14 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         int saved = plat_save_results(j.buf, j.len, name, where, sizeof where) == 0;
         bb_printf("results %s%s\n", saved ? "saved to " : "not saved to a file: ", where);
         bb_snprintf(out->saved, sizeof out->saved, "%s%s", saved ? "" : "not saved: ", where);
+    }
+    if (o.upload[0] && !j.failed) { /* after the document is on the console and saved */
+        char why[240];
+        uint64_t t0 = clock_ticks();
+        upload_set_net(o.net);
+        int up = plat_upload_results(o.upload, o.upload_token, j.buf, j.len, why, sizeof why);
+        bb_printf("results %s %s: %s (%.1f s)\n", up ? "not uploaded to" : "uploaded to", o.upload,
+                  why, g_clock.hz > 0 ? clock_seconds(clock_ticks() - t0) : 0.0);
     }
     if (j.failed)
         bb_printf("barebench: error: the results document is incomplete (out of memory)\n");

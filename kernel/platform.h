@@ -133,4 +133,11 @@ uint16_t plat_pm_timer_port(void);
  *  Returns the wake-ups our handler counted, or -1 (with *why) when the timer is unusable. */
 int64_t plat_hlt_timer(uint64_t n, const char **why);
 
+/** Send the results document to a collector (upload=http://HOST:PORT/PATH) as an HTTP POST
+ *  with Content-Length and, when token is not empty, an X-Barebench-Token header.  Every wait
+ *  is bounded (a few seconds; DHCP up to 15 s on UEFI).  Returns 0 when the collector answered
+ *  2xx, else -1; `why` tells what happened either way (e.g. "HTTP 201: stored ..."). */
+int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
+                        char *why, size_t whylen);
+
 #endif

@@ -1,0 +1,137 @@
+/* upload_linux.c - the Linux build's plat_upload_results: the results document as an HTTP POST
+ * over a plain socket, with bounded waits for connecting, sending and the answer. */
+#include "../kernel/platform.h"
+#include "../kernel/upload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for fd to become ready for `events` before the deadline: 1 ready, 0 timed out, -1 error. */
+static int wait_fd(int fd, short events, long long deadline)
+{
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            return 0;
+        struct pollfd p = {fd, events, 0};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r < 0 ? -1 : r > 0;
+    }
+}
+
+static int connect_to(const struct upload_url *u, char *why, size_t whylen)
+{
+    char port[8];
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(port, sizeof port, "%u", (unsigned)u->port);
+    int e = getaddrinfo(u->host, port, &hints, &ai);
+    if (e) {
+        snprintf(why, whylen, "cannot resolve %s: %s", u->host, gai_strerror(e));
+        return -1;
+    }
+    int fd = -1;
+    snprintf(why, whylen, "no address for %s", u->host);
+    for (struct addrinfo *a = ai; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        int rc = connect(fd, a->ai_addr, a->ai_addrlen);
+        if (rc && errno == EINPROGRESS) {
+            int w = wait_fd(fd, POLLOUT, now_ms() + UPLOAD_CONNECT_S * 1000);
+            int soerr = 0;
+            socklen_t sl = sizeof soerr;
+            if (w == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0)
+                errno = soerr, rc = soerr ? -1 : 0;
+            else if (w == 0)
+                errno = ETIMEDOUT;
+        }
+        if (rc == 0)
+            break;
+        snprintf(why, whylen, "cannot connect to %s:%u: %s", u->host, (unsigned)u->port,
+                 errno == ETIMEDOUT ? "no answer within the connect timeout" : strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+static int send_all(int fd, const char *s, size_t n, long long deadline)
+{
+    while (n) {
+        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+        if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+            if (wait_fd(fd, POLLOUT, deadline) != 1)
+                return -1;
+            continue;
+        }
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
+                        char *why, size_t whylen)
+{
+    struct upload_url u;
+    char head[512], resp[1024];
+    if (upload_parse_url(url, &u, why, whylen))
+        return -1;
+    int hl = upload_request_head(&u, token, n, head, sizeof head);
+    if (hl < 0) {
+        snprintf(why, whylen, "request head too long");
+        return -1;
+    }
+    int fd = connect_to(&u, why, whylen);
+    if (fd < 0)
+        return -1;
+    why[0] = '\0';
+    long long deadline = now_ms() + UPLOAD_TOTAL_S * 1000;
+    int rc = -1;
+    if (send_all(fd, head, (size_t)hl, deadline) || send_all(fd, json, n, deadline)) {
+        /* the collector may have answered early (401, 413) and closed: read that answer */
+        snprintf(why, whylen, "sending failed: %s", strerror(errno));
+    }
+    size_t got = 0;
+    while (got < sizeof resp - 1 && !upload_answer_complete(resp, got)) {
+        if (wait_fd(fd, POLLIN, deadline) != 1)
+            break;
+        ssize_t r = recv(fd, resp + got, sizeof resp - 1 - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got == 0) {
+        if (!why[0])
+            snprintf(why, whylen, "no answer from the collector within %d s", UPLOAD_TOTAL_S);
+        return -1;
+    }
+    int status = upload_parse_answer(resp, got, why, whylen);
+    if (status >= 200 && status < 300)
+        rc = 0;
+    return rc;
+}

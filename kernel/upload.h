@@ -1,0 +1,43 @@
+/* upload.h - the portable half of sending results to a collector: URL parsing, the HTTP request
+ * head and reading the collector's answer.  The hosts move the bytes (plat_upload_results). */
+#ifndef BB_UPLOAD_H
+#define BB_UPLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UPLOAD_CONNECT_S 5   /* longest wait for the collector to accept the connection */
+#define UPLOAD_TOTAL_S 20    /* longest the whole exchange may take after connecting */
+
+struct upload_url {
+    char host[64];      /* as written in the URL */
+    uint8_t ip[4];      /* when host is a dotted IPv4 address */
+    int has_ip;
+    uint16_t port;      /* default 80 */
+    char path[128];     /* default "/" */
+};
+
+/** How the network is configured before an upload (option net=: "dhcp", "ADDR/PREFIX[,GW]");
+ *  set by the run, read by the host's upload (the Linux build uses the OS's network). */
+void upload_set_net(const char *net);
+const char *upload_net(void);
+
+/** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
+int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen);
+
+/** Parse a dotted IPv4 address of exactly n characters.  0 or -1. */
+int upload_parse_ipv4(const char *s, size_t n, uint8_t ip[4]);
+
+/** The request head for a body of body_len bytes (POST, Content-Length, token header when
+ *  token is not empty).  Returns its length, or -1 if buf is too small. */
+int upload_request_head(const struct upload_url *u, const char *token, size_t body_len,
+                        char *buf, size_t n);
+
+/** Read the collector's answer (status line, head, start of the body): returns the HTTP status,
+ *  or -1 if it is not HTTP; why gets "HTTP 201: <first line of the body>". */
+int upload_parse_answer(const char *resp, size_t n, char *why, size_t whylen);
+
+/** 1 when resp holds a complete answer head and at least one line of body (or n is final). */
+int upload_answer_complete(const char *resp, size_t n);
+
+#endif
