@@ -83,6 +83,15 @@ void *plat_map_window(void *buf, size_t bytes, int page_kb)
     w.win = (void *)((uintptr_t)slot << 39);
     w.active = 1;
     write_cr3((uint64_t)(uintptr_t)pml4 | (cr3 & 0xfff)); /* keep PCID/PWT/PCD bits */
+    /* the window must show the buffer: compare its first and last words through both */
+    volatile uint64_t *vb = buf, *vw = w.win;
+    size_t last = bytes / 8 - 1;
+    vb[0] = 0x6d656d77696e3030ull;
+    vb[last] = ~vb[0];
+    if (vw[0] != vb[0] || vw[last] != vb[last]) {
+        plat_unmap_window(w.win, bytes);
+        return NULL;
+    }
     return w.win;
 }
 
