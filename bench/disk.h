@@ -29,7 +29,8 @@ struct disk_run {
     struct disk_guard guard;
     uint8_t *buf;            /* aligned, pre-touched */
     size_t buf_bytes;
-    uint64_t budget;         /* bytes per repetition of a point */
+    uint64_t budget;         /* at most this many bytes per repetition of a point */
+    double rep_seconds;      /* ...and about this long: transfers sized from the warm-up */
     double point_seconds;    /* time budget of a point: stop repeating beyond it */
     int points_total, points_done;
     uint64_t t_start;        /* TSC at the start of this target */

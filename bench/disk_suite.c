@@ -63,9 +63,12 @@ static size_t buffer_bytes(const struct options *o, int nblocks, const uint64_t 
 static void budgets(struct disk_run *r, const struct options *o)
 {
     static const uint64_t by_profile[] = {16u << 20, 256u << 20, 1024u << 20};
-    static const double secs[] = {1.5, 5, 20};
+    static const double secs[] = {1.5, 5, 20}, rep[] = {0.1, 0.5, 2};
     r->budget = o->disk_budget ? o->disk_budget : by_profile[o->profile];
+    r->rep_seconds = o->min_time_ms ? o->min_time_ms / 1000.0 : rep[o->profile];
     r->point_seconds = secs[o->profile];
+    if (r->point_seconds < r->rep_seconds * 2)
+        r->point_seconds = r->rep_seconds * (o->reps + 1);
 }
 
 /* A device's first and last block must read: catches a short device and a dead medium early. */
@@ -83,14 +86,39 @@ static int probe(struct disk_run *r)
     return rc;
 }
 
+/* Is `test` in the comma list disk_tests= ("all" = every test)? */
+static int wanted(const char *list, const char *test)
+{
+    if (!strcmp(list, "all"))
+        return 1;
+    size_t n = strlen(test);
+    for (const char *p = list; *p;) {
+        if (!strncmp(p, test, n) && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+        while (*p && *p != ',')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
 static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks, int nq,
                   const int *qds)
 {
+    const char *tests = r->c->opt->disk_tests;
+    int seq = wanted(tests, write ? "seq_write" : "seq_read");
+    int rnd = wanted(tests, write ? "rand_write" : "rand_read");
     for (int i = 0; i < nb; i++)
-        disk_point_seq(r, write, blocks[i]);
+        if (seq)
+            disk_point_seq(r, write, blocks[i]);
+        else
+            r->points_done++;
     for (int i = 0; i < nq; i++)
-        if (qds[i] <= r->d->max_qd)
+        if (qds[i] <= r->d->max_qd && rnd)
             disk_point_rand(r, write, qds[i]);
+        else if (qds[i] <= r->d->max_qd)
+            r->points_done++;
 }
 
 static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_state *st, int nb,

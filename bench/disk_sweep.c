@@ -114,7 +114,52 @@ static void progress(struct disk_run *r, const char *test, uint64_t xfer, int qd
               r->points_total, left);
 }
 
-/* Measure one point.  Rates per repetition; latencies (random) pooled over repetitions. */
+/* Transfers per repetition: about rep_seconds' worth judging by the warm-up, within budget. */
+static uint64_t size_count(const struct disk_run *r, uint64_t max, uint64_t warm, uint64_t ticks)
+{
+    double per = (double)(ticks ? ticks : 1) / (double)(warm ? warm : 1);
+    double want = r->rep_seconds * g_clock.hz / per;
+    if (want < 1)
+        want = 1;
+    return want < (double)max ? (uint64_t)want : max;
+}
+
+static void report_error(struct disk_run *r, const char *test, int write, const char *bs, int qd,
+                         int rep, int rc)
+{
+    struct plat_disk *d = r->d;
+    results_error(r->c->res, "disk", test, "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d)",
+                  d->index, d->kind, write ? "write" : "read", bs, qd, rep, disk_status_text(rc), rc);
+    bb_printf("  disk %d %s bs=%s: %s\n", d->index, test, bs, disk_status_text(rc));
+    if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED ||
+        rc == DISK_GUARD_REFUSED)
+        r->dead = 1;
+}
+
+static void latency_entries(struct disk_run *r, const char *test, int write, uint64_t *lat,
+                            uint64_t nlat, int qd)
+{
+    sort_u64(lat, nlat);
+    double *us = (double *)lat; /* convert in place: same size, already sorted */
+    for (uint64_t i = 0; i < nlat; i++)
+        us[i] = clock_seconds(lat[i]) * 1e6;
+    static const int q[2] = {50, 99};
+    for (int k = 0; k < 2; k++) {
+        char t2[40];
+        bb_snprintf(t2, sizeof t2, "%s_lat_p%d", test, q[k]);
+        struct result *l = results_add(r->c->res, "disk", t2, "us", "lower",
+                                       "latency percentile of single transfers");
+        if (!l)
+            continue;
+        params(l, r->d, write, 1, 4096, qd);
+        double one = pct(us, nlat, q[k]);
+        result_set_samples(l, &one, 1);
+        result_extra(l, "transfers", (double)nlat);
+    }
+}
+
+/* Measure one point: a warm-up that also sizes the repetitions, then reps over different
+ * regions.  Rates per repetition; latencies (random) pooled over repetitions. */
 static void point(struct disk_run *r, int write, int random, uint64_t xfer, int qd)
 {
     struct bench_ctx *c = r->c;
@@ -122,98 +167,85 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     char test[32], bs[16];
     bb_snprintf(test, sizeof test, "%s_%s", random ? "rand" : "seq", write ? "write" : "read");
     size_text(xfer, bs, sizeof bs);
-    if (r->dead) {
-        r->points_done++;
-        return;
-    }
     uint64_t protect = disk_marker_protected(d->block_size);
     uint64_t dev = d->blocks * d->block_size;
     struct disk_plan p;
+    uint64_t *lba = NULL, *lat = NULL;
+    if (r->dead)
+        goto out;
     if (disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, 0, 0) ||
         xfer * (uint64_t)qd > r->buf_bytes) {
         results_skip(c->res, "disk", test, "disk %d: block size %s x qd %d does not fit %s",
                      d->index, bs, qd,
                      xfer * (uint64_t)qd > r->buf_bytes ? "the buffer memory" : "the device");
-        r->points_done++;
-        return;
+        goto out;
     }
     int reps = c->reps > MAX_SAMPLES ? MAX_SAMPLES : c->reps;
-    uint64_t n = p.count;
-    uint64_t *lba = plat_alloc(n * sizeof *lba);
-    uint64_t *lat = random ? plat_alloc(n * reps * sizeof *lat) : NULL;
+    uint64_t max = p.count;
     void *bufs[256];
     double v[MAX_SAMPLES];
     for (int k = 0; k < qd && k < 256; k++)
         bufs[k] = r->buf + (size_t)k * xfer;
-    if (!lba || (random && !lat)) {
-        results_error(c->res, "disk", test, "disk %d bs %s: out of memory for %llu transfers",
-                      d->index, bs, (unsigned long long)n);
+    lba = plat_alloc(max * sizeof *lba);
+    if (!lba) {
+        results_error(c->res, "disk", test, "disk %d bs %s: out of memory", d->index, bs);
         goto out;
     }
     unsigned salt = (unsigned)(xfer / d->block_size) * 31u + (unsigned)qd * 7u + (unsigned)write;
-    uint64_t t_point = clock_ticks();
-    uint64_t nlat = 0;
-    int got = 0;
-    for (int rep = -1; rep < reps; rep++) { /* rep -1: warm-up, one transfer */
-        disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random,
-                       rep + 1, salt);
-        uint64_t cnt = rep < 0 ? 1 : p.count;
-        for (uint64_t i = 0; i < cnt; i++)
-            lba[i] = disk_plan_offset(&p, i) / d->block_size;
-        uint64_t ticks = 0;
-        int rc = batch(r, write, qd, lba, (int)cnt, xfer, bufs,
-                       rep >= 0 && lat ? lat + nlat : NULL, &ticks);
-        if (rc) {
-            results_error(c->res, "disk", test,
-                          "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d)", d->index,
-                          d->kind, write ? "write" : "read", bs, qd, rep + 1,
-                          disk_status_text(rc), rc);
-            bb_printf("  disk %d %s bs=%s: %s\n", d->index, test, bs, disk_status_text(rc));
-            if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED ||
-                rc == DISK_GUARD_REFUSED)
-                r->dead = 1;
+
+    /* warm-up: a few transfers of the first region; their time sizes the repetitions */
+    uint64_t warm = xfer >= (1u << 20) ? 2 : 16 * (uint64_t)qd;
+    if (warm > max)
+        warm = max;
+    disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, 0, salt);
+    for (uint64_t i = 0; i < warm; i++)
+        lba[i] = disk_plan_offset(&p, i) / d->block_size;
+    uint64_t ticks = 0;
+    int rc = batch(r, write, qd, lba, (int)warm, xfer, bufs, NULL, &ticks);
+    if (rc) {
+        report_error(r, test, write, bs, qd, 0, rc);
+        goto out;
+    }
+    uint64_t count = size_count(r, max, warm, ticks);
+    if (random) {
+        lat = plat_alloc(count * (uint64_t)reps * sizeof *lat);
+        if (!lat) {
+            results_error(c->res, "disk", test, "disk %d bs %s: out of memory", d->index, bs);
             goto out;
         }
-        if (rep < 0)
-            continue;
-        double secs = clock_seconds(ticks ? ticks : 1);
-        v[got++] = random ? (double)cnt / secs : (double)cnt * (double)xfer / secs / 1e6;
-        if (lat)
-            nlat += cnt;
-        if (secs > 2.0 || rep + 1 == reps)
-            progress(r, test, xfer, qd, v[got - 1], random ? "IOPS" : "MB/s", rep, reps);
-        if (clock_seconds(clock_ticks() - t_point) > r->point_seconds && rep + 1 < reps) {
-            progress(r, test, xfer, qd, v[got - 1], random ? "IOPS" : "MB/s", reps - 1, reps);
-            break; /* time budget of the point spent */
+    }
+    uint64_t t_point = clock_ticks(), nlat = 0;
+    int got = 0;
+    for (int rep = 0; rep < reps; rep++) {
+        disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, rep + 1, salt);
+        for (uint64_t i = 0; i < count; i++)
+            lba[i] = disk_plan_offset(&p, i) / d->block_size;
+        rc = batch(r, write, qd, lba, (int)count, xfer, bufs, lat ? lat + nlat : NULL, &ticks);
+        if (rc) {
+            report_error(r, test, write, bs, qd, rep + 1, rc);
+            goto out;
         }
+        double secs = clock_seconds(ticks ? ticks : 1);
+        v[got++] = random ? (double)count / secs : (double)count * (double)xfer / secs / 1e6;
+        if (lat)
+            nlat += count;
+        int last = rep + 1 == reps ||
+                   clock_seconds(clock_ticks() - t_point) > r->point_seconds;
+        if (secs > 2.0 || last)
+            progress(r, test, xfer, qd, v[got - 1], random ? "IOPS" : "MB/s", last ? reps - 1 : rep, reps);
+        if (last)
+            break; /* all repetitions done, or the time budget of the point spent */
     }
     struct result *e = results_add(c->res, "disk", test, random ? "IOPS" : "MB/s", "higher",
-                                   random ? "random transfers per second (1 = one transfer)"
+                                   random ? "random transfers per second"
                                           : "sequential throughput, MB/s = 1e6 bytes/s");
     if (e) {
         params(e, d, write, random, xfer, qd);
         result_set_samples(e, v, got);
-        result_extra(e, "bytes_per_rep", (double)p.count * (double)xfer);
+        result_extra(e, "bytes_per_rep", (double)count * (double)xfer);
     }
-    if (lat && nlat) {
-        sort_u64(lat, nlat);
-        double *us = (double *)lat; /* convert in place: same size, already sorted */
-        for (uint64_t i = 0; i < nlat; i++)
-            us[i] = clock_seconds(lat[i]) * 1e6;
-        static const double q[2] = {50, 99};
-        for (int k = 0; k < 2; k++) {
-            char t2[40];
-            bb_snprintf(t2, sizeof t2, "%s_lat_p%d", test, (int)q[k]);
-            struct result *l = results_add(c->res, "disk", t2, "us", "lower",
-                                           "latency percentile of single transfers");
-            if (!l)
-                continue;
-            params(l, d, write, random, xfer, qd);
-            double one = pct(us, nlat, q[k]);
-            result_set_samples(l, &one, 1);
-            result_extra(l, "transfers", (double)nlat);
-        }
-    }
+    if (lat && nlat)
+        latency_entries(r, test, write, lat, nlat, qd);
 out:
     plat_free(lba);
     plat_free(lat);

@@ -52,6 +52,8 @@ static const struct opt table[] = {
     {"disk_qd", K_INTLIST, F(disk_qd), OPT_LIST_MAX, 1, 256, NULL, "N,N", "queue depths (default 1,4,16,32)"},
     {"disk_write", K_BOOL, F(disk_write), 0, 0, 0, NULL, "yes|no",
      "write tests on disks carrying the barebench scratch marker (default yes; others never)"},
+    {"disk_tests", K_STR, F(disk_tests), S(disk_tests), 0, 0, NULL, "all|seq_read,seq_write,rand_read,rand_write",
+     "which disk sweeps to run (default all)"},
     {"upload", K_STR, F(upload), S(upload), 0, 0, NULL, "URL", "send the results to a collector (http://host:port/)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "shared token the collector expects"},
@@ -73,6 +75,7 @@ void options_defaults(struct options *o)
     o->save = 1;
     o->disk_write = 1;
     bb_snprintf(o->disk, sizeof o->disk, "all");
+    bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
 }
 
 static int eq(const char *a, const char *b)
