@@ -18,8 +18,9 @@ mkdir -p "$logdir"
 for b in "${units[@]}"; do
     name=$(basename "$b")
     out=$("$b" 2>&1); rc=$?
-    p=$(printf '%s\n' "$out" | grep -c '^\[       OK \]')
-    f=$(printf '%s\n' "$out" | grep -c '^\[  FAILED  \] [a-z_0-9]*$\|^\[  ERROR   \]')
+    # cmocka's group summaries: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' | awk '{s+=$1} END {print s+0}')
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below.*/\1/p' | awk '{s+=$1} END {print s+0}')
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed before reporting
     printf '%s\n' "$out" >"$logdir/$name.log"
     [ "$f" -gt 0 ] && { echo "--- $name:"; printf '%s\n' "$out" | grep -v '^\[ RUN\|^\[       OK'; }
