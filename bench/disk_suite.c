@@ -20,23 +20,12 @@ static const uint64_t default_blocks[] = {4u << 10, 16u << 10, 64u << 10, 256u <
                                           1u << 20, 4u << 20, 16u << 20, 64u << 20};
 static const int default_qd[] = {1, 4, 16, 32};
 
-/* Is device `index` named by disk= ("all", "none", "0,2"; on Linux a path list = all opened)? */
-static int selected(const char *spec, int index)
+/* Is `item` one of the words of the comma-separated `list`? */
+static int list_has(const char *list, const char *item)
 {
-    if (!strcmp(spec, "all"))
-        return 1;
-    if (!strcmp(spec, "none"))
-        return 0;
-    if (strchr(spec, '/'))
-        return 1; /* Linux: the listed paths are exactly the devices opened */
-    const char *p = spec;
-    while (*p) {
-        int v = 0, digits = 0;
-        while (*p >= '0' && *p <= '9' && digits < 6) {
-            v = v * 10 + (*p++ - '0');
-            digits++;
-        }
-        if (digits && v == index && (*p == ',' || *p == '\0'))
+    size_t n = strlen(item);
+    for (const char *p = list; *p;) {
+        if (!strncmp(p, item, n) && (p[n] == ',' || p[n] == '\0'))
             return 1;
         while (*p && *p != ',')
             p++;
@@ -44,6 +33,16 @@ static int selected(const char *spec, int index)
             p++;
     }
     return 0;
+}
+
+/* Is device `index` named by disk= ("all", "none", "0,2"; on Linux a path list = all opened)? */
+static int selected(const char *spec, int index)
+{
+    char num[16];
+    if (!strcmp(spec, "all") || strchr(spec, '/'))
+        return 1; /* Linux: the listed paths are exactly the devices opened */
+    bb_snprintf(num, sizeof num, "%d", index);
+    return list_has(spec, num);
 }
 
 /* Largest buffer the sweeps need on d, within what memory allows. */
@@ -89,18 +88,7 @@ static int probe(struct disk_run *r)
 /* Is `test` in the comma list disk_tests= ("all" = every test)? */
 static int wanted(const char *list, const char *test)
 {
-    if (!strcmp(list, "all"))
-        return 1;
-    size_t n = strlen(test);
-    for (const char *p = list; *p;) {
-        if (!strncmp(p, test, n) && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-        while (*p && *p != ',')
-            p++;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
+    return !strcmp(list, "all") || list_has(list, test);
 }
 
 static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks, int nq,
