@@ -76,14 +76,17 @@ static const char *param_str(const struct bc_entry *e, const char *key, char *bu
     return buf;
 }
 
-/* "4K", "1M", or the number of bytes. */
+/* "4K", "1M", "3.75K", "1024K": binary units, short. */
 static void size_name(char *buf, size_t n, double b)
 {
     static const char *const u[] = {"", "K", "M", "G", "T"};
     int k = 0;
-    while (k < 4 && b >= 1024 && fmod(b, 1024) == 0)
+    while (k < 4 && b >= 1024)
         b /= 1024, k++;
-    snprintf(buf, n, "%.0f%s", b, u[k]);
+    if (b >= 100 || b == (long long)b)
+        snprintf(buf, n, "%.0f%s", b, u[k]);
+    else
+        snprintf(buf, n, "%.3g%s", b, u[k]);
 }
 
 /* Run gnuplot on dir/NAME.gp with dir as working directory. */
@@ -176,8 +179,7 @@ static void bar_tics(FILE *f, const struct bars *b)
         if (l > lines)
             lines = l;
     }
-    fprintf(f, "set bmargin %d\nset xlabel offset 0,%d\n", 3 + lines + (b->n > 8 ? 3 : 0),
-            -(lines - 1) - (b->n > 8 ? 2 : 0));
+    fprintf(f, "set bmargin %d\nset xlabel offset 0,%d\n", 3 + lines, -(lines - 1));
     fprintf(f, "set xtics (");
     for (int i = 0; i < b->n; i++) {
         char c[64], s[96];
@@ -200,6 +202,7 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
     if (!d)
         return -1;
     double lo = INFINITY, hi = 0;
+    int has[64] = {0}, any = 0;
     fprintf(d, "# category, then median min max per environment\n");
     for (int i = 0; i < b->n; i++) {
         char c[64], sub[96];
@@ -210,6 +213,7 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
             const struct bc_entry *e = b->row[i]->c[k].e;
             if (e && !b->row[i]->unit_mismatch) {
                 fprintf(d, " %.9g %.9g %.9g", e->median, e->min, e->max);
+                has[k % 64] = any = 1;
                 if (e->min > 0 && e->min < lo)
                     lo = e->min;
                 if (e->max > hi)
@@ -221,14 +225,38 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
         fputc('\n', d);
     }
     fclose(d);
+    if (!any)
+        return 0; /* nothing to draw */
     FILE *f = open_in_dir(p, b->name, "gp");
     if (!f)
         return -1;
-    int width = 420 + b->n * (40 + 22 * t->ndocs), height = 560;
+    /* wide enough that the (unrotated, one param per line) tick labels do not collide */
+    int widest = 0;
+    for (int i = 0; i < b->n; i++) {
+        int run = 0;
+        for (const char *q = b->cat[i]; *q; q++)
+            run++;
+        if (run > widest)
+            widest = run;
+        run = 0;
+        for (const char *q = b->sub[i];; q++) {
+            if (!*q || *q == ' ') {
+                if (run > widest)
+                    widest = run;
+                run = 0;
+                if (!*q)
+                    break;
+            } else {
+                run++;
+            }
+        }
+    }
+    int per = 8 * widest + 14, bars = 30 + 22 * t->ndocs;
+    int width = 300 + b->n * (per > bars ? per : bars), height = 560;
     if (width < 760)
         width = 760;
-    if (width > 2400)
-        width = 2400;
+    if (width > 4000)
+        width = 4000;
     int logy = hi > 0 && lo < INFINITY && hi / lo > 50;
     char ylabel[160];
     snprintf(ylabel, sizeof ylabel, "%s%s", b->ylabel, logy ? " (log scale)" : "");
@@ -236,19 +264,22 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
     fprintf(f, "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\n"
                "set style fill solid 0.85 border rgb '#333333'\nset boxwidth 0.9\n"
                "set xtics scale 0 %s\n",
-            b->n > 8 ? "rotate by -30" : "");
+            "");
     bar_tics(f, b);
     if (logy)
         fprintf(f, "set logscale y\nset yrange [%g:*]\n", lo / 2);
     else
         fprintf(f, "set yrange [0:*]\n");
     fprintf(f, "set output '%s.svg'\nplot ", b->name);
-    for (int k = 0; k < t->ndocs; k++) {
+    for (int k = 0, first = 1; k < t->ndocs; k++) {
         char lab[80];
+        if (!has[k % 64])
+            continue; /* an environment without any of these entries gets no empty legend entry */
         gp_safe(lab, sizeof lab, t->docs[k].label);
-        fprintf(f, "%s'%s.dat' using %d:%d:%d%s title \"%s\" lc rgb '%s'", k ? ", \\\n     " : "",
+        fprintf(f, "%s'%s.dat' using %d:%d:%d%s title \"%s\" lc rgb '%s'", first ? "" : ", \\\n     ",
                 b->name, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, "", lab,
                 colors[k % NCOLORS]);
+        first = 0;
     }
     fprintf(f, "\n");
     script_tail(f, b->name, width, height);
@@ -263,28 +294,56 @@ static int has_suite(const struct bc_row *r, const char *suite)
     return !strcmp(r->first->suite, suite);
 }
 
-/* Memory: one chart per test (and params other than level/bytes), a bar group per level. */
-static int plot_mem(struct plotctx *p)
+/* The chart group of a mem entry: test, params other than level/bytes, and unit. */
+static void mem_group(const struct bc_entry *e, char *k, size_t n)
 {
     static const char *const skip[] = {"level", "bytes", NULL};
+    char rest[160];
+    bc_params_format(e->params, skip, rest, sizeof rest);
+    snprintf(k, n, "%.40s%s%.150s (%.20s)", e->test, rest[0] ? " " : "", rest, e->unit);
+}
+
+static double mem_bytes(const struct bc_entry *e)
+{
+    json_t *b = json_object_get(e->params, "bytes");
+    return json_is_number(b) ? json_number_value(b) : 0;
+}
+
+/* Memory.  A test measured at several cache levels gets a chart of its own: bar groups per
+ * level (and buffer size), smallest first.  Tests measured at one level only (the STREAM
+ * kernels at DRAM) share a chart per level, ISA and unit, a bar group per test variant. */
+static int plot_mem(struct plotctx *p)
+{
     const struct bc_table *t = p->t;
-    char keys[MAXCHARTS][200];
+    static char keys[MAXCHARTS][240];
+    static int nlevels[MAXCHARTS];
+    static char lv1[MAXCHARTS][32];
     int nk = 0;
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
+        char k[240], buf[32];
         if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
             continue;
-        char k[200], rest[160];
-        bc_params_format(e->params, skip, rest, sizeof rest);
-        snprintf(k, sizeof k, "%s%s%s", e->test, rest[0] ? " " : "", rest);
-        int seen = 0;
-        for (int j = 0; j < nk; j++)
-            seen |= !strcmp(keys[j], k);
-        if (!seen && nk < MAXCHARTS)
-            memcpy(keys[nk++], k, sizeof k);
+        mem_group(e, k, sizeof k);
+        const char *lv = param_str(e, "level", buf, sizeof buf);
+        int j = 0;
+        while (j < nk && strcmp(keys[j], k))
+            j++;
+        if (j == nk) {
+            if (nk == MAXCHARTS)
+                continue;
+            memcpy(keys[nk], k, sizeof k);
+            snprintf(lv1[nk], sizeof lv1[0], "%s", lv);
+            nlevels[nk++] = 1;
+        } else if (strcmp(lv1[j], lv)) {
+            nlevels[j] = 2; /* at least two levels: enough to know */
+        }
     }
     static struct bars b;
+    /* one chart per multi-level group */
     for (int c = 0; c < nk; c++) {
+        if (nlevels[c] < 2)
+            continue;
         memset(&b, 0, sizeof b);
         char fn[128];
         file_safe(fn, sizeof fn, keys[c]);
@@ -292,27 +351,87 @@ static int plot_mem(struct plotctx *p)
         const char *unit = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
-            char k[200], rest[160], buf[64];
+            char k[240], buf[32];
             if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
                 continue;
-            bc_params_format(e->params, skip, rest, sizeof rest);
-            snprintf(k, sizeof k, "%s%s%s", e->test, rest[0] ? " " : "", rest);
+            mem_group(e, k, sizeof k);
             if (strcmp(k, keys[c]))
                 continue;
-            const char *lv = param_str(e, "level", buf, sizeof buf);
-            int dup = 0;
-            for (int j = 0; j < b.n; j++)
-                dup |= !strcmp(b.cat[j], lv);
-            if (dup)
-                continue;
-            b.row[b.n] = &t->rows[i];
-            snprintf(b.cat[b.n++], sizeof b.cat[0], "%s", lv);
+            int at = b.n++; /* insertion sort by buffer size */
+            while (at > 0 && mem_bytes(b.row[at - 1]->first) > mem_bytes(e)) {
+                b.row[at] = b.row[at - 1];
+                memcpy(b.cat[at], b.cat[at - 1], sizeof b.cat[0]);
+                memcpy(b.sub[at], b.sub[at - 1], sizeof b.sub[0]);
+                at--;
+            }
+            b.row[at] = &t->rows[i];
+            snprintf(b.cat[at], sizeof b.cat[0], "%s", param_str(e, "level", buf, sizeof buf));
+            b.sub[at][0] = '\0';
+            if (mem_bytes(e) > 0)
+                size_name(b.sub[at], sizeof b.sub[0], mem_bytes(e));
             unit = e->unit;
         }
-        snprintf(b.title, sizeof b.title, "memory bandwidth per cache level: %.150s\n"
+        snprintf(b.title, sizeof b.title, "memory per cache level: %.150s\n"
                  "bars: median, whiskers: min..max", keys[c]);
-        snprintf(b.xlabel, sizeof b.xlabel, "cache level (buffer sized to fit it)");
-        snprintf(b.ylabel, sizeof b.ylabel, "bandwidth (%s)", unit);
+        snprintf(b.xlabel, sizeof b.xlabel, "cache level and buffer size (bytes)");
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth", unit);
+        if (plot_bars(p, &b))
+            return -1;
+    }
+    /* single-level groups: one chart per level, isa and unit */
+    static char done[MAXCHARTS][120];
+    int ndone = 0;
+    for (int c = 0; c < nk; c++) {
+        if (nlevels[c] != 1)
+            continue;
+        static const char *const skip[] = {"level", "bytes", "isa", NULL};
+        char ck[120], isa[32] = "", buf[32], unit[32] = "";
+        const struct bc_entry *e0 = NULL;
+        for (int i = 0; i < t->nrows && !e0; i++) {
+            char k[240];
+            if (!has_suite(&t->rows[i], "mem") || !json_object_get(t->rows[i].first->params, "level"))
+                continue;
+            mem_group(t->rows[i].first, k, sizeof k);
+            if (!strcmp(k, keys[c]))
+                e0 = t->rows[i].first;
+        }
+        if (!e0)
+            continue;
+        const char *is = param_str(e0, "isa", buf, sizeof buf);
+        snprintf(isa, sizeof isa, "%.30s", is ? is : "");
+        snprintf(unit, sizeof unit, "%.30s", e0->unit);
+        snprintf(ck, sizeof ck, "%.31s %.31s %.31s", lv1[c], isa, unit);
+        int seen = 0;
+        for (int j = 0; j < ndone; j++)
+            seen |= !strcmp(done[j], ck);
+        if (seen || ndone == MAXCHARTS)
+            continue;
+        memcpy(done[ndone++], ck, sizeof ck);
+        memset(&b, 0, sizeof b);
+        char fn[128];
+        file_safe(fn, sizeof fn, ck);
+        snprintf(b.name, sizeof b.name, "mem-%.100s", fn);
+        for (int g = c; g < nk && b.n < 256; g++) { /* every single-level group of this chart */
+            if (nlevels[g] != 1 || strcmp(lv1[g], lv1[c]))
+                continue;
+            for (int i = 0; i < t->nrows && b.n < 256; i++) {
+                const struct bc_entry *e = t->rows[i].first;
+                char k[240], b2[32];
+                if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+                    continue;
+                mem_group(e, k, sizeof k);
+                const char *ei = param_str(e, "isa", b2, sizeof b2);
+                if (strcmp(k, keys[g]) || strcmp(ei ? ei : "", isa) || strcmp(e->unit, unit))
+                    continue;
+                b.row[b.n] = &t->rows[i];
+                snprintf(b.cat[b.n], sizeof b.cat[0], "%s", e->test);
+                bc_params_format(e->params, skip, b.sub[b.n++], sizeof b.sub[0]);
+            }
+        }
+        snprintf(b.title, sizeof b.title, "memory at %.20s%s%.30s, per kernel\n"
+                 "bars: median, whiskers: min..max", lv1[c], isa[0] ? ", isa " : "", isa);
+        snprintf(b.xlabel, sizeof b.xlabel, "kernel and its parameters");
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth", unit);
         if (plot_bars(p, &b))
             return -1;
     }
