@@ -58,6 +58,7 @@ rack_boot() {
     ip netns exec "$ns" bash -c ". '$top/tests/boot/lib.sh'; . '$top/tests/boot/media.bash'; QEMU_NET=1 boot_media $name 1 512M \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,bootindex=0"
     rc=$?
+    sleep 1 # dnsmasq writes its log lines from its event loop: let it catch up
     kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
     return $rc
 }
