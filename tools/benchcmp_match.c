@@ -147,6 +147,15 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
             t->unmatched++;
     }
     cpu_warnings(t);
+    for (int i = 0; i < n; i++) { /* a run that reported errors may be missing entries */
+        json_t *errs = json_object_get(docs[i].root, "errors");
+        if (json_is_array(errs) && json_array_size(errs)) {
+            json_t *e0 = json_array_get(errs, 0);
+            const char *what = json_string_value(json_object_get(e0, "what"));
+            warn(t, "%s (%s) records %zu error%s, first: %.200s", docs[i].label, docs[i].path,
+                 json_array_size(errs), json_array_size(errs) == 1 ? "" : "s", what ? what : "?");
+        }
+    }
     if (t->unmatched)
         warn(t, "%d of %d entries are not in every file (shown with '-')", t->unmatched, t->nrows);
     return 0;

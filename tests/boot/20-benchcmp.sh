@@ -19,6 +19,9 @@ check "text: esxi int_add 90.2%, overhead +9.8%, not noise" \
 check "text: lower-is-better overhead (vmcost cpuid +2400%)" grep -Eq "^vmcost +cpuid .*2500\.0% +\+2400\.0%" "$D/text.txt"
 check "text: unmatched entries shown with '-'" grep -Eq "^vmcost +vmcall .* - +- +- +- +900 " "$D/text.txt"
 check "text: unmatched count warned" grep -q "2 of 27 entries are not in every file" "$D/text.txt"
+jq '.errors=[{"suite":"mem","test":"x","what":"out of memory"}]' "${fx[1]}" >"$D/kvm-errors.json"
+check "text: errors recorded in a document are warned about" \
+    bash -c "'$BC' '${fx[0]}' '$D/kvm-errors.json' | grep -q '^warning: kvm (.*kvm-errors.json) records 1 error, first: out of memory'"
 check "text: columns aligned (every row as wide as the header)" \
     bash -c "sed -n '/^suite /,/^\$/p' '$D/text.txt' | sed '/^\$/d' | awk '{print length}' | sort -u | wc -l | grep -qx 1"
 
