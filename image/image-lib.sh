@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # image-lib.sh - shared steps of mkiso.sh / mkimg.sh: write barebench.cfg from ARGS, and fill a
 # FAT file system (EFI/BOOT/BOOTX64.EFI, \barebench\barebench.cfg, \barebench\results\) with mtools.
 # Source it; do not run it.

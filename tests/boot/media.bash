@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # media.bash - helpers for the delivery boot tests (60-iso-img, 70-pxe): boot QEMU+OVMF from
 # boot media (ISO, disk image, network) instead of -kernel.  Source it after lib.sh.
 
