@@ -15,7 +15,11 @@ static void usage(FILE *f)
             "  --format F     aligned text (default), markdown or csv\n"
             "  --plot DIR     also write SVG and PNG charts into DIR (needs gnuplot)\n"
             "  --gnuplot PATH the gnuplot program (default: gnuplot)\n"
-            "  --max-bytes N  refuse documents larger than N bytes (default %u)\n",
+            "  --max-bytes N  refuse documents larger than N bytes (default %u)\n"
+            "  Entries match by suite, test and params.  %% = median / baseline median;\n"
+            "  overhead = how much worse than the baseline given 'better' (negative: better);\n"
+            "  ~ = within run-to-run noise: Mann-Whitney U p >= 0.05 when both sides have >= 4\n"
+            "  samples, else overlapping min..max ranges.\n",
             BC_MAX_BYTES_DEFAULT);
 }
 
