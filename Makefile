@@ -82,5 +82,9 @@ help:
 	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= ARGS= DISKS= DISK_IF=)"
 	@echo "make test     unit tests and QEMU boot tests"
 	@echo "make deps     install the Debian packages the build, run and tests need"
+	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg"
+	@echo "make pxe      build/pxe/: barebench.efi, boot.ipxe (ARGS), ipxe.efi, snponly.efi, dnsmasq.conf"
+	@echo "make sign     sign build/barebench.efi for Secure Boot (KEY= CERT=); then make iso/img/pxe"
+	@echo "make results-from-img  copy results off a disk image or USB stick (IMG= DEST=)"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
