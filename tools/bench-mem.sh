@@ -6,10 +6,12 @@
 # Byte convention, both sides: triad a = b + s*c moves 24 bytes per element (2 loads + 1
 # store of 8 bytes); non-temporal stores, so there is no write-allocate traffic to count.
 # likwid's "-w N:1GB:T" is 1e9 bytes over all three arrays and T threads; so is ours.
-#   tools/bench-mem.sh build/host/mem-triad     (env: PAIRS=5 SIZE_GB=1 THREADS=all)
+#   tools/bench-mem.sh build/host/mem-triad     (env: PAIRS=7 SIZE_GB=1 THREADS=all ITERS=16)
+# Each side runs about a second per pair: ours 3 samples of >= 200 ms (median), likwid ITERS
+# sweeps per thread (one interval).
 set -euo pipefail
 ours=${1:?usage: bench-mem.sh MEM-TRIAD-BINARY}
-PAIRS=${PAIRS:-5} SIZE_GB=${SIZE_GB:-1}
+PAIRS=${PAIRS:-7} SIZE_GB=${SIZE_GB:-1} ITERS=${ITERS:-16}
 THREADS=${THREADS:-$(nproc)}
 if ! command -v likwid-bench >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get install -y likwid >/dev/null; else
@@ -23,11 +25,11 @@ case $isa in avx512) lk=stream_mem_avx512 ;; avx2) lk=stream_mem_avx ;; *) lk=st
 kernels=$(likwid-bench -a 2>/dev/null || true)
 grep -q "^$lk " <<<"$kernels" || lk=stream_mem_sse
 echo "bench-mem: triad, $THREADS threads, ${SIZE_GB} GB (1e9 B) over 3 arrays, nt stores, 24 B/element"
-echo "bench-mem: ours = mem-triad $isa (median of 3 x >= 300 ms), likwid = likwid-bench -t $lk -w N:${SIZE_GB}GB:$THREADS"
+echo "bench-mem: ours = mem-triad $isa (median of 3 x >= 200 ms), likwid = likwid-bench -t $lk -w N:${SIZE_GB}GB:$THREADS -i $ITERS"
 
-run_ours() { "$ours" "$bytes" "$THREADS" 1 300 3 | awk '{print $5}'; }
+run_ours() { "$ours" "$bytes" "$THREADS" 1 200 3 | awk '{print $5}'; }
 run_likwid() {
-    likwid-bench -t "$lk" -w "N:${SIZE_GB}GB:$THREADS" 2>/dev/null |
+    likwid-bench -t "$lk" -w "N:${SIZE_GB}GB:$THREADS" -i "$ITERS" 2>/dev/null |
         awk '/^MByte\/s:/ { printf "%.3f\n", $2 / 1000 }'
 }
 
@@ -41,4 +43,5 @@ for p in $(seq 1 "$PAIRS"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "median: ours $(median "${oursv[@]}") GB/s, likwid $(median "${theirv[@]}") GB/s"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg) (shared box: pairs alternate, order flips)"
 echo "ratio $(median "${ratios[@]}")"
