@@ -74,14 +74,17 @@ static void budgets(struct disk_run *r, const struct options *o)
 static int probe(struct disk_run *r)
 {
     struct plat_disk *d = r->d;
+    const char *which = "first";
     int rc = plat_disk_read(d, 0, r->buf, d->block_size);
-    if (rc == 0)
+    if (rc == 0) {
+        which = "last";
         rc = plat_disk_read(d, d->blocks - 1, r->buf, d->block_size);
-    if (rc == PLAT_IO_ERROR || rc == PLAT_IO_RANGE)
-        rc = PLAT_IO_SHORT; /* the last block it claims is not there */
+        if (rc == PLAT_IO_RANGE)
+            rc = PLAT_IO_SHORT; /* the last block it claims is not there */
+    }
     if (rc)
-        results_error(r->c->res, "disk", "probe", "disk %d (%s): first/last block unreadable: %s",
-                      d->index, d->kind, disk_status_text(rc));
+        results_error(r->c->res, "disk", "probe", "disk %d (%s): %s block unreadable: %s",
+                      d->index, d->kind, which, disk_status_text(rc));
     return rc;
 }
 

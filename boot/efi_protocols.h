@@ -44,7 +44,7 @@ struct _BB_EFI_MP_SERVICES_PROTOCOL {
  * Interface tells the format: IDE/AHCI Identify = ATA IDENTIFY data, SCSI/USB Inquiry =
  * SCSI INQUIRY data; NVMe Identify returns namespace data (no model or serial). */
 #define BB_EFI_DISK_INFO_PROTOCOL_GUID                                                         \
-    { 0xd432a67f, 0x14dc, 0x484b, { 0xb3, 0xbb, 0x3f, 0x02, 0x43, 0xdf, 0xdd, 0x62 } }
+    { 0xd432a67f, 0x14dc, 0x484b, { 0xb3, 0xbb, 0x3f, 0x02, 0x91, 0x84, 0x93, 0x27 } }
 #define BB_EFI_DISK_INFO_IDE_INTERFACE_GUID                                                    \
     { 0x5e948fe3, 0x26d3, 0x42b5, { 0xaf, 0x17, 0x61, 0x02, 0x87, 0x18, 0x8d, 0xec } }
 #define BB_EFI_DISK_INFO_SCSI_INTERFACE_GUID                                                   \

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# 50-disk.sh - the disk suite on the real image: a data disk (known pattern) and a scratch disk
+# (tools/mkscratch) on virtio-blk, NVMe and AHCI: reads measured on both, writes only on the
+# scratch disk, the data disk bit-for-bit unchanged - also with disk_write=yes disk=all.
+# Then faults: blkdebug read errors on one disk and write errors on another are reported and
+# the run completes; a readonly=on scratch disk is skipped for writes with a reason.
+. "$(dirname "$0")/lib.sh"
+
+MK=${MKSCRATCH:-$BUILD/host/mkscratch}
+D=$T/disk-images
+mkdir -p "$D"
+[ -x "$MK" ] || { echo "not ok - $MK missing (make host)"; exit 1; }
+
+# data disk: a known pattern, its sha256 kept; scratch disks: marked by the tool
+yes "barebench data disk: must never be written" | head -c 64M >"$D/data.img"
+sum_before=$(sha256sum <"$D/data.img")
+mkimg_scratch() { rm -f "$1"; "$MK" --size 64M --label ci "$1" >/dev/null; }
+
+OPTS="suite=disk profile=quick reps=2 disk_budget=1M disk_blocks=4K,64K,1M disk_qd=1,4 min_time_ms=20 disk_write=yes disk=all"
+
+for ifc in virtio nvme ahci; do
+    mkimg_scratch "$D/scratch-$ifc.img"
+    if [ "$ifc" = ahci ]; then # one disk per AHCI port (ide.N); qemu_disk_args puts both on one
+        QEMU_DISK_ARGS=(-drive if=none,id=d0,format=raw,file="$D/data.img" -device ide-hd,drive=d0,bus=ide.0
+                        -drive if=none,id=d1,format=raw,file="$D/scratch-$ifc.img" -device ide-hd,drive=d1,bus=ide.1)
+    else
+        qemu_disk_args "$ifc" "$D/data.img" "$D/scratch-$ifc.img"
+    fi
+    boot "disk-$ifc" 1 512M "$OPTS" "${QEMU_DISK_ARGS[@]}"
+    rc=$?
+    J=$T/disk-$ifc/latest.json
+    kind=$ifc; [ "$ifc" = ahci ] && kind=sata
+    check "$ifc: QEMU exits cleanly after the disk suite" test "$rc" = 0
+    jqcheck "$ifc: both disks discovered as $kind with 512-byte blocks" "$J" \
+        "[.env.disks[] | select(.kind==\"$kind\" and .bytes==67108864 and .block_size==512 and (.partition|not))] | length == 2"
+    jqcheck "$ifc: exactly the scratch disk is writable" "$J" \
+        '[.env.disks[] | select(.scratch=="yes")] | length == 1'
+    jqcheck "$ifc: reads measured on both disks at every block size" "$J" \
+        '[.results[] | select(.test=="seq_read" and .unit=="MB/s" and .median > 0) | .params.disk] | unique | length == 2'
+    jqcheck "$ifc: random 4K read IOPS and p50/p99 latency in us" "$J" \
+        '([.results[] | select(.test=="rand_read" and .unit=="IOPS")] | length >= 2) and ([.results[] | select(.test=="rand_read_lat_p99" and .unit=="us")] | length >= 2)'
+    jqcheck "$ifc: writes measured, and only on the scratch disk" "$J" \
+        '(.env.disks | map(select(.scratch=="yes"))[0].index) as $s |
+         [.results[] | select(.params.op=="write")] as $w |
+         ($w | length > 0) and all($w[]; .params.disk == $s)'
+    jqcheck "$ifc: the data disk's writes were refused with a reason" "$J" \
+        '[.skipped[] | select(.test=="seq_write" and (.why | test("no scratch marker")))] | length == 1'
+    jqcheck "$ifc: no errors" "$J" '.errors == []'
+    check "$ifc: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+    check "$ifc: scratch marker intact after the write sweep" "$MK" --check "$D/scratch-$ifc.img"
+done
+jqcheck "nvme: queue depth 4 through Block IO 2" "$T/disk-nvme/latest.json" \
+    '[.results[] | select(.test=="rand_read" and .params.qd==4 and .params.api=="blockio2")] | length == 2'
+jqcheck "ahci: model and serial through EFI_DISK_INFO (ATA IDENTIFY)" "$T/disk-ahci/latest.json" \
+    'all(.env.disks[] | select(.kind=="sata"); .model == "QEMU HARDDISK" and (.serial | length) > 0)'
+jqcheck "virtio: no Block IO 2, QD>1 skipped with a reason" "$T/disk-virtio/latest.json" \
+    '[.skipped[] | select(.why | test("queue depths above 1 need Block IO 2"))] | length == 2'
+check "progress lines on the console" grep -q "seq_read   bs=1M   qd=1  rep 2/2: .*MB/s  \[point" "$T/disk-nvme/console.log"
+
+# faults: read errors (disk 0), write errors (disk 1, scratch), read-only scratch (disk 2)
+mkimg_scratch "$D/scratch-werr.img"
+mkimg_scratch "$D/scratch-ro.img"
+printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$D/read-errors.conf"
+printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\n' >"$D/write-errors.conf"
+boot disk-faults 1 512M "$OPTS" \
+    -drive if=none,id=e0,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device virtio-blk-pci,drive=e0 \
+    -drive if=none,id=e1,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/scratch-werr.img" -device virtio-blk-pci,drive=e1 \
+    -drive if=none,id=e2,format=raw,readonly=on,file="$D/scratch-ro.img" -device virtio-blk-pci,drive=e2
+rc=$?
+J=$T/disk-faults/latest.json
+check "faults: the run completes and powers off" test "$rc" = 0
+jqcheck "faults: the read error is reported for that disk" "$J" \
+    '[.errors[] | select(.suite=="disk" and (.what | test("disk 0 .*device error")))] | length >= 1'
+jqcheck "faults: write errors reported per point on the scratch disk" "$J" \
+    '[.errors[] | select(.test=="seq_write" and (.what | test("disk 1 .*write bs=.*device error")))] | length >= 2'
+jqcheck "faults: that disk's reads still measured" "$J" \
+    '[.results[] | select(.test=="seq_read" and .params.disk==1)] | length == 3'
+jqcheck "faults: the read-only scratch disk is read, never written, with a reason" "$J" \
+    '([.results[] | select(.params.disk==2 and .params.op=="read")] | length > 0) and
+     ([.results[] | select(.params.disk==2 and .params.op=="write")] | length == 0) and
+     ([.skipped[] | select(.why | test("disk 2 .*read-only"))] | length == 1)'
+check "faults: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "faults: read-only scratch image untouched by the run" "$MK" --check "$D/scratch-ro.img"
+rm -f "$D"/*.img
