@@ -12,6 +12,17 @@ need() {
     done
 }
 
+# check_args "ARGS": when BB_HOST names the Linux build, let it parse ARGS (with 'help', so
+# nothing runs) and refuse to build media whose barebench.cfg would stop every boot.
+check_args() {
+    local args=$1 out
+    [ -n "$args" ] && [ -x "${BB_HOST:-}" ] || return 0
+    # shellcheck disable=SC2086 # one word per option, as on the command line
+    if ! out=$("$BB_HOST" $args help 2>&1); then
+        die "ARGS: $(printf '%s\n' "$out" | sed -n 's/^barebench: error in flags: //p' | head -1)"
+    fi
+}
+
 # write_cfg OUT "ARGS": barebench.cfg with a header, one ARGS word per line.
 write_cfg() {
     local out=$1 args=$2 w

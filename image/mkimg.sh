@@ -12,6 +12,7 @@ mb=${IMG_MB:-64}
 [ -f "$efi" ] || die "$efi not found (make efi)"
 [ "$mb" -ge 40 ] 2>/dev/null || die "IMG_MB must be a number >= 40 (FAT32 needs room), got '$mb'"
 need sgdisk mkfs.vfat mmd mcopy
+check_args "${ARGS:-}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

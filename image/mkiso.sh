@@ -10,6 +10,7 @@ efi=${1:?usage: mkiso.sh BAREBENCH.EFI OUT.iso}
 out=${2:?usage: mkiso.sh BAREBENCH.EFI OUT.iso}
 [ -f "$efi" ] || die "$efi not found (make efi)"
 need xorriso mkfs.vfat mmd mcopy
+check_args "${ARGS:-}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -14,6 +14,7 @@ for f in ipxe.efi snponly.efi; do
     [ -f "$IPXE_DIR/$f" ] || die "$IPXE_DIR/$f not found (Debian package 'ipxe': make deps)"
 done
 case ${ARGS:-} in *'"'*|*\\*) die "ARGS must not contain quotes or backslashes" ;; esac
+check_args "${ARGS:-}"
 
 mkdir -p "$dir"
 cp "$efi" "$dir/barebench.efi"

@@ -9,14 +9,17 @@ CERT ?=
 IMG ?= $(BUILD)/barebench.img
 DEST ?= $(BUILD)/img-results
 
-iso: deps efi
-	@ARGS='$(ARGS)' image/mkiso.sh $(BUILD)/barebench.efi $(BUILD)/barebench.iso
+# ARGS are checked by the Linux build's parser (same table) before they are baked in
+BB_HOST := $(BUILD)/host/barebench
 
-img: deps efi
-	@ARGS='$(ARGS)' image/mkimg.sh $(BUILD)/barebench.efi $(BUILD)/barebench.img
+iso: deps efi host
+	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkiso.sh $(BUILD)/barebench.efi $(BUILD)/barebench.iso
 
-pxe: deps efi
-	@ARGS='$(ARGS)' image/mkpxe.sh $(BUILD)/barebench.efi $(BUILD)/pxe
+img: deps efi host
+	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkimg.sh $(BUILD)/barebench.efi $(BUILD)/barebench.img
+
+pxe: deps efi host
+	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkpxe.sh $(BUILD)/barebench.efi $(BUILD)/pxe
 
 sign: deps efi
 	@image/sign.sh '$(KEY)' '$(CERT)' $(BUILD)/barebench.efi

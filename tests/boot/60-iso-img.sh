@@ -86,6 +86,12 @@ jqcheck "img: the files are the documents of the runs" "$(ls "$M/got"/*.json 2>/
     '.schema == "barebench/1" and .tool.tag == "img" and (.results | length) > 0'
 check "img: GPT still verifies after the runs wrote to the ESP" sgdisk -v "$M/barebench.img"
 
+# --- make img/iso check ARGS with the Linux build's parser before baking them in
+if [ -x "$BUILD/host/barebench" ]; then
+    out=$(BB_HOST=$BUILD/host/barebench ARGS="$FAST_ARGS rpes=2" "$top/image/mkimg.sh" "$EFI" "$M/refused.img" 2>&1)
+    check "img build refuses bad ARGS, naming the key" bash -c "[ ! -e '$M/refused.img' ] && grep -q \"ARGS: unknown option 'rpes'\" <<<\"\$1\"" _ "$out"
+fi
+
 # --- a config file with a typo: error names file, line and key; nothing runs; clean power-off
 ARGS="$FAST_ARGS rpes=2" "$top/image/mkimg.sh" "$EFI" "$M/typo.img" >/dev/null
 boot_media img-typo 1 256M -drive if=none,id=d0,format=raw,file="$M/typo.img" -device virtio-blk-pci,drive=d0
