@@ -68,6 +68,14 @@ jqcheck "iso as USB stick: options from barebench.cfg" "$T/iso-usb/latest.json" 
 check "iso as USB stick: then=reboot from barebench.cfg honoured" grep -q "^  next:      rebooting" "$T/iso-usb/console.log"
 check "iso as USB stick: results saved on the stick's ESP" grep -q 'results saved to \\barebench\\results\\usb-uefi-' "$T/iso-usb/console.log"
 
+# then=wait: the banner stays on the console until a key is typed, then it powers off
+ARGS="$FAST_ARGS tag=wait then=wait" "$top/image/mkiso.sh" "$EFI" "$M/wait.iso" >/dev/null
+boot_media_key iso-wait "press any key" -cdrom "$M/wait.iso"
+rc=$?
+check "then=wait: machine stays up with the banner on screen until a key" test -f "$T/iso-wait/waited"
+check "then=wait: banner says it waits" grep -q "^  next:      waiting for a key, then powering off" "$T/iso-wait/console.log"
+check "then=wait: after the key it powers off (QEMU exit 0)" test "$rc" = 0
+
 # --- disk image: virtio, then NVMe; each run leaves a results file on the ESP
 ARGS="$FAST_ARGS tag=img" "$top/image/mkimg.sh" "$EFI" "$M/barebench.img" >/dev/null
 check "img: GPT verifies" sgdisk -v "$M/barebench.img"

@@ -22,3 +22,28 @@ banner_last() {
 }
 
 FAST_ARGS="profile=quick suite=timer reps=2"
+
+# boot_media_key NAME PROMPT QEMU-ARGS...: like boot_media with 1 CPU and 512M, but types a key
+# on the serial console once PROMPT has appeared there (for then=wait).  Also records in
+# $T/NAME/waited whether the machine was still up, waiting, 3 s after the prompt.
+boot_media_key() {
+    local name=$1 prompt=$2; shift 2
+    local dir=$T/$name
+    rm -rf "$dir"; mkdir -p "$dir"
+    qemu_base_args 1 512M "$dir" || return 1
+    mkfifo "$dir/keys"
+    (
+        for _ in $(seq 600); do grep -q "$prompt" "$dir/serial.log" 2>/dev/null && break; sleep 0.2; done
+        sleep 3
+        grep -q "barebench: powering off" "$dir/serial.log" || echo yes >"$dir/waited"
+        printf ' '
+        sleep 2
+    ) >"$dir/keys" &
+    local feeder=$!
+    timeout -k 5 "${BOOT_TIMEOUT:-300}" "$QEMU" "${QEMU_ARGS[@]}" "$@" <"$dir/keys" >"$dir/serial.log" 2>"$dir/qemu.stderr"
+    local rc=$?
+    kill "$feeder" 2>/dev/null; wait "$feeder" 2>/dev/null
+    strip_escapes <"$dir/serial.log" >"$dir/console.log"
+    extract_results "$dir/console.log" "$dir/latest.json" 2>/dev/null
+    return $rc
+}
