@@ -195,8 +195,61 @@ static void bar_tics(FILE *f, const struct bars *b)
     fprintf(f, ")\n");
 }
 
-static int plot_bars(struct plotctx *p, const struct bars *b)
+/* Append " tok" (or "tok" to an empty string) when it fits. */
+static void append_tok(char *dst, size_t cap, const char *tok, size_t l)
 {
+    size_t n = strlen(dst);
+    if (n + l + 2 > cap)
+        return;
+    if (n)
+        dst[n++] = ' ';
+    memcpy(dst + n, tok, l);
+    dst[n + l] = '\0';
+}
+
+/* Params shared by every category (e.g. disk=0 threads=1) move from the tick labels to the
+ * title, so that the labels show what differs. */
+static void hoist_common_params(struct bars *b)
+{
+    char common[256] = "", tok[96];
+    if (b->n < 2)
+        return;
+    for (const char *q = b->sub[0]; *q;) {
+        size_t l = strcspn(q, " ");
+        snprintf(tok, sizeof tok, "%.*s", (int)l, q);
+        int all = 1;
+        for (int i = 1; i < b->n && all; i++) {
+            const char *f = strstr(b->sub[i], tok);
+            all = f && (f == b->sub[i] || f[-1] == ' ') && (f[l] == ' ' || f[l] == '\0');
+        }
+        if (all)
+            append_tok(common, sizeof common, q, l);
+        q += l;
+        q += *q == ' ';
+    }
+    if (!common[0])
+        return;
+    for (int i = 0; i < b->n; i++) { /* rebuild each label without the common tokens */
+        char out[96] = "";
+        for (const char *q = b->sub[i]; *q;) {
+            size_t l = strcspn(q, " ");
+            snprintf(tok, sizeof tok, "%.*s", (int)l, q);
+            const char *f = strstr(common, tok);
+            int shared = f && (f == common || f[-1] == ' ') && (f[l] == ' ' || f[l] == '\0');
+            if (!shared)
+                append_tok(out, sizeof out, q, l);
+            q += l;
+            q += *q == ' ';
+        }
+        memcpy(b->sub[i], out, sizeof out);
+    }
+    size_t tl = strlen(b->title);
+    snprintf(b->title + tl, sizeof b->title - tl, "\nall with %.150s", common);
+}
+
+static int plot_bars(struct plotctx *p, struct bars *b)
+{
+    hoist_common_params(b);
     const struct bc_table *t = p->t;
     FILE *d = open_in_dir(p, b->name, "dat");
     if (!d)
@@ -251,7 +304,7 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
             }
         }
     }
-    int per = 8 * widest + 14, bars = 30 + 22 * t->ndocs;
+    int per = 9 * widest + 16, bars = 30 + 22 * t->ndocs;
     int width = 300 + b->n * (per > bars ? per : bars), height = 560;
     if (width < 760)
         width = 760;
@@ -292,6 +345,11 @@ static int plot_bars(struct plotctx *p, const struct bars *b)
 static int has_suite(const struct bc_row *r, const char *suite)
 {
     return !strcmp(r->first->suite, suite);
+}
+
+static int is_time_unit(const char *u)
+{
+    return !strcmp(u, "ns") || !strcmp(u, "us") || !strcmp(u, "ms") || !strcmp(u, "s");
 }
 
 /* The chart group of a mem entry: test, params other than level/bytes, and unit. */
@@ -440,13 +498,13 @@ static int plot_mem(struct plotctx *p)
 
 /* ALU / vmcost: one chart per suite and unit, one bar group per test (+ params). */
 static int plot_suite_bars(struct plotctx *p, const char *suite, const char *what,
-                           const char *quantity)
+                           const char *quantity, int (*want)(const struct bc_table *, int))
 {
     const struct bc_table *t = p->t;
     const char *units[MAXCHARTS];
     int nu = 0;
     for (int i = 0; i < t->nrows; i++) {
-        if (!has_suite(&t->rows[i], suite))
+        if (!has_suite(&t->rows[i], suite) || (want && !want(t, i)))
             continue;
         int seen = 0;
         for (int j = 0; j < nu; j++)
@@ -463,7 +521,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
         const char *better = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
-            if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]))
+            if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i)))
                 continue;
             b.row[b.n] = &t->rows[i];
             snprintf(b.cat[b.n], sizeof b.cat[0], "%s", e->test);
@@ -473,15 +531,61 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
         snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
                  what, better);
         snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
-        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", quantity, units[u]);
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)",
+                 quantity ? quantity : is_time_unit(units[u]) ? "latency" : "rate", units[u]);
         if (plot_bars(p, &b))
             return -1;
     }
     return 0;
 }
 
-/* Disk: one chart per op/pattern, one line per environment (and other params such as qd),
- * throughput against block size on a log2 axis. */
+/* The sweep a disk entry belongs to: test, unit and params other than block_size. */
+static void disk_group(const struct bc_entry *e, char *g, size_t n)
+{
+    static const char *const skip[] = {"block_size", NULL};
+    char rest[200];
+    bc_params_format(e->params, skip, rest, sizeof rest);
+    snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
+}
+
+/* 1 when row i is a disk entry whose sweep has at least two block sizes. */
+static int disk_sweep_row(const struct bc_table *t, int i)
+{
+    const struct bc_entry *e = t->rows[i].first;
+    json_t *bs = json_object_get(e->params, "block_size");
+    if (!has_suite(&t->rows[i], "disk") || !json_is_number(bs))
+        return 0;
+    char g[300], h[300];
+    disk_group(e, g, sizeof g);
+    for (int j = 0; j < t->nrows; j++) {
+        const struct bc_entry *f = t->rows[j].first;
+        json_t *bs2 = json_object_get(f->params, "block_size");
+        if (j == i || !has_suite(&t->rows[j], "disk") || !json_is_number(bs2) ||
+            json_number_value(bs2) == json_number_value(bs))
+            continue;
+        disk_group(f, h, sizeof h);
+        if (!strcmp(g, h))
+            return 1;
+    }
+    return 0;
+}
+
+static int not_disk_sweep_row(const struct bc_table *t, int i)
+{
+    return !disk_sweep_row(t, i);
+}
+
+/* The chart of a disk sweep entry: "test (unit)"; -1 when row i is not in a sweep. */
+static int disk_key(const struct bc_table *t, int i, char *k, size_t n)
+{
+    if (!disk_sweep_row(t, i))
+        return -1;
+    snprintf(k, n, "%.60s (%.30s)", t->rows[i].first->test, t->rows[i].first->unit);
+    return 0;
+}
+
+/* Disk sweeps: one chart per test and unit, one line per environment (and other params such
+ * as qd), the value against block size on a log2 axis. */
 static int plot_disk(struct plotctx *p)
 {
     static const char *const skip[] = {"block_size", "op", "pattern", NULL};
@@ -490,11 +594,10 @@ static int plot_disk(struct plotctx *p)
     int nc = 0;
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
-        if (!has_suite(&t->rows[i], "disk") || !json_is_number(json_object_get(e->params, "block_size")))
+        char k[100];
+        (void)e;
+        if (disk_key(t, i, k, sizeof k))
             continue;
-        char b1[32], b2[32], k[100];
-        const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
-        snprintf(k, sizeof k, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
         int seen = 0;
         for (int j = 0; j < nc; j++)
             seen |= !strcmp(charts[j], k);
@@ -514,12 +617,8 @@ static int plot_disk(struct plotctx *p)
         for (int pass = 0; pass < 2; pass++)
             for (int i = 0; i < t->nrows; i++) {
                 const struct bc_entry *e = t->rows[i].first;
-                if (!has_suite(&t->rows[i], "disk") || !json_is_number(json_object_get(e->params, "block_size")))
-                    continue;
-                char b1[32], b2[32], k[100], v[160];
-                const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
-                snprintf(k, sizeof k, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
-                if (strcmp(k, charts[c]))
+                char k[100], v[160];
+                if (disk_key(t, i, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
                 bc_params_format(e->params, skip, v, sizeof v);
                 snprintf(unit, sizeof unit, "%s", e->unit);
@@ -548,12 +647,9 @@ static int plot_disk(struct plotctx *p)
                 for (int i = 0; i < t->nrows && np < 256; i++) {
                     const struct bc_row *r = &t->rows[i];
                     const struct bc_entry *e = r->c[k].e;
-                    char b1[32], b2[32], key[100], var[160];
-                    if (!e || r->unit_mismatch || !has_suite(r, "disk") ||
-                        !json_is_number(json_object_get(e->params, "block_size")))
+                    char key[100], var[160];
+                    if (!e || r->unit_mismatch || disk_key(t, i, key, sizeof key))
                         continue;
-                    const char *op = param_str(e, "op", b1, sizeof b1), *pat = param_str(e, "pattern", b2, sizeof b2);
-                    snprintf(key, sizeof key, "%.40s %.40s", op ? op : e->test, pat ? pat : "");
                     bc_params_format(e->params, skip, var, sizeof var);
                     if (strcmp(key, charts[c]) || strcmp(var, variants[v]))
                         continue;
@@ -595,10 +691,12 @@ static int plot_disk(struct plotctx *p)
         if (!f)
             return -1;
         char title[200], ylabel[100];
-        snprintf(title, sizeof title, "disk throughput vs block size: %.60s%s%.80s%s", charts[c],
+        snprintf(title, sizeof title, "disk %s vs block size: %.60s%s%.80s%s",
+                 is_time_unit(unit) ? "latency" : "throughput", charts[c],
                  nv == 1 && variants[0][0] ? " (" : "", nv == 1 ? variants[0] : "",
                  nv == 1 && variants[0][0] ? ")" : "");
-        snprintf(ylabel, sizeof ylabel, "throughput (%s), median with min..max", unit);
+        snprintf(ylabel, sizeof ylabel, "%s (%s), median with min..max",
+                 is_time_unit(unit) ? "latency" : "throughput", unit);
         script_head(f, title, "block size (bytes, log2 scale)", ylabel, 1000, 560);
         fprintf(f, "set key inside left top\nset logscale x 2\nset xtics (%s)\nset yrange [0:*]\nset offsets graph 0.03, graph 0.03, 0, 0\n"
                    "set output '%s.svg'\nplot %s\n",
@@ -618,9 +716,10 @@ int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     if (plot_disk(&p) || plot_mem(&p) ||
-        plot_suite_bars(&p, "alu", "ALU throughput per test", "throughput") ||
+        plot_suite_bars(&p, "alu", "ALU throughput per test", "throughput", NULL) ||
         plot_suite_bars(&p, "vmcost", "cost of privileged operations and exits (vmcost)",
-                        "time per operation"))
+                        "time per operation", NULL) ||
+        plot_suite_bars(&p, "disk", "disk tests at a single block size", NULL, not_disk_sweep_row))
         return -1;
     return p.charts;
 }

@@ -53,7 +53,7 @@ check "linux vs uefi document: uefi build and hypervisor shown" grep -Eq "^ci +.
 # charts
 "$BC" --plot "$D/plots" "${fx[@]}" >/dev/null 2>"$D/plot.err"
 check "plot: exit 0" test $? = 0
-for c in disk-read-seq disk-write-seq mem-copy-isa-avx512-threads-1-GB-s mem-triad-isa-avx512-threads-1-GB-s alu-GOPS alu-GFLOPS vmcost-ns; do
+for c in disk-seq_read-MB-s disk-seq_write-MB-s mem-copy-isa-avx512-threads-1-GB-s mem-triad-isa-avx512-threads-1-GB-s alu-GOPS alu-GFLOPS vmcost-ns; do
     check "plot: $c.svg and $c.png made" bash -c "test -s '$D/plots/$c.svg' && file '$D/plots/$c.png' 2>/dev/null | grep -q 'PNG image' || head -c 4 '$D/plots/$c.png' | grep -q PNG"
 done
 ok=1
@@ -61,7 +61,7 @@ for s in "$D"/plots/*.svg; do
     for e in baremetal kvm esxi; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
 done
 check "plot: every SVG names every environment" test $ok = 1
-check "plot: axes labelled with units" bash -c "grep -q 'throughput (MB/s)' '$D/plots/disk-read-seq.svg' && grep -q 'bandwidth (GB/s)' '$D/plots/mem-copy-isa-avx512-threads-1-GB-s.svg' && grep -q 'block size' '$D/plots/disk-read-seq.svg'"
+check "plot: axes labelled with units" bash -c "grep -q 'throughput (MB/s)' '$D/plots/disk-seq_read-MB-s.svg' && grep -q 'bandwidth (GB/s)' '$D/plots/mem-copy-isa-avx512-threads-1-GB-s.svg' && grep -q 'block size' '$D/plots/disk-seq_read-MB-s.svg'"
 # real documents of the suites that have charts (Linux build, quick, small buffers)
 for r in ra rb; do
     "$BUILD/host/barebench" --suite alu,vmcost,mem --profile quick --reps 3 --mem_max 64M --tag "$r" \
@@ -75,6 +75,15 @@ for s in "$D"/plots-real/*.svg; do
     for e in ra rb; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
 done
 check "plot, real documents: every SVG names both environments" test $ok = 1
+# real disk documents (a scratch file): the block-size sweep as lines, 4K random tests as bars
+"$BUILD/host/mkscratch" --size 64M --label benchcmp "$D/scratch.img" >/dev/null 2>&1
+for r in da db; do
+    "$BUILD/host/barebench" --suite disk --disk "$D/scratch.img" --profile quick --reps 3 \
+        --disk_blocks 4K,64K,1M --disk_qd 1,4 --tag "$r" --json "$D/disk-$r.json" >/dev/null 2>&1
+done
+"$BC" --plot "$D/plots-disk" "$D/disk-da.json" "$D/disk-db.json" >/dev/null 2>"$D/plot-disk.err"
+check "plot, real disk documents: sweep lines and single-size bars, both environments named" \
+    bash -c "grep -q '>db<' '$D/plots-disk/disk-seq_read-MB-s.svg' && grep -q '>da<' '$D/plots-disk/disk-IOPS.svg' && test -s '$D/plots-disk/disk-seq_write-MB-s.png'"
 "$BC" --plot "$D/plots-timer" "$D/linux-a.json" "$D/linux-b.json" >/dev/null 2>"$D/plot2.err"
 check "plot: kinds without data are skipped (timer only: no charts)" \
     bash -c "grep -q '0 charts' '$D/plot2.err' && ! ls '$D/plots-timer'/*.svg >/dev/null 2>&1"
