@@ -82,10 +82,11 @@ static void params(struct result *e, const struct plat_disk *d, int write, int r
 }
 
 /* One batch: reads straight to the device, writes through the guard, then FlushBlocks.
- * Returns the status; *ticks gets the interval (writes: batch + flush). */
+ * Returns the status; *ticks gets the transfers' interval, *flush (writes) the flush's. */
 static int batch(struct disk_run *r, int write, int qd, const uint64_t *lba, int n, size_t xfer,
-                 void *const *bufs, uint64_t *lat, uint64_t *ticks)
+                 void *const *bufs, uint64_t *lat, uint64_t *ticks, uint64_t *flush)
 {
+    *flush = 0;
     if (!write) {
         uint64_t t0 = clock_ticks();
         int rc = plat_disk_batch(r->d, 0, qd, lba, n, xfer, bufs, lat);
@@ -97,7 +98,7 @@ static int batch(struct disk_run *r, int write, int qd, const uint64_t *lba, int
         return rc;
     uint64_t t0 = clock_ticks();
     rc = disk_guard_flush(&r->guard, r->d);
-    *ticks += clock_ticks() - t0;
+    *flush = clock_ticks() - t0;
     return rc;
 }
 
@@ -183,7 +184,7 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     int reps = c->reps > MAX_SAMPLES ? MAX_SAMPLES : c->reps;
     uint64_t max = p.count;
     void *bufs[256];
-    double v[MAX_SAMPLES];
+    double v[MAX_SAMPLES], fl[MAX_SAMPLES];
     for (int k = 0; k < qd && k < 256; k++)
         bufs[k] = r->buf + (size_t)k * xfer;
     lba = plat_alloc(max * sizeof *lba);
@@ -200,8 +201,8 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, 0, salt);
     for (uint64_t i = 0; i < warm; i++)
         lba[i] = disk_plan_offset(&p, i) / d->block_size;
-    uint64_t ticks = 0;
-    int rc = batch(r, write, qd, lba, (int)warm, xfer, bufs, NULL, &ticks);
+    uint64_t ticks = 0, flush = 0;
+    int rc = batch(r, write, qd, lba, (int)warm, xfer, bufs, NULL, &ticks, &flush);
     if (rc) {
         report_error(r, test, write, bs, qd, 0, rc);
         goto out;
@@ -220,12 +221,14 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
         disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, rep + 1, salt);
         for (uint64_t i = 0; i < count; i++)
             lba[i] = disk_plan_offset(&p, i) / d->block_size;
-        rc = batch(r, write, qd, lba, (int)count, xfer, bufs, lat ? lat + nlat : NULL, &ticks);
+        rc = batch(r, write, qd, lba, (int)count, xfer, bufs, lat ? lat + nlat : NULL, &ticks,
+                   &flush);
         if (rc) {
             report_error(r, test, write, bs, qd, rep + 1, rc);
             goto out;
         }
         double secs = clock_seconds(ticks ? ticks : 1);
+        fl[got] = clock_seconds(flush) * 1e3;
         v[got++] = random ? (double)count / secs : (double)count * (double)xfer / secs / 1e6;
         if (lat)
             nlat += count;
@@ -243,6 +246,8 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
         params(e, d, write, random, xfer, qd);
         result_set_samples(e, v, got);
         result_extra(e, "bytes_per_rep", (double)count * (double)xfer);
+        if (write) /* FlushBlocks after each repetition, timed apart from the transfers */
+            result_extra(e, "flush_ms_median", stats_median(fl, got));
     }
     if (lat && nlat)
         latency_entries(r, test, write, lat, nlat, qd);
