@@ -158,10 +158,13 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
               (unsigned long long)(d->blocks * d->block_size >> 20), d->block_size,
               writes ? ", scratch: read and write sweep" : ", read sweep",
               d->max_qd > 1 ? "" : " (no queued I/O: QD1 only)");
-    if (nqd < nq)
+    if (nqd < nq && d->max_qd == 1)
         results_skip(c->res, "disk", "rand_read",
                      "disk %d (%s): queue depths above 1 need %s, not offered by this device",
                      d->index, d->kind, plat_build()[0] == 'u' ? "Block IO 2" : "async I/O");
+    else if (nqd < nq)
+        results_skip(c->res, "disk", "rand_read", "disk %d (%s): queue depths above %d skipped",
+                     d->index, d->kind, d->max_qd);
     if (reads)
         sweep(&r, 0, nb, blocks, nq, qds);
     if (writes)

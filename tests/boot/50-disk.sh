@@ -81,4 +81,27 @@ jqcheck "faults: the read-only scratch disk is read, never written, with a reaso
      ([.skipped[] | select(.why | test("disk 2 .*read-only"))] | length == 1)'
 check "faults: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 check "faults: read-only scratch image untouched by the run" "$MK" --check "$D/scratch-ro.img"
+# a GPT disk: partition 1 data, partition 2 marked scratch -> only partition 2 is written
+G=$D/gpt.img
+rm -f "$G"; truncate -s 96M "$G"
+sgdisk -o "$G" >/dev/null && sgdisk -n 1:2048:+40M -t 1:8300 -n 2:0:+40M -t 2:8300 "$G" >/dev/null
+p2_start=$(sgdisk -i 2 "$G" | awk '/^First sector/ {print $3}')
+p2_end=$(sgdisk -i 2 "$G" | awk '/^Last sector/ {print $3}')
+yes "partition one: data" | head -c 40M | dd of="$G" bs=1M seek=1 conv=notrunc status=none
+"$MK" --size $(( (p2_end - p2_start + 1) * 512 )) --label part "$D/p2.img" >/dev/null
+dd if="$D/p2.img" of="$G" bs=512 seek="$p2_start" conv=notrunc status=none
+outside_p2() { { head -c $((p2_start * 512)) "$G"; tail -c +$(( (p2_end + 1) * 512 + 1 )) "$G"; } | sha256sum; }
+gpt_before=$(outside_p2)
+boot disk-gpt 1 512M "$OPTS" -drive if=none,id=g0,format=raw,file="$G" -device virtio-blk-pci,drive=g0
+J=$T/disk-gpt/latest.json
+jqcheck "gpt: both partitions found as handles of the disk" "$J" \
+    '(.env.disks | map(select(.partition==false and .bytes==100663296))[0].index) as $w |
+     [.env.disks[] | select(.partition and .parent == $w)] | length == 2'
+jqcheck "gpt: the scratch partition is the only writable target" "$J" \
+    '[.env.disks[] | select(.scratch=="yes")] as $s | ($s | length) == 1 and $s[0].partition'
+jqcheck "gpt: writes only on that partition, reads on the whole disk" "$J" \
+    '(.env.disks | map(select(.scratch=="yes"))[0].index) as $p |
+     ([.results[] | select(.params.op=="write")] | length > 0 and all(.[]; .params.disk == $p and .params.partition)) and
+     ([.results[] | select(.test=="seq_read" and (.params.partition|not))] | length == 3)'
+check "gpt: everything outside partition 2 unchanged (sha256)" test "$(outside_p2)" = "$gpt_before"
 rm -f "$D"/*.img
