@@ -1,7 +1,8 @@
 # tools.mk - host programs: build/host/benchcmp (compare + plot results documents) and
 # build/host/barebench-collect (receive documents over HTTP); their unit test; the fuzz target.
 #   make tools        both programs (also part of `make host`)
-#   make fuzz         build/fuzz/fuzz_doc (clang + libFuzzer); make fuzz-run FUZZ_SECONDS=300
+#   make fuzz         build/fuzz/fuzz_doc and fuzz_collect (clang + libFuzzer);
+#   make fuzz-run FUZZ_SECONDS=300 runs both on tests/fuzz/corpus*
 
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c
@@ -33,10 +34,17 @@ $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
-fuzz: $(BUILD)/fuzz/fuzz_doc
-fuzz-run: $(BUILD)/fuzz/fuzz_doc
-	@mkdir -p $(BUILD)/fuzz/new
+$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
+	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS)
+fuzz: $(BUILD)/fuzz/fuzz_doc $(BUILD)/fuzz/fuzz_collect
+fuzz-run: fuzz
+	@mkdir -p $(BUILD)/fuzz/new $(BUILD)/fuzz/new-collect
 	$(BUILD)/fuzz/fuzz_doc -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	    $(BUILD)/fuzz/new tests/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_collect -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    $(BUILD)/fuzz/new-collect tests/fuzz/corpus-collect
 
 -include $(patsubst %.o,%.d,$(BC_LIB_OBJS) $(COLLECT_OBJS) $(BUILD)/host/obj/tools/benchcmp.o)

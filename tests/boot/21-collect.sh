@@ -86,6 +86,14 @@ check "still serving after bad clients: 201" test "$st" = 201
 check "collector logged each request with its status" \
     bash -c "grep -c ': 201 stored' '$D/collector.log' | grep -qx 4 && grep -q ': 401 ' '$D/collector.log' && grep -q ': 413 ' '$D/collector.log'"
 
+# the collector fuzz corpus replayed over TCP: every input gets an answer or a close, no crash
+main_pid=${pids[0]}
+for f in "$top"/tests/fuzz/corpus-collect/*; do
+    timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat '$f' >&3; cat <&3 >/dev/null" 2>/dev/null
+done
+check "collector fuzz corpus replayed: collector still up and serving" \
+    bash -c "kill -0 $main_pid && test \$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST --data-binary @'$FX/kvm.json' -H 'X-Barebench-Token: s3cret' http://127.0.0.1:$PORT/) = 201"
+
 # --once, no token: exits after the first stored document
 mkdir -p "$D/once"
 start_collector "$D/once.log" --dir "$D/once" --once
