@@ -163,37 +163,48 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
 
-/* Queue depth > 1: keep qd iocbs in flight, reap at least one at a time. */
+/* Queue depth > 1: keep qd iocbs in flight; refill every free slot with one io_submit, reap
+ * at least one completion at a time. */
 static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
                      size_t bytes, void *const *bufs, uint64_t *lat)
 {
     struct ldisk *l = d->priv;
-    struct iocb cb[AIO_MAX], *cbp[1];
+    struct iocb cb[AIO_MAX], *cbp[AIO_MAX];
     struct io_event ev[AIO_MAX];
     uint64_t t0[AIO_MAX];
     int free_slot[AIO_MAX], nfree = qd, next = 0, inflight = 0, rc = 0;
     for (int k = 0; k < qd; k++)
         free_slot[k] = qd - 1 - k;
     while ((next < n && !rc) || inflight) {
-        while (next < n && nfree && !rc) {
+        int m = 0;
+        uint64_t now = clock_ticks();
+        while (next + m < n && nfree && !rc) {
             int s = free_slot[--nfree];
             memset(&cb[s], 0, sizeof cb[s]);
             cb[s].aio_fildes = (uint32_t)l->fd;
             cb[s].aio_lio_opcode = write ? IOCB_CMD_PWRITE : IOCB_CMD_PREAD;
             cb[s].aio_buf = (uint64_t)(uintptr_t)bufs[s];
             cb[s].aio_nbytes = bytes;
-            cb[s].aio_offset = (int64_t)(lba[next] * d->block_size);
-            cb[s].aio_data = ((uint64_t)next << 16) | (uint64_t)s;
-            cbp[0] = &cb[s];
-            t0[s] = clock_ticks();
-            if (syscall(SYS_io_submit, l->ctx, 1, cbp) != 1) {
-                rc = io_status(errno);
-                free_slot[nfree++] = s;
+            cb[s].aio_offset = (int64_t)(lba[next + m] * d->block_size);
+            cb[s].aio_data = ((uint64_t)(next + m) << 16) | (uint64_t)s;
+            t0[s] = now;
+            cbp[m++] = &cb[s];
+        }
+        int done = 0;
+        while (done < m) {
+            long k = syscall(SYS_io_submit, l->ctx, (long)(m - done), cbp + done);
+            if (k <= 0) {
+                if (k < 0 && errno == EINTR)
+                    continue;
+                rc = k < 0 ? io_status(errno) : PLAT_IO_ERROR;
                 break;
             }
-            next++;
-            inflight++;
+            done += (int)k;
         }
+        for (int j = done; j < m; j++) /* not submitted: give the slots back */
+            free_slot[nfree++] = (int)(cbp[j]->aio_data & 0xFFFF);
+        next += done;
+        inflight += done;
         if (!inflight)
             break;
         struct timespec to = {IO_TIMEOUT_S, 0};
@@ -202,7 +213,7 @@ static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba
             continue;
         if (got <= 0)
             return got == 0 ? PLAT_IO_TIMEOUT : io_status(errno); /* iocbs stay with the kernel */
-        uint64_t now = clock_ticks();
+        now = clock_ticks();
         for (long e = 0; e < got; e++) {
             int s = (int)(ev[e].data & 0xFFFF);
             int idx = (int)(ev[e].data >> 16);
