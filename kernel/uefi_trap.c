@@ -247,7 +247,14 @@ static void apic_write(uint32_t reg, uint32_t v)
         wrmsr(0x800 + reg / 16, v);
 }
 
-enum { APIC_SVR = 0xf0, APIC_LVT_TIMER = 0x320, APIC_INIT = 0x380, APIC_DIV = 0x3e0 };
+enum { APIC_SVR = 0xf0, APIC_IRR = 0x200, APIC_LVT_TIMER = 0x320, APIC_INIT = 0x380,
+       APIC_DIV = 0x3e0, APIC_MASKED = 1u << 16 };
+
+/* Is vector vec requested (IRR bit set) and not yet delivered? */
+static int irr_pending(uint32_t vec)
+{
+    return (apic_read(APIC_IRR + (vec / 32) * 0x10) >> (vec % 32)) & 1;
+}
 
 int64_t plat_hlt_timer(uint64_t n, const char **why)
 {
@@ -266,8 +273,17 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
         *why = "local APIC software-disabled (SVR bit 8 clear)";
         return -1;
     }
+    /* Interrupts off outside the "sti; hlt" pair: a wake-up taken between the check and the
+     * HLT would leave the processor halted with nothing left to wake it. */
+    uint64_t flags = plat_irq_save();
     uint32_t lvt = apic_read(APIC_LVT_TIMER), div = apic_read(APIC_DIV);
     uint32_t init = apic_read(APIC_INIT);
+    /* The firmware may tick from this timer (OVMF: periodic, vector 0x20).  Mask it, then let a
+     * tick it had already latched be handled now: its handler must not run inside our loop,
+     * where its timer is ours (the firmware's delay loops may read this timer's count). */
+    apic_write(APIC_LVT_TIMER, lvt | APIC_MASKED);
+    for (int i = 0; i < 1000 && irr_pending(lvt & 0xff); i++)
+        __asm__ volatile("sti\n\tnop\n\tcli" ::: "memory");
     apic_write(APIC_DIV, 0xb);             /* divide by 1 */
     apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
     uint64_t limit = (uint64_t)(g_clock.hz > 0 ? g_clock.hz * 0.1 : 1e9);
@@ -285,9 +301,10 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
             }
         }
     }
-    apic_write(APIC_LVT_TIMER, lvt | (1u << 16)); /* masked while restoring the count */
+    apic_write(APIC_LVT_TIMER, lvt | APIC_MASKED); /* masked while restoring the count */
     apic_write(APIC_DIV, div);
     apic_write(APIC_INIT, init);
     apic_write(APIC_LVT_TIMER, lvt);
+    plat_irq_restore(flags);
     return rc ? rc : (int64_t)(bb_timer_hits - start);
 }
