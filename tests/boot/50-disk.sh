@@ -2,6 +2,7 @@
 # 50-disk.sh - the disk suite on the real image: a data disk (known pattern) and a scratch disk
 # (tools/mkscratch) on virtio-blk, NVMe and AHCI: reads measured on both, writes only on the
 # scratch disk, the data disk bit-for-bit unchanged - also with disk_write=yes disk=all.
+# Also virtio-scsi and USB, disk_write=no, and a GPT partition as the scratch target.
 # Then faults: blkdebug read errors on one disk and write errors on another are reported and
 # the run completes; a readonly=on scratch disk is skipped for writes with a reason.
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +57,20 @@ jqcheck "ahci: model and serial through EFI_DISK_INFO (ATA IDENTIFY)" "$T/disk-a
 jqcheck "virtio: no Block IO 2, QD>1 skipped with a reason" "$T/disk-virtio/latest.json" \
     '[.skipped[] | select(.why | test("queue depths above 1 need Block IO 2"))] | length == 2'
 check "progress lines on the console" grep -q "seq_read   bs=1M   qd=1  rep 2/2: .*MB/s  \[point" "$T/disk-nvme/console.log"
+
+# virtio-scsi and USB mass storage are recognised (model from SCSI INQUIRY); disk_write=no
+# keeps even a scratch disk unwritten
+mkimg_scratch "$D/scratch-usb.img"
+boot disk-scsi-usb 1 512M "suite=disk profile=quick reps=1 disk_budget=1M disk_blocks=64K disk_qd=1 disk_write=no" \
+    -device virtio-scsi-pci,id=s0 -drive if=none,id=q0,format=raw,file="$D/data.img" -device scsi-hd,drive=q0,bus=s0.0 \
+    -device qemu-xhci -drive if=none,id=u0,format=raw,file="$D/scratch-usb.img" -device usb-storage,drive=u0
+J=$T/disk-scsi-usb/latest.json
+jqcheck "scsi/usb: kinds and INQUIRY model reported" "$J" \
+    '([.env.disks[] | select(.kind=="scsi" or .kind=="usb") | select(.model | test("QEMU HARDDISK"))] | length) == 2'
+jqcheck "scsi/usb: disk_write=no: nothing written, the scratch disk says why" "$J" \
+    '([.results[] | select(.params.op=="write")] | length == 0) and
+     ([.env.disks[] | select(.kind=="usb" and (.scratch_why | test("disk_write=no")))] | length == 1)'
+check "scsi/usb: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 
 # faults: read errors (disk 0), write errors (disk 1, scratch), read-only scratch (disk 2)
 mkimg_scratch "$D/scratch-werr.img"
