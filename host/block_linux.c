@@ -1,6 +1,7 @@
 /* block_linux.c - the block-device interface for the Linux build: the files or block devices
  * named by disk=PATH[,PATH], opened with O_DIRECT; QD1 by pread/pwrite, deeper queues through
  * Linux native AIO (io_setup/io_submit/io_getevents system calls, as libaio issues them). */
+#include "../kernel/block_sync.h"
 #include "../kernel/clock.h"
 #include "../kernel/platform.h"
 
@@ -243,15 +244,7 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     if (qd > 1 && d->max_qd > 1)
         return aio_batch(d, write, qd > d->max_qd ? d->max_qd : qd, lba, n, bytes, bufs,
                          lat_ticks);
-    for (int i = 0; i < n; i++) {
-        uint64_t t0 = lat_ticks ? clock_ticks() : 0;
-        int rc = sync_io(d, write, lba[i], bufs[0], bytes);
-        if (rc)
-            return rc;
-        if (lat_ticks)
-            lat_ticks[i] = clock_ticks() - t0;
-    }
-    return 0;
+    return block_sync_batch(d, write, lba, n, bytes, bufs[0], lat_ticks, sync_io);
 }
 
 int plat_disk_flush(struct plat_disk *d)

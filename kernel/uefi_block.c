@@ -2,6 +2,7 @@
  * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
 #include "uefi.h"
+#include "block_sync.h"
 #include "clock.h"
 #include "fmt.h"
 #include "platform.h"
@@ -319,15 +320,7 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     }
     if (qd > 1 && u->bio2)
         return async_batch(d, write, qd > MAX_QD ? MAX_QD : qd, lba, n, bytes, bufs, lat_ticks);
-    for (int i = 0; i < n; i++) {
-        uint64_t t0 = lat_ticks ? clock_ticks() : 0;
-        int rc = sync_io(d, write, lba[i], bufs[0], bytes);
-        if (rc)
-            return rc;
-        if (lat_ticks)
-            lat_ticks[i] = clock_ticks() - t0;
-    }
-    return 0;
+    return block_sync_batch(d, write, lba, n, bytes, bufs[0], lat_ticks, sync_io);
 }
 
 int plat_disk_flush(struct plat_disk *d)
