@@ -49,7 +49,8 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 m1=$(median "${r1[@]}"); mn=$(median "${rn[@]}")
 echo "GFLOP/s units; the TSC ticks at a fixed rate while the core may run faster (turbo), so flop/TSC-cycle"
-echo "can exceed the per-core-cycle peak; flop/core-cycle uses the core clock from a 1-cycle add chain"
+echo "can exceed the per-core-cycle peak; flop/core-cycle takes the core clock from a 1-cycle scalar add"
+echo "chain, so it reads low where AVX-512 runs at a lower licence clock than scalar code"
 echo "best of the pairs, 1 core: ours $b_o, likwid $b_l GFLOP/s, ratio $(awk -v a="$b_o" -v b="$b_l" 'BEGIN {printf "%.3f", a / b}')"
 echo "all-core ratio (median): $mn"
 echo "ratio $m1"
