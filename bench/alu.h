@@ -34,7 +34,8 @@ struct alu_kernel {
     const char *unit;     /* "Gop/s", "GFLOP/s", "Mloop/s" */
     double ops_per_iter;  /* operations (flops, branches, loops) per kernel iteration */
     bench_kernel_fn fn;
-    /** Expected return value of fn(arg, iters): closed form or a plain-C loop. */
+    /** Expected return value of fn(arg, iters): a closed form or a plain-C loop; for the
+     *  mixed workloads only at iters == 1000 (a fixed value, the same on every build). */
     uint64_t (*ref)(const struct alu_arg *a, uint64_t iters);
     const char *isa;      /* ISA it needs: "base", "fma", "sse2", "avx2", "avx512" */
     const char *desc;
