@@ -54,6 +54,8 @@ static void skip(struct bench_ctx *c, const struct vm_op *op, const char *why)
     results_skip(c->res, "vmcost", op->test, "%s", why);
 }
 
+static double loop_ns = -1;
+
 static void run_one(struct bench_ctx *c, const struct vm_op *op, struct vm_arg *a, int traps)
 {
     char buf[24];
@@ -90,6 +92,22 @@ static void run_one(struct bench_ctx *c, const struct vm_op *op, struct vm_arg *
     }
     if (m.r && op->param_key)
         result_param_str(m.r, op->param_key, op->param_val);
+    if (m.r && loop_ns >= 0)
+        result_extra(m.r, "loop_overhead_ns", loop_ns);
+}
+
+/* ns per iteration of an empty measuring loop, measured into a scratch result list. */
+static double empty_loop_ns(struct bench_ctx *c)
+{
+    struct results tmp;
+    struct bench_ctx c2 = *c;
+    results_init(&tmp);
+    c2.res = &tmp;
+    struct bench_spec s = {"vmcost", "empty_loop", "", "ns", "lower", 1, 0, 1, 0};
+    struct result *r = bench_run(&c2, &s, vm_empty_loop.fn, NULL, 0);
+    double ns = r ? r->st.median : -1;
+    results_free(&tmp);
+    return ns;
 }
 
 static void run_vmcost(struct bench_ctx *c)
@@ -99,6 +117,7 @@ static void run_vmcost(struct bench_ctx *c)
     a = (struct vm_arg){0};
     if (plat_ring0() && traps)
         find_resources(&a);
+    loop_ns = empty_loop_ns(c);
     for (int i = 0; vm_ops[i].test; i++)
         run_one(c, &vm_ops[i], &a, traps);
     plat_trap_end();

@@ -24,6 +24,8 @@ struct vm_op {
 
 /** The operations in run order, NULL-terminated (test == NULL). */
 extern const struct vm_op vm_ops[];
+/** An empty loop iteration: the overhead each figure includes (reported, not subtracted). */
+extern const struct vm_op vm_empty_loop;
 
 /** Name of an x86 exception vector ("#UD", "#GP", "#PF", "#13"...) into buf. */
 const char *vm_vector_name(int vec, char *buf, int n);

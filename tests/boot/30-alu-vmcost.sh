@@ -31,8 +31,8 @@ jqcheck "latency kernels only on 1 CPU" "$J" \
     '[.results[] | select(.params.kind=="latency" and .params.threads!=1)] | length == 0'
 jqcheck "every vmcost op measured or skipped with a reason" "$J" \
     '([.results[] | select(.suite=="vmcost") | .test] + [.skipped[] | select(.suite=="vmcost" and (.why|length) > 0) | .test]) | sort == (["cpuid","rdtsc","rdtscp","rdmsr","io_read","mmio_read","cr3_write","invlpg","xsetbv","page_fault","hlt_timer"] | sort)'
-jqcheck "vmcost entries: positive ns and cycles" "$J" \
-    'all(.results[] | select(.suite=="vmcost"); .unit == "ns" and .median > 0 and .cycles_per_op.median > 0)'
+jqcheck "vmcost entries: positive ns and cycles, loop overhead stated" "$J" \
+    'all(.results[] | select(.suite=="vmcost"); .unit == "ns" and .median > 0 and .cycles_per_op.median > 0 and .extra.loop_overhead_ns >= 0)'
 jqcheck "ring 0 ops ran under UEFI (CPUID, RDMSR, page fault, HLT+APIC timer)" "$J" \
     '[.results[] | select(.suite=="vmcost") | .test] | contains(["cpuid","rdmsr","page_fault","hlt_timer"])'
 check "summary lists alu and vmcost" grep -q "^vmcost" "$T/alu/console.log"
