@@ -34,6 +34,7 @@ struct disk_run {
     double point_seconds;    /* time budget of a point: stop repeating beyond it */
     int points_total, points_done;
     uint64_t t_start;        /* TSC at the start of this target */
+    unsigned run_salt;       /* moves every region per run: runs do not repeat each other's */
     int dead;                /* timeout / medium gone: no more points on this target */
 };
 

@@ -154,6 +154,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
         nqd += qds[i] <= d->max_qd;
     r.points_total = (reads + writes) * (nb + nqd);
     r.t_start = clock_ticks();
+    r.run_salt = (unsigned)(r.t_start >> 12);
     bb_printf("disk %d: %s%s%s, %llu MiB, block %u%s%s\n", d->index, d->kind, d->model[0] ? " " : "", d->model,
               (unsigned long long)(d->blocks * d->block_size >> 20), d->block_size,
               writes ? ", scratch: read and write sweep" : ", read sweep",

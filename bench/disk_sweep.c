@@ -192,7 +192,8 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
         results_error(c->res, "disk", test, "disk %d bs %s: out of memory", d->index, bs);
         goto out;
     }
-    unsigned salt = (unsigned)(xfer / d->block_size) * 31u + (unsigned)qd * 7u + (unsigned)write;
+    unsigned salt = (unsigned)(xfer / d->block_size) * 31u + (unsigned)qd * 7u + (unsigned)write +
+                    r->run_salt;
 
     /* warm-up: a few transfers of the first region; their time sizes the repetitions */
     uint64_t warm = xfer >= (1u << 20) ? 2 : 16 * (uint64_t)qd;

@@ -6,6 +6,7 @@
 # Each point runs ours then fio (fio first in even rounds), so drift of this noisy machine hits
 # both.  Prints both sides and the median ratio per row; ends with "ratio X" (lowest median).
 # env: BUILD=build FILE=$BUILD/bench-disk.img SIZE_MB=512 ROUNDS=7 MS=300 BLOCKS="4K 16K ..."
+#      AA=1: fio against fio (same method), to see this machine's noise floor
 set -euo pipefail
 BUILD=${BUILD:-build}
 FILE=${FILE:-$BUILD/bench-disk.img}
@@ -63,6 +64,7 @@ theirs() {
     jq ".jobs[0].$dir.bw_bytes" "$tmp/f.json"
 }
 
+[ "${AA:-0}" = 1 ] && ours() { theirs "$@"; } && echo "bench-disk: AA=1, fio against itself"
 echo "bench-disk: $FILE (${SIZE_MB} MiB scratch), ${ROUNDS} rounds, ours/fio alternated per point, ${MS} ms each"
 for r in $(seq 1 "$ROUNDS"); do
     for row in $(for b in $BLOCKS; do echo read:$b; done; for b in $BLOCKS; do echo write:$b; done) \
