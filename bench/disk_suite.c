@@ -201,7 +201,11 @@ static void run_disk(struct bench_ctx *c)
         st->selected = selected(o->disk, i);
         if (!st->selected)
             continue;
-        if (!d->media_present) {
+        if (!d->media_present && !strcmp(d->kind, "missing")) { /* Linux: could not open */
+            results_error(c->res, "disk", "", "disk %d: cannot open %s: %s", i, d->path, d->model);
+            continue;
+        }
+        if (!d->media_present) { /* an empty drive: nothing to measure */
             results_skip(c->res, "disk", "", "disk %d (%s): no medium", i, d->kind);
             continue;
         }
