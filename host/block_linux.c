@@ -164,8 +164,8 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
 
-/* Queue depth > 1: keep qd iocbs in flight; refill every free slot with one io_submit, reap
- * at least one completion at a time. */
+/* Queue depth > 1: keep qd iocbs in flight; refill every free slot, reap at least one
+ * completion at a time. */
 static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
                      size_t bytes, void *const *bufs, uint64_t *lat)
 {
@@ -178,7 +178,6 @@ static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba
         free_slot[k] = qd - 1 - k;
     while ((next < n && !rc) || inflight) {
         int m = 0;
-        uint64_t now = clock_ticks();
         while (next + m < n && nfree && !rc) {
             int s = free_slot[--nfree];
             memset(&cb[s], 0, sizeof cb[s]);
@@ -188,12 +187,12 @@ static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba
             cb[s].aio_nbytes = bytes;
             cb[s].aio_offset = (int64_t)(lba[next + m] * d->block_size);
             cb[s].aio_data = ((uint64_t)(next + m) << 16) | (uint64_t)s;
-            t0[s] = now;
             cbp[m++] = &cb[s];
         }
         int done = 0;
-        while (done < m) {
-            long k = syscall(SYS_io_submit, l->ctx, (long)(m - done), cbp + done);
+        while (done < m) { /* one iocb per call, as fio's libaio engine (iodepth_batch_submit=1) */
+            t0[cbp[done]->aio_data & 0xFFFF] = clock_ticks();
+            long k = syscall(SYS_io_submit, l->ctx, 1L, cbp + done);
             if (k <= 0) {
                 if (k < 0 && errno == EINTR)
                     continue;
@@ -214,7 +213,7 @@ static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba
             continue;
         if (got <= 0)
             return got == 0 ? PLAT_IO_TIMEOUT : io_status(errno); /* iocbs stay with the kernel */
-        now = clock_ticks();
+        uint64_t now = clock_ticks();
         for (long e = 0; e < got; e++) {
             int s = (int)(ev[e].data & 0xFFFF);
             int idx = (int)(ev[e].data >> 16);
