@@ -78,4 +78,49 @@ typedef struct {
     UINT64 NamespaceUuid; /* EUI-64 */
 } __attribute__((packed)) BB_NVME_NAMESPACE_DEVICE_PATH;
 
+/* NVM Express Pass Thru protocol (UEFI 2.5+, "NVM Express Pass Thru Protocol"): used only for
+ * Identify Controller, which names an NVMe disk's model and serial number. */
+#define BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL_GUID                                             \
+    { 0x52c78312, 0x8edc, 0x4233, { 0x98, 0xf2, 0x1a, 0x1a, 0xa5, 0xe3, 0x88, 0xa5 } }
+#define BB_NVME_CDW10_VALID 0x04
+
+typedef struct {
+    UINT32 Attributes, IoAlign, NvmeVersion;
+} BB_EFI_NVM_EXPRESS_PASS_THRU_MODE;
+
+typedef struct {
+    struct {
+        UINT32 Opcode : 8;
+        UINT32 FusedOperation : 2;
+        UINT32 Reserved : 22;
+    } Cdw0;
+    UINT8 Flags;
+    UINT32 Nsid;
+    UINT32 Cdw2, Cdw3, Cdw10, Cdw11, Cdw12, Cdw13, Cdw14, Cdw15;
+} BB_EFI_NVM_EXPRESS_COMMAND;
+
+typedef struct {
+    UINT32 DW0, DW1, DW2, DW3;
+} BB_EFI_NVM_EXPRESS_COMPLETION;
+
+typedef struct {
+    UINT64 CommandTimeout;
+    VOID *TransferBuffer;
+    UINT32 TransferLength;
+    VOID *MetadataBuffer;
+    UINT32 MetadataLength;
+    UINT8 QueueType;
+    BB_EFI_NVM_EXPRESS_COMMAND *NvmeCmd;
+    BB_EFI_NVM_EXPRESS_COMPLETION *NvmeCompletion;
+} BB_EFI_NVM_EXPRESS_PASS_THRU_COMMAND_PACKET;
+
+typedef struct _BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL;
+struct _BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL {
+    BB_EFI_NVM_EXPRESS_PASS_THRU_MODE *Mode;
+    EFI_STATUS(EFIAPI *PassThru)(BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL *This, UINT32 NamespaceId,
+                                 BB_EFI_NVM_EXPRESS_PASS_THRU_COMMAND_PACKET *Packet,
+                                 EFI_EVENT Event);
+    VOID *GetNextNamespace, *BuildDevicePath, *GetNamespace; /* not used */
+};
+
 #endif

@@ -54,6 +54,8 @@ jqcheck "nvme: queue depth 4 through Block IO 2" "$T/disk-nvme/latest.json" \
     '[.results[] | select(.test=="rand_read" and .params.qd==4 and .params.api=="blockio2")] | length == 2'
 jqcheck "ahci: model and serial through EFI_DISK_INFO (ATA IDENTIFY)" "$T/disk-ahci/latest.json" \
     'all(.env.disks[] | select(.kind=="sata"); .model == "QEMU HARDDISK" and (.serial | length) > 0)'
+jqcheck "nvme: model and serial through NVMe Identify Controller" "$T/disk-nvme/latest.json" \
+    '[.env.disks[] | select(.kind=="nvme") | select(.model == "QEMU NVMe Ctrl" and (.serial | test("^bb[01]$")))] | length == 2'
 jqcheck "virtio: no Block IO 2, QD>1 skipped with a reason" "$T/disk-virtio/latest.json" \
     '[.skipped[] | select(.why | test("queue depths above 1 need Block IO 2"))] | length == 2'
 check "progress lines on the console" grep -q "seq_read   bs=1M   qd=1  rep 2/2: .*MB/s  \[point" "$T/disk-nvme/console.log"

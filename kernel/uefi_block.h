@@ -1,0 +1,14 @@
+/* uefi_block.h - what uefi_block.c asks uefi_block_id.c: the kind, model and serial of a
+ * Block IO device. */
+#ifndef BB_UEFI_BLOCK_H
+#define BB_UEFI_BLOCK_H
+
+#include "uefi.h"
+
+struct plat_disk;
+
+/** Fill d->kind (from the device path and PCI vendor) and, for whole disks, d->model and
+ *  d->serial (EFI_DISK_INFO, else NVMe Identify Controller through NVMe pass-thru). */
+void uefi_block_identify(struct plat_disk *d, EFI_HANDLE h, EFI_DEVICE_PATH *dp);
+
+#endif
