@@ -61,7 +61,10 @@ qemu_disk_args() {
         case $iface in
         virtio) QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device virtio-blk-pci,drive=d$i) ;;
         nvme)   QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device nvme,drive=d$i,serial=bb$i) ;;
-        ahci)   QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device ide-hd,drive=d$i) ;;
+        # q35's AHCI has six ports (ide.0-5); the default CD sits on ide.2, so skip it
+        ahci)   local port=$i; [ "$port" -ge 2 ] && port=$((port + 1))
+                [ "$port" -le 5 ] || { echo "error: at most 5 AHCI disks" >&2; return 1; }
+                QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device ide-hd,drive=d$i,bus=ide.$port) ;;
         *) echo "error: DISK_IF must be virtio, nvme or ahci (got '$iface')" >&2; return 1 ;;
         esac
         i=$((i + 1))

@@ -19,7 +19,11 @@ BB=$BUILD/host/barebench
 # are latency-bound, so scheduling noise would otherwise dominate them (same for both tools)
 PRIO=(); [ "$(id -u)" = 0 ] && PRIO=(nice -n -5)
 MK=$BUILD/host/mkscratch
-command -v fio >/dev/null || { echo "error: fio not installed (apt-get install fio)" >&2; exit 1; }
+if ! command -v fio >/dev/null; then
+    echo "fio missing: installing Debian's fio" >&2
+    { apt-get install -y fio || { apt-get update -qq && apt-get install -y fio; }; } >/dev/null 2>&1 \
+        || { echo "error: fio not installed and cannot be installed (apt-get install fio)" >&2; exit 1; }
+fi
 command -v jq >/dev/null || { echo "error: jq not installed" >&2; exit 1; }
 [ -x "$BB" ] && [ -x "$MK" ] || { echo "error: build $BB and $MK first (make host)" >&2; exit 1; }
 
