@@ -8,6 +8,9 @@ LD := ld
 OBJCOPY := objcopy
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# `make V=1` shows the full compiler commands
+Q := $(if $(V),,@)
+
 WARN := -std=c11 -Wall -Wextra -Werror
 COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing
 
@@ -39,23 +42,27 @@ host: $(BUILD)/host/barebench
 
 $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	@$(if $(Q),echo "  CC [uefi]  $<")
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
-	$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -o $@ \
+	@$(if $(Q),echo "  LD        $@")
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -o $@ \
 	    -lefi -lgnuefi $$($(CC) -print-libgcc-file-name)
 
 $(BUILD)/barebench.efi: $(BUILD)/barebench.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
 	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 $(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC [linux] $<")
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(BUILD)/host/barebench: $(HOST_OBJS)
-	$(CC) $(HOST_OBJS) -o $@ $(HOST_LIBS)
+	@$(if $(Q),echo "  LD        $@")
+	$(Q)$(CC) $(HOST_OBJS) -o $@ $(HOST_LIBS)
 
 deps:
 	@tools/install-deps.sh

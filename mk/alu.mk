@@ -6,7 +6,7 @@ ALU_PEAK_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
 $(BUILD)/host/alu-peak: tools/alu_peak.c $(ALU_PEAK_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(ALU_PEAK_LINK) -o $@ $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) $< $(ALU_PEAK_LINK) -o $@ $(HOST_LIBS)
 
 bench-alu: host $(BUILD)/host/alu-peak
 	@tools/bench-alu.sh $(BUILD)/host/alu-peak

@@ -11,7 +11,7 @@ host: $(BUILD)/host/mkscratch
 
 $(BUILD)/host/mkscratch: tools/mkscratch.c bench/disk_marker.c bench/disk_marker.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) tools/mkscratch.c bench/disk_marker.c -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) tools/mkscratch.c bench/disk_marker.c -o $@
 
 scratch-disk: $(BUILD)/host/mkscratch
 	@rm -f '$(SCRATCH)'

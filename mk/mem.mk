@@ -6,7 +6,7 @@ MEM_TRIAD_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
 $(BUILD)/host/mem-triad: tools/mem_triad.c $(MEM_TRIAD_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(MEM_TRIAD_LINK) -o $@ $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) $< $(MEM_TRIAD_LINK) -o $@ $(HOST_LIBS)
 
 bench-mem: host $(BUILD)/host/mem-triad
 	@tools/bench-mem.sh $(BUILD)/host/mem-triad

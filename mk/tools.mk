@@ -16,15 +16,15 @@ tools: $(BUILD)/host/benchcmp $(BUILD)/host/barebench-collect
 host: tools
 
 $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp.o $(BC_LIB_OBJS)
-	$(CC) $^ -o $@ $(TOOLS_LIBS)
+	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
-	$(CC) $^ -o $@ $(TOOLS_LIBS)
+	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
 # the comparer's unit test links the comparer core (not the benchmark objects)
 $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(BC_LIB_OBJS) -o $@ \
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(BC_LIB_OBJS) -o $@ \
 	    -lcmocka $(TOOLS_LIBS)
 
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)

@@ -9,7 +9,7 @@ UNIT_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_LINK) -o $@ -lcmocka -ljansson $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_LINK) -o $@ -lcmocka -ljansson $(HOST_LIBS)
 
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
