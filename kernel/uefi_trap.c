@@ -287,8 +287,20 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
     apic_write(APIC_DIV, 0xb);             /* divide by 1 */
     apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
     uint64_t limit = (uint64_t)(g_clock.hz > 0 ? g_clock.hz * 0.1 : 1e9);
-    uint64_t start = bb_timer_hits;
     int64_t rc = 0;
+    /* First make sure the interrupt arrives at all, spinning rather than halting: a hypervisor
+     * that never delivers it would otherwise leave HLT asleep for good. */
+    uint64_t target = bb_timer_hits + 1, t0 = clock_ticks();
+    apic_write(APIC_INIT, 1);
+    __asm__ volatile("sti" ::: "memory");
+    while (bb_timer_hits < target && clock_ticks() - t0 <= limit)
+        __asm__ volatile("pause");
+    __asm__ volatile("cli" ::: "memory");
+    if (bb_timer_hits < target) {
+        *why = "the local APIC timer interrupt did not arrive within 100 ms (HLT not tried)";
+        rc = -1;
+    }
+    uint64_t start = bb_timer_hits;
     for (uint64_t i = 0; i < n && rc == 0; i++) {
         uint64_t target = bb_timer_hits + 1, t0 = clock_ticks();
         apic_write(APIC_INIT, 1);
