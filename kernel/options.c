@@ -13,7 +13,8 @@ struct opt {
     const char *key;
     enum kind kind;
     size_t off, cap;        /* field offset; capacity for strings */
-    long min, max;          /* K_INT / K_INTLIST range; K_SIZE(LIST) range in bytes */
+    long min, max;          /* K_INT / K_INTLIST range; K_SIZE(LIST) range in bytes;
+                               K_STR: min 1 = name characters only */
     const char *const *choices; /* K_ENUM: the names, index = value */
     const char *values;     /* shown in help */
     const char *help;
@@ -42,7 +43,8 @@ static const struct opt table[] = {
      "shortest measured interval per sample (0 = by profile)"},
     {"save", K_BOOL, F(save), 0, 0, 0, NULL, "yes|no",
      "write the results file to the boot volume when it is writable (default yes)"},
-    {"tag", K_STR, F(tag), S(tag), 0, 0, NULL, "NAME", "label for this environment (e.g. baremetal, kvm)"},
+    {"tag", K_STR, F(tag), S(tag), 1, 0, NULL, "NAME",
+     "label for this environment (e.g. baremetal, kvm): letters, digits, . _ -"},
     {"mem_max", K_SIZE, F(mem_max), 0, 0, 0, NULL, "SIZE",
      "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
     {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N|PATH,PATH",
@@ -194,11 +196,17 @@ static int int_item(void *vc, const char *it)
     return 0;
 }
 
-static int str_ok(const char *v)
+/* Printable, no blanks, quotes or backslashes; `name_only`: letters, digits, '.', '_', '-'
+ * (the tag becomes part of file names on FAT volumes and at the collector). */
+static int str_ok(const char *v, int name_only)
 {
-    for (; *v; v++)
+    for (; *v; v++) {
         if (*v <= ' ' || *v > '~' || *v == '"' || *v == '\\')
             return 0;
+        if (name_only && !((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+                           (*v >= '0' && *v <= '9') || *v == '.' || *v == '_' || *v == '-'))
+            return 0;
+    }
     return 1;
 }
 
@@ -257,7 +265,7 @@ int options_set(struct options *o, const char *key, const char *value, char *err
             goto bad;
         return 0;
     case K_STR:
-        if (strlen(value) >= op->cap || !str_ok(value))
+        if (strlen(value) >= op->cap || !str_ok(value, op->min == 1))
             goto bad;
         memcpy(field, value, strlen(value) + 1);
         return 0;
@@ -280,7 +288,11 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         break;
     }
 bad:
-    if (op->kind == K_STR)
+    if (op->kind == K_STR && op->min == 1)
+        bb_snprintf(err, errlen,
+                    "bad value for '%s': expected a name of letters, digits, '.', '_' or '-', "
+                    "under %u characters", key, (unsigned)op->cap);
+    else if (op->kind == K_STR)
         bb_snprintf(err, errlen,
                     "bad value for '%s': expected %s, printable, no quotes or blanks, under %u characters",
                     key, op->values, (unsigned)op->cap);

@@ -91,6 +91,10 @@ static void bad_values(void **s)
     assert_int_equal(parse("disk_blocks=100"), -1); /* below 512 */
     assert_int_equal(parse("disk_qd=0"), -1);
     assert_int_equal(parse("tag=has\"quote"), -1);
+    assert_int_equal(parse("tag=../etc"), -1); /* the tag goes into file names */
+    assert_non_null(strstr(err, "letters, digits"));
+    assert_int_equal(parse("tag=kvm-7.2_host"), 0);
+    assert_string_equal(o.tag, "kvm-7.2_host");
     assert_int_equal(parse("save=maybe"), -1);
 }
 
