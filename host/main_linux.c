@@ -1,6 +1,7 @@
 /* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
  * --json FILE for the document; runs the same suites as the UEFI image. */
 #include "../kernel/app.h"
+#include "../kernel/config.h"
 #include "../kernel/fmt.h"
 #include "../kernel/platform.h"
 #include "host.h"
@@ -16,6 +17,30 @@ static void usage_error(const char *msg, const char *arg)
     exit(2);
 }
 
+/* --config FILE: apply a barebench.cfg (same keys, same rules as on the boot volume) to `o`;
+ * exits 2 with the file, line and key on error, like a bad flag. */
+static void load_config(const char *path, struct options *o)
+{
+    static char text[CONFIG_MAX_BYTES + 1];
+    char err[256];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "barebench: cannot read config file %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    if (n > CONFIG_MAX_BYTES) {
+        fprintf(stderr, "barebench: config file %s is larger than %d bytes\n", path,
+                CONFIG_MAX_BYTES);
+        exit(2);
+    }
+    if (config_apply(text, n, path, o, err, sizeof err) < 0) {
+        fprintf(stderr, "barebench: error in configuration: %s\n", err);
+        exit(2);
+    }
+}
+
 /* Append "key=value " to line, refusing overlong input. */
 static void add(char *line, size_t cap, const char *key, size_t klen, const char *value)
 {
@@ -29,6 +54,7 @@ static void add(char *line, size_t cap, const char *key, size_t klen, const char
 int main(int argc, char **argv)
 {
     static char line[OPT_LINE_MAX * 2];
+    const char *config = NULL;
     line[0] = '\0';
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -38,6 +64,12 @@ int main(int argc, char **argv)
             if (i + 1 >= argc)
                 usage_error("missing file name after", a);
             host_set_json_path(argv[++i]);
+        } else if (!strcmp(a, "--config")) {
+            if (i + 1 >= argc)
+                usage_error("missing file name after", a);
+            config = argv[++i];
+        } else if (!strncmp(a, "--config=", 9)) {
+            config = a + 9;
         } else if (!strncmp(a, "--json=", 7)) {
             host_set_json_path(a + 7);
         } else if (!strncmp(a, "--", 2)) {
@@ -59,6 +91,8 @@ int main(int argc, char **argv)
     }
     struct options base;
     options_defaults(&base);
+    if (config) /* precedence as on the image: defaults < config file < flags */
+        load_config(config, &base);
     struct app_outcome out;
     app_run(line, &base, "flags", &out);
     plat_free(out.json);
