@@ -12,14 +12,17 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 Q := $(if $(V),,@)
 
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing
+COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
 
-# Portable code: built for both hosts (no EFI or Linux headers in these files).
-# Files named kernel/uefi_*.c (plus boot/, the UART and the libc shim) are UEFI-only,
-# host/*.c are Linux-only; every other kernel/ and bench/ file is portable and built for both.
-UEFI_ONLY := $(wildcard boot/*.c kernel/uefi_*.c) kernel/uart16550.c kernel/libc_shim.c
-PORTABLE := $(filter-out $(UEFI_ONLY),$(wildcard kernel/*.c bench/*.c))
-LINUX_ONLY := $(wildcard host/*.c)
+# Sources are picked by folder (see README "How it is built"):
+#   kernel/ bench/        portable, built into both the UEFI image and the Linux program
+#   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers)
+#   host/                 Linux program only
+# and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
+ARCH ?= x86
+PORTABLE := $(wildcard kernel/*.c kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
+UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
+LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)
 
 EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib

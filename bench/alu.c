@@ -1,13 +1,13 @@
 /* alu.c - suite "alu": runs every kernel of alu.h on one CPU and, for throughput kernels, on
  * all CPUs at once; self-checks each kernel's value before measuring it; labels entries with
  * kind (throughput/latency/mixed), isa and threads. */
-#include "alu.h"
-#include "suites.h"
-#include "../kernel/cpu.h"
-#include "../kernel/identity.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/alu.h"
+#include "bench/suites.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #define SELFCHECK_ITERS 1000
 

@@ -3,7 +3,7 @@
 #ifndef BB_ALU_H
 #define BB_ALU_H
 
-#include "runner.h"
+#include "bench/runner.h"
 
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * fused multiply-add (FMA3, target-attributed, run only where the CPU and OS allow), each as
  * 12 independent chains (throughput) and one dependent chain (latency).  Operands are exact
  * (+1.0, x-1.0, x*1.0+1.0) so the checked value is a closed form at any iteration count. */
-#include "alu.h"
+#include "bench/alu.h"
 
 #define KEEPX(x) __asm__("" : "+x"(x))
 #define KEEP12(a) KEEPX(a##0); KEEPX(a##1); KEEPX(a##2); KEEPX(a##3); KEEPX(a##4); \

@@ -1,7 +1,7 @@
 /* alu_int.c - 64-bit integer kernels of suite "alu": add, mul, div as independent chains
  * (throughput) and as one dependent chain (latency), and predictable / data-dependent branches.
  * An empty asm after each operation keeps it a real instruction on a real register. */
-#include "alu.h"
+#include "bench/alu.h"
 
 #define KEEP(x) __asm__("" : "+r"(x))
 #define KEEP8(a) KEEP(a##0); KEEP(a##1); KEEP(a##2); KEEP(a##3); KEEP(a##4); KEEP(a##5); \

@@ -2,7 +2,7 @@
  * Dhrystone (integers: records, strings, switch, calls through pointers, array indexing) and
  * Whetstone (FP64: array updates, polynomial sin/exp, division, square root).  State lives in
  * the per-CPU struct alu_arg, so nothing large sits on an application processor's stack. */
-#include "alu.h"
+#include "bench/alu.h"
 
 /* ---- mixed integer ---- */
 

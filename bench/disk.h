@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "disk_guard.h"
+#include "bench/disk_guard.h"
 
 struct bench_ctx;
 struct json;

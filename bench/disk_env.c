@@ -1,8 +1,8 @@
 /* disk_env.c - the discovery report: env.disks lists every block device found (whole disks and
  * partitions), what it is, its geometry and flags, and its scratch-marker verdict. */
-#include "disk.h"
-#include "../kernel/json.h"
-#include "../kernel/platform.h"
+#include "bench/disk.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
 
 void disk_env_json(struct json *j)
 {

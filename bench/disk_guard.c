@@ -1,10 +1,10 @@
 /* disk_guard.c - the write guard (see disk_guard.h): the only caller of plat_disk_batch with
  * write=1.  Defence in depth: it re-reads the marker right before every batch of writes. */
-#include "disk_guard.h"
-#include "disk_marker.h"
-#include "../kernel/clock.h"
-#include "../kernel/fmt.h"
-#include "../kernel/platform.h"
+#include "bench/disk_guard.h"
+#include "bench/disk_marker.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 #include <string.h>
 

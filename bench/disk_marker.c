@@ -1,6 +1,6 @@
 /* disk_marker.c - encodes and validates the scratch marker (layout in disk_marker.h).
  * Pure functions on byte buffers: shared by the suite, the write guard and tools/mkscratch. */
-#include "disk_marker.h"
+#include "bench/disk_marker.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* disk_plan.c - sweep planning (see disk_plan.h): pure arithmetic, unit-tested, shared by the
  * read and the write sweeps so both stay out of the protected marker area. */
-#include "disk_plan.h"
+#include "bench/disk_plan.h"
 
 #include <string.h>
 

@@ -1,15 +1,15 @@
 /* disk_suite.c - suite "disk": discovers the block devices, then per selected whole disk a read
  * sweep (sequential block sizes, random 4 KiB, queue depths), and a write sweep only on targets
  * whose scratch marker the write guard verified.  Faults are reported per disk and point. */
-#include "disk.h"
-#include "disk_marker.h"
-#include "runner.h"
-#include "suites.h"
-#include "../kernel/clock.h"
-#include "../kernel/fmt.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/disk.h"
+#include "bench/disk_marker.h"
+#include "bench/runner.h"
+#include "bench/suites.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <string.h>
 

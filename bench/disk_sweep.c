@@ -1,14 +1,14 @@
 /* disk_sweep.c - measures one sweep point on one target: repetitions over different regions,
  * rate samples (MB/s or IOPS), latency percentiles, errors per point, progress lines. */
-#include "disk.h"
-#include "disk_marker.h"
-#include "disk_plan.h"
-#include "runner.h"
-#include "../kernel/clock.h"
-#include "../kernel/fmt.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
-#include "../kernel/stats.h"
+#include "bench/disk.h"
+#include "bench/disk_marker.h"
+#include "bench/disk_plan.h"
+#include "bench/runner.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
+#include "kernel/stats.h"
 
 #include <string.h>
 

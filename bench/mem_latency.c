@@ -1,7 +1,7 @@
 /* mem_latency.c - the pointer chase behind the mem suite's latency tests: the lines of a
  * buffer linked into one random cycle, so each load depends on the last and defeats the
  * prefetchers; the cycle is kept as indices so it can be re-pointed through another mapping. */
-#include "mem.h"
+#include "bench/mem.h"
 
 struct line {
     void *next;     /* pointer used by the chase (depends on the mapping) */

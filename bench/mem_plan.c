@@ -1,9 +1,9 @@
 /* mem_plan.c - sizes the mem suite from the machine: the DRAM working set (>= 4x the last-level
  * cache), the sweep points from 4 KiB up to it, and a stated reason whenever memory is too
  * small for that.  Pure arithmetic, so the unit tests can feed it any cache/memory layout. */
-#include "mem.h"
-#include "../kernel/fmt.h"
-#include "../kernel/options.h"
+#include "bench/mem.h"
+#include "kernel/fmt.h"
+#include "kernel/options.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)

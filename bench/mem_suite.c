@@ -1,14 +1,14 @@
 /* mem_suite.c - suite "mem": STREAM-style bandwidth kernels at DRAM size for every ISA level
  * and store kind, a working-set sweep through L1/L2/L3/DRAM, DRAM bandwidth on one and on all
  * processors, and pointer-chase latency per working set and with 4 KiB vs 2 MiB pages. */
-#include "mem.h"
-#include "runner.h"
-#include "suites.h"
-#include "../kernel/fmt.h"
-#include "../kernel/identity.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/mem.h"
+#include "bench/runner.h"
+#include "bench/suites.h"
+#include "kernel/fmt.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <string.h>
 

@@ -1,11 +1,11 @@
 /* runner.c - the measurement loop shared by all suites (see runner.h).  Data flow:
  * kernel -> ticks per sample -> rate or ns/op -> statistics -> one result entry. */
-#include "runner.h"
-#include "../kernel/clock.h"
-#include "../kernel/fmt.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/runner.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <string.h>
 
@@ -133,7 +133,7 @@ static void barrier(struct par *p)
         __atomic_store_n(&p->generation, gen + 1, __ATOMIC_RELEASE);
     } else {
         while (__atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == gen)
-            __asm__ volatile("pause");
+            arch_relax();
     }
 }
 
@@ -156,13 +156,13 @@ static void par_worker(void *vp, int cpu)
             __atomic_store_n(&p->start_seq, attempt, __ATOMIC_RELEASE);
         } else {
             while (__atomic_load_n(&p->start_seq, __ATOMIC_ACQUIRE) != attempt)
-                __asm__ volatile("pause");
+                arch_relax();
         }
         uint64_t irq = plat_irq_save();
         uint64_t start = p->start;
         uint64_t t0;
         while ((t0 = clock_ticks()) < start)
-            __asm__ volatile("pause");
+            arch_relax();
         uint64_t v = p->fn(arg, p->iters);
         uint64_t t1 = clock_ticks();
         plat_irq_restore(irq);

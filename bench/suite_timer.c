@@ -1,14 +1,14 @@
 /* suite_timer.c - suite "timer": the clock self-check.  How well the calibrated TSC agrees
  * with the reference clock over several interval lengths, what reading each clock costs, and
  * how far the processors' TSCs are apart (timer_skew.c). */
-#include "runner.h"
-#include "suites.h"
-#include "timer_skew.h"
-#include "../kernel/clock.h"
-#include "../kernel/fmt.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/runner.h"
+#include "bench/suites.h"
+#include "bench/timer_skew.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 static uint64_t k_tsc_read(void *arg, uint64_t iters)
 {

@@ -1,5 +1,5 @@
 /* suites.c - the suites this build carries, in the order a run takes them. */
-#include "suites.h"
+#include "bench/suites.h"
 
 const struct suite *const bench_suites[] = {
     &suite_timer,

@@ -2,11 +2,11 @@
  * CPU k exchange TSC readings through one cache line; from the round trip with the smallest
  * duration, k's offset is its reading minus the midpoint of CPU 0's two readings.  Under a
  * hypervisor, vCPU TSCs can differ; every all-core measurement depends on them agreeing. */
-#include "runner.h"
-#include "timer_skew.h"
-#include "../kernel/clock.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/runner.h"
+#include "bench/timer_skew.h"
+#include "kernel/clock.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <string.h>
 
@@ -36,7 +36,7 @@ static void worker(void *arg, int cpu)
                 uint64_t t0 = clock_ticks();
                 __atomic_store_n(&s->phase, 1, __ATOMIC_RELEASE);
                 while (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) != 2)
-                    __asm__ volatile("pause");
+                    arch_relax();
                 uint64_t t1 = clock_ticks();
                 double rtt = (double)(t1 - t0);
                 double off = (double)s->remote - ((double)t0 + (double)t1) / 2.0;
@@ -56,7 +56,7 @@ static void worker(void *arg, int cpu)
             if (t == -1)
                 break;
             if (t != cpu) {
-                __asm__ volatile("pause");
+                arch_relax();
                 continue;
             }
             if (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == 1) {
@@ -64,7 +64,7 @@ static void worker(void *arg, int cpu)
                 __atomic_store_n(&s->phase, 2, __ATOMIC_RELEASE);
                 while (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == 2 &&
                        __atomic_load_n(&s->turn, __ATOMIC_ACQUIRE) == cpu)
-                    __asm__ volatile("pause");
+                    arch_relax();
             }
         }
     }

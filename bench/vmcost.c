@@ -1,13 +1,13 @@
 /* vmcost.c - suite "vmcost": ns and TSC cycles per operation a hypervisor may trap (see
  * vmcost_ops.c).  Each operation is probed once under plat_try, then measured under it too,
  * so one that faults or is missing becomes a skipped entry with the reason, never a crash. */
-#include "suites.h"
-#include "vmcost.h"
-#include "../kernel/cpu.h"
-#include "../kernel/identity.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/suites.h"
+#include "bench/vmcost.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <string.h>
 

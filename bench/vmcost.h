@@ -3,7 +3,7 @@
 #ifndef BB_VMCOST_H
 #define BB_VMCOST_H
 
-#include "runner.h"
+#include "bench/runner.h"
 
 #include <stdint.h>
 

@@ -1,12 +1,12 @@
 /* efi_main.c - the UEFI entry point: load options -> options text, watchdog off, SIMD state on,
  * processors counted, clock reference found; runs barebench, then does what then= says. */
-#include "../kernel/uefi.h"
-#include "../kernel/app.h"
-#include "../kernel/banner.h"
-#include "../kernel/config.h"
-#include "../kernel/fmt.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
+#include "boot/uefi.h"
+#include "kernel/app.h"
+#include "kernel/banner.h"
+#include "kernel/config.h"
+#include "kernel/fmt.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
 
 EFI_HANDLE g_image;
 

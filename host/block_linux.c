@@ -1,9 +1,9 @@
 /* block_linux.c - the block-device interface for the Linux build: the files or block devices
  * named by disk=PATH[,PATH], opened with O_DIRECT; QD1 by pread/pwrite, deeper queues through
  * Linux native AIO (io_setup/io_submit/io_getevents system calls, as libaio issues them). */
-#include "../kernel/block_sync.h"
-#include "../kernel/clock.h"
-#include "../kernel/platform.h"
+#include "kernel/block_sync.h"
+#include "kernel/clock.h"
+#include "kernel/platform.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
 /* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
  * --json FILE for the document; runs the same suites as the UEFI image. */
-#include "../kernel/app.h"
-#include "../kernel/config.h"
-#include "../kernel/fmt.h"
-#include "../kernel/platform.h"
-#include "host.h"
+#include "kernel/app.h"
+#include "kernel/config.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "host/host.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* paging_linux.c - the page-size window for the Linux build: fresh anonymous memory with
  * transparent huge pages asked for (MADV_HUGEPAGE) or refused (MADV_NOHUGEPAGE), pre-faulted,
  * and checked in /proc/self/smaps: a window that did not get the page size asked for is refused. */
-#include "../kernel/platform.h"
+#include "kernel/platform.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* platform_linux.c - the platform interface for the Linux build: stdout, malloc/mmap (with
  * transparent huge pages on request), pinned pthreads, CLOCK_MONOTONIC_RAW as the reference. */
-#include "../kernel/platform.h"
+#include "kernel/platform.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,6 +1,6 @@
 /* save_linux.c - where the Linux build stores the results document: the --json FILE. */
-#include "../kernel/platform.h"
-#include "host.h"
+#include "kernel/platform.h"
+#include "host/host.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* trap_linux.c - the trap-safe execution interface on Linux: SIGILL/SIGSEGV/SIGBUS handlers
  * turn a fault inside plat_try into a return with the x86 vector (siglongjmp); privileged
  * services (APIC timer, page tables, I/O ports) are not available to a user program. */
-#include "../kernel/platform.h"
+#include "kernel/platform.h"
 
 #include <setjmp.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* acpi.c - RSDP/XSDT/RSDT walking and FADT decoding for the PM timer (checksummed, bounded). */
-#include "acpi.h"
+#include "kernel/acpi.h"
 
 #include <string.h>
 

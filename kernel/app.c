@@ -1,16 +1,16 @@
 /* app.c - the run: options -> identity -> clock -> suites -> document -> console/serial/file.
  * Bad options stop here with a message naming the problem, and a document that says so. */
-#include "app.h"
-#include "clock.h"
-#include "fmt.h"
-#include "identity.h"
-#include "json.h"
-#include "platform.h"
-#include "results.h"
-#include "upload.h"
-#include "../bench/disk.h"
-#include "../bench/runner.h"
-#include "../bench/suites.h"
+#include "kernel/app.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/identity.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
+#include "kernel/upload.h"
+#include "bench/disk.h"
+#include "bench/runner.h"
+#include "bench/suites.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 #ifndef BB_APP_H
 #define BB_APP_H
 
-#include "options.h"
+#include "kernel/options.h"
 
 #define APP_BEGIN_MARK "-----BEGIN BAREBENCH RESULTS-----"
 #define APP_END_MARK "-----END BAREBENCH RESULTS-----"

@@ -1,7 +1,7 @@
 /* banner.c - prints the framed end-of-run summary: outcome, counts, first error, where the
  * document was saved, and what the machine does next.  Plain ASCII for any console. */
-#include "banner.h"
-#include "fmt.h"
+#include "kernel/banner.h"
+#include "kernel/fmt.h"
 
 #define RULE "=============================================================================="
 

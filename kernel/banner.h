@@ -3,7 +3,7 @@
 #ifndef BB_BANNER_H
 #define BB_BANNER_H
 
-#include "app.h"
+#include "kernel/app.h"
 
 /** Print the framed summary of `out`; `next` says what happens now ("powering off", ...). */
 void banner_print(const struct app_outcome *out, const char *next);

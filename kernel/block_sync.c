@@ -1,7 +1,7 @@
 /* block_sync.c - the queue-depth-1 transfer loop of the block layers (see block_sync.h);
  * portable: host/block_linux.c and kernel/uefi_block.c pass their single-transfer call. */
-#include "block_sync.h"
-#include "clock.h"
+#include "kernel/block_sync.h"
+#include "kernel/clock.h"
 
 int block_sync_batch(struct plat_disk *d, int write, const uint64_t *lba, int n, size_t bytes,
                      void *buf, uint64_t *lat, block_io1_fn io1)

@@ -1,10 +1,10 @@
 /* clock.c - TSC calibration: several rounds against the reference clock (>= 50 ms each,
  * interrupts off), median taken; then every other frequency source is compared with it. */
-#include "clock.h"
-#include "cpu.h"
-#include "json.h"
-#include "platform.h"
-#include "stats.h"
+#include "kernel/clock.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
+#include "kernel/stats.h"
 
 #include <string.h>
 

@@ -3,6 +3,8 @@
 #ifndef BB_CLOCK_H
 #define BB_CLOCK_H
 
+#include "kernel/x86/arch.h"
+
 #include <stdint.h>
 
 struct cpu_info;
@@ -11,9 +13,7 @@ struct json;
 /** TSC read ordered after all earlier instructions (start of an interval). */
 static inline uint64_t clock_ticks(void)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
-    return ((uint64_t)hi << 32) | lo;
+    return arch_ticks_fenced();
 }
 
 #define CLOCK_MAX_CHECKS 6

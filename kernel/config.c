@@ -1,7 +1,7 @@
 /* config.c - parses barebench.cfg text (portable, unit-tested): comments, blank lines, CRLF,
  * key=value words per line; every problem is reported with file, line and key. */
-#include "config.h"
-#include "fmt.h"
+#include "kernel/config.h"
+#include "kernel/fmt.h"
 
 #include <string.h>
 

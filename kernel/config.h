@@ -3,7 +3,7 @@
 #ifndef BB_CONFIG_H
 #define BB_CONFIG_H
 
-#include "options.h"
+#include "kernel/options.h"
 
 #include <stddef.h>
 

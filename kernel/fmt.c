@@ -1,7 +1,7 @@
 /* fmt.c - a freestanding vsnprintf (integers, strings, %f/%e/%g doubles).
  * Both builds use it so console text and JSON numbers look the same on UEFI and Linux. */
-#include "fmt.h"
-#include "platform.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* identity.c - gathers and writes the machine identity that opens every results document. */
-#include "identity.h"
-#include "json.h"
-#include "platform.h"
+#include "kernel/identity.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
 
 #include <string.h>
 

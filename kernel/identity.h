@@ -2,8 +2,8 @@
 #ifndef BB_IDENTITY_H
 #define BB_IDENTITY_H
 
-#include "cpu.h"
-#include "smbios.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/smbios.h"
 
 #include <stdint.h>
 

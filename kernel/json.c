@@ -1,8 +1,8 @@
 /* json.c - streaming JSON writer: escaping (control characters, quotes, invalid UTF-8 replaced
  * by U+FFFD), numbers with 12 significant digits, commas and nesting checked. */
-#include "json.h"
-#include "fmt.h"
-#include "platform.h"
+#include "kernel/json.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 #include <string.h>
 

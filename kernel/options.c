@@ -1,8 +1,8 @@
 /* options.c - parses and validates key=value options.  Anything unknown, malformed, out of
  * range, overlong or unprintable is rejected with a message naming it; nothing half-applies
  * silently.  One table describes every option, its values and its help line. */
-#include "options.h"
-#include "fmt.h"
+#include "kernel/options.h"
+#include "kernel/fmt.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* progname.c - strips the program's own name from a launcher's command line: the UEFI shell
  * passes "barebench reps=2" as typed, iPXE "barebench.efi reps=2".  Portable, unit-tested. */
-#include "progname.h"
-#include "options.h"
+#include "kernel/progname.h"
+#include "kernel/options.h"
 
 #include <stddef.h>
 #include <string.h>

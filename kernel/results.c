@@ -1,9 +1,9 @@
 /* results.c - collects result entries, skipped tests and errors; writes them as JSON and
  * as the readable summary table at the end of a run. */
-#include "results.h"
-#include "fmt.h"
-#include "json.h"
-#include "platform.h"
+#include "kernel/results.h"
+#include "kernel/fmt.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
 
 #include <stdarg.h>
 #include <string.h>

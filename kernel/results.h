@@ -3,7 +3,7 @@
 #ifndef BB_RESULTS_H
 #define BB_RESULTS_H
 
-#include "stats.h"
+#include "kernel/stats.h"
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /* smbios.c - SMBIOS entry points and structures (types 0, 1, 4, 17), bounds-checked so a
  * broken table yields empty fields, never a fault. */
-#include "smbios.h"
-#include "fmt.h"
-#include "json.h"
+#include "kernel/smbios.h"
+#include "kernel/fmt.h"
+#include "kernel/json.h"
 
 #include <string.h>
 

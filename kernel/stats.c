@@ -1,5 +1,5 @@
 /* stats.c - the statistics every benchmark result reports (min/median/max/mean/stddev/spread). */
-#include "stats.h"
+#include "kernel/stats.h"
 
 void stats_sort(double *v, int n)
 {

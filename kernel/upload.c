@@ -1,7 +1,7 @@
 /* upload.c - portable parts of the upload to barebench-collect: parses upload=http://HOST:PORT/,
  * writes the HTTP/1.1 POST head (Content-Length, X-Barebench-Token) and reads the status line. */
-#include "upload.h"
-#include "fmt.h"
+#include "kernel/upload.h"
+#include "kernel/fmt.h"
 
 #include <string.h>
 

@@ -2,12 +2,12 @@
  * the same runner and objects as the Linux build, on 1 CPU and on all CPUs; prints per run
  * "isa threads GFLOP/s flop_per_TSC_cycle flop_per_core_cycle" (per CPU).  The core clock comes
  * from the integer-add latency chain (1 core cycle per add).  Usage: alu-peak [min_ms] [reps] */
-#include "../bench/alu.h"
-#include "../kernel/clock.h"
-#include "../kernel/identity.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/alu.h"
+#include "kernel/clock.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <stdio.h>
 #include <stdlib.h>

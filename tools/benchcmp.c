@@ -1,6 +1,6 @@
 /* benchcmp.c - command line of the comparer: benchcmp [--format F] [--plot DIR] BASE.json X.json...
  * Loads every document (all errors reported), prints one table, optionally renders charts. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <errno.h>
 #include <stdlib.h>

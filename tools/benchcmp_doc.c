@@ -1,6 +1,6 @@
 /* benchcmp_doc.c - loads one results document with jansson and checks it is a well-formed
  * barebench/1 document; bad input gets a message with the file and the position, never a crash. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <errno.h>
 #include <stdarg.h>

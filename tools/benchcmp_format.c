@@ -1,6 +1,6 @@
 /* benchcmp_format.c - prints the comparison as aligned text, Markdown or CSV: which machine
  * each file came from, warnings, then one row per suite/test/params with every environment. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* benchcmp_match.c - matches the entries of N documents by suite/test/canonical params into
  * rows; computes each environment's ratio and overhead against the baseline and the noise flag. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <math.h>
 #include <stdarg.h>

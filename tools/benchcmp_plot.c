@@ -1,6 +1,6 @@
 /* benchcmp_plot.c - renders charts with gnuplot (SVG + PNG): disk throughput vs block size per
  * environment, memory bandwidth per cache level, ALU and vmcost bars.  Kinds without data are skipped. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <errno.h>
 #include <math.h>

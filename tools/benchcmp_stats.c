@@ -1,6 +1,6 @@
 /* benchcmp_stats.c - the Mann-Whitney U test used to decide whether two environments differ
  * beyond run-to-run noise: exact distribution for small samples, normal approximation above. */
-#include "benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <math.h>
 #include <stdlib.h>

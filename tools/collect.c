@@ -1,6 +1,6 @@
 /* collect.c - barebench-collect: a small HTTP/1.1 server that receives results documents
  * (POST or PUT) from barebench runs and stores each one in a directory; one request at a time. */
-#include "collect.h"
+#include "tools/collect.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

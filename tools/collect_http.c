@@ -1,6 +1,6 @@
 /* collect_http.c - one HTTP/1.1 exchange of barebench-collect: reads the request head and body
  * under one deadline (slow or silent clients are cut off), checks token and size, answers. */
-#include "collect.h"
+#include "tools/collect.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,7 +1,7 @@
 /* collect_store.c - checks that a received body is a well-formed barebench/1 document and stores
  * it under a name from its machine identity and the time; an existing file is never replaced. */
-#include "collect.h"
-#include "benchcmp.h"
+#include "tools/collect.h"
+#include "tools/benchcmp.h"
 
 #include <errno.h>
 #include <stdio.h>

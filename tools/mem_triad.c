@@ -2,13 +2,13 @@
  * regular stores) on N processors, each on its own chunk, measured by the same runner and
  * objects as the Linux build; prints "isa threads nt bytes GB/s".
  * Usage: mem-triad BYTES THREADS [nt 0|1] [min_time_ms] [reps]   (BYTES: all arrays, all CPUs) */
-#include "../bench/mem.h"
-#include "../bench/runner.h"
-#include "../kernel/clock.h"
-#include "../kernel/identity.h"
-#include "../kernel/options.h"
-#include "../kernel/platform.h"
-#include "../kernel/results.h"
+#include "bench/mem.h"
+#include "bench/runner.h"
+#include "kernel/clock.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  *   mkscratch --check TARGET                                  validate, exit 0 if scratch
  * Files are created or resized to SIZE; a block device needs --force (its data is lost to
  * the write tests).  The marker layout is in bench/disk_marker.h. */
-#include "../bench/disk_marker.h"
+#include "bench/disk_marker.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* fuzz_collect.c - libFuzzer target for barebench-collect's request handling: any bytes as what
  * a client sends (then it closes its side); the answer is read back and checked to be HTTP. */
-#include "../../tools/collect.h"
+#include "tools/collect.h"
 
 #include <stdint.h>
 #include <stdlib.h>

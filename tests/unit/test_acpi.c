@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../kernel/acpi.h"
+#include "kernel/acpi.h"
 
 static void sum(uint8_t *p, size_t n, size_t at)
 {

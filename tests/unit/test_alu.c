@@ -8,15 +8,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../bench/alu.h"
-#include "../../bench/suites.h"
-#include "../../bench/vmcost.h"
-#include "../../kernel/clock.h"
-#include "../../kernel/cpu.h"
-#include "../../kernel/identity.h"
-#include "../../kernel/options.h"
-#include "../../kernel/platform.h"
-#include "../../kernel/results.h"
+#include "bench/alu.h"
+#include "bench/suites.h"
+#include "bench/vmcost.h"
+#include "kernel/clock.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/identity.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/results.h"
 
 static struct cpu_info host_cpu(void)
 {

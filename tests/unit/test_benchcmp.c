@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../tools/benchcmp.h"
+#include "tools/benchcmp.h"
 
 #include <dirent.h>
 #include <math.h>

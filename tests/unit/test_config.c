@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../kernel/config.h"
+#include "kernel/config.h"
 
 static char err[256];
 

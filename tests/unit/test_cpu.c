@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../kernel/cpu.h"
+#include "kernel/x86/cpu.h"
 
 struct leaf {
     uint32_t leaf, sub;

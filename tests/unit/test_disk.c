@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../bench/disk_guard.h"
-#include "../../bench/disk_marker.h"
-#include "../../bench/disk_plan.h"
-#include "../../kernel/platform.h"
+#include "bench/disk_guard.h"
+#include "bench/disk_marker.h"
+#include "bench/disk_plan.h"
+#include "kernel/platform.h"
 
 #define DEV (1u << 20)
 

@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../bench/mem.h"
-#include "../../bench/runner.h"
-#include "../../bench/suites.h"
-#include "../../kernel/clock.h"
-#include "../../kernel/cpu.h"
-#include "../../kernel/identity.h"
-#include "../../kernel/results.h"
-#include "../../kernel/options.h"
-#include "../../kernel/platform.h"
+#include "bench/mem.h"
+#include "bench/runner.h"
+#include "bench/suites.h"
+#include "kernel/clock.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/identity.h"
+#include "kernel/results.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../kernel/options.h"
+#include "kernel/options.h"
 
 static struct options o;
 static char err[256];

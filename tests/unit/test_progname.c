@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../kernel/progname.h"
+#include "kernel/progname.h"
 
 static void test_shell_forms(void **state)
 {

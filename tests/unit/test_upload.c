@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../kernel/upload.h"
+#include "kernel/upload.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* mem_kernels.c - the mem suite's bandwidth kernels at each ISA level (SSE2, AVX2, AVX-512),
  * with regular and non-temporal stores, picked at run time; plus their scalar reference. */
-#include "mem.h"
-#include "../kernel/cpu.h"
+#include "bench/mem.h"
+#include "kernel/x86/cpu.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static uint64_t mem_ends(const double *x, size_t n)
 #define MUL _mm_mul_pd
 #define SET1 _mm_set1_pd
 #define STORE_FENCE _mm_sfence
-#include "mem_kernels_body.h"
+#include "bench/x86/mem_kernels_body.h"
 
 #define SFX _avx2
 #define TGT "avx2"
@@ -38,7 +38,7 @@ static uint64_t mem_ends(const double *x, size_t n)
 #define ADD _mm256_add_pd
 #define MUL _mm256_mul_pd
 #define SET1 _mm256_set1_pd
-#include "mem_kernels_body.h"
+#include "bench/x86/mem_kernels_body.h"
 
 #define SFX _avx512
 #define TGT "avx512f"
@@ -50,7 +50,7 @@ static uint64_t mem_ends(const double *x, size_t n)
 #define ADD _mm512_add_pd
 #define MUL _mm512_mul_pd
 #define SET1 _mm512_set1_pd
-#include "mem_kernels_body.h"
+#include "bench/x86/mem_kernels_body.h"
 
 mem_kernel_fn mem_kernel(enum mem_op op, enum mem_isa isa, int nt)
 {

@@ -2,9 +2,10 @@
  * a function on several at once (non-blocking StartupAllAPs; the BSP runs its share too).
  * AP code calls no boot services; a start handshake with a timeout means a processor that
  * never starts is reported, not waited for forever. */
-#include "uefi.h"
-#include "platform.h"
-#include "../boot/efi_protocols.h"
+#include "boot/uefi.h"
+#include "kernel/platform.h"
+#include "kernel/x86/arch.h"
+#include "boot/efi_protocols.h"
 
 static BB_EFI_MP_SERVICES_PROTOCOL *mp;
 static int ncpus = 1;
@@ -46,7 +47,7 @@ static VOID EFIAPI ap_entry(VOID *p)
     uefi_simd_enable();
     __atomic_add_fetch(&r->started, 1, __ATOMIC_ACQ_REL);
     while (__atomic_load_n(&r->go, __ATOMIC_ACQUIRE) == 0)
-        __asm__ volatile("pause");
+        arch_relax();
     if (r->go > 0)
         r->fn(r->arg, idx);
 }
@@ -84,7 +85,7 @@ int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
     if (ok)
         fn(arg, 0);
     while (uefi_call_wrapper(BS->CheckEvent, 1, done) == EFI_NOT_READY)
-        __asm__ volatile("pause");
+        arch_relax();
     uefi_call_wrapper(BS->CloseEvent, 1, done);
     return ok ? 0 : -1;
 }

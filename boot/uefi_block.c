@@ -1,13 +1,13 @@
 /* uefi_block.c - block devices on UEFI: every EFI_BLOCK_IO_PROTOCOL handle (disks and
  * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
-#include "uefi.h"
-#include "block_sync.h"
-#include "uefi_block.h"
-#include "clock.h"
-#include "fmt.h"
-#include "platform.h"
-#include "../boot/efi_protocols.h"
+#include "boot/uefi.h"
+#include "kernel/block_sync.h"
+#include "boot/uefi_block.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "boot/efi_protocols.h"
 
 #define MAX_DISKS 64
 #define MAX_QD 32

@@ -1,5 +1,5 @@
 /* uefi.h - what the UEFI parts of the runtime share: the image handle, console setup,
- * SIMD state, the UART, ACPI lookups.  Only files named uefi_* and boot/ include it. */
+ * SIMD state, the UART, ACPI lookups.  Only files under boot/ and drivers/ include it. */
 #ifndef BB_UEFI_H
 #define BB_UEFI_H
 

@@ -1,8 +1,8 @@
 /* uefi_net_ip.c - brings up IPv4 on the first NIC whose firmware stack offers TCP4: IP4Config2
  * policy DHCP, or a static address/prefix/gateway; every wait is bounded by a firmware timer. */
-#include "uefi_net.h"
-#include "fmt.h"
-#include "upload.h"
+#include "boot/uefi_net.h"
+#include "kernel/fmt.h"
+#include "kernel/upload.h"
 
 #include <string.h>
 

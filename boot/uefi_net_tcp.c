@@ -1,9 +1,9 @@
 /* uefi_net_tcp.c - the UEFI build's plat_upload_results: a TCP4 child of the firmware stack,
  * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded. */
-#include "uefi_net.h"
-#include "fmt.h"
-#include "platform.h"
-#include "upload.h"
+#include "boot/uefi_net.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "kernel/upload.h"
 
 #include <string.h>
 

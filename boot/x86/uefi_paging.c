@@ -1,8 +1,8 @@
 /* uefi_paging.c - page tables of our own (ring 0) for the mem suite: a copy of the firmware's
  * PML4 plus one free slot mapping a buffer with 4 KiB PTEs or 2 MiB PDEs, loaded into CR3
  * while the window is in use; the firmware's CR3 comes back on unmap. */
-#include "uefi.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/platform.h"
 
 #define PG_P 1ull
 #define PG_RW 2ull

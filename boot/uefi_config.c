@@ -1,9 +1,9 @@
 /* uefi_config.c - reads \barebench\barebench.cfg from the volume barebench was loaded from and
  * applies it to the options (parsing: kernel/config.c).  No file there is not an error. */
-#include "uefi.h"
-#include "config.h"
-#include "fmt.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/config.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 /* Read the whole file into a plat_alloc'd buffer; -1 with err on failure or if too large. */
 static int read_all(EFI_FILE_HANDLE f, char **buf, UINTN *len, char *err, size_t errlen)

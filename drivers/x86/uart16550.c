@@ -1,7 +1,7 @@
 /* uart16550.c - polled output on the COM1 16550 UART (I/O port 0x3F8).  Works with or without
  * boot services, so serial/SOL consoles get every line on any firmware. */
-#include "uefi.h"
-#include "port_io.h"
+#include "boot/uefi.h"
+#include "kernel/x86/port_io.h"
 
 #define COM1 0x3f8
 #define LSR 5 /* line status: bit 5 = transmit holding register empty */

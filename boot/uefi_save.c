@@ -1,8 +1,8 @@
 /* uefi_save.c - writes the results document to \barebench\results\ on the volume barebench
  * was loaded from, when that volume is writable.  Never overwrites an existing file. */
-#include "uefi.h"
-#include "fmt.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 static EFI_STATUS open_dir(EFI_FILE_HANDLE parent, CHAR16 *name, EFI_FILE_HANDLE *out)
 {

@@ -3,7 +3,7 @@
 #ifndef BB_UEFI_BLOCK_H
 #define BB_UEFI_BLOCK_H
 
-#include "uefi.h"
+#include "boot/uefi.h"
 
 struct plat_disk;
 

@@ -1,10 +1,10 @@
 /* uefi_trap.c - ring-0 plumbing of suite "vmcost" on UEFI: temporary IDT handlers for #UD,
  * #GP, #PF (a fault inside plat_try returns to its caller like longjmp) and a local APIC timer
  * vector (HLT wake-ups), a page-table walk for an unmapped address, the PM timer's port. */
-#include "uefi.h"
-#include "acpi.h"
-#include "clock.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/acpi.h"
+#include "kernel/clock.h"
+#include "kernel/platform.h"
 
 #define TIMER_VECTOR 0xeb
 #define HIDDEN __attribute__((visibility("hidden"), used))

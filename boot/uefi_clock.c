@@ -1,9 +1,9 @@
 /* uefi_clock.c - the reference clock of the UEFI build: the ACPI PM timer (3.579545 MHz,
  * 24 or 32 bits), found through the FADT; plus Stall, interrupt masking, time of day. */
-#include "uefi.h"
-#include "acpi.h"
-#include "platform.h"
-#include "port_io.h"
+#include "boot/uefi.h"
+#include "kernel/acpi.h"
+#include "kernel/platform.h"
+#include "kernel/x86/port_io.h"
 
 static struct acpi_pm_timer pmt;
 static struct ref_clock pm_clock;

@@ -2,8 +2,8 @@
  * AVX2 FMA on ymm, AVX-512F FMA on zmm) in target-attributed functions, with enough independent
  * accumulators to cover 2 FMA ports x 4 cycles latency and no memory traffic in the loop;
  * plus the CPUID dispatcher.  Every lane computes x = x*1 + 1 exactly, so the sum is checkable. */
-#include "alu.h"
-#include "../kernel/cpu.h"
+#include "bench/alu.h"
+#include "kernel/x86/cpu.h"
 
 #include <immintrin.h>
 #include <string.h>

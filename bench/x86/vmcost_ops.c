@@ -1,9 +1,9 @@
 /* vmcost_ops.c - the timed operations of suite "vmcost": CPUID, RDTSC(P), RDMSR, an I/O port
  * read, an MMIO read, CR3 reload, INVLPG, XSETBV, a page fault, HLT woken by the APIC timer.
  * Each kernel repeats its operation `iters` times and returns a value built from the results. */
-#include "vmcost.h"
-#include "../kernel/fmt.h"
-#include "../kernel/platform.h"
+#include "bench/vmcost.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
 #ifndef BB_UEFI_NET_H
 #define BB_UEFI_NET_H
 
-#include "uefi.h"
+#include "boot/uefi.h"
 
 #define BB_EFI_IP4_CONFIG2_PROTOCOL_GUID                                                       \
     { 0x5b446ed1, 0xe30b, 0x4faa, { 0x87, 0x1a, 0x36, 0x54, 0xec, 0xa3, 0x60, 0x80 } }

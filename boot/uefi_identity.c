@@ -1,9 +1,9 @@
 /* uefi_identity.c - the UEFI build's part of the machine identity: SMBIOS (3.x entry point
  * preferred, 2.x otherwise), memory map totals, firmware vendor and revision, ACPI OEM. */
-#include "uefi.h"
-#include "identity.h"
-#include "fmt.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/identity.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
 
 #include <string.h>
 

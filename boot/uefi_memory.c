@@ -1,7 +1,7 @@
 /* uefi_memory.c - memory for the UEFI build: pool allocations for small objects, page
  * allocations (aligned) for benchmark buffers, and the memory map's free blocks. */
-#include "uefi.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/platform.h"
 
 void *plat_alloc(size_t bytes)
 {

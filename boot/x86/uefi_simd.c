@@ -1,7 +1,7 @@
 /* uefi_simd.c - enables SSE/AVX/AVX-512 register state on the running processor (ring 0):
  * CR0.MP, CR4.OSFXSR/OSXMMEXCPT/OSXSAVE, then XCR0 with every state component the CPU has. */
-#include "uefi.h"
-#include "cpu.h"
+#include "boot/uefi.h"
+#include "kernel/x86/cpu.h"
 
 void uefi_simd_enable(void)
 {

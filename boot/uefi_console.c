@@ -1,8 +1,8 @@
 /* uefi_console.c - plat_write for the UEFI build: text goes to ConOut while boot services run
  * and straight to COM1 when ConOut does not already reach a serial port (or serial=on). */
-#include "uefi.h"
-#include "options.h"
-#include "platform.h"
+#include "boot/uefi.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
 
 static int use_conout = 1;
 static int use_uart;

@@ -1,10 +1,10 @@
 /* uefi_block_id.c - what a Block IO device is: kind from its device path (virtio-blk from the
  * PCI vendor), model and serial from EFI_DISK_INFO (ATA IDENTIFY, SCSI INQUIRY) or, for NVMe,
  * Identify Controller through EFI_NVM_EXPRESS_PASS_THRU. */
-#include "uefi_block.h"
-#include "fmt.h"
-#include "platform.h"
-#include "../boot/efi_protocols.h"
+#include "boot/uefi_block.h"
+#include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "boot/efi_protocols.h"
 
 /* PCI vendor id of the controller the device path leads through, 0 if none. */
 static UINT16 pci_vendor(EFI_DEVICE_PATH *dp)

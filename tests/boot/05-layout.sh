@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# 05-layout.sh - the folders show the platform seam: nothing portable (kernel/, bench/) includes
+# an EFI or Linux-only header, firmware code lives under boot/, and the builds pick by folder.
+. "$(dirname "$0")/lib.sh"
+cd "$top"
+
+efi_inc='#include *[<"](efi\.h|efilib\.h|efi[a-z0-9_]*\.h|boot/)'
+linux_inc='#include *<(linux/|sys/|fcntl\.h|unistd\.h|pthread\.h|numa\.h)'
+check "no EFI header included under kernel/ or bench/" \
+    bash -c "! grep -rEn '$efi_inc' kernel bench"
+check "no Linux-only header included under kernel/ or bench/" \
+    bash -c "! grep -rEn '$linux_inc' kernel bench"
+check "no file under kernel/ or bench/ is named uefi_* or *_linux*" \
+    bash -c "! find kernel bench -name 'uefi_*' -o -name '*_linux*' | grep -q ."
+check "every file that includes boot/uefi.h lives in boot/ or drivers/" \
+    bash -c "! grep -rln '#include \"boot/uefi.h\"' --include='*.[ch]' . | grep -vE '^\./(boot|drivers)/'"
+check "includes are written from the top of the tree (no ../)" \
+    bash -c "! grep -rn '#include \"\\.\\./' kernel bench boot drivers host tools tests"
+# the object lists of both builds follow the folders
+objs_efi=$(make -s -p -n efi 2>/dev/null | sed -n 's/^EFI_OBJS := //p' | head -1)
+objs_host=$(make -s -p -n host 2>/dev/null | sed -n 's/^HOST_OBJS := //p' | head -1)
+check "UEFI build takes boot/ and drivers/, not host/" \
+    bash -c "echo '$objs_efi' | grep -q 'boot/efi_main.o' && echo '$objs_efi' | grep -q 'drivers/' && ! echo '$objs_efi' | grep -q '/host/'"
+check "Linux build takes host/, not boot/ or drivers/" \
+    bash -c "echo '$objs_host' | grep -q 'host/main_linux.o' && ! echo '$objs_host' | grep -qE 'obj/(boot|drivers)/'"
+check "README 'How it is built' names every top-level source folder" \
+    bash -c "for d in kernel bench boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' README.md | grep -q \"^\$d/\" || exit 1; done"
