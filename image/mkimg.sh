@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mkimg.sh - builds the USB/VM disk image: GPT with one FAT32 EFI system partition holding
 # BOOTX64.EFI, \barebench\barebench.cfg and \barebench\results\ (results are written back there).
-#   image/mkimg.sh BAREBENCH.EFI OUT.img       (env ARGS: baked-in options; IMG_MB: size, default 64)
+#   image/mkimg.sh BAREBENCH.EFI OUT.img       (env ARGS: baked-in options; IMG_MB: size, default 64;
+#                                               BIOS_SECTOR: boot code for the protective MBR)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/image-lib.sh"
@@ -32,5 +33,11 @@ write_cfg "$tmp/barebench.cfg" "${ARGS:-}"
 fat_fill "$tmp/esp.img" "$efi" "$tmp/barebench.cfg"
 dd if="$tmp/esp.img" of="$out" bs=512 seek="$first" conv=notrunc,sparse status=none \
     || die "dd of the ESP into $out failed"
+if [ -n "${BIOS_SECTOR:-}" ]; then
+    # a legacy BIOS runs the protective MBR's boot code: it says that barebench needs UEFI
+    [ "$(stat -c %s "$BIOS_SECTOR")" -le 440 ] || die "$BIOS_SECTOR is larger than 440 bytes"
+    dd if="$BIOS_SECTOR" of="$out" bs=1 count=440 conv=notrunc status=none \
+        || die "writing the BIOS boot code into $out failed"
+fi
 sgdisk -v "$out" >/dev/null || die "the GPT of $out does not verify"
 echo "built $out (${mb} MiB, ESP at sector $first)${ARGS:+, barebench.cfg: $ARGS}"

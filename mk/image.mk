@@ -12,11 +12,21 @@ DEST ?= $(BUILD)/img-results
 # ARGS are checked by the Linux build's parser (same table) before they are baked in
 BB_HOST := $(BUILD)/host/barebench
 
-iso: deps efi host
-	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkiso.sh $(BUILD)/barebench.efi $(BUILD)/barebench.iso
+# The BIOS boot sector (image/bios/nouefi.S): on a legacy BIOS, says that barebench needs UEFI.
+# It goes into the 440-byte boot code area of the MBR, so it must fit there.
+BIOS_SECTOR := $(BUILD)/bios/nouefi.bin
+$(BIOS_SECTOR): image/bios/nouefi.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS [bios]  $<")
+	$(Q)$(CC) -m32 -c $< -o $(@:.bin=.o)
+	$(Q)$(LD) -m elf_i386 -Ttext=0x7c00 --oformat binary -e _start -o $@ $(@:.bin=.o)
+	@size=$$(stat -c %s $@); [ $$size -le 440 ] || { echo "error: $@ is $$size bytes, more than the 440 of an MBR's boot code" >&2; rm -f $@; exit 1; }
 
-img: deps efi host
-	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkimg.sh $(BUILD)/barebench.efi $(BUILD)/barebench.img
+iso: deps efi host $(BIOS_SECTOR)
+	@BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkiso.sh $(BUILD)/barebench.efi $(BUILD)/barebench.iso
+
+img: deps efi host $(BIOS_SECTOR)
+	@BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkimg.sh $(BUILD)/barebench.efi $(BUILD)/barebench.img
 
 pxe: deps efi host
 	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkpxe.sh $(BUILD)/barebench.efi $(BUILD)/pxe

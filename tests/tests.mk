@@ -18,5 +18,5 @@ boot-test: deps efi host
 	@tests/run.sh boot $(sort $(wildcard tests/boot/[0-9]*.sh))
 
 test: deps
-	@$(MAKE) --no-print-directory efi host $(UNIT_BINS)
+	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin
 	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/[0-9]*.sh))

@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
 M=$T/media
+# the media carry the BIOS boot sector as `make iso/img` builds them: UEFI boots must not mind it
+export BIOS_SECTOR=${BIOS_SECTOR:-$BUILD/bios/nouefi.bin}
 rm -rf "$M"; mkdir -p "$M"
 
 # --- Secure Boot signing with a throwaway key
