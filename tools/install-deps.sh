@@ -3,7 +3,8 @@
 # only those missing (so it is quick when everything is there).  Needs root or sudo.
 set -euo pipefail
 pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstools xorriso gdisk
-      jq libcmocka-dev libjansson-dev sbsigntool openssl ipxe dnsmasq-base iproute2 python3 coreutils gnuplot-nox curl)
+      jq libcmocka-dev libjansson-dev sbsigntool openssl ipxe dnsmasq-base iproute2 python3 coreutils gnuplot-nox curl
+      tesseract-ocr netpbm)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
