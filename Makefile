@@ -96,5 +96,8 @@ help:
 	@echo "make pxe      build/pxe/: barebench.efi, boot.ipxe (ARGS), ipxe.efi, snponly.efi, dnsmasq.conf"
 	@echo "make sign     sign build/barebench.efi for Secure Boot (KEY= CERT=); then make iso/img/pxe"
 	@echo "make results-from-img  copy results off a disk image or USB stick (IMG= DEST=)"
+	@echo "make linux-guest  build/linux-guest/: Debian kernel + busybox initramfs + barebench + fio"
+	@echo "make run-linux    boot that guest like make run (same SMP MEM ARGS DISKS DISK_IF)"
+	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

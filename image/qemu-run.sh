@@ -2,12 +2,16 @@
 # qemu-run.sh - boots a barebench UEFI binary (or ISO/IMG) under QEMU with OVMF, serial on
 # stdio; uses KVM when it really works here and TCG otherwise; extracts the results document.
 #   image/qemu-run.sh build/barebench.efi      (env: SMP MEM ARGS DISKS DISK_IF OUT_DIR TIMEOUT)
+#   image/qemu-run.sh build/linux-guest        the Linux guest (image/linux/mkguest.sh) under the
+#                                              same machine, firmware and disks; same ARGS
 # Writes OUT_DIR/serial.log (raw), OUT_DIR/console.log (escapes stripped), OUT_DIR/latest.json.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-lib.sh"
 
-efi=${1:?usage: qemu-run.sh BAREBENCH.EFI}
+efi=${1:?usage: qemu-run.sh BAREBENCH.EFI|LINUX-GUEST-DIR}
+guest=""
+if [ -d "$efi" ]; then guest=$efi; efi=$(dirname "$guest")/barebench.efi; fi
 export BAREBENCH_EFI=$efi
 SMP=${SMP:-2} MEM=${MEM:-1G} ARGS=${ARGS:-} DISKS=${DISKS:-} DISK_IF=${DISK_IF:-virtio}
 OUT_DIR=${OUT_DIR:-build/results} TIMEOUT=${TIMEOUT:-1800}
@@ -18,13 +22,24 @@ qemu_base_args "$SMP" "$MEM" "$OUT_DIR" || exit 1
 if [ "$QEMU_ACCEL" = tcg ] && [[ " $ARGS " != *" profile="* ]]; then
     ARGS="${ARGS:+$ARGS }profile=quick"
 fi
-args=("${QEMU_ARGS[@]}" -kernel "$efi")
-[ -n "$ARGS" ] && args+=(-append "$ARGS")
+if [ -n "$guest" ]; then
+    # OVMF boots the kernel's EFI stub; the words after "--" reach the guest's /init as ARGS
+    args=("${QEMU_ARGS[@]}" -kernel "$guest/vmlinuz" -initrd "$guest/initrd.img"
+          -append "console=ttyS0 quiet loglevel=3 panic=-1 -- $ARGS")
+else
+    args=("${QEMU_ARGS[@]}" -kernel "$efi")
+    [ -n "$ARGS" ] && args+=(-append "$ARGS")
+fi
 qemu_disk_args "$DISK_IF" $DISKS || exit 1
 args+=("${QEMU_DISK_ARGS[@]}")
 
 echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF)}" >&2
 qemu_boot "$OUT_DIR" "$TIMEOUT" "${args[@]}"
 rc=$?
-extract_results "$OUT_DIR/console.log" "$OUT_DIR/latest.json" || rc=1
+if [ -n "$guest" ]; then
+    extract_results "$OUT_DIR/console.log" "$OUT_DIR/linux-guest.json" \
+        && "$here/linux/guest-results.sh" "$OUT_DIR/console.log" "$OUT_DIR/linux-guest.json" || rc=1
+else
+    extract_results "$OUT_DIR/console.log" "$OUT_DIR/latest.json" || rc=1
+fi
 exit $rc
