@@ -1,17 +1,21 @@
-/* benchcmp.c - command line of the comparer: benchcmp [--format F] [--plot DIR] BASE.json X.json...
+/* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F] [--plot DIR] X.json...
  * Loads every document (all errors reported), prints one table, optionally renders charts. */
 #include "tools/benchcmp.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: benchcmp [--format text|markdown|csv] [--plot DIR] [--max-bytes N] "
-            "BASELINE.json OTHER.json...\n"
-            "  Compares barebench results documents; the first one is the baseline (= 100%%).\n"
+            "usage: benchcmp [--baseline FILE|TAG] [--format text|markdown|csv] [--plot DIR] "
+            "[--max-bytes N] DOC.json DOC.json...\n"
+            "  Compares barebench results documents against one baseline (= 100%%).\n"
+            "  --baseline B   the baseline: a document file (compared too when not among the\n"
+            "                 others), or the one document whose tool.tag is B\n"
+            "                 (default: the first file given; a warning when more than two)\n"
             "  --format F     aligned text (default), markdown or csv\n"
             "  --plot DIR     also write SVG and PNG charts into DIR (needs gnuplot)\n"
             "  --gnuplot PATH the gnuplot program (default: gnuplot)\n"
@@ -21,6 +25,30 @@ static void usage(FILE *f)
             "  ~ = within run-to-run noise: Mann-Whitney U p >= 0.05 when both sides have >= 4\n"
             "  samples, else overlapping min..max ranges.\n",
             BC_MAX_BYTES_DEFAULT);
+}
+
+/* Index of the document --baseline names: a file given (same path or same file), else the one
+ * document whose tool.tag is `b`; -1 with a message when none or several match. */
+static int find_baseline(const struct bc_doc *docs, int n, const char *b)
+{
+    struct stat sb, sd;
+    int have_sb = stat(b, &sb) == 0, found = -1, tags = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(docs[i].path, b) ||
+            (have_sb && stat(docs[i].path, &sd) == 0 && sd.st_dev == sb.st_dev && sd.st_ino == sb.st_ino))
+            return i;
+    for (int i = 0; i < n; i++)
+        if (docs[i].tag && !strcmp(docs[i].tag, b)) {
+            found = i;
+            tags++;
+        }
+    if (tags == 1)
+        return found;
+    if (tags > 1)
+        fprintf(stderr, "benchcmp: --baseline '%s': %d documents have that tag; name the file instead\n", b, tags);
+    else
+        fprintf(stderr, "benchcmp: --baseline '%s' is neither a file given nor the tag of one of them\n", b);
+    return -1;
 }
 
 static int bad_usage(const char *what, const char *arg)
@@ -33,7 +61,7 @@ static int bad_usage(const char *what, const char *arg)
 int main(int argc, char **argv)
 {
     enum bc_format fmt = BC_TEXT;
-    const char *plot = NULL, *gnuplot = "gnuplot";
+    const char *plot = NULL, *gnuplot = "gnuplot", *baseline = NULL;
     size_t max_bytes = BC_MAX_BYTES_DEFAULT;
     char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
@@ -46,11 +74,13 @@ int main(int argc, char **argv)
             free(files);
             return 0;
         } else if (!strcmp(a, "--format") || !strcmp(a, "--plot") || !strcmp(a, "--max-bytes") ||
-                   !strcmp(a, "--gnuplot")) {
+                   !strcmp(a, "--gnuplot") || !strcmp(a, "--baseline")) {
             if (i + 1 >= argc)
                 return bad_usage("missing value after", a);
             const char *v = argv[++i];
-            if (!strcmp(a, "--plot")) {
+            if (!strcmp(a, "--baseline")) {
+                baseline = v;
+            } else if (!strcmp(a, "--plot")) {
                 plot = v;
             } else if (!strcmp(a, "--gnuplot")) {
                 gnuplot = v;
@@ -76,6 +106,20 @@ int main(int argc, char **argv)
             files[nfiles++] = argv[i];
         }
     }
+    struct stat bst;
+    if (baseline && stat(baseline, &bst) == 0 && S_ISREG(bst.st_mode)) {
+        /* a baseline file that is not among the others is compared too, as the first */
+        int given = 0;
+        for (int i = 0; i < nfiles; i++) {
+            struct stat st;
+            given |= stat(files[i], &st) == 0 && st.st_dev == bst.st_dev && st.st_ino == bst.st_ino;
+        }
+        if (!given) {
+            memmove(&files[1], &files[0], (size_t)nfiles * sizeof *files);
+            files[0] = (char *)baseline;
+            nfiles++;
+        }
+    }
     if (nfiles == 0) {
         usage(stderr);
         free(files);
@@ -94,8 +138,21 @@ int main(int argc, char **argv)
     }
     int rc = 0;
     struct bc_table t;
-    if (bad) {
-        rc = 1;
+    if (!bad && baseline) {
+        int b = find_baseline(docs, nfiles, baseline);
+        if (b < 0) {
+            rc = 2;
+        } else {
+            struct bc_doc keep = docs[b]; /* to the front, the others keep their order */
+            memmove(&docs[1], &docs[0], (size_t)b * sizeof *docs);
+            docs[0] = keep;
+        }
+    } else if (!bad && nfiles > 2) {
+        fprintf(stderr, "benchcmp: warning: the baseline is %s only because it was named first of %d "
+                        "files; --baseline FILE|TAG chooses it\n", docs[0].path, nfiles);
+    }
+    if (bad || rc) {
+        rc = rc ? rc : 1;
     } else {
         bc_doc_labels(docs, nfiles);
         if (bc_compare(docs, nfiles, &t)) {

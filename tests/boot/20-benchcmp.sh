@@ -108,3 +108,18 @@ check "bad entry: index and field named" bash -c "test $rc = 1 && grep -q 'resul
 check "missing file: exit 1, named" bash -c "test $rc = 1 && grep -q '/nonexistent.json: cannot open' '$D/err'"
 "$BC" --format xml "${fx[0]}" >/dev/null 2>&1; rc=$?
 check "unknown format: usage error (exit 2)" test $rc = 2
+
+# choosing the baseline
+"$BC" --baseline kvm "${fx[@]}" >"$D/out" 2>"$D/err"
+check "--baseline TAG: that document is the baseline, the others keep their order" \
+    bash -c "awk 'NR >= 3 && NR <= 5 {print \$1}' '$D/out' | tr '\n' ' ' | grep -qx 'kvm baremetal esxi '"
+check "--baseline TAG: no positional warning" bash -c "! grep -q 'only because it was named first' '$D/err'"
+"$BC" --baseline "${fx[2]}" "${fx[0]}" "${fx[1]}" >"$D/out" 2>&1
+check "--baseline FILE not among the others: compared too, as the baseline" \
+    bash -c "grep -q '^esxi (baseline)' '$D/out' && grep -q '^kvm ' '$D/out'"
+"$BC" "${fx[@]}" >/dev/null 2>"$D/err"
+check "three files, no --baseline: warning names the file taken by position" \
+    bash -c "grep -q 'baseline is .*baremetal.json only because it was named first of 3 files' '$D/err'"
+"$BC" --baseline nope "${fx[@]}" >/dev/null 2>"$D/err"; rc=$?
+check "--baseline naming nothing: exit 2 and said" \
+    bash -c "test $rc = 2 && grep -q \"baseline 'nope' is neither a file given nor the tag\" '$D/err'"
