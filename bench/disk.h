@@ -20,6 +20,7 @@ struct disk_state {
     int marker;          /* disk_marker_verdict, or a negative read status; -1000 = not checked */
     char marker_why[96];
     int writable;        /* the guard was armed: write sweep allowed */
+    int preconditioned;  /* written once before the read sweep (scratch targets) */
 };
 
 /* One target being measured. */
@@ -35,6 +36,9 @@ struct disk_run {
     int points_total, points_done;
     uint64_t t_start;        /* TSC at the start of this target */
     unsigned run_salt;       /* moves every region per run: runs do not repeat each other's */
+    uint64_t fill_salt;      /* write data: stream of this run ... */
+    uint64_t fill_next;      /* ... and the next transfer's place in it (never reused) */
+    int preconditioned;      /* the area the read sweep reads was written first */
     int dead;                /* timeout / medium gone: no more points on this target */
 };
 
@@ -46,6 +50,19 @@ extern int disk_discovered; /* number of devices, -1 if the suite did not run */
 void disk_point_seq(struct disk_run *r, int write, uint64_t xfer);
 /** Random 4 KiB transfers at queue depth qd: IOPS plus p50/p99 latency entries. */
 void disk_point_rand(struct disk_run *r, int write, int qd);
+
+struct disk_plan;
+
+/** One pass of a point: transfers i = 0..n-1 of pass `pass` of plan p at queue depth qd.
+ *  Reads go in one batch; writes in chunks that fit the buffer, each transfer with fresh
+ *  pseudo-random data made before its chunk's timed interval, then one flush.  *ticks gets the
+ *  transfers' time, *flush the flush's (0 for reads); lat (may be NULL) n latencies. */
+int disk_pass(struct disk_run *r, int write, int qd, const struct disk_plan *p, int pass,
+              uint64_t n, uint64_t *lat, uint64_t *ticks, uint64_t *flush);
+
+/** Scratch targets: write every block past the marker once (fresh data, then a flush), so the
+ *  read sweep reads written blocks, not holes or never-written flash.  0 or a status. */
+int disk_precondition(struct disk_run *r);
 
 /** Writes "disks": [...] (the discovery) into the open env object, if the suite ran. */
 void disk_env_json(struct json *j);

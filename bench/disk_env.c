@@ -1,5 +1,6 @@
 /* disk_env.c - the discovery report: env.disks lists every block device found (whole disks and
- * partitions), what it is, its geometry and flags, and its scratch-marker verdict. */
+ * partitions), what it is, its geometry and flags, its scratch-marker verdict, holes found in it
+ * and whether the suite preconditioned it. */
 #include "bench/disk.h"
 #include "kernel/json.h"
 #include "kernel/platform.h"
@@ -38,6 +39,10 @@ void disk_env_json(struct json *j)
         json_kv_str(j, "scratch", st->marker == -1000 ? "not checked"
                                   : st->writable ? "yes" : "no");
         json_kv_str(j, "scratch_why", st->marker == -1000 ? "" : st->marker_why);
+        /* blocks no one wrote (Linux files), found when opened; -1 = not known */
+        json_kv_int(j, "hole_bytes", d->holes_known ? (int64_t)d->hole_bytes : -1);
+        json_kv_bool(j, "holes", d->holes_known && d->hole_bytes > 0);
+        json_kv_bool(j, "preconditioned", st->preconditioned);
         json_obj_end(j);
     }
     json_arr_end(j);

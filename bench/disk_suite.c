@@ -45,10 +45,14 @@ static int selected(const char *spec, int index)
     return list_has(spec, num);
 }
 
-/* Largest buffer the sweeps need on d, within what memory allows. */
+/* Largest buffer the sweeps need on d, within what memory allows: at least 16 MiB, so that
+ * writes (fresh data per transfer, filled between chunks of the buffer's size) rarely drain
+ * the queue. */
 static size_t buffer_bytes(const struct options *o, int nblocks, const uint64_t *blocks, int maxqd)
 {
     uint64_t want = 4096u * (uint64_t)maxqd;
+    if (want < (16u << 20))
+        want = 16u << 20;
     for (int i = 0; i < nblocks; i++)
         if (blocks[i] > want)
             want = blocks[i];
@@ -112,6 +116,33 @@ static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks,
             r->points_done++;
 }
 
+/* Scratch target: write the area the read sweep reads before it (as fio users do); on
+ * failure the reads still run, recorded as not preconditioned. */
+static void precondition(struct disk_run *r)
+{
+    int rc = disk_precondition(r);
+    if (!rc)
+        return;
+    results_error(r->c->res, "disk", "precondition", "disk %d (%s): preconditioning failed: %s "
+                  "(status %d); reads measured on an unconditioned target", r->d->index,
+                  r->d->kind, disk_status_text(rc), rc);
+    bb_printf("disk %d: preconditioning failed: %s\n", r->d->index, disk_status_text(rc));
+    if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED)
+        r->dead = 1;
+}
+
+/* A target with holes or unwritten extents (Linux files): reads of them never reach the
+ * medium.  Say so; `fill` = preconditioning is about to write them. */
+static void holes_note(const struct plat_disk *d, int fill)
+{
+    if (d->holes_known && d->hole_bytes)
+        bb_printf("disk %d: WARNING: %s has %llu MiB of holes / unwritten extents: reads of them "
+                  "never reach the medium%s\n", d->index, d->path,
+                  (unsigned long long)(d->hole_bytes >> 20),
+                  fill ? " (scratch: preconditioning writes them first)"
+                       : "; read numbers of this target are inflated");
+}
+
 static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_state *st, int nb,
                        const uint64_t *blocks, int nq, const int *qds)
 {
@@ -133,7 +164,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
                       (unsigned long long)r.buf_bytes);
         return;
     }
-    for (size_t i = 0; i < r.buf_bytes; i++) /* pre-touch; also the data written */
+    for (size_t i = 0; i < r.buf_bytes; i++) /* pre-touch (writes refill it per transfer) */
         r.buf[i] = (uint8_t)(i * 131 + 7);
 
     int reads = !d->partition;
@@ -155,6 +186,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
     r.points_total = (reads + writes) * (nb + nqd);
     r.t_start = clock_ticks();
     r.run_salt = (unsigned)(r.t_start >> 12);
+    r.fill_salt = r.t_start * 0x9E3779B97F4A7C15ull ^ (uint64_t)d->index;
     bb_printf("disk %d: %s%s%s, %llu MiB, block %u%s%s\n", d->index, d->kind, d->model[0] ? " " : "", d->model,
               (unsigned long long)(d->blocks * d->block_size >> 20), d->block_size,
               writes ? ", scratch: read and write sweep" : ", read sweep",
@@ -166,6 +198,12 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
     else if (nqd < nq)
         results_skip(c->res, "disk", "rand_read", "disk %d (%s): queue depths above %d skipped",
                      d->index, d->kind, d->max_qd);
+    int fill = reads && writes &&
+               (wanted(o->disk_tests, "seq_read") || wanted(o->disk_tests, "rand_read"));
+    holes_note(d, fill);
+    if (fill)
+        precondition(&r);
+    st->preconditioned = r.preconditioned;
     if (reads)
         sweep(&r, 0, nb, blocks, nq, qds);
     if (writes)

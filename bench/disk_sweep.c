@@ -81,27 +81,6 @@ static void params(struct result *e, const struct plat_disk *d, int write, int r
         result_param_bool(e, "partition", 1);
 }
 
-/* One batch: reads straight to the device, writes through the guard, then FlushBlocks.
- * Returns the status; *ticks gets the transfers' interval, *flush (writes) the flush's. */
-static int batch(struct disk_run *r, int write, int qd, const uint64_t *lba, int n, size_t xfer,
-                 void *const *bufs, uint64_t *lat, uint64_t *ticks, uint64_t *flush)
-{
-    *flush = 0;
-    if (!write) {
-        uint64_t t0 = clock_ticks();
-        int rc = plat_disk_batch(r->d, 0, qd, lba, n, xfer, bufs, lat);
-        *ticks = clock_ticks() - t0;
-        return rc;
-    }
-    int rc = disk_guard_write(&r->guard, r->d, qd, lba, n, xfer, bufs, lat, ticks);
-    if (rc)
-        return rc;
-    uint64_t t0 = clock_ticks();
-    rc = disk_guard_flush(&r->guard, r->d);
-    *flush = clock_ticks() - t0;
-    return rc;
-}
-
 static void progress(struct disk_run *r, const char *test, uint64_t xfer, int qd, double rate,
                      const char *unit, int rep, int reps)
 {
@@ -156,11 +135,21 @@ static void latency_entries(struct disk_run *r, const char *test, int write, uin
         double one = pct(us, nlat, q[k]);
         result_set_samples(l, &one, 1);
         result_extra(l, "transfers", (double)nlat);
+        if (!write)
+            result_extra_bool(l, "preconditioned", r->preconditioned);
     }
 }
 
-/* Measure one point: a warm-up that also sizes the repetitions, then reps over different
- * regions.  Rates per repetition; latencies (random) pooled over repetitions. */
+/* The rate of one repetition: MB/s or IOPS of count transfers over `ticks`. */
+static double rate(int random, uint64_t count, uint64_t xfer, uint64_t ticks)
+{
+    double secs = clock_seconds(ticks ? ticks : 1);
+    return random ? (double)count / secs : (double)count * (double)xfer / secs / 1e6;
+}
+
+/* Measure one point: a warm-up that also sizes the repetitions, then reps, every pass on slots
+ * no earlier pass of the point touched (disk_plan.h).  Rates per repetition (writes: including
+ * their flush); latencies (random) pooled over repetitions. */
 static void point(struct disk_run *r, int write, int random, uint64_t xfer, int qd)
 {
     struct bench_ctx *c = r->c;
@@ -171,44 +160,38 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     uint64_t protect = disk_marker_protected(d->block_size);
     uint64_t dev = d->blocks * d->block_size;
     struct disk_plan p;
-    uint64_t *lba = NULL, *lat = NULL;
+    uint64_t *lat = NULL;
     if (r->dead)
         goto out;
-    if (disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, 0, 0) ||
-        xfer * (uint64_t)qd > r->buf_bytes) {
+    int reps = c->reps > MAX_SAMPLES ? MAX_SAMPLES : c->reps;
+    uint64_t salt = ((uint64_t)r->run_salt << 32) ^ (xfer / d->block_size) * 31u ^
+                    (uint64_t)qd * 7u ^ (uint64_t)write << 20 ^ (uint64_t)random << 21;
+    uint64_t warm = xfer >= (1u << 20) ? 2 : 16 * (uint64_t)qd;
+    int pr = disk_plan_point(&p, dev, protect, d->block_size, xfer, r->budget, random, reps, warm,
+                             salt);
+    if (pr == DISK_PLAN_TOO_SMALL) {
+        results_skip(c->res, "disk", test, "disk %d: bs %s: the target holds %llu transfers, fewer "
+                     "than the warm-up and %d repetitions need on separate regions (would measure cache)",
+                     d->index, bs, (unsigned long long)p.slots, reps);
+        goto out;
+    }
+    if (pr || xfer * (uint64_t)qd > r->buf_bytes) {
         results_skip(c->res, "disk", test, "disk %d: block size %s x qd %d does not fit %s",
                      d->index, bs, qd,
                      xfer * (uint64_t)qd > r->buf_bytes ? "the buffer memory" : "the device");
         goto out;
     }
-    int reps = c->reps > MAX_SAMPLES ? MAX_SAMPLES : c->reps;
-    uint64_t max = p.count;
-    void *bufs[256];
-    double v[MAX_SAMPLES], fl[MAX_SAMPLES];
-    for (int k = 0; k < qd && k < 256; k++)
-        bufs[k] = r->buf + (size_t)k * xfer;
-    lba = plat_alloc(max * sizeof *lba);
-    if (!lba) {
-        results_error(c->res, "disk", test, "disk %d bs %s: out of memory", d->index, bs);
-        goto out;
-    }
-    unsigned salt = (unsigned)(xfer / d->block_size) * 31u + (unsigned)qd * 7u + (unsigned)write +
-                    r->run_salt;
+    double v[MAX_SAMPLES], nf[MAX_SAMPLES], fl[MAX_SAMPLES];
 
-    /* warm-up: a few transfers of the first region; their time sizes the repetitions */
-    uint64_t warm = xfer >= (1u << 20) ? 2 : 16 * (uint64_t)qd;
-    if (warm > max)
-        warm = max;
-    disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, 0, salt);
-    for (uint64_t i = 0; i < warm; i++)
-        lba[i] = disk_plan_offset(&p, i) / d->block_size;
+    /* warm-up: a few transfers on the point's first slots; their time sizes the repetitions */
     uint64_t ticks = 0, flush = 0;
-    int rc = batch(r, write, qd, lba, (int)warm, xfer, bufs, NULL, &ticks, &flush);
+    int rc = disk_pass(r, write, qd, &p, 0, p.warm, NULL, &ticks, &flush);
     if (rc) {
         report_error(r, test, write, bs, qd, 0, rc);
         goto out;
     }
-    uint64_t count = size_count(r, max, warm, ticks);
+    disk_plan_set_count(&p, size_count(r, p.count, p.warm, ticks));
+    uint64_t count = p.count;
     if (random) {
         lat = plat_alloc(count * (uint64_t)reps * sizeof *lat);
         if (!lat) {
@@ -219,41 +202,44 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     uint64_t t_point = clock_ticks(), nlat = 0;
     int got = 0;
     for (int rep = 0; rep < reps; rep++) {
-        disk_plan_make(&p, dev, protect, d->block_size, xfer, r->budget, 0, random, rep + 1, salt);
-        for (uint64_t i = 0; i < count; i++)
-            lba[i] = disk_plan_offset(&p, i) / d->block_size;
-        rc = batch(r, write, qd, lba, (int)count, xfer, bufs, lat ? lat + nlat : NULL, &ticks,
-                   &flush);
+        rc = disk_pass(r, write, qd, &p, rep + 1, count, lat ? lat + nlat : NULL, &ticks, &flush);
         if (rc) {
             report_error(r, test, write, bs, qd, rep + 1, rc);
             goto out;
         }
-        double secs = clock_seconds(ticks ? ticks : 1);
         fl[got] = clock_seconds(flush) * 1e3;
-        v[got++] = random ? (double)count / secs : (double)count * (double)xfer / secs / 1e6;
+        nf[got] = rate(random, count, xfer, ticks);
+        v[got++] = rate(random, count, xfer, ticks + flush); /* writes: durable, flush included */
         if (lat)
             nlat += count;
         int last = rep + 1 == reps ||
                    clock_seconds(clock_ticks() - t_point) > r->point_seconds;
-        if (secs > 2.0 || last)
+        if (clock_seconds(ticks) > 2.0 || last)
             progress(r, test, xfer, qd, v[got - 1], random ? "IOPS" : "MB/s", last ? reps - 1 : rep, reps);
         if (last)
             break; /* all repetitions done, or the time budget of the point spent */
     }
     struct result *e = results_add(c->res, "disk", test, random ? "IOPS" : "MB/s", "higher",
-                                   random ? "random transfers per second"
-                                          : "sequential throughput, MB/s = 1e6 bytes/s");
+                                   random ? (write ? "random transfers per second, final flush included"
+                                                   : "random transfers per second")
+                                          : (write ? "sequential throughput incl. the final flush, MB/s = 1e6 bytes/s"
+                                                   : "sequential throughput, MB/s = 1e6 bytes/s"));
     if (e) {
         params(e, d, write, random, xfer, qd);
         result_set_samples(e, v, got);
         result_extra(e, "bytes_per_rep", (double)count * (double)xfer);
-        if (write) /* FlushBlocks after each repetition, timed apart from the transfers */
+        if (p.shrunk) /* the target is small: repetitions shrunk so they never overlap */
+            result_extra_bool(e, "shrunk_to_fit", 1);
+        if (write) { /* FlushBlocks after each repetition: in the headline, also shown apart */
             result_extra(e, "flush_ms_median", stats_median(fl, got));
+            result_extra(e, random ? "no_flush_iops" : "no_flush_mbps", stats_median(nf, got));
+        } else {
+            result_extra_bool(e, "preconditioned", r->preconditioned);
+        }
     }
     if (lat && nlat)
         latency_entries(r, test, write, lat, nlat, qd);
 out:
-    plat_free(lba);
     plat_free(lat);
     r->points_done++;
 }

@@ -185,8 +185,8 @@ static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *l
                 continue;
             t0[s] = clock_ticks();
             EFI_STATUS st = write
-                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[s])
-                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[s]);
+                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[next])
+                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[next]);
             if (st != EFI_SUCCESS) {
                 rc = io_status(st);
                 break;
@@ -225,13 +225,13 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     if (write && d->read_only)
         return PLAT_IO_READ_ONLY;
     for (int i = 0; i < n; i++) {
-        int rc = check(d, lba[i], bytes, bufs[qd > 1 ? i % qd : 0]);
+        int rc = check(d, lba[i], bytes, bufs[i]);
         if (rc)
             return rc;
     }
     if (qd > 1 && u->bio2)
         return async_batch(d, write, qd > MAX_QD ? MAX_QD : qd, lba, n, bytes, bufs, lat_ticks);
-    return block_sync_batch(d, write, lba, n, bytes, bufs[0], lat_ticks, sync_io);
+    return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
 }
 
 int plat_disk_flush(struct plat_disk *d)

@@ -4,6 +4,7 @@
 #include "kernel/block_sync.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
+#include "host/holes_linux.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +97,8 @@ static void open_one(const char *path)
         snprintf(d->kind, sizeof d->kind, "file");
         d->block_size = 512; /* O_DIRECT granularity of common file systems */
         d->blocks = (uint64_t)sb.st_size / 512;
+        /* holes and unwritten extents read as zeros from RAM: flagged in env.disks */
+        d->holes_known = linux_hole_bytes(l->fd, (uint64_t)sb.st_size, &d->hole_bytes) == 0;
     }
     d->io_align = 4096;
     snprintf(d->model, sizeof d->model, "%s", S_ISBLK(sb.st_mode) ? "Linux block device" : "file (O_DIRECT)");
@@ -183,7 +186,7 @@ static int aio_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba
             memset(&cb[s], 0, sizeof cb[s]);
             cb[s].aio_fildes = (uint32_t)l->fd;
             cb[s].aio_lio_opcode = write ? IOCB_CMD_PWRITE : IOCB_CMD_PREAD;
-            cb[s].aio_buf = (uint64_t)(uintptr_t)bufs[s];
+            cb[s].aio_buf = (uint64_t)(uintptr_t)bufs[next + m];
             cb[s].aio_nbytes = bytes;
             cb[s].aio_offset = (int64_t)(lba[next + m] * d->block_size);
             cb[s].aio_data = ((uint64_t)(next + m) << 16) | (uint64_t)s;
@@ -243,7 +246,7 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     if (qd > 1 && d->max_qd > 1)
         return aio_batch(d, write, qd > d->max_qd ? d->max_qd : qd, lba, n, bytes, bufs,
                          lat_ticks);
-    return block_sync_batch(d, write, lba, n, bytes, bufs[0], lat_ticks, sync_io);
+    return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
 }
 
 int plat_disk_flush(struct plat_disk *d)

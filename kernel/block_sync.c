@@ -4,11 +4,11 @@
 #include "kernel/clock.h"
 
 int block_sync_batch(struct plat_disk *d, int write, const uint64_t *lba, int n, size_t bytes,
-                     void *buf, uint64_t *lat, block_io1_fn io1)
+                     void *const *bufs, uint64_t *lat, block_io1_fn io1)
 {
     for (int i = 0; i < n; i++) {
         uint64_t t0 = lat ? clock_ticks() : 0;
-        int rc = io1(d, write, lba[i], buf, bytes);
+        int rc = io1(d, write, lba[i], bufs[i], bytes);
         if (rc)
             return rc;
         if (lat)

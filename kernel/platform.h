@@ -80,6 +80,8 @@ struct plat_disk {
     int max_qd;              /* deepest queue the host can keep in flight (1 = synchronous) */
     const char *sync_api;    /* what QD1 uses: "blockio" (UEFI), "psync" (Linux) */
     const char *queue_api;   /* what QD>1 uses: "blockio2", "linux-aio"; NULL if none */
+    int holes_known;         /* hole_bytes was measured (Linux files; 0 elsewhere) */
+    uint64_t hole_bytes;     /* bytes in holes or unwritten extents when opened: read at RAM speed */
     void *priv;              /* host's handle */
 };
 
@@ -99,7 +101,8 @@ int plat_disks(const char *spec, struct plat_disk **list);
 int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes);
 
 /** Run n transfers of `bytes` each at blocks lba[0..n-1], keeping up to qd of them in flight
- *  (qd <= max_qd), transfer i using bufs[i % qd].  lat_ticks, when not NULL, receives each
+ *  (qd <= max_qd), transfer i using bufs[i] (n entries; reads may repeat a buffer, writes give
+ *  each transfer its own data).  lat_ticks, when not NULL, receives each
  *  transfer's latency in TSC ticks.  Stops at the first failure and returns its status.
  *  write != 0 only from bench/disk_guard.c. */
 int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,

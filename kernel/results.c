@@ -135,7 +135,16 @@ void result_extra(struct result *r, const char *key, double v)
     if (!r || r->nextras >= RES_MAX_EXTRA)
         return;
     copy(r->extras[r->nextras].key, sizeof r->extras[0].key, key);
+    r->extras[r->nextras].is_bool = 0;
     r->extras[r->nextras++].v = v;
+}
+
+void result_extra_bool(struct result *r, const char *key, int v)
+{
+    if (!r || r->nextras >= RES_MAX_EXTRA)
+        return;
+    result_extra(r, key, !!v);
+    r->extras[r->nextras - 1].is_bool = 1;
 }
 
 void result_set_samples(struct result *r, const double *v, int n)
@@ -240,7 +249,10 @@ void results_write_json(const struct results *rs, struct json *j)
             json_key(j, "extra");
             json_obj_begin(j);
             for (int k = 0; k < r->nextras; k++)
-                json_kv_num(j, r->extras[k].key, r->extras[k].v);
+                if (r->extras[k].is_bool)
+                    json_kv_bool(j, r->extras[k].key, r->extras[k].v != 0);
+                else
+                    json_kv_num(j, r->extras[k].key, r->extras[k].v);
             json_obj_end(j);
         }
         json_obj_end(j);

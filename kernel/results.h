@@ -25,6 +25,7 @@ struct param {
 struct extra { /* a named side-figure, e.g. per-core median */
     char key[32];
     double v;
+    int is_bool;  /* written as true/false */
 };
 
 struct result {
@@ -66,6 +67,7 @@ void result_param_int(struct result *r, const char *key, int64_t v);
 void result_param_num(struct result *r, const char *key, double v);
 void result_param_bool(struct result *r, const char *key, int v);
 void result_extra(struct result *r, const char *key, double v);
+void result_extra_bool(struct result *r, const char *key, int v);
 /** Copy the samples and compute the statistics. */
 void result_set_samples(struct result *r, const double *v, int n);
 /** Per-processor figures of a parallel run (copied). */

@@ -1,6 +1,6 @@
 /* test_disk.c - the disk suite's safety and planning: scratch marker parsing and validation
  * (incl. corrupted markers), the write guard refusing non-scratch targets and the marker area
- * (on real O_DIRECT files through the Linux block layer), and sweep planning. */
+ * (on real O_DIRECT files through the Linux block layer).  Planning: test_disk_plan.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,6 @@
 
 #include "bench/disk_guard.h"
 #include "bench/disk_marker.h"
-#include "bench/disk_plan.h"
 #include "kernel/platform.h"
 
 #define DEV (1u << 20)
@@ -145,7 +144,7 @@ static void guard_refuses_unmarked(void **s)
     char why[96];
     void *buf = plat_alloc_pages(65536, 4096, 0);
     memset(buf, 0xEE, 65536);
-    void *bufs[1] = {buf};
+    void *bufs[2] = {buf, buf};
     uint64_t lba[2] = {64, 128};
     assert_int_equal(disk_guard_verify(&g, d, why, sizeof why), MARKER_NONE);
     assert_false(g.verified);
@@ -216,60 +215,6 @@ static void guard_never_arms_read_only(void **s)
     unlink(path);
 }
 
-/* ---- planning ---- */
-
-static void plan_sequential_regions(void **s)
-{
-    struct disk_plan p;
-    uint64_t dev = 64u << 20, prev = ~0ull;
-    for (int rep = 0; rep < 6; rep++) {
-        assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 1u << 20, 8u << 20, 0, 0, rep, 3), 0);
-        assert_true(p.count == 8);
-        assert_true(p.lo >= 4096 && p.lo % (1u << 20) == 0);
-        uint64_t first = disk_plan_offset(&p, 0), last = disk_plan_offset(&p, p.count - 1);
-        assert_true(first >= 4096 && last + (1u << 20) <= dev);
-        assert_true(first != prev); /* a different region every repetition */
-        prev = first;
-        for (uint64_t i = 1; i < p.count; i++)
-            assert_true(disk_plan_offset(&p, i) == first + i * (1u << 20));
-    }
-    /* small transfers still start past the protected area */
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 4096, 1u << 20, 0, 0, 0, 0), 0);
-    assert_true(disk_plan_offset(&p, 0) >= 4096);
-    /* budget beyond the device: capped to what fits */
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 16u << 20, 1u << 30, 0, 0, 1, 0), 0);
-    assert_true(p.count == 3);
-    assert_true(disk_plan_offset(&p, p.count - 1) + (16u << 20) <= dev);
-    /* at least one transfer; max_count honoured */
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 4096, 100, 0, 0, 0, 0), 0);
-    assert_true(p.count == 1);
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 4096, 1u << 20, 10, 0, 0, 0), 0);
-    assert_true(p.count == 10);
-}
-
-static void plan_random_and_rejects(void **s)
-{
-    struct disk_plan p;
-    uint64_t dev = 64u << 20;
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 4096, 4u << 20, 0, 1, 2, 9), 0);
-    int distinct_hi = 0;
-    for (uint64_t i = 0; i < p.count; i++) {
-        uint64_t o = disk_plan_offset(&p, i);
-        assert_true(o >= 4096 && o + 4096 <= dev && o % 4096 == 0);
-        distinct_hi |= o > dev / 2;
-    }
-    assert_true(distinct_hi); /* spread over the device */
-    struct disk_plan q;
-    disk_plan_make(&q, dev, 4096, 512, 4096, 4u << 20, 0, 1, 3, 9);
-    assert_true(disk_plan_offset(&p, 0) != disk_plan_offset(&q, 0) ||
-                disk_plan_offset(&p, 1) != disk_plan_offset(&q, 1));
-    /* transfers that cannot fit, or are not whole blocks, are refused */
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 512, 64u << 20, 1u << 30, 0, 0, 0, 0), -1);
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 4096, 512, 1u << 20, 0, 0, 0, 0), -1);
-    assert_int_equal(disk_plan_make(&p, 4096, 4096, 512, 512, 4096, 0, 0, 0, 0), -1);
-    assert_int_equal(disk_plan_make(&p, dev, 4096, 0, 4096, 4096, 0, 0, 0, 0), -1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,8 +224,6 @@ int main(void)
         cmocka_unit_test(guard_refuses_unmarked),
         cmocka_unit_test(guard_allows_scratch_outside_marker),
         cmocka_unit_test(guard_never_arms_read_only),
-        cmocka_unit_test(plan_sequential_regions),
-        cmocka_unit_test(plan_random_and_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
