@@ -51,20 +51,40 @@ qemu_base_args() {
     [ -n "${QEMU_NET:-}" ] || QEMU_ARGS+=(-net none)
 }
 
-# qemu_disk_args IF IMG...: fills QEMU_DISK_ARGS to attach raw images as IF (virtio|nvme|ahci).
+# qemu_drive_cache IMG: sets QEMU_DRIVE_CACHE, the -drive cache options for IMG:
+# cache=none,aio=native (O_DIRECT: guest I/O reaches the host's device, never its page cache)
+# where the host file system accepts O_DIRECT on IMG; else cache=writeback, with a message
+# (guest reads may then come from the host's RAM).  DISK_CACHE=writeback forces the latter.
+qemu_drive_cache() {
+    local img=$1
+    QEMU_DRIVE_CACHE=cache=none,aio=native
+    [ "${DISK_CACHE:-auto}" = writeback ] && { QEMU_DRIVE_CACHE=cache=writeback; return 0; }
+    if ! dd if="$img" of=/dev/null bs=4096 count=1 iflag=direct status=none 2>/dev/null; then
+        echo "note: $img: the host file system refuses O_DIRECT: attached with cache=writeback" \
+             "(guest reads may come from the host's page cache, not the disk)" >&2
+        QEMU_DRIVE_CACHE=cache=writeback
+    fi
+}
+
+# qemu_disk_args IF IMG...: fills QEMU_DISK_ARGS to attach raw images as IF (virtio|nvme|ahci),
+# each with qemu_drive_cache's options; QEMU_DISK_CACHES lists them ("img:cache ...").
 qemu_disk_args() {
     local iface=$1; shift
     QEMU_DISK_ARGS=()
+    QEMU_DISK_CACHES=
     local i=0 img
     for img in "$@"; do
         [ -f "$img" ] || { echo "error: disk image '$img' not found" >&2; return 1; }
+        qemu_drive_cache "$img"
+        QEMU_DISK_CACHES="${QEMU_DISK_CACHES:+$QEMU_DISK_CACHES }$(basename "$img"):$QEMU_DRIVE_CACHE"
+        local drv="if=none,id=d$i,format=raw,$QEMU_DRIVE_CACHE,file=$img"
         case $iface in
-        virtio) QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device virtio-blk-pci,drive=d$i) ;;
-        nvme)   QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device nvme,drive=d$i,serial=bb$i) ;;
+        virtio) QEMU_DISK_ARGS+=(-drive "$drv" -device virtio-blk-pci,drive=d$i) ;;
+        nvme)   QEMU_DISK_ARGS+=(-drive "$drv" -device nvme,drive=d$i,serial=bb$i) ;;
         # q35's AHCI has six ports (ide.0-5); the default CD sits on ide.2, so skip it
         ahci)   local port=$i; [ "$port" -ge 2 ] && port=$((port + 1))
                 [ "$port" -le 5 ] || { echo "error: at most 5 AHCI disks" >&2; return 1; }
-                QEMU_DISK_ARGS+=(-drive if=none,id=d$i,format=raw,file="$img" -device ide-hd,drive=d$i,bus=ide.$port) ;;
+                QEMU_DISK_ARGS+=(-drive "$drv" -device ide-hd,drive=d$i,bus=ide.$port) ;;
         *) echo "error: DISK_IF must be virtio, nvme or ahci (got '$iface')" >&2; return 1 ;;
         esac
         i=$((i + 1))

@@ -33,7 +33,7 @@ fi
 qemu_disk_args "$DISK_IF" $DISKS || exit 1
 args+=("${QEMU_DISK_ARGS[@]}")
 
-echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF)}" >&2
+echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)}" >&2
 qemu_boot "$OUT_DIR" "$TIMEOUT" "${args[@]}"
 rc=$?
 if [ -n "$guest" ]; then

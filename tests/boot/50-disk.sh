@@ -16,14 +16,26 @@ mkdir -p "$D"
 yes "barebench data disk: must never be written" | head -c 64M >"$D/data.img"
 sum_before=$(sha256sum <"$D/data.img")
 mkimg_scratch() { rm -f "$1"; "$MK" --size 64M --label ci "$1" >/dev/null; }
+# cache IMG: the -drive cache options make run uses for IMG (none,aio=native where O_DIRECT works)
+cache() { qemu_drive_cache "$1"; echo "$QEMU_DRIVE_CACHE"; }
+
+# disks are attached bypassing the host's page cache where the host file system allows it
+qemu_disk_args virtio "$D/data.img"
+want=cache=writeback
+dd if="$D/data.img" of=/dev/null bs=4096 count=1 iflag=direct status=none 2>/dev/null && want=cache=none,aio=native
+check "disks attached with $want (O_DIRECT where the host fs takes it)" \
+    bash -c "[[ '${QEMU_DISK_ARGS[*]}' == *',$want,file='* ]]"
+DISK_CACHE=writeback qemu_disk_args virtio "$D/data.img"
+check "DISK_CACHE=writeback: attached with the host's page cache" \
+    bash -c "[[ '${QEMU_DISK_ARGS[*]}' == *',cache=writeback,file='* ]]"
 
 OPTS="suite=disk profile=quick reps=2 disk_budget=1M disk_blocks=4K,64K,1M disk_qd=1,4 min_time_ms=20 disk_write=yes disk=all"
 
 for ifc in virtio nvme ahci; do
     mkimg_scratch "$D/scratch-$ifc.img"
     if [ "$ifc" = ahci ]; then # one disk per AHCI port (ide.N); qemu_disk_args puts both on one
-        QEMU_DISK_ARGS=(-drive if=none,id=d0,format=raw,file="$D/data.img" -device ide-hd,drive=d0,bus=ide.0
-                        -drive if=none,id=d1,format=raw,file="$D/scratch-$ifc.img" -device ide-hd,drive=d1,bus=ide.1)
+        QEMU_DISK_ARGS=(-drive if=none,id=d0,format=raw,$(cache "$D/data.img"),file="$D/data.img" -device ide-hd,drive=d0,bus=ide.0
+                        -drive if=none,id=d1,format=raw,$(cache "$D/scratch-$ifc.img"),file="$D/scratch-$ifc.img" -device ide-hd,drive=d1,bus=ide.1)
     else
         qemu_disk_args "$ifc" "$D/data.img" "$D/scratch-$ifc.img"
     fi
@@ -47,6 +59,12 @@ for ifc in virtio nvme ahci; do
     jqcheck "$ifc: the data disk's writes were refused with a reason" "$J" \
         '[.skipped[] | select(.test=="seq_write" and (.why | test("no scratch marker")))] | length == 1'
     jqcheck "$ifc: no errors" "$J" '.errors == []'
+    jqcheck "$ifc: the scratch disk preconditioned before its reads, the data disk not" "$J" \
+        '(.env.disks | map(select(.scratch=="yes"))[0].index) as $s |
+         ([.env.disks[] | select(.preconditioned) | .index] == [$s]) and
+         all(.results[] | select(.params.op=="read" and .test != "probe"); .extra.preconditioned == (.params.disk == $s))'
+    jqcheck "$ifc: seq_write headline includes the flush, the rate without it beside" "$J" \
+        'all(.results[] | select(.test=="seq_write"); .extra.no_flush_mbps >= .median and .extra.flush_ms_median >= 0)'
     check "$ifc: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
     check "$ifc: scratch marker intact after the write sweep" "$MK" --check "$D/scratch-$ifc.img"
 done
@@ -64,8 +82,8 @@ check "progress lines on the console" grep -q "seq_read   bs=1M   qd=1  rep 2/2:
 # keeps even a scratch disk unwritten
 mkimg_scratch "$D/scratch-usb.img"
 boot disk-scsi-usb 1 512M "suite=disk profile=quick reps=1 disk_budget=1M disk_blocks=64K disk_qd=1 disk_write=no" \
-    -device virtio-scsi-pci,id=s0 -drive if=none,id=q0,format=raw,file="$D/data.img" -device scsi-hd,drive=q0,bus=s0.0 \
-    -device qemu-xhci -drive if=none,id=u0,format=raw,file="$D/scratch-usb.img" -device usb-storage,drive=u0
+    -device virtio-scsi-pci,id=s0 -drive if=none,id=q0,format=raw,$(cache "$D/data.img"),file="$D/data.img" -device scsi-hd,drive=q0,bus=s0.0 \
+    -device qemu-xhci -drive if=none,id=u0,format=raw,$(cache "$D/scratch-usb.img"),file="$D/scratch-usb.img" -device usb-storage,drive=u0
 J=$T/disk-scsi-usb/latest.json
 jqcheck "scsi/usb: kinds and INQUIRY model reported" "$J" \
     '([.env.disks[] | select(.kind=="scsi" or .kind=="usb") | select(.model | test("QEMU HARDDISK"))] | length) == 2'
@@ -78,11 +96,13 @@ check "scsi/usb: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")
 mkimg_scratch "$D/scratch-werr.img"
 mkimg_scratch "$D/scratch-ro.img"
 printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$D/read-errors.conf"
-printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\n' >"$D/write-errors.conf"
+# iotype: fail writes only (by default, once the first write fires the rule, blkdebug fails the
+# reads after it too, and preconditioning writes before the read sweep)
+printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\niotype = "write"\n' >"$D/write-errors.conf"
 boot disk-faults 1 512M "$OPTS" \
-    -drive if=none,id=e0,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device virtio-blk-pci,drive=e0 \
-    -drive if=none,id=e1,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/scratch-werr.img" -device virtio-blk-pci,drive=e1 \
-    -drive if=none,id=e2,format=raw,readonly=on,file="$D/scratch-ro.img" -device virtio-blk-pci,drive=e2
+    -drive if=none,id=e0,format=raw,$(cache "$D/data.img"),file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device virtio-blk-pci,drive=e0 \
+    -drive if=none,id=e1,format=raw,$(cache "$D/scratch-werr.img"),file=blkdebug:"$D/write-errors.conf":"$D/scratch-werr.img" -device virtio-blk-pci,drive=e1 \
+    -drive if=none,id=e2,format=raw,readonly=on,$(cache "$D/scratch-ro.img"),file="$D/scratch-ro.img" -device virtio-blk-pci,drive=e2
 rc=$?
 J=$T/disk-faults/latest.json
 check "faults: the run completes and powers off" test "$rc" = 0
@@ -96,6 +116,8 @@ jqcheck "faults: the read-only scratch disk is read, never written, with a reaso
     '([.results[] | select(.params.disk==2 and .params.op=="read")] | length > 0) and
      ([.results[] | select(.params.disk==2 and .params.op=="write")] | length == 0) and
      ([.skipped[] | select(.why | test("disk 2 .*read-only"))] | length == 1)'
+jqcheck "faults: preconditioning the scratch disk with write errors is reported" "$J" \
+    '[.errors[] | select(.test=="precondition" and (.what | test("disk 1 .*device error")))] | length == 1'
 check "faults: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 check "faults: read-only scratch image untouched by the run" "$MK" --check "$D/scratch-ro.img"
 # a GPT disk: partition 1 data, partition 2 marked scratch -> only partition 2 is written
@@ -109,7 +131,7 @@ yes "partition one: data" | head -c 40M | dd of="$G" bs=1M seek=1 conv=notrunc s
 dd if="$D/p2.img" of="$G" bs=512 seek="$p2_start" conv=notrunc status=none
 outside_p2() { { head -c $((p2_start * 512)) "$G"; tail -c +$(( (p2_end + 1) * 512 + 1 )) "$G"; } | sha256sum; }
 gpt_before=$(outside_p2)
-boot disk-gpt 1 512M "$OPTS" -drive if=none,id=g0,format=raw,file="$G" -device virtio-blk-pci,drive=g0
+boot disk-gpt 1 512M "$OPTS" -drive if=none,id=g0,format=raw,$(cache "$G"),file="$G" -device virtio-blk-pci,drive=g0
 J=$T/disk-gpt/latest.json
 jqcheck "gpt: both partitions found as handles of the disk" "$J" \
     '(.env.disks | map(select(.partition==false and .bytes==100663296))[0].index) as $w |
