@@ -32,8 +32,7 @@ if ! "$MK" --check "$FILE" >/dev/null 2>&1 || [ "$(stat -c %s "$FILE")" != $((SI
     avail=$(df -Pm "$(dirname "$FILE")" | awk 'NR==2 {print $4}')
     [ "$avail" -gt $((SIZE_MB * 2)) ] || { echo "error: not enough space for $FILE" >&2; exit 1; }
     rm -f "$FILE"
-    dd if=/dev/zero of="$FILE" bs=4M count=$((SIZE_MB / 4)) oflag=direct status=none
-    "$MK" --label bench-disk "$FILE" >/dev/null
+    "$MK" --size "${SIZE_MB}M" --label bench-disk "$FILE" >/dev/null # filled with data
 fi
 "$MK" --check "$FILE"
 tmp=$(mktemp -d)
@@ -49,15 +48,18 @@ fio_region() {
     echo "--offset=${mib}M --size=$((SIZE_MB - mib))M"
 }
 
-# ours OP BS -> bytes per second of one point (OP: read|write|randread|randwrite)
+# ours OP BS -> bytes per second of one point (OP: read|write|randread|randwrite).  Reads with
+# disk_write=no (the file is already filled: no preconditioning per point); writes compared
+# without their final flush (extra.no_flush_*), as fio here does not fsync.
 ours() {
-    local op=$1 bs=$2 test qd=1
-    case $op in read) test=seq_read ;; write) test=seq_write ;;
-                randread) test=rand_read; qd=32 ;; randwrite) test=rand_write; qd=32 ;; esac
+    local op=$1 bs=$2 test qd=1 w=no
+    case $op in read) test=seq_read ;; write) test=seq_write; w=yes ;;
+                randread) test=rand_read; qd=32 ;; randwrite) test=rand_write; qd=32; w=yes ;; esac
     "${PRIO[@]}" "$BB" --suite disk --disk "$FILE" --disk_tests $test --disk_blocks "$bs" --disk_qd $qd \
-        --reps 1 --min_time_ms "$MS" --disk_budget 64G --json "$tmp/o.json" >/dev/null
+        --disk_write $w --reps 1 --min_time_ms "$MS" --disk_budget 64G --json "$tmp/o.json" >/dev/null
     jq -r --arg t $test --argjson qd $qd '[.results[] | select(.test==$t and .params.qd==$qd)][0] |
-        if .unit == "IOPS" then .median * 4096 else .median * 1e6 end' "$tmp/o.json"
+        (.extra.no_flush_mbps // .extra.no_flush_iops // .median) as $v |
+        if .unit == "IOPS" then $v * 4096 else $v * 1e6 end' "$tmp/o.json"
 }
 
 # theirs OP BS -> bytes per second (psync QD1 sequential, libaio QD32 random)
