@@ -1,7 +1,8 @@
 /* test_disk_data.c - what the disk suite writes and how it finds never-written blocks: fresh
  * pseudo-random data for every written transfer (none equal, none periodic), preconditioning
- * a sparse scratch file so it has no holes left, and hole / unwritten-extent detection
- * (a sparse or fallocated file is flagged, a filled one is not). */
+ * a sparse scratch file so it has no holes left, hole / unwritten-extent detection (a sparse
+ * or fallocated file is flagged, a filled one is not), and mkscratch's fill (the real tool, next
+ * to this test in the build tree: build/host/mkscratch). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,14 +169,62 @@ static void precondition_writes_every_block(void **s)
     unlink(path);
 }
 
-int main(void)
+static char mkscratch[512];
+
+/* Run mkscratch (with extra option `opt`, may be "") on a new DEV-byte file at path. */
+static void run_mkscratch(const char *opt)
 {
+    char cmd[1024];
+    static int serial;
+    snprintf(path, sizeof path, "/tmp/bb-test-mk-%d-%d.img", (int)getpid(), ++serial);
+    snprintf(cmd, sizeof cmd, "'%s' %s --size %u --label unit '%s' >/dev/null", mkscratch, opt,
+             DEV, path);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void mkscratch_fills(void **s)
+{
+    if (access(mkscratch, X_OK) != 0)
+        fail_msg("%s missing: make host", mkscratch);
+    uint64_t h = 1;
+    run_mkscratch("");
+    int fd = open(path, O_RDONLY);
+    assert_int_equal(linux_hole_bytes(fd, DEV, &h), 0);
+    assert_true(h == 0); /* every block written */
+    uint8_t *b = malloc(DEV);
+    assert_int_equal(pread(fd, b, DEV, 0), DEV);
+    close(fd);
+    assert_int_equal(disk_marker_check(b, 512, DEV, NULL), MARKER_OK);
+    static const uint8_t zero[4096];
+    for (uint64_t i = 1; i < DEV / 4096; i++) { /* data, and no 4 KiB block like another */
+        assert_memory_not_equal(b + i * 4096, zero, 4096);
+        if (i > 1)
+            assert_memory_not_equal(b + i * 4096, b + (i - 1) * 4096, 4096);
+    }
+    free(b);
+    unlink(path);
+
+    run_mkscratch("--no-fill"); /* asked not to: the holes stay (and are seen) */
+    fd = open(path, O_RDONLY);
+    assert_int_equal(linux_hole_bytes(fd, DEV, &h), 0);
+    assert_true(h >= DEV / 2);
+    close(fd);
+    unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    char self[512];
+    snprintf(self, sizeof self, "%s", argv[0]);
+    snprintf(mkscratch, sizeof mkscratch, "%s/../host/mkscratch", dirname(self));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fill_streams_differ),
         cmocka_unit_test(write_buffers_refreshed_qd1),
         cmocka_unit_test(write_buffers_refreshed_qd4),
         cmocka_unit_test(holes_detected),
         cmocka_unit_test(precondition_writes_every_block),
+        cmocka_unit_test(mkscratch_fills),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
