@@ -9,11 +9,19 @@
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
+/* Distance between the buffers of transfers of xfer bytes: xfer, rounded up to the device's
+ * required alignment. */
+static size_t stride(const struct disk_run *r, size_t xfer)
+{
+    size_t a = r->d->io_align > 1 ? r->d->io_align : 1;
+    return (xfer + a - 1) / a * a;
+}
+
 /* Fill the buffers of m write transfers, each with data no other transfer of this run had. */
 static void fresh_data(struct disk_run *r, void **bufs, uint64_t m, size_t xfer)
 {
     for (uint64_t k = 0; k < m; k++) {
-        bufs[k] = r->buf + k * xfer;
+        bufs[k] = r->buf + k * stride(r, xfer);
         disk_fill(bufs[k], xfer, disk_fill_seed(r->fill_salt, r->fill_next++));
     }
 }
@@ -23,7 +31,7 @@ static void fresh_data(struct disk_run *r, void **bufs, uint64_t m, size_t xfer)
 static int write_chunks(struct disk_run *r, int qd, const uint64_t *lba, uint64_t n, size_t xfer,
                         void **bufs, uint64_t *lat, uint64_t *ticks)
 {
-    uint64_t per = r->buf_bytes / xfer, t = 0;
+    uint64_t per = r->buf_bytes / stride(r, xfer), t = 0;
     *ticks = 0;
     for (uint64_t done = 0; done < n;) {
         uint64_t m = n - done < per ? n - done : per;
@@ -53,7 +61,7 @@ int disk_pass(struct disk_run *r, int write, int qd, const struct disk_plan *p, 
         lba[i] = disk_plan_offset(p, pass, i) / d->block_size;
     if (!write) { /* the data read is not looked at: qd buffers, reused round-robin */
         for (uint64_t i = 0; i < n; i++)
-            bufs[i] = r->buf + (i % (uint64_t)qd) * xfer;
+            bufs[i] = r->buf + (i % (uint64_t)qd) * stride(r, xfer);
         uint64_t t0 = clock_ticks();
         rc = plat_disk_batch(d, 0, qd, lba, (int)n, xfer, bufs, lat);
         *ticks = clock_ticks() - t0;
@@ -77,7 +85,7 @@ int disk_precondition(struct disk_run *r)
     uint64_t from = disk_marker_protected(d->block_size), end = d->blocks * d->block_size;
     uint64_t xfer = r->buf_bytes < (1u << 20) ? r->buf_bytes : (1u << 20);
     xfer -= xfer % d->block_size;
-    uint64_t per = r->buf_bytes / xfer, lba[64], t = 0;
+    uint64_t per = r->buf_bytes / stride(r, (size_t)xfer), lba[64], t = 0;
     void *bufs[64];
     if (per > 64)
         per = 64;
