@@ -38,7 +38,7 @@ check "bad config: file, line and key named" grep -q "bad.cfg line 2: bad value 
 check "missing config file: exit 2 with the reason" bash -c "test $? = 2 && grep -q 'cannot read config file' '$D/nocfg.out'"
 
 # disk: a mkscratch'd file reads at the speed of a file filled with data (within 2x; before,
-# mkscratch left unwritten extents that read 48x faster); a --no-fill one is flagged for its
+# mkscratch left unwritten extents that read 48x faster or more); a --no-fill one is flagged for its
 # holes, and preconditioned before the read sweep when it may be written
 MK=$BUILD/host/mkscratch
 "$MK" --size 128M --label cli "$D/scratch.img" >"$D/mk.out" 2>&1
@@ -47,21 +47,26 @@ check "mkscratch: the data is incompressible (gzip saves < 1%)" \
     bash -c "test \$(tail -c 8M '$D/scratch.img' | gzip -1 | wc -c) -gt $((8 * 1024 * 1024 * 99 / 100))"
 head -c 128M /dev/urandom >"$D/filled.img" && sync -f "$D/filled.img"
 "$MK" --no-fill --size 128M --label cli "$D/sparse.img" >/dev/null 2>&1
-# best median of three runs each, interleaved: the machine is shared
+# The machine is shared and this VM's host caches its disk: single reads of the same file vary
+# 5x (165..2480 MB/s seen), so five interleaved pairs: the pair closest to 1 must be within 2x
+# and the median under 10x.  Unwritten extents (the old mkscratch) read 50-150x in every pair.
 seqread() {
     "$BB" --suite disk --disk "$1" --disk_write "$2" --disk_blocks 1M --disk_tests seq_read \
         --reps 3 --profile quick --json "$3" >"$3.out" 2>&1
     jq '[.results[] | select(.test=="seq_read") | .median][0] // 0' "$3"
 }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
-s=0 f=0
-for i in 1 2 3; do
-    s=$(best "$s" "$(seqread "$D/scratch.img" no "$D/s$i.json")")
-    f=$(best "$f" "$(seqread "$D/filled.img" no "$D/f$i.json")")
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > 0 ? a / b : 0) }'; }
+closest() { printf '%s\n' "$@" | awk '{ d = $1 > 0 ? ($1 > 1 ? $1 : 1 / $1) : 1e9; if (NR == 1 || d < b) { b = d; v = $1 } } END { print v }'; }
+rs=() fs=()
+for i in 1 2 3 4 5; do
+    s=$(seqread "$D/scratch.img" no "$D/s$i.json"); f=$(seqread "$D/filled.img" no "$D/f$i.json")
+    rs+=("$(ratio "$s" "$f")"); fs+=("$f")
 done
-echo "# seq_read 1M: mkscratch'd $s MB/s, filled $f MB/s"
-check "mkscratch'd file reads within 2x of a filled one ($s vs $f MB/s)" \
-    awk -v s="$s" -v f="$f" 'BEGIN { exit !(s > 0 && f > 0 && s < 2 * f && f < 2 * s) }'
+f=$(median "${fs[@]}") r=$(median "${rs[@]}") c=$(closest "${rs[@]}")
+echo "# seq_read 1M: mkscratch'd / filled, per pair: ${rs[*]} (filled: ${fs[*]} MB/s)"
+check "mkscratch'd file reads at a filled file's speed: closest pair $c within 2x, median $r under 10x" \
+    awk -v c="$c" -v r="$r" 'BEGIN { exit !(c > 0.5 && c < 2 && r < 10 && r > 0.1) }'
 jqcheck "mkscratch'd file: no holes, reads not preconditioned (disk_write=no)" "$D/s1.json" \
     '.env.disks[0].hole_bytes == 0 and (.env.disks[0].holes | not) and
      all(.results[] | select(.test=="seq_read"); .extra.preconditioned == false)'
@@ -72,11 +77,14 @@ check "--no-fill file read as it is: over 5x a filled one (the effect this guard
 jqcheck "--no-fill file: holes flagged in env.disks" "$D/n.json" \
     '.env.disks[0].holes and .env.disks[0].hole_bytes > 100000000'
 check "--no-fill file: holes flagged on the console" grep -q "WARNING: .*sparse.img has .* MiB of holes" "$D/n.json.out"
-p=0
-for i in 1 2 3; do p=$(best "$p" "$(seqread "$D/sparse.img" yes "$D/p$i.json")"); done
-echo "# seq_read 1M: --no-fill file after preconditioning: $p MB/s"
+# after preconditioning, reads reach the disk: far from the holes' RAM speed (a ratio to the
+# filled file is not asserted: right after the write, this VM's host may still cache the data)
+ps=()
+for i in 1 2 3; do ps+=("$(seqread "$D/sparse.img" yes "$D/p$i.json")"); done
+p=$(median "${ps[@]}")
+echo "# seq_read 1M: --no-fill file preconditioned by the suite: ${ps[*]} MB/s"
 jqcheck "scratch target preconditioned before the read sweep" "$D/p1.json" \
     '.env.disks[0].preconditioned and all(.results[] | select(.test=="seq_read"); .extra.preconditioned)'
-check "preconditioned file reads within 2x of a filled one ($p vs $f MB/s)" \
-    awk -v s="$p" -v f="$f" 'BEGIN { exit !(s > 0 && f > 0 && s < 2 * f && f < 2 * s) }'
+check "preconditioned reads not at the holes' speed: under 1/5 of it ($p vs $n MB/s)" \
+    awk -v p="$p" -v n="$n" 'BEGIN { exit !(p > 0 && 5 * p < n) }'
 rm -f "$D"/*.img
