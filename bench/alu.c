@@ -60,8 +60,10 @@ static void run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct a
         return;
     }
     int mixed = k->kind == ALU_MIXED;
+    /* work = kernel operations (cycles_per_op per op); the rate counts flops of each op */
+    double per_op = k->work_per_op > 0 ? k->work_per_op : 1;
     struct bench_spec s = {"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter,
-                           mixed ? 1e6 : 1e9, 0, 0};
+                           (mixed ? 1e6 : 1e9) / per_op, 0, 0};
     struct result *r = bench_run(c, &s, k->fn, &args[0], 0);
     label(r, k);
     if (r)

@@ -32,13 +32,15 @@ struct alu_kernel {
     const char *test;     /* "int_add", "fp_fma", "simd_fma", ... */
     enum alu_kind kind;
     const char *unit;     /* "Gop/s", "GFLOP/s", "Mloop/s" */
-    double ops_per_iter;  /* operations (flops, branches, loops) per kernel iteration */
+    double ops_per_iter;  /* operations of the kernel per iteration (one FMA instruction, one
+                             add, one branch, one loop = one op): cycles_per_op counts these */
     bench_kernel_fn fn;
     /** Expected return value of fn(arg, iters): a closed form or a plain-C loop; for the
      *  mixed workloads only at iters == 1000 (a fixed value, the same on every build). */
     uint64_t (*ref)(const struct alu_arg *a, uint64_t iters);
     const char *isa;      /* ISA it needs: "base", "fma", "sse2", "avx2", "avx512" */
     const char *desc;
+    double work_per_op;   /* units of the rate per op: flops per FMA instruction, else 1 */
 };
 
 /** Every scalar kernel (integer, branch, scalar FP, mixed), NULL-terminated. */

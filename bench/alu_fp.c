@@ -90,14 +90,14 @@ static uint64_t mul_lat_ref(const struct alu_arg *a, uint64_t n)
 }
 
 const struct alu_kernel alu_fp_add_tput = {"fp_add", ALU_THROUGHPUT, "GFLOP/s", 12, add_tput,
-    sum_plus_n_ref, "base", "scalar FP64 add (addsd), 12 independent chains"};
+    sum_plus_n_ref, "base", "scalar FP64 add (addsd), 12 independent chains", 1};
 const struct alu_kernel alu_fp_add_lat = {"fp_add", ALU_LATENCY, "GFLOP/s", 8, add_lat,
-    chain_8n_ref, "base", "scalar FP64 add (addsd), one dependent chain"};
+    chain_8n_ref, "base", "scalar FP64 add (addsd), one dependent chain", 1};
 const struct alu_kernel alu_fp_mul_tput = {"fp_mul", ALU_THROUGHPUT, "GFLOP/s", 12, mul_tput,
-    mul_tput_ref, "base", "scalar FP64 multiply (mulsd), 12 independent chains"};
+    mul_tput_ref, "base", "scalar FP64 multiply (mulsd), 12 independent chains", 1};
 const struct alu_kernel alu_fp_mul_lat = {"fp_mul", ALU_LATENCY, "GFLOP/s", 8, mul_lat,
-    mul_lat_ref, "base", "scalar FP64 multiply (mulsd), one dependent chain"};
-const struct alu_kernel alu_fp_fma_tput = {"fp_fma", ALU_THROUGHPUT, "GFLOP/s", 24, fma_tput,
-    sum_plus_n_ref, "fma", "scalar FP64 fused multiply-add (vfmadd sd), 12 independent chains, 2 flops each"};
-const struct alu_kernel alu_fp_fma_lat = {"fp_fma", ALU_LATENCY, "GFLOP/s", 16, fma_lat,
-    chain_8n_ref, "fma", "scalar FP64 fused multiply-add (vfmadd sd), one dependent chain, 2 flops each"};
+    mul_lat_ref, "base", "scalar FP64 multiply (mulsd), one dependent chain", 1};
+const struct alu_kernel alu_fp_fma_tput = {"fp_fma", ALU_THROUGHPUT, "GFLOP/s", 12, fma_tput,
+    sum_plus_n_ref, "fma", "scalar FP64 fused multiply-add (vfmadd sd), 12 independent chains, 2 flops each", 2};
+const struct alu_kernel alu_fp_fma_lat = {"fp_fma", ALU_LATENCY, "GFLOP/s", 8, fma_lat,
+    chain_8n_ref, "fma", "scalar FP64 fused multiply-add (vfmadd sd), one dependent chain, 2 flops each", 2};

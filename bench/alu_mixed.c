@@ -145,7 +145,7 @@ static uint64_t mixed_fp_ref(const struct alu_arg *a, uint64_t n)
 
 const struct alu_kernel alu_mixed_int = {"mixed_int", ALU_MIXED, "Mloop/s", 1, mixed_int,
     mixed_int_ref, "base",
-    "Dhrystone-like integer loop: switch, records, calls through pointers, string copy/compare"};
+    "Dhrystone-like integer loop: switch, records, calls through pointers, string copy/compare", 1};
 const struct alu_kernel alu_mixed_fp = {"mixed_fp", ALU_MIXED, "Mloop/s", 1, mixed_fp,
     mixed_fp_ref, "base",
-    "Whetstone-like FP64 loop: array updates, polynomial sin/exp, division, square root"};
+    "Whetstone-like FP64 loop: array updates, polynomial sin/exp, division, square root", 1};

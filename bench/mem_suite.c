@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define MiB (1024ull * 1024)
-#define MAX_PAR 256
 #define SCALAR 3.0
 
 struct mem_run {
@@ -23,8 +22,6 @@ struct mem_run {
     char *buf;
     enum mem_isa best;
 };
-
-static struct mem_arrays par_args[MAX_PAR]; /* static: AP stacks are small */
 
 /* The arrays each op touches (bit 0 a, 1 b, 2 c); the others alias the first, unused. */
 static const unsigned op_uses[MEM_NOPS] = {5, 6, 7, 7, 1, 1};
@@ -152,7 +149,13 @@ static void sweep(struct mem_run *mr)
 /* 3. DRAM triad on 1 and on all processors, each on its own chunk */
 static void cores(struct mem_run *mr)
 {
-    int counts[2] = {1, mr->c->ncpus > MAX_PAR ? MAX_PAR : mr->c->ncpus};
+    int counts[2] = {1, mr->c->ncpus};
+    /* one argument per processor, sized by the count (not on the small AP stacks) */
+    struct mem_arrays *par_args = plat_alloc((size_t)counts[1] * sizeof *par_args);
+    if (!par_args) {
+        results_error(mr->c->res, "mem", "cores", "out of memory for %d processors", counts[1]);
+        return;
+    }
     for (int nt = 0; nt < 2; nt++)
         for (int k = 0; k < (counts[1] > 1 ? 2 : 1); k++) {
             int n = counts[k];
@@ -175,6 +178,7 @@ static void cores(struct mem_run *mr)
                 if (arrays_check(mr->c, "cores", &par_args[i], MEM_TRIAD, 0))
                     break;
         }
+    plat_free(par_args);
 }
 
 /* Pointer-chase latency through `bytes` of buf as seen at `base`. */

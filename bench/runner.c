@@ -6,11 +6,16 @@
 #include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/results.h"
+#include "kernel/coreclock.h"
+#include "kernel/steal.h"
+#include "kernel/topology.h"
+#include "bench/runner_acct.h"
 
 #include <string.h>
 
 #define MAX_REPS 1000
-#define MAX_CPUS 256
+#define STEAL_LIMIT 0.01      /* an interval with more stolen than this fraction is redone */
+#define MAX_STEAL_REDO 3      /* per sample */
 
 volatile uint64_t bench_sink;
 
@@ -24,10 +29,8 @@ void bench_ctx_init(struct bench_ctx *c, const struct options *o, struct results
     c->reps = o->reps;
     static const double by_profile[] = {0.002, 0.02, 0.1};
     c->min_seconds = o->min_time_ms ? o->min_time_ms / 1000.0 : by_profile[o->profile];
-    int n = plat_cpu_count();
-    c->ncpus = o->cpus > 0 && o->cpus < n ? o->cpus : n;
-    if (c->ncpus > MAX_CPUS)
-        c->ncpus = MAX_CPUS;
+    /* the cpus= selection (kernel/topology.c), applied by the caller before */
+    c->ncpus = g_topo.nsel > 0 ? g_topo.nsel : plat_cpu_count();
 }
 
 /* Ticks one call of fn(arg, iters) takes, interrupts off. */
@@ -70,37 +73,61 @@ static void to_value(const struct bench_spec *s, uint64_t iters, uint64_t ticks,
                      double *cyc)
 {
     double work = (double)iters * s->work_per_iter;
+    double ops = work;
     double secs = clock_seconds(ticks ? ticks : 1);
-    *cyc = (double)ticks / work;
+    *cyc = (double)ticks / ops; /* TSC ticks per operation; finish() turns them into cycles */
     *val = s->per_op_ns ? secs * 1e9 / work : work / secs / (s->scale > 0 ? s->scale : 1);
 }
 
 static struct result *finish(struct bench_ctx *c, const struct bench_spec *s, const double *v,
-                             const double *cyc, int n, uint64_t iters)
+                             double *cyc, int n, uint64_t iters, const struct run_acct *a)
 {
     struct result *r = results_add(c->res, s->suite, s->test, s->unit, s->better, s->desc);
     if (!r)
         return NULL;
     result_set_samples(r, v, n);
+    double core = a->core_hz ? runacct_cycles(cyc, a->core_hz, n) : 0;
     result_set_cycles(r, cyc, n);
+    result_set_cycles_clock(r, core > 0 ? "core" : "tsc");
     result_extra(r, "iterations", (double)iters);
     result_extra(r, "work_per_sample", (double)iters * s->work_per_iter);
+    runacct_extras(r, s, v, n, a);
     return r;
 }
 
 struct result *bench_run(struct bench_ctx *c, const struct bench_spec *s, bench_kernel_fn fn,
                          void *arg, uint64_t *check)
 {
-    double v[MAX_REPS], cyc[MAX_REPS];
+    double v[MAX_REPS], cyc[MAX_REPS], core[MAX_REPS], aperf[MAX_REPS];
     int reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
     uint64_t chk = 0;
+    struct run_acct a = {.core_hz = core, .aperf = aperf};
+    int steal = steal_available(), redo = 0;
     uint64_t iters = bench_size_iters(fn, arg, c->min_seconds, s->max_iters);
     (void)time_once(fn, arg, iters, &chk); /* warm-up */
-    for (int i = 0; i < reps; i++)
-        to_value(s, iters, time_once(fn, arg, iters, &chk), &v[i], &cyc[i]);
+    for (int i = 0; i < reps;) {
+        uint64_t s0 = steal ? steal_now(0) : 0;
+        uint64_t t = time_once(fn, arg, iters, &chk);
+        uint64_t stolen = steal ? steal_now(0) - s0 : 0;
+        double hz = coreclock_quick(&aperf[i]);
+        int too_much = (double)stolen > STEAL_LIMIT * clock_seconds(t) * 1e9;
+        if (too_much && redo < MAX_STEAL_REDO) { /* measure this sample again */
+            redo++;
+            a.steal_redone++;
+            continue;
+        }
+        redo = 0;
+        to_value(s, iters, t, &v[i], &cyc[i]);
+        core[i] = hz;
+        a.steal_ns += stolen;
+        a.stolen_samples += too_much;
+        i++;
+    }
+    a.ncore = reps;
+    a.steal = steal;
     if (check)
         *check = chk;
-    return finish(c, s, v, cyc, reps, iters);
+    return finish(c, s, v, cyc, reps, iters, &a);
 }
 
 /* ---- all CPUs at once ---- */
@@ -117,11 +144,18 @@ struct par {
     volatile int start_seq;    /* which attempt `start` belongs to */
     volatile int redo;         /* the last attempt had a late starter: measure it again */
     int late;                  /* attempts thrown away because a CPU started late */
-    uint64_t begin[MAX_CPUS];  /* per-CPU actual start of the current sample */
-    uint64_t end[MAX_CPUS];    /* per-CPU end of the current sample */
-    double cpu_rate[MAX_CPUS][8]; /* first samples per CPU, for per-CPU medians */
-    uint64_t check[MAX_CPUS];
-    double *v, *cyc;
+    int late_kept;             /* samples kept with a late starter (retry limit reached) */
+    int steal;                 /* stolen time readable */
+    /* per processor, n entries each (sized by the run, no fixed limit) */
+    uint64_t *begin;           /* actual start of the current sample */
+    uint64_t *end;             /* end of the current sample */
+    uint64_t *check;
+    uint64_t *stolen;          /* ns stolen during the current sample */
+    double *core_now;          /* core clock after the current sample */
+    double *aperf_now;
+    double *cpu_rate;          /* [cpu * 8 + rep]: first samples per CPU, for per-CPU medians */
+    double *v, *cyc, *core, *aperf;
+    struct run_acct *acct;
     const struct bench_spec *s;
 };
 
@@ -137,7 +171,8 @@ static void barrier(struct par *p)
     }
 }
 
-#define MAX_RETRIES 3 /* per sample, when a CPU starts late (e.g. preempted on Linux) */
+#define MAX_RETRIES 3 /* per sample, when a CPU starts late (e.g. preempted on Linux) or
+                       * time was stolen from it */
 
 /* Each sample: all CPUs meet at a barrier, CPU 0 then sets a start deadline 200 us ahead
  * (so the barrier's own stragglers cannot eat into the interval), every CPU spins until it,
@@ -149,6 +184,7 @@ static void par_worker(void *vp, int cpu)
     void *arg = p->args + (size_t)cpu * p->stride;
     int attempt = 0, tries = 0;
     for (int rep = -1; rep < p->reps;) { /* rep -1 is the warm-up */
+        uint64_t s0 = p->steal ? steal_now(cpu) : 0;
         barrier(p);
         attempt++;
         if (cpu == 0) {
@@ -169,6 +205,8 @@ static void par_worker(void *vp, int cpu)
         p->begin[cpu] = t0;
         p->end[cpu] = t1;
         p->check[cpu] = v;
+        p->stolen[cpu] = p->steal ? steal_now(cpu) - s0 : 0;
+        p->core_now[cpu] = coreclock_quick(&p->aperf_now[cpu]);
         barrier(p);
         if (cpu == 0) {
             uint64_t last = 0, latest_begin = 0;
@@ -179,10 +217,23 @@ static void par_worker(void *vp, int cpu)
                     latest_begin = p->begin[i];
             }
             int late = latest_begin - start > (uint64_t)(g_clock.hz * 0.00002);
-            p->redo = late && tries < MAX_RETRIES;
-            if (p->redo)
-                p->late++;
+            int stolen = 0;
+            uint64_t stolen_ns = 0;
+            for (int i = 0; i < p->n; i++) {
+                stolen_ns += p->stolen[i];
+                stolen |= (double)p->stolen[i] > STEAL_LIMIT * clock_seconds(last - start) * 1e9;
+            }
+            p->redo = (late || stolen) && tries < MAX_RETRIES;
+            if (p->redo) {
+                p->late += late;
+                p->acct->steal_redone += stolen;
+            }
             if (!p->redo && rep >= 0) {
+                p->late_kept += late; /* retry limit reached: kept, and counted */
+                p->acct->steal_ns += stolen_ns;
+                p->acct->stolen_samples += stolen;
+                p->core[rep] = stats_median(p->core_now, p->n);
+                p->aperf[rep] = stats_median(p->aperf_now, p->n);
                 double val, cyc;
                 /* aggregate work of all CPUs over the slowest CPU's interval */
                 to_value(p->s, p->iters * (uint64_t)p->n, last - start, &val, &cyc);
@@ -191,7 +242,7 @@ static void par_worker(void *vp, int cpu)
                 for (int i = 0; i < p->n && rep < 8; i++) {
                     double cv, cc;
                     to_value(p->s, p->iters, p->end[i] - start, &cv, &cc);
-                    p->cpu_rate[i][rep] = cv;
+                    p->cpu_rate[(size_t)i * 8 + (size_t)rep] = cv;
                 }
             }
         }
@@ -205,14 +256,34 @@ static void par_worker(void *vp, int cpu)
     }
 }
 
+/* The per-processor arrays of a parallel run, in one allocation sized by n. */
+static int par_alloc(struct par *p, int n)
+{
+    size_t per = 4 * sizeof(uint64_t) + 2 * sizeof(double) + 8 * sizeof(double);
+    char *m = plat_alloc((size_t)n * per);
+    if (!m)
+        return -1;
+    p->begin = (uint64_t *)m;
+    p->end = p->begin + n;
+    p->check = p->end + n;
+    p->stolen = p->check + n;
+    p->core_now = (double *)(p->stolen + n);
+    p->aperf_now = p->core_now + n;
+    p->cpu_rate = p->aperf_now + n;
+    return 0;
+}
+
 struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
                                   bench_kernel_fn fn, void *args, size_t stride, uint64_t *check)
 {
-    static struct par p; /* large; one parallel run at a time */
-    double v[MAX_REPS], cyc[MAX_REPS];
-    if (ncpus > MAX_CPUS)
-        ncpus = MAX_CPUS;
+    static struct par p; /* one parallel run at a time */
+    double v[MAX_REPS], cyc[MAX_REPS], core[MAX_REPS], aperf[MAX_REPS];
+    struct run_acct a = {.core_hz = core, .aperf = aperf};
     memset(&p, 0, sizeof p);
+    if (par_alloc(&p, ncpus)) {
+        results_error(c->res, s->suite, s->test, "out of memory for %d processors", ncpus);
+        return NULL;
+    }
     p.fn = fn;
     p.args = args;
     p.stride = stride;
@@ -220,10 +291,15 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
     p.reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
     p.v = v;
     p.cyc = cyc;
+    p.core = core;
+    p.aperf = aperf;
+    p.acct = &a;
     p.s = s;
+    p.steal = steal_available();
     p.iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
     if (plat_run_on_cpus(ncpus, par_worker, &p) != 0) {
         results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
+        plat_free(p.begin);
         return NULL;
     }
     uint64_t chk = 0;
@@ -232,13 +308,20 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
     bench_sink += chk;
     if (check)
         *check = chk;
-    struct result *r = finish(c, s, v, cyc, p.reps, p.iters);
+    a.ncore = p.reps;
+    a.steal = p.steal;
+    struct result *r = finish(c, s, v, cyc, p.reps, p.iters, &a);
     int per = p.reps < 8 ? p.reps : 8;
-    static double pc[MAX_CPUS];
-    for (int i = 0; i < ncpus; i++)
-        pc[i] = stats_median(p.cpu_rate[i], per);
-    result_set_per_cpu(r, pc, ncpus);
+    double *pc = plat_alloc((size_t)ncpus * sizeof *pc);
+    for (int i = 0; pc && i < ncpus; i++)
+        pc[i] = stats_median(&p.cpu_rate[(size_t)i * 8], per);
+    if (pc)
+        result_set_per_cpu(r, pc, ncpus);
+    plat_free(pc);
     result_param_int(r, "threads", ncpus);
     result_extra(r, "late_starts_redone", p.late);
+    result_extra(r, "late_starts", p.late_kept);
+    result_extra(r, "smt", topo_smt_first(&g_topo, ncpus));
+    plat_free(p.begin);
     return r;
 }

@@ -11,15 +11,14 @@
 #include <string.h>
 
 #define ROUNDS 2000
-#define MAXCPU 256
 
 struct skew {
     volatile int turn;           /* the CPU being measured, 0 when done */
     volatile int phase;          /* 1: ping sent by CPU 0, 2: pong sent by CPU k */
     volatile uint64_t remote;    /* CPU k's TSC when it saw the ping */
     int n;
-    double offset[MAXCPU];       /* ticks, CPU k minus CPU 0 */
-    double rtt[MAXCPU];          /* ticks, smallest round trip */
+    double *offset;              /* n entries: ticks, CPU k minus CPU 0 */
+    double *rtt;                 /* n entries: ticks, smallest round trip */
 } __attribute__((aligned(64)));
 
 static struct skew g_skew;
@@ -73,21 +72,27 @@ static void worker(void *arg, int cpu)
 
 void timer_skew_run(struct bench_ctx *c)
 {
-    int n = c->ncpus > MAXCPU ? MAXCPU : c->ncpus;
+    int n = c->ncpus;
     if (n < 2) {
         results_skip(c->res, "timer", "tsc_offset", "only one processor");
         return;
     }
     double worst[1000], rtt[1000];
-    static double per_cpu[MAXCPU];
+    double *mem = plat_alloc((size_t)n * 3 * sizeof(double)); /* sized by the processor count */
+    if (!mem) {
+        results_error(c->res, "timer", "tsc_offset", "out of memory for %d processors", n);
+        return;
+    }
+    double *per_cpu = mem, *offset = mem + n, *best_rtt = mem + 2 * n;
     int reps = c->reps > 1000 ? 1000 : c->reps;
-    for (int i = 0; i < n; i++)
-        per_cpu[i] = 0;
     for (int rep = 0; rep < reps; rep++) {
         memset(&g_skew, 0, sizeof g_skew);
         g_skew.n = n;
+        g_skew.offset = offset;
+        g_skew.rtt = best_rtt;
         if (plat_run_on_cpus(n, worker, &g_skew) != 0) {
             results_error(c->res, "timer", "tsc_offset", "could not start %d processors", n);
+            plat_free(mem);
             return;
         }
         worst[rep] = 0;
@@ -106,11 +111,14 @@ void timer_skew_run(struct bench_ctx *c)
     }
     struct result *r = results_add(c->res, "timer", "tsc_offset", "ns", "lower",
                                    "largest |TSC offset| of any processor against processor 0");
+    if (r) {
+        result_param_int(r, "threads", n);
+        result_set_samples(r, worst, reps);
+        result_set_per_cpu(r, per_cpu, n);
+    }
+    plat_free(mem);
     if (!r)
         return;
-    result_param_int(r, "threads", n);
-    result_set_samples(r, worst, reps);
-    result_set_per_cpu(r, per_cpu, n);
     result_extra(r, "round_trip_ns", stats_median(rtt, reps));
     result_extra(r, "rounds_per_cpu", ROUNDS);
 }

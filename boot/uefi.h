@@ -17,6 +17,9 @@ void uefi_console_init(int serial_mode);
 void uefi_simd_enable(void);
 /** Find the MP services and count processors; call once from the BSP. */
 void uefi_mp_init(void);
+/** Run index of the calling AP under the cpus= selection, -1 not selected, -2 no selection
+ *  (boot/uefi_topology.c). */
+int uefi_cpu_slot(void);
 /** Set up the ACPI PM timer reference clock (from the FADT). */
 void uefi_clock_init(void);
 

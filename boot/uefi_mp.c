@@ -41,9 +41,11 @@ static struct run g_run;
 static VOID EFIAPI ap_entry(VOID *p)
 {
     struct run *r = p;
-    int idx = __atomic_add_fetch(&r->ticket, 1, __ATOMIC_ACQ_REL);
-    if (idx >= r->n)
-        return; /* more processors than asked for */
+    int idx = uefi_cpu_slot(); /* cpus= selection: the index follows the topology */
+    if (idx == -2)
+        idx = __atomic_add_fetch(&r->ticket, 1, __ATOMIC_ACQ_REL);
+    if (idx < 1 || idx >= r->n)
+        return; /* more processors than asked for, or not selected */
     uefi_simd_enable();
     __atomic_add_fetch(&r->started, 1, __ATOMIC_ACQ_REL);
     while (__atomic_load_n(&r->go, __ATOMIC_ACQUIRE) == 0)

@@ -5,4 +5,7 @@
 /** The file the results document is written to (--json FILE); NULL: not written. */
 void host_set_json_path(const char *path);
 
+/** Linux CPU number of run index idx (before any selection), -1 if out of range. */
+int host_cpu_id(int idx);
+
 #endif

@@ -1,6 +1,7 @@
 /* platform_linux.c - the platform interface for the Linux build: stdout, malloc/mmap (with
  * transparent huge pages on request), pinned pthreads, CLOCK_MONOTONIC_RAW as the reference. */
 #include "kernel/platform.h"
+#include "host/host.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -67,25 +68,56 @@ uint64_t plat_largest_free(void)
     return (uint64_t)kb * 1024;
 }
 
-static cpu_set_t allowed;
-static int cpu_ids[CPU_SETSIZE];
+/* The processors we may run on, sized by the machine (no CPU_SETSIZE limit). */
+static cpu_set_t *allowed;
+static size_t allowed_size;
+static int *cpu_ids;
 static int ncpu;
+static const int *selection; /* plat_cpu_select: run index -> processor number */
 
 int plat_cpu_count(void)
 {
-    if (!ncpu) {
-        if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
-            ncpu = 1;
-            cpu_ids[0] = 0;
-            return 1;
-        }
-        for (int i = 0; i < CPU_SETSIZE; i++)
-            if (CPU_ISSET(i, &allowed))
-                cpu_ids[ncpu++] = i;
-        if (!ncpu)
-            ncpu = 1;
+    if (ncpu)
+        return ncpu;
+    long conf = sysconf(_SC_NPROCESSORS_CONF);
+    int max = conf > 0 ? (int)conf : 1;
+    for (;; max *= 2) { /* grow until the kernel's mask fits */
+        allowed_size = CPU_ALLOC_SIZE(max);
+        allowed = CPU_ALLOC(max);
+        if (!allowed)
+            break;
+        if (sched_getaffinity(0, allowed_size, allowed) == 0)
+            break;
+        CPU_FREE(allowed);
+        allowed = NULL;
+        if (errno != EINVAL || max > (1 << 20))
+            break;
     }
+    cpu_ids = allowed ? calloc((size_t)max, sizeof *cpu_ids) : NULL;
+    if (!allowed || !cpu_ids) {
+        static int zero;
+        cpu_ids = &zero;
+        ncpu = 1;
+        return 1;
+    }
+    for (int i = 0; i < max; i++)
+        if (CPU_ISSET_S(i, allowed_size, allowed))
+            cpu_ids[ncpu++] = i;
+    if (!ncpu)
+        ncpu = 1;
     return ncpu;
+}
+
+int host_cpu_id(int idx)
+{
+    plat_cpu_count();
+    return idx >= 0 && idx < ncpu ? cpu_ids[idx] : -1;
+}
+
+void plat_cpu_select(const int *procs, int n)
+{
+    (void)n;
+    selection = procs;
 }
 
 struct thr {
@@ -96,10 +128,15 @@ struct thr {
 
 static void pin(int idx)
 {
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu_ids[idx], &s);
-    sched_setaffinity(0, sizeof s, &s);
+    int id = cpu_ids[selection ? selection[idx] : idx];
+    size_t sz = CPU_ALLOC_SIZE(id + 1);
+    cpu_set_t *s = CPU_ALLOC(id + 1);
+    if (!s)
+        return;
+    CPU_ZERO_S(sz, s);
+    CPU_SET_S(id, sz, s);
+    sched_setaffinity(0, sz, s);
+    CPU_FREE(s);
 }
 
 static void *thr_main(void *p)
@@ -115,8 +152,13 @@ int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
     int have = plat_cpu_count();
     if (n < 1 || n > have)
         return -1;
-    pthread_t th[CPU_SETSIZE];
-    static struct thr t[CPU_SETSIZE];
+    pthread_t *th = calloc((size_t)n, sizeof *th);
+    struct thr *t = calloc((size_t)n, sizeof *t);
+    if (!th || !t) {
+        free(t);
+        free(th);
+        return -1;
+    }
     int started = 1;
     for (int i = 1; i < n; i++) {
         t[i] = (struct thr){fn, arg, i};
@@ -133,7 +175,10 @@ int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
     fn(arg, 0);
     for (int i = 1; i < n; i++)
         pthread_join(th[i], NULL);
-    sched_setaffinity(0, sizeof allowed, &allowed);
+    if (allowed)
+        sched_setaffinity(0, allowed_size, allowed);
+    free(t);
+    free(th);
     return 0;
 }
 

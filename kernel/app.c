@@ -8,6 +8,10 @@
 #include "kernel/platform.h"
 #include "kernel/results.h"
 #include "kernel/upload.h"
+#include "kernel/coreclock.h"
+#include "kernel/power.h"
+#include "kernel/steal.h"
+#include "kernel/topology.h"
 #include "bench/disk.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
@@ -82,6 +86,33 @@ static void print_identity(const struct identity *id)
               g_clock.spread_ppm, g_clock.invariant ? "yes" : "no", g_clock.max_disagreement_ppm);
 }
 
+/* Topology and the cpus= selection, frequency policy (and pstate=), core clock, stolen time:
+ * what makes two documents comparable.  Returns -1 with err for a bad cpus= value. */
+static int environment_begin(const struct options *o, char *err, size_t errlen)
+{
+    if (topology_collect() != 0) {
+        bb_snprintf(err, errlen, "out of memory for the topology of %d processors", plat_cpu_count());
+        return -1;
+    }
+    if (topo_select(&g_topo, o->cpus, err, errlen))
+        return -1;
+    plat_cpu_select(g_topo.sel, g_topo.nsel);
+    bb_printf("topology:   %d package(s), %d core(s), %d thread(s) per core (%s); cpus=%s: %d "
+              "processor(s), %d per core\n", g_topo.packages, g_topo.cores, g_topo.threads_per_core,
+              g_topo.source, g_topo.spec, g_topo.nsel, g_topo.sel_smt);
+    if (!(g_clock.hz > 0))
+        return 0;
+    power_collect(&g_id.cpu);
+    coreclock_start(&g_id.cpu, g_topo.nsel);
+    power_apply(o->pstate == PSTATE_MAX, g_topo.nsel);
+    if (o->pstate == PSTATE_MAX)
+        g_coreclock.pstate_after_hz = coreclock_mark("after pstate=max");
+    steal_init(&g_id.cpu, g_topo.nsel);
+    bb_printf("core clock: %.3f GHz (dependent add chain; TSC %.3f GHz)\n", g_coreclock.core_hz / 1e9,
+              g_clock.hz / 1e9);
+    return 0;
+}
+
 void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
                 struct app_outcome *out)
 {
@@ -132,6 +163,10 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     if (clock_calibrate(&g_id.cpu))
         results_error(&rs, "timer", "calibration", "no usable clock source to calibrate the TSC");
     print_identity(&g_id);
+    if (environment_begin(&o, err, sizeof err)) {
+        app_refuse(source, err, cmdline, &o, out);
+        return;
+    }
 
     struct bench_ctx ctx;
     bench_ctx_init(&ctx, &o, &rs, &g_id);
@@ -150,17 +185,24 @@ void app_run(const char *cmdline, const struct options *base, const char *source
             results_skip(&rs, s->name, "", "no calibrated clock");
             continue;
         }
+        coreclock_mark(s->name);
         bb_printf("suite %s: %s\n", s->name, s->desc);
         uint64_t t0 = clock_ticks();
         s->run(&ctx);
         bb_printf("suite %s: done in %.1f s\n", s->name, clock_seconds(clock_ticks() - t0));
     }
 
+    power_restore(); /* before anything else: the firmware's frequency policy back */
+    steal_fini();
     doc_begin(&j, &o, cmdline);
     json_key(&j, "env");
     json_obj_begin(&j);
     identity_write_json(&g_id, &j);
     clock_write_json(&j);
+    topology_write_json(&g_topo, &j);
+    coreclock_write_json(&j);
+    power_write_json(&j);
+    steal_write_json(&j);
     disk_env_json(&j);
     json_obj_end(&j);
     results_write_json(&rs, &j);

@@ -23,6 +23,7 @@ struct opt {
 static const char *const then_names[] = {"shutdown", "reboot", "exit", "wait", NULL};
 static const char *const profile_names[] = {"quick", "standard", "full", NULL};
 static const char *const tri_names[] = {"auto", "on", "off", NULL};
+static const char *const pstate_names[] = {"keep", "max", NULL};
 static const char *const suite_names[] = {"timer", "alu", "vmcost", "mem", "disk", NULL};
 
 #define F(field) offsetof(struct options, field)
@@ -38,7 +39,10 @@ static const struct opt table[] = {
      "how long each suite runs (quick: seconds, for emulators and CI)"},
     {"serial", K_ENUM, F(serial), 0, 0, 0, tri_names, "auto|on|off",
      "also write to the COM1 UART directly (auto: when the console does not reach it)"},
-    {"cpus", K_INT, F(cpus), 0, 0, 4096, NULL, "0..4096", "processors to use (0 = all)"},
+    {"cpus", K_STR, F(cpus), S(cpus), 0, 0, NULL, "all|cores|N|0,2,4-7",
+     "processors: all, one thread per core, first N (cores before siblings) or a list"},
+    {"pstate", K_ENUM, F(pstate), 0, 0, 0, pstate_names, "keep|max",
+     "frequency policy: keep (record only) or max (bare metal: highest performance, restored)"},
     {"min_time_ms", K_INT, F(min_time_ms), 0, 0, 60000, NULL, "0..60000",
      "shortest measured interval per sample (0 = by profile)"},
     {"save", K_BOOL, F(save), 0, 0, 0, NULL, "yes|no",

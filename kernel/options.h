@@ -13,6 +13,7 @@
 enum then_action { THEN_SHUTDOWN, THEN_REBOOT, THEN_EXIT, THEN_WAIT };
 enum profile { PROFILE_QUICK, PROFILE_STANDARD, PROFILE_FULL };
 enum tri { TRI_AUTO, TRI_ON, TRI_OFF };
+enum pstate_policy { PSTATE_KEEP, PSTATE_MAX };
 
 /* Suites, as bits of options.suites */
 enum suite_bit { SUITE_TIMER = 1, SUITE_ALU = 2, SUITE_VMCOST = 4, SUITE_MEM = 8, SUITE_DISK = 16 };
@@ -25,7 +26,8 @@ struct options {
     int then_set;             /* then= was given */
     int profile;              /* enum profile */
     int serial;               /* enum tri: also write to COM1 directly */
-    int cpus;                 /* cpus=N: processors to use, 0 = all */
+    char cpus[64];            /* cpus=all|cores|N|list: processors to use ("" = all) */
+    int pstate;               /* pstate=keep|max (enum pstate_policy) */
     int min_time_ms;          /* min_time_ms=N: shortest measured interval, 0 = by profile */
     int save;                 /* save=yes|no: write the results file to the boot volume */
     int help;                 /* help */

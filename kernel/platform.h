@@ -31,6 +31,18 @@ int plat_cpu_count(void);
 typedef void (*plat_cpu_fn)(void *arg, int cpu);
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg);
 
+/* ---- topology and processor selection (kernel/topology.h) ---- */
+struct topo_cpu;
+/** Location of processors 0..n-1 (package, die, core, thread, APIC id); *source names where it
+ *  came from.  Returns 0, or -1 when the host cannot tell (the caller falls back to CPUID). */
+int plat_topology(struct topo_cpu *out, int n, const char **source);
+/** From now on plat_run_on_cpus runs its index i on processor procs[i] (procs[0] must be 0;
+ *  the array must stay valid); NULL restores the identity order. */
+void plat_cpu_select(const int *procs, int n);
+/** Stolen time the host OS accounts for run index idx (Linux: /proc/stat "steal"), in ns.
+ *  Returns 0, or -1 where there is no OS to ask (UEFI). */
+int plat_os_steal_ns(int idx, uint64_t *ns);
+
 /** Interrupts off for a measured interval (no-op where we are not ring 0). */
 uint64_t plat_irq_save(void);
 void plat_irq_restore(uint64_t state);

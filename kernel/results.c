@@ -172,6 +172,12 @@ void result_set_per_cpu(struct result *r, const double *v, int n)
     }
 }
 
+void result_set_cycles_clock(struct result *r, const char *clock)
+{
+    if (r)
+        copy(r->cycles_clock, sizeof r->cycles_clock, clock);
+}
+
 void result_set_cycles(struct result *r, const double *cyc, int n)
 {
     if (!r || n <= 0)
@@ -236,6 +242,7 @@ void results_write_json(const struct results *rs, struct json *j)
             json_kv_num(j, "min", r->cycles.min);
             json_kv_num(j, "median", r->cycles.median);
             json_kv_num(j, "max", r->cycles.max);
+            json_kv_str(j, "clock", r->cycles_clock[0] ? r->cycles_clock : "tsc");
             json_obj_end(j);
         }
         if (r->nper_cpu) {

@@ -10,7 +10,7 @@
 struct json;
 
 #define RES_MAX_PARAMS 12
-#define RES_MAX_EXTRA 8
+#define RES_MAX_EXTRA 20
 
 enum param_type { P_STR, P_INT, P_NUM, P_BOOL };
 
@@ -35,7 +35,8 @@ struct result {
     double *samples;
     int nsamples;
     struct stats st;
-    int has_cycles;     /* TSC cycles per operation alongside */
+    int has_cycles;     /* cycles per operation alongside */
+    char cycles_clock[8]; /* whose cycles: "core" (measured core clock) or "tsc" */
     struct stats cycles;
     struct extra extras[RES_MAX_EXTRA];
     int nextras;
@@ -74,6 +75,8 @@ void result_set_samples(struct result *r, const double *v, int n);
 void result_set_per_cpu(struct result *r, const double *v, int n);
 /** Cycles per operation, matching the samples one to one. */
 void result_set_cycles(struct result *r, const double *cyc, int n);
+/** Name the clock of the cycles: "core" or "tsc". */
+void result_set_cycles_clock(struct result *r, const char *clock);
 
 void results_skip(struct results *rs, const char *suite, const char *test, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -100,12 +100,12 @@ static uint64_t peak_avx512_ref(const struct alu_arg *a, uint64_t n)
     return peak_ref(8, 24, n);
 }
 
-const struct alu_kernel alu_simd_sse2 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 12 * 2 * 2,
-    peak_sse2, peak_sse2_ref, "sse2", "packed FP64 mulpd+addpd on xmm, 12 accumulators"};
-const struct alu_kernel alu_simd_avx2 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 12 * 4 * 2,
-    peak_avx2, peak_avx2_ref, "avx2", "packed FP64 vfmadd231pd on ymm, 12 accumulators"};
-const struct alu_kernel alu_simd_avx512 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 24 * 8 * 2,
-    peak_avx512, peak_avx512_ref, "avx512", "packed FP64 vfmadd231pd on zmm, 24 accumulators"};
+const struct alu_kernel alu_simd_sse2 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 12,
+    peak_sse2, peak_sse2_ref, "sse2", "packed FP64 mulpd+addpd on xmm, 12 accumulators", 4};
+const struct alu_kernel alu_simd_avx2 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 12,
+    peak_avx2, peak_avx2_ref, "avx2", "packed FP64 vfmadd231pd on ymm, 12 accumulators", 8};
+const struct alu_kernel alu_simd_avx512 = {"simd_fma", ALU_THROUGHPUT, "GFLOP/s", 24,
+    peak_avx512, peak_avx512_ref, "avx512", "packed FP64 vfmadd231pd on zmm, 24 accumulators", 16};
 
 const struct alu_kernel *const alu_simd_kernels[] = {&alu_simd_avx512, &alu_simd_avx2,
                                                      &alu_simd_sse2, 0};

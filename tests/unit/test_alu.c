@@ -67,7 +67,7 @@ static void closed_forms(void **state)
     (void)state;
     struct alu_arg a;
     alu_arg_init(&a);
-    assert_int_equal(alu_int_add_tput.fn(&a, 1000), 28 + 8000 * a.k);
+    assert_int_equal(alu_int_add_tput.fn(&a, 1000), 28 + 128000 * a.k);
     assert_int_equal(alu_int_add_lat.fn(&a, 1000), 8000 * a.k);
     uint64_t p = 1;
     for (int i = 0; i < 8 * 10; i++)

@@ -1,0 +1,173 @@
+/* coreclock.c - effective core clock from a chain of dependent adds timed by the TSC (see
+ * coreclock.h); APERF/MPERF read plainly only after a trap-safe probe on processor 0 worked. */
+#include "kernel/coreclock.h"
+#include "kernel/clock.h"
+#include "kernel/json.h"
+#include "kernel/platform.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/x86/msr.h"
+
+#include <string.h>
+
+#define MSR_MPERF 0xe7
+#define MSR_APERF 0xe8
+#define ADDS_PER_BLOCK 100
+
+struct coreclock_info g_coreclock;
+
+/* `blocks` x 100 dependent adds: one cycle each; the loop counter runs beside the chain. */
+static uint64_t add_chain(uint64_t blocks)
+{
+    uint64_t x = 0, one = 1;
+    __asm__ volatile("1:\n\t"
+                     ".rept 100\n\t"
+                     "add %[one], %[x]\n\t"
+                     ".endr\n\t"
+                     "dec %[n]\n\t"
+                     "jnz 1b"
+                     : [x] "+r"(x), [n] "+r"(blocks)
+                     : [one] "r"(one)
+                     : "cc");
+    return x;
+}
+
+double coreclock_measure(double seconds, double *ratio)
+{
+    *ratio = 0;
+    if (!(g_clock.hz > 0))
+        return 0;
+    double want = seconds * g_clock.hz;
+    uint64_t blocks = 16, t0 = 0, t1 = 0, a0 = 0, a1 = 0, m0 = 0, m1 = 0;
+    int aperf = g_coreclock.aperf;
+    for (int guard = 0; guard < 40; guard++) {
+        uint64_t irq = plat_irq_save();
+        if (aperf) {
+            m0 = msr_read(MSR_MPERF);
+            a0 = msr_read(MSR_APERF);
+        }
+        t0 = clock_ticks();
+        (void)add_chain(blocks);
+        t1 = clock_ticks();
+        if (aperf) {
+            a1 = msr_read(MSR_APERF);
+            m1 = msr_read(MSR_MPERF);
+        }
+        plat_irq_restore(irq);
+        if ((double)(t1 - t0) >= want)
+            break;
+        double grow = (double)(t1 - t0) > want / 64 ? want / (double)(t1 - t0) * 1.05 : 8;
+        blocks = (uint64_t)((double)blocks * grow) + 1;
+    }
+    if (aperf && m1 > m0)
+        *ratio = (double)(a1 - a0) / (double)(m1 - m0);
+    return (double)blocks * ADDS_PER_BLOCK * g_clock.hz / (double)(t1 - t0 ? t1 - t0 : 1);
+}
+
+/* Best of `rounds` short windows: a window the OS or a hypervisor interrupted only reads
+ * slower (the TSC runs on), so the fastest window is the one closest to the core's clock. */
+static double best_hz(double seconds, int rounds, double *ratio)
+{
+    double best = 0, r;
+    *ratio = 0;
+    for (int i = 0; i < rounds; i++) {
+        double hz = coreclock_measure(seconds, &r);
+        if (hz > best) {
+            best = hz;
+            *ratio = r;
+        }
+    }
+    return best;
+}
+
+double coreclock_quick(double *ratio)
+{
+    return best_hz(0.00005, 3, ratio);
+}
+
+static void all_worker(void *arg, int cpu)
+{
+    double ratio;
+    ((double *)arg)[cpu] = best_hz(0.0002, 9, &ratio);
+}
+
+struct probe {
+    uint64_t a, m;
+};
+
+void coreclock_start(const struct cpu_info *c, int n)
+{
+    plat_free(g_coreclock.per_cpu_hz);
+    memset(&g_coreclock, 0, sizeof g_coreclock);
+    struct cpuid_regs r = {0};
+    if (c->max_leaf >= 6)
+        cpuid_native(6, 0, &r);
+    uint64_t v;
+    if (!(r.ecx & 1)) {
+        g_coreclock.aperf_why = "CPUID.06H:ECX[0] clear (no APERF/MPERF)";
+    } else if (plat_trap_begin() != 0) {
+        g_coreclock.aperf_why = "trap handlers unavailable";
+    } else {
+        int rc = msr_try_read(MSR_APERF, &v);
+        if (rc == 0)
+            rc = msr_try_read(MSR_MPERF, &v);
+        plat_trap_end();
+        g_coreclock.aperf = rc == 0;
+        g_coreclock.aperf_why = rc ? msr_why(rc) : NULL;
+    }
+    g_coreclock.core_hz = best_hz(0.0002, 25, &g_coreclock.aperf_ratio);
+    g_coreclock.per_cpu_hz = plat_alloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+    if (g_coreclock.per_cpu_hz && n > 1 && plat_run_on_cpus(n, all_worker, g_coreclock.per_cpu_hz) == 0)
+        g_coreclock.n = n;
+    else if (g_coreclock.per_cpu_hz) {
+        g_coreclock.per_cpu_hz[0] = g_coreclock.core_hz;
+        g_coreclock.n = 1;
+    }
+}
+
+double coreclock_mark(const char *when)
+{
+    double ratio;
+    double hz = best_hz(0.0002, 9, &ratio);
+    if (g_coreclock.nmarks < CORECLOCK_MAX_MARKS) {
+        g_coreclock.marks[g_coreclock.nmarks].when = when;
+        g_coreclock.marks[g_coreclock.nmarks++].hz = hz;
+    }
+    return hz;
+}
+
+void coreclock_write_json(struct json *j)
+{
+    const struct coreclock_info *g = &g_coreclock;
+    json_key(j, "clock");
+    json_obj_begin(j);
+    json_kv_str(j, "method", "dependent 64-bit register add chain (1 core cycle per add), TSC-timed");
+    json_kv_num(j, "core_hz", g->core_hz);
+    json_kv_num(j, "tsc_hz", g_clock.hz);
+    json_kv_num(j, "core_per_tsc", g_clock.hz > 0 ? g->core_hz / g_clock.hz : 0);
+    json_key(j, "all_core_hz");
+    json_arr_begin(j);
+    for (int i = 0; i < g->n; i++)
+        json_num(j, g->per_cpu_hz[i]);
+    json_arr_end(j);
+    json_key(j, "measurements");
+    json_arr_begin(j);
+    json_obj_begin(j);
+    json_kv_str(j, "when", "start");
+    json_kv_num(j, "hz", g->core_hz);
+    json_obj_end(j);
+    for (int i = 0; i < g->nmarks; i++) {
+        json_obj_begin(j);
+        json_kv_str(j, "when", g->marks[i].when);
+        json_kv_num(j, "hz", g->marks[i].hz);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    json_kv_bool(j, "aperf_mperf", g->aperf);
+    if (g->aperf)
+        json_kv_num(j, "aperf_mperf_ratio", g->aperf_ratio);
+    else
+        json_kv_str(j, "aperf_mperf_why", g->aperf_why ? g->aperf_why : "unknown");
+    if (g->pstate_after_hz > 0)
+        json_kv_num(j, "core_hz_after_pstate", g->pstate_after_hz);
+    json_obj_end(j);
+}
