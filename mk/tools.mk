@@ -5,7 +5,7 @@
 #   make fuzz-run FUZZ_SECONDS=300 runs both on tests/fuzz/corpus*
 
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
-               tools/benchcmp_format.c tools/benchcmp_plot.c
+               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c
 COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o

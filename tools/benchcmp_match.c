@@ -147,6 +147,7 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
             t->unmatched++;
     }
     cpu_warnings(t);
+    bc_env_warnings(t);
     for (int i = 0; i < n; i++) { /* a run that reported errors may be missing entries */
         json_t *errs = json_object_get(docs[i].root, "errors");
         if (json_is_array(errs) && json_array_size(errs)) {

@@ -87,7 +87,7 @@ double coreclock_quick(double *ratio)
 static void all_worker(void *arg, int cpu)
 {
     double ratio;
-    ((double *)arg)[cpu] = best_hz(0.0002, 9, &ratio);
+    ((double *)arg)[cpu] = best_hz(0.0002, 25, &ratio);
 }
 
 struct probe {
@@ -127,7 +127,7 @@ void coreclock_start(const struct cpu_info *c, int n)
 double coreclock_mark(const char *when)
 {
     double ratio;
-    double hz = best_hz(0.0002, 9, &ratio);
+    double hz = best_hz(0.0002, 25, &ratio);
     if (g_coreclock.nmarks < CORECLOCK_MAX_MARKS) {
         g_coreclock.marks[g_coreclock.nmarks].when = when;
         g_coreclock.marks[g_coreclock.nmarks++].hz = hz;

@@ -342,6 +342,77 @@ static void fuzz_corpus_replay(void **state)
     assert_true(files >= 5);
 }
 
+/* A minimal document with the environment fields the comparer checks before the numbers. */
+static int env_doc(struct bc_doc *d, const char *tag, double core_hz, const char *turbo,
+                   const char *pstate, int tpc, int numa, int stolen)
+{
+    char buf[2048], numa_txt[64] = "";
+    if (numa > 0)
+        snprintf(numa_txt, sizeof numa_txt, ",\"numa\":{\"nodes\":%d}", numa);
+    snprintf(buf, sizeof buf,
+             "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"uefi\"},\"env\":{"
+             "\"cpu\":{\"brand\":\"X\",\"vendor\":\"GenuineIntel\",\"family\":6,\"model\":1,\"stepping\":1},"
+             "\"clock\":{\"core_hz\":%.1f},\"power\":{\"policy\":{\"turbo_enabled\":%s},"
+             "\"pstate\":{\"asked\":\"%s\"}},\"topology\":{\"threads_per_core\":%d}%s},"
+             "\"results\":[{\"suite\":\"alu\",\"test\":\"int_add\",\"params\":{\"threads\":1},"
+             "\"unit\":\"Gop/s\",\"better\":\"higher\",\"min\":1,\"median\":1,\"max\":1,"
+             "\"samples\":[1,1,1],\"extra\":{\"stolen_samples\":%d,\"steal_ns\":%d}}]}",
+             tag, core_hz, turbo, pstate, tpc, numa_txt, stolen, stolen * 250000);
+    char err[256];
+    int rc = bc_doc_load_buffer(buf, strlen(buf), tag, d, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s\n", err);
+    return rc;
+}
+
+/* The warning containing all of the given fragments, or NULL. */
+static const char *warning_with(const struct bc_table *t, const char *a, const char *b, const char *c)
+{
+    for (int i = 0; i < t->nwarn; i++)
+        if (strstr(t->warn[i], a) && (!b || strstr(t->warn[i], b)) && (!c || strstr(t->warn[i], c)))
+            return t->warn[i];
+    return NULL;
+}
+
+static void environment_warnings(void **state)
+{
+    (void)state;
+    struct bc_doc d[2];
+    struct bc_table t;
+    memset(d, 0, sizeof d);
+    /* same environment, clocks 1% apart: no environment warning */
+    assert_int_equal(env_doc(&d[0], "metal", 3.0e9, "true", "keep", 2, 2, 0), 0);
+    assert_int_equal(env_doc(&d[1], "kvm", 3.03e9, "true", "keep", 2, 2, 0), 0);
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    assert_null(warning_with(&t, "core clocks", NULL, NULL));
+    assert_null(warning_with(&t, "differ", NULL, NULL));
+    assert_null(warning_with(&t, "stolen", NULL, NULL));
+    bc_table_free(&t);
+    bc_doc_free(&d[1]);
+    /* everything different; NUMA absent on one side is not compared */
+    assert_int_equal(env_doc(&d[1], "kvm", 3.5e9, "false", "max", 1, 0, 2), 0);
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    assert_non_null(warning_with(&t, "core clocks differ", "3.000 GHz", "3.500 GHz"));
+    assert_non_null(warning_with(&t, "turbo", "metal has true", "kvm has false"));
+    assert_non_null(warning_with(&t, "pstate", "keep", "max"));
+    assert_non_null(warning_with(&t, "threads per core differ", "metal has 2", "kvm has 1"));
+    assert_null(warning_with(&t, "NUMA", NULL, NULL));
+    assert_non_null(warning_with(&t, "kvm has 2 samples", "stolen", "0.500 ms"));
+    assert_null(warning_with(&t, "metal has", "stolen", NULL));
+    bc_table_free(&t);
+    bc_doc_free(&d[1]);
+    /* NUMA node counts named when both documents have them */
+    assert_int_equal(env_doc(&d[1], "kvm", 3.0e9, "true", "keep", 2, 1, 0), 0);
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    assert_non_null(warning_with(&t, "NUMA node counts differ", "metal has 2", "kvm has 1"));
+    bc_table_free(&t);
+    bc_doc_free(&d[0]);
+    bc_doc_free(&d[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest fixture_tests[] = {
@@ -358,6 +429,7 @@ int main(void)
         cmocka_unit_test(bad_files),
         cmocka_unit_test(real_linux_documents),
         cmocka_unit_test(fuzz_corpus_replay),
+        cmocka_unit_test(environment_warnings),
     };
     int failed = cmocka_run_group_tests_name("benchcmp_fixtures", fixture_tests, load_fixtures,
                                              free_fixtures);
