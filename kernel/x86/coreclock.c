@@ -63,17 +63,22 @@ double coreclock_measure(double seconds, double *ratio)
     return (double)blocks * ADDS_PER_BLOCK * g_clock.hz / (double)(t1 - t0 ? t1 - t0 : 1);
 }
 
-/* Best of `rounds` short windows: a window the OS or a hypervisor interrupted only reads
- * slower (the TSC runs on), so the fastest window is the one closest to the core's clock. */
+/* Best of at least `rounds` short windows: a window the OS or a hypervisor interrupted only
+ * reads slower (the TSC runs on), so the fastest is the one closest to the core's clock.  More
+ * windows follow (up to 10x) until a second one confirms the best within 1%. */
 static double best_hz(double seconds, int rounds, double *ratio)
 {
     double best = 0, r;
+    int confirmed = 0;
     *ratio = 0;
-    for (int i = 0; i < rounds; i++) {
+    for (int i = 0; i < rounds * 10 && (i < rounds || !confirmed); i++) {
         double hz = coreclock_measure(seconds, &r);
         if (hz > best) {
+            confirmed = best > 0 && hz < best * 1.01;
             best = hz;
             *ratio = r;
+        } else if (hz > best * 0.99) {
+            confirmed = 1;
         }
     }
     return best;

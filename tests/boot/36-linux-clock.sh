@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# 36-linux-clock.sh - the Linux build on this machine: env.clock.core_hz present and stable
+# (every measurement of the run within 2% of each other; on a shared, loaded host whose clock
+# really moves, up to two more runs decide), env.topology agrees with lscpu, cpus=1 runs no parallel entry,
+# and stolen time is read from /proc/stat.
+. "$(dirname "$0")/lib.sh"
+BB=$BUILD/host/barebench
+D=$T/linux-clock
+rm -rf "$D"; mkdir -p "$D"
+
+stable='[.env.clock.measurements[].hz] | length >= 2 and min > 0 and (max - min) / min < 0.02'
+"$BB" --suite timer,alu --profile quick --reps 3 --json "$D/a.json" >"$D/a.out" 2>&1
+check "Linux run exits 0" test $? = 0
+for again in 1 2; do
+    jq -e "$stable" "$D/a.json" >/dev/null 2>&1 && break
+    echo "# core clock moved during the run: $(jq -c '[.env.clock.measurements[].hz]' "$D/a.json"); run again"
+    "$BB" --suite timer,alu --profile quick --reps 3 --json "$D/a.json" >"$D/a.out" 2>&1
+done
+jqcheck "env.clock.core_hz present and positive" "$D/a.json" '.env.clock.core_hz > 0 and (.env.clock.all_core_hz|length) >= 1'
+jqcheck "core clock stable: measurements under 2% apart" "$D/a.json" "$stable"
+jqcheck "alu entries carry extra.core_ghz and cycles in core cycles" "$D/a.json" \
+    '[.results[] | select(.suite=="alu")] | length > 10 and all(.extra.core_ghz > 0 and .cycles_per_op.clock == "core")'
+
+# lscpu: CPU,CORE,SOCKET per line
+lscpu -p=CPU,CORE,SOCKET | grep -v '^#' >"$D/lscpu.txt"
+sockets=$(cut -d, -f3 "$D/lscpu.txt" | sort -u | wc -l)
+cores=$(cut -d, -f2,3 "$D/lscpu.txt" | sort -u | wc -l)
+tpc=$(cut -d, -f2,3 "$D/lscpu.txt" | sort | uniq -c | awk '{print $1}' | sort -n | tail -1)
+ncpu=$(wc -l <"$D/lscpu.txt")
+jqcheck "env.topology matches lscpu ($sockets socket(s), $cores core(s), $tpc thread(s) per core, $ncpu CPUs)" "$D/a.json" \
+    ".env.topology | .source == \"sysfs\" and .packages == $sockets and .cores == $cores and .threads_per_core == $tpc and .processors == $ncpu"
+jqcheck "stolen time read from /proc/stat, per entry" "$D/a.json" \
+    '(.env.steal.interface | test("proc/stat")) and ([.results[] | select(.suite=="alu")] | all(.extra.steal_ns >= 0 and .extra.stolen_samples >= 0))'
+jqcheck "frequency policy: MSRs unreadable in user space, said so" "$D/a.json" \
+    '.env.power.pstate.asked == "keep" and (.env.power.registers | all(.[]; .unreadable | test("ring 0")))'
+
+"$BB" --suite alu --profile quick --reps 2 --cpus 1 --pstate max --json "$D/b.json" >/dev/null 2>&1
+jqcheck "cpus=1: no parallel entry; pstate=max refused in user space" "$D/b.json" \
+    '([.results[] | select(.params.threads > 1)] | length) == 0 and .env.topology.selected == [0] and .env.power.pstate.refused == true and (.env.power.pstate.why | test("ring 0"))'
