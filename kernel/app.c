@@ -104,7 +104,7 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
         return 0;
     power_collect(&g_id.cpu);
     coreclock_start(&g_id.cpu, g_topo.nsel);
-    power_apply(o->pstate == PSTATE_MAX, g_topo.nsel);
+    power_apply(o->pstate == PSTATE_MAX);
     if (o->pstate == PSTATE_MAX)
         g_coreclock.pstate_after_hz = coreclock_mark("after pstate=max");
     steal_init(&g_id.cpu, g_topo.nsel);

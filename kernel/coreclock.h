@@ -18,7 +18,8 @@ struct coreclock_info {
     int aperf;               /* APERF/MPERF readable (probed on processor 0) */
     const char *aperf_why;   /* why not */
     double aperf_ratio;      /* APERF/MPERF delta ratio over the start measurement, 0 = none */
-    struct { const char *when; double hz; } marks[CORECLOCK_MAX_MARKS]; /* suite starts */
+    struct { const char *when; double hz; double *per_cpu; } marks[CORECLOCK_MAX_MARKS];
+                             /* suite starts: processor 0 alone, then all n at once */
     int nmarks;
     double pstate_after_hz;  /* after pstate=max was applied, 0 = not applied */
 };
@@ -33,7 +34,8 @@ double coreclock_quick(double *ratio);
 /** Core clock at the start of the run: probe APERF/MPERF on processor 0, measure it alone,
  *  then every one of the first `n` run indices at once. */
 void coreclock_start(const struct cpu_info *c, int n);
-/** Measure processor 0 again and keep the result under `when` (e.g. the suite's name). */
+/** Measure processor 0 alone, then every selected processor at once, and keep both under
+ *  `when` (e.g. the suite's name); returns processor 0's clock. */
 double coreclock_mark(const char *when);
 /** Writes "clock" into the open env object. */
 void coreclock_write_json(struct json *j);

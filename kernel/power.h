@@ -65,9 +65,9 @@ void power_plan_max(const struct power_raw *raw, const struct power_policy *p,
 
 /** Read every register on processor 0 (trap-safe), decode, keep for the document. */
 void power_collect(const struct cpu_info *c);
-/** pstate=max: plan and write on run indices 0..n-1, remembering the old values.
- *  `asked` 0 = keep (only records). */
-void power_apply(int asked, int n);
+/** pstate=max: plan and write on every processor (whatever cpus= selected), remembering each
+ *  one's old values.  `asked` 0 = keep (only records). */
+void power_apply(int asked);
 /** Put back what power_apply changed, on every processor it changed. */
 void power_restore(void);
 /** Writes "power" into the open env object. */

@@ -102,6 +102,8 @@ struct probe {
 void coreclock_start(const struct cpu_info *c, int n)
 {
     plat_free(g_coreclock.per_cpu_hz);
+    for (int i = 0; i < g_coreclock.nmarks; i++)
+        plat_free(g_coreclock.marks[i].per_cpu);
     memset(&g_coreclock, 0, sizeof g_coreclock);
     struct cpuid_regs r = {0};
     if (c->max_leaf >= 6)
@@ -134,7 +136,14 @@ double coreclock_mark(const char *when)
     double ratio;
     double hz = best_hz(0.0002, 25, &ratio);
     if (g_coreclock.nmarks < CORECLOCK_MAX_MARKS) {
+        int n = g_coreclock.n;
+        double *all = n > 1 ? plat_alloc((size_t)n * sizeof *all) : NULL;
+        if (all && plat_run_on_cpus(n, all_worker, all) != 0) {
+            plat_free(all);
+            all = NULL;
+        }
         g_coreclock.marks[g_coreclock.nmarks].when = when;
+        g_coreclock.marks[g_coreclock.nmarks].per_cpu = all;
         g_coreclock.marks[g_coreclock.nmarks++].hz = hz;
     }
     return hz;
@@ -164,6 +173,13 @@ void coreclock_write_json(struct json *j)
         json_obj_begin(j);
         json_kv_str(j, "when", g->marks[i].when);
         json_kv_num(j, "hz", g->marks[i].hz);
+        if (g->marks[i].per_cpu) {
+            json_key(j, "all_core_hz");
+            json_arr_begin(j);
+            for (int k = 0; k < g->n; k++)
+                json_num(j, g->marks[i].per_cpu[k]);
+            json_arr_end(j);
+        }
         json_obj_end(j);
     }
     json_arr_end(j);

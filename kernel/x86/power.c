@@ -4,6 +4,7 @@
 #include "kernel/fmt.h"
 #include "kernel/json.h"
 #include "kernel/platform.h"
+#include "kernel/topology.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
 
@@ -198,6 +199,25 @@ struct apply_arg {
     int restore;
 };
 
+static void apply_on(void *vp, int cpu);
+
+/* Run apply_on on every processor (not only the cpus= selection), each by its platform
+ * number, so the restore writes each processor's own old values back. */
+static int on_every_processor(struct apply_arg *a)
+{
+    int n = pw.n;
+    int *all = plat_alloc((size_t)n * sizeof *all);
+    if (!all)
+        return -1;
+    for (int i = 0; i < n; i++)
+        all[i] = i;
+    plat_cpu_select(all, n);
+    int rc = plat_run_on_cpus(n, apply_on, a);
+    plat_cpu_select(g_topo.sel, g_topo.nsel);
+    plat_free(all);
+    return rc;
+}
+
 static void apply_on(void *vp, int cpu)
 {
     const struct apply_arg *a = vp;
@@ -214,8 +234,9 @@ static void apply_on(void *vp, int cpu)
     }
 }
 
-void power_apply(int asked, int n)
+void power_apply(int asked)
 {
+    int n = plat_cpu_count();
     pw.asked = asked;
     if (!asked || !pw.collected)
         return;
@@ -245,12 +266,12 @@ void power_apply(int asked, int n)
         return;
     }
     struct apply_arg a = {0};
-    if (plat_run_on_cpus(n, apply_on, &a) != 0) {
+    pw.n = n;
+    if (on_every_processor(&a) != 0) {
         bb_snprintf(pw.apply_why, sizeof pw.apply_why, "could not run on %d processors", n);
         return;
     }
     pw.applied = 1;
-    pw.n = n;
 }
 
 void power_restore(void)
@@ -258,7 +279,7 @@ void power_restore(void)
     if (!pw.applied || pw.restored)
         return;
     struct apply_arg a = {1};
-    if (plat_run_on_cpus(pw.n, apply_on, &a) == 0)
+    if (on_every_processor(&a) == 0)
         pw.restored = 1;
 }
 
