@@ -16,8 +16,9 @@ double runacct_cycles(double *cyc, const double *core_hz, int n)
     double med = stats_median(core_hz, n);
     if (!(med > 0))
         return 0;
+    /* one clock for all samples: a single short reading the OS interrupted would read low */
     for (int i = 0; i < n; i++)
-        cyc[i] *= (core_hz[i] > 0 ? core_hz[i] : med) / g_clock.hz;
+        cyc[i] *= med / g_clock.hz;
     return med;
 }
 

@@ -18,8 +18,8 @@ struct run_acct {
     int steal_redone;   /* samples measured again because of stolen time */
 };
 
-/** Turn TSC ticks per op in cyc[0..n-1] into core cycles per op with the core clock measured
- *  after each sample; returns the median core clock, or 0 (cyc unchanged) when unknown. */
+/** Turn TSC ticks per op in cyc[0..n-1] into core cycles per op with the median of the core
+ *  clock readings taken after each sample; returns it, or 0 (cyc unchanged) when unknown. */
 double runacct_cycles(double *cyc, const double *core_hz, int n);
 /** Samples slower than the median by more than 5 median absolute deviations, by direction
  *  ("higher" is better: below median - 5 MAD; "lower": above median + 5 MAD). */
