@@ -7,6 +7,7 @@
 #include "kernel/clock.h"
 #include "kernel/platform.h"
 #include "kernel/results.h"
+#include "kernel/topology.h"
 
 #include <string.h>
 
@@ -121,4 +122,5 @@ void timer_skew_run(struct bench_ctx *c)
         return;
     result_extra(r, "round_trip_ns", stats_median(rtt, reps));
     result_extra(r, "rounds_per_cpu", ROUNDS);
+    result_extra(r, "smt", topo_smt_first(&g_topo, n));
 }

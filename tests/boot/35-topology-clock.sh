@@ -42,7 +42,7 @@ jqcheck "-smp 8,sockets=2,cores=2,threads=2: 2 packages, 4 cores, 2 threads per 
 jqcheck "cpus=3 takes 3 different cores (cores before siblings) over both packages" "$J" \
     '.env.topology as $t | ($t.selected|length) == 3 and $t.selected[0] == 0 and ([$t.selected[] as $i | "\($t.processor[$i].package)/\($t.processor[$i].core)"] | unique | length) == 3 and ([$t.selected[] as $i | $t.processor[$i].package] | unique | length) == 2'
 jqcheck "the timer's all-processor test ran on the 3 selected" "$J" \
-    '[.results[] | select(.test=="tsc_offset") | .params.threads] == [3]'
+    '[.results[] | select(.test=="tsc_offset") | [.params.threads, .extra.smt]] == [[3, 1]]'
 
 boot topo-bad 2 256M "suite=timer profile=quick cpus=1-1"
 J=$T/topo-bad/latest.json
