@@ -169,10 +169,16 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
 
     int reads = !d->partition;
     /* the marker is always checked (and reported); only the guard can allow writes */
-    st->marker = disk_guard_verify(&r.guard, d, st->marker_why, sizeof st->marker_why);
+    st->marker = disk_guard_verify(&r.guard, d, NULL, st->marker_why, sizeof st->marker_why);
     if (!o->disk_write && r.guard.verified) {
         disk_guard_disarm(&r.guard);
         bb_snprintf(st->marker_why, sizeof st->marker_why, "scratch, but disk_write=no");
+    } else if (r.guard.verified) { /* opened read-only until now: ask for write access */
+        char why[sizeof st->marker_why];
+        if (plat_disk_writable(d, why, sizeof why)) {
+            disk_guard_disarm(&r.guard);
+            bb_snprintf(st->marker_why, sizeof st->marker_why, "scratch, but %s", why);
+        }
     }
     int writes = r.guard.verified;
     st->writable = writes;

@@ -28,6 +28,7 @@ const char *disk_status_text(int st)
     case PLAT_IO_NOMEM: return "out of memory";
     case PLAT_IO_CHANGED: return "the medium changed";
     case DISK_GUARD_REFUSED: return "refused by the write guard (not a verified scratch target)";
+    case DISK_GUARD_MARKER_LOST: return "the scratch marker vanished or changed during the writes: writes stopped";
     }
     return "unknown status";
 }
@@ -108,11 +109,12 @@ static void report_error(struct disk_run *r, const char *test, int write, const 
                          int rep, int rc)
 {
     struct plat_disk *d = r->d;
-    results_error(r->c->res, "disk", test, "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d)",
-                  d->index, d->kind, write ? "write" : "read", bs, qd, rep, disk_status_text(rc), rc);
+    results_error(r->c->res, "disk", test, "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d) on %s",
+                  d->index, d->kind, write ? "write" : "read", bs, qd, rep, disk_status_text(rc), rc,
+                  d->path[0] ? d->path : d->model);
     bb_printf("  disk %d %s bs=%s: %s\n", d->index, test, bs, disk_status_text(rc));
     if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED ||
-        rc == DISK_GUARD_REFUSED)
+        rc == DISK_GUARD_REFUSED || rc == DISK_GUARD_MARKER_LOST)
         r->dead = 1;
 }
 

@@ -65,6 +65,7 @@ static void describe(int i, EFI_HANDLE h, EFI_BLOCK_IO *bio)
     u->bio = bio;
     d->media_present = m->MediaPresent;
     d->read_only = m->ReadOnly;
+    d->media_id = m->MediaId; /* passed on every call: a swapped medium fails, never written */
     d->removable = m->RemovableMedia;
     d->partition = m->LogicalPartition;
     d->block_size = m->BlockSize;
@@ -137,6 +138,8 @@ static int check(struct plat_disk *d, uint64_t lba, size_t bytes, void *buf)
         return u ? PLAT_IO_TIMEOUT : PLAT_IO_NO_MEDIA;
     if (!u->bio->Media->MediaPresent)
         return PLAT_IO_NO_MEDIA;
+    if (u->bio->Media->MediaId != d->media_id) /* even with a driver that would not check */
+        return PLAT_IO_CHANGED;
     if (!bytes || bytes % d->block_size || lba > d->blocks || bytes / d->block_size > d->blocks - lba)
         return PLAT_IO_RANGE;
     if (d->io_align > 1 && ((uintptr_t)buf & (d->io_align - 1)))
@@ -148,8 +151,8 @@ static int sync_io(struct plat_disk *d, int write, uint64_t lba, void *buf, size
 {
     struct udisk *u = d->priv;
     EFI_BLOCK_IO *b = u->bio;
-    EFI_STATUS st = write ? uefi_call_wrapper(b->WriteBlocks, 5, b, b->Media->MediaId, lba, bytes, buf)
-                          : uefi_call_wrapper(b->ReadBlocks, 5, b, b->Media->MediaId, lba, bytes, buf);
+    EFI_STATUS st = write ? uefi_call_wrapper(b->WriteBlocks, 5, b, d->media_id, lba, bytes, buf)
+                          : uefi_call_wrapper(b->ReadBlocks, 5, b, d->media_id, lba, bytes, buf);
     return io_status(st);
 }
 
@@ -185,8 +188,8 @@ static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *l
                 continue;
             t0[s] = clock_ticks();
             EFI_STATUS st = write
-                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[next])
-                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, b->Media->MediaId, lba[next], &tok[s], bytes, bufs[next]);
+                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, d->media_id, lba[next], &tok[s], bytes, bufs[next])
+                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, d->media_id, lba[next], &tok[s], bytes, bufs[next]);
             if (st != EFI_SUCCESS) {
                 rc = io_status(st);
                 break;
@@ -234,10 +237,19 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
 }
 
+int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen)
+{
+    (void)why;
+    (void)whylen;
+    return d->read_only ? PLAT_IO_READ_ONLY : 0; /* Block IO has no open mode */
+}
+
 int plat_disk_flush(struct plat_disk *d)
 {
     struct udisk *u = d->priv;
     if (!u || u->wedged)
         return PLAT_IO_TIMEOUT;
+    if (u->bio->Media->MediaId != d->media_id)
+        return PLAT_IO_CHANGED;
     return io_status(uefi_call_wrapper(u->bio->FlushBlocks, 1, u->bio));
 }

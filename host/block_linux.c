@@ -1,10 +1,13 @@
 /* block_linux.c - the block-device interface for the Linux build: the files or block devices
- * named by disk=PATH[,PATH], opened with O_DIRECT; QD1 by pread/pwrite, deeper queues through
- * Linux native AIO (io_setup/io_submit/io_getevents system calls, as libaio issues them). */
+ * named by disk=PATH[,PATH], opened read-only with O_DIRECT until the write guard verified
+ * them (then reopened for writing, block devices with O_EXCL); QD1 by pread/pwrite, deeper
+ * queues through Linux native AIO (io_setup/io_submit/io_getevents, as libaio issues them). */
 #include "kernel/block_sync.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
 #include "host/holes_linux.h"
+#include "host/blockdev_linux.h"
+#include "host/host.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +61,7 @@ static void close_all(void)
     ndisks = -1;
 }
 
-/* Open one path: read-write when allowed (writes still go through the guard), else read-only. */
+/* Open one path read-only (writing needs plat_disk_writable after the guard verified it). */
 static void open_one(const char *path)
 {
     struct plat_disk *d = &disks[ndisks];
@@ -69,11 +72,7 @@ static void open_one(const char *path)
     d->parent = -1;
     snprintf(d->path, sizeof d->path, "%s", path);
     d->sync_api = "psync";
-    l->fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
-    if (l->fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) {
-        l->fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-        d->read_only = 1;
-    }
+    l->fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
     struct stat sb;
     if (l->fd < 0 || fstat(l->fd, &sb) != 0) {
         snprintf(d->kind, sizeof d->kind, "missing");
@@ -81,6 +80,17 @@ static void open_one(const char *path)
         ndisks++;
         return;
     }
+    if (!S_ISBLK(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+        close(l->fd);
+        l->fd = -1;
+        snprintf(d->kind, sizeof d->kind, "missing");
+        snprintf(d->model, sizeof d->model, "not a regular file or a block device");
+        ndisks++;
+        return;
+    }
+    /* a file its owner may not write is read-only, even for root */
+    if (S_ISREG(sb.st_mode) && (!(sb.st_mode & S_IWUSR) || access(path, W_OK) != 0))
+        d->read_only = 1;
     d->media_present = 1;
     if (S_ISBLK(sb.st_mode)) {
         unsigned long long bytes = 0;
@@ -101,7 +111,10 @@ static void open_one(const char *path)
         d->holes_known = linux_hole_bytes(l->fd, (uint64_t)sb.st_size, &d->hole_bytes) == 0;
     }
     d->io_align = 4096;
-    snprintf(d->model, sizeof d->model, "%s", S_ISBLK(sb.st_mode) ? "Linux block device" : "file (O_DIRECT)");
+    if (S_ISBLK(sb.st_mode)) /* who the disk is: the marker must have been made for it */
+        blockdev_identity(sb.st_rdev, d->model, sizeof d->model, d->serial, sizeof d->serial);
+    if (!d->model[0])
+        snprintf(d->model, sizeof d->model, "%s", S_ISBLK(sb.st_mode) ? "Linux block device" : "file (O_DIRECT)");
     if (syscall(SYS_io_setup, AIO_MAX, &l->ctx) == 0) {
         d->max_qd = AIO_MAX;
         d->queue_api = "linux-aio";
@@ -247,6 +260,62 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
         return aio_batch(d, write, qd > d->max_qd ? d->max_qd : qd, lba, n, bytes, bufs,
                          lat_ticks);
     return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
+}
+
+/* Is fd the same file as sb (block devices: the same device)? */
+static int same_file(int fd, const struct stat *sb)
+{
+    struct stat now;
+    if (fstat(fd, &now) != 0 || (now.st_mode & S_IFMT) != (sb->st_mode & S_IFMT))
+        return 0;
+    return S_ISBLK(now.st_mode) ? now.st_rdev == sb->st_rdev
+                                : now.st_dev == sb->st_dev && now.st_ino == sb->st_ino;
+}
+
+int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen)
+{
+    struct ldisk *l = d->priv;
+    struct stat sb;
+    if (!l || l->fd < 0 || fstat(l->fd, &sb) != 0) {
+        snprintf(why, whylen, "not open");
+        return PLAT_IO_NO_MEDIA;
+    }
+    if (d->read_only || (S_ISREG(sb.st_mode) && !(sb.st_mode & S_IWUSR))) {
+        snprintf(why, whylen, "%s is read-only (a file needs write permission for its owner)", d->path);
+        return PLAT_IO_READ_ONLY;
+    }
+    int fd;
+    if (S_ISBLK(sb.st_mode)) {
+        fd = blockdev_open_excl(d->path, O_DIRECT, why, whylen);
+    } else {
+        fd = open(d->path, O_RDWR | O_DIRECT | O_CLOEXEC);
+        if (fd < 0)
+            snprintf(why, whylen, "cannot open %s for writing: %s", d->path, strerror(errno));
+    }
+    if (fd < 0)
+        return PLAT_IO_READ_ONLY;
+    if (!same_file(fd, &sb)) { /* the path was swapped since the marker was read */
+        snprintf(why, whylen, "%s is no longer the file whose marker was verified", d->path);
+        close(fd);
+        return PLAT_IO_CHANGED;
+    }
+    close(l->fd);
+    l->fd = fd;
+    return 0;
+}
+
+int host_disk_same_file(const struct stat *sb)
+{
+    for (int i = 0; i < (ndisks > 0 ? ndisks : 0); i++)
+        if (priv[i].fd >= 0 && same_file(priv[i].fd, sb))
+            return 1;
+    return 0;
+}
+
+int host_disk_fd(const struct plat_disk *d)
+{
+    const struct ldisk *l = d->priv;
+    return l ? l->fd : -1;
 }
 
 int plat_disk_flush(struct plat_disk *d)

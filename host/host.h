@@ -2,10 +2,26 @@
 #ifndef BB_HOST_H
 #define BB_HOST_H
 
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct plat_disk;
+
 /** The file the results document is written to (--json FILE); NULL: not written. */
 void host_set_json_path(const char *path);
 
 /** Linux CPU number of run index idx (before any selection), -1 if out of range. */
 int host_cpu_id(int idx);
+
+/** 0 if `path` may take the results document: not a block or character device (nor any other
+ *  non-regular file), not the same file as one of the comma-separated paths in `disk_spec`
+ *  (may be NULL) or as a disk already opened.  Else -1 with the reason in `why`. */
+int host_json_refused(const char *path, const char *disk_spec, char *why, size_t whylen);
+
+/** 1 if sb is the same file (block devices: the same device) as a disk the suite opened. */
+int host_disk_same_file(const struct stat *sb);
+
+/** The descriptor a disk is open with (tests: read-only until plat_disk_writable). */
+int host_disk_fd(const struct plat_disk *d);
 
 #endif

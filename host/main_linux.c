@@ -54,7 +54,7 @@ static void add(char *line, size_t cap, const char *key, size_t klen, const char
 int main(int argc, char **argv)
 {
     static char line[OPT_LINE_MAX * 2];
-    const char *config = NULL;
+    const char *config = NULL, *json = NULL, *disks = NULL;
     line[0] = '\0';
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             if (i + 1 >= argc)
                 usage_error("missing file name after", a);
-            host_set_json_path(argv[++i]);
+            json = argv[++i];
         } else if (!strcmp(a, "--config")) {
             if (i + 1 >= argc)
                 usage_error("missing file name after", a);
@@ -71,9 +71,11 @@ int main(int argc, char **argv)
         } else if (!strncmp(a, "--config=", 9)) {
             config = a + 9;
         } else if (!strncmp(a, "--json=", 7)) {
-            host_set_json_path(a + 7);
+            json = a + 7;
         } else if (!strncmp(a, "--", 2)) {
             const char *k = a + 2, *eq = strchr(k, '=');
+            if (!strncmp(k, "disk", 4) && (k[4] == '=' || (!k[4] && i + 1 < argc)))
+                disks = k[4] ? k + 5 : argv[i + 1]; /* kept to check --json against */
             if (eq) {
                 add(line, sizeof line, k, (size_t)(eq - k), eq + 1);
             } else if (!strcmp(k, "help")) {
@@ -84,6 +86,8 @@ int main(int argc, char **argv)
                 add(line, sizeof line, k, strlen(k), argv[++i]);
             }
         } else if (strchr(a, '=') || !strcmp(a, "help")) {
+            if (!strncmp(a, "disk=", 5))
+                disks = a + 5;
             add(line, sizeof line, a, strlen(a), NULL);
         } else {
             usage_error("unexpected argument", a);
@@ -93,6 +97,14 @@ int main(int argc, char **argv)
     options_defaults(&base);
     if (config) /* precedence as on the image: defaults < config file < flags */
         load_config(config, &base);
+    if (json) { /* refused before anything runs: never a device, never a disk under test */
+        char why[512];
+        if (host_json_refused(json, disks ? disks : base.disk, why, sizeof why)) {
+            fprintf(stderr, "barebench: %s\n", why);
+            return 2;
+        }
+        host_set_json_path(json);
+    }
     struct app_outcome out;
     app_run(line, &base, "flags", &out);
     plat_free(out.json);

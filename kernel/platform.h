@@ -90,6 +90,8 @@ struct plat_disk {
     int media_present, read_only, removable, partition;
     int parent;              /* index of the whole disk holding this partition, -1 if unknown */
     int max_qd;              /* deepest queue the host can keep in flight (1 = synchronous) */
+    uint32_t media_id;       /* medium every call names (UEFI MediaId as discovered; 0 on Linux):
+                              * a medium swapped since then fails with PLAT_IO_CHANGED */
     const char *sync_api;    /* what QD1 uses: "blockio" (UEFI), "psync" (Linux) */
     const char *queue_api;   /* what QD>1 uses: "blockio2", "linux-aio"; NULL if none */
     int holes_known;         /* hole_bytes was measured (Linux files; 0 elsewhere) */
@@ -122,6 +124,12 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
 
 /** Make written data durable (FlushBlocks / fdatasync). */
 int plat_disk_flush(struct plat_disk *d);
+
+/** Called once the write guard verified d and writes are asked for: devices are opened
+ *  read-only until then.  Linux reopens the same file (checked) for writing, refusing a
+ *  mounted or claimed block device; UEFI has nothing to do.  0 or PLAT_IO_*; `why` gets the
+ *  reason of a refusal. */
+int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen);
 
 /** A mapping of `bytes` (a 2 MiB multiple) with pages of `page_kb` KiB (4 or 2048), for the mem
  *  suite's page-walk test.  UEFI: our own page tables map buf's memory (2 MiB aligned) in a

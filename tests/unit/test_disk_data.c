@@ -39,7 +39,7 @@ static void make_file(int marked, enum how how)
     if (how == FILLED)
         disk_fill(blk, DEV, 42);
     if (marked)
-        disk_marker_encode(blk, DEV, "unit");
+        disk_marker_encode(blk, DEV, "unit", NULL);
     if (how == FILLED) {
         assert_int_equal(pwrite(fd, blk, DEV, 0), DEV);
     } else {
@@ -67,8 +67,9 @@ static void open_run(struct disk_run *r, size_t buf_bytes)
     char why[96];
     memset(r, 0, sizeof *r);
     r->d = open_disk();
-    assert_int_equal(disk_guard_verify(&r->guard, r->d, why, sizeof why), MARKER_OK);
+    assert_int_equal(disk_guard_verify(&r->guard, r->d, NULL, why, sizeof why), MARKER_OK);
     assert_true(r->guard.verified);
+    assert_int_equal(plat_disk_writable(r->d, why, sizeof why), 0); /* opened read-only until now */
     r->buf_bytes = buf_bytes;
     r->buf = plat_alloc_pages(buf_bytes, 4096, 0);
     assert_non_null(r->buf);
@@ -163,7 +164,7 @@ static void precondition_writes_every_block(void **s)
     assert_true(h == 0);
     uint8_t m[4096];
     assert_int_equal(pread(fd, m, sizeof m, 0), 4096);
-    assert_int_equal(disk_marker_check(m, sizeof m, DEV, NULL), MARKER_OK); /* marker kept */
+    assert_int_equal(disk_marker_check(m, sizeof m, DEV, NULL, NULL), MARKER_OK); /* marker kept */
     close(fd);
     plat_free_pages(r.buf, r.buf_bytes);
     unlink(path);
@@ -194,7 +195,7 @@ static void mkscratch_fills(void **s)
     uint8_t *b = malloc(DEV);
     assert_int_equal(pread(fd, b, DEV, 0), DEV);
     close(fd);
-    assert_int_equal(disk_marker_check(b, 512, DEV, NULL), MARKER_OK);
+    assert_int_equal(disk_marker_check(b, 512, DEV, NULL, NULL), MARKER_OK);
     static const uint8_t zero[4096];
     for (uint64_t i = 1; i < DEV / 4096; i++) { /* data, and no 4 KiB block like another */
         assert_memory_not_equal(b + i * 4096, zero, 4096);
