@@ -200,7 +200,10 @@ int blockdev_open_excl(const char *path, int extra, char *why, size_t whylen)
     struct stat sb;
     int fd = open(path, O_RDWR | O_EXCL | O_CLOEXEC | extra);
     if (fd < 0) {
-        if (errno == EBUSY)
+        char what[512];
+        if (errno == EBUSY && stat(path, &sb) == 0 && blockdev_claimed(sb.st_rdev, what, sizeof what) == 1)
+            snprintf(why, whylen, "%s is in use: %s", path, what);
+        else if (errno == EBUSY)
             snprintf(why, whylen, "%s is in use (mounted, swap, or claimed by another driver: "
                      "exclusive open failed)", path);
         else
