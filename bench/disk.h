@@ -18,7 +18,7 @@ struct plat_disk;
 struct disk_state {
     int selected;        /* named by disk= */
     int marker;          /* disk_marker_verdict, or a negative read status; -1000 = not checked */
-    char marker_why[96];
+    char marker_why[256];
     int writable;        /* the guard was armed: write sweep allowed */
     int preconditioned;  /* written once before the read sweep (scratch targets) */
 };

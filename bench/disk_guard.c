@@ -65,8 +65,8 @@ int disk_guard_verify(struct disk_guard *g, struct plat_disk *d, const struct di
         return rc;
     }
     if (rc == MARKER_ID_MISMATCH) {
-        bb_snprintf(why, whylen, "%s: marker for '%s' serial '%s', device '%s' serial '%s'; never written",
-                    disk_marker_reason(rc), m.model, m.serial, d->model, d->serial);
+        bb_snprintf(why, whylen, "%s: marker for serial '%s' (%s), this device serial '%s' (%s); never written",
+                    disk_marker_reason(rc), m.serial, m.model, d->serial, d->model);
         return rc;
     }
     if (rc != MARKER_OK) {

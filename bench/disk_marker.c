@@ -170,7 +170,7 @@ const char *disk_marker_reason(int v)
     case MARKER_SIZE_MISMATCH: return "scratch marker made for a device of another size";
     case MARKER_SHORT: return "device too small for a scratch marker";
     case MARKER_OLD_FORMAT: return "scratch marker of an older format (no device identity): run mkscratch again";
-    case MARKER_ID_MISMATCH: return "scratch marker made for another device (serial or model differ: a copied marker?)";
+    case MARKER_ID_MISMATCH: return "scratch marker made for another device (a copied marker?)";
     }
     return "scratch marker invalid";
 }
