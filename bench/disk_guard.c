@@ -126,14 +126,14 @@ static int recheck(struct disk_guard *g, struct plat_disk *d)
     return 0;
 }
 
-/* Transfers in the next chunk: at most 64 MiB, about 250 ms by the last chunk's pace, at
+/* Transfers in the next chunk: at most 64 MiB, about 250 ms at the last chunk's pace, at
  * least one (and a full queue when that fits). */
 static int chunk_count(const struct disk_guard *g, int left, int qd, size_t bytes)
 {
     uint64_t by_bytes = DISK_GUARD_RECHECK_BYTES / bytes;
     uint64_t k = by_bytes ? by_bytes : 1;
-    if (g->xfer_ticks > 0) {
-        double by_time = g_clock.hz * (DISK_GUARD_RECHECK_MS / 1000.0) / g->xfer_ticks;
+    if (g->byte_ticks > 0) {
+        double by_time = g_clock.hz * (DISK_GUARD_RECHECK_MS / 1000.0) / (g->byte_ticks * (double)bytes);
         if (by_time < (double)k)
             k = by_time < 1 ? 1 : (uint64_t)by_time;
     } else if (k > (uint64_t)(qd > 1 ? qd : 1)) {
@@ -164,7 +164,7 @@ int disk_guard_write(struct disk_guard *g, struct plat_disk *d, int qd, const ui
         uint64_t dt = clock_ticks() - t0;
         if (ticks)
             *ticks += dt;
-        g->xfer_ticks = (double)(dt ? dt : 1) / k;
+        g->byte_ticks = (double)(dt ? dt : 1) / ((double)k * (double)bytes);
         if (rc == PLAT_IO_CHANGED)
             return lose(g, rc);
         if (rc)

@@ -37,7 +37,7 @@ struct disk_guard {
     uint32_t media_id;                /* the medium the marker was read from */
     int verified;
     int lost;          /* 0, or why writing ended for the run (PLAT_IO_CHANGED, MARKER_LOST) */
-    double xfer_ticks; /* measured ticks per transfer of the last chunk: sizes the next */
+    double byte_ticks; /* ticks per byte written in the last chunk: sizes the next */
 };
 
 /** Read the target's first block through ops (NULL: the platform) and validate the marker
