@@ -14,11 +14,19 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+static char sys_root[256] = "/sys", proc_root[256] = "/proc";
+
+void blockdev_set_roots(const char *sys, const char *proc)
+{
+    snprintf(sys_root, sizeof sys_root, "%s", sys ? sys : "/sys");
+    snprintf(proc_root, sizeof proc_root, "%s", proc ? proc : "/proc");
+}
+
 /* The sysfs directory of rdev (resolved), or -1. */
 static int sysdir(dev_t rdev, char *out)
 {
-    char link[64];
-    snprintf(link, sizeof link, "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
+    char link[320];
+    snprintf(link, sizeof link, "%s/dev/block/%u:%u", sys_root, major(rdev), minor(rdev));
     return realpath(link, out) ? 0 : -1;
 }
 
@@ -59,7 +67,9 @@ static int dir_dev(const char *dir, char *mm, size_t n)
 /* Is "maj:min" mounted (mountinfo field 3)?  Fills where with the mount point. */
 static int mounted(const char *mm, char *where, size_t n)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char path[300];
+    snprintf(path, sizeof path, "%s/self/mountinfo", proc_root);
+    FILE *f = fopen(path, "r");
     char line[4096];
     int hit = 0;
     if (!f)
@@ -78,8 +88,9 @@ static int mounted(const char *mm, char *where, size_t n)
 /* Is rdev an active swap area? */
 static int swapping(dev_t rdev)
 {
-    FILE *f = fopen("/proc/swaps", "r");
     char line[1024], path[1000];
+    snprintf(path, sizeof path, "%s/swaps", proc_root);
+    FILE *f = fopen(path, "r");
     int hit = 0;
     struct stat sb;
     if (!f)

@@ -21,4 +21,7 @@ void blockdev_identity(dev_t rdev, char *model, size_t mlen, char *serial, size_
  *  the fd, or -1 with `why` set.  `extra` flags (O_DIRECT) are added. */
 int blockdev_open_excl(const char *path, int extra, char *why, size_t whylen);
 
+/** Tests: read sysfs and procfs from other directories (NULL: the real /sys, /proc). */
+void blockdev_set_roots(const char *sys, const char *proc);
+
 #endif
