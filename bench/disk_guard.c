@@ -122,7 +122,7 @@ static int recheck(struct disk_guard *g, struct plat_disk *d)
     if (v == PLAT_IO_CHANGED)
         return lose(g, PLAT_IO_CHANGED);
     if (v != MARKER_OK || m.crc != g->marker_crc)
-        return lose(g, v < 0 && v != PLAT_IO_NO_MEDIA ? v : DISK_GUARD_MARKER_LOST);
+        return lose(g, v < 0 ? v : DISK_GUARD_MARKER_LOST); /* read failed, or marker gone */
     return 0;
 }
 
