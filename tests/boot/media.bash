@@ -15,6 +15,27 @@ boot_media() {
     return $rc
 }
 
+# boot_media_until NAME PATTERN MAX SMP MEM QEMU-ARGS...: for boots that never power off by
+# themselves (a refused image leaves the firmware waiting for a key): ends QEMU as soon as the
+# console shows PATTERN, or after MAX seconds, so a loaded machine gets time and an idle one waits
+# for nothing.
+boot_media_until() {
+    local name=$1 pat=$2 max=$3 smp=$4 mem=$5; shift 5
+    local dir=$T/$name i pid
+    rm -rf "$dir"; mkdir -p "$dir"
+    qemu_base_args "$smp" "$mem" "$dir" || return 1
+    "$QEMU" "${QEMU_ARGS[@]}" "$@" </dev/null >"$dir/serial.log" 2>"$dir/qemu.stderr" &
+    pid=$!
+    for ((i = 0; i < max * 5; i++)); do
+        strip_escapes <"$dir/serial.log" >"$dir/console.log"
+        grep -q "$pat" "$dir/console.log" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    strip_escapes <"$dir/serial.log" >"$dir/console.log"
+}
+
 # banner_last NAME: the closing banner is the last block before the power-off line.
 banner_last() {
     tail -n 12 "$T/$1/console.log" | grep -q "^  barebench: " &&
