@@ -3,11 +3,13 @@
  * silently.  One table describes every option, its values and its help line. */
 #include "kernel/options.h"
 #include "kernel/fmt.h"
+#include "kernel/platform.h"
+#include "kernel/upload.h"
 
 #include <stddef.h>
 #include <string.h>
 
-enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG };
+enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG, K_URL };
 
 struct opt {
     const char *key;
@@ -25,6 +27,7 @@ static const char *const profile_names[] = {"quick", "standard", "full", NULL};
 static const char *const tri_names[] = {"auto", "on", "off", NULL};
 static const char *const pstate_names[] = {"keep", "max", NULL};
 static const char *const suite_names[] = {"timer", "alu", "vmcost", "mem", "disk", NULL};
+static const char *const screen_names[] = {"summary", "full", NULL};
 
 #define F(field) offsetof(struct options, field)
 #define S(field) sizeof(((struct options *)0)->field)
@@ -62,11 +65,14 @@ static const struct opt table[] = {
      "write tests on disks carrying the barebench scratch marker (default yes; others never)"},
     {"disk_tests", K_STR, F(disk_tests), S(disk_tests), 0, 0, NULL, "all|seq_read,seq_write,rand_read,rand_write",
      "which disk sweeps to run (default all)"},
-    {"upload", K_STR, F(upload), S(upload), 0, 0, NULL, "URL", "send the results to a collector (http://host:port/)"},
+    {"upload", K_URL, F(upload), S(upload), 0, 0, NULL, "URL",
+     "send the results to a collector (http://ADDR:PORT/; the UEFI image needs a numeric IPv4 ADDR)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "shared token the collector expects"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
      "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
+    {"screen", K_ENUM, F(screen), 0, 0, 0, screen_names, "summary|full",
+     "end with a one-page summary on the screen (default), or also show the JSON document there"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
 };
 
@@ -288,6 +294,19 @@ int options_set(struct options *o, const char *key, const char *value, char *err
             goto bad;
         o->ndisk_qd = lc.n;
         return 0;
+    case K_URL: {
+        char why[160];
+        int uefi = strcmp(plat_build(), "uefi") == 0;
+        if (strlen(value) >= op->cap || !str_ok(value, 0)) {
+            bb_snprintf(why, sizeof why, "printable, no quotes or blanks, under %u characters",
+                        (unsigned)op->cap);
+        } else if (upload_check_url(value, uefi, why, sizeof why) == 0) {
+            memcpy(field, value, strlen(value) + 1);
+            return 0;
+        }
+        bb_snprintf(err, errlen, "bad value '%.100s' for '%s': %s", value, key, why);
+        return -1;
+    }
     case K_FLAG:
         break;
     }

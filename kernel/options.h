@@ -14,6 +14,7 @@ enum then_action { THEN_SHUTDOWN, THEN_REBOOT, THEN_EXIT, THEN_WAIT };
 enum profile { PROFILE_QUICK, PROFILE_STANDARD, PROFILE_FULL };
 enum tri { TRI_AUTO, TRI_ON, TRI_OFF };
 enum pstate_policy { PSTATE_KEEP, PSTATE_MAX };
+enum screen_mode { SCREEN_SUMMARY, SCREEN_FULL };
 
 /* Suites, as bits of options.suites */
 enum suite_bit { SUITE_TIMER = 1, SUITE_ALU = 2, SUITE_VMCOST = 4, SUITE_MEM = 8, SUITE_DISK = 16 };
@@ -44,6 +45,7 @@ struct options {
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
     char upload_token[64];    /* upload_token=SECRET */
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
+    int screen;               /* enum screen_mode: the document on the screen too (full) or not */
 };
 
 void options_defaults(struct options *o);

@@ -76,6 +76,20 @@ int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t wh
     return 0;
 }
 
+int upload_check_url(const char *url, int need_ip, char *why, size_t whylen)
+{
+    struct upload_url u;
+    if (upload_parse_url(url, &u, why, whylen))
+        return -1;
+    if (need_ip && !u.has_ip) {
+        bb_snprintf(why, whylen,
+                    "the host '%.40s' is not a numeric IPv4 address (this build cannot resolve names)",
+                    u.host);
+        return -1;
+    }
+    return 0;
+}
+
 int upload_request_head(const struct upload_url *u, const char *token, size_t body_len,
                         char *buf, size_t n)
 {

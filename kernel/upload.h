@@ -25,6 +25,11 @@ const char *upload_net(void);
 /** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
 int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen);
 
+/** Check an upload= value as the option parser does: http://, a host (a numeric IPv4 address
+ *  when need_ip: the UEFI image has no name resolver), a port 1..65535, a path that fits.
+ *  0, or -1 with the reason in why. */
+int upload_check_url(const char *url, int need_ip, char *why, size_t whylen);
+
 /** Parse a dotted IPv4 address of exactly n characters.  0 or -1. */
 int upload_parse_ipv4(const char *s, size_t n, uint8_t ip[4]);
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -173,6 +174,40 @@ static void suite_names(void **s)
     assert_string_equal(options_suite_name(SUITE_VMCOST), "vmcost");
 }
 
+/* upload= is checked when parsed (this is the Linux build: host names are allowed there) */
+static void upload_url(void **s)
+{
+    (void)s;
+    assert_int_equal(parse("upload=http://10.0.2.2:8080/ upload_token=x"), 0);
+    assert_string_equal(o.upload, "http://10.0.2.2:8080/");
+    assert_int_equal(parse("upload=http://collector.lan:8080/in"), 0);
+    assert_string_equal(o.upload, "http://collector.lan:8080/in");
+    static const char *const bad[] = {"https://10.0.2.2/", "10.0.2.2:8080", "http://", "http://:80/",
+                                      "http://10.0.2.2:0/", "http://10.0.2.2:65536/",
+                                      "http://10.0.2.2:80x/", "http://10.0.2.2:/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char line[160];
+        snprintf(line, sizeof line, "reps=3 upload=%s", bad[i]);
+        assert_int_equal(parse(line), -1);
+        char want[160];
+        snprintf(want, sizeof want, "bad value '%s' for 'upload': ", bad[i]);
+        assert_non_null(strstr(err, want));
+        assert_string_equal(o.upload, ""); /* nothing half-applied */
+    }
+    assert_int_equal(parse("upload=http://10.0.2.2:65535/"), 0);
+}
+
+static void screen_mode(void **s)
+{
+    (void)s;
+    assert_int_equal(parse(""), 0);
+    assert_int_equal(o.screen, SCREEN_SUMMARY);
+    assert_int_equal(parse("screen=full"), 0);
+    assert_int_equal(o.screen, SCREEN_FULL);
+    assert_int_equal(parse("screen=json"), -1);
+    assert_non_null(strstr(err, "'screen'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +217,7 @@ int main(void)
         cmocka_unit_test(garbled_and_long), cmocka_unit_test(program_name),
         cmocka_unit_test(help_flag),     cmocka_unit_test(help_text),
         cmocka_unit_test(suite_names),
+        cmocka_unit_test(upload_url),    cmocka_unit_test(screen_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,26 @@ static void url_parsing(void **state)
     assert_non_null(strstr(why, "port"));
 }
 
+/* upload_check_url: what the option parser accepts; need_ip is the UEFI image's rule */
+static void url_check(void **state)
+{
+    char why[160];
+    assert_int_equal(upload_check_url("http://10.0.2.2:8080/", 1, why, sizeof why), 0);
+    assert_int_equal(upload_check_url("http://10.0.2.2:8080/", 0, why, sizeof why), 0);
+    assert_int_equal(upload_check_url("http://collector.lan:8080/", 0, why, sizeof why), 0);
+    assert_int_equal(upload_check_url("http://collector.lan:8080/", 1, why, sizeof why), -1);
+    assert_non_null(strstr(why, "'collector.lan' is not a numeric IPv4 address"));
+    assert_int_equal(upload_check_url("http://10.0.2:80/", 1, why, sizeof why), -1);
+    assert_int_equal(upload_check_url("http://300.0.2.2:80/", 1, why, sizeof why), -1);
+    assert_int_equal(upload_check_url("ftp://10.0.2.2/", 0, why, sizeof why), -1);
+    assert_non_null(strstr(why, "http://"));
+    assert_int_equal(upload_check_url("http://10.0.2.2:0/", 1, why, sizeof why), -1);
+    assert_int_equal(upload_check_url("http://10.0.2.2:65536/", 1, why, sizeof why), -1);
+    assert_non_null(strstr(why, "port"));
+    assert_int_equal(upload_check_url("http://10.0.2.2:65535/", 1, why, sizeof why), 0);
+    assert_int_equal(upload_check_url("http://10.0.2.2:1", 1, why, sizeof why), 0);
+}
+
 static void ipv4(void **state)
 {
     uint8_t ip[4];
@@ -94,7 +114,7 @@ static void net_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(url_parsing), cmocka_unit_test(ipv4), cmocka_unit_test(request_head),
+        cmocka_unit_test(url_parsing), cmocka_unit_test(url_check), cmocka_unit_test(ipv4), cmocka_unit_test(request_head),
         cmocka_unit_test(answers), cmocka_unit_test(net_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
