@@ -2,11 +2,17 @@
  * processors counted, clock reference found; runs barebench, then does what then= says. */
 #include "boot/uefi.h"
 #include "kernel/app.h"
-#include "kernel/banner.h"
 #include "kernel/config.h"
 #include "kernel/fmt.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"
+#include "kernel/summary.h"
+
+#include <string.h>
+
+#ifndef BB_VERSION
+#define BB_VERSION "0.0.0-unknown"
+#endif
 
 EFI_HANDLE g_image;
 
@@ -49,7 +55,7 @@ static void wait_key(void)
 {
     UINTN idx;
     EFI_INPUT_KEY k;
-    bb_printf("\nbarebench: results above; press any key to power off\n");
+    bb_printf("barebench: press any key to power off\n");
     uefi_call_wrapper(ST->ConIn->Reset, 2, ST->ConIn, FALSE);
     uefi_call_wrapper(BS->WaitForEvent, 3, 1, &ST->ConIn->WaitForKey, &idx);
     uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &k);
@@ -94,8 +100,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
     static const char *const next[] = {"powering off", "rebooting", "returning to the firmware",
                                        "waiting for a key, then powering off"};
-    if (out.json)
-        banner_print(&out, next[out.then & 3]);
+    if (out.json) { /* the last page on the screen: it must fit 80x25 */
+        static char page[SUMMARY_ROWS * (SUMMARY_COLS + 1) + 1];
+        char document[160];
+        if (out.document[0])
+            bb_snprintf(document, sizeof document, "JSON on %s (BEGIN/END BAREBENCH RESULTS)",
+                        out.document);
+        else
+            bb_snprintf(document, sizeof document, "not on a console (no serial port; screen=full "
+                                                   "puts it here)");
+        struct summary_end e = {out.status, out.nresults, out.nskipped, out.nerrors, BB_VERSION,
+                                "uefi", out.message, document, out.saved, out.uploaded,
+                                next[out.then & 3]};
+        summary_format(&out.summary, &e, page, sizeof page);
+        uefi_show_summary(page, strlen(page), out.screen == SCREEN_FULL);
+    }
 
     switch (out.then) {
     case THEN_EXIT:

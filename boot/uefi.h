@@ -13,6 +13,14 @@ extern EFI_HANDLE g_image;
 
 /** Decide where output goes (ConOut, COM1 or both); serial_mode is enum tri. */
 void uefi_console_init(int serial_mode);
+/** Write text (\n becomes \r\n) to one text-output device. */
+void uefi_text_write(SIMPLE_TEXT_OUTPUT_INTERFACE *to, const char *s, size_t n);
+/** 1 when plat_write also writes to COM1 directly. */
+int uefi_console_uart(void);
+/** The end-of-run page: clears the screens (not the serial consoles) unless keep_screen, then
+ *  writes the text to every console. */
+void uefi_show_summary(const char *text, size_t n, int keep_screen);
+
 /** Turn on x87/SSE/AVX/AVX-512 state in CR4/XCR0 as far as the CPU offers (ring 0). */
 void uefi_simd_enable(void);
 /** Find the MP services and count processors; call once from the BSP. */

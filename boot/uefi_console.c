@@ -42,26 +42,35 @@ void uefi_console_init(int serial_mode)
         uart_init_if_needed();
 }
 
-void plat_write(const char *s, size_t n)
+void uefi_text_write(SIMPLE_TEXT_OUTPUT_INTERFACE *to, const char *s, size_t n)
 {
-    if (use_conout && ST && ST->ConOut) {
-        CHAR16 buf[258];
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '\n')
-                buf[k++] = L'\r';
-            buf[k++] = (CHAR16)(unsigned char)s[i];
-            if (k >= 256) {
-                buf[k] = 0;
-                uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, buf);
-                k = 0;
-            }
-        }
-        if (k) {
+    CHAR16 buf[258];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            buf[k++] = L'\r';
+        buf[k++] = (CHAR16)(unsigned char)s[i];
+        if (k >= 256) {
             buf[k] = 0;
-            uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, buf);
+            uefi_call_wrapper(to->OutputString, 2, to, buf);
+            k = 0;
         }
     }
+    if (k) {
+        buf[k] = 0;
+        uefi_call_wrapper(to->OutputString, 2, to, buf);
+    }
+}
+
+int uefi_console_uart(void)
+{
+    return use_uart;
+}
+
+void plat_write(const char *s, size_t n)
+{
+    if (use_conout && ST && ST->ConOut)
+        uefi_text_write(ST->ConOut, s, n);
     if (use_uart)
         uart_write(s, n);
 }

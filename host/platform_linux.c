@@ -19,6 +19,13 @@ void plat_write(const char *s, size_t n)
     fflush(stdout);
 }
 
+void plat_write_document(const char *s, size_t n, int on_screen, char *where, size_t where_len)
+{
+    (void)on_screen; /* a terminal scrolls back: the document always goes to stdout */
+    plat_write(s, n);
+    snprintf(where, where_len, "stdout");
+}
+
 void *plat_alloc(size_t bytes)
 {
     return calloc(1, bytes ? bytes : 1);

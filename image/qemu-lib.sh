@@ -125,3 +125,34 @@ extract_results() {
     mv "$out.tmp" "$out"
     echo "results: $out" >&2
 }
+
+# default_scratch_disk IMG MKSCRATCH: makes IMG the scratch disk `make run` attaches when DISKS
+# is not given: created on first use as 256 MiB of incompressible data (never-written blocks of
+# a sparse file read impossibly fast), then marked; marked again if its marker is missing.
+default_scratch_disk() {
+    local img=$1 mk=$2
+    [ -x "$mk" ] || { echo "error: $mk not built (make mkscratch)" >&2; return 1; }
+    if [ ! -f "$img" ]; then
+        mkdir -p "$(dirname "$img")"
+        echo "scratch: creating $img (256 MiB of random data, scratch-marked)" >&2
+        if ! dd if=/dev/urandom of="$img.tmp" bs=1M count=256 status=none; then
+            rm -f "$img.tmp"; echo "error: cannot create $img" >&2; return 1
+        fi
+        mv "$img.tmp" "$img"
+        "$mk" --label scratch "$img" >/dev/null || return 1
+    elif ! "$mk" --check "$img" >/dev/null 2>&1; then
+        echo "scratch: $img carries no valid scratch marker: marking it again" >&2
+        "$mk" --label scratch "$img" >/dev/null || return 1
+    fi
+}
+
+# qemu_net_args MODE: fills QEMU_NET_ARGS for NET=user (a virtio NIC on QEMU's user network:
+# the host is 10.0.2.2 from the guest) or NET=none.
+qemu_net_args() {
+    QEMU_NET_ARGS=()
+    case $1 in
+    user) QEMU_NET_ARGS=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=) ;;
+    none) ;;
+    *) echo "error: NET must be user or none (got '$1')" >&2; return 1 ;;
+    esac
+}

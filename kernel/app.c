@@ -49,21 +49,26 @@ static void doc_begin(struct json *j, const struct options *o, const char *cmdli
     json_kv_int(j, "time", plat_unix_time());
 }
 
-static void emit(struct json *j)
+/* The document between its marker lines, to the host's document consoles (UEFI: the serial
+ * ones, the screen too only with screen=full); `where` gets their names. */
+static void emit(struct json *j, int on_screen, char *where, size_t wl)
 {
-    bb_printf("\n%s\n", APP_BEGIN_MARK);
+    char mark[64];
+    int n = bb_snprintf(mark, sizeof mark, "\n%s\n", APP_BEGIN_MARK);
+    plat_write_document(mark, (size_t)n, on_screen, where, wl);
     /* write in pieces: some consoles dislike very long single writes */
     for (size_t off = 0; off < j->len; off += 512) {
-        size_t n = j->len - off < 512 ? j->len - off : 512;
-        plat_write(j->buf + off, n);
+        size_t k = j->len - off < 512 ? j->len - off : 512;
+        plat_write_document(j->buf + off, k, on_screen, where, wl);
     }
-    bb_printf("\n%s\n", APP_END_MARK);
+    n = bb_snprintf(mark, sizeof mark, "\n%s\n", APP_END_MARK);
+    plat_write_document(mark, (size_t)n, on_screen, where, wl);
 }
 
 static void finish_doc(struct json *j, struct app_outcome *out)
 {
     json_obj_end(j);
-    emit(j);
+    emit(j, out->screen == SCREEN_FULL, out->document, sizeof out->document);
     out->json = j->buf;
     out->json_len = j->len;
 }
@@ -126,6 +131,7 @@ void app_refuse(const char *source, const char *err, const char *cmdline, const 
     bb_printf("barebench: nothing was run; use 'help' to list the options\n");
     out->status = 2;
     out->then = o->then_set ? o->then : THEN_SHUTDOWN;
+    out->screen = o->screen;
     out->nerrors = 1;
     bb_snprintf(out->message, sizeof out->message, "%s: %s", source, err);
     results_error(&rs, "options", "", "%s: %s", source, err);
@@ -154,6 +160,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         return;
     }
     out->then = o.then;
+    out->screen = o.screen;
     if (o.help) {
         options_help(print_line);
         return;
@@ -232,7 +239,10 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         int up = plat_upload_results(o.upload, o.upload_token, j.buf, j.len, why, sizeof why);
         bb_printf("results %s %s: %s (%.1f s)\n", up ? "not uploaded to" : "uploaded to", o.upload,
                   why, g_clock.hz > 0 ? clock_seconds(clock_ticks() - t0) : 0.0);
+        bb_snprintf(out->uploaded, sizeof out->uploaded, "%s %s: %s", up ? "NOT sent to" : "sent to",
+                    o.upload, why);
     }
+    summary_collect(&out->summary, &g_id, &g_clock, &rs);
     if (j.failed)
         bb_printf("barebench: error: the results document is incomplete (out of memory)\n");
     results_free(&rs);

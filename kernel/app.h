@@ -3,6 +3,7 @@
 #define BB_APP_H
 
 #include "kernel/options.h"
+#include "kernel/summary.h"
 
 #define APP_BEGIN_MARK "-----BEGIN BAREBENCH RESULTS-----"
 #define APP_END_MARK "-----END BAREBENCH RESULTS-----"
@@ -12,9 +13,13 @@ struct app_outcome {
     int then;            /* enum then_action to carry out */
     char *json;          /* the results document (plat_alloc'd; NULL if none) */
     unsigned long json_len;
-    int nresults, nskipped, nerrors; /* for the closing banner */
+    int nresults, nskipped, nerrors; /* for the closing summary */
     char message[224];   /* first error, or why nothing ran ("" if none) */
     char saved[200];     /* where the document was saved, or why not ("" if not asked) */
+    char document[96];   /* the consoles the document was written to ("" if none) */
+    char uploaded[240];  /* upload outcome ("" if not asked) */
+    int screen;          /* enum screen_mode */
+    struct summary summary; /* headline figures for the end-of-run page */
 };
 
 /** Parse `cmdline` on top of `base` (defaults, config file), run the selected suites, print

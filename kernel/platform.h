@@ -11,6 +11,11 @@ struct identity;
 /** Write n bytes of text to every console the host has (UEFI: ConOut and/or COM1). */
 void plat_write(const char *s, size_t n);
 
+/** Write part of the results document (with its BEGIN/END lines) where text records are kept:
+ *  UEFI, the serial consoles only (serial text-output handles, COM1), every console when
+ *  on_screen; Linux, stdout.  `where` gets the consoles' names ("" when none took it). */
+void plat_write_document(const char *s, size_t n, int on_screen, char *where, size_t where_len);
+
 /** Small zeroed allocation (pool memory); NULL on failure. */
 void *plat_alloc(size_t bytes);
 void plat_free(void *p);
