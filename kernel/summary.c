@@ -149,8 +149,8 @@ static void alu(struct summary *s, const struct results *rs)
     if (all) {
         fig(b, sizeof b, all->st.median);
         put(s->head, &s->nhead, SUMMARY_HEAD_MAX,
-            "  alu:       FP64 FMA peak %s %s on 1 core (%s), %s %s on %lld", a, one->unit,
-            param_str(one, "isa"), b, all->unit, (long long)param_int(all, "threads", 0));
+            "  alu:       FP64 FMA peak %s %s on 1 core (%s), %s on %lld", a, one->unit,
+            param_str(one, "isa"), b, (long long)param_int(all, "threads", 0));
     } else {
         put(s->head, &s->nhead, SUMMARY_HEAD_MAX, "  alu:       FP64 FMA peak %s %s on 1 core (%s)",
             a, one->unit, param_str(one, "isa"));
@@ -344,8 +344,9 @@ int summary_format(const struct summary *s, const struct summary_end *e, char *b
     const char *verdict = e->status == 0 ? "FINISHED"
                         : e->status == 1 ? "FINISHED WITH ERRORS"
                         : "NOTHING RUN (bad options)";
-    int closing = 4 + (e->status != 2) + given(e->error) + given(e->file) + given(e->upload);
-    int avail = SUMMARY_ROWS - 2 - closing - s->nhead; /* rows left for the disk table */
+    int closing = 3 + (e->status != 2) + given(e->error) + given(e->file) + given(e->upload);
+    int avail = SUMMARY_ROWS - 2 - closing - s->nhead; /* rows left for the disk table; closing:
+                                                           verdict, document, next and the optional */
 
     line(&p, "%s", RULE);
     line(&p, "  barebench: %s   (%s, %s build)", verdict, given(e->version) ? e->version : "?",
@@ -371,8 +372,8 @@ int summary_format(const struct summary *s, const struct summary_end *e, char *b
         for (int i = 0; i < rows; i++)
             shown += i == 0 || s->disk_of_row[i] != s->disk_of_row[i - 1];
         if (rows > 0) {
-            line(&p, "  %-16s  %7s  %7s  %12s  %7s  %13s", "disk  MB/s, IOPS", "4K seq", "1M seq",
-                 "largest seq", "4K rand", "deepest rand");
+            line(&p, "  %-16s  %7s  %7s  %7s %-4s  %7s  %7s", "disk   MB/s|IOPS", "4K seq", "1M seq",
+                 "max seq", "", "4K QD1", "4K QDn");
             for (int i = 0; i < rows; i++)
                 line(&p, "%s", s->disk[i]);
         }
