@@ -78,10 +78,11 @@ ARGS ?=
 DISKS ?=
 DISK_IF ?= virtio
 NET ?=
+RUN_OUT ?= $(BUILD)/results
 run: deps efi $(BUILD)/host/mkscratch
 	@SMP='$(SMP)' MEM='$(MEM)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' NET='$(NET)' \
 	    SCRATCH_IMG='$(BUILD)/scratch.img' MKSCRATCH='$(BUILD)/host/mkscratch' \
-	    OUT_DIR='$(BUILD)/results' image/qemu-run.sh $(BUILD)/barebench.efi
+	    OUT_DIR='$(RUN_OUT)' image/qemu-run.sh $(BUILD)/barebench.efi
 
 include tests/tests.mk
 # Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk
