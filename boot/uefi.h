@@ -17,6 +17,8 @@ void uefi_console_init(int serial_mode);
 void uefi_text_write(SIMPLE_TEXT_OUTPUT_INTERFACE *to, const char *s, size_t n);
 /** 1 when plat_write also writes to COM1 directly. */
 int uefi_console_uart(void);
+/** 1 when COM1 exists and serial=off was not given (the document may go there directly). */
+int uefi_console_com1_allowed(void);
 /** The end-of-run page: clears the screens (not the serial consoles) unless keep_screen, then
  *  writes the text to every console. */
 void uefi_show_summary(const char *text, size_t n, int keep_screen);

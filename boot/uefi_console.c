@@ -6,6 +6,7 @@
 
 static int use_conout = 1;
 static int use_uart;
+static int com1_allowed; /* a UART is there and serial=off was not asked */
 
 /* Does the ConOut variable (all console output devices) include a UART device path node? */
 static int conout_has_uart(void)
@@ -32,6 +33,7 @@ static int conout_has_uart(void)
 void uefi_console_init(int serial_mode)
 {
     int uart = uart_present();
+    com1_allowed = uart && serial_mode != TRI_OFF;
     if (serial_mode == TRI_OFF || !uart)
         use_uart = 0;
     else if (serial_mode == TRI_ON)
@@ -65,6 +67,11 @@ void uefi_text_write(SIMPLE_TEXT_OUTPUT_INTERFACE *to, const char *s, size_t n)
 int uefi_console_uart(void)
 {
     return use_uart;
+}
+
+int uefi_console_com1_allowed(void)
+{
+    return com1_allowed;
 }
 
 void plat_write(const char *s, size_t n)

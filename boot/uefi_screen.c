@@ -50,8 +50,8 @@ static void scan(void)
         }
         FreePool(hs);
     }
-    /* COM1 directly when plat_write uses it, or when no serial console of the firmware exists */
-    com1 = uefi_console_uart() || (nserial == 0 && uart_present());
+    /* COM1 directly when plat_write uses it, or when the firmware has no serial console */
+    com1 = uefi_console_uart() || (nserial == 0 && uefi_console_com1_allowed());
     if (com1 && !uefi_console_uart())
         uart_init_if_needed();
 }
