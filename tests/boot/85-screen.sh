@@ -70,7 +70,7 @@ check "screen: where the document went, what happens next" \
     bash -c "grep -q 'document: *JSON on the serial console' '$txt' && grep -q 'next: *waiting for a key' '$txt'"
 # what JSON on the screen looks like to OCR: the document's keys and markers (OCR may read a
 # bracket as a brace, so single braces inside lines do not count); screen=full below proves it
-json_re='(schema|median|samples|params|errors|skipped)[^a-z]{0,3}:|BAREBENCH RESULTS|^ *[{}],? *$'
+json_re='(schema|median|samples|params|errors|skipped)[^a-z]{0,3}:|-{3,} *(BEGIN|END) BAREBENCH|^ *[{}],? *$'
 check "screen: no JSON on it" bash -c "! grep -Eiq '$json_re' '$txt'"
 # the document still reaches serial whole
 jqcheck "serial log still carries the whole document" "$T/sum/latest.json" \
