@@ -39,7 +39,7 @@ make -s -C "$top" run BUILD="$BUILD" RUN_OUT="$D/run" ARGS="upload=http://10.0.2
 rc=$?
 check "make run with upload=: exit 0" test "$rc" = 0
 check "make run attached a user-mode NIC by itself" grep -q "net=user" "$D/run.log"
-check "make run attached the default scratch disk" grep -q "disks=$BUILD/scratch.img (virtio)" "$D/run.log"
+check "make run attached the default scratch disk" grep -q "disks=$BUILD/scratch.img (virtio" "$D/run.log"
 check "console says uploaded with HTTP 201" grep -q "^results uploaded to http://10.0.2.2:$PORT/: HTTP 201" "$D/run/console.log"
 f=$(ls "$D/results"/*.json 2>/dev/null | head -1)
 check "the document landed in the collector's directory" test -n "$f"
