@@ -31,6 +31,7 @@ PY
 screen() {
     local name=$1 opts=$2; shift 2
     rm -f "$sock"
+    rm -rf "${T:?}/$name" # a serial.log left by an earlier run must not pass for this one
     boot "$name" 2 1G "$opts then=wait" -vga std -monitor "unix:$sock,server,nowait" "$@" &
     local pid=$! ok=0
     for _ in $(seq 1 600); do
@@ -65,7 +66,7 @@ check "screen: mem DRAM triad and latency with units" \
 check "screen: vmcost CPUID and HLT wake-up in ns" \
     bash -c "grep -Eq 'CPUID [0-9.]+ ns' '$txt' && grep -Eq 'HLT wake-up [0-9.]+[kKM]? ns' '$txt'"
 check "screen: disk table with reads and writes of the scratch disk" \
-    bash -c "grep -Eq '4K seq.*1M seq' '$txt' && grep -Eq '^0 +virtio +read +[0-9.]+ +[0-9.]+' '$txt' && grep -Eq '^0 +virtio +write +[0-9.]+' '$txt'"
+    bash -c "grep -Eq '4K seq.*1M seq' '$txt' && grep -Eq '^0 +virtio +read +[0-9.]+ +[0-9.]+' '$txt' && grep -Eq '^0 +virtio +.?.?rite +[0-9.]+' '$txt'"
 check "screen: where the document went, what happens next" \
     bash -c "grep -q 'document: *JSON on the serial console' '$txt' && grep -q 'next: *waiting for a key' '$txt'"
 # what JSON on the screen looks like to OCR: the document's keys and markers (OCR may read a
