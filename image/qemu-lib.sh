@@ -128,21 +128,17 @@ extract_results() {
 
 # default_scratch_disk IMG MKSCRATCH: makes IMG the scratch disk `make run` attaches when DISKS
 # is not given: created on first use as 256 MiB of incompressible data (never-written blocks of
-# a sparse file read impossibly fast), then marked; marked again if its marker is missing.
+# a sparse file read impossibly fast: mkscratch fills it), marked again if its marker is missing.
 default_scratch_disk() {
     local img=$1 mk=$2
     [ -x "$mk" ] || { echo "error: $mk not built (make mkscratch)" >&2; return 1; }
     if [ ! -f "$img" ]; then
         mkdir -p "$(dirname "$img")"
         echo "scratch: creating $img (256 MiB of random data, scratch-marked)" >&2
-        if ! dd if=/dev/urandom of="$img.tmp" bs=1M count=256 status=none; then
-            rm -f "$img.tmp"; echo "error: cannot create $img" >&2; return 1
-        fi
-        mv "$img.tmp" "$img"
-        "$mk" --label scratch "$img" >/dev/null || return 1
+        "$mk" --size 256M --label scratch "$img" >/dev/null || { rm -f "$img"; return 1; }
     elif ! "$mk" --check "$img" >/dev/null 2>&1; then
         echo "scratch: $img carries no valid scratch marker: marking it again" >&2
-        "$mk" --label scratch "$img" >/dev/null || return 1
+        "$mk" --force --label scratch "$img" >/dev/null || return 1
     fi
 }
 
