@@ -51,6 +51,8 @@ static const struct opt table[] = {
      "label for this environment (e.g. baremetal, kvm): letters, digits, . _ -"},
     {"mem_max", K_SIZE, F(mem_max), 0, 0, 0, NULL, "SIZE",
      "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
+    {"mem_dram", K_SIZE, F(mem_dram), 0, 65536, 1L << 40, NULL, "0|64K..1T",
+     "bytes per array of the mem suite's DRAM tests (0 = each array 4x the last-level caches in use)"},
     {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N|PATH,PATH",
      "disks to measure: by index (env.disks), or on Linux files/block devices by path"},
     {"disk_blocks", K_SIZELIST, F(disk_blocks), OPT_LIST_MAX, 512, 1L << 30, NULL, "SIZE,SIZE",
@@ -276,6 +278,8 @@ int options_set(struct options *o, const char *key, const char *value, char *err
     case K_SIZE:
         if (options_parse_size(value, &sz))
             goto bad;
+        if (op->max && sz && (sz < (uint64_t)op->min || sz > (uint64_t)op->max))
+            goto bad; /* 0 (auto) or within the range */
         *(uint64_t *)field = sz;
         return 0;
     case K_SIZELIST:
