@@ -70,14 +70,15 @@ $(BUILD)/host/barebench: $(HOST_OBJS)
 deps:
 	@tools/install-deps.sh
 
-# make run [SMP=2] [MEM=1G] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"] [DISK_IF=virtio|nvme|ahci]
+# make run [SMP=2] [MEM=1G] [NUMA=N] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"] [DISK_IF=virtio|nvme|ahci]
 SMP ?= 2
 MEM ?= 1G
 ARGS ?=
 DISKS ?=
 DISK_IF ?= virtio
+NUMA ?= 0
 run: deps efi
-	@SMP='$(SMP)' MEM='$(MEM)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' \
+	@SMP='$(SMP)' MEM='$(MEM)' NUMA='$(NUMA)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' \
 	    OUT_DIR='$(BUILD)/results' image/qemu-run.sh $(BUILD)/barebench.efi
 
 include tests/tests.mk
@@ -89,7 +90,7 @@ clean:
 
 help:
 	@echo "make          build build/barebench.efi and build/host/barebench"
-	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= ARGS= DISKS= DISK_IF=)"
+	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= NUMA= ARGS= DISKS= DISK_IF=)"
 	@echo "make test     unit tests and QEMU boot tests"
 	@echo "make deps     install the Debian packages the build, run and tests need"
 	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg"

@@ -5,6 +5,7 @@
 #include "bench/mem_run.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
+#include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/results.h"
 #include "kernel/stats.h"
@@ -13,8 +14,8 @@
 
 #define MiB (1024ull * 1024)
 #define TOLERANCE 0.03
-#define MAX_DOUBLINGS 3 /* at most 8x the planned working set */
-#define ROUNDS 3
+#define MAX_DOUBLINGS 3 /* at most 8x the planned working set (profile=quick: one doubling) */
+#define ROUNDS 3        /* alternations per doubling (profile=quick: 1) */
 
 /* One timed triad (nt stores, this processor) over ws bytes at buf: GB/s; arrays checked. */
 static double triad_probe(struct mem_run *mr, uint64_t ws, int check)
@@ -85,7 +86,9 @@ void mem_plateau(struct mem_run *mr)
     uint64_t ws = mr->plan.dram;
     double change = 0;
     int found = 0, limit = 0, measured = 0;
-    for (int d = 0; d < MAX_DOUBLINGS && !found; d++) {
+    int quick = mr->c->opt->profile == PROFILE_QUICK;
+    int doublings = quick ? 1 : MAX_DOUBLINGS, rounds = quick ? 1 : ROUNDS;
+    for (int d = 0; d < doublings && !found; d++) {
         if (!grow(mr, 2 * ws)) {
             if (!mr->buf) {
                 results_error(mr->c->res, "mem", "plateau", "lost the buffer while growing it");
@@ -94,13 +97,13 @@ void mem_plateau(struct mem_run *mr)
             break;
         }
         double a[ROUNDS], b[ROUNDS], ratio[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) { /* alternate: the box drifts over minutes */
+        for (int r = 0; r < rounds; r++) { /* alternate: the box drifts over minutes */
             a[r] = triad_probe(mr, ws, r == 0);
             b[r] = triad_probe(mr, 2 * ws, r == 0);
             ratio[r] = a[r] > 0 ? b[r] / a[r] : 0;
         }
-        double ma = stats_median(a, ROUNDS), mb = stats_median(b, ROUNDS);
-        double rr = stats_median(ratio, ROUNDS);
+        double ma = stats_median(a, rounds), mb = stats_median(b, rounds);
+        double rr = stats_median(ratio, rounds);
         if (d == 0)
             row(mr, ws, ma);
         row(mr, 2 * ws, mb);
@@ -108,7 +111,7 @@ void mem_plateau(struct mem_run *mr)
         measured = 1;
         if (rr > 1 - TOLERANCE && rr < 1 + TOLERANCE)
             found = 1;
-        else if (d + 1 < MAX_DOUBLINGS)
+        else if (d + 1 < doublings)
             ws *= 2;
         else
             limit = 1;
@@ -123,7 +126,8 @@ void mem_plateau(struct mem_run *mr)
         results_skip(mr->c->res, "mem", "plateau",
                      "DRAM working set %llu MiB is not verified on the plateau: doubling it changed triad by %+.1f%% and %s",
                      (unsigned long long)(ws / MiB), change,
-                     limit ? "the check stops at 8x the planned size" : "memory ran out (usable budget)");
+                     limit ? (quick ? "profile=quick checks one doubling" : "the check stops at 8x the planned size")
+                           : "memory ran out (usable budget)");
     /* latency: one doubling, when the buffer holds it */
     if (2 * ws <= mr->got) {
         double l1 = chase_probe(mr, ws), l2 = chase_probe(mr, 2 * ws);

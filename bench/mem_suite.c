@@ -235,6 +235,36 @@ static void layout(struct mem_run *mr, struct bench_ctx *c)
     mr->lay.ncpus = c->ncpus;
 }
 
+/* Is `name` in mem_tests= ("all": every test)?  Unknown names are refused by tests_ok. */
+static int want(const struct bench_ctx *c, const char *name)
+{
+    const char *l = c->opt->mem_tests;
+    size_t n = strlen(name);
+    if (!strcmp(l, "all"))
+        return 1;
+    for (const char *p = l; *p; p += strcspn(p, ","), p += *p == ',')
+        if (strcspn(p, ",") == n && !strncmp(p, name, n))
+            return 1;
+    return 0;
+}
+
+static int tests_ok(struct bench_ctx *c)
+{
+    static const char *const known[] = {"kernels", "cores", "numa", "sweep", "latency", "plateau", "all"};
+    const char *l = c->opt->mem_tests;
+    for (const char *p = l; *p; p += strcspn(p, ","), p += *p == ',') {
+        size_t n = strcspn(p, ","), k = 0;
+        while (k < sizeof known / sizeof known[0] && !(strlen(known[k]) == n && !strncmp(p, known[k], n)))
+            k++;
+        if (k == sizeof known / sizeof known[0]) {
+            results_error(c->res, "mem", "", "mem_tests: unknown test '%.*s' (known: all, kernels, cores, numa, sweep, latency, plateau)",
+                          (int)(n < 40 ? n : 40), p);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void run_mem(struct bench_ctx *c)
 {
     static struct mem_run mr;
@@ -242,6 +272,8 @@ static void run_mem(struct bench_ctx *c)
     memset(&mr, 0, sizeof mr);
     mr.c = c;
     mr.on_plateau = -1;
+    if (!tests_ok(c))
+        return;
     layout(&mr, c);
     mr.best = mem_isa_usable(cpu, MEM_AVX512) ? MEM_AVX512 : mem_isa_usable(cpu, MEM_AVX2) ? MEM_AVX2 : MEM_SSE2;
     if (mem_make_plan(&mr.lay, &mr.plan)) {
@@ -275,13 +307,19 @@ static void run_mem(struct bench_ctx *c)
     memset(mr.buf, 0, mr.got); /* first touch outside any measured interval */
 
     if (mr.plan.dram) {
-        mem_plateau(&mr);
-        stream_kernels(&mr);
-        cores(&mr);
-        mem_numa_matrix(&mr);
+        if (want(c, "plateau"))
+            mem_plateau(&mr);
+        if (want(c, "kernels"))
+            stream_kernels(&mr);
+        if (want(c, "cores"))
+            cores(&mr);
+        if (want(c, "numa"))
+            mem_numa_matrix(&mr);
     }
-    sweep(&mr);
-    latency(&mr);
+    if (want(c, "sweep"))
+        sweep(&mr);
+    if (want(c, "latency"))
+        latency(&mr);
     plat_free_pages(mr.buf, mr.got);
 }
 

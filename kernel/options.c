@@ -53,6 +53,8 @@ static const struct opt table[] = {
      "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
     {"mem_dram", K_SIZE, F(mem_dram), 0, 65536, 1L << 40, NULL, "0|64K..1T",
      "bytes per array of the mem suite's DRAM tests (0 = each array 4x the last-level caches in use)"},
+    {"mem_tests", K_STR, F(mem_tests), S(mem_tests), 0, 0, NULL, "all|kernels,cores,numa,sweep,latency,plateau",
+     "which mem tests to run (default all)"},
     {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N|PATH,PATH",
      "disks to measure: by index (env.disks), or on Linux files/block devices by path"},
     {"disk_blocks", K_SIZELIST, F(disk_blocks), OPT_LIST_MAX, 512, 1L << 30, NULL, "SIZE,SIZE",
@@ -86,6 +88,7 @@ void options_defaults(struct options *o)
     o->disk_write = 1;
     bb_snprintf(o->disk, sizeof o->disk, "all");
     bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
+    bb_snprintf(o->mem_tests, sizeof o->mem_tests, "all");
 }
 
 static int eq(const char *a, const char *b)
