@@ -235,6 +235,15 @@ static void layout(struct mem_run *mr, struct bench_ctx *c)
     mr->lay.ncpus = c->ncpus;
 }
 
+/* Length of the list item at p (up to a comma or the end). */
+static size_t item_len(const char *p)
+{
+    size_t n = 0;
+    while (p[n] && p[n] != ',')
+        n++;
+    return n;
+}
+
 /* Is `name` in mem_tests= ("all": every test)?  Unknown names are refused by tests_ok. */
 static int want(const struct bench_ctx *c, const char *name)
 {
@@ -242,8 +251,8 @@ static int want(const struct bench_ctx *c, const char *name)
     size_t n = strlen(name);
     if (!strcmp(l, "all"))
         return 1;
-    for (const char *p = l; *p; p += strcspn(p, ","), p += *p == ',')
-        if (strcspn(p, ",") == n && !strncmp(p, name, n))
+    for (const char *p = l; *p; p += item_len(p), p += *p == ',')
+        if (item_len(p) == n && !strncmp(p, name, n))
             return 1;
     return 0;
 }
@@ -252,8 +261,8 @@ static int tests_ok(struct bench_ctx *c)
 {
     static const char *const known[] = {"kernels", "cores", "numa", "sweep", "latency", "plateau", "all"};
     const char *l = c->opt->mem_tests;
-    for (const char *p = l; *p; p += strcspn(p, ","), p += *p == ',') {
-        size_t n = strcspn(p, ","), k = 0;
+    for (const char *p = l; *p; p += item_len(p), p += *p == ',') {
+        size_t n = item_len(p), k = 0;
         while (k < sizeof known / sizeof known[0] && !(strlen(known[k]) == n && !strncmp(p, known[k], n)))
             k++;
         if (k == sizeof known / sizeof known[0]) {
@@ -280,6 +289,9 @@ static void run_mem(struct bench_ctx *c)
         results_skip(c->res, "mem", "", "%s", mr.plan.why);
         return;
     }
+    if (!want(c, "plateau") && mr.plan.dram) /* no doubling: no room kept for it */
+        mr.plan.alloc = mr.plan.dram > mr.plan.points[mr.plan.npoints - 1] ? mr.plan.dram
+                                                                           : mr.plan.points[mr.plan.npoints - 1];
     /* allocate, halving on failure (the map may have changed since we looked) */
     uint64_t got = mr.plan.alloc;
     while (got >= 2 * MiB && !(mr.buf = plat_alloc_pages(got, 2 * MiB, PLAT_PAGES_HUGE)))

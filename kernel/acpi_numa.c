@@ -1,5 +1,6 @@
 /* acpi_numa.c - reads ACPI SRAT (processor and memory affinity) and SLIT (node distances) into
  * a numa_info.  Bounded by the tables' lengths; unknown entry types are skipped, never fatal. */
+#include "kernel/fmt.h"
 #include "kernel/numa.h"
 
 #include <string.h>
@@ -34,7 +35,7 @@ int acpi_parse_srat(const void *srat, uint32_t len, struct numa_info *n)
     n->source = "srat";
     n->cpu_id_kind = "apic";
     if (!t || len < SRAT_FIRST || memcmp(t, "SRAT", 4)) {
-        strcpy(n->note, "SRAT too short or not an SRAT");
+        bb_snprintf(n->note, sizeof n->note, "%s", "SRAT too short or not an SRAT");
         return -1;
     }
     if (rd32(t + 4) < len)
@@ -63,11 +64,11 @@ int acpi_parse_srat(const void *srat, uint32_t len, struct numa_info *n)
         off += el;
     }
     if (!n->nnodes) {
-        strcpy(n->note, "SRAT lists no enabled processor or memory");
+        bb_snprintf(n->note, sizeof n->note, "%s", "SRAT lists no enabled processor or memory");
         return -1;
     }
     if (n->truncated)
-        strcpy(n->note, "SRAT truncated: entries after the cut ignored");
+        bb_snprintf(n->note, sizeof n->note, "%s", "SRAT truncated: entries after the cut ignored");
     return 0;
 }
 

@@ -23,7 +23,7 @@ jqcheck "all-core triad: a buffer per thread, each inside its own node's ranges"
     | [.results[] | select(.test=="cores" and .params.threads==4 and (.params | has("node") | not))] as $r
     | ($r | length) == 2 and all($r[]; (.extra.buffers | length) == 4 and all(.extra.buffers[];
         . as $b | .mem_node == .node and ($n[] | select(.id == $b.node) | any(.ranges[];
-            $b.address >= .base and $b.address < .base + .bytes)))))'
+            $b.address >= .base and $b.address < .base + .bytes))))'
 jqcheck "all-core triad uses both nodes" "$J" \
     '[.results[] | select(.test=="cores" and .params.threads==4) | .extra.buffers[]?.node] | unique == [0,1]'
 jqcheck "per-node figures beside the total (params.node 0 and 1, 2 threads each)" "$J" \
