@@ -116,6 +116,8 @@ void mem_plateau(struct mem_run *mr)
         else
             limit = 1;
     }
+    if (!measured) /* no room to double: still record the one size and its figure */
+        row(mr, ws, triad_probe(mr, ws, 1));
     mr->on_plateau = found;
     mr->plan.dram = ws;
     if (!found && !measured)
@@ -140,6 +142,10 @@ void mem_plateau(struct mem_run *mr)
         results_skip(mr->c->res, "mem", "latency_plateau",
                      "DRAM latency at %llu MiB not checked: no memory for twice the size", (unsigned long long)(ws / MiB));
     }
-    bb_printf("mem: DRAM plateau %s at %llu MiB (triad change on doubling %+.1f%%)\n",
-              found ? "verified" : "NOT verified", (unsigned long long)(ws / MiB), change);
+    if (measured)
+        bb_printf("mem: DRAM plateau %s at %llu MiB (triad change on doubling %+.1f%%)\n",
+                  found ? "verified" : "NOT verified", (unsigned long long)(ws / MiB), change);
+    else
+        bb_printf("mem: DRAM plateau NOT verified at %llu MiB (no memory to double it)\n",
+                  (unsigned long long)(ws / MiB));
 }
