@@ -107,7 +107,7 @@ int mem_make_plan(const struct mem_layout *l, struct mem_plan *p)
     uint64_t top = p->dram;
     if (l->dram_array && p->dram == want && want < 4 * llc) { /* the user's choice: say so */
         bb_snprintf(p->why, sizeof p->why,
-                    "mem_dram: DRAM working set %llu MiB is below 4x the %llu MiB last-level caches in use: its entries are labelled 'boundary'",
+                    "mem_dram: DRAM working set %llu MiB is below 4x the %llu MiB last-level caches in use: its entries are not labelled DRAM",
                     (unsigned long long)(p->dram / MiB), (unsigned long long)(llc / MiB));
         p->shrunk = 1;
     } else if (p->dram <= llc) { /* cannot get out of the caches */
