@@ -32,7 +32,7 @@ EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-c
 EFI_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
 
 HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD
-HOST_LIBS := -pthread -lm
+HOST_LIBS := -pthread -lm -lnuma
 
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PORTABLE) $(LINUX_ONLY))
@@ -70,19 +70,22 @@ $(BUILD)/host/barebench: $(HOST_OBJS)
 deps:
 	@tools/install-deps.sh
 
-# make run [SMP=2] [MEM=1G] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"|none] [DISK_IF=virtio|nvme|ahci]
-#          [NET=user|none]; no DISKS: the default scratch disk $(BUILD)/scratch.img
+# make run [SMP=2] [MEM=1G] [NUMA=N] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"|none]
+#          [DISK_IF=virtio|nvme|ahci] [NET=user|none]; no DISKS: the default scratch disk $(BUILD)/scratch.img
 SMP ?= 2
 MEM ?= 1G
 ARGS ?=
 DISKS ?=
 DISK_IF ?= virtio
 NET ?=
+NUMA ?= 0
 RUN_OUT ?= $(BUILD)/results
+# the QEMU configuration of `make run`, shared by `make run-linux` (mk/linux.mk)
+QEMU_RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' NUMA='$(NUMA)' ARGS='$(ARGS)' DISKS='$(DISKS)' \
+    DISK_IF='$(DISK_IF)' NET='$(NET)' SCRATCH_IMG='$(BUILD)/scratch.img' \
+    MKSCRATCH='$(BUILD)/host/mkscratch' OUT_DIR='$(RUN_OUT)'
 run: deps efi $(BUILD)/host/mkscratch
-	@SMP='$(SMP)' MEM='$(MEM)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' NET='$(NET)' \
-	    SCRATCH_IMG='$(BUILD)/scratch.img' MKSCRATCH='$(BUILD)/host/mkscratch' \
-	    OUT_DIR='$(RUN_OUT)' image/qemu-run.sh $(BUILD)/barebench.efi
+	@$(QEMU_RUN_ENV) image/qemu-run.sh $(BUILD)/barebench.efi
 
 include tests/tests.mk
 # Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk
@@ -93,7 +96,7 @@ clean:
 
 help:
 	@echo "make          build build/barebench.efi and build/host/barebench"
-	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= ARGS= DISKS= DISK_IF= NET=)"
+	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= NUMA= ARGS= DISKS= DISK_IF= NET=)"
 	@echo "make test     unit tests and QEMU boot tests"
 	@echo "make deps     install the Debian packages the build, run and tests need"
 	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg"

@@ -66,25 +66,36 @@ struct mem_layout {          /* what the plan is made from */
     uint64_t mem_max;        /* user cap (mem_max=), 0 = none */
     int profile;             /* enum profile */
     int ncpus;
+    uint64_t llc_total;      /* sum of the last-level cache instances in use, 0 = one instance */
+    uint64_t share[4];       /* [1..3]: one processor's share of that level (shared caches
+                              * divided by the processors in use on one instance), 0 = whole */
+    uint64_t dram_array;     /* mem_dram=: bytes per array of the DRAM tests, 0 = by the rule */
 };
 
 struct mem_plan {
-    uint64_t llc;            /* last-level cache bytes used for the plan */
-    uint64_t want_dram;      /* working set the DRAM tests should have (>= 4x LLC) */
+    uint64_t llc;            /* last-level cache bytes used for the plan (sum of instances) */
+    uint64_t want_dram;      /* working set the DRAM tests should have (3 arrays, each >= 4x llc) */
     uint64_t dram;           /* working set they get (bytes, all arrays); 0 = no DRAM tests */
-    uint64_t alloc;          /* bytes to allocate (2 MiB multiple) */
+    uint64_t alloc;          /* bytes to allocate (2 MiB multiple; room for one doubling) */
+    uint64_t budget;         /* most bytes the suite may take (plateau doubling stops there) */
     uint64_t points[MEM_MAX_POINTS]; /* sweep working sets, ascending */
     int npoints;
     int shrunk;              /* dram < want_dram */
     char why[192];           /* the reason when shrunk or no DRAM tests */
 };
 
-/** Make the plan: DRAM working set = 4x LLC (at least 64 MiB, 8x LLC with profile=full),
+/** Make the plan by STREAM's rule: each of the 3 arrays >= 4x the sum of the last-level
+ *  caches in use (8x with profile=full; the total at least 64 MiB), or mem_dram= per array;
  *  capped by free memory (keeping a reserve) and mem_max; sweep from 4 KiB by x2 (x4 with
- *  profile=quick) up to the DRAM size.  Returns 0, or -1 when no test fits (why says so). */
+ *  profile=quick) up to the DRAM size.  alloc leaves room for the plateau check (up to 4x the
+ *  DRAM size where memory allows).  Returns 0, or -1 when no test fits (why says so). */
 int mem_make_plan(const struct mem_layout *l, struct mem_plan *p);
-/** "L1", "L2", "L3" or "DRAM": the smallest cache level the working set fits in. */
+/** The level a working set measures: "L1", "L2", "L3" when it is at most 3/4 of that level's
+ *  capacity (one processor's share for shared caches), "DRAM" from 4x the last-level caches
+ *  in use, and "boundary" in between (mixed: charts leave it out of per-level groups). */
 const char *mem_level(const struct mem_layout *l, uint64_t bytes);
+/** Bytes a working set must reach to count as DRAM (4x the last-level caches in use). */
+uint64_t mem_dram_floor(const struct mem_layout *l);
 /** Elements per array for a working set spread over `arrays` arrays (MEM_N_ALIGN multiple). */
 size_t mem_elems(uint64_t bytes, int arrays);
 

@@ -1,6 +1,6 @@
-/* mem_plan.c - sizes the mem suite from the machine: the DRAM working set (>= 4x the last-level
- * cache), the sweep points from 4 KiB up to it, and a stated reason whenever memory is too
- * small for that.  Pure arithmetic, so the unit tests can feed it any cache/memory layout. */
+/* mem_plan.c - sizes the mem suite from the machine: the DRAM working set (STREAM: each array
+ * >= 4x the last-level caches in use), the sweep points from 4 KiB up to it, the level labels,
+ * and a stated reason whenever memory is too small.  Pure arithmetic, for the unit tests. */
 #include "bench/mem.h"
 #include "kernel/fmt.h"
 #include "kernel/options.h"
@@ -9,15 +9,30 @@
 #define MiB (1024ull * 1024)
 #define ALIGN_2M(x) ((x) & ~(2 * MiB - 1))
 
+/* Capacity a level offers one processor: its share when the cache is shared. */
+static uint64_t capacity(const struct mem_layout *l, int k)
+{
+    uint64_t size[4] = {0, l->l1, l->l2, l->l3};
+    return l->share[k] && l->share[k] < size[k] ? l->share[k] : size[k];
+}
+
+uint64_t mem_dram_floor(const struct mem_layout *l)
+{
+    uint64_t llc = l->llc_total ? l->llc_total : l->l3 ? l->l3 : l->l2 ? l->l2 : l->l1;
+    return 4 * llc;
+}
+
 const char *mem_level(const struct mem_layout *l, uint64_t bytes)
 {
-    if (l->l1 && bytes <= l->l1)
-        return "L1";
-    if (l->l2 && bytes <= l->l2)
-        return "L2";
-    if (l->l3 && bytes <= l->l3)
-        return "L3";
-    return "DRAM";
+    static const char *const names[4] = {"", "L1", "L2", "L3"};
+    for (int k = 1; k <= 3; k++) {
+        uint64_t cap = capacity(l, k);
+        if (cap && bytes <= cap / 4 * 3)
+            return names[k];
+        if (cap && bytes <= cap)
+            return "boundary";
+    }
+    return bytes >= mem_dram_floor(l) ? "DRAM" : "boundary";
 }
 
 size_t mem_elems(uint64_t bytes, int arrays)
@@ -42,31 +57,34 @@ static void add_point(struct mem_plan *p, uint64_t v)
     p->points[i] = v;
 }
 
-/* Every cache level gets at least one point that fits in it and not in the level below. */
+/* Every cache level gets at least one point labelled with it: at most 3/4 of its capacity
+ * (one processor's share) and past the level below. */
 static void cover_levels(const struct mem_layout *l, struct mem_plan *p, uint64_t top)
 {
-    uint64_t sizes[3] = {l->l1, l->l2, l->l3}, below = 0;
-    for (int k = 0; k < 3; k++) {
-        if (!sizes[k])
+    uint64_t below = 0;
+    for (int k = 1; k <= 3; k++) {
+        uint64_t cap = capacity(l, k);
+        if (!cap)
             continue;
+        uint64_t v = (cap / 4 * 3) & ~(4 * KiB - 1);
         int have = 0;
         for (int i = 0; i < p->npoints; i++)
-            if (p->points[i] > below && p->points[i] <= sizes[k])
+            if (p->points[i] > below && p->points[i] <= v)
                 have = 1;
-        uint64_t v = (sizes[k] * 3 / 4) & ~(4 * KiB - 1);
         if (!have && v > below && v >= 4 * KiB && v <= top)
             add_point(p, v);
-        below = sizes[k];
+        below = cap;
     }
 }
 
 int mem_make_plan(const struct mem_layout *l, struct mem_plan *p)
 {
     *p = (struct mem_plan){0};
-    p->llc = l->l3 ? l->l3 : l->l2 ? l->l2 : l->l1;
+    p->llc = mem_dram_floor(l) / 4;
     uint64_t llc = p->llc ? p->llc : 32 * MiB; /* unknown caches: assume a large LLC */
-    uint64_t want = llc * (l->profile == PROFILE_FULL ? 8 : 4);
-    if (want < 64 * MiB)
+    /* STREAM: each of the 3 arrays >= 4x the last-level caches in use */
+    uint64_t want = 3 * (l->dram_array ? l->dram_array : llc * (l->profile == PROFILE_FULL ? 8 : 4));
+    if (want < 64 * MiB && !l->dram_array)
         want = 64 * MiB;
     p->want_dram = want = (want + 2 * MiB - 1) & ~(2 * MiB - 1);
 
@@ -87,7 +105,12 @@ int mem_make_plan(const struct mem_layout *l, struct mem_plan *p)
 
     p->dram = want < budget ? want : budget;
     uint64_t top = p->dram;
-    if (p->dram <= llc) { /* cannot get out of the caches */
+    if (l->dram_array && p->dram == want && want < 4 * llc) { /* the user's choice: say so */
+        bb_snprintf(p->why, sizeof p->why,
+                    "mem_dram: DRAM working set %llu MiB is below 4x the %llu MiB last-level caches in use: its entries are not labelled DRAM",
+                    (unsigned long long)(p->dram / MiB), (unsigned long long)(llc / MiB));
+        p->shrunk = 1;
+    } else if (p->dram <= llc) { /* cannot get out of the caches */
         bb_snprintf(p->why, sizeof p->why,
                     "%llu MiB usable%s is not more than the %llu MiB last-level cache: no DRAM tests, sweep up to %llu MiB",
                     (unsigned long long)(budget / MiB), capped ? " (mem_max)" : "",
@@ -96,13 +119,19 @@ int mem_make_plan(const struct mem_layout *l, struct mem_plan *p)
         p->shrunk = 1;
     } else if (p->dram < want) {
         bb_snprintf(p->why, sizeof p->why,
-                    "%llu MiB usable%s: DRAM working set %llu MiB instead of %s LLC = %llu MiB; sweep shrunk to match",
+                    "%llu MiB usable%s: DRAM working set %llu MiB instead of 3 arrays x %s LLC = %llu MiB; sweep shrunk to match",
                     (unsigned long long)(budget / MiB), capped ? " (mem_max)" : "",
                     (unsigned long long)(p->dram / MiB),
-                    l->profile == PROFILE_FULL ? "8x" : "4x", (unsigned long long)(want / MiB));
+                    l->dram_array ? "mem_dram" : l->profile == PROFILE_FULL ? "8x" : "4x",
+                    (unsigned long long)(want / MiB));
         p->shrunk = 1;
     }
     p->alloc = top;
+    p->budget = budget;
+    if (p->dram) { /* room to double once for the plateau check, where memory allows */
+        uint64_t room = 2 * p->dram < budget ? 2 * p->dram : budget;
+        p->alloc = ALIGN_2M(room) > top ? ALIGN_2M(room) : top;
+    }
 
     uint64_t step = l->profile == PROFILE_QUICK ? 4 : 2;
     for (uint64_t v = 4 * KiB; v < top && p->npoints < MEM_MAX_POINTS - 4; v *= step)

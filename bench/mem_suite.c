@@ -1,9 +1,9 @@
 /* mem_suite.c - suite "mem": STREAM-style bandwidth kernels at DRAM size for every ISA level
  * and store kind, a working-set sweep through L1/L2/L3/DRAM, DRAM bandwidth on one and on all
  * processors, and pointer-chase latency per working set and with 4 KiB vs 2 MiB pages. */
-#include "bench/mem.h"
-#include "bench/runner.h"
+#include "bench/mem_run.h"
 #include "bench/suites.h"
+#include "kernel/caches.h"
 #include "kernel/fmt.h"
 #include "kernel/identity.h"
 #include "kernel/options.h"
@@ -13,21 +13,12 @@
 #include <string.h>
 
 #define MiB (1024ull * 1024)
-#define SCALAR 3.0
-
-struct mem_run {
-    struct bench_ctx *c;
-    struct mem_layout lay;
-    struct mem_plan plan;
-    char *buf;
-    enum mem_isa best;
-};
 
 /* The arrays each op touches (bit 0 a, 1 b, 2 c); the others alias the first, unused. */
 static const unsigned op_uses[MEM_NOPS] = {5, 6, 7, 7, 1, 1};
 
 /* The arrays op uses, n elements each, back to back from base. */
-static void arrays_at(struct mem_arrays *m, enum mem_op op, char *base, size_t n)
+void mem_arrays_at(struct mem_arrays *m, enum mem_op op, char *base, size_t n)
 {
     double *slot = (double *)base, **p[3] = {&m->a, &m->b, &m->c};
     for (int k = 0; k < 3; k++)
@@ -38,12 +29,12 @@ static void arrays_at(struct mem_arrays *m, enum mem_op op, char *base, size_t n
             slot += n;
         }
     m->n = n;
-    m->s = SCALAR;
+    m->s = MEM_SCALAR;
 }
 
 static const double init_val[3] = {1.0, 2.0, 0.0};
 
-static void arrays_init(const struct mem_arrays *m, enum mem_op op)
+void mem_arrays_init(const struct mem_arrays *m, enum mem_op op)
 {
     double *arr[3] = {m->a, m->b, m->c};
     for (int k = 0; k < 3; k++)
@@ -54,8 +45,8 @@ static void arrays_init(const struct mem_arrays *m, enum mem_op op)
 
 /* After op ran on arrays initialised to 1, 2, 0: every array it uses holds its expected value
  * (sampled: about 4096 elements and the last), and sum returned n * a. */
-static int arrays_check(struct bench_ctx *c, const char *test, const struct mem_arrays *m,
-                        enum mem_op op, uint64_t ret)
+int mem_arrays_check(struct bench_ctx *c, const char *test, const struct mem_arrays *m,
+                     enum mem_op op, uint64_t ret)
 {
     double e[3] = {init_val[0], init_val[1], init_val[2]};
     mem_op_expect(op, m->s, &e[0], &e[1], &e[2]);
@@ -84,8 +75,16 @@ static int arrays_check(struct bench_ctx *c, const char *test, const struct mem_
     return 0;
 }
 
-static void tag(struct result *r, const struct mem_run *mr, enum mem_isa isa, int nt,
-                uint64_t bytes)
+void mem_tag_plateau(struct result *r, const struct mem_run *mr)
+{
+    if (!r || mr->on_plateau < 0)
+        return;
+    static const char *const cols[2] = {"bytes", "gbps"};
+    result_extra(r, "on_plateau", mr->on_plateau);
+    result_extra_table(r, "plateau", cols, 2, mr->plateau, mr->nplateau);
+}
+
+void mem_tag(struct result *r, const struct mem_run *mr, enum mem_isa isa, int nt, uint64_t bytes)
 {
     if (!r)
         return;
@@ -104,19 +103,21 @@ static int bandwidth(struct mem_run *mr, const char *test, enum mem_op op, enum 
     size_t n = mem_elems(ws, 3);
     if (kernel_param) /* sweep: spread the working set over the arrays the op touches */
         n = mem_elems(ws, arrays);
-    arrays_at(&m, op, mr->buf, n);
-    arrays_init(&m, op);
+    mem_arrays_at(&m, op, mr->buf, n);
+    mem_arrays_init(&m, op);
     uint64_t bytes = (uint64_t)n * sizeof(double) * (uint64_t)arrays;
     struct bench_spec s = {"mem", test, "STREAM byte counting: arrays read + written, no write-allocate",
                            "GB/s", "higher", (double)bytes, 1e9, 0, 0};
     uint64_t chk = 0;
     struct result *r = bench_run(mr->c, &s, mem_kernel(op, isa, nt), &m, &chk);
-    tag(r, mr, isa, nt, bytes);
+    mem_tag(r, mr, isa, nt, bytes);
+    if (!kernel_param && op == MEM_TRIAD)
+        mem_tag_plateau(r, mr);
     if (r && kernel_param)
         result_param_str(r, "kernel", kernel_param);
     if (r)
         result_param_int(r, "threads", 1);
-    return arrays_check(mr->c, test, &m, op, chk);
+    return mem_arrays_check(mr->c, test, &m, op, chk);
 }
 
 /* 1. every kernel at the DRAM working set, every usable ISA level, regular and nt stores */
@@ -146,39 +147,28 @@ static void sweep(struct mem_run *mr)
     }
 }
 
-/* 3. DRAM triad on 1 and on all processors, each on its own chunk */
+/* 3. DRAM triad on 1 processor, and on all with each one's arrays in its own node */
 static void cores(struct mem_run *mr)
 {
-    int counts[2] = {1, mr->c->ncpus};
-    /* one argument per processor, sized by the count (not on the small AP stacks) */
-    struct mem_arrays *par_args = plat_alloc((size_t)counts[1] * sizeof *par_args);
-    if (!par_args) {
-        results_error(mr->c->res, "mem", "cores", "out of memory for %d processors", counts[1]);
-        return;
-    }
-    for (int nt = 0; nt < 2; nt++)
-        for (int k = 0; k < (counts[1] > 1 ? 2 : 1); k++) {
-            int n = counts[k];
-            uint64_t chunk = (mr->plan.dram / (uint64_t)n) & ~4095ull;
-            size_t elems = mem_elems(chunk, 3);
-            for (int i = 0; i < n; i++) {
-                arrays_at(&par_args[i], MEM_TRIAD, mr->buf + (uint64_t)i * chunk, elems);
-                arrays_init(&par_args[i], MEM_TRIAD);
-            }
-            struct bench_spec s = {"mem", "cores", "DRAM triad, every processor on its own chunk, aggregate",
-                                   "GB/s", "higher", (double)elems * 24, 1e9, 0, 0};
-            uint64_t chk;
-            struct result *r = bench_run_parallel(mr->c, &s, n, mem_kernel(MEM_TRIAD, mr->best, nt),
-                                                  par_args, sizeof par_args[0], &chk);
-            if (!r)
-                continue;
-            tag(r, mr, mr->best, nt, (uint64_t)elems * 24 * (uint64_t)n);
+    static struct mem_arrays one; /* static: large structures stay off the small stacks */
+    for (int nt = 0; nt < 2; nt++) {
+        size_t elems = mem_elems(mr->plan.dram, 3);
+        mem_arrays_at(&one, MEM_TRIAD, mr->buf, elems);
+        mem_arrays_init(&one, MEM_TRIAD);
+        struct bench_spec s = {"mem", "cores", "DRAM triad, every processor on its own chunk, aggregate",
+                               "GB/s", "higher", (double)elems * 24, 1e9, 0, 0};
+        uint64_t chk;
+        struct result *r = bench_run_parallel(mr->c, &s, 1, mem_kernel(MEM_TRIAD, mr->best, nt),
+                                              &one, sizeof one, &chk);
+        if (r) {
+            mem_tag(r, mr, mr->best, nt, (uint64_t)elems * 24);
             result_param_str(r, "kernel", "triad");
-            for (int i = 0; i < n; i++)
-                if (arrays_check(mr->c, "cores", &par_args[i], MEM_TRIAD, 0))
-                    break;
+            mem_tag_plateau(r, mr);
+            mem_arrays_check(mr->c, "cores", &one, MEM_TRIAD, 0);
         }
-    plat_free(par_args);
+        if (mr->c->ncpus > 1)
+            mem_cores_placed(mr, nt);
+    }
 }
 
 /* Pointer-chase latency through `bytes` of buf as seen at `base`. */
@@ -203,7 +193,8 @@ static struct result *chase(struct mem_run *mr, const char *test, void *base, ui
 static void latency(struct mem_run *mr)
 {
     for (int i = 0; i < mr->plan.npoints; i++)
-        chase(mr, "latency", mr->buf, mr->plan.points[i]);
+        if (mr->plan.points[i] <= mr->got)
+            chase(mr, "latency", mr->buf, mr->plan.points[i]);
     if (!mr->plan.dram)
         return;
     static const int kb[2] = {4, 2048};
@@ -221,24 +212,86 @@ static void latency(struct mem_run *mr)
     }
 }
 
+/* The layout the plan is made from: cache sizes, the last-level caches in use (instances
+ * over the processors' APIC ids) and each processor's share of the shared ones. */
+static void layout(struct mem_run *mr, struct bench_ctx *c)
+{
+    const struct cpu_info *cpu = &c->id->cpu;
+    mr->lay.l1 = cpu_cache_size(cpu, 1);
+    mr->lay.l2 = cpu_cache_size(cpu, 2);
+    mr->lay.l3 = cpu_cache_size(cpu, 3);
+    struct cache_use u[CPU_MAX_CACHES];
+    int napic = c->id->napic < c->ncpus ? c->id->napic : c->ncpus;
+    int nu = caches_in_use(cpu, c->id->apic, napic, u);
+    const struct cache_use *llc = caches_llc(u, nu);
+    mr->lay.llc_total = llc ? llc->total : 0;
+    for (int i = 0; i < nu; i++)
+        if (u[i].type != 'I' && u[i].level >= 1 && u[i].level <= 3 && u[i].per_instance > 1)
+            mr->lay.share[u[i].level] = u[i].bytes / (uint64_t)u[i].per_instance;
+    mr->lay.free_bytes = plat_largest_free();
+    mr->lay.mem_max = c->opt->mem_max;
+    mr->lay.dram_array = c->opt->mem_dram;
+    mr->lay.profile = c->opt->profile;
+    mr->lay.ncpus = c->ncpus;
+}
+
+/* Length of the list item at p (up to a comma or the end). */
+static size_t item_len(const char *p)
+{
+    size_t n = 0;
+    while (p[n] && p[n] != ',')
+        n++;
+    return n;
+}
+
+/* Is `name` in mem_tests= ("all": every test)?  Unknown names are refused by tests_ok. */
+static int want(const struct bench_ctx *c, const char *name)
+{
+    const char *l = c->opt->mem_tests;
+    size_t n = strlen(name);
+    if (!strcmp(l, "all"))
+        return 1;
+    for (const char *p = l; *p; p += item_len(p), p += *p == ',')
+        if (item_len(p) == n && !strncmp(p, name, n))
+            return 1;
+    return 0;
+}
+
+static int tests_ok(struct bench_ctx *c)
+{
+    static const char *const known[] = {"kernels", "cores", "numa", "sweep", "latency", "plateau", "all"};
+    const char *l = c->opt->mem_tests;
+    for (const char *p = l; *p; p += item_len(p), p += *p == ',') {
+        size_t n = item_len(p), k = 0;
+        while (k < sizeof known / sizeof known[0] && !(strlen(known[k]) == n && !strncmp(p, known[k], n)))
+            k++;
+        if (k == sizeof known / sizeof known[0]) {
+            results_error(c->res, "mem", "", "mem_tests: unknown test '%.*s' (known: all, kernels, cores, numa, sweep, latency, plateau)",
+                          (int)(n < 40 ? n : 40), p);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void run_mem(struct bench_ctx *c)
 {
     static struct mem_run mr;
     const struct cpu_info *cpu = &c->id->cpu;
     memset(&mr, 0, sizeof mr);
     mr.c = c;
-    mr.lay.l1 = cpu_cache_size(cpu, 1);
-    mr.lay.l2 = cpu_cache_size(cpu, 2);
-    mr.lay.l3 = cpu_cache_size(cpu, 3);
-    mr.lay.free_bytes = plat_largest_free();
-    mr.lay.mem_max = c->opt->mem_max;
-    mr.lay.profile = c->opt->profile;
-    mr.lay.ncpus = c->ncpus;
+    mr.on_plateau = -1;
+    if (!tests_ok(c))
+        return;
+    layout(&mr, c);
     mr.best = mem_isa_usable(cpu, MEM_AVX512) ? MEM_AVX512 : mem_isa_usable(cpu, MEM_AVX2) ? MEM_AVX2 : MEM_SSE2;
     if (mem_make_plan(&mr.lay, &mr.plan)) {
         results_skip(c->res, "mem", "", "%s", mr.plan.why);
         return;
     }
+    if (!want(c, "plateau") && mr.plan.dram) /* no doubling: no room kept for it */
+        mr.plan.alloc = mr.plan.dram > mr.plan.points[mr.plan.npoints - 1] ? mr.plan.dram
+                                                                           : mr.plan.points[mr.plan.npoints - 1];
     /* allocate, halving on failure (the map may have changed since we looked) */
     uint64_t got = mr.plan.alloc;
     while (got >= 2 * MiB && !(mr.buf = plat_alloc_pages(got, 2 * MiB, PLAT_PAGES_HUGE)))
@@ -250,24 +303,36 @@ static void run_mem(struct bench_ctx *c)
     if (got < mr.plan.alloc) {
         mr.lay.free_bytes = got + got / 8 + 20 * MiB; /* re-plan within what we got */
         mem_make_plan(&mr.lay, &mr.plan);
+        if (mr.plan.dram > got)
+            mr.plan.dram = got;
         if (mr.plan.alloc > got)
-            mr.plan.alloc = mr.plan.dram = got;
+            mr.plan.alloc = got;
+        mr.plan.budget = got;
     }
+    mr.got = got;
     if (mr.plan.shrunk)
         results_skip(c->res, "mem", "sweep", "%s", mr.plan.why);
-    bb_printf("mem: L1 %llu KiB, L2 %llu KiB, L3 %llu KiB; DRAM working set %llu MiB, %d sweep points, isa %s\n",
+    bb_printf("mem: L1 %llu KiB, L2 %llu KiB, L3 %llu KiB (in use: %llu KiB); DRAM working set %llu MiB, %d sweep points, isa %s\n",
               (unsigned long long)(mr.lay.l1 >> 10), (unsigned long long)(mr.lay.l2 >> 10),
-              (unsigned long long)(mr.lay.l3 >> 10), (unsigned long long)(mr.plan.dram / MiB),
-              mr.plan.npoints, mem_isa_name(mr.best));
-    memset(mr.buf, 0, mr.plan.alloc); /* first touch outside any measured interval */
+              (unsigned long long)(mr.lay.l3 >> 10), (unsigned long long)(mr.plan.llc >> 10),
+              (unsigned long long)(mr.plan.dram / MiB), mr.plan.npoints, mem_isa_name(mr.best));
+    memset(mr.buf, 0, mr.got); /* first touch outside any measured interval */
 
     if (mr.plan.dram) {
-        stream_kernels(&mr);
-        cores(&mr);
+        if (want(c, "plateau"))
+            mem_plateau(&mr);
+        if (want(c, "kernels"))
+            stream_kernels(&mr);
+        if (want(c, "cores"))
+            cores(&mr);
+        if (want(c, "numa"))
+            mem_numa_matrix(&mr);
     }
-    sweep(&mr);
-    latency(&mr);
-    plat_free_pages(mr.buf, got);
+    if (want(c, "sweep"))
+        sweep(&mr);
+    if (want(c, "latency"))
+        latency(&mr);
+    plat_free_pages(mr.buf, mr.got);
 }
 
 const struct suite suite_mem = {"mem", SUITE_MEM, "memory bandwidth per level, all cores, latency and page size", run_mem};

@@ -273,6 +273,20 @@ static int par_alloc(struct par *p, int n)
     return 0;
 }
 
+/* Each processor's first rates of the last parallel run, for bench_parallel_cpu_rates. */
+static double *last_rates;
+static int last_n, last_per;
+
+static void save_cpu_rates(const struct par *p, int n, int per)
+{
+    plat_free(last_rates);
+    last_rates = plat_alloc((size_t)n * 8 * sizeof(double));
+    last_n = last_rates ? n : 0;
+    last_per = per;
+    for (int i = 0; last_rates && i < n * 8; i++)
+        last_rates[i] = p->cpu_rate[i];
+}
+
 struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
                                   bench_kernel_fn fn, void *args, size_t stride, uint64_t *check)
 {
@@ -322,6 +336,59 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
     result_extra(r, "late_starts_redone", p.late);
     result_extra(r, "late_starts", p.late_kept);
     result_extra(r, "smt", topo_smt_first(&g_topo, ncpus));
+    save_cpu_rates(&p, ncpus, per);
     plat_free(p.begin);
     return r;
+}
+
+/* ---- on a processor of a given NUMA node ---- */
+
+struct node_job {
+    const struct bench_spec *s;
+    bench_kernel_fn fn;
+    void *arg;
+    double min_seconds;
+    int reps;
+    uint64_t iters, chk;
+    double v[MAX_REPS], cyc[MAX_REPS];
+};
+
+/* Runs where plat_run_on_node put it: measuring only (no allocation, no firmware call). */
+static void node_job_run(void *vp)
+{
+    struct node_job *j = vp;
+    j->iters = bench_size_iters(j->fn, j->arg, j->min_seconds, j->s->max_iters);
+    (void)time_once(j->fn, j->arg, j->iters, &j->chk); /* warm-up */
+    for (int i = 0; i < j->reps; i++)
+        to_value(j->s, j->iters, time_once(j->fn, j->arg, j->iters, &j->chk), &j->v[i], &j->cyc[i]);
+}
+
+struct result *bench_run_on_node(struct bench_ctx *c, const struct bench_spec *s, int node,
+                                 bench_kernel_fn fn, void *arg, uint64_t *check)
+{
+    static struct node_job j; /* large, and AP stacks are small */
+    memset(&j, 0, sizeof j);
+    j.s = s;
+    j.fn = fn;
+    j.arg = arg;
+    j.min_seconds = c->min_seconds;
+    j.reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
+    if (plat_run_on_node(node, node_job_run, &j) != 0) {
+        results_error(c->res, s->suite, s->test, "could not run on a processor of node %d", node);
+        return NULL;
+    }
+    if (check)
+        *check = j.chk;
+    struct run_acct a = {0};
+    return finish(c, s, j.v, j.cyc, j.reps, j.iters, &a);
+}
+
+int bench_parallel_cpu_rates(int cpu, double *out, int max)
+{
+    if (!last_rates || cpu < 0 || cpu >= last_n)
+        return 0;
+    int n = last_per < max ? last_per : max;
+    for (int i = 0; i < n; i++)
+        out[i] = last_rates[(size_t)cpu * 8 + i];
+    return n;
 }

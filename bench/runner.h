@@ -49,6 +49,15 @@ struct result *bench_run(struct bench_ctx *c, const struct bench_spec *s, bench_
 struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
                                   bench_kernel_fn fn, void *args, size_t stride, uint64_t *check);
 
+/** After bench_run_parallel: CPU i's rates in its first repetitions (up to 8, at most max);
+ *  returns how many were written. */
+int bench_parallel_cpu_rates(int cpu, double *out, int max);
+
+/** Like bench_run, but measured on a processor of NUMA node index `node`
+ *  (plat_run_on_node); NULL (and an error recorded) when no processor there can run it. */
+struct result *bench_run_on_node(struct bench_ctx *c, const struct bench_spec *s, int node,
+                                 bench_kernel_fn fn, void *args, uint64_t *check);
+
 /** Number of iterations of fn that take at least `seconds` (doubling from 1). */
 uint64_t bench_size_iters(bench_kernel_fn fn, void *arg, double seconds, uint64_t max_iters);
 

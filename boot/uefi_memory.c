@@ -50,9 +50,13 @@ void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags)
     return (void *)a;
 }
 
+int uefi_numa_free_pages(void *p); /* boot/uefi_numa.c: pages taken inside a node */
+
 void plat_free_pages(void *p, size_t bytes)
 {
     (void)bytes;
+    if (uefi_numa_free_pages(p))
+        return;
     for (int i = 0; i < MAX_BIG; i++)
         if (p && big[i].aligned == p) {
             uefi_call_wrapper(BS->FreePages, 2, big[i].base, big[i].pages);

@@ -66,6 +66,40 @@ qemu_drive_cache() {
     fi
 }
 
+# qemu_numa_args NODES SMP MEM: fills QEMU_NUMA_ARGS with NODES NUMA nodes (one RAM backend
+# each, MEM split evenly, CPUs split evenly, SLIT distances 10 local / 21 remote).  The guest
+# then sees ACPI SRAT and SLIT tables.  NODES 0 or 1: no arguments.
+qemu_numa_args() {
+    local nodes=$1 smp=$2 mem=$3
+    QEMU_NUMA_ARGS=()
+    [ "${nodes:-0}" -le 1 ] 2>/dev/null && return 0
+    [[ $nodes =~ ^[0-9]+$ ]] || { echo "error: NUMA must be a number of nodes (got '$nodes')" >&2; return 1; }
+    [ "$smp" -ge "$nodes" ] || { echo "error: NUMA=$nodes needs at least $nodes CPUs (SMP=$smp)" >&2; return 1; }
+    local mib
+    case $mem in
+    *[Gg]) mib=$(( ${mem%[Gg]} * 1024 )) ;;
+    *[Mm]) mib=${mem%[Mm]} ;;
+    *[0-9]) mib=$mem ;;
+    *) echo "error: MEM '$mem' is not a size like 512M or 2G" >&2; return 1 ;;
+    esac
+    [[ $mib =~ ^[0-9]+$ ]] || { echo "error: MEM '$mem' is not a size like 512M or 2G" >&2; return 1; }
+    local i j per=$(( mib / nodes )) left=$mib first last
+    for ((i = 0; i < nodes; i++)); do
+        local size=$per
+        [ $i -eq $((nodes - 1)) ] && size=$left
+        left=$((left - per))
+        first=$(( i * smp / nodes )); last=$(( (i + 1) * smp / nodes - 1 ))
+        QEMU_NUMA_ARGS+=(-object "memory-backend-ram,id=m$i,size=${size}M"
+                         -numa "node,nodeid=$i,cpus=$first-$last,memdev=m$i")
+    done
+    for ((i = 0; i < nodes; i++)); do
+        for ((j = 0; j < nodes; j++)); do
+            [ $i -ne $j ] && QEMU_NUMA_ARGS+=(-numa "dist,src=$i,dst=$j,val=21")
+        done
+    done
+    return 0
+}
+
 # qemu_disk_args IF IMG...: fills QEMU_DISK_ARGS to attach raw images as IF (virtio|nvme|ahci),
 # each with qemu_drive_cache's options; QEMU_DISK_CACHES lists them ("img:cache ...").
 qemu_disk_args() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # qemu-run.sh - boots a barebench UEFI binary (or ISO/IMG) under QEMU with OVMF, serial on
 # stdio; uses KVM when it really works here and TCG otherwise; extracts the results document.
-#   image/qemu-run.sh build/barebench.efi      (env: SMP MEM ARGS DISKS DISK_IF NET OUT_DIR TIMEOUT)
+#   image/qemu-run.sh build/barebench.efi      (env: SMP MEM NUMA ARGS DISKS DISK_IF NET OUT_DIR TIMEOUT)
 #   image/qemu-run.sh build/linux-guest        the Linux guest (image/linux/mkguest.sh) under the
 #                                              same machine, firmware and disks; same ARGS
 # DISKS empty: the default scratch disk SCRATCH_IMG (made with MKSCRATCH); DISKS=none: no disk.
@@ -44,8 +44,10 @@ else
 fi
 qemu_disk_args "$DISK_IF" $DISKS || exit 1
 args+=("${QEMU_DISK_ARGS[@]}" "${QEMU_NET_ARGS[@]}")
+qemu_numa_args "${NUMA:-0}" "$SMP" "$MEM" || exit 1
+args+=("${QEMU_NUMA_ARGS[@]}")
 
-echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
+echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM $([ "${NUMA:-0}" != 0 ] && echo "numa=$NUMA ")${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
 qemu_boot "$OUT_DIR" "$TIMEOUT" "${args[@]}"
 rc=$?
 if [ -n "$guest" ]; then

@@ -1,7 +1,10 @@
 /* identity.c - gathers and writes the machine identity that opens every results document. */
 #include "kernel/identity.h"
+#include "kernel/caches.h"
 #include "kernel/json.h"
+#include "kernel/numa.h"
 #include "kernel/platform.h"
+#include "kernel/x86/apic_id.h"
 
 #include <string.h>
 
@@ -12,6 +15,22 @@ void identity_collect(struct identity *id)
     id->ncpus = plat_cpu_count();
     id->ncpus_enabled = id->ncpus;
     plat_identity(id);
+    identity_collect_apic(id);
+    plat_numa(); /* built here, on the first processor, before any other asks */
+}
+
+static void apic_of(void *arg, int idx)
+{
+    struct identity *id = arg;
+    if (idx < (int)(sizeof id->apic / sizeof id->apic[0]))
+        id->apic[idx] = cpu_apic_id();
+}
+
+void identity_collect_apic(struct identity *id)
+{
+    int n = id->ncpus < (int)(sizeof id->apic / sizeof id->apic[0]) ? id->ncpus
+                                                                      : (int)(sizeof id->apic / sizeof id->apic[0]);
+    id->napic = plat_run_on_cpus(n, apic_of, id) == 0 ? n : 0;
 }
 
 void identity_write_json(const struct identity *id, struct json *j)
@@ -41,4 +60,7 @@ void identity_write_json(const struct identity *id, struct json *j)
     json_obj_end(j);
     if (id->os[0])
         json_kv_str(j, "os", id->os);
+    struct cache_use u[CPU_MAX_CACHES];
+    caches_write_json(u, caches_in_use(&id->cpu, id->apic, id->napic, u), j);
+    numa_write_json(plat_numa(), j);
 }

@@ -22,10 +22,14 @@ struct identity {
     char uefi_version[16];     /* "2.70" */
     char os[96];               /* Linux build: kernel name and release */
     char acpi_oem[8];          /* ACPI RSDP OEM id, when known */
+    uint32_t apic[1024];       /* APIC id of each processor we run on (by run index) */
+    int napic;                 /* 0 when they could not be asked */
 };
 
 /** CPU part (CPUID) + the host's part (plat_identity). */
 void identity_collect(struct identity *id);
+/** Ask every processor for its APIC id (id->apic, id->napic). */
+void identity_collect_apic(struct identity *id);
 /** Writes the members of "env" except "timer" (the caller owns the object). */
 void identity_write_json(const struct identity *id, struct json *j);
 

@@ -54,6 +54,10 @@ static const struct opt table[] = {
      "label for this environment (e.g. baremetal, kvm): letters, digits, . _ -"},
     {"mem_max", K_SIZE, F(mem_max), 0, 0, 0, NULL, "SIZE",
      "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
+    {"mem_dram", K_SIZE, F(mem_dram), 0, 65536, 1L << 40, NULL, "0|64K..1T",
+     "bytes per array of the mem suite's DRAM tests (0 = each array 4x the last-level caches in use)"},
+    {"mem_tests", K_STR, F(mem_tests), S(mem_tests), 0, 0, NULL, "all|kernels,cores,numa,sweep,latency,plateau",
+     "which mem tests to run (default all)"},
     {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N|PATH,PATH",
      "disks to measure: by index (env.disks), or on Linux files/block devices by path"},
     {"disk_blocks", K_SIZELIST, F(disk_blocks), OPT_LIST_MAX, 512, 1L << 30, NULL, "SIZE,SIZE",
@@ -90,6 +94,7 @@ void options_defaults(struct options *o)
     o->disk_write = 1;
     bb_snprintf(o->disk, sizeof o->disk, "all");
     bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
+    bb_snprintf(o->mem_tests, sizeof o->mem_tests, "all");
 }
 
 static int eq(const char *a, const char *b)
@@ -282,6 +287,8 @@ int options_set(struct options *o, const char *key, const char *value, char *err
     case K_SIZE:
         if (options_parse_size(value, &sz))
             goto bad;
+        if (op->max && sz && (sz < (uint64_t)op->min || sz > (uint64_t)op->max))
+            goto bad; /* 0 (auto) or within the range */
         *(uint64_t *)field = sz;
         return 0;
     case K_SIZELIST:

@@ -34,6 +34,8 @@ struct options {
     int help;                 /* help */
     char tag[48];             /* tag=NAME: the environment's label, e.g. baremetal, kvm */
     uint64_t mem_max;         /* mem_max=SIZE: largest buffer for the mem suite, 0 = auto */
+    uint64_t mem_dram;        /* mem_dram=SIZE: bytes per array of the DRAM tests, 0 = STREAM's rule */
+    char mem_tests[80];       /* mem_tests=all|kernels,cores,numa,sweep,latency,plateau */
     uint64_t disk_blocks[OPT_LIST_MAX]; /* disk_blocks=4K,16K,...: block sizes of the sweep */
     int ndisk_blocks;
     uint64_t disk_budget;     /* disk_budget=SIZE: bytes read per sweep point, 0 = by profile */

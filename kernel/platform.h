@@ -168,4 +168,22 @@ int64_t plat_hlt_timer(uint64_t n, const char **why);
 int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
                         char *why, size_t whylen);
 
+/* ---- NUMA (suite "mem") ---- */
+struct numa_info;
+/** The NUMA layout (UEFI: ACPI SRAT/SLIT; Linux: libnuma), always at least one node.  The
+ *  first call must come from the first processor (identity_collect makes it). */
+const struct numa_info *plat_numa(void);
+/** Node index of the calling processor; callable on every processor (no firmware call).
+ *  0 when the layout does not list it. */
+int plat_cpu_node(void);
+/** Like plat_alloc_pages, from the memory of node index `node` (UEFI: pages at an address
+ *  inside the node's ranges; Linux: bound to the node with libnuma).  NULL when it has no
+ *  room.  Freed with plat_free_pages. */
+void *plat_alloc_pages_node(size_t bytes, size_t align, int node);
+/** Node index holding the (touched) memory at p, -1 when unknown. */
+int plat_addr_node(const void *p);
+/** Run fn(arg) on one processor of node index `node` and wait for it (bounded).  Returns 0,
+ *  or -1 when no processor of the node can be used. */
+int plat_run_on_node(int node, void (*fn)(void *arg), void *arg);
+
 #endif

@@ -18,6 +18,8 @@ void results_free(struct results *rs)
     for (int i = 0; i < rs->n; i++) {
         plat_free(rs->r[i].samples);
         plat_free(rs->r[i].per_cpu);
+        for (int k = 0; k < rs->r[i].ntables; k++)
+            plat_free(rs->r[i].tables[k].v);
     }
     plat_free(rs->r);
     plat_free(rs->skipped);
@@ -128,6 +130,24 @@ void result_param_bool(struct result *r, const char *key, int v)
     struct param *p = new_param(r, key, P_BOOL);
     if (p)
         p->i = !!v;
+}
+
+void result_extra_table(struct result *r, const char *key, const char *const *cols, int ncols,
+                        const double *v, int nrows)
+{
+    if (!r || r->ntables >= 2 || ncols < 1 || nrows < 0)
+        return;
+    double *copy_v = plat_alloc(sizeof(double) * (size_t)(ncols * nrows + 1));
+    if (!copy_v)
+        return;
+    for (int i = 0; i < ncols * nrows; i++)
+        copy_v[i] = v[i];
+    struct extra_table *t = &r->tables[r->ntables++];
+    copy(t->key, sizeof t->key, key);
+    t->cols = cols;
+    t->ncols = ncols;
+    t->nrows = nrows;
+    t->v = copy_v;
 }
 
 void result_extra(struct result *r, const char *key, double v)
@@ -252,7 +272,7 @@ void results_write_json(const struct results *rs, struct json *j)
                 json_num(j, r->per_cpu[k]);
             json_arr_end(j);
         }
-        if (r->nextras) {
+        if (r->nextras || r->ntables) {
             json_key(j, "extra");
             json_obj_begin(j);
             for (int k = 0; k < r->nextras; k++)
@@ -260,6 +280,23 @@ void results_write_json(const struct results *rs, struct json *j)
                     json_kv_bool(j, r->extras[k].key, r->extras[k].v != 0);
                 else
                     json_kv_num(j, r->extras[k].key, r->extras[k].v);
+            for (int k = 0; k < r->ntables; k++) {
+                const struct extra_table *t = &r->tables[k];
+                json_key(j, t->key);
+                json_arr_begin(j);
+                for (int row = 0; row < t->nrows; row++) {
+                    json_obj_begin(j);
+                    for (int c = 0; c < t->ncols; c++) {
+                        double x = t->v[row * t->ncols + c];
+                        if (x > -9e15 && x < 9e15 && x == (double)(int64_t)x)
+                            json_kv_int(j, t->cols[c], (int64_t)x); /* addresses, bytes */
+                        else
+                            json_kv_num(j, t->cols[c], x);
+                    }
+                    json_obj_end(j);
+                }
+                json_arr_end(j);
+            }
             json_obj_end(j);
         }
         json_obj_end(j);

@@ -42,6 +42,13 @@ struct result {
     int nextras;
     double *per_cpu;    /* per-processor medians of a parallel run */
     int nper_cpu;
+    struct extra_table { /* a named table in "extra": [{col: v, ...}, ...] */
+        char key[24];
+        const char *const *cols; /* static column names */
+        int ncols, nrows;
+        double *v;               /* nrows * ncols, row by row */
+    } tables[2];
+    int ntables;
 };
 
 struct note { /* a skipped test or an error */
@@ -69,6 +76,10 @@ void result_param_num(struct result *r, const char *key, double v);
 void result_param_bool(struct result *r, const char *key, int v);
 void result_extra(struct result *r, const char *key, double v);
 void result_extra_bool(struct result *r, const char *key, int v);
+/** Add a table to "extra" as an array of objects, row i = {cols[k]: v[i*ncols+k]}; `cols`
+ *  must stay valid (static).  At most two tables per entry. */
+void result_extra_table(struct result *r, const char *key, const char *const *cols, int ncols,
+                        const double *v, int nrows);
 /** Copy the samples and compute the statistics. */
 void result_set_samples(struct result *r, const double *v, int n);
 /** Per-processor figures of a parallel run (copied). */

@@ -10,11 +10,10 @@ linux-guest: deps host $(BUILD)/host/mkscratch
 	@image/linux/mkguest.sh $(BUILD)/host $(GUEST)
 
 run-linux: linux-guest efi
-	@SMP='$(SMP)' MEM='$(MEM)' ARGS='$(ARGS)' DISKS='$(DISKS)' DISK_IF='$(DISK_IF)' \
-	    OUT_DIR='$(BUILD)/results' image/qemu-run.sh $(GUEST)
+	@$(QEMU_RUN_ENV) image/qemu-run.sh $(GUEST)
 
 compare-os: deps tools
 	@$(MAKE) --no-print-directory run
 	@$(MAKE) --no-print-directory run-linux
-	@image/linux/os-compare.sh $(BUILD)/results/latest.json $(BUILD)/results/linux-guest.json \
-	    $(BUILD)/results/compare-os $(BUILD)/host/benchcmp
+	@image/linux/os-compare.sh $(RUN_OUT)/latest.json $(RUN_OUT)/linux-guest.json \
+	    $(RUN_OUT)/compare-os $(BUILD)/host/benchcmp

@@ -367,6 +367,15 @@ static double mem_bytes(const struct bc_entry *e)
     return json_is_number(b) ? json_number_value(b) : 0;
 }
 
+/* A mem entry that belongs to one level: it has a level, and not "boundary" (a working set
+ * between two levels measures a mix of both: left out of per-level groups). */
+static int mem_levelled(const struct bc_entry *e)
+{
+    char buf[32];
+    const char *lv = json_object_get(e->params, "level") ? param_str(e, "level", buf, sizeof buf) : NULL;
+    return lv && strcmp(lv, "boundary") != 0;
+}
+
 /* Memory.  A test measured at several cache levels gets a chart of its own: bar groups per
  * level (and buffer size), smallest first.  Tests measured at one level only (the STREAM
  * kernels at DRAM) share a chart per level, ISA and unit, a bar group per test variant. */
@@ -380,7 +389,7 @@ static int plot_mem(struct plotctx *p)
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
         char k[240], buf[32];
-        if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+        if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
             continue;
         mem_group(e, k, sizeof k);
         const char *lv = param_str(e, "level", buf, sizeof buf);
@@ -410,7 +419,7 @@ static int plot_mem(struct plotctx *p)
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
             char k[240], buf[32];
-            if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+            if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
                 continue;
             mem_group(e, k, sizeof k);
             if (strcmp(k, keys[c]))
@@ -447,7 +456,7 @@ static int plot_mem(struct plotctx *p)
         const struct bc_entry *e0 = NULL;
         for (int i = 0; i < t->nrows && !e0; i++) {
             char k[240];
-            if (!has_suite(&t->rows[i], "mem") || !json_object_get(t->rows[i].first->params, "level"))
+            if (!has_suite(&t->rows[i], "mem") || !mem_levelled(t->rows[i].first))
                 continue;
             mem_group(t->rows[i].first, k, sizeof k);
             if (!strcmp(k, keys[c]))
@@ -475,7 +484,7 @@ static int plot_mem(struct plotctx *p)
             for (int i = 0; i < t->nrows && b.n < 256; i++) {
                 const struct bc_entry *e = t->rows[i].first;
                 char k[240], b2[32];
-                if (!has_suite(&t->rows[i], "mem") || !json_object_get(e->params, "level"))
+                if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
                     continue;
                 mem_group(e, k, sizeof k);
                 const char *ei = param_str(e, "isa", b2, sizeof b2);

@@ -41,23 +41,39 @@ GEN(add, B_ADD, mem_ends(c, n))
 GEN(triad, B_TRIAD, mem_ends(a, n))
 GEN(fill, B_FILL, mem_ends(a, n))
 
-/* sum: four independent accumulators so the adds pipeline */
+/* sum: the only kernel with a loop-carried dependency (copy/scale/add/triad/fill write each
+ * element independently).  It needs latency x ports independent adds in flight: FP add is
+ * 3-4 cycles on 2 ports (Intel Skylake..Sapphire Rapids, AMD Zen 2..5), so 8 accumulators;
+ * with 4 the L1/L2 figure was bound by add latency.  n is a multiple of 4W (MEM_N_ALIGN), so
+ * a 4-vector tail finishes what the 8-vector steps leave. */
 static ATTR uint64_t KFN(sum)(void *p, uint64_t iters)
 {
     struct mem_arrays *m = p;
     const double *a = m->a;
-    size_t n = m->n;
+    size_t n = m->n, n8 = n - n % (8 * W);
     double total = 0;
     for (uint64_t it = 0; it < iters; it++) {
         V s0 = SET1(0), s1 = SET1(0), s2 = SET1(0), s3 = SET1(0);
-        for (size_t j = 0; j < n; j += 4 * W) {
+        V s4 = SET1(0), s5 = SET1(0), s6 = SET1(0), s7 = SET1(0);
+        size_t j = 0;
+        for (; j < n8; j += 8 * W) {
+            s0 = ADD(s0, LD(a + j));
+            s1 = ADD(s1, LD(a + j + W));
+            s2 = ADD(s2, LD(a + j + 2 * W));
+            s3 = ADD(s3, LD(a + j + 3 * W));
+            s4 = ADD(s4, LD(a + j + 4 * W));
+            s5 = ADD(s5, LD(a + j + 5 * W));
+            s6 = ADD(s6, LD(a + j + 6 * W));
+            s7 = ADD(s7, LD(a + j + 7 * W));
+        }
+        for (; j < n; j += 4 * W) {
             s0 = ADD(s0, LD(a + j));
             s1 = ADD(s1, LD(a + j + W));
             s2 = ADD(s2, LD(a + j + 2 * W));
             s3 = ADD(s3, LD(a + j + 3 * W));
         }
         _Alignas(64) double lanes[W];
-        ST(lanes, ADD(ADD(s0, s1), ADD(s2, s3)));
+        ST(lanes, ADD(ADD(ADD(s0, s1), ADD(s2, s3)), ADD(ADD(s4, s5), ADD(s6, s7))));
         double t = 0;
         for (int i = 0; i < W; i++)
             t += lanes[i];

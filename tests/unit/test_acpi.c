@@ -1,5 +1,6 @@
 /* test_acpi.c - finding the PM timer: RSDP -> XSDT -> FADT with 24/32-bit timers,
- * X_PM_TMR_BLK vs PM_TMR_BLK, hardware-reduced ACPI, and broken checksums. */
+ * X_PM_TMR_BLK vs PM_TMR_BLK, hardware-reduced ACPI, and broken checksums; SRAT and SLIT
+ * built to the ACPI spec for a 2-socket server, truncated, and with unknown entry types. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "kernel/acpi.h"
+#include "kernel/numa.h"
 
 static void sum(uint8_t *p, size_t n, size_t at)
 {
@@ -109,12 +111,186 @@ static void broken_tables(void **s)
     assert_string_equal(t.why, "FADT names no PM timer block");
 }
 
+/* ---- SRAT / SLIT (ACPI 6.5, 5.2.16 and 5.2.17) ---- */
+
+static uint8_t srat[1024], slit[64];
+static uint32_t srat_len;
+
+static void srat_begin(void)
+{
+    memset(srat, 0, sizeof srat);
+    memcpy(srat, "SRAT", 4);
+    srat[8] = 3;
+    w32(srat + 36, 1); /* reserved, 1 for compatibility */
+    srat_len = 48;
+}
+
+static void srat_end(void)
+{
+    w32(srat + 4, srat_len);
+    sum(srat, srat_len, 9);
+}
+
+static void lapic(uint32_t domain, uint8_t apic, uint32_t flags)
+{
+    uint8_t *e = srat + srat_len;
+    e[0] = 0;
+    e[1] = 16;
+    e[2] = (uint8_t)domain;
+    e[3] = apic;
+    w32(e + 4, flags);
+    e[9] = (uint8_t)(domain >> 8), e[10] = (uint8_t)(domain >> 16), e[11] = (uint8_t)(domain >> 24);
+    srat_len += 16;
+}
+
+static void x2apic(uint32_t domain, uint32_t id)
+{
+    uint8_t *e = srat + srat_len;
+    e[0] = 2;
+    e[1] = 24;
+    w32(e + 4, domain);
+    w32(e + 8, id);
+    w32(e + 12, 1);
+    srat_len += 24;
+}
+
+static void memaff(uint32_t domain, uint64_t base, uint64_t len, uint32_t flags)
+{
+    uint8_t *e = srat + srat_len;
+    e[0] = 1;
+    e[1] = 40;
+    w32(e + 2, domain);
+    w64(e + 8, base);
+    w64(e + 16, len);
+    w32(e + 28, flags);
+    srat_len += 40;
+}
+
+static void unknown(uint8_t type, uint8_t len)
+{
+    uint8_t *e = srat + srat_len;
+    memset(e, 0xAB, len);
+    e[0] = type;
+    e[1] = len;
+    srat_len += len;
+}
+
+#define G (1024ull * 1024 * 1024)
+
+/* Two sockets: domain 0 has APIC ids 0-3 (local APIC entries) and memory 0-2G + 4G-34G;
+ * domain 1 has x2APIC ids 256-257 and 34G-66G; one disabled processor, one disabled range,
+ * a GICC (type 3) and a Generic Initiator (type 5) entry in between. */
+static void build_server_srat(void)
+{
+    srat_begin();
+    for (uint8_t a = 0; a < 4; a++)
+        lapic(0, a, 1);
+    lapic(0, 9, 0); /* disabled: not present */
+    memaff(0, 0, 2 * G, 1);
+    unknown(3, 80);
+    memaff(0, 4 * G, 30 * G, 1);
+    x2apic(1, 256);
+    unknown(5, 32);
+    x2apic(1, 257);
+    memaff(1, 34 * G, 32 * G, 1 | 2);
+    memaff(1, 100 * G, 8 * G, 0); /* disabled */
+    srat_end();
+}
+
+static void srat_two_sockets(void **s)
+{
+    (void)s;
+    static struct numa_info n;
+    build_server_srat();
+    assert_int_equal(acpi_parse_srat(srat, srat_len, &n), 0);
+    assert_int_equal(n.nnodes, 2);
+    assert_int_equal(n.nodes[0].id, 0);
+    assert_int_equal(n.nodes[1].id, 1);
+    assert_int_equal(n.nodes[0].ncpus, 4);
+    assert_int_equal(n.nodes[1].ncpus, 2);
+    assert_int_equal(n.nodes[0].bytes, 32 * G);
+    assert_int_equal(n.nodes[1].bytes, 32 * G);
+    assert_int_equal(n.nranges, 3);
+    assert_int_equal(n.skipped_subtables, 2);
+    assert_false(n.truncated);
+    assert_int_equal(numa_lookup_cpu(&n, 3), 0);
+    assert_int_equal(numa_lookup_cpu(&n, 257), 1);
+    assert_int_equal(numa_lookup_cpu(&n, 9), -1); /* disabled entry */
+    assert_int_equal(numa_lookup_addr(&n, 1 * G), 0);
+    assert_int_equal(numa_lookup_addr(&n, 3 * G), -1); /* the PCI hole */
+    assert_int_equal(numa_lookup_addr(&n, 40 * G), 1);
+    assert_int_equal(numa_lookup_addr(&n, 101 * G), -1);
+
+    /* SLIT: 2 localities, 10/21 */
+    memset(slit, 0, sizeof slit);
+    memcpy(slit, "SLIT", 4);
+    w32(slit + 4, 48);
+    w64(slit + 36, 2);
+    slit[44] = 10, slit[45] = 21, slit[46] = 21, slit[47] = 10;
+    sum(slit, 48, 9);
+    assert_int_equal(acpi_parse_slit(slit, 48, &n), 0);
+    assert_true(n.has_dist);
+    assert_int_equal(n.dist[0][1], 21);
+    assert_int_equal(n.dist[1][1], 10);
+    /* a SLIT that claims more localities than it holds is refused */
+    w64(slit + 36, 3);
+    n.has_dist = 0;
+    assert_int_equal(acpi_parse_slit(slit, 48, &n), -1);
+    assert_false(n.has_dist);
+    /* one locality cannot describe domain 1 */
+    w64(slit + 36, 1);
+    assert_int_equal(acpi_parse_slit(slit, 48, &n), -1);
+}
+
+static void srat_truncated_and_odd(void **s)
+{
+    (void)s;
+    static struct numa_info n;
+    build_server_srat();
+    /* cut inside the first x2APIC entry (after 5 LAPIC, 2 memory and the GICC entry) */
+    uint32_t cut = 48 + 5 * 16 + 40 + 80 + 40 + 10;
+    w32(srat + 4, cut);
+    assert_int_equal(acpi_parse_srat(srat, cut, &n), 0);
+    assert_true(n.truncated);
+    assert_int_equal(n.nnodes, 1); /* domain 1 was after the cut */
+    assert_int_equal(n.nodes[0].ncpus, 4);
+    assert_non_null(strstr(n.note, "truncated"));
+    /* an entry of length 0 must not loop forever */
+    build_server_srat();
+    srat[48 + 1] = 0;
+    assert_int_equal(acpi_parse_srat(srat, srat_len, &n), -1);
+    assert_true(n.truncated);
+    /* only unknown entries: no node, a reason */
+    srat_begin();
+    unknown(4, 20);
+    unknown(200, 12);
+    srat_end();
+    assert_int_equal(acpi_parse_srat(srat, srat_len, &n), -1);
+    assert_int_equal(n.skipped_subtables, 2);
+    assert_non_null(strstr(n.note, "no enabled"));
+    /* not an SRAT, too short */
+    assert_int_equal(acpi_parse_srat(slit, 48, &n), -1);
+    assert_int_equal(acpi_parse_srat(srat, 20, &n), -1);
+    assert_int_equal(acpi_parse_srat(NULL, 100, &n), -1);
+    /* no SRAT: one node with every processor */
+    uint32_t ids[3] = {0, 1, 2};
+    numa_single(&n, ids, 3, 4 * G, "no SRAT: one node");
+    assert_int_equal(n.nnodes, 1);
+    assert_int_equal(n.nodes[0].ncpus, 3);
+    assert_string_equal(n.note, "no SRAT: one node");
+    /* found through the RSDP like every table */
+    build(0x608, 0x608, 1, 0);
+    build_server_srat();
+    assert_null(acpi_find_table(rsdp, "SRAT")); /* not listed in the XSDT */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(q35_style_timer), cmocka_unit_test(legacy_24bit_field),
         cmocka_unit_test(mmio_timer), cmocka_unit_test(hardware_reduced),
-        cmocka_unit_test(broken_tables),
+        cmocka_unit_test(broken_tables), cmocka_unit_test(srat_two_sockets),
+        cmocka_unit_test(srat_truncated_and_odd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

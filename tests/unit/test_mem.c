@@ -13,6 +13,7 @@
 #include "bench/mem.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
+#include "kernel/caches.h"
 #include "kernel/clock.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/identity.h"
@@ -204,7 +205,8 @@ static void test_window_linux(void **st)
 
 static struct mem_layout lay(uint64_t l1, uint64_t l2, uint64_t l3, uint64_t free_bytes)
 {
-    struct mem_layout l = {l1, l2, l3, free_bytes, 0, PROFILE_STANDARD, 2};
+    struct mem_layout l = {.l1 = l1, .l2 = l2, .l3 = l3, .free_bytes = free_bytes,
+                           .profile = PROFILE_STANDARD, .ncpus = 2};
     return l;
 }
 
@@ -216,13 +218,15 @@ static void plan_sane(const struct mem_layout *l, const struct mem_plan *p)
     assert_int_equal(p->points[0], 4 * KiB);
     for (int i = 1; i < p->npoints; i++)
         assert_true(p->points[i] > p->points[i - 1]);
-    assert_true(p->points[p->npoints - 1] == p->alloc);
+    assert_true(p->points[p->npoints - 1] <= p->alloc);
+    if (p->dram)
+        assert_true(p->points[p->npoints - 1] == p->dram);
     assert_true(p->alloc % (2 * MiB) == 0);
     assert_true(p->alloc + 2 * MiB <= l->free_bytes);
     if (l->mem_max)
         assert_true(p->alloc <= l->mem_max);
-    if (p->dram)
-        assert_true(p->dram > p->llc && p->dram == p->alloc);
+    if (p->dram) /* room to double once for the plateau check, where memory allows */
+        assert_true(p->dram > p->llc && (p->alloc == 2 * p->dram || p->alloc == p->budget));
 }
 
 static int has_level(const struct mem_layout *l, const struct mem_plan *p, const char *lv)
@@ -240,14 +244,14 @@ static void test_plan_big_machine(void **st)
     struct mem_plan p;
     assert_int_equal(mem_make_plan(&l, &p), 0);
     plan_sane(&l, &p);
-    assert_int_equal(p.dram, 1920 * MiB); /* 4x LLC */
+    assert_int_equal(p.dram, 3 * 1920 * MiB); /* 3 arrays, each 4x LLC */
     assert_false(p.shrunk);
     assert_string_equal(p.why, "");
     assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2") && has_level(&l, &p, "L3") &&
                 has_level(&l, &p, "DRAM"));
     l.profile = PROFILE_FULL;
     assert_int_equal(mem_make_plan(&l, &p), 0);
-    assert_int_equal(p.dram, 3840 * MiB); /* 8x LLC */
+    assert_int_equal(p.dram, 3 * 3840 * MiB); /* 3 arrays, each 8x LLC */
 }
 
 static void test_plan_qemu(void **st)
@@ -259,7 +263,7 @@ static void test_plan_qemu(void **st)
     struct mem_plan p;
     assert_int_equal(mem_make_plan(&l, &p), 0);
     plan_sane(&l, &p);
-    assert_int_equal(p.dram, 64 * MiB);
+    assert_int_equal(p.dram, 192 * MiB); /* 3 x 4 x 16 MiB */
     assert_false(p.shrunk);
     assert_true(has_level(&l, &p, "L1") && has_level(&l, &p, "L2") && has_level(&l, &p, "L3") &&
                 has_level(&l, &p, "DRAM"));
@@ -280,8 +284,10 @@ static void test_plan_tiny_memory(void **st)
     plan_sane(&l, &p);
     assert_true(p.shrunk);
     assert_true(p.dram > 16 * MiB && p.dram < 64 * MiB);
-    assert_non_null(strstr(p.why, "instead of 4x LLC"));
-    assert_true(has_level(&l, &p, "DRAM"));
+    assert_non_null(strstr(p.why, "instead of 3 arrays x 4x LLC"));
+    /* below 4x the LLC the top point is not DRAM but the boundary between */
+    assert_false(has_level(&l, &p, "DRAM"));
+    assert_string_equal(mem_level(&l, p.dram), "boundary");
 
     /* 30 MiB: cannot get past the 16 MiB LLC: no DRAM tests, the sweep still runs */
     l.free_bytes = 30 * MiB;
@@ -312,7 +318,7 @@ static void test_plan_mem_max(void **st)
     assert_non_null(strstr(p.why, "mem_max"));
     l.mem_max = 1 * GiB; /* a cap above what is wanted changes nothing */
     assert_int_equal(mem_make_plan(&l, &p), 0);
-    assert_int_equal(p.dram, 64 * MiB); /* 4x8 MiB = 32 MiB, raised to the 64 MiB floor */
+    assert_int_equal(p.dram, 96 * MiB); /* 3 arrays x 4 x 8 MiB */
     assert_false(p.shrunk);
 }
 
@@ -323,7 +329,7 @@ static void test_plan_unknown_caches(void **st)
     struct mem_plan p;
     assert_int_equal(mem_make_plan(&l, &p), 0);
     plan_sane(&l, &p);
-    assert_int_equal(p.dram, 128 * MiB); /* assumed 32 MiB LLC */
+    assert_int_equal(p.dram, 384 * MiB); /* assumed 32 MiB LLC: 3 x 4 x 32 MiB */
     assert_string_equal(mem_level(&l, 4096), "DRAM");
     /* L2 as the last level (no L3) */
     l = lay(32 * KiB, 1 * MiB, 0, 4 * GiB);
@@ -337,14 +343,145 @@ static void test_levels_and_elems(void **st)
 {
     (void)st;
     struct mem_layout l = lay(32 * KiB, 1 * MiB, 32 * MiB, GiB);
-    assert_string_equal(mem_level(&l, 32 * KiB), "L1");
+    assert_string_equal(mem_level(&l, 24 * KiB), "L1");          /* 3/4 of L1 */
+    assert_string_equal(mem_level(&l, 32 * KiB), "boundary");    /* exactly the L1 size */
     assert_string_equal(mem_level(&l, 32 * KiB + 1), "L2");
-    assert_string_equal(mem_level(&l, 32 * MiB), "L3");
-    assert_string_equal(mem_level(&l, 33 * MiB), "DRAM");
+    assert_string_equal(mem_level(&l, 768 * KiB + 1), "boundary");
+    assert_string_equal(mem_level(&l, 24 * MiB), "L3");
+    assert_string_equal(mem_level(&l, 32 * MiB), "boundary");
+    assert_string_equal(mem_level(&l, 33 * MiB), "boundary");    /* past L3, below 4x LLC */
+    assert_string_equal(mem_level(&l, 128 * MiB), "DRAM");
+    /* a shared L3: 2 processors on one 32 MiB instance get 16 MiB each, L3 up to 12 MiB */
+    l.share[3] = 16 * MiB;
+    l.llc_total = 32 * MiB;
+    assert_string_equal(mem_level(&l, 12 * MiB), "L3");
+    assert_string_equal(mem_level(&l, 12 * MiB + 4096), "boundary");
+    /* two instances in use: DRAM only from 4x their sum */
+    l.llc_total = 64 * MiB;
+    assert_string_equal(mem_level(&l, 128 * MiB), "boundary");
+    assert_string_equal(mem_level(&l, 256 * MiB), "DRAM");
     assert_int_equal(mem_elems(4096, 3) % MEM_N_ALIGN, 0);
     assert_true(mem_elems(4096, 3) * 3 * 8 <= 4096);
     assert_int_equal(mem_elems(64, 3), MEM_N_ALIGN); /* never zero */
     assert_int_equal(mem_elems(1 * MiB, 1), 1 * MiB / 8);
+}
+
+/* ---- STREAM's sizing rule from cache instances (fake topologies) ---- */
+
+/* A CPU with 48K L1D and 1M L2 per core (shared by 2 threads) and an L3 shared by l3_share. */
+static struct cpu_info fake_cpu(uint32_t l3, uint32_t l3_share)
+{
+    struct cpu_info c;
+    memset(&c, 0, sizeof c);
+    struct cache_info k[3] = {{1, 'D', 48 * 1024, 64, 12, 2}, {2, 'U', 1024 * 1024, 64, 8, 2},
+                              {3, 'U', l3, 64, 16, l3_share}};
+    memcpy(c.caches, k, sizeof k);
+    c.ncaches = 3;
+    return c;
+}
+
+/* Plan from the caches of the first n processors of apic[]. */
+static struct mem_plan plan_for(const struct cpu_info *c, const uint32_t *apic, int n,
+                                struct mem_layout *l)
+{
+    struct cache_use u[CPU_MAX_CACHES];
+    int nu = caches_in_use(c, apic, n, u);
+    const struct cache_use *llc = caches_llc(u, nu);
+    assert_non_null(llc);
+    *l = lay(48 * KiB, 1 * MiB, llc->bytes, 1024 * GiB);
+    l->llc_total = llc->total;
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(l, &p), 0);
+    return p;
+}
+
+static void test_sizing_one_l3(void **st)
+{
+    (void)st;
+    /* one socket, 16 threads on one 32 MiB L3 (CPUID: shared by 16) */
+    struct cpu_info c = fake_cpu(32 * MiB, 16);
+    uint32_t apic[16];
+    for (int i = 0; i < 16; i++)
+        apic[i] = (uint32_t)i;
+    struct cache_use u[CPU_MAX_CACHES];
+    assert_int_equal(caches_in_use(&c, apic, 16, u), 3);
+    assert_int_equal(u[0].instances, 8); /* L1: one per core (2 threads) */
+    assert_int_equal(u[2].instances, 1);
+    assert_int_equal(u[2].total, 32 * MiB);
+    assert_int_equal(u[2].per_instance, 16);
+    struct mem_layout l;
+    struct mem_plan p = plan_for(&c, apic, 16, &l);
+    assert_int_equal(p.dram, 3 * 4 * 32 * MiB); /* each array 4x the one L3 */
+    assert_string_equal(mem_level(&l, p.dram), "DRAM");
+}
+
+static void test_sizing_24_l3_two_sockets(void **st)
+{
+    (void)st;
+    /* 2 sockets x 12 CCDs, each a 32 MiB L3 shared by 16 threads (EPYC-like);
+     * APIC id = socket * 256 + ccd * 16 + thread */
+    struct cpu_info c = fake_cpu(32 * MiB, 16);
+    static uint32_t apic[384];
+    int n = 0;
+    for (int s = 0; s < 2; s++)
+        for (int d = 0; d < 12; d++)
+            for (int t = 0; t < 16; t++)
+                apic[n++] = (uint32_t)(s * 256 + d * 16 + t);
+    struct cache_use u[CPU_MAX_CACHES];
+    caches_in_use(&c, apic, n, u);
+    assert_int_equal(u[2].instances, 24);
+    assert_int_equal(u[2].total, 24 * 32 * MiB);
+    struct mem_layout l;
+    struct mem_plan p = plan_for(&c, apic, n, &l);
+    assert_int_equal(p.llc, 768 * MiB);
+    assert_int_equal(p.dram, 3 * 4 * 768 * MiB); /* 9 GiB: each array 3 GiB */
+    /* the old rule's 4x one instance (128 MiB) would sit in the caches: labelled boundary */
+    assert_string_equal(mem_level(&l, 128 * MiB), "boundary");
+    assert_string_equal(mem_level(&l, p.dram), "DRAM");
+    /* only the first socket's first CCD in use (cpus=16): one instance counts */
+    caches_in_use(&c, apic, 16, u);
+    assert_int_equal(u[2].instances, 1);
+    /* one L3 per socket (shared by 64 ids per socket: ids s*64 + t): 2 instances */
+    struct cpu_info c2 = fake_cpu(60 * MiB, 64);
+    n = 0;
+    for (int s = 0; s < 2; s++)
+        for (int t = 0; t < 56; t++)
+            apic[n++] = (uint32_t)(s * 64 + t);
+    caches_in_use(&c2, apic, n, u);
+    assert_int_equal(u[2].instances, 2);
+    assert_int_equal(u[2].total, 120 * MiB);
+    /* sharing unknown (legacy leaf): one instance for all */
+    c2.caches[2].shared_by = 0;
+    caches_in_use(&c2, apic, n, u);
+    assert_int_equal(u[2].instances, 1);
+    assert_int_equal(cache_id_shift(16), 4);
+    assert_int_equal(cache_id_shift(12), 4); /* rounded up to a power of two */
+    assert_int_equal(cache_id_shift(1), 0);
+}
+
+static void test_mem_dram_override(void **st)
+{
+    (void)st;
+    struct mem_layout l = lay(48 * KiB, 1 * MiB, 32 * MiB, 16 * GiB);
+    l.dram_array = 256 * MiB;
+    struct mem_plan p;
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    assert_int_equal(p.dram, 768 * MiB); /* per array */
+    assert_false(p.shrunk);
+    l.dram_array = 8 * MiB; /* below the rule: taken, and said */
+    assert_int_equal(mem_make_plan(&l, &p), 0);
+    assert_int_equal(p.dram, 24 * MiB);
+    assert_true(p.shrunk);
+    assert_non_null(strstr(p.why, "mem_dram"));
+    struct options o;
+    char err[160];
+    options_defaults(&o);
+    assert_int_equal(options_parse("mem_dram=1G", &o, err, sizeof err), 0);
+    assert_int_equal(o.mem_dram, GiB);
+    assert_int_equal(options_parse("mem_dram=0", &o, err, sizeof err), 0);
+    assert_int_equal(options_parse("mem_dram=1K", &o, err, sizeof err), -1);
+    assert_non_null(strstr(err, "mem_dram"));
+    assert_int_equal(options_parse("mem_dram=lots", &o, err, sizeof err), -1);
 }
 
 /* ---- the whole suite, Linux build, on a fake small cache layout and mem_max=16M ---- */
@@ -402,7 +539,7 @@ static void test_suite_run(void **st)
     assert_int_equal(count(&rs, "triad", "isa", NULL), 2 * isas);
     assert_int_equal(count(&rs, "sum", "isa", NULL), isas);
     for (const char *lv = "L1\0L2\0L3\0DRAM\0"; *lv; lv += strlen(lv) + 1)
-        assert_true(count(&rs, "sweep", "level", lv) >= 2);
+        assert_true(count(&rs, "sweep", "level", lv) >= (lv[0] == 'L' && lv[1] != '1' ? 1 : 2));
     assert_int_equal(count(&rs, "cores", "kernel", "triad"), c.ncpus > 1 ? 4 : 2);
     assert_int_equal(count(&rs, "latency_pages", "page", "4K"), 1);
     assert_int_equal(count(&rs, "latency_pages", "page", "2M"), thp_never() ? 0 : 1);
@@ -427,6 +564,9 @@ int main(void)
         cmocka_unit_test(test_plan_mem_max),
         cmocka_unit_test(test_plan_unknown_caches),
         cmocka_unit_test(test_levels_and_elems),
+        cmocka_unit_test(test_sizing_one_l3),
+        cmocka_unit_test(test_sizing_24_l3_two_sockets),
+        cmocka_unit_test(test_mem_dram_override),
         cmocka_unit_test(test_suite_run),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
