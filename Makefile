@@ -52,6 +52,8 @@ $(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
 	@$(if $(Q),echo "  LD        $@")
 	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -o $@ \
 	    -lefi -lgnuefi $$($(CC) -print-libgcc-file-name)
+	@# -shared lets a libc call the firmware environment lacks link silently (and crash at run time)
+	@undef=$$(nm -u $@); [ -z "$$undef" ] || { echo "error: undefined in the UEFI image (not in boot/libc_shim.c?): $$undef" >&2; rm -f $@; exit 1; }
 
 $(BUILD)/barebench.efi: $(BUILD)/barebench.so
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
