@@ -31,7 +31,7 @@ EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-c
               -DGNU_EFI_USE_MS_ABI -DBB_UEFI -I$(EFI_INC) -I$(EFI_INC)/x86_64
 EFI_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
 
-HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD
+HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD -MP
 HOST_LIBS := -pthread -lm -lnuma
 
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
@@ -46,7 +46,7 @@ host: $(BUILD)/host/barebench
 $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC [uefi]  $<")
-	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
 	@$(if $(Q),echo "  LD        $@")
