@@ -65,7 +65,8 @@ void uefi_deadline_stop(struct uefi_deadline *d);
 
 /** Find a NIC whose firmware stack offers TCP4, configure its IPv4 address as `net` says
  *  ("dhcp", or "ADDR/PREFIX[,GATEWAY]") and wait until it has one.  Returns 0 with the NIC
- *  handle and its address text in `addr`, or -1 with the reason in why. */
+ *  handle and its address text in `addr`; -1 (worth retrying: no lease, address not up) or -2
+ *  (no usable interface) with the reason in why. */
 int uefi_net_up(const char *net, EFI_HANDLE *nic, char *addr, size_t addrlen, char *why,
                 size_t whylen);
 

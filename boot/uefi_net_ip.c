@@ -196,15 +196,16 @@ int uefi_net_up(const char *net, EFI_HANDLE *nic, char *addr, size_t addrlen, ch
     EFI_HANDLE *h = tcp4_handles(&n);
     if (!h) {
         bb_snprintf(why, whylen, "no network interface with a firmware TCP/IP stack");
-        return -1;
+        return -2;
     }
-    int rc = -1;
+    int rc = -2;
     bb_snprintf(why, whylen, "no network interface offers IP4Config2");
     for (UINTN i = 0; i < n && rc; i++) {
         BB_EFI_IP4_CONFIG2_PROTOCOL *cfg = NULL;
         if (uefi_call_wrapper(BS->HandleProtocol, 3, h[i], &ip4cfg2_guid, (VOID **)&cfg) != EFI_SUCCESS)
             continue;
         EFI_IPv4_ADDRESS ip, mask;
+        rc = -1;
         if (configure(cfg, net, &ip, &mask, why, whylen) == 0) {
             *nic = h[i];
             int prefix = 0;

@@ -4,6 +4,7 @@
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
+#include "kernel/upload_retry.h"
 
 #include <string.h>
 
@@ -165,6 +166,11 @@ static void close_conn(struct conn *c)
         uefi_call_wrapper(c->sb->DestroyChild, 2, c->sb, c->child);
 }
 
+int plat_upload_resolves_names(void)
+{
+    return 0;
+}
+
 int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
                         char *why, size_t whylen)
 {
@@ -173,18 +179,20 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     char addr[24];
     EFI_HANDLE nic = NULL;
     if (upload_parse_url(url, &u, why, whylen))
-        return -1;
+        return UPLOAD_PERMANENT;
     if (!u.has_ip) {
-        bb_snprintf(why, whylen, "the UEFI build needs an IPv4 address in the upload URL, not '%s'", u.host);
-        return -1;
+        bb_snprintf(why, whylen, "this firmware cannot resolve names: use an IPv4 address in the "
+                    "upload URL, not '%s'", u.host);
+        return UPLOAD_PERMANENT;
     }
     int hl = upload_request_head(&u, token, n, head, sizeof head);
     if (hl < 0) {
         bb_snprintf(why, whylen, "request head too long");
-        return -1;
+        return UPLOAD_PERMANENT;
     }
-    if (uefi_net_up(upload_net(), &nic, addr, sizeof addr, why, whylen))
-        return -1;
+    int up = uefi_net_up(upload_net(), &nic, addr, sizeof addr, why, whylen);
+    if (up)
+        return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
     bb_printf("network: %s, sending %llu bytes to %s:%u\n", addr, (unsigned long long)n, u.host,
               (unsigned)u.port);
     struct conn c;
@@ -192,9 +200,9 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     struct uefi_deadline d;
     if (uefi_deadline_start(&d, UPLOAD_CONNECT_S * 1000)) {
         bb_snprintf(why, whylen, "no firmware timer");
-        return -1;
+        return UPLOAD_NO_ANSWER;
     }
-    int rc = -1;
+    int rc = UPLOAD_NO_ANSWER;
     if (open_conn(&c, nic, &u, &d, why, whylen) == 0) {
         uefi_deadline_stop(&d);
         uefi_deadline_start(&d, UPLOAD_TOTAL_S * 1000);
@@ -205,7 +213,7 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
         size_t got = receive_answer(&c, resp, sizeof resp - 1, &d);
         if (got) {
             int status = upload_parse_answer(resp, got, why, whylen);
-            rc = status >= 200 && status < 300 ? 0 : -1;
+            rc = status < 0 ? UPLOAD_NO_ANSWER : status;
         } else {
             bb_snprintf(why, whylen, "%s", st != EFI_SUCCESS ? status_text(st)
                                                              : "no answer from the collector");

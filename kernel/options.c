@@ -67,6 +67,8 @@ static const struct opt table[] = {
      "shared token the collector expects"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
      "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
+    {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
+     "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
 };
 
@@ -82,6 +84,7 @@ void options_defaults(struct options *o)
     o->serial = TRI_AUTO;
     o->save = 1;
     o->disk_write = 1;
+    o->upload_retries = 3;
     bb_snprintf(o->disk, sizeof o->disk, "all");
     bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
 }

@@ -44,6 +44,7 @@ struct options {
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
     char upload_token[64];    /* upload_token=SECRET */
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
+    int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */
 };
 
 void options_defaults(struct options *o);

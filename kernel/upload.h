@@ -22,6 +22,10 @@ struct upload_url {
 void upload_set_net(const char *net);
 const char *upload_net(void);
 
+/** 1 when this host's upload resolves host names (the Linux build), 0 when it needs a dotted
+ *  IPv4 address (the UEFI image: its firmware DNS is not used yet). */
+int plat_upload_resolves_names(void);
+
 /** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
 int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen);
 
