@@ -1,6 +1,7 @@
 /* uefi_net_tcp.c - the UEFI build's plat_upload_results: a TCP4 child of the firmware stack,
  * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded. */
 #include "boot/uefi_net.h"
+#include "boot/uefi_net_dns.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
@@ -199,11 +200,6 @@ static void close_conn(struct conn *c)
         uefi_call_wrapper(c->sb->DestroyChild, 2, c->sb, c->child);
 }
 
-int plat_upload_resolves_names(void)
-{
-    return 0;
-}
-
 int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
                         char *why, size_t whylen)
 {
@@ -214,11 +210,6 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     struct uefi_net net;
     if (upload_parse_url(url, &u, why, whylen))
         return UPLOAD_PERMANENT;
-    if (!u.has_ip) {
-        bb_snprintf(why, whylen, "this firmware cannot resolve names: use an IPv4 address in the "
-                    "upload URL, not '%s'", u.host);
-        return UPLOAD_PERMANENT;
-    }
     int hl = upload_request_head(&u, token, n, head, sizeof head);
     if (hl < 0) {
         bb_snprintf(why, whylen, "request head too long");
@@ -231,6 +222,13 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     int up = uefi_net_up(upload_net(), &net, why, whylen);
     if (up)
         return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
+    if (!u.has_ip) {
+        up = uefi_dns_resolve(&net, u.host, u.ip, why, whylen);
+        if (up) {
+            uefi_net_down(&net);
+            return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
+        }
+    }
     bb_printf("network: %s%s, sending %llu bytes to %s:%u\n", net.addr,
               net.use_default ? "" : " (on the connection only)", (unsigned long long)n, u.host,
               (unsigned)u.port);

@@ -195,9 +195,16 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         char uwhy[160];
         if (upload_parse_url(o.upload, &uu, uwhy, sizeof uwhy))
             bb_printf("upload: %s: the results will not be uploaded\n", uwhy);
-        else if (!uu.has_ip && !plat_upload_resolves_names())
-            bb_printf("upload: this firmware cannot resolve names (%s); use an IPv4 address in "
-                      "upload=: the results will not be uploaded\n", uu.host);
+        else if (!uu.has_ip) {
+            int names = plat_upload_resolves_names();
+            if (names == 0)
+                bb_printf("upload: this firmware cannot resolve names (%s); use an IPv4 address "
+                          "in upload=: the results will not be uploaded\n", uu.host);
+            else if (names < 0)
+                bb_printf("upload: %s will be looked up through the firmware's DNS after the run "
+                          "(its network stack is not started yet, so it cannot be checked now)\n",
+                          uu.host);
+        }
     }
     identity_collect(&g_id);
     if (clock_calibrate(&g_id.cpu))

@@ -22,8 +22,9 @@ struct upload_url {
 void upload_set_net(const char *net);
 const char *upload_net(void);
 
-/** 1 when this host's upload resolves host names (the Linux build), 0 when it needs a dotted
- *  IPv4 address (the UEFI image: its firmware DNS is not used yet). */
+/** Whether this host's upload can resolve host names: 1 yes (Linux; UEFI with the firmware's
+ *  DNS4), 0 no (UEFI without DNS4: use a dotted IPv4 address), -1 cannot tell before the
+ *  upload (UEFI whose network stack is not started yet). */
 int plat_upload_resolves_names(void);
 
 /** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
