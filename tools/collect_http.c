@@ -27,6 +27,7 @@ struct req {
     char *body;
     size_t len, cap, expect;     /* expect: Content-Length */
     int status;                  /* answer queued (0: none yet) */
+    int refuse;                  /* answer this once the body is read and dropped (0: none) */
     char msg[600];
     char who[64];
 };
@@ -111,12 +112,22 @@ static int token_ok(struct MHD_Connection *c, const char *token)
     return v && !strncasecmp(v, "Bearer ", 7) && same(v + 7, token);
 }
 
-/* The checks made once the head is in: method, token, framing, size.  0, or the status of an
- * early answer (already queued). */
+/* The checks made once the head is in: method, token, framing, size.  0, or the status of the
+ * refusal: answered at once when there is no body to wait for (or it is too large to read),
+ * otherwise after the body is read and dropped, so that a client still sending sees the answer
+ * rather than a reset. */
 static int check_head(struct collect_server *s, struct MHD_Connection *c, struct req *r,
                       const char *method, enum MHD_Result *ret)
 {
-    const char *v;
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long cl = 0;
+    int bad_cl = 0;
+    if (v) {
+        char *end;
+        errno = 0;
+        cl = strtoull(v, &end, 10);
+        bad_cl = !v[0] || *end || errno || v[0] == '-' || v[0] == '+';
+    }
     int st = 0;
     char m[160];
     if (strcmp(method, "POST") && strcmp(method, "PUT"))
@@ -125,22 +136,20 @@ static int check_head(struct collect_server *s, struct MHD_Connection *c, struct
         st = 401, snprintf(m, sizeof m, "missing or wrong token (X-Barebench-Token)");
     else if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
         st = 501, snprintf(m, sizeof m, "chunked bodies are not supported: send Content-Length");
-    else if (!(v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)))
+    else if (!v)
         st = 411, snprintf(m, sizeof m, "Content-Length required");
-    else {
-        char *end;
-        errno = 0;
-        unsigned long long cl = strtoull(v, &end, 10);
-        if (!v[0] || *end || errno || v[0] == '-' || v[0] == '+')
-            st = 400, snprintf(m, sizeof m, "bad Content-Length");
-        else if (cl > s->cfg.max_bytes)
-            st = 413, snprintf(m, sizeof m, "document too large: %llu bytes (the limit is %zu)", cl,
-                               s->cfg.max_bytes);
-        else
-            r->expect = (size_t)cl;
-    }
-    if (st)
+    else if (bad_cl)
+        st = 400, snprintf(m, sizeof m, "bad Content-Length");
+    else if (cl > s->cfg.max_bytes)
+        st = 413, snprintf(m, sizeof m, "document too large: %llu bytes (the limit is %zu)", cl,
+                           s->cfg.max_bytes);
+    r->expect = v && !bad_cl && cl <= s->cfg.max_bytes ? (size_t)cl : 0;
+    if (st && !r->expect) {
         *ret = answer(c, r, st, m);
+    } else if (st) {
+        r->refuse = st;
+        snprintf(r->msg, sizeof r->msg, "%s", m);
+    }
     return st;
 }
 
@@ -194,8 +203,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (*data_size) {
         if (now_ms() - r->start_ms > (long long)s->cfg.timeout_s * 1000) {
+            r->refuse = 0;
             snprintf(r->msg, sizeof r->msg, "cut off: the body took longer than %d s", s->cfg.timeout_s);
             return MHD_NO; /* closes the connection */
+        }
+        if (r->refuse) { /* refused: read and drop */
+            *data_size = 0;
+            return MHD_YES;
         }
         if (append(r, data, *data_size)) {
             snprintf(r->msg, sizeof r->msg, "out of memory for the body");
@@ -205,6 +219,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     /* the whole body is in */
+    if (r->refuse) {
+        char m[sizeof r->msg];
+        snprintf(m, sizeof m, "%s", r->msg);
+        return answer(c, r, r->refuse, m);
+    }
     char msg[600], stored[512];
     int st = collect_store(r->body ? r->body : "", r->len, &s->cfg, msg, sizeof msg, stored,
                            sizeof stored);
