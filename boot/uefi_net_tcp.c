@@ -32,6 +32,8 @@ struct conn {
     int abandoned;                       /* a token timed out and Cancel did not take it back */
 };
 enum { EV_CONN, EV_TX, EV_RX, EV_CLOSE };
+static struct conn g_conns[UPLOAD_RETRIES_MAX + 1]; /* one per attempt, never reused */
+static int g_nconns;
 
 /* Wait for the token's event while polling the stack; EFI_TIMEOUT when d expires first.  On a
  * timeout the token is cancelled; when the driver cannot (UNSUPPORTED), it stays the
@@ -205,8 +207,6 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
 {
     struct upload_url u;
     static char head[512]; /* the same bytes every attempt */
-    static struct conn conns[UPLOAD_RETRIES_MAX + 1]; /* one per attempt, never reused */
-    static int nconns;
     struct uefi_net net;
     if (upload_parse_url(url, &u, why, whylen))
         return UPLOAD_PERMANENT;
@@ -215,7 +215,7 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
         bb_snprintf(why, whylen, "request head too long");
         return UPLOAD_PERMANENT;
     }
-    if (nconns >= (int)(sizeof conns / sizeof conns[0])) {
+    if (g_nconns >= (int)(sizeof g_conns / sizeof g_conns[0])) {
         bb_snprintf(why, whylen, "no more connections for this run");
         return UPLOAD_PERMANENT;
     }
@@ -232,7 +232,7 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     bb_printf("network: %s%s, sending %llu bytes to %s:%u\n", net.addr,
               net.use_default ? "" : " (on the connection only)", (unsigned long long)n, u.host,
               (unsigned)u.port);
-    struct conn *c = &conns[nconns++];
+    struct conn *c = &g_conns[g_nconns++];
     struct uefi_deadline d;
     if (uefi_deadline_start(&d, UPLOAD_CONNECT_S * 1000)) {
         bb_snprintf(why, whylen, "no firmware timer");
