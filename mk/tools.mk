@@ -33,7 +33,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 120
 $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
 $(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h
 	@mkdir -p $(dir $@)
