@@ -17,7 +17,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--token T] "
-               "[--max-bytes N] [--timeout S] [--max-conns N] [--threads N] [--once]\n"
+               "[--max-bytes N] [--timeout S] [--body-timeout S]\n"
+               "       [--max-conns N] [--threads N] [--once]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
                "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
                "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
@@ -25,12 +26,13 @@ static void usage(FILE *f)
                "  --port N       TCP port (0: any free port; the line 'listening on' says which)\n"
                "  --token T      require header 'X-Barebench-Token: T' (or Authorization: Bearer T)\n"
                "  --max-bytes N  largest document accepted (default %u)\n"
-               "  --timeout S    a client silent this long is cut off; also the longest a body may\n"
-               "                 take once the request head is in (default %d)\n"
+               "  --timeout S    a client silent this long is cut off (default %d)\n"
+               "  --body-timeout S  the longest a body may take once the head is in (default %d)\n"
                "  --max-conns N  connections served at once (default %d; more wait in the backlog)\n"
                "  --threads N    serving threads (default %d)\n"
                "  --once         exit after storing one document\n",
-            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT,
+            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_BODY_TIMEOUT_DEFAULT,
+            COLLECT_MAX_CONNS_DEFAULT,
             COLLECT_THREADS_DEFAULT);
 }
 
@@ -80,7 +82,8 @@ static int listen_on(const char *bind_addr, int port)
 int main(int argc, char **argv)
 {
     struct collect_cfg cfg = {NULL, NULL, COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT,
-                              COLLECT_MAX_CONNS_DEFAULT, COLLECT_THREADS_DEFAULT, 0};
+                              COLLECT_BODY_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT,
+                              COLLECT_THREADS_DEFAULT, 0};
     const char *bind_addr = "0.0.0.0";
     long port = -1;
     for (int i = 1; i < argc; i++) {
@@ -97,6 +100,8 @@ int main(int argc, char **argv)
             cfg.max_bytes = (size_t)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--timeout") && !number(argv[i + 1], 3600, &v) && v) {
             cfg.timeout_s = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--body-timeout") && !number(argv[i + 1], 3600, &v) && v) {
+            cfg.body_timeout_s = (int)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--max-conns") && !number(argv[i + 1], 100000, &v) && v) {
             cfg.max_conns = (int)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--threads") && !number(argv[i + 1], 256, &v) && v) {

@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 #define COLLECT_MAX_BYTES_DEFAULT (16u << 20)
-#define COLLECT_TIMEOUT_DEFAULT 10   /* seconds: silence that cuts a client; also the longest a
-                                        request body may take once its head is in */
+#define COLLECT_TIMEOUT_DEFAULT 10   /* seconds of silence that cut a client off */
+#define COLLECT_BODY_TIMEOUT_DEFAULT 60 /* seconds a body may take once its head is in (a client
+                                           trickling bytes is cut too); the image gives up after
+                                           20 s, so this only stops hostile clients */
 #define COLLECT_MAX_CONNS_DEFAULT 512 /* connections served at once; more wait in the backlog */
 #define COLLECT_BACKLOG 4096          /* listen backlog (the kernel caps it at somaxconn) */
 #define COLLECT_THREADS_DEFAULT 4     /* epoll threads serving the connections */
@@ -18,6 +20,7 @@ struct collect_cfg {
     const char *token;   /* NULL: no token needed */
     size_t max_bytes;
     int timeout_s;
+    int body_timeout_s;
     int max_conns;
     int threads;
     int once;            /* stop after the first stored (201) document */

@@ -202,9 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*data_size) {
-        if (now_ms() - r->start_ms > (long long)s->cfg.timeout_s * 1000) {
+        if (now_ms() - r->start_ms > (long long)s->cfg.body_timeout_s * 1000) {
             r->refuse = 0;
-            snprintf(r->msg, sizeof r->msg, "cut off: the body took longer than %d s", s->cfg.timeout_s);
+            snprintf(r->msg, sizeof r->msg, "cut off: the body took longer than %d s", s->cfg.body_timeout_s);
             return MHD_NO; /* closes the connection */
         }
         if (r->refuse) { /* refused: read and drop */

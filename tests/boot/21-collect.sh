@@ -31,7 +31,7 @@ post() {
 }
 nfiles() { ls "$D/store" | grep -c '\.json$'; }
 
-start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2
+start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2 --body-timeout 4
 check "collector listens on an ephemeral loopback port" test -n "$PORT"
 
 st=$(post "$FX/kvm.json" -H "X-Barebench-Token: s3cret")
@@ -84,6 +84,23 @@ start=$(date +%s%N)
 ans=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT"; printf 'POST / HTTP/1.1\r\nX-Barebench-Token: s3cret\r\nContent-Length: 5000\r\n\r\n{"sch' >&3; timeout 10 cat <&3)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "body cut short: cut off after about 2 s (took $ms ms)" bash -c "test $ms -ge 1500 && test $ms -lt 5000"
+# one that trickles its body (never silent for --timeout) is cut at --body-timeout
+secs=$(timeout 20 python3 - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+t0 = time.monotonic()
+s.sendall(b"POST / HTTP/1.1\r\nX-Barebench-Token: s3cret\r\nContent-Length: 5000\r\n\r\n")
+try:
+    for _ in range(30):  # at most 15 s
+        s.sendall(b"x")
+        time.sleep(0.5)
+except OSError:
+    pass
+print(f"{time.monotonic() - t0:.1f}")
+PY
+)
+check "trickling client: cut off at --body-timeout 4 s (took $secs s)" \
+    bash -c "grep -q 'cut off: the body took longer than 4 s' '$D/collector.log' && awk 'BEGIN{exit !($secs >= 3.5 && $secs < 9)}'"
 check "both cut-offs logged" bash -c "grep -q 'cut off or closed before a complete request head' '$D/collector.log' && grep -q 'cut off: silent in the middle' '$D/collector.log'"
 
 # a run id makes an upload idempotent: one file per run, a repeat answers 200, a change 409
