@@ -63,10 +63,28 @@ int uefi_deadline_start(struct uefi_deadline *d, UINT64 ms);
 int uefi_deadline_expired(struct uefi_deadline *d);
 void uefi_deadline_stop(struct uefi_deadline *d);
 
-/** Find a NIC whose firmware stack offers TCP4, configure its IPv4 address as `net` says
- *  ("dhcp", or "ADDR/PREFIX[,GATEWAY]") and wait until it has one.  Returns 0 with the NIC
- *  handle and its address text in `addr`, or -1 with the reason in why. */
-int uefi_net_up(const char *net, EFI_HANDLE *nic, char *addr, size_t addrlen, char *why,
-                size_t whylen);
+/* The NIC and the IPv4 setup an upload uses. */
+struct uefi_net {
+    EFI_HANDLE nic;
+    int use_default;             /* 1: the firmware's own address (DHCP through IP4Config2);
+                                    0: our own station address on the TCP4 child (static) */
+    EFI_IPv4_ADDRESS ip, mask, gw;
+    int has_gw;
+    BB_EFI_IP4_CONFIG2_PROTOCOL *cfg;
+    int restore_policy;          /* we switched the policy to DHCP: put `policy` back after */
+    BB_EFI_IP4_CONFIG2_POLICY policy;
+    char addr[24];               /* "A.B.C.D/PREFIX" for the console */
+};
+
+/** Pick the NIC barebench was loaded from when it offers TCP4, else the first NIC that does,
+ *  and set up IPv4 as `net` says: "ADDR/PREFIX[,GATEWAY]" is given to the TCP4 child itself
+ *  (the firmware's IP4Config2 settings, kept in NVRAM, are not touched); "dhcp" uses the
+ *  firmware's address, switching IP4Config2 to DHCP only when it is not, and uefi_net_down
+ *  switches it back.  0, or -1 (worth retrying: no lease) / -2 (no usable interface, bad
+ *  net=) with the reason in why. */
+int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen);
+
+/** Undo what uefi_net_up changed in the firmware (the IP4Config2 policy). */
+void uefi_net_down(struct uefi_net *n);
 
 #endif

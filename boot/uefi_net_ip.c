@@ -1,5 +1,6 @@
-/* uefi_net_ip.c - brings up IPv4 on the first NIC whose firmware stack offers TCP4: IP4Config2
- * policy DHCP, or a static address/prefix/gateway; every wait is bounded by a firmware timer. */
+/* uefi_net_ip.c - brings up IPv4 on the NIC barebench was loaded from (else the first whose
+ * firmware stack offers TCP4): the firmware's DHCP address, or a static address/prefix/gateway
+ * kept on our own TCP4 child so that NVRAM is not written; every wait is bounded. */
 #include "boot/uefi_net.h"
 #include "kernel/fmt.h"
 #include "kernel/upload.h"
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #define DHCP_WAIT_MS 15000  /* OVMF under QEMU: about 3 s */
-#define STATIC_WAIT_MS 3000
 
 static EFI_GUID tcp4_sb_guid = EFI_TCP4_SERVICE_BINDING_PROTOCOL;
 static EFI_GUID ip4cfg2_guid = BB_EFI_IP4_CONFIG2_PROTOCOL_GUID;
@@ -139,84 +139,107 @@ static int parse_static(const char *s, EFI_IPv4_ADDRESS *ip, EFI_IPv4_ADDRESS *m
     return 0;
 }
 
-static int configure(BB_EFI_IP4_CONFIG2_PROTOCOL *cfg, const char *net, EFI_IPv4_ADDRESS *ip,
-                     EFI_IPv4_ADDRESS *mask, char *why, size_t whylen)
+static int configure_dhcp(struct uefi_net *n, char *why, size_t whylen)
 {
-    EFI_STATUS st;
-    if (!net[0] || !strcmp(net, "dhcp")) {
-        BB_EFI_IP4_CONFIG2_POLICY pol = BbIp4Config2PolicyDhcp, cur = BbIp4Config2PolicyStatic;
-        UINTN size = sizeof cur;
-        uefi_call_wrapper(cfg->GetData, 4, cfg, BbIp4Config2DataTypePolicy, &size, &cur);
-        if (cur != pol) {
-            st = uefi_call_wrapper(cfg->SetData, 4, cfg, BbIp4Config2DataTypePolicy, sizeof pol, &pol);
-            if (st != EFI_SUCCESS) {
-                bb_snprintf(why, whylen, "cannot switch the NIC to DHCP (0x%llx)", (unsigned long long)st);
-                return -1;
-            }
-        }
-        if (wait_address(cfg, NULL, DHCP_WAIT_MS, ip, mask)) {
-            bb_snprintf(why, whylen, "no DHCP lease within %d s", DHCP_WAIT_MS / 1000);
+    BB_EFI_IP4_CONFIG2_PROTOCOL *cfg = n->cfg;
+    BB_EFI_IP4_CONFIG2_POLICY pol = BbIp4Config2PolicyDhcp, cur = BbIp4Config2PolicyStatic;
+    UINTN size = sizeof cur;
+    EFI_IPv4_ADDRESS ip, mask;
+    n->use_default = 1;
+    uefi_call_wrapper(cfg->GetData, 4, cfg, BbIp4Config2DataTypePolicy, &size, &cur);
+    if (cur != pol) {
+        /* IP4Config2 keeps its policy in NVRAM: remember it, uefi_net_down puts it back */
+        EFI_STATUS st = uefi_call_wrapper(cfg->SetData, 4, cfg, BbIp4Config2DataTypePolicy, sizeof pol, &pol);
+        if (st != EFI_SUCCESS) {
+            bb_snprintf(why, whylen, "cannot switch the NIC to DHCP (0x%llx)", (unsigned long long)st);
             return -1;
         }
-        return 0;
+        n->restore_policy = 1;
+        n->policy = cur;
     }
-    EFI_IPv4_ADDRESS want, wmask, gw;
-    int has_gw;
-    if (parse_static(net, &want, &wmask, &gw, &has_gw)) {
-        bb_snprintf(why, whylen, "bad net= value '%.40s' (expected dhcp or ADDR/PREFIX[,GATEWAY])", net);
+    if (wait_address(cfg, NULL, DHCP_WAIT_MS, &ip, &mask)) {
+        bb_snprintf(why, whylen, "no DHCP lease within %d s", DHCP_WAIT_MS / 1000);
         return -1;
     }
-    BB_EFI_IP4_CONFIG2_POLICY pol = BbIp4Config2PolicyStatic;
-    st = uefi_call_wrapper(cfg->SetData, 4, cfg, BbIp4Config2DataTypePolicy, sizeof pol, &pol);
-    BB_EFI_IP4_CONFIG2_MANUAL_ADDRESS ma = {want, wmask};
-    if (st == EFI_SUCCESS || st == EFI_NOT_READY)
-        st = uefi_call_wrapper(cfg->SetData, 4, cfg, BbIp4Config2DataTypeManualAddress, sizeof ma, &ma);
-    if (st != EFI_SUCCESS && st != EFI_NOT_READY) { /* NOT_READY: applied asynchronously */
-        bb_snprintf(why, whylen, "cannot set the static address (0x%llx)", (unsigned long long)st);
-        return -1;
-    }
-    if (wait_address(cfg, &want, STATIC_WAIT_MS, ip, mask)) {
-        bb_snprintf(why, whylen, "the static address did not come up within %d s", STATIC_WAIT_MS / 1000);
-        return -1;
-    }
-    if (has_gw) {
-        st = uefi_call_wrapper(cfg->SetData, 4, cfg, BbIp4Config2DataTypeGateway, sizeof gw, &gw);
-        if (st != EFI_SUCCESS && st != EFI_NOT_READY) {
-            bb_snprintf(why, whylen, "cannot set the gateway (0x%llx)", (unsigned long long)st);
-            return -1;
-        }
-    }
+    n->ip = ip;
+    n->mask = mask;
     return 0;
 }
 
-int uefi_net_up(const char *net, EFI_HANDLE *nic, char *addr, size_t addrlen, char *why,
-                size_t whylen)
+void uefi_net_down(struct uefi_net *n)
 {
-    UINTN n = 0;
-    EFI_HANDLE *h = tcp4_handles(&n);
+    if (n->restore_policy && n->cfg)
+        uefi_call_wrapper(n->cfg->SetData, 4, n->cfg, BbIp4Config2DataTypePolicy, sizeof n->policy,
+                          &n->policy);
+    n->restore_policy = 0;
+}
+
+/* 1 when the device path of handle h is where the image was loaded from, or leads to it (the
+ * image's path starts with the NIC's: MAC(...)/IPv4(...)/Uri(...)). */
+static int loaded_from(EFI_HANDLE h, EFI_DEVICE_PATH *image_dp)
+{
+    EFI_DEVICE_PATH *dp = DevicePathFromHandle(h);
+    if (!dp || !image_dp)
+        return 0;
+    UINTN a = DevicePathSize(dp), b = DevicePathSize(image_dp);
+    if (a < sizeof(EFI_DEVICE_PATH) || a > b)
+        return 0;
+    a -= sizeof(EFI_DEVICE_PATH); /* without the end node */
+    return a > 0 && CompareMem(dp, image_dp, a) == 0;
+}
+
+/* The device path of the device barebench was loaded from, or NULL. */
+static EFI_DEVICE_PATH *image_device_path(void)
+{
+    EFI_LOADED_IMAGE *li = NULL;
+    if (uefi_call_wrapper(BS->HandleProtocol, 3, g_image, &LoadedImageProtocol, (VOID **)&li) !=
+            EFI_SUCCESS || !li)
+        return NULL;
+    return DevicePathFromHandle(li->DeviceHandle);
+}
+
+int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
+{
+    ZeroMem(n, sizeof *n);
+    int dhcp = !net[0] || !strcmp(net, "dhcp");
+    if (!dhcp && parse_static(net, &n->ip, &n->mask, &n->gw, &n->has_gw)) {
+        bb_snprintf(why, whylen, "bad net= value '%.40s' (expected dhcp or ADDR/PREFIX[,GATEWAY])", net);
+        return -2;
+    }
+    UINTN count = 0;
+    EFI_HANDLE *h = tcp4_handles(&count);
     if (!h) {
         bb_snprintf(why, whylen, "no network interface with a firmware TCP/IP stack");
-        return -1;
+        return -2;
     }
-    int rc = -1;
-    bb_snprintf(why, whylen, "no network interface offers IP4Config2");
-    for (UINTN i = 0; i < n && rc; i++) {
-        BB_EFI_IP4_CONFIG2_PROTOCOL *cfg = NULL;
-        if (uefi_call_wrapper(BS->HandleProtocol, 3, h[i], &ip4cfg2_guid, (VOID **)&cfg) != EFI_SUCCESS)
-            continue;
-        EFI_IPv4_ADDRESS ip, mask;
-        if (configure(cfg, net, &ip, &mask, why, whylen) == 0) {
-            *nic = h[i];
-            int prefix = 0;
-            for (int k = 0; k < 4; k++)
-                for (int b = 7; b >= 0; b--)
-                    prefix += (mask.Addr[k] >> b) & 1;
-            bb_snprintf(addr, addrlen, "%u.%u.%u.%u/%d", ip.Addr[0], ip.Addr[1], ip.Addr[2],
-                        ip.Addr[3], prefix);
-            rc = 0;
+    /* the NIC we were loaded from (PXE/HTTP boot) is the one that is cabled; else the first:
+     * a fleet machine has one cabled NIC */
+    EFI_DEVICE_PATH *image_dp = image_device_path();
+    UINTN pick = 0;
+    for (UINTN i = 0; i < count; i++)
+        if (loaded_from(h[i], image_dp)) {
+            pick = i;
+            break;
         }
-        break; /* configure the first interface only: a fleet machine has one cabled NIC */
-    }
+    n->nic = h[pick];
     FreePool(h);
+    int rc = 0;
+    if (dhcp) {
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, n->nic, &ip4cfg2_guid, (VOID **)&n->cfg) != EFI_SUCCESS) {
+            bb_snprintf(why, whylen, "the network interface offers no IP4Config2 (needed for dhcp)");
+            return -2;
+        }
+        rc = configure_dhcp(n, why, whylen);
+    }
+    if (rc == 0) {
+        int prefix = 0;
+        for (int k = 0; k < 4; k++)
+            for (int b = 7; b >= 0; b--)
+                prefix += (n->mask.Addr[k] >> b) & 1;
+        bb_snprintf(n->addr, sizeof n->addr, "%u.%u.%u.%u/%d", n->ip.Addr[0], n->ip.Addr[1],
+                    n->ip.Addr[2], n->ip.Addr[3], prefix);
+    } else {
+        uefi_net_down(n);
+    }
     return rc;
 }

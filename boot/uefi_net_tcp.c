@@ -1,9 +1,11 @@
 /* uefi_net_tcp.c - the UEFI build's plat_upload_results: a TCP4 child of the firmware stack,
  * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded. */
 #include "boot/uefi_net.h"
+#include "boot/uefi_net_dns.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
+#include "kernel/upload_retry.h"
 
 #include <string.h>
 
@@ -12,21 +14,39 @@
 static EFI_GUID tcp4_sb_guid = EFI_TCP4_SERVICE_BINDING_PROTOCOL;
 static EFI_GUID tcp4_guid = EFI_TCP4_PROTOCOL;
 
+/* One connection.  The tokens and the buffers they point to live here, not on the stack, and
+ * the connection itself is static: a token the firmware still holds (Cancel is UNSUPPORTED in
+ * older Tcp4 drivers) never points at freed memory.  One event per token, so that a late
+ * completion of an abandoned token cannot pass for another's. */
 struct conn {
     EFI_SERVICE_BINDING *sb;
     EFI_HANDLE child;
     EFI_TCP4 *tcp;
-    EFI_EVENT ev;          /* completion event shared by the tokens, used one at a time */
+    EFI_EVENT ev[4];                     /* EV_CONN, EV_TX, EV_RX, EV_CLOSE */
+    EFI_TCP4_CONNECTION_TOKEN conn_tok;
+    EFI_TCP4_IO_TOKEN tx_tok, rx_tok;
+    EFI_TCP4_TRANSMIT_DATA tx;
+    EFI_TCP4_RECEIVE_DATA rx;
+    EFI_TCP4_CLOSE_TOKEN close_tok;
+    char resp[1024];                     /* the answer: receive buffer of rx_tok */
+    int abandoned;                       /* a token timed out and Cancel did not take it back */
 };
+enum { EV_CONN, EV_TX, EV_RX, EV_CLOSE };
+static struct conn g_conns[UPLOAD_RETRIES_MAX + 1]; /* one per attempt, never reused */
+static int g_nconns;
 
-/* Wait for the completion event while polling the stack; EFI_TIMEOUT when d expires first. */
+/* Wait for the token's event while polling the stack; EFI_TIMEOUT when d expires first.  On a
+ * timeout the token is cancelled; when the driver cannot (UNSUPPORTED), it stays the
+ * firmware's until close_conn aborts the whole child. */
 static EFI_STATUS wait_done(struct conn *c, EFI_TCP4_COMPLETION_TOKEN *tok, struct uefi_deadline *d)
 {
     for (;;) {
-        if (uefi_call_wrapper(BS->CheckEvent, 1, c->ev) == EFI_SUCCESS)
+        if (uefi_call_wrapper(BS->CheckEvent, 1, tok->Event) == EFI_SUCCESS)
             return tok->Status;
         if (uefi_deadline_expired(d)) {
-            uefi_call_wrapper(c->tcp->Cancel, 2, c->tcp, tok);
+            EFI_STATUS cs = uefi_call_wrapper(c->tcp->Cancel, 2, c->tcp, tok);
+            if (cs != EFI_SUCCESS || uefi_call_wrapper(BS->CheckEvent, 1, tok->Event) != EFI_SUCCESS)
+                c->abandoned = 1;
             return EFI_TIMEOUT;
         }
         uefi_call_wrapper(c->tcp->Poll, 1, c->tcp);
@@ -49,16 +69,16 @@ static const char *status_text(EFI_STATUS st)
 }
 
 /* Create and configure a TCP4 child on nic for an active open to ip:port. */
-static int open_conn(struct conn *c, EFI_HANDLE nic, const struct upload_url *u,
+static int open_conn(struct conn *c, const struct uefi_net *net, const struct upload_url *u,
                      struct uefi_deadline *d, char *why, size_t whylen)
 {
-    EFI_STATUS st = uefi_call_wrapper(BS->HandleProtocol, 3, nic, &tcp4_sb_guid, (VOID **)&c->sb);
+    EFI_STATUS st = uefi_call_wrapper(BS->HandleProtocol, 3, net->nic, &tcp4_sb_guid, (VOID **)&c->sb);
     if (st == EFI_SUCCESS)
         st = uefi_call_wrapper(c->sb->CreateChild, 2, c->sb, &c->child);
     if (st == EFI_SUCCESS)
         st = uefi_call_wrapper(BS->HandleProtocol, 3, c->child, &tcp4_guid, (VOID **)&c->tcp);
-    if (st == EFI_SUCCESS)
-        st = uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &c->ev);
+    for (int i = 0; i < 4 && st == EFI_SUCCESS; i++)
+        st = uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &c->ev[i]);
     if (st != EFI_SUCCESS) {
         bb_snprintf(why, whylen, "cannot create a TCP4 connection (0x%llx)", (unsigned long long)st);
         return -1;
@@ -66,7 +86,12 @@ static int open_conn(struct conn *c, EFI_HANDLE nic, const struct upload_url *u,
     EFI_TCP4_CONFIG_DATA cd;
     ZeroMem(&cd, sizeof cd);
     cd.TimeToLive = 64;
-    cd.AccessPoint.UseDefaultAddress = TRUE;
+    /* a static address stays on this child (IP4Config2 would store it in NVRAM) */
+    cd.AccessPoint.UseDefaultAddress = net->use_default ? TRUE : FALSE;
+    if (!net->use_default) {
+        cd.AccessPoint.StationAddress = net->ip;
+        cd.AccessPoint.SubnetMask = net->mask;
+    }
     CopyMem(cd.AccessPoint.RemoteAddress.Addr, u->ip, 4);
     cd.AccessPoint.RemotePort = u->port;
     cd.AccessPoint.ActiveFlag = TRUE;
@@ -79,12 +104,18 @@ static int open_conn(struct conn *c, EFI_HANDLE nic, const struct upload_url *u,
                     (unsigned long long)st);
         return -1;
     }
-    EFI_TCP4_CONNECTION_TOKEN ct;
-    ZeroMem(&ct, sizeof ct);
-    ct.CompletionToken.Event = c->ev;
-    st = uefi_call_wrapper(c->tcp->Connect, 2, c->tcp, &ct);
+    if (!net->use_default && net->has_gw) {
+        EFI_IPv4_ADDRESS any = {{0, 0, 0, 0}};
+        st = uefi_call_wrapper(c->tcp->Routes, 5, c->tcp, FALSE, &any, &any, (EFI_IPv4_ADDRESS *)&net->gw);
+        if (st != EFI_SUCCESS) {
+            bb_snprintf(why, whylen, "cannot add the gateway route (0x%llx)", (unsigned long long)st);
+            return -1;
+        }
+    }
+    c->conn_tok.CompletionToken.Event = c->ev[EV_CONN];
+    st = uefi_call_wrapper(c->tcp->Connect, 2, c->tcp, &c->conn_tok);
     if (st == EFI_SUCCESS)
-        st = wait_done(c, &ct.CompletionToken, d);
+        st = wait_done(c, &c->conn_tok.CompletionToken, d);
     if (st != EFI_SUCCESS) {
         bb_snprintf(why, whylen, "cannot connect to %s:%u: %s", u->host, (unsigned)u->port,
                     status_text(st));
@@ -97,20 +128,20 @@ static EFI_STATUS send_bytes(struct conn *c, const char *p, size_t n, struct uef
 {
     while (n) {
         UINT32 len = n > CHUNK ? CHUNK : (UINT32)n;
-        EFI_TCP4_TRANSMIT_DATA tx;
-        EFI_TCP4_IO_TOKEN io;
-        ZeroMem(&tx, sizeof tx);
-        ZeroMem(&io, sizeof io);
-        tx.Push = TRUE;
-        tx.DataLength = len;
-        tx.FragmentCount = 1;
-        tx.FragmentTable[0].FragmentLength = len;
-        tx.FragmentTable[0].FragmentBuffer = (VOID *)p;
-        io.CompletionToken.Event = c->ev;
-        io.Packet.TxData = &tx;
-        EFI_STATUS st = uefi_call_wrapper(c->tcp->Transmit, 2, c->tcp, &io);
+        EFI_TCP4_TRANSMIT_DATA *tx = &c->tx;
+        EFI_TCP4_IO_TOKEN *io = &c->tx_tok;
+        ZeroMem(tx, sizeof *tx);
+        ZeroMem(io, sizeof *io);
+        tx->Push = TRUE;
+        tx->DataLength = len;
+        tx->FragmentCount = 1;
+        tx->FragmentTable[0].FragmentLength = len;
+        tx->FragmentTable[0].FragmentBuffer = (VOID *)p; /* the document: static until power-off */
+        io->CompletionToken.Event = c->ev[EV_TX];
+        io->Packet.TxData = tx;
+        EFI_STATUS st = uefi_call_wrapper(c->tcp->Transmit, 2, c->tcp, io);
         if (st == EFI_SUCCESS)
-            st = wait_done(c, &io.CompletionToken, d);
+            st = wait_done(c, &io->CompletionToken, d);
         if (st != EFI_SUCCESS)
             return st;
         p += len;
@@ -124,43 +155,49 @@ static size_t receive_answer(struct conn *c, char *buf, size_t cap, struct uefi_
 {
     size_t got = 0;
     while (got < cap && !upload_answer_complete(buf, got)) {
-        EFI_TCP4_RECEIVE_DATA rx;
-        EFI_TCP4_IO_TOKEN io;
-        ZeroMem(&rx, sizeof rx);
-        ZeroMem(&io, sizeof io);
-        rx.DataLength = (UINT32)(cap - got);
-        rx.FragmentCount = 1;
-        rx.FragmentTable[0].FragmentLength = (UINT32)(cap - got);
-        rx.FragmentTable[0].FragmentBuffer = buf + got;
-        io.CompletionToken.Event = c->ev;
-        io.Packet.RxData = &rx;
-        EFI_STATUS st = uefi_call_wrapper(c->tcp->Receive, 2, c->tcp, &io);
+        EFI_TCP4_RECEIVE_DATA *rx = &c->rx;
+        EFI_TCP4_IO_TOKEN *io = &c->rx_tok;
+        ZeroMem(rx, sizeof *rx);
+        ZeroMem(io, sizeof *io);
+        rx->DataLength = (UINT32)(cap - got);
+        rx->FragmentCount = 1;
+        rx->FragmentTable[0].FragmentLength = (UINT32)(cap - got);
+        rx->FragmentTable[0].FragmentBuffer = buf + got; /* a static buffer */
+        io->CompletionToken.Event = c->ev[EV_RX];
+        io->Packet.RxData = rx;
+        EFI_STATUS st = uefi_call_wrapper(c->tcp->Receive, 2, c->tcp, io);
         if (st == EFI_SUCCESS)
-            st = wait_done(c, &io.CompletionToken, d);
+            st = wait_done(c, &io->CompletionToken, d);
         if (st != EFI_SUCCESS)
             break;
-        got += rx.FragmentTable[0].FragmentLength;
+        got += rx->FragmentTable[0].FragmentLength;
     }
     return got;
 }
 
-/* Graceful close (bounded), then tear the child down. */
+/* Graceful close (bounded), then abort whatever the firmware still holds (Configure(NULL)
+ * flushes every token of the child) before the events and the child go away.  When even that
+ * fails with tokens outstanding, the child and its events are left alive (a small leak until
+ * power-off) rather than freed under the firmware. */
 static void close_conn(struct conn *c)
 {
-    if (c->tcp && c->ev) {
-        EFI_TCP4_CLOSE_TOKEN cl;
-        ZeroMem(&cl, sizeof cl);
-        cl.CompletionToken.Event = c->ev;
+    int aborted = 1;
+    if (c->tcp && c->ev[EV_CLOSE]) {
         struct uefi_deadline d;
-        if (uefi_deadline_start(&d, 1000) == 0) {
-            if (uefi_call_wrapper(c->tcp->Close, 2, c->tcp, &cl) == EFI_SUCCESS)
-                wait_done(c, &cl.CompletionToken, &d);
+        if (!c->abandoned && uefi_deadline_start(&d, 1000) == 0) {
+            c->close_tok.CompletionToken.Event = c->ev[EV_CLOSE];
+            if (uefi_call_wrapper(c->tcp->Close, 2, c->tcp, &c->close_tok) == EFI_SUCCESS)
+                wait_done(c, &c->close_tok.CompletionToken, &d);
             uefi_deadline_stop(&d);
         }
-        uefi_call_wrapper(c->tcp->Configure, 2, c->tcp, NULL); /* aborts what is left */
+        EFI_STATUS st = uefi_call_wrapper(c->tcp->Configure, 2, c->tcp, NULL);
+        aborted = st == EFI_SUCCESS || st == EFI_NOT_STARTED;
     }
-    if (c->ev)
-        uefi_call_wrapper(BS->CloseEvent, 1, c->ev);
+    if (c->abandoned && !aborted)
+        return;
+    for (int i = 0; i < 4; i++)
+        if (c->ev[i])
+            uefi_call_wrapper(BS->CloseEvent, 1, c->ev[i]);
     if (c->child)
         uefi_call_wrapper(c->sb->DestroyChild, 2, c->sb, c->child);
 }
@@ -169,49 +206,58 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
                         char *why, size_t whylen)
 {
     struct upload_url u;
-    static char head[512], resp[1024];
-    char addr[24];
-    EFI_HANDLE nic = NULL;
+    static char head[512]; /* the same bytes every attempt */
+    struct uefi_net net;
     if (upload_parse_url(url, &u, why, whylen))
-        return -1;
-    if (!u.has_ip) {
-        bb_snprintf(why, whylen, "the UEFI build needs an IPv4 address in the upload URL, not '%s'", u.host);
-        return -1;
-    }
+        return UPLOAD_PERMANENT;
     int hl = upload_request_head(&u, token, n, head, sizeof head);
     if (hl < 0) {
         bb_snprintf(why, whylen, "request head too long");
-        return -1;
+        return UPLOAD_PERMANENT;
     }
-    if (uefi_net_up(upload_net(), &nic, addr, sizeof addr, why, whylen))
-        return -1;
-    bb_printf("network: %s, sending %llu bytes to %s:%u\n", addr, (unsigned long long)n, u.host,
+    if (g_nconns >= (int)(sizeof g_conns / sizeof g_conns[0])) {
+        bb_snprintf(why, whylen, "no more connections for this run");
+        return UPLOAD_PERMANENT;
+    }
+    int up = uefi_net_up(upload_net(), &net, why, whylen);
+    if (up)
+        return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
+    if (!u.has_ip) {
+        up = uefi_dns_resolve(&net, u.host, u.ip, why, whylen);
+        if (up) {
+            uefi_net_down(&net);
+            return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
+        }
+    }
+    bb_printf("network: %s%s, sending %llu bytes to %s:%u\n", net.addr,
+              net.use_default ? "" : " (on the connection only)", (unsigned long long)n, u.host,
               (unsigned)u.port);
-    struct conn c;
-    ZeroMem(&c, sizeof c);
+    struct conn *c = &g_conns[g_nconns++];
     struct uefi_deadline d;
     if (uefi_deadline_start(&d, UPLOAD_CONNECT_S * 1000)) {
         bb_snprintf(why, whylen, "no firmware timer");
-        return -1;
+        uefi_net_down(&net);
+        return UPLOAD_NO_ANSWER;
     }
-    int rc = -1;
-    if (open_conn(&c, nic, &u, &d, why, whylen) == 0) {
+    int rc = UPLOAD_NO_ANSWER;
+    if (open_conn(c, &net, &u, &d, why, whylen) == 0) {
         uefi_deadline_stop(&d);
         uefi_deadline_start(&d, UPLOAD_TOTAL_S * 1000);
-        EFI_STATUS st = send_bytes(&c, head, (size_t)hl, &d);
+        EFI_STATUS st = send_bytes(c, head, (size_t)hl, &d);
         if (st == EFI_SUCCESS)
-            st = send_bytes(&c, json, n, &d);
+            st = send_bytes(c, json, n, &d);
         /* even when sending failed the collector may have answered (401, 413): read it */
-        size_t got = receive_answer(&c, resp, sizeof resp - 1, &d);
+        size_t got = receive_answer(c, c->resp, sizeof c->resp - 1, &d);
         if (got) {
-            int status = upload_parse_answer(resp, got, why, whylen);
-            rc = status >= 200 && status < 300 ? 0 : -1;
+            int status = upload_parse_answer(c->resp, got, why, whylen);
+            rc = status < 0 ? UPLOAD_NO_ANSWER : status;
         } else {
             bb_snprintf(why, whylen, "%s", st != EFI_SUCCESS ? status_text(st)
                                                              : "no answer from the collector");
         }
     }
     uefi_deadline_stop(&d);
-    close_conn(&c);
+    close_conn(c);
+    uefi_net_down(&net);
     return rc;
 }

@@ -2,6 +2,7 @@
  * over a plain socket, with bounded waits for connecting, sending and the answer. */
 #include "kernel/platform.h"
 #include "kernel/upload.h"
+#include "kernel/upload_retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,24 +92,28 @@ static int send_all(int fd, const char *s, size_t n, long long deadline)
     return 0;
 }
 
+int plat_upload_resolves_names(void)
+{
+    return 1;
+}
+
 int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
                         char *why, size_t whylen)
 {
     struct upload_url u;
     char head[512], resp[1024];
     if (upload_parse_url(url, &u, why, whylen))
-        return -1;
+        return UPLOAD_PERMANENT;
     int hl = upload_request_head(&u, token, n, head, sizeof head);
     if (hl < 0) {
         snprintf(why, whylen, "request head too long");
-        return -1;
+        return UPLOAD_PERMANENT;
     }
     int fd = connect_to(&u, why, whylen);
     if (fd < 0)
-        return -1;
+        return UPLOAD_NO_ANSWER;
     why[0] = '\0';
     long long deadline = now_ms() + UPLOAD_TOTAL_S * 1000;
-    int rc = -1;
     if (send_all(fd, head, (size_t)hl, deadline) || send_all(fd, json, n, deadline)) {
         /* the collector may have answered early (401, 413) and closed: read that answer */
         snprintf(why, whylen, "sending failed: %s", strerror(errno));
@@ -128,10 +133,8 @@ int plat_upload_results(const char *url, const char *token, const char *json, si
     if (got == 0) {
         if (!why[0])
             snprintf(why, whylen, "no answer from the collector within %d s", UPLOAD_TOTAL_S);
-        return -1;
+        return UPLOAD_NO_ANSWER;
     }
     int status = upload_parse_answer(resp, got, why, whylen);
-    if (status >= 200 && status < 300)
-        rc = 0;
-    return rc;
+    return status < 0 ? UPLOAD_NO_ANSWER : status;
 }

@@ -7,11 +7,13 @@
 #include "kernel/json.h"
 #include "kernel/platform.h"
 #include "kernel/results.h"
+#include "kernel/run_id.h"
 #include "kernel/upload.h"
 #include "kernel/coreclock.h"
 #include "kernel/power.h"
 #include "kernel/steal.h"
 #include "kernel/topology.h"
+#include "kernel/upload_retry.h"
 #include "bench/disk.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
@@ -45,6 +47,8 @@ static void doc_begin(struct json *j, const struct options *o, const char *cmdli
     json_kv_str(j, "suites", su);
     json_kv_str(j, "profile", options_profile_name(o->profile));
     json_kv_int(j, "reps", o->reps);
+    run_id_start();
+    json_kv_str(j, "run_id", run_id());
     json_obj_end(j);
     json_kv_int(j, "time", plat_unix_time());
 }
@@ -118,6 +122,31 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
     return 0;
 }
 
+/* The upload as retries see it: one attempt = plat_upload_results. */
+struct upload_job {
+    const char *url, *token, *json;
+    size_t n;
+};
+
+static int upload_job_attempt(void *ctx, char *why, size_t whylen)
+{
+    const struct upload_job *u = ctx;
+    return plat_upload_results(u->url, u->token, u->json, u->n, why, whylen);
+}
+
+static uint64_t env_now_ms(void)
+{
+    return g_clock.hz > 0 ? (uint64_t)(clock_seconds(clock_ticks()) * 1000.0) : 0;
+}
+
+static void env_sleep_ms(uint64_t ms)
+{
+    for (uint64_t k = 0; k < ms; k += 100) /* firmware Stall / nanosleep in short slices */
+        plat_stall_us(100000);
+}
+
+static const struct upload_env g_upload_env = {env_now_ms, env_sleep_ms, run_random, print_line};
+
 void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
                 struct app_outcome *out)
 {
@@ -154,6 +183,8 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     results_init(&rs);
     json_init(&j, 1);
     bb_printf("barebench %s (%s build)\n", BB_VERSION, plat_build());
+    const char *rid_src = run_id_start();
+    bb_printf("run id:     %s (%s)\n", run_id(), rid_src);
 
     if (options_parse(cmdline, &o, err, sizeof err)) {
         app_refuse(source, err, cmdline, &o, out);
@@ -166,6 +197,22 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         return;
     }
 
+    if (o.upload[0]) {
+        struct upload_url uu;
+        char uwhy[160];
+        if (upload_parse_url(o.upload, &uu, uwhy, sizeof uwhy))
+            bb_printf("upload: %s: the results will not be uploaded\n", uwhy);
+        else if (!uu.has_ip) {
+            int names = plat_upload_resolves_names();
+            if (names == 0)
+                bb_printf("upload: this firmware cannot resolve names (%s); use an IPv4 address "
+                          "in upload=: the results will not be uploaded\n", uu.host);
+            else if (names < 0)
+                bb_printf("upload: %s will be looked up through the firmware's DNS after the run "
+                          "(its network stack is not started yet, so it cannot be checked now)\n",
+                          uu.host);
+        }
+    }
     identity_collect(&g_id);
     if (clock_calibrate(&g_id.cpu))
         results_error(&rs, "timer", "calibration", "no usable clock source to calibrate the TSC");
@@ -236,11 +283,20 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         char why[240];
         uint64_t t0 = clock_ticks();
         upload_set_net(o.net);
-        int up = plat_upload_results(o.upload, o.upload_token, j.buf, j.len, why, sizeof why);
-        bb_printf("results %s %s: %s (%.1f s)\n", up ? "not uploaded to" : "uploaded to", o.upload,
-                  why, g_clock.hz > 0 ? clock_seconds(clock_ticks() - t0) : 0.0);
-        bb_snprintf(out->uploaded, sizeof out->uploaded, "%s %s: %s", up ? "NOT sent to" : "sent to",
-                    o.upload, why);
+        struct upload_job job = {o.upload, o.upload_token, j.buf, j.len};
+        int attempts = 0;
+        int st = upload_with_retries(o.upload_retries, upload_job_attempt, &job, &g_upload_env,
+                                     why, sizeof why, &attempts);
+        double secs = g_clock.hz > 0 ? clock_seconds(clock_ticks() - t0) : 0.0;
+        char took[48];
+        if (attempts > 1)
+            bb_snprintf(took, sizeof took, "%d attempts, %.1f s", attempts, secs);
+        else
+            bb_snprintf(took, sizeof took, "%.1f s", secs);
+        bb_printf("results %s %s: %s (%s)\n", st >= 200 && st < 300 ? "uploaded to" : "not uploaded to",
+                  o.upload, why, took);
+        bb_snprintf(out->uploaded, sizeof out->uploaded, "%s %s: %s (%s)",
+                    st >= 200 && st < 300 ? "sent to" : "NOT sent to", o.upload, why, took);
     }
     summary_collect(&out->summary, &g_id, &g_clock, &rs);
     if (j.failed)

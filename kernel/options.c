@@ -70,13 +70,15 @@ static const struct opt table[] = {
     {"disk_tests", K_STR, F(disk_tests), S(disk_tests), 0, 0, NULL, "all|seq_read,seq_write,rand_read,rand_write",
      "which disk sweeps to run (default all)"},
     {"upload", K_URL, F(upload), S(upload), 0, 0, NULL, "URL",
-     "send the results to a collector (http://ADDR:PORT/; the UEFI image needs a numeric IPv4 ADDR)"},
+     "send the results to a collector (http://HOST:PORT/; names need the firmware's DNS4 on UEFI)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "shared token the collector expects"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
      "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
     {"screen", K_ENUM, F(screen), 0, 0, 0, screen_names, "summary|full",
      "end with a one-page summary on the screen (default), or also show the JSON document there"},
+    {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
+     "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
 };
 
@@ -92,6 +94,7 @@ void options_defaults(struct options *o)
     o->serial = TRI_AUTO;
     o->save = 1;
     o->disk_write = 1;
+    o->upload_retries = 3;
     bb_snprintf(o->disk, sizeof o->disk, "all");
     bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
     bb_snprintf(o->mem_tests, sizeof o->mem_tests, "all");
@@ -303,11 +306,13 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         return 0;
     case K_URL: {
         char why[160];
-        int uefi = strcmp(plat_build(), "uefi") == 0;
+        /* a host name is refused now only where it can never be resolved (UEFI without DNS4);
+         * where the network stack starts only for the upload, the run says so before measuring */
+        int need_ip = strcmp(plat_build(), "uefi") == 0 && plat_upload_resolves_names() == 0;
         if (strlen(value) >= op->cap || !str_ok(value, 0)) {
             bb_snprintf(why, sizeof why, "printable, no quotes or blanks, under %u characters",
                         (unsigned)op->cap);
-        } else if (upload_check_url(value, uefi, why, sizeof why) == 0) {
+        } else if (upload_check_url(value, need_ip, why, sizeof why) == 0) {
             memcpy(field, value, strlen(value) + 1);
             return 0;
         }

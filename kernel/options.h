@@ -48,6 +48,7 @@ struct options {
     char upload_token[64];    /* upload_token=SECRET */
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
     int screen;               /* enum screen_mode: the document on the screen too (full) or not */
+    int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */
 };
 
 void options_defaults(struct options *o);

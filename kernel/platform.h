@@ -163,8 +163,9 @@ int64_t plat_hlt_timer(uint64_t n, const char **why);
 
 /** Send the results document to a collector (upload=http://HOST:PORT/PATH) as an HTTP POST
  *  with Content-Length and, when token is not empty, an X-Barebench-Token header.  Every wait
- *  is bounded (a few seconds; DHCP up to 15 s on UEFI).  Returns 0 when the collector answered
- *  2xx, else -1; `why` tells what happened either way (e.g. "HTTP 201: stored ..."). */
+ *  is bounded (a few seconds; DHCP up to 15 s on UEFI).  One attempt: returns the HTTP status
+ *  the collector answered, else UPLOAD_NO_ANSWER (-1: no connection, timeout; worth a retry) or
+ *  UPLOAD_PERMANENT (-2: bad URL, no NIC); `why` tells what happened (e.g. "HTTP 201: ..."). */
 int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
                         char *why, size_t whylen);
 

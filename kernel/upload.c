@@ -83,7 +83,7 @@ int upload_check_url(const char *url, int need_ip, char *why, size_t whylen)
         return -1;
     if (need_ip && !u.has_ip) {
         bb_snprintf(why, whylen,
-                    "the host '%.40s' is not a numeric IPv4 address (this build cannot resolve names)",
+                    "the host '%.40s' is not a numeric IPv4 address (this firmware cannot resolve names)",
                     u.host);
         return -1;
     }

@@ -22,11 +22,16 @@ struct upload_url {
 void upload_set_net(const char *net);
 const char *upload_net(void);
 
+/** Whether this host's upload can resolve host names: 1 yes (Linux; UEFI with the firmware's
+ *  DNS4), 0 no (UEFI without DNS4: use a dotted IPv4 address), -1 cannot tell before the
+ *  upload (UEFI whose network stack is not started yet). */
+int plat_upload_resolves_names(void);
+
 /** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
 int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen);
 
 /** Check an upload= value as the option parser does: http://, a host (a numeric IPv4 address
- *  when need_ip: the UEFI image has no name resolver), a port 1..65535, a path that fits.
+ *  when need_ip: UEFI firmware without DNS4), a port 1..65535, a path that fits.
  *  0, or -1 with the reason in why. */
 int upload_check_url(const char *url, int need_ip, char *why, size_t whylen);
 

@@ -18,8 +18,9 @@ host: tools
 $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp.o $(BC_LIB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
+COLLECT_LIBS := -lmicrohttpd -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
-	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
+	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 
 # the comparer's unit test links the comparer core (not the benchmark objects)
 $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS)
@@ -32,13 +33,13 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 120
 $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
 $(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS)
+	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 fuzz: $(BUILD)/fuzz/fuzz_doc $(BUILD)/fuzz/fuzz_collect
 fuzz-run: fuzz
 	@mkdir -p $(BUILD)/fuzz/new $(BUILD)/fuzz/new-collect

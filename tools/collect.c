@@ -1,10 +1,11 @@
-/* collect.c - barebench-collect: a small HTTP/1.1 server that receives results documents
- * (POST or PUT) from barebench runs and stores each one in a directory; one request at a time. */
+/* collect.c - barebench-collect: an HTTP/1.1 server (libmicrohttpd) that receives results
+ * documents (POST or PUT) from barebench runs, many at once, and stores each run once. */
 #include "tools/collect.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +17,23 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--token T] "
-               "[--max-bytes N] [--timeout S] [--once]\n"
+               "[--max-bytes N] [--timeout S] [--body-timeout S]\n"
+               "       [--max-conns N] [--threads N] [--once]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
-               "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME.json; never overwrites a file.\n"
+               "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
+               "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
                "  --bind ADDR    address to listen on (default: all, 0.0.0.0; '::' for IPv6)\n"
                "  --port N       TCP port (0: any free port; the line 'listening on' says which)\n"
                "  --token T      require header 'X-Barebench-Token: T' (or Authorization: Bearer T)\n"
                "  --max-bytes N  largest document accepted (default %u)\n"
-               "  --timeout S    seconds a client has for a whole request (default %d)\n"
+               "  --timeout S    a client silent this long is cut off (default %d)\n"
+               "  --body-timeout S  the longest a body may take once the head is in (default %d)\n"
+               "  --max-conns N  connections served at once (default %d; more wait in the backlog)\n"
+               "  --threads N    serving threads (default %d)\n"
                "  --once         exit after storing one document\n",
-            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT);
+            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_BODY_TIMEOUT_DEFAULT,
+            COLLECT_MAX_CONNS_DEFAULT,
+            COLLECT_THREADS_DEFAULT);
 }
 
 static int number(const char *s, unsigned long long max, unsigned long long *out)
@@ -60,10 +68,10 @@ static int listen_on(const char *bind_addr, int port)
             return -2;
         sl = sizeof *a;
     }
-    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
-        bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, 16)) {
+        bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, COLLECT_BACKLOG)) {
         if (fd >= 0)
             close(fd);
         return -1;
@@ -71,20 +79,13 @@ static int listen_on(const char *bind_addr, int port)
     return fd;
 }
 
-static void peer_name(const struct sockaddr_storage *ss, char *buf, size_t n)
-{
-    if (ss->ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
-    else
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
-}
-
 int main(int argc, char **argv)
 {
-    struct collect_cfg cfg = {NULL, NULL, COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT};
+    struct collect_cfg cfg = {NULL, NULL, COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT,
+                              COLLECT_BODY_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT,
+                              COLLECT_THREADS_DEFAULT, 0};
     const char *bind_addr = "0.0.0.0";
     long port = -1;
-    int once = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long long v;
@@ -92,13 +93,19 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (!strcmp(a, "--once")) {
-            once = 1;
+            cfg.once = 1;
         } else if (i + 1 < argc && !strcmp(a, "--port") && !number(argv[i + 1], 65535, &v)) {
             port = (long)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--max-bytes") && !number(argv[i + 1], 1ull << 40, &v) && v) {
             cfg.max_bytes = (size_t)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--timeout") && !number(argv[i + 1], 3600, &v) && v) {
             cfg.timeout_s = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--body-timeout") && !number(argv[i + 1], 3600, &v) && v) {
+            cfg.body_timeout_s = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--max-conns") && !number(argv[i + 1], 100000, &v) && v) {
+            cfg.max_conns = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--threads") && !number(argv[i + 1], 256, &v) && v) {
+            cfg.threads = (int)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--dir")) {
             cfg.dir = argv[++i];
         } else if (i + 1 < argc && !strcmp(a, "--bind")) {
@@ -134,28 +141,19 @@ int main(int argc, char **argv)
     getsockname(lfd, (struct sockaddr *)&me, &ml);
     int real_port = ntohs(me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&me)->sin6_port
                                                    : ((struct sockaddr_in *)&me)->sin_port);
-    printf("barebench-collect: listening on %s port %d, storing in %s%s\n", bind_addr, real_port,
-           cfg.dir, cfg.token ? " (token required)" : "");
+    printf("barebench-collect: listening on %s port %d, storing in %s%s (%d connections, "
+           "%d threads, timeout %d s)\n", bind_addr, real_port, cfg.dir,
+           cfg.token ? " (token required)" : "", cfg.max_conns, cfg.threads, cfg.timeout_s);
     fflush(stdout);
-    for (;;) {
-        struct sockaddr_storage peer;
-        socklen_t pl = sizeof peer;
-        int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
-                continue;
-            fprintf(stderr, "barebench-collect: accept: %s\n", strerror(errno));
-            return 1;
-        }
-        char who[64] = "?";
-        peer_name(&peer, who, sizeof who);
-        struct collect_result res;
-        collect_serve(fd, &cfg, &res);
-        printf("barebench-collect: %s: %d %s\n", who, res.status, res.msg);
-        fflush(stdout);
-        if (once && res.status == 201)
-            break;
+    char err[200];
+    struct collect_server *srv = collect_start(&cfg, lfd, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "barebench-collect: %s\n", err);
+        close(lfd);
+        return 1;
     }
+    collect_wait(srv);
+    collect_stop(srv);
     close(lfd);
     return 0;
 }

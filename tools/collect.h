@@ -1,41 +1,58 @@
-/* collect.h - barebench-collect's parts: HTTP request reading with deadlines (collect_http.c)
- * and checking + storing documents without overwriting (collect_store.c). */
+/* collect.h - barebench-collect's parts: the HTTP side on libmicrohttpd (collect_http.c) and
+ * checking + storing documents, one file per run id, never overwriting (collect_store.c). */
 #ifndef BB_COLLECT_H
 #define BB_COLLECT_H
 
 #include <stddef.h>
 
-#define COLLECT_HEADER_MAX 16384
 #define COLLECT_MAX_BYTES_DEFAULT (16u << 20)
-#define COLLECT_TIMEOUT_DEFAULT 10 /* seconds a client gets for a whole request */
+#define COLLECT_TIMEOUT_DEFAULT 10   /* seconds of silence that cut a client off */
+#define COLLECT_BODY_TIMEOUT_DEFAULT 60 /* seconds a body may take once its head is in (a client
+                                           trickling bytes is cut too); the image gives up after
+                                           20 s, so this only stops hostile clients */
+#define COLLECT_MAX_CONNS_DEFAULT 512 /* connections served at once; more wait in the backlog */
+#define COLLECT_BACKLOG 4096          /* listen backlog (the kernel caps it at somaxconn) */
+#define COLLECT_THREADS_DEFAULT 4     /* epoll threads serving the connections */
+#define COLLECT_RUNS_DIR ".runs"      /* DIR/.runs/RUN_ID -> ../NAME.json: the run id index */
 
 struct collect_cfg {
     const char *dir;
     const char *token;   /* NULL: no token needed */
     size_t max_bytes;
     int timeout_s;
+    int body_timeout_s;
+    int max_conns;
+    int threads;
+    int once;            /* stop after the first stored (201) document */
 };
 
-/* What one connection came to. */
-struct collect_result {
-    int status;          /* HTTP status sent */
-    char msg[600];       /* the message sent with it */
-    char stored[512];    /* path of the stored file when status == 201 */
-};
+struct collect_server;
 
-/** Serve one connection on fd: read a request within the deadline, check the token and size,
- *  validate and store the document, answer, and close fd. */
-void collect_serve(int fd, const struct collect_cfg *cfg, struct collect_result *res);
+/** Start serving on the listening socket lfd (non-blocking, bound, listening) with cfg's rules;
+ *  every request is logged to stdout as "barebench-collect: PEER: STATUS MESSAGE".  NULL with
+ *  the reason in err when the server cannot start.  With cfg->once, collect_wait returns after
+ *  the first stored document. */
+struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, char *err, size_t errlen);
 
-/** Validate body as a barebench document and store it in cfg->dir under a name from its machine
- *  identity and the time; never overwrites.  Returns the HTTP status (201, 400 or 500) and a
- *  message; the stored path goes to `stored`. */
+/** Block until a signal (SIGINT/SIGTERM) or, with --once, the first stored document. */
+void collect_wait(struct collect_server *s);
+
+/** Stop serving (connections in flight are closed) and free the server. */
+void collect_stop(struct collect_server *s);
+
+/** Validate body as a barebench document and store it in cfg->dir.  A document with
+ *  tool.run_id is stored once per run id: a repeat with the same bytes answers 200 "already
+ *  stored as NAME", with other bytes 409.  Returns the HTTP status (201, 200, 400, 409 or 500)
+ *  and a message; the stored path (201) or the existing one (200, 409) goes to `stored`. */
 int collect_store(const char *body, size_t n, const struct collect_cfg *cfg, char *msg,
                   size_t msglen, char *stored, size_t storedlen);
 
-/** The file name (no directory, no ".json") for a document: tag_hypervisor_system_TIME,
- *  reduced to [A-Za-z0-9._-]. */
+/** 1 when s is a valid run id: exactly 32 lowercase hexadecimal digits (128 bits). */
+int collect_run_id_ok(const char *s);
+
+/** The file name (no directory, no ".json") for a document: tag_hypervisor_system_TIME, plus
+ *  _RUNID8 (the run id's first 8 digits) when run_id is not NULL; reduced to [A-Za-z0-9._-]. */
 void collect_name(const char *tag, const char *hv, const char *system, long long unix_time,
-                  char *out, size_t n);
+                  const char *run_id, char *out, size_t n);
 
 #endif

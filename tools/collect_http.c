@@ -1,16 +1,46 @@
-/* collect_http.c - one HTTP/1.1 exchange of barebench-collect: reads the request head and body
- * under one deadline (slow or silent clients are cut off), checks token and size, answers. */
+/* collect_http.c - barebench-collect's HTTP side on libmicrohttpd: epoll threads serve many
+ * clients at once; per-connection timeout, connection limit, bodies bounded by --max-bytes. */
 #include "tools/collect.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+struct collect_server {
+    struct collect_cfg cfg;
+    struct MHD_Daemon *d;
+    int wake[2];                 /* a byte here ends collect_wait */
+};
+
+/* One request in flight; freed when the connection's request ends (however it ends). */
+struct req {
+    long long start_ms;
+    char *body;
+    size_t len, cap, expect;     /* expect: Content-Length */
+    int status;                  /* answer queued (0: none yet) */
+    int refuse;                  /* answer this once the body is read and dropped (0: none) */
+    char msg[600];
+    char who[64];
+};
+
+static pthread_mutex_t g_log = PTHREAD_MUTEX_INITIALIZER;
+static int g_signal_fd = -1;     /* the server's wake pipe, for the signal handler */
+
+/* Write one byte to a wake pipe (async-signal-safe); a full pipe already wakes. */
+static void wake(int fd)
+{
+    ssize_t w = write(fd, "x", 1);
+    (void)w;
+}
 
 static long long now_ms(void)
 {
@@ -19,90 +49,48 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* recv() until the deadline: >0 bytes, 0 peer closed, -1 error, -2 deadline passed. */
-static ssize_t recv_until(int fd, char *buf, size_t n, long long deadline)
+static void log_line(const char *who, int status, const char *msg)
 {
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0)
-            return -2;
-        struct pollfd p = {fd, POLLIN, 0};
-        int r = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (r <= 0)
-            continue;
-        ssize_t got = recv(fd, buf, n, 0);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        return got;
-    }
+    pthread_mutex_lock(&g_log);
+    if (status)
+        printf("barebench-collect: %s: %d %s\n", who, status, msg);
+    else
+        printf("barebench-collect: %s: %s\n", who, msg);
+    fflush(stdout);
+    pthread_mutex_unlock(&g_log);
 }
 
-static void send_all(int fd, const char *s, size_t n)
+static void peer_name(struct MHD_Connection *c, char *buf, size_t n)
 {
-    while (n) {
-        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
+    snprintf(buf, n, "?");
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
+    else if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)n);
 }
 
-static const char *reason(int status)
+/* Queue a text/plain answer "msg\n" with `status`; remembered for the log line. */
+static enum MHD_Result answer(struct MHD_Connection *c, struct req *r, int status, const char *msg)
 {
-    switch (status) {
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    default: return "Internal Server Error";
-    }
-}
-
-static void answer(int fd, struct collect_result *res, int status, const char *msg)
-{
-    char head[256];
-    res->status = status;
-    snprintf(res->msg, sizeof res->msg, "%s", msg);
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-                     "Connection: close\r\n%s\r\n",
-                     status, reason(status), strlen(res->msg) + 1,
-                     status == 401 ? "WWW-Authenticate: Bearer realm=\"barebench\"\r\n" : "");
-    send_all(fd, head, (size_t)n);
-    send_all(fd, res->msg, strlen(res->msg));
-    send_all(fd, "\n", 1);
-}
-
-/* Header value of `name` in the head (lines after the request line), into out; 1 if found. */
-static int header(const char *head, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    for (const char *p = strchr(head, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
-        const char *l = p + 1;
-        if (strncasecmp(l, name, nl) || l[nl] != ':')
-            continue;
-        const char *v = l + nl + 1, *e = v;
-        while (*v == ' ' || *v == '\t')
-            v++;
-        e = v;
-        while (*e && *e != '\r' && *e != '\n')
-            e++;
-        while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        snprintf(out, n, "%.*s", (int)(e - v), v);
-        return 1;
-    }
-    return 0;
+    r->status = status;
+    snprintf(r->msg, sizeof r->msg, "%s", msg);
+    char text[sizeof r->msg + 2];
+    int n = snprintf(text, sizeof text, "%s\n", r->msg);
+    struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, text, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+    if (status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"barebench\"");
+    if (status != 200 && status != 201) /* refused early: the body is not read, so close */
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
 }
 
 /* Constant-time string equality, for the token. */
@@ -115,127 +103,242 @@ static int same(const char *a, const char *b)
     return d == 0;
 }
 
-static int token_ok(const char *head, const char *token)
+static int token_ok(struct MHD_Connection *c, const char *token)
 {
-    char v[512];
-    if (header(head, "X-Barebench-Token", v, sizeof v) && same(v, token))
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Barebench-Token");
+    if (v && same(v, token))
         return 1;
-    if (header(head, "Authorization", v, sizeof v) && !strncasecmp(v, "Bearer ", 7) &&
-        same(v + 7, token))
-        return 1;
+    v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    return v && !strncasecmp(v, "Bearer ", 7) && same(v + 7, token);
+}
+
+/* The checks made once the head is in: method, token, framing, size.  0, or the status of the
+ * refusal: answered at once when there is no body to wait for (or it is too large to read),
+ * otherwise after the body is read and dropped, so that a client still sending sees the answer
+ * rather than a reset. */
+static int check_head(struct collect_server *s, struct MHD_Connection *c, struct req *r,
+                      const char *method, enum MHD_Result *ret)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long cl = 0;
+    int bad_cl = 0;
+    if (v) {
+        char *end;
+        errno = 0;
+        cl = strtoull(v, &end, 10);
+        bad_cl = !v[0] || *end || errno || v[0] == '-' || v[0] == '+';
+    }
+    int st = 0;
+    char m[160];
+    if (strcmp(method, "POST") && strcmp(method, "PUT"))
+        st = 405, snprintf(m, sizeof m, "only POST or PUT of a results document");
+    else if (s->cfg.token && !token_ok(c, s->cfg.token))
+        st = 401, snprintf(m, sizeof m, "missing or wrong token (X-Barebench-Token)");
+    else if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        st = 501, snprintf(m, sizeof m, "chunked bodies are not supported: send Content-Length");
+    else if (!v)
+        st = 411, snprintf(m, sizeof m, "Content-Length required");
+    else if (bad_cl)
+        st = 400, snprintf(m, sizeof m, "bad Content-Length");
+    else if (cl > s->cfg.max_bytes)
+        st = 413, snprintf(m, sizeof m, "document too large: %llu bytes (the limit is %zu)", cl,
+                           s->cfg.max_bytes);
+    r->expect = v && !bad_cl && cl <= s->cfg.max_bytes ? (size_t)cl : 0;
+    if (st && !r->expect) {
+        *ret = answer(c, r, st, m);
+    } else if (st) {
+        r->refuse = st;
+        snprintf(r->msg, sizeof r->msg, "%s", m);
+    }
+    return st;
+}
+
+/* Append a piece of the body, growing the buffer with what has arrived (never beyond the
+ * declared length, itself at most --max-bytes): a client that only promises a big body costs
+ * nothing. */
+static int append(struct req *r, const char *data, size_t n)
+{
+    if (n > r->expect - r->len)
+        return -1; /* libmicrohttpd enforces Content-Length; be safe anyway */
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 65536;
+        while (cap < r->len + n)
+            cap *= 2;
+        if (cap > r->expect)
+            cap = r->expect;
+        char *b = realloc(r->body, cap);
+        if (!b)
+            return -1;
+        r->body = b, r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
     return 0;
 }
 
-/* After an early answer: stop sending, swallow a little of what the client still sends so that
- * it sees our answer rather than a reset, then close. */
-static void linger_close(int fd)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
 {
-    char sink[4096];
-    shutdown(fd, SHUT_WR);
-    long long deadline = now_ms() + 500;
-    for (int i = 0; i < 256 && recv_until(fd, sink, sizeof sink, deadline) > 0; i++)
-        ;
-    close(fd);
+    struct collect_server *s = cls;
+    struct req *r = *con_cls;
+    (void)url, (void)version;
+    if (!r) { /* the head is in */
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->start_ms = now_ms();
+        peer_name(c, r->who, sizeof r->who);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        if (ci && ci->socket_context)
+            *(int *)ci->socket_context = 1;
+        *con_cls = r;
+        enum MHD_Result ret = MHD_YES;
+        check_head(s, c, r, method, &ret);
+        return ret;
+    }
+    if (r->status) { /* answered early: drop whatever still comes */
+        *data_size = 0;
+        return MHD_YES;
+    }
+    if (*data_size) {
+        if (now_ms() - r->start_ms > (long long)s->cfg.body_timeout_s * 1000) {
+            r->refuse = 0;
+            snprintf(r->msg, sizeof r->msg, "cut off: the body took longer than %d s", s->cfg.body_timeout_s);
+            return MHD_NO; /* closes the connection */
+        }
+        if (r->refuse) { /* refused: read and drop */
+            *data_size = 0;
+            return MHD_YES;
+        }
+        if (append(r, data, *data_size)) {
+            snprintf(r->msg, sizeof r->msg, "out of memory for the body");
+            return MHD_NO;
+        }
+        *data_size = 0;
+        return MHD_YES;
+    }
+    /* the whole body is in */
+    if (r->refuse) {
+        char m[sizeof r->msg];
+        snprintf(m, sizeof m, "%s", r->msg);
+        return answer(c, r, r->refuse, m);
+    }
+    char msg[600], stored[512];
+    int st = collect_store(r->body ? r->body : "", r->len, &s->cfg, msg, sizeof msg, stored,
+                           sizeof stored);
+    free(r->body);
+    r->body = NULL;
+    enum MHD_Result ret = answer(c, r, st, msg);
+    if (st == 201 && s->cfg.once)
+        wake(s->wake[1]);
+    return ret;
 }
 
-void collect_serve(int fd, const struct collect_cfg *cfg, struct collect_result *res)
+/* A connection opens (a flag that a request began on it) or closes (log it if none did). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
 {
-    static char head[COLLECT_HEADER_MAX + 1];
-    char *body = NULL, v[64];
-    size_t len = 0, hlen = 0;
-    long long deadline = now_ms() + (long long)cfg->timeout_s * 1000;
-    memset(res, 0, sizeof *res);
-    head[0] = '\0';
-    /* the head: up to the empty line */
-    for (;;) {
-        char *end = strstr(head, "\r\n\r\n");
-        char *end2 = strstr(head, "\n\n");
-        if (len && (end || end2)) {
-            hlen = end && (!end2 || end < end2) ? (size_t)(end - head) + 4 : (size_t)(end2 - head) + 2;
-            break;
-        }
-        if (len == COLLECT_HEADER_MAX) {
-            answer(fd, res, 431, "request head too large");
-            goto out;
-        }
-        ssize_t got = recv_until(fd, head + len, COLLECT_HEADER_MAX - len, deadline);
-        if (got == -2) {
-            answer(fd, res, 408, "timed out waiting for the request");
-            goto out;
-        }
-        if (got <= 0) {
-            res->status = 0;
-            snprintf(res->msg, sizeof res->msg, "client closed before a complete request");
-            goto out;
-        }
-        if (memchr(head + len, '\0', (size_t)got)) {
-            answer(fd, res, 400, "NUL byte in the request head");
-            goto out;
-        }
-        len += (size_t)got;
-        head[len] = '\0';
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(int));
+        return;
     }
-    char method[16] = "", target[256] = "", version[16] = "";
-    if (sscanf(head, "%15s %255s %15s", method, target, version) != 3 ||
-        strncmp(version, "HTTP/1.", 7)) {
-        answer(fd, res, 400, "malformed request line (expected: POST / HTTP/1.1)");
-        goto out;
+    int *began = *socket_context;
+    if (began && !*began) {
+        char who[64];
+        peer_name(c, who, sizeof who);
+        log_line(who, 0, "cut off or closed before a complete request head");
     }
-    if (strcmp(method, "POST") && strcmp(method, "PUT")) {
-        answer(fd, res, 405, "only POST or PUT of a results document");
-        goto out;
+    free(began);
+    *socket_context = NULL;
+}
+
+/* The request is over: log how it ended and free its state. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    struct req *r = *con_cls;
+    (void)cls;
+    (void)c;
+    if (!r)
+        return;
+    if (r->status)
+        log_line(r->who, r->status, r->msg);
+    else if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+        log_line(r->who, 0, "cut off: silent in the middle of the request");
+    else if (r->msg[0])
+        log_line(r->who, 0, r->msg);
+    else
+        log_line(r->who, 0, "client closed before a complete request");
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (g_signal_fd >= 0)
+        wake(g_signal_fd);
+}
+
+struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, char *err, size_t errlen)
+{
+    struct collect_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
     }
-    if (cfg->token && !token_ok(head, cfg->token)) {
-        answer(fd, res, 401, "missing or wrong token (X-Barebench-Token)");
-        goto out;
+    s->cfg = *cfg;
+    if (pipe(s->wake)) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        goto err_free;
     }
-    if (header(head, "Transfer-Encoding", v, sizeof v)) {
-        answer(fd, res, 501, "chunked bodies are not supported: send Content-Length");
-        goto out;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_LISTEN_SOCKET, lfd,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conns,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, errlen, "libmicrohttpd did not start (threads %d, connections %d)",
+                 cfg->threads, cfg->max_conns);
+        goto err_pipe;
     }
-    if (!header(head, "Content-Length", v, sizeof v)) {
-        answer(fd, res, 411, "Content-Length required");
-        goto out;
-    }
-    char *endp;
-    errno = 0;
-    unsigned long long cl = strtoull(v, &endp, 10);
-    if (!v[0] || *endp || errno || v[0] == '-' || v[0] == '+') {
-        answer(fd, res, 400, "bad Content-Length");
-        goto out;
-    }
-    if (cl > cfg->max_bytes) {
-        char m[128];
-        snprintf(m, sizeof m, "document too large: %llu bytes (the limit is %zu)", cl, cfg->max_bytes);
-        answer(fd, res, 413, m);
-        goto out;
-    }
-    if (header(head, "Expect", v, sizeof v) && !strcasecmp(v, "100-continue"))
-        send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", 25);
-    body = malloc(cl ? cl : 1);
-    if (!body) {
-        answer(fd, res, 500, "out of memory");
-        goto out;
-    }
-    size_t have = len - hlen < cl ? len - hlen : cl;
-    memcpy(body, head + hlen, have);
-    while (have < cl) {
-        ssize_t got = recv_until(fd, body + have, cl - have, deadline);
-        if (got == -2) {
-            answer(fd, res, 408, "timed out reading the document");
-            goto out;
-        }
-        if (got <= 0) {
-            res->status = 0;
-            snprintf(res->msg, sizeof res->msg, "client closed after %zu of %llu bytes", have, cl);
-            goto out;
-        }
-        have += (size_t)got;
-    }
-    char msg[600];
-    int st = collect_store(body, cl, cfg, msg, sizeof msg, res->stored, sizeof res->stored);
-    answer(fd, res, st, msg);
-out:
-    free(body);
-    linger_close(fd);
+    return s;
+err_pipe:
+    close(s->wake[0]);
+    close(s->wake[1]);
+err_free:
+    free(s);
+    return NULL;
+}
+
+void collect_wait(struct collect_server *s)
+{
+    g_signal_fd = s->wake[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    char b;
+    while (read(s->wake[0], &b, 1) < 0 && errno == EINTR)
+        ;
+    if (s->cfg.once)
+        usleep(200000); /* let the answer of the stored document reach its client */
+}
+
+void collect_stop(struct collect_server *s)
+{
+    g_signal_fd = -1;
+    MHD_stop_daemon(s->d);
+    close(s->wake[0]);
+    close(s->wake[1]);
+    free(s);
 }

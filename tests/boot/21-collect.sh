@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 21-collect.sh - barebench-collect on loopback: stores a document byte for byte under a name from
 # its identity and time, never overwrites, refuses wrong tokens (401), oversize bodies (413) and
-# bad documents (400), cuts off silent clients (408) and keeps serving; --once exits after one.
+# bad documents (400), stores a run (tool.run_id) once (repeat: 200, changed: 409), cuts off
+# silent clients after --timeout and keeps serving; --once exits after one.
 . "$(dirname "$0")/lib.sh"
 COL=$BUILD/host/barebench-collect
 FX=$top/tests/fixtures
@@ -30,7 +31,7 @@ post() {
 }
 nfiles() { ls "$D/store" | grep -c '\.json$'; }
 
-start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2
+start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2 --body-timeout 4
 check "collector listens on an ephemeral loopback port" test -n "$PORT"
 
 st=$(post "$FX/kvm.json" -H "X-Barebench-Token: s3cret")
@@ -72,19 +73,59 @@ st=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")
 check "GET: 405" test "$st" = 405
 check "bad documents are not stored" test "$(nfiles)" = "$n"
 
-# a client that sends half a request and goes silent is cut off after --timeout
+# a client that sends half a request and goes silent is cut off after --timeout (libmicrohttpd
+# closes the connection without an answer); one that stops in the middle of its body too
 start=$(date +%s%N)
 ans=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT"; printf 'POST / HTTP/1.1\r\nContent-Le' >&3; timeout 10 cat <&3)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-check "silent client: 408 after about --timeout 2 s (took $ms ms)" \
-    bash -c "printf '%s' '$ans' | grep -q '408' && test $ms -ge 1500 && test $ms -lt 5000"
-# one that promises a body and stops in the middle
+check "silent client: cut off after about --timeout 2 s (took $ms ms)" \
+    bash -c "test -z '$ans' && test $ms -ge 1500 && test $ms -lt 5000"
+start=$(date +%s%N)
 ans=$(exec 3<>"/dev/tcp/127.0.0.1/$PORT"; printf 'POST / HTTP/1.1\r\nX-Barebench-Token: s3cret\r\nContent-Length: 5000\r\n\r\n{"sch' >&3; timeout 10 cat <&3)
-check "body cut short: 408" bash -c "printf '%s' '$ans' | grep -q '408'"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "body cut short: cut off after about 2 s (took $ms ms)" bash -c "test $ms -ge 1500 && test $ms -lt 5000"
+# one that trickles its body (never silent for --timeout) is cut at --body-timeout
+secs=$(timeout 20 python3 - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+t0 = time.monotonic()
+s.sendall(b"POST / HTTP/1.1\r\nX-Barebench-Token: s3cret\r\nContent-Length: 5000\r\n\r\n")
+try:
+    for _ in range(30):  # at most 15 s
+        s.sendall(b"x")
+        time.sleep(0.5)
+except OSError:
+    pass
+print(f"{time.monotonic() - t0:.1f}")
+PY
+)
+check "trickling client: cut off at --body-timeout 4 s (took $secs s)" \
+    bash -c "grep -q 'cut off: the body took longer than 4 s' '$D/collector.log' && awk 'BEGIN{exit !($secs >= 3.5 && $secs < 9)}'"
+check "both cut-offs logged" bash -c "grep -q 'cut off or closed before a complete request head' '$D/collector.log' && grep -q 'cut off: silent in the middle' '$D/collector.log'"
+
+# a run id makes an upload idempotent: one file per run, a repeat answers 200, a change 409
+rid=0123456789abcdef0123456789abcdef
+jq -c ".tool.run_id=\"$rid\"" "$FX/kvm.json" >"$D/run.json"
+n=$(nfiles)
+st=$(post "$D/run.json" -H "X-Barebench-Token: s3cret")
+check "document with run id: 201, name ends with the run id's first 8 digits" \
+    bash -c "test '$st' = 201 && grep -Eq '^stored kvm_kvm_.*_01234567\.json' '$D/answer'"
+stored=$(sed -n 's/^stored \([^ ]*\) .*/\1/p' "$D/answer")
+st=$(post "$D/run.json" -H "X-Barebench-Token: s3cret")
+check "same run again: 200 already stored as NAME, nothing new" \
+    bash -c "test '$st' = 200 && grep -q '^already stored as $stored' '$D/answer' && test \$(ls '$D/store' | grep -c '\.json$') = $((n + 1))"
+jq -c '.tool.tag="changed"' "$D/run.json" >"$D/run2.json"
+st=$(post "$D/run2.json" -H "X-Barebench-Token: s3cret")
+check "same run, other bytes: 409, nothing new, first copy untouched" \
+    bash -c "test '$st' = 409 && grep -q 'different contents' '$D/answer' && test $(nfiles) = $((n + 1)) && cmp -s '$D/run.json' '$D/store/$stored'"
+check "run index points at the stored file" test "$(readlink "$D/store/.runs/$rid")" = "../$stored"
+jq -c '.tool.run_id="XYZ"' "$FX/kvm.json" >"$D/badrid.json"
+st=$(post "$D/badrid.json" -H "X-Barebench-Token: s3cret")
+check "malformed run id: 400 naming it" bash -c "test '$st' = 400 && grep -q 'tool.run_id' '$D/answer'"
 st=$(post "$FX/baremetal.json" -H "X-Barebench-Token: s3cret")
 check "still serving after bad clients: 201" test "$st" = 201
 check "collector logged each request with its status" \
-    bash -c "grep -c ': 201 stored' '$D/collector.log' | grep -qx 4 && grep -q ': 401 ' '$D/collector.log' && grep -q ': 413 ' '$D/collector.log'"
+    bash -c "grep -c ': 201 stored' '$D/collector.log' | grep -qx 5 && grep -q ': 200 already stored' '$D/collector.log' && grep -q ': 401 ' '$D/collector.log' && grep -q ': 413 ' '$D/collector.log'"
 
 # the collector fuzz corpus replayed over TCP: every input gets an answer or a close, no crash
 main_pid=${pids[0]}

@@ -2,7 +2,8 @@
 # 80-upload.sh - upload=http://10.0.2.2:PORT/ from the UEFI image (firmware TCP4 over virtio-net,
 # QEMU user networking) to barebench-collect on the host's 127.0.0.1:PORT: the stored file equals
 # the document on serial; a wrong token is refused; a closed port costs a bounded wait and the
-# run still ends normally; DHCP works too.  Also the Linux build's upload over plain sockets.
+# run still ends normally; DHCP works too; with the collector down at first, a retry lands the
+# document once it is up.  Also the Linux build's upload over plain sockets.
 . "$(dirname "$0")/lib.sh"
 COL=$BUILD/host/barebench-collect
 D=$T/upload
@@ -38,13 +39,15 @@ boot up-badtoken 1 256M "suite=timer reps=3 profile=quick tag=bad $STATIC upload
 rc=$?
 check "wrong token: run still ends normally" test "$rc" = 0
 check "wrong token: refused with 401, said on the console" grep -q "^results not uploaded to .*: HTTP 401: missing or wrong token" "$T/up-badtoken/console.log"
+check "wrong token: a 4xx is not retried" \
+    bash -c "grep -q '^upload attempt 1 of 4 refused: HTTP 401' '$T/up-badtoken/console.log' && ! grep -q '^upload attempt 2' '$T/up-badtoken/console.log'"
 check "wrong token: nothing stored" test "$(ls "$D/store" | wc -l)" = "$n"
 check "wrong token: results still on serial" test -s "$T/up-badtoken/latest.json"
 
 # a port nobody listens on: QEMU's user network answers with a reset
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 start=$(date +%s)
-boot up-closed 1 256M "suite=timer reps=3 profile=quick $STATIC upload=http://10.0.2.2:$closed/" "${NET[@]}"
+boot up-closed 1 256M "suite=timer reps=3 profile=quick $STATIC upload=http://10.0.2.2:$closed/ upload_retries=0" "${NET[@]}"
 rc=$?
 secs=$(( $(date +%s) - start ))
 check "closed port: run ends normally (QEMU exit 0, ${secs} s)" test "$rc" = 0
@@ -53,7 +56,7 @@ check "closed port: a bounded wait, reported" \
 check "closed port: results still on serial" test -s "$T/up-closed/latest.json"
 
 # a host that never answers (nothing routes 10.0.2.99): the connect deadline bounds the wait
-boot up-silent 1 256M "suite=timer reps=3 profile=quick $STATIC upload=http://10.0.2.99:9/" "${NET[@]}"
+boot up-silent 1 256M "suite=timer reps=3 profile=quick $STATIC upload=http://10.0.2.99:9/ upload_retries=0" "${NET[@]}"
 rc=$?
 check "silent host: run ends normally after a bounded wait" \
     bash -c "test $rc = 0 && grep -Eq '^results not uploaded to http://10.0.2.99:9/: .* \(([0-9])\.[0-9] s\)$' '$T/up-silent/console.log'"
@@ -62,11 +65,34 @@ boot up-dhcp 1 256M "suite=timer reps=3 profile=quick tag=dhcp upload=http://10.
 check "DHCP (default net=dhcp): lease from QEMU and 201" \
     bash -c "grep -q '^network: 10.0.2.15/24' '$T/up-dhcp/console.log' && grep -q 'HTTP 201: stored dhcp_tcg_' '$T/up-dhcp/console.log'"
 
+# the collector is down when the run ends and comes up after the first attempt failed: a retry
+# (backoff with jitter) lands the document, stored once
+late=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+mkdir -p "$D/late"; rm -rf "$T/up-retry"
+(
+    for _ in $(seq 1200); do
+        grep -q '^upload attempt 1 of 4 failed' "$T/up-retry/console.log" 2>/dev/null && break
+        sleep 0.1
+    done
+    exec "$COL" --bind 127.0.0.1 --port "$late" --dir "$D/late" >"$D/late.log" 2>&1
+) &
+pids+=($!)
+boot up-retry 1 256M "suite=timer reps=3 profile=quick tag=late $STATIC upload=http://10.0.2.2:$late/" "${NET[@]}"
+rc=$?
+L=$T/up-retry/console.log
+grep '^upload attempt\|^results .*uploaded' "$L" | sed 's/^/# /'
+check "collector down at first: run ends normally" test "$rc" = 0
+check "collector down at first: attempt 1 failed, a later attempt landed with 201" \
+    bash -c "grep -q '^upload attempt 1 of 4 failed: .*; next in [0-9.]* s$' '$L' && grep -Eq '^upload attempt [234] of 4 landed: HTTP 201' '$L' && grep -Eq '^results uploaded to .*: HTTP 201: stored late_.* \([234] attempts, [0-9.]+ s\)$' '$L'"
+check "collector down at first: stored once, equal to the serial document" \
+    bash -c "test \$(ls '$D/late' | grep -c '\.json$') = 1 && cmp -s <(head -c -1 '$T/up-retry/latest.json') '$D/late'/late_*.json"
+jqcheck "the uploaded document carries its run id" "$T/up-retry/latest.json" '.tool.run_id | test("^[0-9a-f]{32}$")'
+
 unset QEMU_NET
 boot up-nonic 1 256M "suite=timer reps=3 profile=quick upload=http://10.0.2.2:$PORT/"
 rc=$?
-check "no NIC: run ends normally, upload says why" \
-    bash -c "test $rc = 0 && grep -q '^results not uploaded to .*: no network interface' '$T/up-nonic/console.log'"
+check "no NIC: run ends normally, upload says why, not retried" \
+    bash -c "test $rc = 0 && grep -q '^results not uploaded to .*: no network interface' '$T/up-nonic/console.log' && ! grep -q '^upload attempt 2' '$T/up-nonic/console.log'"
 
 # the Linux build uploads over plain sockets
 "$BUILD/host/barebench" --suite timer --reps 3 --tag linux-up --upload "http://127.0.0.1:$PORT/" \

@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "kernel/run_id.h"
 #include "kernel/upload.h"
+#include "kernel/upload_retry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void url_parsing(void **state)
@@ -111,11 +114,109 @@ static void net_setting(void **state)
     assert_string_equal(upload_net(), "dhcp");
 }
 
+/* --- retries: a fake host whose attempts answer from a script, on a fake clock --- */
+static uint64_t g_now;
+static uint64_t g_slept[16];
+static int g_nslept, g_nsaid, g_calls;
+static const int *g_script;      /* status of each attempt */
+static uint64_t g_attempt_ms;    /* how long each attempt takes */
+static char g_said[16][320];
+
+static uint64_t fake_now(void) { return g_now; }
+static void fake_sleep(uint64_t ms) { g_slept[g_nslept++] = ms; g_now += ms; }
+static uint64_t fake_random(void) { return 0xdeadbeefcafef00dull; }
+static void fake_say(const char *l) { snprintf(g_said[g_nsaid++], sizeof g_said[0], "%s", l); }
+static const struct upload_env fake_env = {fake_now, fake_sleep, fake_random, fake_say};
+
+static int fake_attempt(void *ctx, char *why, size_t whylen)
+{
+    (void)ctx;
+    int st = g_script[g_calls++];
+    g_now += g_attempt_ms;
+    snprintf(why, whylen, st > 0 ? "HTTP %d" : "connection refused", st);
+    return st;
+}
+
+static int run_script(const int *script, int retries, uint64_t attempt_ms, int *attempts)
+{
+    char why[100];
+    g_now = 1000, g_nslept = g_nsaid = g_calls = 0, g_script = script, g_attempt_ms = attempt_ms;
+    return upload_with_retries(retries, fake_attempt, NULL, &fake_env, why, sizeof why, attempts);
+}
+
+static void retry_rules(void **state)
+{
+    assert_true(upload_should_retry(UPLOAD_NO_ANSWER));
+    assert_true(upload_should_retry(500) && upload_should_retry(503));
+    assert_false(upload_should_retry(201) || upload_should_retry(200));
+    assert_false(upload_should_retry(401) || upload_should_retry(409) || upload_should_retry(413));
+    assert_false(upload_should_retry(UPLOAD_PERMANENT));
+    /* equal jitter: half the step fixed, half random; doubling up to the cap */
+    for (uint64_t r = 0; r < 5000; r += 7) {
+        uint64_t w2 = upload_backoff_ms(2, r), w3 = upload_backoff_ms(3, r), w9 = upload_backoff_ms(9, r);
+        assert_true(w2 >= 1000 && w2 <= 2000);
+        assert_true(w3 >= 2000 && w3 <= 4000);
+        assert_true(w9 >= UPLOAD_BACKOFF_MAX_MS / 2 && w9 <= UPLOAD_BACKOFF_MAX_MS);
+    }
+    assert_true(upload_backoff_ms(2, 1) != upload_backoff_ms(2, 2)); /* jitter does vary */
+}
+
+static void retries_until_landed(void **state)
+{
+    int attempts;
+    const int down_then_up[] = {UPLOAD_NO_ANSWER, 503, 201};
+    assert_int_equal(run_script(down_then_up, 3, 100, &attempts), 201);
+    assert_int_equal(attempts, 3);
+    assert_int_equal(g_nslept, 2);
+    assert_true(g_slept[0] >= 1000 && g_slept[0] <= 2000 && g_slept[1] >= 2000 && g_slept[1] <= 4000);
+    assert_int_equal(g_nsaid, 3); /* one line per attempt, saying its outcome */
+    assert_non_null(strstr(g_said[0], "upload attempt 1 of 4 failed: connection refused"));
+    assert_non_null(strstr(g_said[0], "; next in "));
+    assert_non_null(strstr(g_said[1], "attempt 2 of 4 failed: HTTP 503"));
+    assert_non_null(strstr(g_said[2], "attempt 3 of 4 landed: HTTP 201"));
+
+    const int refused[] = {401, 201};
+    assert_int_equal(run_script(refused, 3, 100, &attempts), 401); /* a 4xx is not retried */
+    assert_int_equal(attempts, 1);
+    assert_int_equal(g_nslept, 0);
+    assert_non_null(strstr(g_said[0], "attempt 1 of 4 refused: HTTP 401"));
+
+    const int never[] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    assert_int_equal(run_script(never, 3, 100, &attempts), UPLOAD_NO_ANSWER);
+    assert_int_equal(attempts, 4); /* default: 4 attempts */
+    assert_true(g_now - 1000 < 60000); /* within about 60 s */
+    assert_int_equal(run_script(never, 0, 100, &attempts), UPLOAD_NO_ANSWER);
+    assert_int_equal(attempts, 1);
+    assert_int_equal(run_script(never, 99, 100, &attempts), UPLOAD_NO_ANSWER);
+    assert_int_equal(attempts, 11); /* capped at 10 retries */
+
+    /* slow attempts (the 25 s worst case each): the time budget stops further attempts */
+    assert_int_equal(run_script(never, 3, 25000, &attempts), UPLOAD_NO_ANSWER);
+    assert_true(attempts < 4);
+    assert_non_null(strstr(g_said[g_nsaid - 1], "no time left"));
+    assert_true(g_now - 1000 <= UPLOAD_BUDGET_MS + 25000);
+}
+
+static void run_ids(void **state)
+{
+    run_id_start();
+    const char *id = run_id();
+    assert_int_equal(strlen(id), 32);
+    for (int i = 0; i < 32; i++)
+        assert_non_null(strchr("0123456789abcdef", id[i]));
+    char first[33];
+    snprintf(first, sizeof first, "%s", id);
+    run_id_start(); /* made once per run */
+    assert_string_equal(run_id(), first);
+    assert_true(run_random() != run_random());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(url_parsing), cmocka_unit_test(url_check), cmocka_unit_test(ipv4), cmocka_unit_test(request_head),
-        cmocka_unit_test(answers), cmocka_unit_test(net_setting),
+        cmocka_unit_test(answers), cmocka_unit_test(net_setting), cmocka_unit_test(retry_rules),
+        cmocka_unit_test(retries_until_landed), cmocka_unit_test(run_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
