@@ -26,7 +26,7 @@ void uefi_clock_init(void);
 /* 16550 UART at the legacy COM1 port */
 int uart_present(void);
 void uart_init_if_needed(void);
-void uart_write(const char *s, size_t n);
+int uart_write(const char *s, size_t n);
 
 /** Apply \barebench\barebench.cfg of the boot volume to o (all or nothing).  Returns 1 when
  *  applied (*settings = how many), 0 when there is none, -1 with err naming file, line and key. */

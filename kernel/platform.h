@@ -56,6 +56,9 @@ struct ref_clock {
 };
 /** NULL when the host has none (e.g. hardware-reduced ACPI without a PM timer). */
 const struct ref_clock *plat_ref_clock(void);
+/** Why the host's reference clock(s) were refused by the sanity check (kernel/refclock.h),
+ *  e.g. "acpi-pm does not count ..."; NULL when nothing was refused. */
+const char *plat_ref_clock_rejected(void);
 /** Busy-wait about `us` microseconds using the host's own service (UEFI Stall / nanosleep). */
 void plat_stall_us(uint64_t us);
 
