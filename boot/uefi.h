@@ -23,6 +23,13 @@ int uefi_cpu_slot(void);
 /** Set up the ACPI PM timer reference clock (from the FADT). */
 void uefi_clock_init(void);
 
+/** AMD SEV guest: the C-bit mask our page-table entries must carry (0 when not an SEV guest);
+ *  *snp = 1 under SEV-SNP, where new mappings also need validated pages. */
+uint64_t uefi_sev_cbit(int *snp);
+
+/** A wedged device may still DMA into [p, p+bytes): plat_free_pages keeps that memory. */
+void uefi_memory_abandon(const void *p, size_t bytes);
+
 /* 16550 UART at the legacy COM1 port */
 int uart_present(void);
 void uart_init_if_needed(void);

@@ -18,6 +18,8 @@ void plat_free(void *p);
 /** Large buffer, page-backed, aligned to `align` (a power of two, >= 4096).
  *  flags: PLAT_PAGES_HUGE asks for 2 MiB pages where the host can give them. */
 #define PLAT_PAGES_HUGE 1u
+/* PLAT_PAGES_DMA32: a device will DMA into it; below 4 GiB where the host can (UEFI) */
+#define PLAT_PAGES_DMA32 2u
 void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags);
 void plat_free_pages(void *p, size_t bytes);
 /** Bytes of memory a benchmark may still take in one piece (largest free block). */
