@@ -62,7 +62,8 @@ static void note_rejected(const char *why)
 /* Is `c` counting at its nominal rate against firmware Stall?  Notes why not. */
 static int usable(struct ref_clock *c)
 {
-    struct refclock_probe p = {c->read, c->mask, c->hz, stall_probe, tsc_now};
+    struct refclock_probe p = {c->read, c->mask, c->hz, stall_probe, tsc_now, plat_irq_save,
+                               plat_irq_restore};
     struct refclock_verdict v;
     if (refclock_check(c->name, &p, &v))
         return 1;

@@ -34,18 +34,23 @@ int refclock_check(const char *name, const struct refclock_probe *p, struct refc
     double nominal = p->hz * BB_REF_CHECK_STALL_US / 1e6;
     double best = -1, best_tsc = 0;
     for (int i = 0; i < BB_REF_CHECK_TRIES; i++) {
+        uint64_t irq = p->irq_save ? p->irq_save() : 0;
         uint64_t r0 = p->read(), t0 = p->ticks();
         p->stall_us(BB_REF_CHECK_STALL_US);
         uint64_t r1 = p->read(), t1 = p->ticks();
+        if (p->irq_restore)
+            p->irq_restore(irq);
         double ratio = (double)((r1 - r0) & p->mask) / nominal;
-        /* Stall overshoots (preemption, SMIs), it does not undershoot: keep the try closest to 1
-         * from above, or the largest below 1 */
+        /* Stall overshoots (load, preemption, SMIs), it does not undershoot: keep the try
+         * closest to 1 from above, or the largest below 1 */
         double dist = ratio >= 1 ? ratio - 1 : (1 - ratio) * 4;
         double bdist = best >= 1 ? best - 1 : (1 - best) * 4;
         if (best < 0 || dist < bdist) {
             best = ratio;
             best_tsc = (double)(t1 - t0) * 1e6 / BB_REF_CHECK_STALL_US;
         }
+        if (best >= BB_REF_CHECK_MIN_RATIO && best <= BB_REF_CHECK_MAX_RATIO)
+            break;
     }
     v->ratio = best;
     v->ticks_per_ms = best * nominal * 1000.0 / BB_REF_CHECK_STALL_US;

@@ -12,6 +12,8 @@ struct refclock_probe {
     double hz;                     /* its nominal rate */
     void (*stall_us)(uint64_t us); /* the host's busy-wait (UEFI Stall) */
     uint64_t (*ticks)(void);       /* TSC */
+    uint64_t (*irq_save)(void);    /* interrupts off around each try (NULL: leave them) */
+    void (*irq_restore)(uint64_t);
 };
 
 struct refclock_verdict {
@@ -25,8 +27,9 @@ struct refclock_verdict {
 /** Check `name`: first that it moves at all within BB_REF_EDGE_TIMEOUT_S (bounded by the TSC,
  *  so a dead counter costs milliseconds and Stall is never called on it: firmware Stall may
  *  itself spin on that counter); then that over BB_REF_CHECK_STALL_US of Stall it advances
- *  between BB_REF_CHECK_MIN_RATIO and _MAX_RATIO times its nominal count (best of
- *  BB_REF_CHECK_TRIES; Stall only ever overshoots).  Returns v->ok. */
+ *  between BB_REF_CHECK_MIN_RATIO and _MAX_RATIO times its nominal count (up to
+ *  BB_REF_CHECK_TRIES tries, the first in range wins: a loaded host makes Stall overshoot, it
+ *  never undershoots).  Returns v->ok. */
 int refclock_check(const char *name, const struct refclock_probe *p, struct refclock_verdict *v);
 
 /** Wait for the counter to change, bounded: at most `max_ticks` TSC ticks.  Returns 1 with the

@@ -3,6 +3,7 @@
  * SEV C-bit copied, loaded into CR3 while in use; the firmware's CR3 comes back on unmap. */
 #include "boot/uefi.h"
 #include "kernel/platform.h"
+#include "kernel/x86/pt_slot.h"
 
 #define PG_P 1ull
 #define PG_RW 2ull
@@ -62,13 +63,7 @@ void *plat_map_window(void *buf, size_t bytes, int page_kb)
     CopyMem(pml4, (void *)fw, 4096);
     /* upper half first: with 47-48 physical address bits the firmware maps the whole lower
      * half; then the lower half above what the firmware maps */
-    int slot = -1;
-    for (int i = 511; i >= 256 && slot < 0; i--)
-        if (!(pml4[i] & PG_P))
-            slot = i;
-    for (int i = 1; i < 256 && slot < 0; i++)
-        if (!(pml4[i] & PG_P))
-            slot = i;
+    int slot = pt_free_slot(pml4);
     if (slot < 0) {
         plat_free_pages(t, pages * 4096);
         return NULL;
@@ -91,10 +86,7 @@ void *plat_map_window(void *buf, size_t bytes, int page_kb)
     w.saved_cr3 = cr3;
     w.tables = t;
     w.tables_bytes = pages * 4096;
-    uint64_t va = (uint64_t)slot << 39;
-    if (slot >= 256)
-        va |= 0xffff000000000000ull; /* canonical: bits 63..48 copy bit 47 */
-    w.win = (void *)(uintptr_t)va;
+    w.win = (void *)(uintptr_t)pt_slot_address(slot);
     w.active = 1;
     write_cr3((uint64_t)(uintptr_t)pml4 | (cr3 & 0xfff)); /* keep PCID/PWT/PCD bits */
     /* the window must show the buffer: compare its first and last words through both */

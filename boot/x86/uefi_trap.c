@@ -6,6 +6,7 @@
 #include "kernel/bounds.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
+#include "kernel/x86/pt_slot.h"
 
 #define TIMER_VECTOR 0xeb
 #define HIDDEN __attribute__((visibility("hidden"), used))
@@ -204,12 +205,9 @@ uintptr_t plat_unmapped_address(void)
         return 0;
     uint64_t addr = PTE_ADDR & ~uefi_sev_cbit(&snp); /* the C-bit is no address bit */
     const uint64_t *pml4 = (const uint64_t *)(uintptr_t)(cr3 & addr);
-    for (uint64_t i = 511; i >= 256; i--)
-        if (!(pml4[i] & 1))
-            return (uintptr_t)(0xffff000000000000ull | (i << 39));
-    for (uint64_t i = 1; i < 256; i++)
-        if (!(pml4[i] & 1))
-            return (uintptr_t)(i << 39);
+    int slot = pt_free_slot(pml4);
+    if (slot >= 0)
+        return (uintptr_t)pt_slot_address(slot);
     for (uint64_t i = 1; i < 256; i++) {
         if (pml4[i] & 0x80) /* a 512 GiB page: no PDPT below */
             continue;
