@@ -25,6 +25,7 @@ fi = os.open(sys.argv[2], os.O_RDWR)
 def stop(*_):
     n = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
     open(sys.argv[3] + ".bytes", "w").write("%d\n" % n)
+    open(sys.argv[3] + ".head", "wb").write(os.read(fd, n) if n else b"")
     sys.exit(0)
 signal.signal(signal.SIGTERM, stop)
 open(sys.argv[3], "w").close()
