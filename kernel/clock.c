@@ -108,14 +108,14 @@ int clock_calibrate(const struct cpu_info *cpu)
                           rc->name, i + 1);
         }
     }
-    if (from_ref) {
-    } else if (hv_hz > 0) {
+    /* no usable reference: the hypervisor's or the CPU's word, else firmware Stall */
+    if (!from_ref && hv_hz > 0) {
         g_clock.hz = hv_hz;
         g_clock.calibrated_by = "hypervisor-0x40000010";
-    } else if (c15_hz > 0) {
+    } else if (!from_ref && c15_hz > 0) {
         g_clock.hz = c15_hz;
         g_clock.calibrated_by = "cpuid-0x15";
-    } else {
+    } else if (!from_ref) {
         double r[3];
         for (int i = 0; i < 3; i++)
             r[i] = stall_hz(50000);
