@@ -5,8 +5,8 @@
 # TPL_HIGH_LEVEL, and the handlers sit in a private IDT copy.  The upper half is always tried
 # first, so the default boot exercises that path on real OVMF; tests/unit/test_pt_slot.c covers
 # the slot choice with a full lower half.  With KVM, or BB_PHYSBITS48=1, the same run is repeated
-# with -cpu max,phys-bits=48 (Debian's OVMF under TCG did not reach the boot loader within 25
-# minutes with it on the 2-core test machine, so it is not part of the default run there).
+# with -cpu max,phys-bits=48 (Debian's OVMF under TCG printed nothing within 13
+# minutes (1 vCPU, loaded 2-core machine), so it is not part of the default run there).
 . "$(dirname "$0")/lib.sh"
 
 run_checks() {
