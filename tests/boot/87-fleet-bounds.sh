@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 85-fleet-bounds.sh - the ring-0 tests on server-like firmware: the page-walk window and the
+# 87-fleet-bounds.sh - the ring-0 tests on server-like firmware: the page-walk window and the
 # unmapped address for the page-fault test live in the upper half (free even when the firmware
 # maps the whole lower half, as with 47-48 physical address bits), the HLT test runs at
 # TPL_HIGH_LEVEL, and the handlers sit in a private IDT copy.  The upper half is always tried

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 86-serial-stuck.sh - a serial port nobody drains does not stop the run: COM1 is a pipe whose
+# 88-serial-stuck.sh - a serial port nobody drains does not stop the run: COM1 is a pipe whose
 # buffer (shrunk to 4 KiB) nobody reads; with serial=on both the firmware's console and
 # barebench's own UART write to it. The run must finish, power off and save its results on the
 # ESP (the only place they can still go).
