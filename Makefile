@@ -58,6 +58,7 @@ $(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
 $(BUILD)/barebench.efi: $(BUILD)/barebench.so
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
 	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)tools/pe-nxcompat.sh $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 $(BUILD)/host/obj/%.o: %.c

@@ -66,6 +66,8 @@ int disk_precondition(struct disk_run *r);
 
 /** Writes "disks": [...] (the discovery) into the open env object, if the suite ran. */
 void disk_env_json(struct json *j);
+/** 1 for a Fibre Channel or iSCSI LUN (kind "fc"/"iscsi"): disk=all leaves it out. */
+int disk_is_san(const struct plat_disk *d);
 
 /** Text of a PLAT_IO_* / guard status. */
 const char *disk_status_text(int status);

@@ -29,7 +29,7 @@ static int read_marker(const struct disk_guard_ops *ops, struct plat_disk *d, st
     if (bytes > 65536 || (uint64_t)bytes / d->block_size > d->blocks)
         return MARKER_SHORT;
     size_t align = d->io_align > 4096 ? d->io_align : 4096;
-    uint8_t *buf = plat_alloc_pages(bytes, align, 0);
+    uint8_t *buf = plat_alloc_pages(bytes, align, PLAT_PAGES_DMA32);
     if (!buf)
         return PLAT_IO_NOMEM;
     struct disk_id id = {d->model, d->serial};

@@ -45,6 +45,12 @@ static int selected(const char *spec, int index)
     return list_has(spec, num);
 }
 
+/* Fibre Channel and iSCSI LUNs: storage shared with other machines, never part of disk=all. */
+int disk_is_san(const struct plat_disk *d)
+{
+    return !strcmp(d->kind, "fc") || !strcmp(d->kind, "iscsi");
+}
+
 /* Largest buffer the sweeps need on d, within what memory allows: at least 16 MiB, so that
  * writes (fresh data per transfer, filled between chunks of the buffer's size) rarely drain
  * the queue. */
@@ -158,7 +164,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
             maxqd = qds[i];
     r.buf_bytes = buffer_bytes(o, nb, blocks, maxqd);
     size_t align = d->io_align > 4096 ? d->io_align : 4096;
-    r.buf = plat_alloc_pages(r.buf_bytes, align, 0);
+    r.buf = plat_alloc_pages(r.buf_bytes, align, PLAT_PAGES_DMA32);
     if (!r.buf) {
         results_error(c->res, "disk", "", "disk %d: no memory for a %llu-byte buffer", d->index,
                       (unsigned long long)r.buf_bytes);
@@ -243,6 +249,8 @@ static void run_disk(struct bench_ctx *c)
         memset(st, 0, sizeof *st);
         st->marker = -1000;
         st->selected = selected(o->disk, i);
+        if (st->selected && !strcmp(o->disk, "all") && disk_is_san(&list[i]))
+            st->selected = 0; /* a SAN LUN is shared: read only when named by its number */
         if (!st->selected)
             continue;
         if (!d->media_present && !strcmp(d->kind, "missing")) { /* Linux: could not open */

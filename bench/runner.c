@@ -1,6 +1,7 @@
 /* runner.c - the measurement loop shared by all suites (see runner.h).  Data flow:
  * kernel -> ticks per sample -> rate or ns/op -> statistics -> one result entry. */
 #include "bench/runner.h"
+#include "kernel/bounds.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/options.h"
@@ -143,6 +144,7 @@ struct par {
     volatile uint64_t start;   /* TSC deadline all CPUs start at */
     volatile int start_seq;    /* which attempt `start` belongs to */
     volatile int redo;         /* the last attempt had a late starter: measure it again */
+    volatile int abort;        /* a CPU missed a barrier: every CPU leaves */
     int late;                  /* attempts thrown away because a CPU started late */
     int late_kept;             /* samples kept with a late starter (retry limit reached) */
     int steal;                 /* stolen time readable */
@@ -159,16 +161,24 @@ struct par {
     const struct bench_spec *s;
 };
 
-static void barrier(struct par *p)
+/* Returns -1 when the run is abandoned: a CPU did not arrive within BB_BARRIER_TIMEOUT_S. */
+static int barrier(struct par *p)
 {
     int gen = p->generation;
     if (__atomic_add_fetch(&p->arrived, 1, __ATOMIC_ACQ_REL) == p->n) {
         p->arrived = 0;
         __atomic_store_n(&p->generation, gen + 1, __ATOMIC_RELEASE);
     } else {
-        while (__atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == gen)
+        uint64_t t0 = clock_ticks(), limit = (uint64_t)(g_clock.hz * BB_BARRIER_TIMEOUT_S);
+        while (__atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == gen) {
+            if (__atomic_load_n(&p->abort, __ATOMIC_ACQUIRE) || clock_ticks() - t0 > limit) {
+                __atomic_store_n(&p->abort, 1, __ATOMIC_RELEASE);
+                return -1;
+            }
             arch_relax();
+        }
     }
+    return __atomic_load_n(&p->abort, __ATOMIC_ACQUIRE) ? -1 : 0;
 }
 
 #define MAX_RETRIES 3 /* per sample, when a CPU starts late (e.g. preempted on Linux) or
@@ -185,14 +195,18 @@ static void par_worker(void *vp, int cpu)
     int attempt = 0, tries = 0;
     for (int rep = -1; rep < p->reps;) { /* rep -1 is the warm-up */
         uint64_t s0 = p->steal ? steal_now(cpu) : 0;
-        barrier(p);
+        if (barrier(p))
+            return;
         attempt++;
         if (cpu == 0) {
             p->start = clock_ticks() + (uint64_t)(g_clock.hz * 0.0002);
             __atomic_store_n(&p->start_seq, attempt, __ATOMIC_RELEASE);
         } else {
             while (__atomic_load_n(&p->start_seq, __ATOMIC_ACQUIRE) != attempt)
-                arch_relax();
+                if (__atomic_load_n(&p->abort, __ATOMIC_ACQUIRE))
+                    return;
+                else
+                    arch_relax();
         }
         uint64_t irq = plat_irq_save();
         uint64_t start = p->start;
@@ -207,7 +221,8 @@ static void par_worker(void *vp, int cpu)
         p->check[cpu] = v;
         p->stolen[cpu] = p->steal ? steal_now(cpu) - s0 : 0;
         p->core_now[cpu] = coreclock_quick(&p->aperf_now[cpu]);
-        barrier(p);
+        if (barrier(p))
+            return;
         if (cpu == 0) {
             uint64_t last = 0, latest_begin = 0;
             for (int i = 0; i < p->n; i++) {
@@ -246,7 +261,8 @@ static void par_worker(void *vp, int cpu)
                 }
             }
         }
-        barrier(p);
+        if (barrier(p))
+            return;
         if (p->redo) {
             tries++;
         } else {
@@ -311,8 +327,12 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
     p.s = s;
     p.steal = steal_available();
     p.iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
-    if (plat_run_on_cpus(ncpus, par_worker, &p) != 0) {
-        results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
+    if (plat_run_on_cpus(ncpus, par_worker, &p) != 0 || p.abort) {
+        if (p.abort)
+            results_error(c->res, s->suite, s->test, "a processor did not reach the barrier "
+                          "within %.0f s", BB_BARRIER_TIMEOUT_S);
+        else
+            results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
         plat_free(p.begin);
         return NULL;
     }

@@ -35,6 +35,10 @@ static void agreement(struct bench_ctx *c, const struct ref_clock *rc, double ms
     uint64_t need = (uint64_t)(rc->hz * ms / 1000.0);
     for (int i = 0; i < reps; i++) {
         double hz = clock_measure_hz(need);
+        if (!(hz > 0)) {
+            results_skip(c->res, "timer", "tsc_vs_ref", "%s stopped counting", rc->name);
+            return;
+        }
         double d = (hz - g_clock.hz) / g_clock.hz * 1e6;
         v[i] = d < 0 ? -d : d;
     }
@@ -51,7 +55,7 @@ static void agreement(struct bench_ctx *c, const struct ref_clock *rc, double ms
 
 static void run_timer(struct bench_ctx *c)
 {
-    const struct ref_clock *rc = plat_ref_clock();
+    const struct ref_clock *rc = clock_reference();
     if (rc) {
         static const double ms_std[] = {10, 50, 200};
         int n = c->opt->profile == PROFILE_QUICK ? 2 : 3;
@@ -59,7 +63,7 @@ static void run_timer(struct bench_ctx *c)
             agreement(c, rc, ms_std[i]);
     } else {
         results_skip(c->res, "timer", "tsc_vs_ref",
-                     "no reference clock on this machine (no ACPI PM timer); TSC calibrated by %s",
+                     "no usable reference clock on this machine (none, or refused: see env.degraded); TSC calibrated by %s",
                      g_clock.calibrated_by);
     }
 

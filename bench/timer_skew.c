@@ -4,6 +4,7 @@
  * hypervisor, vCPU TSCs can differ; every all-core measurement depends on them agreeing. */
 #include "bench/runner.h"
 #include "bench/timer_skew.h"
+#include "kernel/bounds.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
 #include "kernel/results.h"
@@ -20,6 +21,7 @@ struct skew {
     int n;
     double *offset;              /* n entries: ticks, CPU k minus CPU 0 */
     double *rtt;                 /* n entries: ticks, smallest round trip */
+    int failed;                  /* CPU `failed` did not answer within BB_BARRIER_TIMEOUT_S */
 } __attribute__((aligned(64)));
 
 static struct skew g_skew;
@@ -29,14 +31,20 @@ static void worker(void *arg, int cpu)
     struct skew *s = arg;
     uint64_t irq = plat_irq_save();
     if (cpu == 0) {
-        for (int k = 1; k < s->n; k++) {
+        uint64_t limit = (uint64_t)(g_clock.hz * BB_BARRIER_TIMEOUT_S);
+        for (int k = 1; k < s->n && !s->failed; k++) {
             double best_rtt = 1e300, best_off = 0;
             __atomic_store_n(&s->turn, k, __ATOMIC_RELEASE);
             for (int r = 0; r < ROUNDS; r++) {
                 uint64_t t0 = clock_ticks();
                 __atomic_store_n(&s->phase, 1, __ATOMIC_RELEASE);
-                while (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) != 2)
-                    arch_relax();
+                while (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) != 2 && !s->failed)
+                    if (clock_ticks() - t0 > limit)
+                        s->failed = k;
+                    else
+                        arch_relax();
+                if (s->failed)
+                    break;
                 uint64_t t1 = clock_ticks();
                 double rtt = (double)(t1 - t0);
                 double off = (double)s->remote - ((double)t0 + (double)t1) / 2.0;
@@ -93,6 +101,12 @@ void timer_skew_run(struct bench_ctx *c)
         g_skew.rtt = best_rtt;
         if (plat_run_on_cpus(n, worker, &g_skew) != 0) {
             results_error(c->res, "timer", "tsc_offset", "could not start %d processors", n);
+            plat_free(mem);
+            return;
+        }
+        if (g_skew.failed) {
+            results_error(c->res, "timer", "tsc_offset", "processor %d did not answer within %.0f s",
+                          g_skew.failed, BB_BARRIER_TIMEOUT_S);
             plat_free(mem);
             return;
         }

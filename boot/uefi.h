@@ -33,10 +33,17 @@ int uefi_cpu_slot(void);
 /** Set up the ACPI PM timer reference clock (from the FADT). */
 void uefi_clock_init(void);
 
+/** AMD SEV guest: the C-bit mask our page-table entries must carry (0 when not an SEV guest);
+ *  *snp = 1 under SEV-SNP, where new mappings also need validated pages. */
+uint64_t uefi_sev_cbit(int *snp);
+
+/** A wedged device may still DMA into [p, p+bytes): plat_free_pages keeps that memory. */
+void uefi_memory_abandon(const void *p, size_t bytes);
+
 /* 16550 UART at the legacy COM1 port */
 int uart_present(void);
 void uart_init_if_needed(void);
-void uart_write(const char *s, size_t n);
+int uart_write(const char *s, size_t n);
 
 /** Apply \barebench\barebench.cfg of the boot volume to o (all or nothing).  Returns 1 when
  *  applied (*settings = how many), 0 when there is none, -1 with err naming file, line and key. */

@@ -2,7 +2,10 @@
  * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
 #include "boot/uefi.h"
+#include "kernel/block_queue.h"
 #include "kernel/block_sync.h"
+#include "kernel/bounds.h"
+#include "kernel/degraded.h"
 #include "boot/uefi_block.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
@@ -11,7 +14,6 @@
 
 #define MAX_DISKS 64
 #define MAX_QD 32
-#define IO_TIMEOUT_S 30.0
 
 struct udisk {
     EFI_HANDLE h;
@@ -25,6 +27,14 @@ struct udisk {
 static struct plat_disk disks[MAX_DISKS];
 static struct udisk priv[MAX_DISKS];
 static int ndisks = -1;
+
+/* Transfers above BB_DISK_XFER_MAX go as pieces (firmware drivers with 32-bit DMA or transfer
+ * length bugs); recorded once per size. */
+static void note_split(size_t bytes)
+{
+    degraded_note("disk", "transfers of %zu KiB sent as pieces of at most %u KiB", bytes >> 10,
+                  (unsigned)(BB_DISK_XFER_MAX >> 10));
+}
 
 static int io_status(EFI_STATUS st)
 {
@@ -147,13 +157,24 @@ static int check(struct plat_disk *d, uint64_t lba, size_t bytes, void *buf)
     return 0;
 }
 
+/* One synchronous transfer, sent as pieces of at most BB_DISK_XFER_MAX bytes (recorded). */
 static int sync_io(struct plat_disk *d, int write, uint64_t lba, void *buf, size_t bytes)
 {
     struct udisk *u = d->priv;
     EFI_BLOCK_IO *b = u->bio;
-    EFI_STATUS st = write ? uefi_call_wrapper(b->WriteBlocks, 5, b, d->media_id, lba, bytes, buf)
-                          : uefi_call_wrapper(b->ReadBlocks, 5, b, d->media_id, lba, bytes, buf);
-    return io_status(st);
+    if (bytes > BB_DISK_XFER_MAX)
+        note_split(bytes);
+    for (size_t off = 0; off < bytes;) {
+        size_t piece = bytes - off > BB_DISK_XFER_MAX ? BB_DISK_XFER_MAX : bytes - off;
+        uint64_t at = lba + off / d->block_size;
+        void *p = (uint8_t *)buf + off;
+        EFI_STATUS st = write ? uefi_call_wrapper(b->WriteBlocks, 5, b, d->media_id, at, piece, p)
+                              : uefi_call_wrapper(b->ReadBlocks, 5, b, d->media_id, at, piece, p);
+        if (st != EFI_SUCCESS)
+            return io_status(st);
+        off += piece;
+    }
+    return PLAT_IO_OK;
 }
 
 int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
@@ -162,62 +183,73 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
 
-/* Queued transfers through Block IO 2: one event per slot, polled with CheckEvent. */
+/* Queued transfers through Block IO 2 (kernel/block_queue.c): tokens and events made for each
+ * batch; when a transfer times out they and the buffers are abandoned, never reused or freed
+ * (a late completion must not land in another batch or in memory given back). */
+struct qctx {
+    struct plat_disk *d;
+    EFI_BLOCK_IO2_TOKEN *tok;
+};
+
+static int q_submit(void *vc, int slot, int write, uint64_t lba, void *buf, size_t bytes)
+{
+    struct qctx *c = vc;
+    struct udisk *u = c->d->priv;
+    EFI_BLOCK_IO2_PROTOCOL *b = u->bio2;
+    EFI_BLOCK_IO2_TOKEN *t = &c->tok[slot];
+    t->TransactionStatus = EFI_SUCCESS;
+    EFI_STATUS st = write
+        ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, c->d->media_id, lba, t, bytes, buf)
+        : uefi_call_wrapper(b->ReadBlocksEx, 6, b, c->d->media_id, lba, t, bytes, buf);
+    return io_status(st);
+}
+
+static int q_poll(void *vc, int slot, int *status)
+{
+    struct qctx *c = vc;
+    if (uefi_call_wrapper(BS->CheckEvent, 1, c->tok[slot].Event) != EFI_SUCCESS)
+        return 0;
+    *status = io_status(c->tok[slot].TransactionStatus);
+    return 1;
+}
+
+static uint64_t q_ticks(void)
+{
+    return clock_ticks();
+}
+
 static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
                        size_t bytes, void *const *bufs, uint64_t *lat)
 {
     struct udisk *u = d->priv;
-    EFI_BLOCK_IO2_PROTOCOL *b = u->bio2;
-    static EFI_BLOCK_IO2_TOKEN tok[MAX_QD];
-    uint64_t t0[MAX_QD];
-    int idx[MAX_QD], busy[MAX_QD];
-    int next = 0, inflight = 0, rc = 0, made = 0;
-    uint64_t limit = (uint64_t)(IO_TIMEOUT_S * g_clock.hz);
-    for (; made < qd; made++) {
-        busy[made] = 0;
-        tok[made].TransactionStatus = EFI_SUCCESS;
+    struct qctx c = {d, plat_alloc((size_t)qd * sizeof(EFI_BLOCK_IO2_TOKEN))};
+    int made = 0, rc = 0, wedged = 0;
+    if (!c.tok)
+        return PLAT_IO_NOMEM;
+    for (; made < qd; made++)
         if (uefi_call_wrapper(BS->CreateEvent, 5, 0, TPL_CALLBACK, NULL, NULL,
-                              &tok[made].Event) != EFI_SUCCESS) {
+                              &c.tok[made].Event) != EFI_SUCCESS) {
             rc = PLAT_IO_NOMEM;
             goto err_events;
         }
-    }
-    while ((next < n && !rc) || inflight) {
-        for (int s = 0; s < qd && next < n && !rc; s++) {
-            if (busy[s])
-                continue;
-            t0[s] = clock_ticks();
-            EFI_STATUS st = write
-                ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, d->media_id, lba[next], &tok[s], bytes, bufs[next])
-                : uefi_call_wrapper(b->ReadBlocksEx, 6, b, d->media_id, lba[next], &tok[s], bytes, bufs[next]);
-            if (st != EFI_SUCCESS) {
-                rc = io_status(st);
-                break;
-            }
-            busy[s] = 1;
-            idx[s] = next++;
-            inflight++;
-        }
-        for (int s = 0; s < qd; s++) {
-            if (!busy[s])
-                continue;
-            uint64_t now = clock_ticks();
-            if (uefi_call_wrapper(BS->CheckEvent, 1, tok[s].Event) == EFI_SUCCESS) {
-                busy[s] = 0;
-                inflight--;
-                if (lat)
-                    lat[idx[s]] = now - t0[s];
-                if (tok[s].TransactionStatus != EFI_SUCCESS && !rc)
-                    rc = io_status(tok[s].TransactionStatus);
-            } else if (now - t0[s] > limit) {
-                u->wedged = 1; /* the driver still owns the token and the buffer */
-                return PLAT_IO_TIMEOUT;
-            }
-        }
+    if (bytes > BB_DISK_XFER_MAX)
+        note_split(bytes);
+    struct bq_ops o = {&c, q_submit, q_poll, q_ticks, (uint64_t)(BB_DISK_IO_TIMEOUT_S * g_clock.hz),
+                       d->block_size, BB_DISK_XFER_MAX};
+    rc = bq_run(&o, write, qd, lba, n, bytes, bufs, lat, &wedged);
+    if (wedged) {
+        u->wedged = 1;
+        for (int i = 0; i < n; i++)
+            uefi_memory_abandon(bufs[i], bytes);
+        degraded_note("disk", "disk %d: a queued transfer did not complete within %.0f s; its "
+                      "tokens and buffers are abandoned and the disk is not used again",
+                      d->index, BB_DISK_IO_TIMEOUT_S);
+        return rc; /* tokens, events and buffers stay with the driver */
     }
 err_events:
     for (int s = 0; s < made; s++)
-        uefi_call_wrapper(BS->CloseEvent, 1, tok[s].Event);
+        uefi_call_wrapper(BS->CloseEvent, 1, c.tok[s].Event);
+    plat_free(c.tok);
     return rc;
 }
 

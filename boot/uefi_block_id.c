@@ -39,6 +39,8 @@ static void classify(struct plat_disk *d, EFI_DEVICE_PATH *dp)
             else if (s == MSG_ATAPI_DP) kind = "ide";
             else if (s == MSG_SCSI_DP || s == MSG_DEVICE_LOGICAL_UNIT_DP) kind = kind ? kind : "scsi";
             else if (s == MSG_USB_DP || s == MSG_USB_CLASS_DP || s == MSG_USB_WWID_DP) kind = "usb";
+            else if (s == 2 || s == 21) kind = "fc";     /* Fibre Channel (Ex): a SAN LUN */
+            else if (s == 19) kind = "iscsi";            /* iSCSI: a SAN LUN */
         } else if (t == MEDIA_DEVICE_PATH && s == MEDIA_CDROM_DP) {
             kind = "cd";
         }

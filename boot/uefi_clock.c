@@ -1,12 +1,18 @@
 /* uefi_clock.c - the reference clock of the UEFI build: the ACPI PM timer (3.579545 MHz,
- * 24 or 32 bits), found through the FADT; plus Stall, interrupt masking, time of day. */
+ * 24 or 32 bits) from the FADT, else an HPET the firmware enabled, each used only when it counts
+ * at its rate against firmware Stall (kernel/refclock.c); plus Stall, interrupts, time of day. */
 #include "boot/uefi.h"
 #include "kernel/acpi.h"
+#include "kernel/clock.h"
+#include "kernel/fmt.h"
 #include "kernel/platform.h"
+#include "kernel/refclock.h"
+
+#include <string.h>
 #include "kernel/x86/port_io.h"
 
 static struct acpi_pm_timer pmt;
-static struct ref_clock pm_clock;
+static struct ref_clock ref; /* the reference that passed its checks (read NULL: none) */
 
 static uint64_t pm_read_port(void)
 {
@@ -35,19 +41,96 @@ const char *uefi_acpi_oem(void)
     return pmt.oem;
 }
 
+static uint64_t tsc_now(void)
+{
+    return clock_ticks();
+}
+
+static void stall_probe(uint64_t us)
+{
+    uefi_call_wrapper(BS->Stall, 1, (UINTN)us);
+}
+
+static char rejected[400];
+
+static void note_rejected(const char *why)
+{
+    size_t n = strlen(rejected);
+    bb_snprintf(rejected + n, sizeof rejected - n, "%s%s", n ? "; " : "", why);
+}
+
+/* Is `c` counting at its nominal rate against firmware Stall?  Notes why not. */
+static int usable(struct ref_clock *c)
+{
+    struct refclock_probe p = {c->read, c->mask, c->hz, stall_probe, tsc_now, plat_irq_save,
+                               plat_irq_restore};
+    struct refclock_verdict v;
+    if (refclock_check(c->name, &p, &v))
+        return 1;
+    note_rejected(v.why);
+    return 0;
+}
+
+/* HPET main counter, low 32 bits (32-bit reads work on every HPET). */
+static volatile const uint32_t *hpet_counter;
+
+static uint64_t hpet_read(void)
+{
+    return *hpet_counter;
+}
+
+/* The HPET as a second reference, only when the firmware left it enabled: enabling it would
+ * change the machine's state behind the firmware's back. */
+static void try_hpet(const void *rsdp)
+{
+    uint64_t base;
+    if (acpi_find_hpet(rsdp, &base) != 0) {
+        note_rejected("no HPET table");
+        return;
+    }
+    volatile const uint32_t *r = (volatile const uint32_t *)(uintptr_t)base;
+    uint32_t period_fs = r[1];  /* GCAP_ID bits 63:32 */
+    uint32_t config = r[4];     /* GEN_CONF, bit 0 ENABLE_CNF */
+    if (period_fs == 0 || period_fs > 100000000u || !(config & 1)) {
+        note_rejected(period_fs == 0 || period_fs > 100000000u ? "HPET period invalid"
+                                                               : "HPET not enabled by the firmware");
+        return;
+    }
+    hpet_counter = r + 0xf0 / 4;
+    ref.name = "hpet";
+    ref.hz = 1e15 / period_fs;
+    ref.mask = 0xffffffffull;
+    ref.read = hpet_read;
+    if (!usable(&ref))
+        ref.read = NULL;
+}
+
 void uefi_clock_init(void)
 {
-    if (acpi_find_pm_timer(find_rsdp(), &pmt) != 0)
-        return;
-    pm_clock.name = "acpi-pm";
-    pm_clock.hz = 3579545.0;
-    pm_clock.mask = pmt.bits == 32 ? 0xffffffffull : 0xffffffull;
-    pm_clock.read = pmt.mmio ? pm_read_mmio : pm_read_port;
+    const void *rsdp = find_rsdp();
+    if (acpi_find_pm_timer(rsdp, &pmt) == 0) {
+        ref.name = "acpi-pm";
+        ref.hz = 3579545.0;
+        ref.mask = pmt.bits == 32 ? 0xffffffffull : 0xffffffull;
+        ref.read = pmt.mmio ? pm_read_mmio : pm_read_port;
+        if (usable(&ref))
+            return;
+        ref.read = NULL;
+    } else {
+        note_rejected(pmt.why);
+    }
+    try_hpet(rsdp);
 }
 
 const struct ref_clock *plat_ref_clock(void)
 {
-    return pm_clock.read ? &pm_clock : NULL;
+    return ref.read ? &ref : NULL;
+}
+
+const char *plat_ref_clock_rejected(void)
+{
+    /* nothing refused when the PM timer passed; a missing HPET matters only after a refusal */
+    return rejected[0] && !(ref.read && ref.read != hpet_read) ? rejected : NULL;
 }
 
 void plat_stall_us(uint64_t us)

@@ -1,12 +1,17 @@
 /* uefi_console.c - plat_write for the UEFI build: text goes to ConOut while boot services run
- * and straight to COM1 when ConOut does not already reach a serial port (or serial=on). */
+ * and straight to COM1 when ConOut does not already reach a serial port (or serial=on).  Either
+ * is dropped for the rest of the run when its writes block (recorded in env.degraded). */
 #include "boot/uefi.h"
+#include "kernel/bounds.h"
+#include "kernel/clock.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"
+#include "kernel/slow_console.h"
 
 static int use_conout = 1;
 static int use_uart;
-static int com1_allowed; /* a UART is there and serial=off was not asked */
+static int uart_ok;      /* COM1 answered the scratch-register probe */
+static int com1_allowed; /* ... and serial=off was not asked */
 
 /* Does the ConOut variable (all console output devices) include a UART device path node? */
 static int conout_has_uart(void)
@@ -32,7 +37,7 @@ static int conout_has_uart(void)
 
 void uefi_console_init(int serial_mode)
 {
-    int uart = uart_present();
+    int uart = uart_ok = uart_present();
     com1_allowed = uart && serial_mode != TRI_OFF;
     if (serial_mode == TRI_OFF || !uart)
         use_uart = 0;
@@ -44,23 +49,47 @@ void uefi_console_init(int serial_mode)
         uart_init_if_needed();
 }
 
+static struct slow_console conout_guard = {"firmware console (ConOut)", 0, 0, 0};
+
+/* One OutputString call; on ConOut timed: a console that blocks on every call is retired
+ * (kernel/slow_console.c), and COM1 then takes over when it was left to ConOut. */
+static void text_out(SIMPLE_TEXT_OUTPUT_INTERFACE *to, CHAR16 *buf, size_t chars)
+{
+    if (to != ST->ConOut) {
+        uefi_call_wrapper(to->OutputString, 2, to, buf);
+        return;
+    }
+    uint64_t t0 = clock_ticks();
+    uefi_call_wrapper(to->OutputString, 2, to, buf);
+    double hz = g_clock.hz > 0 ? g_clock.hz : BB_TSC_HZ_MAX;
+    uint64_t us = (uint64_t)((double)(clock_ticks() - t0) * 1e6 / hz);
+    if (slow_console_account(&conout_guard, chars, us)) {
+        use_conout = 0;
+        if (com1_allowed && !use_uart) {
+            use_uart = 1;
+            uart_init_if_needed();
+        }
+    }
+}
+
 void uefi_text_write(SIMPLE_TEXT_OUTPUT_INTERFACE *to, const char *s, size_t n)
 {
     CHAR16 buf[258];
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
+    int guarded = to == ST->ConOut;
+    for (size_t i = 0; i < n && (!guarded || use_conout); i++) {
         if (s[i] == '\n')
             buf[k++] = L'\r';
         buf[k++] = (CHAR16)(unsigned char)s[i];
         if (k >= 256) {
             buf[k] = 0;
-            uefi_call_wrapper(to->OutputString, 2, to, buf);
+            text_out(to, buf, k);
             k = 0;
         }
     }
-    if (k) {
+    if (k && (!guarded || use_conout)) {
         buf[k] = 0;
-        uefi_call_wrapper(to->OutputString, 2, to, buf);
+        text_out(to, buf, k);
     }
 }
 
@@ -78,8 +107,8 @@ void plat_write(const char *s, size_t n)
 {
     if (use_conout && ST && ST->ConOut)
         uefi_text_write(ST->ConOut, s, n);
-    if (use_uart)
-        uart_write(s, n);
+    if (use_uart && uart_write(s, n) != 0)
+        use_uart = 0;
 }
 
 void uefi_to_ascii(const CHAR16 *src, char *dst, size_t n)

@@ -1,5 +1,6 @@
 /* uefi_memory.c - memory for the UEFI build: pool allocations for small objects, page
- * allocations (aligned) for benchmark buffers, and the memory map's free blocks. */
+ * allocations (aligned; DMA buffers below 4 GiB first) for benchmark buffers, and the memory
+ * map's free blocks (specific-purpose memory left out). */
 #include "boot/uefi.h"
 #include "kernel/platform.h"
 
@@ -23,11 +24,21 @@ static struct {
     void *aligned;
     EFI_PHYSICAL_ADDRESS base;
     UINTN pages;
+    int abandoned; /* a wedged device may still write into it: never given back */
 } big[MAX_BIG];
+
+void uefi_memory_abandon(const void *p, size_t bytes)
+{
+    uintptr_t a = (uintptr_t)p;
+    for (int i = 0; i < MAX_BIG; i++)
+        if (big[i].aligned && a + bytes > (uintptr_t)big[i].base &&
+            a < (uintptr_t)big[i].base + big[i].pages * 4096)
+            big[i].abandoned = 1;
+}
 
 void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags)
 {
-    (void)flags; /* page size is the page tables' business on UEFI (see the mem suite) */
+    /* page size is the page tables' business on UEFI (see the mem suite) */
     if (align < 4096)
         align = 4096;
     UINTN pages = (bytes + align + 4095) / 4096;
@@ -40,9 +51,16 @@ void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags)
         }
     if (slot < 0)
         return NULL;
-    if (uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages, &base) !=
-        EFI_SUCCESS)
-        return NULL;
+    /* DMA buffers below 4 GiB first: some vendor drivers still program 32-bit addresses */
+    base = 0xffffffffull;
+    if (!(flags & PLAT_PAGES_DMA32) ||
+        uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData, pages, &base) !=
+            EFI_SUCCESS) {
+        base = 0;
+        if (uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages,
+                              &base) != EFI_SUCCESS)
+            return NULL;
+    }
     uintptr_t a = ((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1);
     big[slot].aligned = (void *)a;
     big[slot].base = base;
@@ -59,7 +77,9 @@ void plat_free_pages(void *p, size_t bytes)
         return;
     for (int i = 0; i < MAX_BIG; i++)
         if (p && big[i].aligned == p) {
-            uefi_call_wrapper(BS->FreePages, 2, big[i].base, big[i].pages);
+            if (!big[i].abandoned)
+                uefi_call_wrapper(BS->FreePages, 2, big[i].base, big[i].pages);
+            big[i].abandoned = 0;
             big[i].aligned = NULL;
             return;
         }
@@ -77,6 +97,8 @@ void uefi_memory_totals(uint64_t *total, uint64_t *free, uint64_t *largest)
     for (UINTN i = 0; i < n; i++) {
         EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
         uint64_t b = d->NumberOfPages * 4096ull;
+        if (d->Attribute & 0x40000ull) /* EFI_MEMORY_SP: specific-purpose (CXL, HBM), not ours */
+            continue;
         switch (d->Type) {
         case EfiConventionalMemory:
             *free += b;

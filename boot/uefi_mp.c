@@ -1,93 +1,112 @@
-/* uefi_mp.c - multi-core on UEFI through EFI_MP_SERVICES_PROTOCOL: counts processors and runs
- * a function on several at once (non-blocking StartupAllAPs; the BSP runs its share too).
- * AP code calls no boot services; a start handshake with a timeout means a processor that
- * never starts is reported, not waited for forever. */
+/* uefi_mp.c - multi-core on UEFI through EFI_MP_SERVICES_PROTOCOL: the firmware side of
+ * kernel/mp_run.c (per-AP non-blocking StartupThisAP with one event each, blocking StartupAllAPs
+ * as fallback).  AP code calls no boot services; every wait is bounded (kernel/bounds.h). */
 #include "boot/uefi.h"
+#include "kernel/bounds.h"
+#include "kernel/clock.h"
+#include "kernel/mp_run.h"
 #include "kernel/platform.h"
-#include "kernel/x86/arch.h"
 #include "boot/efi_protocols.h"
 
 static BB_EFI_MP_SERVICES_PROTOCOL *mp;
-static int ncpus = 1;
+static struct mp_state state;
+static EFI_EVENT ev[MP_MAX_CPUS]; /* per processor number: its run's event, NULL if none */
+static char done[MP_MAX_CPUS];    /* latched: CheckEvent clears the signal it reports */
+
+static VOID EFIAPI ap_tramp(VOID *p)
+{
+    mp_ap_entry(p);
+}
+
+static int status(EFI_STATUS st)
+{
+    return st == EFI_SUCCESS ? MP_OK : st == EFI_UNSUPPORTED ? MP_UNSUPPORTED
+         : st == EFI_NOT_READY ? MP_NOT_READY : st == EFI_TIMEOUT ? MP_TIMEOUT : MP_ERROR;
+}
+
+static int start_ap(void *ctx, int proc, void *arg, uint64_t timeout_us)
+{
+    (void)ctx;
+    if (proc < 0 || proc >= MP_MAX_CPUS || ev[proc])
+        return MP_ERROR; /* an earlier run on it was abandoned: never reuse its event */
+    if (uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &ev[proc]) != EFI_SUCCESS) {
+        ev[proc] = NULL;
+        return MP_ERROR;
+    }
+    done[proc] = 0;
+    EFI_STATUS st = mp->StartupThisAP(mp, ap_tramp, (UINTN)proc, ev[proc], (UINTN)timeout_us,
+                                      arg, NULL);
+    if (st != EFI_SUCCESS) {
+        uefi_call_wrapper(BS->CloseEvent, 1, ev[proc]);
+        ev[proc] = NULL;
+    }
+    return status(st);
+}
+
+static int ap_done(void *ctx, int proc)
+{
+    (void)ctx;
+    if (!done[proc] && ev[proc] && uefi_call_wrapper(BS->CheckEvent, 1, ev[proc]) == EFI_SUCCESS)
+        done[proc] = 1;
+    return done[proc];
+}
+
+static void ap_release(void *ctx, int proc)
+{
+    (void)ctx;
+    if (ev[proc] && done[proc]) {
+        uefi_call_wrapper(BS->CloseEvent, 1, ev[proc]);
+        ev[proc] = NULL;
+    }
+}
+
+static int start_all_blocking(void *ctx, void *arg, uint64_t timeout_us)
+{
+    (void)ctx;
+    return status(mp->StartupAllAPs(mp, ap_tramp, FALSE, NULL, (UINTN)timeout_us, arg, NULL));
+}
+
+static void stall(uint64_t us)
+{
+    uefi_call_wrapper(BS->Stall, 1, (UINTN)us);
+}
+
+static uint64_t now_us(void)
+{
+    double hz = g_clock.hz > 0 ? g_clock.hz : BB_TSC_HZ_MAX;
+    return (uint64_t)((double)clock_ticks() * 1e6 / hz);
+}
+
+static const struct mp_ops ops = {NULL, start_ap, ap_done, ap_release, start_all_blocking,
+                                  stall, now_us, uefi_simd_enable, uefi_cpu_slot};
 
 void uefi_mp_init(void)
 {
     EFI_GUID guid = BB_EFI_MP_SERVICES_PROTOCOL_GUID;
-    UINTN total = 0, enabled = 0;
-    if (LibLocateProtocol(&guid, (VOID **)&mp) != EFI_SUCCESS || !mp) {
+    UINTN total = 0, enabled = 0, bsp = 0;
+    if (LibLocateProtocol(&guid, (VOID **)&mp) != EFI_SUCCESS || !mp ||
+        mp->GetNumberOfProcessors(mp, &total, &enabled) != EFI_SUCCESS ||
+        mp->WhoAmI(mp, &bsp) != EFI_SUCCESS) {
         mp = NULL;
         return;
     }
-    if (mp->GetNumberOfProcessors(mp, &total, &enabled) == EFI_SUCCESS && enabled >= 1)
-        ncpus = (int)enabled;
+    for (UINTN i = 0; i < total && i < MP_MAX_CPUS; i++) {
+        BB_EFI_PROCESSOR_INFORMATION info;
+        if (i == bsp || mp->GetProcessorInfo(mp, i, &info) != EFI_SUCCESS ||
+            !(info.StatusFlag & 0x2)) /* PROCESSOR_ENABLED_BIT */
+            continue;
+        state.ap[state.naps++] = (int)i;
+    }
 }
 
 int plat_cpu_count(void)
 {
-    return ncpus;
-}
-
-struct run {
-    plat_cpu_fn fn;
-    void *arg;
-    int n;
-    volatile int ticket;  /* next CPU index to hand out */
-    volatile int started; /* APs that took an index */
-    volatile int go;      /* 1 run, -1 abort */
-};
-
-static struct run g_run;
-
-static VOID EFIAPI ap_entry(VOID *p)
-{
-    struct run *r = p;
-    int idx = uefi_cpu_slot(); /* cpus= selection: the index follows the topology */
-    if (idx == -2)
-        idx = __atomic_add_fetch(&r->ticket, 1, __ATOMIC_ACQ_REL);
-    if (idx < 1 || idx >= r->n)
-        return; /* more processors than asked for, or not selected */
-    uefi_simd_enable();
-    __atomic_add_fetch(&r->started, 1, __ATOMIC_ACQ_REL);
-    while (__atomic_load_n(&r->go, __ATOMIC_ACQUIRE) == 0)
-        arch_relax();
-    if (r->go > 0)
-        r->fn(r->arg, idx);
+    return mp ? mp_usable(&state) : 1;
 }
 
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
 {
-    if (n <= 1 || !mp) {
-        if (n > 1)
-            return -1;
-        fn(arg, 0);
-        return 0;
-    }
-    if (n > ncpus)
+    if (!mp && n > 1)
         return -1;
-    struct run *r = &g_run;
-    r->fn = fn;
-    r->arg = arg;
-    r->n = n;
-    r->ticket = 0;
-    r->started = 0;
-    r->go = 0;
-    EFI_EVENT done;
-    if (uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &done) != EFI_SUCCESS)
-        return -1;
-    EFI_STATUS st = mp->StartupAllAPs(mp, ap_entry, FALSE, done, 0, r, NULL);
-    if (st != EFI_SUCCESS) {
-        uefi_call_wrapper(BS->CloseEvent, 1, done);
-        return -1;
-    }
-    /* wait up to 5 s for the others to check in */
-    for (int ms = 0; ms < 5000 && r->started < n - 1; ms++)
-        uefi_call_wrapper(BS->Stall, 1, 1000);
-    int ok = r->started >= n - 1;
-    __atomic_store_n(&r->go, ok ? 1 : -1, __ATOMIC_RELEASE);
-    if (ok)
-        fn(arg, 0);
-    while (uefi_call_wrapper(BS->CheckEvent, 1, done) == EFI_NOT_READY)
-        arch_relax();
-    uefi_call_wrapper(BS->CloseEvent, 1, done);
-    return ok ? 0 : -1;
+    return mp_run(&state, &ops, n, fn, arg);
 }

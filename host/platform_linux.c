@@ -206,6 +206,11 @@ const struct ref_clock *plat_ref_clock(void)
     return &raw_clock;
 }
 
+const char *plat_ref_clock_rejected(void)
+{
+    return NULL; /* CLOCK_MONOTONIC_RAW is the kernel's own clock: nothing to refuse */
+}
+
 void plat_stall_us(uint64_t us)
 {
     struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};

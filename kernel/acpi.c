@@ -73,6 +73,10 @@ int acpi_find_pm_timer(const void *rsdp, struct acpi_pm_timer *out)
         return -1;
     }
     out->bits = (flags & (1u << 8)) ? 32 : 24;
+    if (len >= 92 && f[91] != 4) { /* PM_TMR_LEN: 4 whenever a PM timer is supported */
+        out->why = "FADT PM_TMR_LEN is not 4 (PM timer not supported)";
+        return -1;
+    }
     if (len >= 220 && rd64(f + 208 + 4)) { /* X_PM_TMR_BLK, a Generic Address Structure */
         uint8_t space = f[208];
         if (space == 0 || space == 1) {
@@ -89,4 +93,15 @@ int acpi_find_pm_timer(const void *rsdp, struct acpi_pm_timer *out)
     }
     out->why = "FADT names no PM timer block";
     return -1;
+}
+
+int acpi_find_hpet(const void *rsdp, uint64_t *base)
+{
+    if (!rsdp || memcmp(rsdp, "RSD PTR ", 8))
+        return -1;
+    const uint8_t *h = acpi_find_table(rsdp, "HPET");
+    if (!h || rd32(h + 4) < 56 || h[40] != 0) /* Generic Address Structure in system memory */
+        return -1;
+    *base = rd64(h + 44);
+    return *base ? 0 : -1;
 }

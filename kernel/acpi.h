@@ -18,6 +18,9 @@ struct acpi_pm_timer {
  *  PM timer was found, -1 otherwise (out->why says why). */
 int acpi_find_pm_timer(const void *rsdp, struct acpi_pm_timer *out);
 
+/** The HPET's register block (memory-mapped) from the "HPET" table; 0 on success, -1 if none. */
+int acpi_find_hpet(const void *rsdp, uint64_t *base);
+
 /** Find a table by signature ("APIC", "HPET", ...); NULL if absent. */
 const void *acpi_find_table(const void *rsdp, const char sig[4]);
 

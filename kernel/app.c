@@ -2,6 +2,7 @@
  * Bad options stop here with a message naming the problem, and a document that says so. */
 #include "kernel/app.h"
 #include "kernel/clock.h"
+#include "kernel/degraded.h"
 #include "kernel/fmt.h"
 #include "kernel/identity.h"
 #include "kernel/json.h"
@@ -258,6 +259,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     power_write_json(&j);
     steal_write_json(&j);
     disk_env_json(&j);
+    degraded_write_json(&j);
     json_obj_end(&j);
     results_write_json(&rs, &j);
     out->status = rs.nerrors ? 1 : 0;

@@ -1,6 +1,9 @@
 /* clock.c - TSC calibration: several rounds against the reference clock (>= 50 ms each,
  * interrupts off), median taken; then every other frequency source is compared with it. */
 #include "kernel/clock.h"
+#include "kernel/bounds.h"
+#include "kernel/degraded.h"
+#include "kernel/refclock.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/json.h"
 #include "kernel/platform.h"
@@ -13,33 +16,41 @@ struct clock_info g_clock;
 #define CAL_ROUNDS 5
 #define CAL_MS 50.0
 
-/* Wait for the reference counter to tick over, so the interval starts on an edge. */
-static uint64_t ref_edge(const struct ref_clock *rc)
-{
-    uint64_t a = rc->read();
-    uint64_t b;
-    uint64_t guard = 0;
-    while ((b = rc->read()) == a && ++guard < 100000000ull)
-        ;
-    return b;
-}
-
 double clock_measure_hz(uint64_t ref_min)
 {
     const struct ref_clock *rc = plat_ref_clock();
     if (!rc)
         return 0;
+    /* bounds in TSC ticks at the fastest plausible TSC: a reference that stops costs a few
+     * times the interval, never forever */
+    uint64_t edge_max = (uint64_t)(BB_TSC_HZ_MAX * BB_REF_EDGE_TIMEOUT_S);
+    uint64_t span_max = (uint64_t)(BB_TSC_HZ_MAX * BB_REF_INTERVAL_SLACK * (double)ref_min / rc->hz);
     uint64_t irq = plat_irq_save();
-    uint64_t r0 = ref_edge(rc);
+    uint64_t r0;
+    if (!refclock_edge(rc->read, clock_ticks, edge_max, &r0)) {
+        plat_irq_restore(irq);
+        return 0;
+    }
     uint64_t t0 = clock_ticks();
     uint64_t r1, dr;
+    unsigned i = 0;
     do {
         r1 = rc->read();
         dr = (r1 - r0) & rc->mask;
+        /* the bound checked every 64 reads, so the end is seen right after the reference's */
+        if (!(++i & 63) && clock_ticks() - t0 > span_max) {
+            plat_irq_restore(irq);
+            return 0;
+        }
     } while (dr < ref_min);
     uint64_t t1 = clock_ticks();
     plat_irq_restore(irq);
     return (double)(t1 - t0) * rc->hz / (double)dr;
+}
+
+const struct ref_clock *clock_reference(void)
+{
+    return g_clock.ref_ok ? plat_ref_clock() : NULL;
 }
 
 static void add_check(const char *name, double hz)
@@ -73,26 +84,40 @@ int clock_calibrate(const struct cpu_info *cpu)
     double hv_hz = (double)cpu->hv_tsc_khz * 1000.0;
     double c15_hz = (double)cpu->cpuid15_tsc_hz;
 
+    const char *rejected = plat_ref_clock_rejected();
+    if (rejected)
+        degraded_note("clock", "%s", rejected);
+    int from_ref = 0;
     if (rc) {
         double r[CAL_ROUNDS];
         uint64_t need = (uint64_t)(rc->hz * CAL_MS / 1000.0);
-        for (int i = 0; i < CAL_ROUNDS; i++)
-            r[i] = clock_measure_hz(need);
-        struct stats st;
-        stats_compute(r, CAL_ROUNDS, &st);
-        g_clock.hz = st.median;
-        g_clock.calibrated_by = rc->name;
-        g_clock.ref_hz = rc->hz;
-        g_clock.rounds = CAL_ROUNDS;
-        g_clock.interval_ms = CAL_MS;
-        g_clock.spread_ppm = st.median > 0 ? (st.max - st.min) / st.median * 1e6 : 0;
-    } else if (hv_hz > 0) {
+        int i = 0;
+        for (; i < CAL_ROUNDS && (r[i] = clock_measure_hz(need)) > 0; i++)
+            ;
+        if (i == CAL_ROUNDS) {
+            struct stats st;
+            stats_compute(r, CAL_ROUNDS, &st);
+            g_clock.hz = st.median;
+            g_clock.calibrated_by = rc->name;
+            g_clock.ref_hz = rc->hz;
+            g_clock.rounds = CAL_ROUNDS;
+            g_clock.interval_ms = CAL_MS;
+            g_clock.spread_ppm = st.median > 0 ? (st.max - st.min) / st.median * 1e6 : 0;
+            g_clock.ref_ok = 1;
+            from_ref = 1;
+        } else {
+            degraded_note("clock", "%s stopped counting during calibration round %d; not used",
+                          rc->name, i + 1);
+        }
+    }
+    /* no usable reference: the hypervisor's or the CPU's word, else firmware Stall */
+    if (!from_ref && hv_hz > 0) {
         g_clock.hz = hv_hz;
         g_clock.calibrated_by = "hypervisor-0x40000010";
-    } else if (c15_hz > 0) {
+    } else if (!from_ref && c15_hz > 0) {
         g_clock.hz = c15_hz;
         g_clock.calibrated_by = "cpuid-0x15";
-    } else {
+    } else if (!from_ref) {
         double r[3];
         for (int i = 0; i < 3; i++)
             r[i] = stall_hz(50000);
@@ -101,6 +126,9 @@ int clock_calibrate(const struct cpu_info *cpu)
         g_clock.rounds = 3;
         g_clock.interval_ms = 50;
     }
+    if (!from_ref && (rc || rejected))
+        degraded_note("clock", "TSC calibrated by %s instead of a reference clock",
+                      g_clock.calibrated_by);
     if (!(g_clock.hz > 0))
         return -1;
 
@@ -133,6 +161,9 @@ void clock_write_json(struct json *j)
     json_kv_str(j, "calibrated_by", g_clock.calibrated_by);
     if (g_clock.ref_hz > 0)
         json_kv_num(j, "reference_hz", g_clock.ref_hz);
+    const char *rej = plat_ref_clock_rejected();
+    if (rej)
+        json_kv_str(j, "reference_rejected", rej);
     json_kv_int(j, "rounds", g_clock.rounds);
     json_kv_num(j, "interval_ms", g_clock.interval_ms);
     json_kv_num(j, "spread_ppm", g_clock.spread_ppm);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct cpu_info;
+struct ref_clock;
 struct json;
 
 /** TSC read ordered after all earlier instructions (start of an interval). */
@@ -37,6 +38,7 @@ struct clock_info {
     struct clock_check checks[CLOCK_MAX_CHECKS];
     int nchecks;
     double max_disagreement_ppm; /* largest |diff| among the cross-checks */
+    int ref_ok;                /* the reference clock calibrated the TSC and still counts */
 };
 
 extern struct clock_info g_clock;
@@ -44,8 +46,11 @@ extern struct clock_info g_clock;
 /** Calibrate g_clock; returns 0, or -1 if no usable source was found (hz then stays 0). */
 int clock_calibrate(const struct cpu_info *cpu);
 /** Measure TSC ticks over an interval of the reference clock of at least `ref_ticks_min`;
- *  returns the ratio TSC-ticks per second (interrupts off during the interval). */
+ *  returns the ratio TSC-ticks per second (interrupts off during the interval), or 0 when the
+ *  reference stopped (every wait bounded by the TSC, see kernel/bounds.h). */
 double clock_measure_hz(uint64_t ref_ticks_min);
+/** The reference clock when it calibrated the TSC (passed its checks), else NULL. */
+const struct ref_clock *clock_reference(void);
 static inline double clock_seconds(uint64_t ticks) { return (double)ticks / g_clock.hz; }
 void clock_write_json(struct json *j);
 

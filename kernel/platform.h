@@ -23,6 +23,8 @@ void plat_free(void *p);
 /** Large buffer, page-backed, aligned to `align` (a power of two, >= 4096).
  *  flags: PLAT_PAGES_HUGE asks for 2 MiB pages where the host can give them. */
 #define PLAT_PAGES_HUGE 1u
+/* PLAT_PAGES_DMA32: a device will DMA into it; below 4 GiB where the host can (UEFI) */
+#define PLAT_PAGES_DMA32 2u
 void *plat_alloc_pages(size_t bytes, size_t align, unsigned flags);
 void plat_free_pages(void *p, size_t bytes);
 /** Bytes of memory a benchmark may still take in one piece (largest free block). */
@@ -61,6 +63,9 @@ struct ref_clock {
 };
 /** NULL when the host has none (e.g. hardware-reduced ACPI without a PM timer). */
 const struct ref_clock *plat_ref_clock(void);
+/** Why the host's reference clock(s) were refused by the sanity check (kernel/refclock.h),
+ *  e.g. "acpi-pm does not count ..."; NULL when nothing was refused. */
+const char *plat_ref_clock_rejected(void);
 /** Busy-wait about `us` microseconds using the host's own service (UEFI Stall / nanosleep). */
 void plat_stall_us(uint64_t us);
 

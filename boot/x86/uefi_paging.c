@@ -1,8 +1,9 @@
 /* uefi_paging.c - page tables of our own (ring 0) for the mem suite: a copy of the firmware's
- * PML4 plus one free slot mapping a buffer with 4 KiB PTEs or 2 MiB PDEs, loaded into CR3
- * while the window is in use; the firmware's CR3 comes back on unmap. */
+ * PML4 plus one free slot (upper half first) mapping a buffer with 4 KiB PTEs or 2 MiB PDEs,
+ * SEV C-bit copied, loaded into CR3 while in use; the firmware's CR3 comes back on unmap. */
 #include "boot/uefi.h"
 #include "kernel/platform.h"
+#include "kernel/x86/pt_slot.h"
 
 #define PG_P 1ull
 #define PG_RW 2ull
@@ -48,39 +49,44 @@ void *plat_map_window(void *buf, size_t bytes, int page_kb)
         return NULL;
     ZeroMem(t, pages * 4096);
 
+    /* SEV guest: our entries carry the firmware's encryption bit (else the window reads
+     * ciphertext); SEV-SNP would need our pages validated first, so no window there */
+    int snp;
+    uint64_t cbit = uefi_sev_cbit(&snp);
+    if (snp) {
+        plat_free_pages(t, pages * 4096);
+        return NULL;
+    }
     uint64_t cr3 = read_cr3();
-    const uint64_t *fw = (const uint64_t *)(uintptr_t)(cr3 & ADDR_MASK);
+    const uint64_t *fw = (const uint64_t *)(uintptr_t)(cr3 & ADDR_MASK & ~cbit);
     uint64_t *pml4 = t, *pdpt = t + 512, *pd = t + 1024, *pt = t + 512 * (2 + npd);
     CopyMem(pml4, (void *)fw, 4096);
-    int slot = -1;
-    for (int i = 1; i < 256; i++) /* lower half, above what the firmware maps */
-        if (!(pml4[i] & PG_P)) {
-            slot = i;
-            break;
-        }
+    /* upper half first: with 47-48 physical address bits the firmware maps the whole lower
+     * half; then the lower half above what the firmware maps */
+    int slot = pt_free_slot(pml4);
     if (slot < 0) {
         plat_free_pages(t, pages * 4096);
         return NULL;
     }
-    pml4[slot] = (uint64_t)(uintptr_t)pdpt | PG_P | PG_RW;
+    pml4[slot] = (uint64_t)(uintptr_t)pdpt | PG_P | PG_RW | cbit;
     for (size_t k = 0; k < npd; k++)
-        pdpt[k] = (uint64_t)(uintptr_t)(pd + 512 * k) | PG_P | PG_RW;
+        pdpt[k] = (uint64_t)(uintptr_t)(pd + 512 * k) | PG_P | PG_RW | cbit;
     uint64_t phys = (uint64_t)(uintptr_t)buf;
     for (size_t i = 0; i < n2m; i++) { /* pd entries are contiguous over the PD pages */
         uint64_t base = phys + i * SZ_2M;
         if (page_kb == 2048) {
-            pd[i] = base | PG_P | PG_RW | PG_PS;
+            pd[i] = base | PG_P | PG_RW | PG_PS | cbit;
         } else {
             uint64_t *ptp = pt + 512 * i;
             for (int e = 0; e < 512; e++)
-                ptp[e] = (base + (uint64_t)e * 4096) | PG_P | PG_RW;
-            pd[i] = (uint64_t)(uintptr_t)ptp | PG_P | PG_RW;
+                ptp[e] = (base + (uint64_t)e * 4096) | PG_P | PG_RW | cbit;
+            pd[i] = (uint64_t)(uintptr_t)ptp | PG_P | PG_RW | cbit;
         }
     }
     w.saved_cr3 = cr3;
     w.tables = t;
     w.tables_bytes = pages * 4096;
-    w.win = (void *)((uintptr_t)slot << 39);
+    w.win = (void *)(uintptr_t)pt_slot_address(slot);
     w.active = 1;
     write_cr3((uint64_t)(uintptr_t)pml4 | (cr3 & 0xfff)); /* keep PCID/PWT/PCD bits */
     /* the window must show the buffer: compare its first and last words through both */

@@ -1,10 +1,12 @@
-/* uefi_trap.c - ring-0 plumbing of suite "vmcost" on UEFI: temporary IDT handlers for #UD,
- * #GP, #PF (a fault inside plat_try returns to its caller like longjmp) and a local APIC timer
- * vector (HLT wake-ups), a page-table walk for an unmapped address, the PM timer's port. */
+/* uefi_trap.c - ring-0 plumbing of suite "vmcost" on UEFI: a private IDT copy with handlers for
+ * #UD, #GP, #PF (a fault inside plat_try returns to its caller like longjmp) and a local APIC
+ * timer vector (HLT wake-ups at TPL_HIGH_LEVEL), an unmapped address, the PM timer's port. */
 #include "boot/uefi.h"
 #include "kernel/acpi.h"
+#include "kernel/bounds.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
+#include "kernel/x86/pt_slot.h"
 
 #define TIMER_VECTOR 0xeb
 #define HIDDEN __attribute__((visibility("hidden"), used))
@@ -108,8 +110,9 @@ struct idtr {
 } __attribute__((packed));
 
 static const int vectors[4] = {6, 13, 14, TIMER_VECTOR};
-static struct gate saved[4];
-static struct gate *idt;
+static struct idtr fw_idtr;  /* the firmware's IDT, loaded again by plat_trap_end */
+static struct gate *idt;     /* our copy while installed */
+static size_t idt_bytes;
 static int installed;
 
 static uint64_t gate_target(const struct gate *g)
@@ -117,44 +120,44 @@ static uint64_t gate_target(const struct gate *g)
     return g->off0 | ((uint64_t)g->off1 << 16) | ((uint64_t)g->off2 << 32);
 }
 
-/* Write IDT gates with CR0.WP off (the firmware may map the IDT read-only), interrupts off. */
-static void write_gates(const struct gate *g)
-{
-    uint64_t flags = plat_irq_save(), cr0;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0 & ~(1ull << 16)) : "memory");
-    for (int i = 0; i < 4; i++)
-        idt[vectors[i]] = g[i];
-    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
-    plat_irq_restore(flags);
-}
-
-static struct gate make_gate(void *target)
+/* A gate to our handler that keeps the firmware gate's IST index (bits 0-2): a #PF taken on a
+ * firmware-provided stack must stay there, or a stack fault becomes a #DF. */
+static struct gate make_gate(void *target, const struct gate *fw)
 {
     uint16_t cs;
     uint64_t t = (uint64_t)(uintptr_t)target;
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    return (struct gate){(uint16_t)t, cs, 0, 0x8e, (uint16_t)(t >> 16), (uint32_t)(t >> 32), 0};
+    return (struct gate){(uint16_t)t, cs, (uint8_t)(fw->ist & 7), 0x8e, (uint16_t)(t >> 16),
+                         (uint32_t)(t >> 32), 0};
 }
 
+/* Our handlers live in a private copy of the firmware's IDT loaded with LIDT: the firmware's
+ * table (perhaps mapped read-only) is never written, so CR0.WP is never cleared -- which a
+ * processor with CR4.CET set would not allow anyway -- and nothing of it is left changed. */
 int plat_trap_begin(void)
 {
-    struct idtr r;
     if (installed)
         return 0;
-    __asm__ volatile("sidt %0" : "=m"(r));
-    if (r.limit < (TIMER_VECTOR + 1) * sizeof(struct gate) - 1)
+    __asm__ volatile("sidt %0" : "=m"(fw_idtr));
+    if (fw_idtr.limit < (TIMER_VECTOR + 1) * sizeof(struct gate) - 1)
         return -1;
-    idt = (struct gate *)(uintptr_t)r.base;
-    for (int i = 0; i < 4; i++)
-        saved[i] = idt[vectors[i]];
-    bb_old_ud = gate_target(&saved[0]);
-    bb_old_gp = gate_target(&saved[1]);
-    bb_old_pf = gate_target(&saved[2]);
+    idt_bytes = ((size_t)fw_idtr.limit + 1 + 4095) & ~(size_t)4095;
+    idt = plat_alloc_pages(idt_bytes, 4096, 0);
+    if (!idt)
+        return -1;
+    const struct gate *fw = (const struct gate *)(uintptr_t)fw_idtr.base;
+    CopyMem(idt, (void *)fw, (UINTN)fw_idtr.limit + 1);
+    bb_old_ud = gate_target(&fw[6]);
+    bb_old_gp = gate_target(&fw[13]);
+    bb_old_pf = gate_target(&fw[14]);
     bb_trap_cur = NULL;
-    struct gate g[4] = {make_gate(bb_isr_ud), make_gate(bb_isr_gp), make_gate(bb_isr_pf),
-                        make_gate(bb_isr_timer)};
-    write_gates(g);
+    void *targets[4] = {bb_isr_ud, bb_isr_gp, bb_isr_pf, bb_isr_timer};
+    for (int i = 0; i < 4; i++)
+        idt[vectors[i]] = make_gate(targets[i], &fw[vectors[i]]);
+    struct idtr mine = {fw_idtr.limit, (uint64_t)(uintptr_t)idt};
+    uint64_t flags = plat_irq_save();
+    __asm__ volatile("lidt %0" ::"m"(mine) : "memory");
+    plat_irq_restore(flags);
     installed = 1;
     return 0;
 }
@@ -163,9 +166,15 @@ void plat_trap_end(void)
 {
     if (!installed)
         return;
-    write_gates(saved);
+    uint64_t flags = plat_irq_save();
+    __asm__ volatile("lidt %0" ::"m"(fw_idtr) : "memory");
+    plat_irq_restore(flags);
+    plat_free_pages(idt, idt_bytes);
+    idt = NULL;
     installed = 0;
 }
+
+static void hlt_restore(void);
 
 int plat_try(void (*fn)(void *arg), void *arg)
 {
@@ -175,26 +184,34 @@ int plat_try(void (*fn)(void *arg), void *arg)
     bb_trap_cur = &jb;
     int v = bb_trap_call(fn, arg, &jb);
     bb_trap_cur = prev;
+    if (v)
+        hlt_restore(); /* a fault inside plat_hlt_timer: put the timer and TPL back */
     return v;
 }
 
-/* ---- page tables: the first canonical lower-half region no PML4/PDPT entry maps ---- */
+/* ---- page tables: an upper-half region no PML4 entry maps ----
+ * The firmware maps the lower half only (all of it with 47-48 physical address bits), so the
+ * upper half is searched first; its addresses are sign-extended to be canonical. */
 
 #define PTE_ADDR 0x000ffffffffff000ull
 
 uintptr_t plat_unmapped_address(void)
 {
     uint64_t cr3, cr4;
+    int snp;
     __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     if (cr4 & (1ull << 12)) /* LA57: five levels, not walked here */
         return 0;
-    const uint64_t *pml4 = (const uint64_t *)(uintptr_t)(cr3 & PTE_ADDR);
-    for (uint64_t i = 1; i < 256; i++)
-        if (!(pml4[i] & 1))
-            return (uintptr_t)(i << 39);
+    uint64_t addr = PTE_ADDR & ~uefi_sev_cbit(&snp); /* the C-bit is no address bit */
+    const uint64_t *pml4 = (const uint64_t *)(uintptr_t)(cr3 & addr);
+    int slot = pt_free_slot(pml4);
+    if (slot >= 0)
+        return (uintptr_t)pt_slot_address(slot);
     for (uint64_t i = 1; i < 256; i++) {
-        const uint64_t *pdpt = (const uint64_t *)(uintptr_t)(pml4[i] & PTE_ADDR);
+        if (pml4[i] & 0x80) /* a 512 GiB page: no PDPT below */
+            continue;
+        const uint64_t *pdpt = (const uint64_t *)(uintptr_t)(pml4[i] & addr);
         for (uint64_t j = 0; j < 512; j++)
             if (!(pdpt[j] & 1))
                 return (uintptr_t)((i << 39) | (j << 30));
@@ -256,6 +273,25 @@ static int irr_pending(uint32_t vec)
     return (apic_read(APIC_IRR + (vec / 32) * 0x10) >> (vec % 32)) & 1;
 }
 
+/* What plat_hlt_timer changed, to be put back on every path (also after a fault). */
+static struct {
+    int armed;
+    uint32_t lvt, div, init;
+    EFI_TPL tpl;
+} hs;
+
+static void hlt_restore(void)
+{
+    if (!hs.armed)
+        return;
+    hs.armed = 0;
+    apic_write(APIC_LVT_TIMER, hs.lvt | APIC_MASKED); /* masked while restoring the count */
+    apic_write(APIC_DIV, hs.div);
+    apic_write(APIC_INIT, hs.init);
+    apic_write(APIC_LVT_TIMER, hs.lvt);
+    uefi_call_wrapper(BS->RestoreTPL, 1, hs.tpl);
+}
+
 int64_t plat_hlt_timer(uint64_t n, const char **why)
 {
     if (!installed) {
@@ -273,11 +309,21 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
         *why = "local APIC software-disabled (SVR bit 8 clear)";
         return -1;
     }
-    /* Interrupts off outside the "sti; hlt" pair: a wake-up taken between the check and the
+    uint32_t lvt0 = apic_read(APIC_LVT_TIMER);
+    if (((lvt0 >> 17) & 3) == 2) {
+        *why = "local APIC timer in TSC-deadline mode (the firmware's): not taken over";
+        return -1;
+    }
+    /* TPL_HIGH_LEVEL: no firmware event or timer callback runs while the timer is ours; then
+     * interrupts off outside the "sti; hlt" pair: a wake-up taken between the check and the
      * HLT would leave the processor halted with nothing left to wake it. */
+    hs.tpl = uefi_call_wrapper(BS->RaiseTPL, 1, TPL_HIGH_LEVEL);
     uint64_t flags = plat_irq_save();
-    uint32_t lvt = apic_read(APIC_LVT_TIMER), div = apic_read(APIC_DIV);
-    uint32_t init = apic_read(APIC_INIT);
+    hs.lvt = apic_read(APIC_LVT_TIMER);
+    hs.div = apic_read(APIC_DIV);
+    hs.init = apic_read(APIC_INIT);
+    hs.armed = 1;
+    uint32_t lvt = hs.lvt;
     /* The firmware may tick from this timer (OVMF: periodic, vector 0x20).  Mask it, then let a
      * tick it had already latched be handled now: its handler must not run inside our loop,
      * where its timer is ours (the firmware's delay loops may read this timer's count). */
@@ -286,7 +332,8 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
         __asm__ volatile("sti\n\tnop\n\tcli" ::: "memory");
     apic_write(APIC_DIV, 0xb);             /* divide by 1 */
     apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
-    uint64_t limit = (uint64_t)(g_clock.hz > 0 ? g_clock.hz * 0.1 : 1e9);
+    uint64_t limit = (uint64_t)(g_clock.hz > 0 ? g_clock.hz * BB_HLT_WAKE_TIMEOUT_S
+                                               : BB_TSC_HZ_MAX * BB_HLT_WAKE_TIMEOUT_S);
     int64_t rc = 0;
     /* First make sure the interrupt arrives at all, spinning rather than halting: a hypervisor
      * that never delivers it would otherwise leave HLT asleep for good. */
@@ -313,10 +360,8 @@ int64_t plat_hlt_timer(uint64_t n, const char **why)
             }
         }
     }
-    apic_write(APIC_LVT_TIMER, lvt | APIC_MASKED); /* masked while restoring the count */
-    apic_write(APIC_DIV, div);
-    apic_write(APIC_INIT, init);
-    apic_write(APIC_LVT_TIMER, lvt);
-    plat_irq_restore(flags);
-    return rc ? rc : (int64_t)(bb_timer_hits - start);
+    uint64_t hits = bb_timer_hits - start;
+    plat_irq_restore(flags & ~(1ull << 9)); /* still off: RestoreTPL decides */
+    hlt_restore();
+    return rc ? rc : (int64_t)hits;
 }

@@ -1,6 +1,9 @@
 /* uart16550.c - polled output on the COM1 16550 UART (I/O port 0x3F8).  Works with or without
- * boot services, so serial/SOL consoles get every line on any firmware. */
+ * boot services, so serial/SOL consoles get every line on any firmware; a port nobody drains is
+ * given up after one bounded wait (kernel/uart_tx.c). */
 #include "boot/uefi.h"
+#include "kernel/clock.h"
+#include "kernel/uart_tx.h"
 #include "kernel/x86/port_io.h"
 
 #define COM1 0x3f8
@@ -29,19 +32,32 @@ void uart_init_if_needed(void)
     outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 
-static void put(char c)
+static int tx_ready(void)
 {
-    for (unsigned guard = 0; guard < 1000000u; guard++) /* never hang on a stuck UART */
-        if (inb(COM1 + LSR) & 0x20)
-            break;
-    outb(COM1, (uint8_t)c);
+    return (inb(COM1 + LSR) & 0x20) != 0;
 }
 
-void uart_write(const char *s, size_t n)
+static void tx(uint8_t c)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n')
-            put('\r');
-        put(s[i]);
-    }
+    outb(COM1, c);
+}
+
+static uint64_t tsc(void)
+{
+    return clock_ticks();
+}
+
+static double tsc_hz(void)
+{
+    return g_clock.hz;
+}
+
+static const struct uart_port_ops com1_ops = {"COM1 (I/O 0x3f8)", tx_ready, tx, tsc, tsc_hz};
+static struct uart_tx com1 = {&com1_ops, 0, 0};
+
+/* Polled output, every character bounded (kernel/uart_tx.c); returns -1 once the port is
+ * retired because nobody drains it. */
+int uart_write(const char *s, size_t n)
+{
+    return uart_tx_write(&com1, s, n);
 }

@@ -1,6 +1,6 @@
 /* test_acpi.c - finding the PM timer: RSDP -> XSDT -> FADT with 24/32-bit timers,
- * X_PM_TMR_BLK vs PM_TMR_BLK, hardware-reduced ACPI, and broken checksums; SRAT and SLIT
- * built to the ACPI spec for a 2-socket server, truncated, and with unknown entry types. */
+ * X_PM_TMR_BLK vs PM_TMR_BLK, hardware-reduced ACPI, PM_TMR_LEN != 4, broken checksums; SRAT and
+ * SLIT built to the ACPI spec for a 2-socket server, truncated, and with unknown entry types. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +33,7 @@ static void build(uint32_t pm_blk, uint64_t x_addr, uint8_t x_space, uint32_t fl
     w32(fadt + 4, sizeof fadt);
     fadt[8] = 6;
     w32(fadt + 76, pm_blk);
+    fadt[91] = 4; /* PM_TMR_LEN */
     w32(fadt + 112, flags);
     fadt[208] = x_space;
     fadt[209] = 32;
@@ -94,6 +95,18 @@ static void hardware_reduced(void **s)
     assert_int_equal(acpi_find_pm_timer(rsdp, &t), -1);
     assert_false(t.present);
     assert_non_null(strstr(t.why, "hardware-reduced"));
+}
+
+/* A FADT whose PM_TMR_LEN is not 4 has no usable PM timer even if a block address is set. */
+static void timer_len_not_4(void **s)
+{
+    (void)s;
+    struct acpi_pm_timer t;
+    build(0x608, 0x608, 1, 0);
+    fadt[91] = 0;
+    sum(fadt, sizeof fadt, 9);
+    assert_int_equal(acpi_find_pm_timer(rsdp, &t), -1);
+    assert_non_null(strstr(t.why, "PM_TMR_LEN"));
 }
 
 static void broken_tables(void **s)
@@ -289,7 +302,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(q35_style_timer), cmocka_unit_test(legacy_24bit_field),
         cmocka_unit_test(mmio_timer), cmocka_unit_test(hardware_reduced),
-        cmocka_unit_test(broken_tables), cmocka_unit_test(srat_two_sockets),
+        cmocka_unit_test(broken_tables), cmocka_unit_test(timer_len_not_4), cmocka_unit_test(srat_two_sockets),
         cmocka_unit_test(srat_truncated_and_odd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

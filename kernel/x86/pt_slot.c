@@ -1,0 +1,19 @@
+/* pt_slot.c - a free PML4 slot for our window (see pt_slot.h); pure logic, unit-tested. */
+#include "kernel/x86/pt_slot.h"
+
+int pt_free_slot(const uint64_t pml4[512])
+{
+    for (int i = 511; i >= 256; i--)
+        if (!(pml4[i] & 1))
+            return i;
+    for (int i = 1; i < 256; i++)
+        if (!(pml4[i] & 1))
+            return i;
+    return -1;
+}
+
+uint64_t pt_slot_address(int slot)
+{
+    uint64_t va = (uint64_t)slot << 39;
+    return slot >= 256 ? va | 0xffff000000000000ull : va;
+}
