@@ -35,6 +35,20 @@ void disk_env_json(struct json *j)
         json_kv_int(j, "parent", d->parent);
         json_kv_int(j, "max_qd", d->max_qd);
         json_kv_str(j, "queue_api", d->queue_api ? d->queue_api : d->sync_api);
+        json_kv_str(j, "driver", d->ctrl.driver ? d->ctrl.driver : "firmware");
+        json_kv_int(j, "twin", d->twin);
+        if (d->ctrl.pci[0]) {
+            json_kv_str(j, "pci", d->ctrl.pci);
+            json_kv_str(j, "pci_id", d->ctrl.pci_id);
+        }
+        if (d->ctrl.driver) {
+            json_kv_int(j, "queues", d->ctrl.queues);
+            json_kv_int(j, "queue_depth", d->ctrl.queue_depth);
+            json_kv_uint(j, "max_transfer", d->ctrl.max_transfer);
+            json_kv_uint(j, "namespace", d->ctrl.nsid);
+        }
+        if (d->ctrl.note[0])
+            json_kv_str(j, "controller_note", d->ctrl.note);
         json_kv_bool(j, "selected", st->selected);
         json_kv_str(j, "scratch", st->marker == -1000 ? "not checked"
                                   : st->writable ? "yes" : "no");

@@ -3,7 +3,9 @@
 # (tools/mkscratch) on virtio-blk, NVMe and AHCI: reads measured on both, writes only on the
 # scratch disk, the data disk bit-for-bit unchanged - also with disk_write=yes disk=all.
 # Also virtio-scsi and USB, disk_write=no, and a GPT partition as the scratch target.
-# Then faults: blkdebug read errors on one disk and write errors on another are reported and
+# Through the firmware's drivers (disk_driver=firmware; 52-disk-native.sh covers own drivers).
+# All through the firmware's drivers (disk_driver=firmware); 52-disk-native.sh covers barebench's
+# own drivers.  Then faults: blkdebug read errors on one disk and write errors on another are reported and
 # the run completes; a readonly=on scratch disk is skipped for writes with a reason.
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +31,7 @@ DISK_CACHE=writeback qemu_disk_args virtio "$D/data.img"
 check "DISK_CACHE=writeback: attached with the host's page cache" \
     bash -c "[[ '${QEMU_DISK_ARGS[*]}' == *',cache=writeback,file='* ]]"
 
-OPTS="suite=disk profile=quick reps=2 disk_budget=1M disk_blocks=4K,64K,1M disk_qd=1,4 min_time_ms=20 disk_write=yes disk=all"
+OPTS="suite=disk disk_driver=firmware profile=quick reps=2 disk_budget=1M disk_blocks=4K,64K,1M disk_qd=1,4 min_time_ms=20 disk_write=yes disk=all"
 
 for ifc in virtio nvme ahci; do
     mkimg_scratch "$D/scratch-$ifc.img"
