@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# 52-disk-native.sh - the disk suite through barebench's own NVMe driver: a controller with two
+# namespaces (data, 512-byte blocks; scratch, 4 KiB blocks) measured natively and through the
+# firmware (disk_driver=both): env.disks describes the controller, writes land only on the
+# marked namespace, the data namespace is unchanged; an NVMe disk image that barebench booted
+# from still gets its results file after its controller was taken and given back; blkdebug
+# errors through the own driver are reported per point and the run completes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/media.bash"
+
+MK=${MKSCRATCH:-$BUILD/host/mkscratch}
+[ -x "$MK" ] || { echo "not ok - $MK missing (make host)"; exit 1; }
+D=$(mktemp -d "$T/native.XXXXXX")
+trap 'rm -rf "$D"' EXIT
+
+yes "barebench data namespace: must never be written" | head -c 64M >"$D/data.img"
+sum_before=$(sha256sum <"$D/data.img")
+"$MK" --size 64M --label ns2 "$D/scratch.img" >/dev/null
+
+OPTS="suite=disk profile=quick reps=2 disk_budget=1M disk_blocks=4K,1M disk_qd=1,4,32 min_time_ms=20 disk_write=yes disk=all disk_driver=both"
+boot disk-native 1 512M "$OPTS" \
+    -device nvme,id=nvc,serial=bbn \
+    -drive if=none,id=n1,format=raw,file="$D/data.img" -device nvme-ns,drive=n1,bus=nvc,nsid=1 \
+    -drive if=none,id=n2,format=raw,file="$D/scratch.img" \
+    -device nvme-ns,drive=n2,bus=nvc,nsid=2,logical_block_size=4096,physical_block_size=4096
+rc=$?
+J=$T/disk-native/latest.json
+check "native: QEMU exits cleanly after the disk suite" test "$rc" = 0
+jqcheck "native: both namespaces driven by the own driver, controller described" "$J" \
+    '[.env.disks[] | select(.driver=="nvme" and .pci_id=="1b36:0010" and (.pci|test("^0000:")) and .queues==1
+       and .queue_depth>=64 and .max_transfer==524288 and .model=="QEMU NVMe Ctrl")] | map(.namespace) | sort == [1,2]'
+jqcheck "native: logical block sizes 512 and 4096 from Identify Namespace" "$J" \
+    '[.env.disks[] | select(.driver=="nvme") | [.namespace, .block_size]] | sort == [[1,512],[2,4096]]'
+jqcheck "native: each namespace also through the firmware (twins)" "$J" \
+    '[.env.disks[] | select(.driver=="firmware" and .kind=="nvme" and .twin>=0)] | length == 2'
+jqcheck "native: api nvme up to QD32, firmware blockio/blockio2 beside it" "$J" \
+    '([.results[] | select(.test=="rand_read" and .params.api=="nvme") | .params.qd] | unique == [1,4,32]) and
+     ([.results[] | select(.test=="rand_read" and (.params.api=="blockio" or .params.api=="blockio2"))] | length >= 4)'
+jqcheck "native: 128K sequential reads per depth with p99.9 latency" "$J" \
+    '[.results[] | select(.test=="seq_read_lat_p999" and .params.block_size==131072 and .params.api=="nvme")] | length >= 6'
+jqcheck "native: writes only on the marked namespace (native and firmware paths)" "$J" \
+    '[.env.disks[] | select(.scratch=="yes") | .index] as $s |
+     [.results[] | select(.params.op=="write")] as $w |
+     ($s | length == 2) and ([$w[] | select(.params.api=="nvme")] | length > 0) and all($w[]; .params.disk as $d | $s | index($d) != null)'
+jqcheck "native: the marker was read through the own driver" "$J" \
+    '[.env.disks[] | select(.driver=="nvme" and .namespace==2 and .scratch=="yes")] | length == 1'
+jqcheck "native: no errors" "$J" '.errors == []'
+check "native: data namespace unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "native: scratch marker intact" "$MK" --check "$D/scratch.img"
+
+# faults through the own driver: blkdebug read errors on the data namespace, write errors on
+# the scratch namespace: recorded per point, the run goes on, nothing hangs
+"$MK" --size 64M --label werr "$D/werr.img" >/dev/null
+printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$D/read-errors.conf"
+printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\n' >"$D/write-errors.conf"
+boot disk-native-faults 1 512M "${OPTS/disk_driver=both/disk_driver=native}" \
+    -device nvme,id=nvc,serial=bbf \
+    -drive if=none,id=n1,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device nvme-ns,drive=n1,bus=nvc,nsid=1 \
+    -drive if=none,id=n2,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/werr.img" -device nvme-ns,drive=n2,bus=nvc,nsid=2
+rc=$?
+J=$T/disk-native-faults/latest.json
+check "native faults: the run completes and powers off" test "$rc" = 0
+jqcheck "native faults: the read error is reported for the data namespace" "$J" \
+    '[.errors[] | select(.suite=="disk" and (.what | test("disk 0 .*device error")))] | length >= 1'
+jqcheck "native faults: write errors reported per point on the scratch namespace" "$J" \
+    '[.errors[] | select(.test=="seq_write" and (.what | test("disk 1 .*write bs=.*device error")))] | length >= 2'
+jqcheck "native faults: that namespace's reads still measured natively" "$J" \
+    '[.results[] | select(.test=="seq_read" and .params.disk==1 and .params.api=="nvme")] | length >= 2'
+check "native faults: data namespace unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+
+# booted from an NVMe disk image: the suite takes that controller, gives it back, the results
+# file still lands on the image's ESP
+ARGS="suite=disk profile=quick reps=1 disk_budget=256K disk_blocks=64K disk_qd=1,4 min_time_ms=10 tag=nvboot" \
+    "$top/image/mkimg.sh" "$EFI" "$D/boot.img" >/dev/null
+boot_media disk-native-boot 1 512M -drive if=none,id=b0,format=raw,file="$D/boot.img" -device nvme,drive=b0,serial=bbb
+rc=$?
+check "nvme boot: runs and powers off" test "$rc" = 0
+jqcheck "nvme boot: the boot disk was measured through the own driver" "$T/disk-native-boot/latest.json" \
+    '[.results[] | select(.params.api=="nvme")] | length > 0'
+"$top/tools/img-results.sh" "$D/boot.img" "$D/got" >/dev/null 2>&1
+check "nvme boot: results file saved on the ESP afterwards" test "$(ls "$D/got"/*.json 2>/dev/null | wc -l)" = 1
