@@ -1,9 +1,11 @@
 /* uefi_native.c - taking storage controllers from the firmware for barebench's own drivers
  * (DisconnectController, reset) and giving them back (reset, ConnectController recursively,
- * Block IO handles and the boot volume found again), and the disks those drivers expose. */
+ * Block IO handles and the boot volume found again), and the disks those drivers expose
+ * (NVMe namespaces, virtio-blk disks). */
 #include "boot/uefi_native.h"
 #include "boot/uefi_block.h"
 #include "drivers/nvme.h"
+#include "drivers/virtio_blk.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
@@ -13,9 +15,13 @@
 #define MAX_NDISK 32
 #define CALL uefi_call_wrapper
 
+enum { K_NVME, K_VIRTIO };
+
 struct nctrl {
     struct pci_fn pci;
-    struct nvme_ctrl *nv;
+    int kind;
+    struct nvme_ctrl *nv;     /* K_NVME */
+    struct vblk_dev *vb;      /* K_VIRTIO */
     int taken;        /* our driver runs it now */
     int unusable;     /* left to the firmware; why says why */
     char why[96];
@@ -65,6 +71,48 @@ EFI_HANDLE uefi_boot_volume(EFI_HANDLE fallback)
     return fallback;
 }
 
+/* ---- the one place that knows which driver a controller has ---- */
+static int ctrl_start(struct nctrl *c)
+{
+    int rc = c->kind == K_NVME ? nvme_start(c->nv, &c->pci) : vblk_start(c->vb, &c->pci);
+    if (rc)
+        bb_snprintf(c->why, sizeof c->why, "%s", c->kind == K_NVME ? c->nv->why : c->vb->why);
+    return rc;
+}
+
+static void ctrl_stop(struct nctrl *c)
+{
+    if (c->kind == K_NVME)
+        nvme_stop(c->nv);
+    else
+        vblk_stop(c->vb);
+}
+
+static const char *ctrl_dead(struct nctrl *c) /* why no more I/O, or NULL */
+{
+    if (c->kind == K_NVME)
+        return c->nv->dead ? c->nv->why : NULL;
+    return c->vb->dead ? c->vb->why : NULL;
+}
+
+static int ctrl_max_qd(struct nctrl *c, size_t bytes)
+{
+    return c->kind == K_NVME ? nvme_max_qd(c->nv, bytes) : vblk_dev_max_qd(c->vb, bytes);
+}
+
+static int ctrl_rw(struct nctrl *c, int unit, int write, int qd, const uint64_t *lba, int n,
+                   size_t bytes, void *const *bufs, uint64_t *lat)
+{
+    if (c->kind == K_NVME)
+        return nvme_rw(c->nv, unit, write, qd, lba, n, bytes, bufs, lat);
+    return vblk_rw(c->vb, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int ctrl_flush(struct nctrl *c, int unit)
+{
+    return c->kind == K_NVME ? nvme_flush(c->nv, unit) : vblk_dev_flush(c->vb);
+}
+
 /* Disconnect the firmware's drivers (and everything above them), reset and start ours. */
 static int take(struct nctrl *c)
 {
@@ -83,10 +131,8 @@ static int take(struct nctrl *c)
         bb_snprintf(c->why, sizeof c->why, "could not enable memory decoding and bus mastering");
         goto err_connect;
     }
-    if (nvme_start(c->nv, &c->pci)) {
-        bb_snprintf(c->why, sizeof c->why, "%s", c->nv->why);
+    if (ctrl_start(c))
         goto err_restore;
-    }
     c->taken = 1;
     return 0;
 err_restore:
@@ -105,7 +151,7 @@ static void give_back(struct nctrl *c)
 {
     if (!c->taken)
         return;
-    nvme_stop(c->nv);
+    ctrl_stop(c);
     pci_unmap_all(&c->pci);
     pci_restore(&c->pci);
     CALL(BS->ConnectController, 4, c->pci.h, NULL, NULL, TRUE);
@@ -113,7 +159,8 @@ static void give_back(struct nctrl *c)
     uefi_block_rebind();
 }
 
-/* Firmware whole-disk entry for namespace nsid behind controller c, or -1. */
+/* Firmware whole-disk entry for namespace nsid behind controller c (virtio-blk: the disk is
+ * the PCI function itself), or -1. */
 static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c, uint32_t nsid)
 {
     if (!c->pci.dp)
@@ -121,6 +168,12 @@ static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c,
     UINTN len = DevicePathSize(c->pci.dp) - sizeof(EFI_DEVICE_PATH);
     for (int i = 0; i < n; i++) {
         EFI_DEVICE_PATH *dp = uefi_block_dp(i);
+        if (c->kind == K_VIRTIO) {
+            if (!disks[i].partition && dp && DevicePathSize(dp) == len + sizeof(EFI_DEVICE_PATH) &&
+                CompareMem(dp, c->pci.dp, len) == 0)
+                return i;
+            continue;
+        }
         if (disks[i].partition || !dp || DevicePathSize(dp) <= len + sizeof(EFI_DEVICE_PATH) ||
             CompareMem(dp, c->pci.dp, len) != 0)
             continue;
@@ -136,32 +189,47 @@ static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c,
     return -1;
 }
 
-/* Describe namespace k of c as disk d (index kept). */
+/* Describe unit k of c (NVMe namespace index; 0 for virtio-blk) as disk d (index kept). */
 static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
 {
-    struct nvme_ctrl *nv = c->nv;
     int index = d->index, twin = d->twin;
+    char model[48], serial[32];
+    bb_snprintf(model, sizeof model, "%s", d->model); /* virtio-blk: the firmware's, if any */
+    bb_snprintf(serial, sizeof serial, "%s", d->serial);
     memset(d, 0, sizeof *d);
     d->index = index;
     d->twin = twin;
     d->parent = -1;
-    bb_snprintf(d->kind, sizeof d->kind, "nvme");
-    bb_snprintf(d->model, sizeof d->model, "%s", nv->model);
-    bb_snprintf(d->serial, sizeof d->serial, "%s", nv->serial);
-    bb_snprintf(d->path, sizeof d->path, "%s", path);
-    d->block_size = nv->ns[k].block_size;
     d->io_align = 4;
-    d->blocks = nv->ns[k].blocks;
     d->media_present = 1;
-    d->max_qd = nvme_max_qd(nv, 4096);
-    d->sync_api = d->queue_api = "nvme";
-    d->ctrl.driver = "nvme";
+    bb_snprintf(d->path, sizeof d->path, "%s", path);
     bb_snprintf(d->ctrl.pci, sizeof d->ctrl.pci, "%s", c->addr);
     bb_snprintf(d->ctrl.pci_id, sizeof d->ctrl.pci_id, "%s", c->id);
     d->ctrl.queues = 1;
-    d->ctrl.queue_depth = nv->depth;
-    d->ctrl.max_transfer = nv->max_transfer;
-    d->ctrl.nsid = nv->ns[k].nsid;
+    d->max_qd = ctrl_max_qd(c, 4096);
+    if (c->kind == K_NVME) {
+        struct nvme_ctrl *nv = c->nv;
+        bb_snprintf(d->kind, sizeof d->kind, "nvme");
+        bb_snprintf(d->model, sizeof d->model, "%s", nv->model);
+        bb_snprintf(d->serial, sizeof d->serial, "%s", nv->serial);
+        d->block_size = nv->ns[k].block_size;
+        d->blocks = nv->ns[k].blocks;
+        d->sync_api = d->queue_api = d->ctrl.driver = "nvme";
+        d->ctrl.queue_depth = nv->depth;
+        d->ctrl.max_transfer = nv->max_transfer;
+        d->ctrl.nsid = nv->ns[k].nsid;
+    } else {
+        struct vblk_dev *vb = c->vb;
+        bb_snprintf(d->kind, sizeof d->kind, "virtio");
+        bb_snprintf(d->model, sizeof d->model, "%s", model);
+        bb_snprintf(d->serial, sizeof d->serial, "%s", serial);
+        d->block_size = vb->block_size;
+        d->blocks = vb->sectors * 512 / vb->block_size;
+        d->read_only = vb->read_only;
+        d->sync_api = d->queue_api = d->ctrl.driver = "virtio-blk";
+        d->ctrl.queue_depth = vb->qsize;
+        d->ctrl.max_transfer = vb->max_transfer;
+    }
 }
 
 /* Controller c was left to the firmware: say so on the firmware's entries behind it. */
@@ -179,17 +247,21 @@ static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
     }
 }
 
-/* Add the namespaces of a started controller to the list. */
+/* Add the namespaces (NVMe) or the disk (virtio-blk) of a started controller to the list. */
 static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl *c)
 {
-    for (int k = 0; k < c->nv->nns && nnds < MAX_NDISK; k++) {
-        int fi = firmware_entry(disks, n, c, c->nv->ns[k].nsid);
+    int units = c->kind == K_NVME ? c->nv->nns : 1;
+    for (int k = 0; k < units && nnds < MAX_NDISK; k++) {
+        uint32_t nsid = c->kind == K_NVME ? c->nv->ns[k].nsid : 0;
+        int fi = firmware_entry(disks, n, c, nsid);
         struct plat_disk *d;
         char path[128];
         if (fi >= 0)
             bb_snprintf(path, sizeof path, "%s", disks[fi].path);
+        else if (c->kind == K_NVME)
+            bb_snprintf(path, sizeof path, "PCI(%s)/NVMe(0x%x)", c->addr, nsid);
         else
-            bb_snprintf(path, sizeof path, "PCI(%s)/NVMe(0x%x)", c->addr, c->nv->ns[k].nsid);
+            bb_snprintf(path, sizeof path, "PCI(%s)", c->addr);
         if (fi >= 0 && mode != PLAT_DRIVER_BOTH) {
             d = &disks[fi]; /* the same index: disk=N names the same disk in every mode */
         } else {
@@ -198,8 +270,11 @@ static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl 
             d = &disks[n];
             d->index = n;
             d->twin = fi;
-            if (fi >= 0)
+            if (fi >= 0) {
                 disks[fi].twin = n;
+                bb_snprintf(d->model, sizeof d->model, "%s", disks[fi].model);
+                bb_snprintf(d->serial, sizeof d->serial, "%s", disks[fi].serial);
+            }
             n++;
         }
         fill(d, c, k, path);
@@ -223,16 +298,22 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
         memset(c, 0, sizeof *c);
         if (pci_fn_open(&c->pci, hs[i]))
             continue;
-        if (!(c->pci.cls == 0x01 && c->pci.sub == 0x08 && c->pci.progif == 0x02))
-            continue; /* NVMe only so far */
-        c->nv = plat_alloc(sizeof *c->nv);
-        if (!c->nv)
+        if (c->pci.cls == 0x01 && c->pci.sub == 0x08 && c->pci.progif == 0x02) {
+            c->kind = K_NVME;
+            c->nv = plat_alloc(sizeof *c->nv);
+        } else if (c->pci.vendor == 0x1AF4 && (c->pci.device == 0x1042 || c->pci.device == 0x1001)) {
+            c->kind = K_VIRTIO; /* virtio-blk: modern (0x1042) or transitional (0x1001) */
+            c->vb = plat_alloc(sizeof *c->vb);
+        } else {
+            continue; /* AHCI and the rest stay with the firmware's drivers */
+        }
+        if (!c->nv && !c->vb)
             break;
         pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
         nctrls++;
         if (take(c)) {
-            bb_printf("disk: NVMe controller %s (%s) left to the firmware: %s\n", c->addr, c->id,
-                      c->why);
+            bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n",
+                      c->kind == K_NVME ? "NVMe" : "virtio-blk", c->addr, c->id, c->why);
             note_left(disks, n, c);
             continue;
         }
@@ -269,8 +350,9 @@ int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)
         bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, k->c->why);
         return PLAT_IO_ERROR;
     }
-    if (k->c->nv->dead) {
-        bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, k->c->nv->why);
+    const char *dead = ctrl_dead(k->c);
+    if (dead) {
+        bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, dead);
         return PLAT_IO_TIMEOUT;
     }
     return 0;
@@ -300,7 +382,7 @@ int uefi_native_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
 {
     struct ndisk *k = own(d);
     int rc = ready(k, &lba, 1, bytes);
-    return rc ? rc : nvme_rw(k->c->nv, k->ns, 0, 1, &lba, 1, bytes, &buf, NULL);
+    return rc ? rc : ctrl_rw(k->c, k->ns, 0, 1, &lba, 1, bytes, &buf, NULL);
 }
 
 int uefi_native_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
@@ -312,8 +394,8 @@ int uefi_native_batch(struct plat_disk *d, int write, int qd, const uint64_t *lb
     int rc = ready(k, lba, n, bytes);
     if (rc)
         return rc;
-    int maxqd = nvme_max_qd(k->c->nv, bytes);
-    return nvme_rw(k->c->nv, k->ns, write, qd > maxqd ? maxqd : qd, lba, n, bytes, bufs, lat);
+    int maxqd = ctrl_max_qd(k->c, bytes);
+    return ctrl_rw(k->c, k->ns, write, qd > maxqd ? maxqd : qd, lba, n, bytes, bufs, lat);
 }
 
 int uefi_native_flush(struct plat_disk *d)
@@ -321,5 +403,5 @@ int uefi_native_flush(struct plat_disk *d)
     struct ndisk *k = own(d);
     if (take(k->c))
         return PLAT_IO_ERROR;
-    return nvme_flush(k->c->nv, k->ns);
+    return ctrl_flush(k->c, k->ns);
 }

@@ -50,6 +50,31 @@ void pci_cfg16_write(struct pci_fn *f, uint32_t off, uint16_t v)
     CALL(f->io->Pci.Write, 5, f->io, EfiPciIoWidthUint16, off, 1, &v);
 }
 
+uint8_t pci_cfg8(struct pci_fn *f, uint32_t off)
+{
+    uint8_t v = 0xFF;
+    CALL(f->io->Pci.Read, 5, f->io, EfiPciIoWidthUint8, off, 1, &v);
+    return v;
+}
+
+static EFI_PCI_IO_PROTOCOL_WIDTH width_of(int bytes)
+{
+    return bytes == 1 ? EfiPciIoWidthUint8 : bytes == 2 ? EfiPciIoWidthUint16 : EfiPciIoWidthUint32;
+}
+
+uint32_t pci_mmio(struct pci_fn *f, int bar, uint64_t off, int width)
+{
+    uint32_t v = 0;
+    if (CALL(f->io->Mem.Read, 6, f->io, width_of(width), (UINT8)bar, off, 1, &v) != EFI_SUCCESS)
+        return 0xFFFFFFFF;
+    return width == 1 ? (v & 0xFF) : width == 2 ? (v & 0xFFFF) : v;
+}
+
+void pci_mmio_write(struct pci_fn *f, int bar, uint64_t off, int width, uint32_t v)
+{
+    CALL(f->io->Mem.Write, 6, f->io, width_of(width), (UINT8)bar, off, 1, &v);
+}
+
 uint32_t pci_mmio32(struct pci_fn *f, int bar, uint64_t off)
 {
     uint32_t v = 0xFFFFFFFF;

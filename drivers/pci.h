@@ -40,6 +40,10 @@ uint32_t pci_cfg32(struct pci_fn *f, uint32_t off);
 uint16_t pci_cfg16(struct pci_fn *f, uint32_t off);
 void pci_cfg16_write(struct pci_fn *f, uint32_t off, uint16_t v);
 
+uint8_t pci_cfg8(struct pci_fn *f, uint32_t off);
+/** Register access of any width (1, 2, 4 bytes) in a memory BAR. */
+uint32_t pci_mmio(struct pci_fn *f, int bar, uint64_t off, int width);
+void pci_mmio_write(struct pci_fn *f, int bar, uint64_t off, int width, uint32_t v);
 uint32_t pci_mmio32(struct pci_fn *f, int bar, uint64_t off);
 uint64_t pci_mmio64(struct pci_fn *f, int bar, uint64_t off);
 void pci_mmio32_write(struct pci_fn *f, int bar, uint64_t off, uint32_t v);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# 52-disk-native.sh - the disk suite through barebench's own NVMe driver: a controller with two
+# 52-disk-native.sh - the disk suite through barebench's own NVMe and virtio-blk drivers: an NVMe controller with two
 # namespaces (data, 512-byte blocks; scratch, 4 KiB blocks) measured natively and through the
 # firmware (disk_driver=both): env.disks describes the controller, writes land only on the
-# marked namespace, the data namespace is unchanged; an NVMe disk image that barebench booted
+# marked namespace, the data namespace is unchanged; the same for virtio-blk (modern-only and
+# transitional, 512 B and 4 KiB); an NVMe disk image that barebench booted
 # from still gets its results file after its controller was taken and given back; blkdebug
 # errors through the own driver are reported per point and the run completes.
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +48,29 @@ jqcheck "native: the marker was read through the own driver" "$J" \
 jqcheck "native: no errors" "$J" '.errors == []'
 check "native: data namespace unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 check "native: scratch marker intact" "$MK" --check "$D/scratch.img"
+
+# virtio-blk through the own driver: a modern-only device (disable-legacy=on, 512 B) holding
+# the data and a transitional one (4 KiB logical blocks) marked scratch
+"$MK" --size 64M --label vio "$D/vscratch.img" >/dev/null
+boot disk-native-virtio 1 512M "$OPTS" \
+    -drive if=none,id=v1,format=raw,file="$D/data.img" -device virtio-blk-pci,drive=v1,disable-legacy=on \
+    -drive if=none,id=v2,format=raw,file="$D/vscratch.img" \
+    -device virtio-blk-pci,drive=v2,logical_block_size=4096,physical_block_size=4096
+rc=$?
+J=$T/disk-native-virtio/latest.json
+check "virtio: QEMU exits cleanly" test "$rc" = 0
+jqcheck "virtio: modern (1af4:1042) and transitional (1af4:1001) devices driven by the own driver" "$J" \
+    '[.env.disks[] | select(.driver=="virtio-blk") | [.pci_id, .block_size]] | sort == [["1af4:1001",4096],["1af4:1042",512]]'
+jqcheck "virtio: queue depth 32 natively, firmware QD1 only" "$J" \
+    '([.results[] | select(.test=="rand_read" and .params.api=="virtio-blk" and .params.qd==32)] | length == 2) and
+     ([.results[] | select(.test=="rand_read" and .params.api=="blockio")] | length == 2)'
+jqcheck "virtio: writes only on the marked disk, through both paths" "$J" \
+    '[.env.disks[] | select(.scratch=="yes") | .index] as $s |
+     [.results[] | select(.params.op=="write")] as $w |
+     ($s | length == 2) and ([$w[] | select(.params.api=="virtio-blk")] | length > 0) and all($w[]; .params.disk as $d | $s | index($d) != null)'
+jqcheck "virtio: no errors" "$J" '.errors == []'
+check "virtio: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "virtio: scratch marker intact" "$MK" --check "$D/vscratch.img"
 
 # faults through the own driver: blkdebug read errors on the data namespace, write errors on
 # the scratch namespace: recorded per point, the run goes on, nothing hangs
