@@ -1,9 +1,10 @@
 /* uefi_native.c - taking storage controllers from the firmware for barebench's own drivers
  * (DisconnectController, reset) and giving them back (reset, ConnectController recursively,
  * Block IO handles and the boot volume found again), and the disks those drivers expose
- * (NVMe namespaces, virtio-blk disks). */
+ * (NVMe namespaces, virtio-blk disks, AHCI ports). */
 #include "boot/uefi_native.h"
 #include "boot/uefi_block.h"
+#include "drivers/ahci.h"
 #include "drivers/nvme.h"
 #include "drivers/virtio_blk.h"
 #include "kernel/fmt.h"
@@ -15,13 +16,14 @@
 #define MAX_NDISK 32
 #define CALL uefi_call_wrapper
 
-enum { K_NVME, K_VIRTIO };
+enum { K_NVME, K_VIRTIO, K_AHCI };
 
 struct nctrl {
     struct pci_fn pci;
     int kind;
     struct nvme_ctrl *nv;     /* K_NVME */
     struct vblk_dev *vb;      /* K_VIRTIO */
+    struct ahci_hba *ah;      /* K_AHCI */
     int taken;        /* our driver runs it now */
     int unusable;     /* left to the firmware; why says why */
     char why[96];
@@ -74,9 +76,11 @@ EFI_HANDLE uefi_boot_volume(EFI_HANDLE fallback)
 /* ---- the one place that knows which driver a controller has ---- */
 static int ctrl_start(struct nctrl *c)
 {
-    int rc = c->kind == K_NVME ? nvme_start(c->nv, &c->pci) : vblk_start(c->vb, &c->pci);
+    int rc = c->kind == K_NVME ? nvme_start(c->nv, &c->pci)
+           : c->kind == K_VIRTIO ? vblk_start(c->vb, &c->pci) : ahci_start(c->ah, &c->pci);
     if (rc)
-        bb_snprintf(c->why, sizeof c->why, "%s", c->kind == K_NVME ? c->nv->why : c->vb->why);
+        bb_snprintf(c->why, sizeof c->why, "%s", c->kind == K_NVME ? c->nv->why
+                                               : c->kind == K_VIRTIO ? c->vb->why : c->ah->why);
     return rc;
 }
 
@@ -84,20 +88,25 @@ static void ctrl_stop(struct nctrl *c)
 {
     if (c->kind == K_NVME)
         nvme_stop(c->nv);
-    else
+    else if (c->kind == K_VIRTIO)
         vblk_stop(c->vb);
+    else
+        ahci_stop(c->ah);
 }
 
-static const char *ctrl_dead(struct nctrl *c) /* why no more I/O, or NULL */
+static const char *ctrl_dead(struct nctrl *c, int unit) /* why no more I/O, or NULL */
 {
     if (c->kind == K_NVME)
         return c->nv->dead ? c->nv->why : NULL;
-    return c->vb->dead ? c->vb->why : NULL;
+    if (c->kind == K_VIRTIO)
+        return c->vb->dead ? c->vb->why : NULL;
+    return c->ah->port[unit].dead ? "a command did not complete within 5 s: port stopped" : NULL;
 }
 
-static int ctrl_max_qd(struct nctrl *c, size_t bytes)
+static int ctrl_max_qd(struct nctrl *c, int unit, size_t bytes)
 {
-    return c->kind == K_NVME ? nvme_max_qd(c->nv, bytes) : vblk_dev_max_qd(c->vb, bytes);
+    return c->kind == K_NVME ? nvme_max_qd(c->nv, bytes)
+         : c->kind == K_VIRTIO ? vblk_dev_max_qd(c->vb, bytes) : ahci_max_qd(c->ah, unit, bytes);
 }
 
 static int ctrl_rw(struct nctrl *c, int unit, int write, int qd, const uint64_t *lba, int n,
@@ -105,12 +114,15 @@ static int ctrl_rw(struct nctrl *c, int unit, int write, int qd, const uint64_t 
 {
     if (c->kind == K_NVME)
         return nvme_rw(c->nv, unit, write, qd, lba, n, bytes, bufs, lat);
-    return vblk_rw(c->vb, write, qd, lba, n, bytes, bufs, lat);
+    if (c->kind == K_VIRTIO)
+        return vblk_rw(c->vb, write, qd, lba, n, bytes, bufs, lat);
+    return ahci_rw(c->ah, unit, write, qd, lba, n, bytes, bufs, lat);
 }
 
 static int ctrl_flush(struct nctrl *c, int unit)
 {
-    return c->kind == K_NVME ? nvme_flush(c->nv, unit) : vblk_dev_flush(c->vb);
+    return c->kind == K_NVME ? nvme_flush(c->nv, unit)
+         : c->kind == K_VIRTIO ? vblk_dev_flush(c->vb) : ahci_flush(c->ah, unit);
 }
 
 /* Disconnect the firmware's drivers (and everything above them), reset and start ours. */
@@ -178,6 +190,14 @@ static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c,
             CompareMem(dp, c->pci.dp, len) != 0)
             continue;
         EFI_DEVICE_PATH *node = (EFI_DEVICE_PATH *)((UINT8 *)dp + len);
+        if (c->kind == K_AHCI) { /* SATA node: messaging (3), subtype 18, UINT16 HBA port at 4 */
+            uint16_t port;
+            CopyMem(&port, (UINT8 *)node + 4, 2);
+            if (DevicePathType(node) == MESSAGING_DEVICE_PATH && DevicePathSubType(node) == 18 &&
+                port == nsid)
+                return i;
+            continue;
+        }
         /* NVMe namespace node: messaging (3), subtype 23, UINT32 namespace id at offset 4 */
         if (DevicePathType(node) == MESSAGING_DEVICE_PATH && DevicePathSubType(node) == 23) {
             uint32_t id;
@@ -206,7 +226,7 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
     bb_snprintf(d->ctrl.pci, sizeof d->ctrl.pci, "%s", c->addr);
     bb_snprintf(d->ctrl.pci_id, sizeof d->ctrl.pci_id, "%s", c->id);
     d->ctrl.queues = 1;
-    d->max_qd = ctrl_max_qd(c, 4096);
+    d->max_qd = ctrl_max_qd(c, k, 4096);
     if (c->kind == K_NVME) {
         struct nvme_ctrl *nv = c->nv;
         bb_snprintf(d->kind, sizeof d->kind, "nvme");
@@ -218,6 +238,17 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
         d->ctrl.queue_depth = nv->depth;
         d->ctrl.max_transfer = nv->max_transfer;
         d->ctrl.nsid = nv->ns[k].nsid;
+    } else if (c->kind == K_AHCI) {
+        struct ahci_port *ap = &c->ah->port[k];
+        bb_snprintf(d->kind, sizeof d->kind, "sata");
+        bb_snprintf(d->model, sizeof d->model, "%s", ap->model);
+        bb_snprintf(d->serial, sizeof d->serial, "%s", ap->serial);
+        d->block_size = ap->block_size;
+        d->blocks = ap->blocks;
+        d->sync_api = d->queue_api = d->ctrl.driver = ap->ncq ? "ahci-ncq" : "ahci";
+        d->ctrl.queue_depth = ap->slots;
+        d->ctrl.max_transfer = ap->max_transfer;
+        d->ctrl.nsid = (uint32_t)ap->port; /* reported as the port */
     } else {
         struct vblk_dev *vb = c->vb;
         bb_snprintf(d->kind, sizeof d->kind, "virtio");
@@ -250,9 +281,10 @@ static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
 /* Add the namespaces (NVMe) or the disk (virtio-blk) of a started controller to the list. */
 static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl *c)
 {
-    int units = c->kind == K_NVME ? c->nv->nns : 1;
+    int units = c->kind == K_NVME ? c->nv->nns : c->kind == K_AHCI ? c->ah->nports : 1;
     for (int k = 0; k < units && nnds < MAX_NDISK; k++) {
-        uint32_t nsid = c->kind == K_NVME ? c->nv->ns[k].nsid : 0;
+        uint32_t nsid = c->kind == K_NVME ? c->nv->ns[k].nsid
+                      : c->kind == K_AHCI ? (uint32_t)c->ah->port[k].port : 0;
         int fi = firmware_entry(disks, n, c, nsid);
         struct plat_disk *d;
         char path[128];
@@ -260,6 +292,8 @@ static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl 
             bb_snprintf(path, sizeof path, "%s", disks[fi].path);
         else if (c->kind == K_NVME)
             bb_snprintf(path, sizeof path, "PCI(%s)/NVMe(0x%x)", c->addr, nsid);
+        else if (c->kind == K_AHCI)
+            bb_snprintf(path, sizeof path, "PCI(%s)/Sata(0x%x)", c->addr, nsid);
         else
             bb_snprintf(path, sizeof path, "PCI(%s)", c->addr);
         if (fi >= 0 && mode != PLAT_DRIVER_BOTH) {
@@ -304,16 +338,20 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
         } else if (c->pci.vendor == 0x1AF4 && (c->pci.device == 0x1042 || c->pci.device == 0x1001)) {
             c->kind = K_VIRTIO; /* virtio-blk: modern (0x1042) or transitional (0x1001) */
             c->vb = plat_alloc(sizeof *c->vb);
+        } else if (c->pci.cls == 0x01 && c->pci.sub == 0x06 && c->pci.progif == 0x01) {
+            c->kind = K_AHCI;
+            c->ah = plat_alloc(sizeof *c->ah);
         } else {
-            continue; /* AHCI and the rest stay with the firmware's drivers */
+            continue; /* the rest stay with the firmware's drivers */
         }
-        if (!c->nv && !c->vb)
+        if (!c->nv && !c->vb && !c->ah)
             break;
         pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
         nctrls++;
         if (take(c)) {
             bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n",
-                      c->kind == K_NVME ? "NVMe" : "virtio-blk", c->addr, c->id, c->why);
+                      c->kind == K_NVME ? "NVMe" : c->kind == K_VIRTIO ? "virtio-blk" : "AHCI",
+                      c->addr, c->id, c->why);
             note_left(disks, n, c);
             continue;
         }
@@ -350,7 +388,7 @@ int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)
         bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, k->c->why);
         return PLAT_IO_ERROR;
     }
-    const char *dead = ctrl_dead(k->c);
+    const char *dead = ctrl_dead(k->c, k->ns);
     if (dead) {
         bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, dead);
         return PLAT_IO_TIMEOUT;
@@ -394,7 +432,7 @@ int uefi_native_batch(struct plat_disk *d, int write, int qd, const uint64_t *lb
     int rc = ready(k, lba, n, bytes);
     if (rc)
         return rc;
-    int maxqd = ctrl_max_qd(k->c, bytes);
+    int maxqd = ctrl_max_qd(k->c, k->ns, bytes);
     return ctrl_rw(k->c, k->ns, write, qd > maxqd ? maxqd : qd, lba, n, bytes, bufs, lat);
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# 52-disk-native.sh - the disk suite through barebench's own NVMe and virtio-blk drivers: an NVMe controller with two
-# namespaces (data, 512-byte blocks; scratch, 4 KiB blocks) measured natively and through the
+# 52-disk-native.sh - the disk suite through barebench's own NVMe, virtio-blk and AHCI drivers:
+# an NVMe controller with two namespaces (data, 512-byte blocks; scratch, 4 KiB blocks) measured natively and through the
 # firmware (disk_driver=both): env.disks describes the controller, writes land only on the
 # marked namespace, the data namespace is unchanged; the same for virtio-blk (modern-only and
-# transitional, 512 B and 4 KiB); an NVMe disk image that barebench booted
+# transitional, 512 B and 4 KiB) and AHCI with NCQ; an NVMe disk image that barebench booted
 # from still gets its results file after its controller was taken and given back; blkdebug
 # errors through the own driver are reported per point and the run completes.
 . "$(dirname "$0")/lib.sh"
@@ -71,6 +71,26 @@ jqcheck "virtio: writes only on the marked disk, through both paths" "$J" \
 jqcheck "virtio: no errors" "$J" '.errors == []'
 check "virtio: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 check "virtio: scratch marker intact" "$MK" --check "$D/vscratch.img"
+
+# AHCI through the own driver: two ports (data, scratch), NCQ
+"$MK" --size 64M --label sata "$D/ascratch.img" >/dev/null
+boot disk-native-ahci 1 512M "$OPTS" \
+    -drive if=none,id=a0,format=raw,file="$D/data.img" -device ide-hd,drive=a0,bus=ide.0 \
+    -drive if=none,id=a1,format=raw,file="$D/ascratch.img" -device ide-hd,drive=a1,bus=ide.1
+rc=$?
+J=$T/disk-native-ahci/latest.json
+check "ahci: QEMU exits cleanly" test "$rc" = 0
+jqcheck "ahci: both ports driven by the own driver with NCQ, 32 slots" "$J" \
+    '[.env.disks[] | select(.driver=="ahci-ncq" and .kind=="sata" and .queue_depth==32 and .model=="QEMU HARDDISK")] | length == 2'
+jqcheck "ahci: QD32 through NCQ natively" "$J" \
+    '[.results[] | select(.test=="rand_read" and .params.api=="ahci-ncq" and .params.qd==32)] | length == 2'
+jqcheck "ahci: writes only on the marked disk, through both paths" "$J" \
+    '[.env.disks[] | select(.scratch=="yes") | .index] as $s |
+     [.results[] | select(.params.op=="write")] as $w |
+     ($s | length == 2) and ([$w[] | select(.params.api=="ahci-ncq")] | length > 0) and all($w[]; .params.disk as $d | $s | index($d) != null)'
+jqcheck "ahci: no errors" "$J" '.errors == []'
+check "ahci: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "ahci: scratch marker intact" "$MK" --check "$D/ascratch.img"
 
 # faults through the own driver: blkdebug read errors on the data namespace, write errors on
 # the scratch namespace: recorded per point, the run goes on, nothing hangs
