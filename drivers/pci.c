@@ -212,8 +212,3 @@ int drv_expired(uint64_t deadline)
 {
     return (int64_t)(clock_ticks() - deadline) > 0;
 }
-
-void drv_pause(void)
-{
-    __builtin_ia32_pause();
-}
