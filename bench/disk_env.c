@@ -5,6 +5,8 @@
 #include "kernel/json.h"
 #include "kernel/platform.h"
 
+#include <string.h>
+
 void disk_env_json(struct json *j)
 {
     struct plat_disk *list = NULL;
@@ -35,7 +37,9 @@ void disk_env_json(struct json *j)
         json_kv_int(j, "parent", d->parent);
         json_kv_int(j, "max_qd", d->max_qd);
         json_kv_str(j, "queue_api", d->queue_api ? d->queue_api : d->sync_api);
-        json_kv_str(j, "driver", d->ctrl.driver ? d->ctrl.driver : "firmware");
+        /* who moves the data: an own driver, the firmware's Block IO, or the Linux kernel */
+        json_kv_str(j, "driver", d->ctrl.driver ? d->ctrl.driver
+                                 : !strcmp(plat_build(), "linux") ? "linux" : "firmware");
         json_kv_int(j, "twin", d->twin);
         if (d->ctrl.pci[0]) {
             json_kv_str(j, "pci", d->ctrl.pci);

@@ -92,25 +92,37 @@ jqcheck "ahci: no errors" "$J" '.errors == []'
 check "ahci: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
 check "ahci: scratch marker intact" "$MK" --check "$D/ascratch.img"
 
-# faults through the own driver: blkdebug read errors on the data namespace, write errors on
-# the scratch namespace: recorded per point, the run goes on, nothing hangs
+# faults through each own driver: blkdebug read errors on data disks (NVMe namespace 1,
+# virtio-blk), write errors on scratch targets (NVMe namespace 2, AHCI): recorded per point, the
+# run goes on, nothing hangs
 "$MK" --size 64M --label werr "$D/werr.img" >/dev/null
+"$MK" --size 64M --label awerr "$D/awerr.img" >/dev/null
+cp "$D/data.img" "$D/vdata.img"
 printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$D/read-errors.conf"
 printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\n' >"$D/write-errors.conf"
 boot disk-native-faults 1 512M "${OPTS/disk_driver=both/disk_driver=native}" \
     -device nvme,id=nvc,serial=bbf \
     -drive if=none,id=n1,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device nvme-ns,drive=n1,bus=nvc,nsid=1 \
-    -drive if=none,id=n2,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/werr.img" -device nvme-ns,drive=n2,bus=nvc,nsid=2
+    -drive if=none,id=n2,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/werr.img" -device nvme-ns,drive=n2,bus=nvc,nsid=2 \
+    -drive if=none,id=v1,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/vdata.img" -device virtio-blk-pci,drive=v1 \
+    -drive if=none,id=a1,format=raw,file=blkdebug:"$D/write-errors.conf":"$D/awerr.img" -device ide-hd,drive=a1,bus=ide.0
 rc=$?
 J=$T/disk-native-faults/latest.json
-check "native faults: the run completes and powers off" test "$rc" = 0
-jqcheck "native faults: the read error is reported for the data namespace" "$J" \
-    '[.errors[] | select(.suite=="disk" and (.what | test("disk 0 .*device error")))] | length >= 1'
-jqcheck "native faults: write errors reported per point on the scratch namespace" "$J" \
-    '[.errors[] | select(.test=="seq_write" and (.what | test("disk 1 .*write bs=.*device error")))] | length >= 2'
-jqcheck "native faults: that namespace's reads still measured natively" "$J" \
-    '[.results[] | select(.test=="seq_read" and .params.disk==1 and .params.api=="nvme")] | length >= 2'
-check "native faults: data namespace unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "faults: the run completes and powers off" test "$rc" = 0
+jqcheck "faults: every disk on an own driver (native)" "$J" \
+    '[.env.disks[] | select(.media_present and (.partition|not)) | .driver] | sort == ["ahci-ncq","nvme","nvme","virtio-blk"]'
+for k in nvme virtio; do
+    jqcheck "faults: read errors reported for the $k data disk" "$J" \
+        "[.errors[] | select(.suite==\"disk\" and (.what | test(\"disk [0-9]+ \\\\($k\\\\).*device error\")))] | length >= 1"
+done
+for k in nvme sata; do
+    jqcheck "faults: write errors reported per point on the $k scratch target" "$J" \
+        "[.errors[] | select(.test==\"seq_write\" and (.what | test(\"disk [0-9]+ \\\\($k\\\\) write bs=.*device error\")))] | length >= 2"
+    jqcheck "faults: the $k scratch target's reads still measured natively" "$J" \
+        "(.env.disks | map(select(.kind==\"$k\" and .scratch==\"yes\"))[0].index) as \$i |
+         [.results[] | select(.test==\"seq_read\" and .params.disk==\$i and .params.api!=\"blockio\")] | length >= 2"
+done
+check "faults: data disks unchanged (sha256)" bash -c "test \"\$(sha256sum <'$D/data.img')\" = '$sum_before' && test \"\$(sha256sum <'$D/vdata.img')\" = '$sum_before'"
 
 # booted from an NVMe disk image: the suite takes that controller, gives it back, the results
 # file still lands on the image's ESP
