@@ -229,7 +229,8 @@ static void run_disk(struct bench_ctx *c)
 {
     const struct options *o = c->opt;
     struct plat_disk *list = NULL;
-    plat_disk_driver(o->disk_driver);
+    /* disk=none measures nothing: then no controller is taken from the firmware either */
+    plat_disk_driver(strcmp(o->disk, "none") ? o->disk_driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
     if (n <= 0) {
