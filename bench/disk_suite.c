@@ -115,8 +115,11 @@ static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks,
             disk_point_rand(r, write, qds[i]);
         else if (qds[i] <= r->d->max_qd)
             r->points_done++;
+    int in_sweep = 0; /* 128 KiB at QD1 already measured by the block-size sweep: not twice */
+    for (int i = 0; i < nb; i++)
+        in_sweep |= blocks[i] == SEQ_QD_BYTES;
     for (int i = 0; i < nq; i++) /* 128 KiB sequential at each depth too */
-        if (qds[i] <= r->d->max_qd && seq)
+        if (qds[i] <= r->d->max_qd && seq && !(qds[i] == 1 && in_sweep))
             disk_point_seq_qd(r, write, SEQ_QD_BYTES, qds[i]);
         else if (qds[i] <= r->d->max_qd)
             r->points_done++;
