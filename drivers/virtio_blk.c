@@ -20,7 +20,7 @@ enum { S_ACK = 1, S_DRIVER = 2, S_DRIVER_OK = 4, S_FEATURES_OK = 8, S_FAILED = 1
 #define F_FLUSH (1ull << 9)
 #define F_VERSION_1 (1ull << 32)
 #define F_ACCESS_PLATFORM (1ull << 33)
-#define MAX_XFER (4u << 20)
+#define MAX_XFER (4u << 20) /* largest data descriptor when the device sets no SIZE_MAX */
 
 static uint32_t rd(struct vblk_dev *d, const struct vblk_region *r, uint32_t off, int w)
 {
@@ -191,8 +191,8 @@ int vblk_start(struct vblk_dev *d, struct pci_fn *f)
         seg_max = 1;
     if ((int)seg_max > d->qsize - 2)
         seg_max = (uint32_t)(d->qsize - 2);
-    uint64_t max = (uint64_t)seg * seg_max;
-    d->max_transfer = (uint32_t)(max < MAX_XFER ? max : MAX_XFER);
+    uint64_t max = (uint64_t)seg * seg_max; /* one request: SEG_MAX descriptors of SIZE_MAX */
+    d->max_transfer = (uint32_t)(max < 0xFFFFF000ull ? max : 0xFFFFF000ull);
     d->io.q = &d->vq;
     d->io.ops = &ops;
     d->io.ctx = d;
