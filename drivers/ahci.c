@@ -287,11 +287,8 @@ int ahci_rw(struct ahci_hba *h, int unit, int write, int qd, const uint64_t *lba
     if (bytes == 0 || bytes % ap->block_size || qd > ahci_max_qd(h, unit, bytes))
         return PLAT_IO_RANGE;
     int per = (int)((bytes + ap->max_transfer - 1) / ap->max_transfer);
-    for (int s = 0; s < qd; s++) {
-        if (pci_dma_addr(h->pci, bufs[s], bytes, &dev[s]))
-            return PLAT_IO_UNSUPPORTED;
+    for (int s = 0; s < qd; s++)
         idx[s] = -1;
-    }
     uint32_t busy = 0;
     int next = 0, active = 0, rc = 0;
     uint64_t timeout = (uint64_t)(AHCI_IO_TIMEOUT_S * g_clock.hz);
@@ -299,6 +296,10 @@ int ahci_rw(struct ahci_hba *h, int unit, int write, int qd, const uint64_t *lba
         uint64_t now = clock_ticks();
         for (int s = 0; s < qd && next < n && !rc; s++) /* admit transfers into free slots */
             if (idx[s] < 0) {
+                if (pci_dma_addr(h->pci, bufs[next], bytes, &dev[s])) { /* transfer i: bufs[i] */
+                    rc = PLAT_IO_UNSUPPORTED;
+                    break;
+                }
                 idx[s] = next++;
                 issued[s] = done[s] = 0;
                 t0[s] = now;

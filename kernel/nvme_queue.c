@@ -146,29 +146,31 @@ int nvme_io_batch(struct nvme_io *io, int write, int qd, const uint64_t *lba, in
                   void *const *bufs, uint64_t *lat)
 {
     struct nvme_queue *q = io->q;
-    uint64_t dev[MAX_SLOTS], t0[MAX_SLOTS];
+    uint64_t t0[MAX_SLOTS];
     int idx[MAX_SLOTS], left[MAX_SLOTS], free_slot[MAX_SLOTS];
     if (qd < 1)
         qd = 1;
     if (bytes == 0 || bytes % io->block_size || qd > nvme_io_max_qd(io, bytes))
         return PLAT_IO_RANGE;
     int per = (int)chunks_of(io, bytes), nfree = 0;
-    for (int s = qd - 1; s >= 0; s--) {
-        if (io->ops->dev_addr(io->ctx, bufs[s], bytes, &dev[s]))
-            return PLAT_IO_UNSUPPORTED;
+    for (int s = qd - 1; s >= 0; s--)
         free_slot[nfree++] = s;
-    }
     int next = 0, inflight = 0, rc = 0;
     uint64_t last_scan = io->ops->now(io->ctx);
     while ((next < n && !rc) || inflight) {
         int pushed = 0;
         uint64_t now = io->ops->now(io->ctx);
         while (!rc && next < n && nfree > 0 && nvmeq_room(q) >= per) {
+            uint64_t dev;
+            if (io->ops->dev_addr(io->ctx, bufs[next], bytes, &dev)) { /* transfer i: bufs[i] */
+                rc = PLAT_IO_UNSUPPORTED;
+                break;
+            }
             int s = free_slot[--nfree];
             t0[s] = now;
             idx[s] = next;
             left[s] = per;
-            rc = submit_transfer(io, write, s, lba[next], dev[s], bytes, now);
+            rc = submit_transfer(io, write, s, lba[next], dev, bytes, now);
             if (rc) {
                 free_slot[nfree++] = s; /* nothing of it was pushed: checked before pushing */
                 break;

@@ -95,7 +95,7 @@ struct nvme_io {
 
 /** Largest queue depth (transfers in flight) the pair allows for transfers of `bytes`. */
 int nvme_io_max_qd(const struct nvme_io *io, size_t bytes);
-/** n transfers of `bytes` at blocks lba[], up to qd in flight (slot s uses bufs[s]); each
+/** n transfers of `bytes` at blocks lba[], up to qd in flight (transfer i uses bufs[i]); each
  *  transfer above max_chunk is split into commands that stay in flight together; one doorbell
  *  write per batch of submissions and per drain of completions.  lat (may be NULL) receives
  *  each transfer's ticks.  Returns 0 or a PLAT_IO_* status (PLAT_IO_TIMEOUT: a command did not

@@ -126,7 +126,7 @@ int vblk_batch(struct vblk_io *io, int write, int qd, const uint64_t *lba, int n
                void *const *bufs, uint64_t *lat)
 {
     struct virtq *q = io->q;
-    uint64_t dev[MAX_SLOTS], t0[MAX_SLOTS];
+    uint64_t t0[MAX_SLOTS];
     int idx[MAX_SLOTS], free_slot[MAX_SLOTS], busy[MAX_SLOTS];
     if (qd < 1)
         qd = 1;
@@ -135,8 +135,6 @@ int vblk_batch(struct vblk_io *io, int write, int qd, const uint64_t *lba, int n
         return PLAT_IO_RANGE;
     int nfree = 0;
     for (int s = qd - 1; s >= 0; s--) {
-        if (io->ops->dev_addr(io->ctx, bufs[s], bytes, &dev[s]))
-            return PLAT_IO_UNSUPPORTED;
         free_slot[nfree++] = s;
         busy[s] = 0;
     }
@@ -146,8 +144,13 @@ int vblk_batch(struct vblk_io *io, int write, int qd, const uint64_t *lba, int n
         int added = 0;
         uint64_t now = io->ops->now(io->ctx);
         while (!rc && next < n && nfree > 0 && q->nfree >= per) {
+            uint64_t dev;
+            if (io->ops->dev_addr(io->ctx, bufs[next], bytes, &dev)) { /* transfer i: bufs[i] */
+                rc = PLAT_IO_UNSUPPORTED;
+                break;
+            }
             int s = free_slot[--nfree];
-            if (add_request(io, s, write ? VBLK_T_OUT : VBLK_T_IN, lba[next] << io->lba_shift, dev[s], bytes, now)) {
+            if (add_request(io, s, write ? VBLK_T_OUT : VBLK_T_IN, lba[next] << io->lba_shift, dev, bytes, now)) {
                 free_slot[nfree++] = s;
                 rc = PLAT_IO_ERROR;
                 break;

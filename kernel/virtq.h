@@ -92,7 +92,7 @@ struct vblk_io {
 int vblk_descs(const struct vblk_io *io, size_t bytes);
 /** Deepest queue of `bytes` transfers (each one request) the ring holds. */
 int vblk_max_qd(const struct vblk_io *io, size_t bytes);
-/** n transfers at blocks lba[] (sector = lba << lba_shift), up to qd in flight (slot s uses bufs[s]); one
+/** n transfers at blocks lba[] (sector = lba << lba_shift), up to qd in flight (transfer i uses bufs[i]); one
  *  notify per batch of submissions.  0 or PLAT_IO_*; PLAT_IO_TIMEOUT needs a device reset. */
 int vblk_batch(struct vblk_io *io, int write, int qd, const uint64_t *lba, int n, size_t bytes,
                void *const *bufs, uint64_t *lat);

@@ -195,9 +195,10 @@ static void batch_splits_in_flight(void **state)
     struct model *m = setup(32, 8192, &io); /* 8 KiB per command: a 20 KiB transfer = 3 commands */
     m->reverse = 1;                          /* completions out of order */
     static uint8_t buf[4][20480 + 512] __attribute__((aligned(4096)));
-    void *bufs[4] = {buf[0] + 512, buf[1] + 512, buf[2] + 512, buf[3] + 512}; /* unaligned start */
+    void *bufs[40]; /* transfer i uses bufs[i]: four buffers round-robin, unaligned start */
     uint64_t lba[40], lat[40];
     for (int i = 0; i < 40; i++) {
+        bufs[i] = buf[i % 4] + 512;
         lba[i] = (uint64_t)i * 40;
         lat[i] = 0;
     }
@@ -221,10 +222,12 @@ static void batch_error_and_timeout(void **state)
     struct nvme_io io;
     struct model *m = setup(16, 4096, &io);
     static uint8_t buf[4][4096] __attribute__((aligned(4096)));
-    void *bufs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    void *bufs[20];
     uint64_t lba[20];
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < 20; i++) {
         lba[i] = (uint64_t)i * 8;
+        bufs[i] = buf[i % 4];
+    }
     m->fail_lba = 48;
     assert_int_equal(nvme_io_batch(&io, 1, 4, lba, 20, 4096, bufs, NULL), PLAT_IO_ERROR);
     assert_int_equal(io.last_status, 0x81);

@@ -160,7 +160,9 @@ static void batch_wraps_and_splits(void **state)
     struct model *m = setup(4096, 4, &io); /* 12 KiB request = 3 data segments: 5 descriptors */
     m->reverse = 1;
     static uint8_t buf[3][12288];
-    void *bufs[3] = {buf[0], buf[1], buf[2]};
+    static void *bufs[300]; /* transfer i uses bufs[i] */
+    for (int i = 0; i < 300; i++)
+        bufs[i] = buf[i % 3];
     assert_int_equal(vblk_descs(&io, 12288), 5);
     assert_int_equal(vblk_max_qd(&io, 12288), 3);
     assert_int_equal(vblk_descs(&io, 5 * 4096), -1); /* over SEG_MAX */
@@ -189,10 +191,12 @@ static void errors_and_timeout(void **state)
     struct vblk_io io;
     struct model *m = setup(4096, 4, &io);
     static uint8_t buf[4][4096];
-    void *bufs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    void *bufs[20];
     uint64_t lba[20];
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < 20; i++) {
         lba[i] = (uint64_t)i;
+        bufs[i] = buf[i % 4];
+    }
     io.lba_shift = 3; /* 4 KiB blocks: block 6 is sector 48 */
     m->fail_sector = 48;
     assert_int_equal(vblk_batch(&io, 1, 4, lba, 20, 4096, bufs, NULL), PLAT_IO_ERROR);
