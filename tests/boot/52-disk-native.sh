@@ -99,7 +99,7 @@ check "ahci: scratch marker intact" "$MK" --check "$D/ascratch.img"
 "$MK" --size 64M --label awerr "$D/awerr.img" >/dev/null
 cp "$D/data.img" "$D/vdata.img"
 printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$D/read-errors.conf"
-printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\n' >"$D/write-errors.conf"
+printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\niotype = "write"\n' >"$D/write-errors.conf"  # writes only: blkdebug otherwise fails the reads after it too (preconditioning writes first)
 boot disk-native-faults 1 512M "${OPTS/disk_driver=both/disk_driver=native}" \
     -device nvme,id=nvc,serial=bbf \
     -drive if=none,id=n1,format=raw,file=blkdebug:"$D/read-errors.conf":"$D/data.img" -device nvme-ns,drive=n1,bus=nvc,nsid=1 \
