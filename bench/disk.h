@@ -48,7 +48,9 @@ extern int disk_discovered; /* number of devices, -1 if the suite did not run */
 
 /** Sequential transfers of `xfer` bytes at QD1 (reads, or guarded writes). */
 void disk_point_seq(struct disk_run *r, int write, uint64_t xfer);
-/** Random 4 KiB transfers at queue depth qd: IOPS plus p50/p99 latency entries. */
+/** Sequential transfers of `xfer` bytes at queue depth qd, with latency percentiles. */
+void disk_point_seq_qd(struct disk_run *r, int write, uint64_t xfer, int qd);
+/** Random 4 KiB transfers at queue depth qd: IOPS plus p50/p99/p99.9 latency entries. */
 void disk_point_rand(struct disk_run *r, int write, int qd);
 
 struct disk_plan;

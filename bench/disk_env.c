@@ -5,6 +5,8 @@
 #include "kernel/json.h"
 #include "kernel/platform.h"
 
+#include <string.h>
+
 void disk_env_json(struct json *j)
 {
     struct plat_disk *list = NULL;
@@ -35,6 +37,22 @@ void disk_env_json(struct json *j)
         json_kv_int(j, "parent", d->parent);
         json_kv_int(j, "max_qd", d->max_qd);
         json_kv_str(j, "queue_api", d->queue_api ? d->queue_api : d->sync_api);
+        /* who moves the data: an own driver, the firmware's Block IO, or the Linux kernel */
+        json_kv_str(j, "driver", d->ctrl.driver ? d->ctrl.driver
+                                 : !strcmp(plat_build(), "linux") ? "linux" : "firmware");
+        json_kv_int(j, "twin", d->twin);
+        if (d->ctrl.pci[0]) {
+            json_kv_str(j, "pci", d->ctrl.pci);
+            json_kv_str(j, "pci_id", d->ctrl.pci_id);
+        }
+        if (d->ctrl.driver) {
+            json_kv_int(j, "queues", d->ctrl.queues);
+            json_kv_int(j, "queue_depth", d->ctrl.queue_depth);
+            json_kv_uint(j, "max_transfer", d->ctrl.max_transfer);
+            json_kv_uint(j, "namespace", d->ctrl.nsid);
+        }
+        if (d->ctrl.note[0])
+            json_kv_str(j, "controller_note", d->ctrl.note);
         json_kv_bool(j, "selected", st->selected);
         json_kv_str(j, "scratch", st->marker == -1000 ? "not checked"
                                   : st->writable ? "yes" : "no");

@@ -18,7 +18,8 @@ int disk_discovered = -1;
 
 static const uint64_t default_blocks[] = {4u << 10, 16u << 10, 64u << 10, 256u << 10,
                                           1u << 20, 4u << 20, 16u << 20, 64u << 20};
-static const int default_qd[] = {1, 4, 16, 32};
+static const int default_qd[] = {1, 4, 16, 32, 64, 128, 256};
+#define SEQ_QD_BYTES (128u << 10) /* sequential transfer size measured at every queue depth */
 
 /* Is `item` one of the words of the comma-separated `list`? */
 static int list_has(const char *list, const char *item)
@@ -56,7 +57,7 @@ int disk_is_san(const struct plat_disk *d)
  * the queue. */
 static size_t buffer_bytes(const struct options *o, int nblocks, const uint64_t *blocks, int maxqd)
 {
-    uint64_t want = 4096u * (uint64_t)maxqd;
+    uint64_t want = (uint64_t)SEQ_QD_BYTES * (uint64_t)maxqd;
     if (want < (16u << 20))
         want = 16u << 20;
     for (int i = 0; i < nblocks; i++)
@@ -118,6 +119,14 @@ static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks,
     for (int i = 0; i < nq; i++)
         if (qds[i] <= r->d->max_qd && rnd)
             disk_point_rand(r, write, qds[i]);
+        else if (qds[i] <= r->d->max_qd)
+            r->points_done++;
+    int in_sweep = 0; /* 128 KiB at QD1 already measured by the block-size sweep: not twice */
+    for (int i = 0; i < nb; i++)
+        in_sweep |= blocks[i] == SEQ_QD_BYTES;
+    for (int i = 0; i < nq; i++) /* 128 KiB sequential at each depth too */
+        if (qds[i] <= r->d->max_qd && seq && !(qds[i] == 1 && in_sweep))
+            disk_point_seq_qd(r, write, SEQ_QD_BYTES, qds[i]);
         else if (qds[i] <= r->d->max_qd)
             r->points_done++;
 }
@@ -195,7 +204,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
     int nqd = 0;
     for (int i = 0; i < nq; i++)
         nqd += qds[i] <= d->max_qd;
-    r.points_total = (reads + writes) * (nb + nqd);
+    r.points_total = (reads + writes) * (nb + 2 * nqd);
     r.t_start = clock_ticks();
     r.run_salt = (unsigned)(r.t_start >> 12);
     r.fill_salt = r.t_start * 0x9E3779B97F4A7C15ull ^ (uint64_t)d->index;
@@ -229,6 +238,8 @@ static void run_disk(struct bench_ctx *c)
 {
     const struct options *o = c->opt;
     struct plat_disk *list = NULL;
+    /* disk=none measures nothing: then no controller is taken from the firmware either */
+    plat_disk_driver(strcmp(o->disk, "none") ? o->disk_driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
     if (n <= 0) {
@@ -248,11 +259,18 @@ static void run_disk(struct bench_ctx *c)
         struct disk_state *st = &disk_states[i];
         memset(st, 0, sizeof *st);
         st->marker = -1000;
-        st->selected = selected(o->disk, i);
+        /* disk=N also names N's twin: the same disk through the other driver */
+        st->selected = selected(o->disk, i) ||
+                       (d->twin >= 0 && d->twin < i && selected(o->disk, d->twin));
         if (st->selected && !strcmp(o->disk, "all") && disk_is_san(&list[i]))
             st->selected = 0; /* a SAN LUN is shared: read only when named by its number */
         if (!st->selected)
             continue;
+        if (o->disk_driver == PLAT_DRIVER_NATIVE && !d->ctrl.driver) {
+            results_skip(c->res, "disk", "", "disk %d (%s): disk_driver=native and no own driver "
+                         "for it%s%s", i, d->kind, d->ctrl.note[0] ? ": " : "", d->ctrl.note);
+            continue;
+        }
         if (!d->media_present && !strcmp(d->kind, "missing")) { /* Linux: could not open */
             results_error(c->res, "disk", "", "disk %d: cannot open %s: %s", i, d->path, d->model);
             continue;
@@ -261,11 +279,18 @@ static void run_disk(struct bench_ctx *c)
             results_skip(c->res, "disk", "", "disk %d (%s): no medium", i, d->kind);
             continue;
         }
+        char why[128];
+        int orc = plat_disk_open(d, why, sizeof why);
+        if (orc) {
+            results_error(c->res, "disk", "", "disk %d (%s): cannot use it: %s", i, d->kind, why);
+            continue;
+        }
         run_target(c, d, st, nb, blocks, nq, qds);
         if (o->disk_write && !st->writable && (!d->partition || st->marker == MARKER_OK))
             results_skip(c->res, "disk", "seq_write", "disk %d (%s): not written: %s", i,
                          d->kind, st->marker_why);
     }
+    plat_disk_release(); /* every controller back to the firmware: saving results needs it */
 }
 
 const struct suite suite_disk = {"disk", SUITE_DISK, "block devices: read sweep, writes on scratch only",

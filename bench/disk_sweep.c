@@ -119,21 +119,22 @@ static void report_error(struct disk_run *r, const char *test, int write, const 
 }
 
 static void latency_entries(struct disk_run *r, const char *test, int write, uint64_t *lat,
-                            uint64_t nlat, int qd)
+                            uint64_t nlat, int qd, int random, uint64_t xfer)
 {
     sort_u64(lat, nlat);
     double *us = (double *)lat; /* convert in place: same size, already sorted */
     for (uint64_t i = 0; i < nlat; i++)
         us[i] = clock_seconds(lat[i]) * 1e6;
-    static const int q[2] = {50, 99};
-    for (int k = 0; k < 2; k++) {
+    static const double q[3] = {50, 99, 99.9};
+    static const char *const qname[3] = {"p50", "p99", "p999"};
+    for (int k = 0; k < 3; k++) {
         char t2[40];
-        bb_snprintf(t2, sizeof t2, "%s_lat_p%d", test, q[k]);
+        bb_snprintf(t2, sizeof t2, "%s_lat_%s", test, qname[k]);
         struct result *l = results_add(r->c->res, "disk", t2, "us", "lower",
                                        "latency percentile of single transfers");
         if (!l)
             continue;
-        params(l, r->d, write, 1, 4096, qd);
+        params(l, r->d, write, random, xfer, qd);
         double one = pct(us, nlat, q[k]);
         result_set_samples(l, &one, 1);
         result_extra(l, "transfers", (double)nlat);
@@ -152,7 +153,7 @@ static double rate(int random, uint64_t count, uint64_t xfer, uint64_t ticks)
 /* Measure one point: a warm-up that also sizes the repetitions, then reps, every pass on slots
  * no earlier pass of the point touched (disk_plan.h).  Rates per repetition (writes: including
  * their flush); latencies (random) pooled over repetitions. */
-static void point(struct disk_run *r, int write, int random, uint64_t xfer, int qd)
+static void point(struct disk_run *r, int write, int random, uint64_t xfer, int qd, int with_lat)
 {
     struct bench_ctx *c = r->c;
     struct plat_disk *d = r->d;
@@ -194,7 +195,7 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
     }
     disk_plan_set_count(&p, size_count(r, p.count, p.warm, ticks));
     uint64_t count = p.count;
-    if (random) {
+    if (with_lat) {
         lat = plat_alloc(count * (uint64_t)reps * sizeof *lat);
         if (!lat) {
             results_error(c->res, "disk", test, "disk %d bs %s: out of memory", d->index, bs);
@@ -240,7 +241,7 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
         }
     }
     if (lat && nlat)
-        latency_entries(r, test, write, lat, nlat, qd);
+        latency_entries(r, test, write, lat, nlat, qd, random, xfer);
 out:
     plat_free(lat);
     r->points_done++;
@@ -248,10 +249,15 @@ out:
 
 void disk_point_seq(struct disk_run *r, int write, uint64_t xfer)
 {
-    point(r, write, 0, xfer, 1);
+    point(r, write, 0, xfer, 1, 0);
+}
+
+void disk_point_seq_qd(struct disk_run *r, int write, uint64_t xfer, int qd)
+{
+    point(r, write, 0, xfer, qd, 1);
 }
 
 void disk_point_rand(struct disk_run *r, int write, int qd)
 {
-    point(r, write, 1, 4096, qd);
+    point(r, write, 1, 4096, qd, 1);
 }

@@ -7,6 +7,7 @@
 #include "kernel/bounds.h"
 #include "kernel/degraded.h"
 #include "boot/uefi_block.h"
+#include "boot/uefi_native.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
@@ -70,6 +71,7 @@ static void describe(int i, EFI_HANDLE h, EFI_BLOCK_IO *bio)
     SetMem(d, sizeof *d, 0);
     d->index = i;
     d->parent = -1;
+    d->twin = -1;
     d->priv = u;
     u->h = h;
     u->bio = bio;
@@ -89,6 +91,8 @@ static void describe(int i, EFI_HANDLE h, EFI_BLOCK_IO *bio)
         d->queue_api = "blockio2";
     }
     u->dp = DevicePathFromHandle(h);
+    if (u->dp) /* a copy: the handle's own dies when an own driver takes the controller */
+        u->dp = DuplicateDevicePath(u->dp);
     if (u->dp) {
         u->dp_size = DevicePathSize(u->dp);
         CHAR16 *text = DevicePathToStr(u->dp);
@@ -138,7 +142,34 @@ int plat_disks(const char *spec, struct plat_disk **list)
         if (disks[i].partition)
             disks[i].parent = parent_of(i);
     FreePool(handles);
+    ndisks = uefi_native_merge(disks, ndisks, MAX_DISKS);
     return ndisks;
+}
+
+EFI_DEVICE_PATH *uefi_block_dp(int index)
+{
+    return index >= 0 && index < ndisks ? priv[index].dp : NULL;
+}
+
+void uefi_block_rebind(void)
+{
+    for (int i = 0; i < ndisks; i++) {
+        struct udisk *u = &priv[i];
+        EFI_DEVICE_PATH *rest = u->dp;
+        EFI_HANDLE h = NULL;
+        EFI_BLOCK_IO *bio = NULL;
+        if (!u->dp || uefi_call_wrapper(BS->LocateDevicePath, 3, &BlockIoProtocol, &rest, &h) !=
+                          EFI_SUCCESS || !IsDevicePathEnd(rest))
+            continue;
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIoProtocol, (VOID **)&bio) !=
+                EFI_SUCCESS || !bio)
+            continue;
+        u->h = h;
+        u->bio = bio;
+        if (u->bio2 && uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIo2Protocol,
+                                         (VOID **)&u->bio2) != EFI_SUCCESS)
+            u->bio2 = NULL;
+    }
 }
 
 static int check(struct plat_disk *d, uint64_t lba, size_t bytes, void *buf)
@@ -179,6 +210,8 @@ static int sync_io(struct plat_disk *d, int write, uint64_t lba, void *buf, size
 
 int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
 {
+    if (uefi_native_owns(d))
+        return uefi_native_read(d, lba, buf, bytes);
     int rc = check(d, lba, bytes, buf);
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
@@ -257,6 +290,8 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
                     size_t bytes, void *const *bufs, uint64_t *lat_ticks)
 {
     struct udisk *u = d->priv;
+    if (uefi_native_owns(d))
+        return uefi_native_batch(d, write, qd, lba, n, bytes, bufs, lat_ticks);
     if (write && d->read_only)
         return PLAT_IO_READ_ONLY;
     for (int i = 0; i < n; i++) {
@@ -279,6 +314,8 @@ int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen)
 int plat_disk_flush(struct plat_disk *d)
 {
     struct udisk *u = d->priv;
+    if (uefi_native_owns(d))
+        return uefi_native_flush(d);
     if (!u || u->wedged)
         return PLAT_IO_TIMEOUT;
     if (u->bio->Media->MediaId != d->media_id)

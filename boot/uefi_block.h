@@ -11,4 +11,10 @@ struct plat_disk;
  *  d->serial (EFI_DISK_INFO, else NVMe Identify Controller through NVMe pass-thru). */
 void uefi_block_identify(struct plat_disk *d, EFI_HANDLE h, EFI_DEVICE_PATH *dp);
 
+/** Device path of firmware entry `index` (NULL if none). */
+EFI_DEVICE_PATH *uefi_block_dp(int index);
+/** After a controller went back to the firmware: find every firmware entry's Block IO again by
+ *  its device path (the old handles are gone). */
+void uefi_block_rebind(void);
+
 #endif

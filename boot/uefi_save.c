@@ -3,6 +3,7 @@
 #include "boot/uefi.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
+#include "boot/uefi_native.h"
 
 static EFI_STATUS open_dir(EFI_FILE_HANDLE parent, CHAR16 *name, EFI_FILE_HANDLE *out)
 {
@@ -43,7 +44,7 @@ int plat_save_results(const char *json, size_t len, const char *file_name, char 
         bb_snprintf(where, where_len, "no boot device known");
         return -1;
     }
-    root = LibOpenRoot(li->DeviceHandle);
+    root = LibOpenRoot(uefi_boot_volume(li->DeviceHandle)); /* found again if its controller was taken */
     if (!root) {
         bb_snprintf(where, where_len, "the boot device has no file system");
         return -1;

@@ -26,6 +26,7 @@ static const char *const then_names[] = {"shutdown", "reboot", "exit", "wait", N
 static const char *const profile_names[] = {"quick", "standard", "full", NULL};
 static const char *const tri_names[] = {"auto", "on", "off", NULL};
 static const char *const pstate_names[] = {"keep", "max", NULL};
+static const char *const driver_names[] = {"auto", "native", "firmware", "both", NULL};
 static const char *const suite_names[] = {"timer", "alu", "vmcost", "mem", "disk", NULL};
 static const char *const screen_names[] = {"summary", "full", NULL};
 
@@ -64,7 +65,10 @@ static const struct opt table[] = {
      "block sizes of the disk sweep (default 4K,16K,64K,256K,1M,4M,16M,64M)"},
     {"disk_budget", K_SIZE, F(disk_budget), 0, 0, 0, NULL, "SIZE",
      "most bytes per repetition of a disk sweep point (0 = by profile; length by min_time_ms)"},
-    {"disk_qd", K_INTLIST, F(disk_qd), OPT_LIST_MAX, 1, 256, NULL, "N,N", "queue depths (default 1,4,16,32)"},
+    {"disk_qd", K_INTLIST, F(disk_qd), OPT_LIST_MAX, 1, 256, NULL, "N,N",
+     "queue depths (default 1,4,16,32,64,128,256, capped by the device)"},
+    {"disk_driver", K_ENUM, F(disk_driver), 0, 0, 0, driver_names, "auto|native|firmware|both",
+     "UEFI: barebench's own NVMe driver where it has one (auto), only it, the firmware's, or both"},
     {"disk_write", K_BOOL, F(disk_write), 0, 0, 0, NULL, "yes|no",
      "write tests on disks carrying the barebench scratch marker (default yes; others never)"},
     {"disk_tests", K_STR, F(disk_tests), S(disk_tests), 0, 0, NULL, "all|seq_read,seq_write,rand_read,rand_write",

@@ -43,6 +43,7 @@ struct options {
     int ndisk_qd;
     char disk[OPT_STR_MAX];   /* disk=all|none|0,2: which disks (by index) to measure */
     int disk_write;           /* disk_write=yes|no: write tests on scratch-marked disks */
+    int disk_driver;          /* disk_driver=auto|native|firmware|both (PLAT_DRIVER_*) */
     char disk_tests[64];      /* disk_tests=all|seq_read,seq_write,rand_read,rand_write */
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
     char upload_token[64];    /* upload_token=SECRET */

@@ -107,6 +107,15 @@ struct plat_disk {
     int holes_known;         /* hole_bytes was measured (Linux files; 0 elsewhere) */
     uint64_t hole_bytes;     /* bytes in holes or unwritten extents when opened: read at RAM speed */
     void *priv;              /* host's handle */
+    int twin;                /* the same disk through the other driver (disk_driver=both), -1 */
+    struct plat_disk_ctrl {  /* the controller, when the UEFI image knows it */
+        const char *driver;  /* barebench's own driver ("nvme"); NULL: the firmware's */
+        char pci[16], pci_id[12]; /* "0000:00:04.0", "1b36:0010" */
+        int queues, queue_depth;  /* I/O queue pairs and entries per queue */
+        uint32_t max_transfer;    /* bytes per command */
+        uint32_t nsid;            /* NVMe namespace id, 0 if none */
+        char note[96];            /* why the controller was left to the firmware, or "" */
+    } ctrl;
 };
 
 /* Status codes of the disk calls (0 = success). */
@@ -120,6 +129,18 @@ enum plat_io_status {
  *  option: the Linux build opens the comma-separated paths in it; UEFI lists every handle.
  *  Returns the number of devices and points *list at them. */
 int plat_disks(const char *spec, struct plat_disk **list);
+
+/** Which driver reaches the disks (option disk_driver): own drivers where the UEFI image has
+ *  one (auto), only those (native), the firmware's (firmware), or each disk through both.
+ *  Set before plat_disks; the Linux build ignores it. */
+enum { PLAT_DRIVER_AUTO, PLAT_DRIVER_NATIVE, PLAT_DRIVER_FIRMWARE, PLAT_DRIVER_BOTH };
+void plat_disk_driver(int mode);
+
+/** Before transfers on d: an own driver takes d's controller from the firmware (or, for a
+ *  firmware path, any taken controller is given back).  0, or a PLAT_IO_* status with `why`. */
+int plat_disk_open(struct plat_disk *d, char *why, size_t whylen);
+/** End of the disk suite: every controller goes back to the firmware (reset, reconnected). */
+void plat_disk_release(void);
 
 /** Read `bytes` (a multiple of block_size) at block `lba` into buf (aligned to io_align). */
 int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes);
