@@ -1,6 +1,7 @@
 /* efi_main.c - the UEFI entry point: load options -> options text, watchdog off, SIMD state on,
  * processors counted, clock reference found; runs barebench, then does what then= says. */
 #include "boot/uefi.h"
+#include "kernel/bounds.h"
 #include "kernel/app.h"
 #include "kernel/config.h"
 #include "kernel/fmt.h"
@@ -51,14 +52,29 @@ static char *load_options_text(void)
     return out;
 }
 
+/* then=wait: wait for a key, at most BB_WAIT_KEY_TIMEOUT_S (a firmware timer event beside the
+ * key event), so an unattended machine still powers off. */
 static void wait_key(void)
 {
-    UINTN idx;
+    UINTN idx = 0;
     EFI_INPUT_KEY k;
-    bb_printf("barebench: press any key to power off\n");
+    EFI_EVENT ev[2] = {ST->ConIn->WaitForKey, NULL};
+    UINTN nev = 1;
+    bb_printf("barebench: press any key to power off (or wait %d minutes)\n",
+              BB_WAIT_KEY_TIMEOUT_S / 60);
     uefi_call_wrapper(ST->ConIn->Reset, 2, ST->ConIn, FALSE);
-    uefi_call_wrapper(BS->WaitForEvent, 3, 1, &ST->ConIn->WaitForKey, &idx);
-    uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &k);
+    if (uefi_call_wrapper(BS->CreateEvent, 5, EVT_TIMER, 0, NULL, NULL, &ev[1]) == EFI_SUCCESS) {
+        if (uefi_call_wrapper(BS->SetTimer, 3, ev[1], TimerRelative,
+                              (UINT64)BB_WAIT_KEY_TIMEOUT_S * 10000000ull) == EFI_SUCCESS)
+            nev = 2;
+    }
+    uefi_call_wrapper(BS->WaitForEvent, 3, nev, ev, &idx);
+    if (idx == 0)
+        uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &k);
+    else
+        bb_printf("barebench: no key within %d minutes\n", BB_WAIT_KEY_TIMEOUT_S / 60);
+    if (ev[1])
+        uefi_call_wrapper(BS->CloseEvent, 1, ev[1]);
 }
 
 /* crt0 calls efi_main with the System V ABI (image in rdi, table in rsi): no EFIAPI here. */

@@ -52,4 +52,7 @@
 /* HLT test (boot/x86/uefi_trap.c): the local APIC timer must fire within this. */
 #define BB_HLT_WAKE_TIMEOUT_S 0.1
 
+/* then=wait: the key press that ends a run on the screen; nobody coming powers off after this */
+#define BB_WAIT_KEY_TIMEOUT_S 3600
+
 #endif
