@@ -47,6 +47,10 @@ static void *writer(void *arg)
         half[1] = i;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         *ver = *ver + 1;
+        /* a short stable window, as a real host leaves: without it a reader running in
+         * parallel on a busy 2-core machine almost never sees an unchanged version */
+        for (volatile int k = 0; k < 50; k++)
+            ;
     }
     return NULL;
 }
