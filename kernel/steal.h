@@ -1,5 +1,6 @@
 /* steal.h - time a hypervisor (or the host OS) took from our processors during a measured
- * interval: KVM steal time, Hyper-V VP runtime, Linux /proc/stat; why none where absent. */
+ * interval: KVM steal time, Hyper-V VP runtime, VMware steal clock
+ * or pseudo counters, Linux /proc/stat; why none where absent. */
 #ifndef BB_STEAL_H
 #define BB_STEAL_H
 

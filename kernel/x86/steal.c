@@ -1,5 +1,6 @@
 /* steal.c - stolen-time interfaces (see steal.h): KVM steal time registered per processor,
- * Hyper-V VP runtime (wall time minus time the VP ran), the host OS's own account on Linux. */
+ * Hyper-V VP runtime (wall time minus time the VP ran), VMware (steal_vmware.c), the host OS's
+ * own account on Linux. */
 #include "kernel/steal.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
@@ -7,6 +8,7 @@
 #include "kernel/platform.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
+#include "kernel/x86/steal_vmware.h"
 
 #include <string.h>
 
@@ -15,7 +17,7 @@
 #define MSR_HV_VP_RUNTIME 0x40000010
 #define HV_ACCESS_VP_RUNTIME 1u /* CPUID 0x40000003 EAX bit 0 */
 
-enum iface { ST_NONE, ST_KVM, ST_HYPERV, ST_OS };
+enum iface { ST_NONE, ST_KVM, ST_HYPERV, ST_OS, ST_VMWARE };
 
 static struct {
     enum iface iface;
@@ -127,8 +129,13 @@ void steal_init(const struct cpu_info *c, int n)
             bb_snprintf(st.why, sizeof st.why, "hyper-v without VP runtime access (CPUID 0x40000003 EAX bit 0 clear)");
         }
     } else if (!strcmp(hv, "vmware")) {
-        bb_snprintf(st.why, sizeof st.why, "vmware: steal clock / pseudo-PMC reading is not implemented "
-                                           "(off by default in VMware guests)");
+        uint32_t features_ecx = 0;
+        if (c->hv_max_leaf >= 0x40000010) {
+            cpuid_native(0x40000010, 0, &r);
+            features_ecx = r.ecx;
+        }
+        if (vmw_steal_init(n, features_ecx, &st.name, st.why, sizeof st.why) != VMW_NONE)
+            st.iface = ST_VMWARE;
     } else if (!strcmp(hv, "tcg")) {
         bb_snprintf(st.why, sizeof st.why, "emulator (TCG): no steal-time interface");
     } else {
@@ -157,6 +164,8 @@ uint64_t steal_now(int idx)
     case ST_OS:
         plat_os_steal_ns(idx, &ns);
         return ns;
+    case ST_VMWARE:
+        return vmw_steal_now(idx);
     default:
         return 0;
     }
@@ -164,6 +173,11 @@ uint64_t steal_now(int idx)
 
 void steal_fini(void)
 {
+    if (st.iface == ST_VMWARE) {
+        vmw_steal_fini();
+        st.iface = ST_NONE;
+        return;
+    }
     if (st.iface == ST_KVM) {
         if (st.n > 1)
             plat_run_on_cpus(st.n, kvm_disable, NULL);
@@ -185,6 +199,8 @@ void steal_write_json(struct json *j)
     json_obj_begin(j);
     if (st.name) {
         json_kv_str(j, "interface", st.name);
+        if (st.why[0]) /* why a preferred interface was not used (vmware steal clock) */
+            json_kv_str(j, "why", st.why);
     } else {
         json_kv_str(j, "interface", "none");
         json_kv_str(j, "why", st.why);
