@@ -5,11 +5,15 @@
 #define BB_DRIVERS_AHCI_H
 
 #include "drivers/pci.h"
+#include "kernel/ahci_queue.h"
 
 #define AHCI_MAX_PORTS 8
 #define AHCI_IO_TIMEOUT_S 5.0
 
+struct ahci_hba;
+
 struct ahci_port {
+    struct ahci_hba *hba;
     int port;                 /* HBA port number */
     int ncq;                  /* NCQ in use */
     int slots;                /* commands in flight at most */
@@ -18,6 +22,7 @@ struct ahci_port {
     uint32_t max_transfer;    /* bytes per command */
     char model[41], serial[21];
     struct pci_dma mem;       /* command list, received FIS, command tables */
+    struct ahci_io io;        /* command logic (kernel/ahci_queue.c) over mem */
     int running, dead;
 };
 
