@@ -208,7 +208,11 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
     r.t_start = clock_ticks();
     r.run_salt = (unsigned)(r.t_start >> 12);
     r.fill_salt = r.t_start * 0x9E3779B97F4A7C15ull ^ (uint64_t)d->index;
-    bb_printf("disk %d: %s%s%s, %llu MiB, block %u%s%s\n", d->index, d->kind, d->model[0] ? " " : "", d->model,
+    /* "file (O_DIRECT)", not "file file (O_DIRECT)": the kind once when the model starts with it */
+    size_t kl = strlen(d->kind);
+    int model_names_kind = !strncmp(d->model, d->kind, kl) && (d->model[kl] == ' ' || !d->model[kl]);
+    bb_printf("disk %d: %s%s%s, %llu MiB, block %u%s%s\n", d->index, model_names_kind ? "" : d->kind,
+              d->model[0] && !model_names_kind ? " " : "", d->model,
               (unsigned long long)(d->blocks * d->block_size >> 20), d->block_size,
               writes ? ", scratch: read and write sweep" : ", read sweep",
               d->max_qd > 1 ? "" : " (no queued I/O: QD1 only)");

@@ -9,6 +9,8 @@ struct plat_disk;
 
 /** The file the results document is written to (--json FILE); NULL: not written. */
 void host_set_json_path(const char *path);
+/** 1 when --json - asked for the document on standard output. */
+int host_json_to_stdout(void);
 
 /** Linux CPU number of run index idx (before any selection), -1 if out of range. */
 int host_cpu_id(int idx);

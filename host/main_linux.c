@@ -1,5 +1,6 @@
 /* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
- * --json FILE for the document; runs the same suites as the UEFI image. */
+ * --json FILE for the document (--json - prints it between the markers, the only way it reaches
+ * the terminal); runs the same suites as the UEFI image. */
 #include "kernel/app.h"
 #include "kernel/config.h"
 #include "kernel/fmt.h"
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
         }
         host_set_json_path(json);
     }
+    app_print_document = host_json_to_stdout();
     struct app_outcome out;
     app_run(line, &base, "flags", &out);
     plat_free(out.json);

@@ -43,6 +43,11 @@ int host_json_refused(const char *path, const char *disk_spec, char *why, size_t
     return 0;
 }
 
+int host_json_to_stdout(void)
+{
+    return json_path && !strcmp(json_path, "-");
+}
+
 int plat_save_results(const char *json, size_t n, const char *file_name, char *where,
                       size_t where_len)
 {
@@ -50,6 +55,10 @@ int plat_save_results(const char *json, size_t n, const char *file_name, char *w
     if (!json_path) {
         snprintf(where, where_len, "no --json FILE given");
         return -1;
+    }
+    if (host_json_to_stdout()) {
+        snprintf(where, where_len, "standard output (--json -)");
+        return 0;
     }
     if (host_json_refused(json_path, NULL, where, where_len))
         return -1;

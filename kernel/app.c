@@ -25,6 +25,8 @@
 #define BB_VERSION "0.0.0-unknown"
 #endif
 
+int app_print_document = 1;
+
 static struct identity g_id; /* large: kept out of the (small) UEFI stack */
 
 static void print_line(const char *s)
@@ -73,7 +75,8 @@ static void emit(struct json *j, int on_screen, char *where, size_t wl)
 static void finish_doc(struct json *j, struct app_outcome *out)
 {
     json_obj_end(j);
-    emit(j, out->screen == SCREEN_FULL, out->document, sizeof out->document);
+    if (app_print_document) /* the Linux build: only with --json - */
+        emit(j, out->screen == SCREEN_FULL, out->document, sizeof out->document);
     out->json = j->buf;
     out->json_len = j->len;
 }

@@ -22,6 +22,10 @@ struct app_outcome {
     struct summary summary; /* headline figures for the end-of-run page */
 };
 
+/** Whether app_run prints the document between the markers (default 1; the Linux build
+ *  clears it unless the document goes to standard output, `--json -`). */
+extern int app_print_document;
+
 /** Parse `cmdline` on top of `base` (defaults, config file), run the selected suites, print
  *  the summary and the document between the markers, save it through the host.
  *  `source` names where the options came from (for messages: "load options", "flags"). */

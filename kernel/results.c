@@ -306,17 +306,70 @@ void results_write_json(const struct results *rs, struct json *j)
     write_notes(j, "errors", rs->errors, rs->nerrors, "what");
 }
 
-/* "key=value key=value" of an entry's params, for the summary. */
+/* The order params are shown in the summary: as docs/SCHEMA.md lists them per suite; keys not
+ * listed follow in the order the entry has them. */
+static const char *const param_order[] = {
+    "kind", "isa", "nt", "threads", "level", "bytes", "page", "interval_ms", "clock", "reference",
+    "kernel", "disk", "partition", "disk_kind", "op", "pattern", "block_size", "qd", "api", NULL,
+};
+
+static int param_rank(const char *key)
+{
+    int i = 0;
+    for (; param_order[i]; i++)
+        if (!strcmp(param_order[i], key))
+            return i;
+    return i;
+}
+
+/* A number for the table: 4 significant digits, written out in full below 1e9 (61510, not
+ * 6.151e+04; 0.001234), as %.4g at or above 1e9 and below 1e-6. */
+static void num4(double v, char *buf, size_t n)
+{
+    double a = v < 0 ? -v : v;
+    if (a == 0) {
+        bb_snprintf(buf, n, "0");
+        return;
+    }
+    if (a >= 1e9 || a < 1e-6 || a != a) {
+        bb_snprintf(buf, n, "%.4g", v);
+        return;
+    }
+    int exp10 = 0; /* floor(log10(a)) */
+    for (double p = 1; a >= p * 10; p *= 10)
+        exp10++;
+    for (double p = 1; a < p; p /= 10)
+        exp10--;
+    if (exp10 >= 3) { /* integer part has 4+ digits: round to 4 significant digits */
+        double unit = 1;
+        for (int k = 3; k < exp10; k++)
+            unit *= 10;
+        double r = (double)(long long)(a / unit + 0.5) * unit;
+        bb_snprintf(buf, n, "%.0f", v < 0 ? -r : r);
+        return;
+    }
+    char f[8];
+    bb_snprintf(f, sizeof f, "%%.%df", 3 - exp10);
+    bb_snprintf(buf, n, f, v);
+}
+
+/* "key=value key=value" of an entry's params in param_order, for the summary. */
 static void params_line(const struct result *r, char *buf, size_t n)
 {
     size_t len = 0;
+    int done[RES_MAX_PARAMS] = {0};
     buf[0] = '\0';
-    for (int k = 0; k < r->nparams && len < n; k++) {
-        const struct param *p = &r->params[k];
+    for (int shown = 0; shown < r->nparams && len < n; shown++) {
+        int best = -1;
+        for (int k = 0; k < r->nparams; k++)
+            if (!done[k] && (best < 0 || param_rank(r->params[k].key) < param_rank(r->params[best].key)))
+                best = k;
+        done[best] = 1;
+        const struct param *p = &r->params[best];
         char v[48];
         if (p->type == P_STR) bb_snprintf(v, sizeof v, "%s", p->s);
         else if (p->type == P_INT) bb_snprintf(v, sizeof v, "%lld", (long long)p->i);
-        else if (p->type == P_NUM) bb_snprintf(v, sizeof v, "%g", p->d);
+        else if (p->type == P_NUM) num4(p->d, v, sizeof v);
         else bb_snprintf(v, sizeof v, "%s", p->i ? "yes" : "no");
         len += (size_t)bb_snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "", p->key, v);
     }
@@ -328,10 +381,13 @@ void results_print_summary(const struct results *rs)
               "max", "unit", "spread", "params");
     for (int i = 0; i < rs->n; i++) {
         const struct result *r = &rs->r[i];
-        char pl[160];
+        char pl[160], mn[24], md[24], mx[24];
         params_line(r, pl, sizeof pl);
-        bb_printf("%-7s %-26s %12.4g %12.4g %12.4g %-8s %5.1f%%  %s\n", r->suite, r->test,
-                  r->st.min, r->st.median, r->st.max, r->unit, r->st.spread_pct, pl);
+        num4(r->st.min, mn, sizeof mn);
+        num4(r->st.median, md, sizeof md);
+        num4(r->st.max, mx, sizeof mx);
+        bb_printf("%-7s %-26s %12s %12s %12s %-8s %5.1f%%  %s\n", r->suite, r->test, mn, md, mx,
+                  r->unit, r->st.spread_pct, pl);
     }
     for (int i = 0; i < rs->nskipped; i++)
         bb_printf("skipped %s/%s: %s\n", rs->skipped[i].suite, rs->skipped[i].test,
