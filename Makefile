@@ -75,6 +75,7 @@ deps:
 
 # make run [SMP=2] [MEM=1G] [NUMA=N] [ARGS="suite=timer reps=3"] [DISKS="a.img b.img"|none]
 #          [DISK_IF=virtio|nvme|ahci] [NET=user|none]; no DISKS: the default scratch disk $(BUILD)/scratch.img
+#          [MEDIA=iso|img] (boot build/barebench.iso as a CD / .img as a disk, ARGS in its cfg) [V=1]
 SMP ?= 2
 MEM ?= 1G
 ARGS ?=
@@ -86,9 +87,11 @@ RUN_OUT ?= $(BUILD)/results
 # the QEMU configuration of `make run`, shared by `make run-linux` (mk/linux.mk)
 QEMU_RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' NUMA='$(NUMA)' ARGS='$(ARGS)' DISKS='$(DISKS)' \
     DISK_IF='$(DISK_IF)' NET='$(NET)' SCRATCH_IMG='$(BUILD)/scratch.img' \
-    MKSCRATCH='$(BUILD)/host/mkscratch' OUT_DIR='$(RUN_OUT)'
-run: deps efi $(BUILD)/host/mkscratch
-	@$(QEMU_RUN_ENV) image/qemu-run.sh $(BUILD)/barebench.efi
+    MKSCRATCH='$(BUILD)/host/mkscratch' OUT_DIR='$(RUN_OUT)' V='$(V)'
+MEDIA ?=
+run: deps efi $(BUILD)/host/mkscratch $(if $(MEDIA),host $(BUILD)/bios/nouefi.bin)
+	@$(QEMU_RUN_ENV) MEDIA='$(MEDIA)' BIOS_SECTOR=$(BUILD)/bios/nouefi.bin BB_HOST=$(BUILD)/host/barebench \
+	    image/qemu-run.sh $(BUILD)/barebench.efi
 
 include tests/tests.mk
 # Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk

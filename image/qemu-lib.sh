@@ -130,14 +130,18 @@ strip_escapes() {
     sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\x1b[=>c]//g' -e 's/\r//g'
 }
 
-# qemu_boot DIR TIMEOUT QEMU-ARGS...: runs QEMU, shows the console, keeps serial.log and
-# console.log in DIR; returns QEMU's status (124 on timeout).
+# qemu_boot DIR TIMEOUT QEMU-ARGS...: runs QEMU, shows the console (QUIET=1: not at all;
+# HIDE_DOC=1: without the results document), keeps serial.log and console.log in DIR; returns
+# QEMU's status (124 on timeout).
 qemu_boot() {
     local dir=$1 t=$2; shift 2
     set -o pipefail
     timeout --foreground -k 5 "$t" "$QEMU" "$@" </dev/null 2>"$dir/qemu.stderr" \
         | tee "$dir/serial.log" | strip_escapes | tee "$dir/console.log" \
-        | { if [ -n "${QUIET:-}" ]; then cat >/dev/null; else cat; fi; }
+        | { if [ -n "${QUIET:-}" ]; then cat >/dev/null
+            elif [ -n "${HIDE_DOC:-}" ]; then # HIDE_DOC=1: the document stays in the logs only
+                sed -u '/^-----BEGIN BAREBENCH RESULTS-----$/,/^-----END BAREBENCH RESULTS-----$/{/^-----END/s/.*/(results document: in the serial log; V=1 shows it here)/p;d}'
+            else cat; fi; }
     local rc=${PIPESTATUS[0]}
     if [ "$rc" = 124 ]; then echo "error: QEMU did not finish within ${t}s" >&2; fi
     if [ -s "$dir/qemu.stderr" ] && [ "$rc" != 0 ]; then cat "$dir/qemu.stderr" >&2; fi

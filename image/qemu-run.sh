@@ -6,7 +6,12 @@
 #                                              same machine, firmware and disks; same ARGS
 # DISKS empty: the default scratch disk SCRATCH_IMG (made with MKSCRATCH); DISKS=none: no disk.
 # NET=user|none; unset: a user-mode NIC when ARGS has upload=.
+#   MEDIA=iso|img image/qemu-run.sh build/barebench.efi
+#                                              writes build/barebench.iso|.img with ARGS in its
+#                                              barebench.cfg and boots it as a CD / a virtio disk
 # Writes OUT_DIR/serial.log (raw), OUT_DIR/console.log (escapes stripped), OUT_DIR/latest.json.
+# The terminal shows the console without the results document (V=1 shows it too).  Exit status:
+# 0 when the run finished without errors (or printed its help), non-zero otherwise.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-lib.sh"
@@ -34,7 +39,19 @@ qemu_base_args "$SMP" "$MEM" "$OUT_DIR" || exit 1
 if [ "$QEMU_ACCEL" = tcg ] && [[ " $ARGS " != *" profile="* ]]; then
     ARGS="${ARGS:+$ARGS }profile=quick"
 fi
-if [ -n "$guest" ]; then
+MEDIA=${MEDIA:-}
+if [ -n "$MEDIA" ]; then
+    # ARGS go into the medium's barebench.cfg (there are no load options on a media boot)
+    media_out=$(dirname "$efi")/barebench.$MEDIA
+    case $MEDIA in
+    iso) ARGS=$ARGS "$here/mkiso.sh" "$efi" "$media_out" >&2 || exit 2
+         args=("${QEMU_ARGS[@]}" -cdrom "$media_out") ;;
+    img) ARGS=$ARGS "$here/mkimg.sh" "$efi" "$media_out" >&2 || exit 2
+         args=("${QEMU_ARGS[@]}" -drive "if=none,id=boot,format=raw,file=$media_out"
+               -device virtio-blk-pci,drive=boot,bootindex=0) ;;
+    *) echo "error: MEDIA must be iso or img (got '$MEDIA')" >&2; exit 2 ;;
+    esac
+elif [ -n "$guest" ]; then
     # OVMF boots the kernel's EFI stub; the words after "--" reach the guest's /init as ARGS
     args=("${QEMU_ARGS[@]}" -kernel "$guest/vmlinuz" -initrd "$guest/initrd.img"
           -append "console=ttyS0 quiet loglevel=3 panic=-1 -- $ARGS")
@@ -47,13 +64,26 @@ args+=("${QEMU_DISK_ARGS[@]}" "${QEMU_NET_ARGS[@]}")
 qemu_numa_args "${NUMA:-0}" "$SMP" "$MEM" || exit 1
 args+=("${QEMU_NUMA_ARGS[@]}")
 
-echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM $([ "${NUMA:-0}" != 0 ] && echo "numa=$NUMA ")${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
+echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${MEDIA:+media=$media_out }$([ "${NUMA:-0}" != 0 ] && echo "numa=$NUMA ")${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
+[ -n "${V:-}" ] || export HIDE_DOC=1
 qemu_boot "$OUT_DIR" "$TIMEOUT" "${args[@]}"
 rc=$?
+if [ "$rc" = 0 ] && [ -z "$guest" ] && ! grep -q '^-----BEGIN BAREBENCH RESULTS-----$' "$OUT_DIR/console.log" \
+   && grep -q '^barebench options' "$OUT_DIR/console.log"; then
+    exit 0 # the help was asked for and printed: no document, nothing wrong
+fi
 if [ -n "$guest" ]; then
     extract_results "$OUT_DIR/console.log" "$OUT_DIR/linux-guest.json" \
         && "$here/linux/guest-results.sh" "$OUT_DIR/console.log" "$OUT_DIR/linux-guest.json" || rc=1
 else
     extract_results "$OUT_DIR/console.log" "$OUT_DIR/latest.json" || rc=1
+fi
+doc=$OUT_DIR/latest.json; [ -n "$guest" ] && doc=$OUT_DIR/linux-guest.json
+if [ "$rc" = 0 ] && [ -f "$doc" ]; then
+    nerr=$(jq '.errors | length' "$doc" 2>/dev/null || echo 1)
+    if [ "$nerr" != 0 ]; then
+        echo "error: the results document lists $nerr error(s): $(jq -r '.errors[0] | "\(.suite)/\(.test): \(.what)"' "$doc" 2>/dev/null)" >&2
+        rc=1
+    fi
 fi
 exit $rc

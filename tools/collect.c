@@ -14,6 +14,44 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* --dir DIR: created with its parents when missing; refused (with the reason) when it exists
+ * but is not a directory or not writable.  0 when documents can be stored there. */
+static int prepare_dir(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        fprintf(stderr, "barebench-collect: --dir %s: path too long\n", dir);
+        return -1;
+    }
+    for (char *p = path + 1;; p++) { /* mkdir -p: each parent, then the directory itself */
+        int last = !*p;
+        if (*p != '/' && !last)
+            continue;
+        *p = '\0';
+        if (stat(path, &st) && errno == ENOENT && mkdir(path, 0755) && errno != EEXIST) {
+            fprintf(stderr, "barebench-collect: cannot create %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        if (last)
+            break;
+        *p = '/';
+    }
+    if (stat(dir, &st)) {
+        fprintf(stderr, "barebench-collect: %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "barebench-collect: %s exists and is not a directory\n", dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK)) {
+        fprintf(stderr, "barebench-collect: %s is not writable: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--token T] "
@@ -124,11 +162,8 @@ int main(int argc, char **argv)
     }
     if (cfg.token && !cfg.token[0])
         cfg.token = NULL;
-    struct stat st;
-    if (stat(cfg.dir, &st) || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "barebench-collect: %s is not a directory\n", cfg.dir);
+    if (prepare_dir(cfg.dir))
         return 1;
-    }
     signal(SIGPIPE, SIG_IGN);
     int lfd = listen_on(bind_addr, (int)port);
     if (lfd < 0) {
