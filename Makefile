@@ -101,16 +101,26 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make          build build/barebench.efi and build/host/barebench"
-	@echo "make run      boot the image under QEMU+OVMF, print results (SMP= MEM= NUMA= ARGS= DISKS= DISK_IF= NET=)"
+	@echo "make          build build/barebench.efi and build/host/barebench (and the host tools)"
+	@echo "make efi      the UEFI program only: build/barebench.efi"
+	@echo "make host     the Linux program and tools only: build/host/ (barebench, benchcmp, barebench-collect, mkscratch)"
+	@echo "make run      boot the image under QEMU+OVMF, print progress, summary and where the document went"
+	@echo "              variables: SMP= MEM= NUMA= ARGS= DISKS=|none DISK_IF=virtio|nvme|ahci DISK_CACHE= NET=user|none ACCEL=kvm|tcg"
+	@echo "              MEDIA=iso|img (boot build/barebench.iso as a CD / .img as a disk) V=1 (show the JSON too)"
 	@echo "make test     unit tests and QEMU boot tests"
+	@echo "make unit     the unit tests only;  make boot-test  the boot tests only"
 	@echo "make deps     install the Debian packages the build, run and tests need"
-	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg"
+	@echo "make clean    remove build/"
+	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg (img: IMG_MB=, at least 40)"
 	@echo "make pxe      build/pxe/: barebench.efi, boot.ipxe (ARGS), ipxe.efi, snponly.efi, dnsmasq.conf"
 	@echo "make sign     sign build/barebench.efi for Secure Boot (KEY= CERT=); then make iso/img/pxe"
 	@echo "make results-from-img  copy results off a disk image or USB stick (IMG= DEST=)"
+	@echo "make scratch-disk      a marked scratch disk image (SCRATCH=build/scratch.img SCRATCH_SIZE=128M)"
 	@echo "make linux-guest  build/linux-guest/: Debian kernel + busybox initramfs + barebench + fio"
-	@echo "make run-linux    boot that guest like make run (same SMP MEM ARGS DISKS DISK_IF)"
+	@echo "make run-linux    boot that guest like make run (same SMP MEM ARGS DISKS DISK_IF V)"
 	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/"
+	@echo "make bench-alu|bench-mem|bench-disk  our kernels against likwid-bench / fio, ending with ratio X"
+	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
+	@echo "make V=1      show full compiler commands"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

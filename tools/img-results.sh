@@ -8,6 +8,7 @@ die() { echo "error: $*" >&2; exit 1; }
 
 img=${1:?usage: img-results.sh IMAGE|DEVICE [DEST]}
 dest=${2:-build/img-results}
+[ "$dest" = / ] || dest=${dest%/} # DEST=results/ prints results/x.json, not results//x.json
 [ -r "$img" ] || die "cannot read '$img'"
 for t in sgdisk mcopy mdir; do
     command -v "$t" >/dev/null || die "'$t' not found (run 'make deps')"
