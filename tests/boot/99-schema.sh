@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# 99-schema.sh - every results document the project keeps or the test suite produced validates
+# against docs/schema.json: the benchcmp fixtures, and the documents the earlier boot tests left
+# in build/tests/ (sorted last so they have run).  No boot of its own.
+. "$(dirname "$0")/lib.sh"
+docs=("$top"/tests/fixtures/*.json)
+while IFS= read -r -d '' f; do
+    # documents only: other JSON files there (fio output, plots' data) are not results documents
+    jq -e '.schema == "barebench/1"' "$f" >/dev/null 2>&1 && docs+=("$f")
+done < <(find "$BUILD/tests" -name '*.json' -print0 2>/dev/null)
+echo "# validating ${#docs[@]} documents"
+"$top/tests/validate-docs.sh" "${docs[@]}"
+# the validator itself must refuse what the schema rules out
+bad=$(mktemp -d); trap 'rm -rf "$bad"' EXIT
+jq '.results[0].unit = 5 | .results[0] |= del(.samples)' "$top/tests/fixtures/kvm.json" >"$bad/bad.json"
+check "schema: a document with a malformed entry is refused" bash -c "! '$top/tests/validate-docs.sh' '$bad/bad.json'"
