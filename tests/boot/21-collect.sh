@@ -54,20 +54,20 @@ st=$(post "$FX/kvm.json")
 check "no token: 401" test "$st" = 401
 check "refused documents are not stored" test "$(nfiles)" = "$n"
 
-head -c 300000 /dev/zero | tr '\0' ' ' >"$D/big.json"
-st=$(post "$D/big.json" -H "X-Barebench-Token: s3cret")
+head -c 300000 /dev/zero | tr '\0' ' ' >"$D/bad-big.json"
+st=$(post "$D/bad-big.json" -H "X-Barebench-Token: s3cret")
 check "over --max-bytes: 413" bash -c "test '$st' = 413 && grep -q 'too large' '$D/answer'"
 printf 'not json' >"$D/bad.json"
 st=$(post "$D/bad.json" -H "X-Barebench-Token: s3cret")
 check "non-JSON: 400 with position" bash -c "test '$st' = 400 && grep -q 'document:1:[0-9]*: not valid JSON' '$D/answer'"
-jq '.schema="barebench/9"' "$FX/kvm.json" >"$D/v9.json"
-st=$(post "$D/v9.json" -H "X-Barebench-Token: s3cret")
+jq '.schema="barebench/9"' "$FX/kvm.json" >"$D/bad-v9.json"
+st=$(post "$D/bad-v9.json" -H "X-Barebench-Token: s3cret")
 check "wrong schema: 400" bash -c "test '$st' = 400 && grep -q 'unsupported schema' '$D/answer'"
-head -c 500 "$FX/kvm.json" >"$D/trunc.json"
-st=$(post "$D/trunc.json" -H "X-Barebench-Token: s3cret")
+head -c 500 "$FX/kvm.json" >"$D/bad-trunc.json"
+st=$(post "$D/bad-trunc.json" -H "X-Barebench-Token: s3cret")
 check "truncated document: 400" test "$st" = 400
-printf '{"schema":"barebench/1","results":[{"suite":"x"}]}' >"$D/entry.json"
-st=$(post "$D/entry.json" -H "X-Barebench-Token: s3cret")
+printf '{"schema":"barebench/1","results":[{"suite":"x"}]}' >"$D/bad-entry.json"
+st=$(post "$D/bad-entry.json" -H "X-Barebench-Token: s3cret")
 check "malformed entry: 400 naming it" bash -c "test '$st' = 400 && grep -q 'results\[0\]' '$D/answer'"
 st=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")
 check "GET: 405" test "$st" = 405
@@ -142,5 +142,11 @@ st=$(post "$FX/esxi.json")
 sleep 0.5
 check "--once without token: 201, then the collector exits" \
     bash -c "test '$st' = 201 && ! kill -0 ${pids[-1]} 2>/dev/null && ls '$D/once' | grep -q '^esxi_vmware_VMware7-1_'"
-"$COL" --port 1 --dir /nonexistent >/dev/null 2>"$D/err"; rc=$?
-check "missing directory: refused at start" bash -c "test $rc = 1 && grep -q 'not a directory' '$D/err'"
+# --dir: a missing directory is created with its parents; a file in its place is refused
+start_collector "$D/mkdir.log" --dir "$D/new/deeper/results/" --once
+st=$(post "$FX/kvm.json")
+check "--dir missing: created with its parents, document stored there" \
+    bash -c "test '$st' = 201 && ls '$D/new/deeper/results' | grep -q '^kvm_kvm_'"
+touch "$D/afile"
+"$COL" --port 1 --dir "$D/afile" >/dev/null 2>"$D/err"; rc=$?
+check "--dir names a file: refused at start" bash -c "test $rc = 1 && grep -q 'exists and is not a directory' '$D/err'"
