@@ -369,6 +369,8 @@ static void params_line(const struct result *r, char *buf, size_t n)
         char v[48];
         if (p->type == P_STR) bb_snprintf(v, sizeof v, "%s", p->s);
         else if (p->type == P_INT) bb_snprintf(v, sizeof v, "%lld", (long long)p->i);
+        else if (p->type == P_NUM && p->d > -1e15 && p->d < 1e15 && p->d == (double)(long long)p->d)
+            bb_snprintf(v, sizeof v, "%lld", (long long)p->d);
         else if (p->type == P_NUM) num4(p->d, v, sizeof v);
         else bb_snprintf(v, sizeof v, "%s", p->i ? "yes" : "no");
         len += (size_t)bb_snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "", p->key, v);

@@ -25,19 +25,43 @@ cp "$top"/tests/fixtures/*.json "$work/fixtures/"
 cp "$top"/tests/fixtures/*.json "$work/fixtures/results/"
 ln -s "$BUILD" "$work/fixtures/build"
 
+i=0
 while IFS=$'\t' read -r mode cmd; do
     case $mode in
     top) dir=$top ;;
     fixtures) dir=$work/fixtures ;;
     *) echo "not ok - README: unknown walkthrough mode '$mode'"; continue ;;
     esac
-    if (cd "$dir" && timeout 600 bash -c "$cmd") >"$work/out" 2>&1 </dev/null; then
+    i=$((i + 1))
+    if (cd "$dir" && timeout 600 bash -c "$cmd") >"$work/out.$i" 2>&1 </dev/null; then
         echo "ok - README: $cmd"
     else
         echo "not ok - README: $cmd"
-        tail -n 5 "$work/out" | sed 's/^/#   /'
+        tail -n 5 "$work/out.$i" | sed 's/^/#   /'
     fi
 done <"$work/commands"
 
 # what the quick tries promise beyond their exit status
 check "README: MEDIA=img left its results file in results/" bash -c "ls '$top'/results/try-uefi-*.json"
+
+# what the terminal shows: the help without a failure; a run's progress, summary table and where
+# the document went, but not the JSON; table numbers in full (no exponents)
+out_of() { grep -n "" "$work/commands" | grep -F "$1" | head -1 | cut -d: -f1; }
+h=$(out_of 'ARGS="help"'); r=$(out_of 'MEDIA=iso')
+check "README: make run ARGS=help printed the options and no 'no results document' error" \
+    bash -c "grep -q '^barebench options' '$work/out.$h' && ! grep -q 'no results document' '$work/out.$h'"
+check "README: make run shows the summary table and where the document went" \
+    bash -c "grep -q '^suite  *test  *min  *median' '$work/out.$r' && grep -q '^results: build/results/latest.json' '$work/out.$r'"
+check "README: make run keeps the JSON off the terminal (V=1 shows it)" \
+    bash -c "! grep -q 'BEGIN BAREBENCH RESULTS' '$work/out.$r' && grep -q 'BEGIN BAREBENCH RESULTS' '$top/build/results/serial.log'"
+check "README: summary table numbers without exponents" \
+    bash -c "! sed -n '/^suite  *test  *min/,/^\$/p' '$work/out.$r' | grep -Eq '[0-9]e[+-][0-9]'"
+# the Linux build: the document on the terminal only with --json -
+bb=$BUILD/host/barebench
+"$bb" --suite timer,alu --reps 2 --profile quick --json "$work/l.json" >"$work/l.out" 2>&1
+check "Linux build: --json FILE keeps the document off the terminal" \
+    bash -c "! grep -q 'BEGIN BAREBENCH' '$work/l.out' && test -s '$work/l.json'"
+check "Linux build: summary params in the schema's order (kind isa threads; interval_ms reference)" \
+    bash -c "grep -Eq '^alu +int_add .* kind=throughput isa=[a-z0-9-]+ threads=2$' '$work/l.out' && grep -Eq '^timer +tsc_vs_ref .* interval_ms=10 reference=' '$work/l.out'"
+check "Linux build: --json - prints it" \
+    bash -c "'$bb' --suite timer --reps 2 --profile quick --json - | grep -q '^-----BEGIN BAREBENCH RESULTS-----$'"
