@@ -59,7 +59,8 @@ def stall(i, started):
         how = "closed"
     except Exception as e:
         how = repr(e)
-    print(f"stalled client {i}: {how} after {time.monotonic() - t0:.1f} s", flush=True)
+    with lock:  # two stalled clients end together: one line each, never interleaved
+        print(f"stalled client {i}: {how} after {time.monotonic() - t0:.1f} s", flush=True)
 
 sth = []
 for i in range(stallers):
