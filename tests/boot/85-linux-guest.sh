@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-ARGS_T="suite=alu,mem,disk profile=quick disk_blocks=4K,1M disk_qd=1,4"
+ARGS_T="suite=alu,mem,disk profile=quick mem_max=256M mem_tests=cores,latency disk_blocks=4K,1M disk_qd=1,4"
 
 "$top/image/linux/mkguest.sh" "$BUILD/host" "$D/guest" >"$D/mkguest.log" 2>&1
 check "guest built from Debian packages (kernel, busybox initramfs, fio)" \
@@ -20,7 +20,7 @@ for iface in virtio nvme; do
     "$BUILD/host/mkscratch" --size 96M "$D/scratch-$iface.img" >/dev/null
     out=$D/out-$iface; mkdir -p "$out"
     # alu and mem once (virtio, also compared with the image); the NVMe run checks the disks
-    args=$ARGS_T; [ $iface = nvme ] && args="suite=disk ${ARGS_T#suite=alu,mem,disk }"
+    args=$ARGS_T; [ $iface = nvme ] && args="suite=disk profile=quick disk_blocks=4K,1M disk_qd=1,4"
     SMP=2 MEM=1G ARGS="$args" DISKS="$D/data-$iface.img $D/scratch-$iface.img" DISK_IF=$iface \
         OUT_DIR=$out TIMEOUT=400 "$top/image/qemu-run.sh" "$D/guest" >"$out/run.log" 2>&1
     rc=$?

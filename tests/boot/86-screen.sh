@@ -52,7 +52,7 @@ screen() {
 
 "$BUILD/host/mkscratch" --size 32M "$D/scratch.img" >/dev/null
 qemu_disk_args virtio "$D/scratch.img"
-screen sum "suite=timer,alu,vmcost,mem,disk reps=2 profile=quick mem_max=32M disk_blocks=4K,1M disk_qd=1 disk_budget=2M" \
+screen sum "suite=timer,alu,vmcost,mem,disk reps=2 profile=quick mem_max=256M mem_tests=cores,latency disk_blocks=4K,1M disk_qd=1 disk_budget=2M" \
     "${QEMU_DISK_ARGS[@]}"
 check "screen taken and read by OCR" test -s "$D/sum.txt"
 txt=$D/sum.txt
