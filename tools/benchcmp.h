@@ -85,6 +85,9 @@ struct bc_table {
 
 /** Match the entries of docs[0..n-1] (docs[0] is the baseline) into t.  0, or -1 (memory). */
 int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
+/** Append a printf-style warning to t->warn (dropped when out of memory). */
+void bc_warn(struct bc_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /** Environment warnings (core clock, turbo/pstate, threads per core, NUMA nodes, stolen
  *  samples), appended to t->warn; called by bc_compare. */
 void bc_env_warnings(struct bc_table *t);

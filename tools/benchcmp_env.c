@@ -10,21 +10,6 @@
 
 #define CLOCK_TOLERANCE 0.02 /* core clocks further apart than this are named */
 
-static void add_warning(struct bc_table *t, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char **nw = realloc(t->warn, (size_t)(t->nwarn + 1) * sizeof *nw);
-    if (!nw)
-        return;
-    t->warn = nw;
-    if ((t->warn[t->nwarn] = strdup(buf)))
-        t->nwarn++;
-}
-
 /* The JSON value at a dotted path below the document root, or NULL. */
 static json_t *at(const struct bc_doc *d, const char *path)
 {
@@ -72,7 +57,7 @@ static void compare_text(struct bc_table *t, const struct bc_doc *a, const struc
     char ba[32], bb[32];
     const char *va = text(a, path, ba, sizeof ba), *vb = text(b, path, bb, sizeof bb);
     if (va && vb && strcmp(va, vb))
-        add_warning(t, "%s differ: %s has %s, %s has %s (%s): %s", what,
+        bc_warn(t, "%s differ: %s has %s, %s has %s (%s): %s", what,
                     a->label, va, b->label, vb, path, why);
 }
 
@@ -93,7 +78,7 @@ static void stolen(struct bc_table *t, const struct bc_doc *d)
             ns += json_number_value(n);
     }
     if (entries)
-        add_warning(t, "%s has %d sample%s with more than 1%% stolen time in %d entr%s (%.3f ms stolen "
+        bc_warn(t, "%s has %d sample%s with more than 1%% stolen time in %d entr%s (%.3f ms stolen "
                        "in all): the hypervisor ran something else during those measurements",
                     d->label, samples, samples == 1 ? "" : "s", entries, entries == 1 ? "y" : "ies",
                     ns / 1e6);
@@ -107,7 +92,7 @@ void bc_env_warnings(struct bc_table *t)
         double ca, cb;
         if (num(a, "env.clock.core_hz", &ca) && num(b, "env.clock.core_hz", &cb) && ca > 0 && cb > 0 &&
             fabs(cb - ca) / ca > CLOCK_TOLERANCE)
-            add_warning(t, "core clocks differ: %s runs at %.3f GHz, %s at %.3f GHz (%+.1f%%, "
+            bc_warn(t, "core clocks differ: %s runs at %.3f GHz, %s at %.3f GHz (%+.1f%%, "
                            "env.clock.core_hz): per-cycle work moves with the clock, not the hypervisor",
                         a->label, ca / 1e9, b->label, cb / 1e9, (cb - ca) / ca * 100);
         compare_text(t, a, b, "env.power.policy.turbo_enabled", "turbo/boost settings",

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void warn(struct bc_table *t, const char *fmt, ...)
+void bc_warn(struct bc_table *t, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -79,7 +79,7 @@ static void fill_cells(struct bc_table *t, struct bc_row *r)
             noise(b, c->e, c);
     }
     if (r->unit_mismatch)
-        warn(t, "%s/%s %s: units or direction differ between files; no ratio shown",
+        bc_warn(t, "%s/%s %s: units or direction differ between files; no ratio shown",
              r->first->suite, r->first->test, r->first->params_text);
 }
 
@@ -91,7 +91,7 @@ static void cpu_warnings(struct bc_table *t)
         if (strcmp(b->cpu_brand, d->cpu_brand) || strcmp(b->cpu_vendor, d->cpu_vendor) ||
             b->cpu_family != d->cpu_family || b->cpu_model != d->cpu_model ||
             b->cpu_stepping != d->cpu_stepping)
-            warn(t, "CPUs differ: %s has \"%s\" (family %lld model %lld stepping %lld), %s has \"%s\" "
+            bc_warn(t, "CPUs differ: %s has \"%s\" (family %lld model %lld stepping %lld), %s has \"%s\" "
                     "(family %lld model %lld stepping %lld): the ratios compare machines, not only "
                     "environments", b->label, b->cpu_brand, b->cpu_family, b->cpu_model,
                  b->cpu_stepping, d->label, d->cpu_brand, d->cpu_family, d->cpu_model, d->cpu_stepping);
@@ -137,7 +137,7 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
             r->present++;
         }
         if (dups)
-            warn(t, "%s: %d entries repeat a suite/test/params seen before in the same file; "
+            bc_warn(t, "%s: %d entries repeat a suite/test/params seen before in the same file; "
                     "the first one is used", docs[i].path, dups);
     }
     free(ix.slot);
@@ -153,12 +153,12 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
         if (json_is_array(errs) && json_array_size(errs)) {
             json_t *e0 = json_array_get(errs, 0);
             const char *what = json_string_value(json_object_get(e0, "what"));
-            warn(t, "%s (%s) records %zu error%s, first: %.200s", docs[i].label, docs[i].path,
+            bc_warn(t, "%s (%s) records %zu error%s, first: %.200s", docs[i].label, docs[i].path,
                  json_array_size(errs), json_array_size(errs) == 1 ? "" : "s", what ? what : "?");
         }
     }
     if (t->unmatched)
-        warn(t, "%d of %d entries are not in every file (shown with '-')", t->unmatched, t->nrows);
+        bc_warn(t, "%d of %d entries are not in every file (shown with '-')", t->unmatched, t->nrows);
     return 0;
 err:
     free(ix.slot);
