@@ -2,6 +2,7 @@
 # 15-linux-cli.sh - the Linux program's command line: flags equal to load options, --json,
 # --config with the same precedence as on the image (defaults < file < flags), and bad input
 # (unknown flag, bad value, bad config line, missing file) refused with exit 2, nothing run.
+# run.sh: lock=alone (timings of the Linux build on this machine)
 . "$(dirname "$0")/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/linux-cli

@@ -5,6 +5,7 @@
 # or a disk under test, replaced by rename; mkscratch refusing data files, shrinking, and
 # read-only files; an old-format marker; a marker erased mid-batch stops the writes within
 # about 250 ms and is recorded as an error naming the device.
+# run.sh: lock=alone (a rate window of the Linux build on this machine)
 . "$(dirname "$0")/lib.sh"
 BB=${BAREBENCH:-$BUILD/host/barebench}
 MK=${MKSCRATCH:-$BUILD/host/mkscratch}

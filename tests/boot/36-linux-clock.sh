@@ -3,6 +3,7 @@
 # (every measurement of the run within 2% of each other; on a shared, loaded host whose clock
 # really moves, up to two more runs decide), env.topology agrees with lscpu, cpus=1 runs no parallel entry,
 # and stolen time is read from /proc/stat.
+# run.sh: lock=alone (the core clock of this machine)
 . "$(dirname "$0")/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/linux-clock

@@ -3,6 +3,7 @@
 # STREAM's rule (3 arrays, each 4x the last-level caches in env.caches, or a note saying why
 # not), env.numa comes from libnuma, the plateau check records its sizes and says when it is
 # not verified, and bad mem_dram / mem_tests values are refused.
+# run.sh: lock=alone (memory bandwidth of this machine)
 . "$(dirname "$0")/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/mem-linux

@@ -3,6 +3,7 @@
 # barebench-collect, `make run ARGS="upload=http://10.0.2.2:PORT/"`: a NIC is attached by itself
 # and the document lands in the collector's directory); NET=none and DISKS=none attach nothing;
 # the default scratch disk is created filled with data, marked, and marked again when needed.
+# run.sh: lock=scratch (make run's build/scratch.img)
 . "$(dirname "$0")/lib.sh"
 COL=$BUILD/host/barebench-collect
 D=$(mktemp -d "$T/make-run.XXXXXX")

@@ -3,6 +3,7 @@
 # blocks marked `<!-- walkthrough -->` (from the top of the tree) or `<!-- walkthrough: fixtures -->`
 # (from a scratch directory holding tests/fixtures/*.json, also as results/*.json, and build/),
 # so the README and this test cannot drift.  One "ok" per command that exits 0.
+# run.sh: lock=scratch (make run's build/scratch.img)
 . "$(dirname "$0")/lib.sh"
 readme=$top/README.md
 work=$(mktemp -d)

@@ -2,6 +2,7 @@
 # 99-schema.sh - every results document the project keeps or the test suite produced validates
 # against docs/schema.json: the benchcmp fixtures, and the documents the earlier boot tests left
 # in build/tests/ (sorted last so they have run).  No boot of its own.
+# run.sh: lock=last (validates the documents every other test left)
 . "$(dirname "$0")/lib.sh"
 docs=("$top"/tests/fixtures/*.json)
 while IFS= read -r -d '' f; do
