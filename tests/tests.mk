@@ -7,9 +7,18 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # everything of the Linux build except its main()
 UNIT_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
+# shared test helpers: tests/unit/*.c that are not tests, each compiled once and linked into every test
+UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/obj/%.o,\
+                      $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c)))
+
+$(UNIT_HELPER_OBJS): $(BUILD)/tests/obj/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_LINK) -o $@ -lcmocka -ljansson $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+-include $(UNIT_HELPER_OBJS:.o=.d)
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK) $(UNIT_HELPER_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(UNIT_HELPER_OBJS) $(UNIT_LINK) -o $@ -lcmocka -ljansson $(HOST_LIBS)
 
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)

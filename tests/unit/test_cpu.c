@@ -8,24 +8,7 @@
 #include <cmocka.h>
 
 #include "kernel/x86/cpu.h"
-
-struct leaf {
-    uint32_t leaf, sub;
-    struct cpuid_regs r;
-};
-
-static const struct leaf *cur;
-static size_t ncur;
-
-static void fake_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
-{
-    memset(r, 0, sizeof *r);
-    for (size_t i = 0; i < ncur; i++)
-        if (cur[i].leaf == leaf && cur[i].sub == sub) {
-            *r = cur[i].r;
-            return;
-        }
-}
+#include "tests/unit/fake_cpuid.h"
 
 /* Recorded with the CPUID instruction on this project's CI machine: an Intel Xeon guest
  * (signature 0x000a0671) under KVM, XCR0 = 0x600e7 (selected leaves). */
@@ -81,8 +64,6 @@ static const struct leaf epyc_7763[] = {
     {0x8000001d, 3, {0x0003c163, 0x03c0003f, 0x00007fff, 0x00000000}},
     {0x8000001d, 4, {0x00000000, 0x00000000, 0x00000000, 0x00000000}},
 };
-
-#define USE(tbl) (cur = (tbl), ncur = sizeof(tbl) / sizeof((tbl)[0]))
 
 static void xeon_identity(void **state)
 {

@@ -9,24 +9,7 @@
 #include <cmocka.h>
 
 #include "kernel/topology.h"
-
-struct leaf {
-    uint32_t leaf, sub;
-    struct cpuid_regs r;
-};
-
-static const struct leaf *cur;
-static size_t ncur;
-
-static void fake_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
-{
-    memset(r, 0, sizeof *r);
-    for (size_t i = 0; i < ncur; i++)
-        if (cur[i].leaf == leaf && cur[i].sub == sub) {
-            *r = cur[i].r;
-            return;
-        }
-}
+#include "tests/unit/fake_cpuid.h"
 
 /* QEMU 7.2, -smp 8,sockets=2,cores=2,threads=2 (target/i386/cpu.c): leaf 0xB level 0 SMT with
  * shift 1 (2 threads), level 1 core with shift 2 (4 logical per package); no leaf 0x1F. */
@@ -47,8 +30,6 @@ static const struct leaf intel_dies[] = {
     {0xb, 0, {1, 2, 0x100, 0}},
     {0xb, 1, {6, 64, 0x201, 0}},
 };
-
-#define USE(t) (cur = (t), ncur = sizeof(t) / sizeof((t)[0]))
 
 static void shifts_from_leaf_0b(void **state)
 {
