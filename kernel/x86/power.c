@@ -8,6 +8,7 @@
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const struct {
@@ -45,44 +46,78 @@ static int field(const struct power_raw *raw, enum power_reg r, int lo, int widt
     return (int)((raw->regs[r].v >> lo) & ((1ull << width) - 1));
 }
 
+/* One decoded member of struct power_policy, in the order the document lists them. */
+enum field_kind {
+    F_ENABLE, /* the vendor's HWP/CPPC switch: 0 when CPUID says unsupported; written as a bool */
+    F_VALUE,  /* a number; F_VALUE fields marked gated are decoded only when that switch is 1 */
+};
+#define AT(m) offsetof(struct power_policy, m)
+static const struct policy_field {
+    const char *json;
+    size_t at;           /* offset of the int member */
+    enum field_kind kind;
+    int amd;             /* 0: decoded on Intel, 1: on AMD */
+    int gated;           /* needs hwp_enabled (Intel) / cppc_enabled (AMD) == 1 */
+    enum power_reg reg;
+    int lo, width;
+} fields[] = {
+    {"hwp_enabled", AT(hwp_enabled), F_ENABLE, 0, 0, PR_PM_ENABLE, 0, 1},
+    {"hwp_highest", AT(hwp_highest), F_VALUE, 0, 1, PR_HWP_CAP, 0, 8},
+    {"hwp_guaranteed", AT(hwp_guaranteed), F_VALUE, 0, 1, PR_HWP_CAP, 8, 8},
+    {"hwp_efficient", AT(hwp_efficient), F_VALUE, 0, 1, PR_HWP_CAP, 16, 8},
+    {"hwp_lowest", AT(hwp_lowest), F_VALUE, 0, 1, PR_HWP_CAP, 24, 8},
+    {"hwp_request_min", AT(hwp_min), F_VALUE, 0, 1, PR_HWP_REQ, 0, 8},
+    {"hwp_request_max", AT(hwp_max), F_VALUE, 0, 1, PR_HWP_REQ, 8, 8},
+    {"hwp_request_desired", AT(hwp_desired), F_VALUE, 0, 1, PR_HWP_REQ, 16, 8},
+    {"hwp_request_epp", AT(hwp_epp), F_VALUE, 0, 1, PR_HWP_REQ, 24, 8},
+    {"perf_status_ratio", AT(perf_status_ratio), F_VALUE, 0, 0, PR_PERF_STATUS, 8, 8},
+    {"perf_ctl_ratio", AT(perf_ctl_ratio), F_VALUE, 0, 0, PR_PERF_CTL, 8, 8},
+    {"max_nonturbo_ratio", AT(max_nonturbo_ratio), F_VALUE, 0, 0, PR_PLATFORM_INFO, 8, 8},
+    {"max_turbo_ratio_1core", AT(max_turbo_ratio), F_VALUE, 0, 0, PR_TURBO_RATIO, 0, 8},
+    {"pstate_current", AT(pstate_current), F_VALUE, 1, 0, PR_PSTATE_STATUS, 0, 3},
+    {"pstate_limit", AT(pstate_limit), F_VALUE, 1, 0, PR_PSTATE_LIMIT, 0, 3},
+    {"pstate_max_value", AT(pstate_max_value), F_VALUE, 1, 0, PR_PSTATE_LIMIT, 4, 3},
+    {"pstate_requested", AT(pstate_requested), F_VALUE, 1, 0, PR_PSTATE_CTL, 0, 3},
+    {"cppc_enabled", AT(cppc_enabled), F_ENABLE, 1, 0, PR_CPPC_ENABLE, 0, 1},
+    {"cppc_highest", AT(cppc_highest), F_VALUE, 1, 1, PR_CPPC_CAP1, 24, 8},
+    {"cppc_nominal", AT(cppc_nominal), F_VALUE, 1, 1, PR_CPPC_CAP1, 16, 8},
+    {"cppc_lowest_nonlinear", AT(cppc_lowest_nonlinear), F_VALUE, 1, 1, PR_CPPC_CAP1, 8, 8},
+    {"cppc_lowest", AT(cppc_lowest), F_VALUE, 1, 1, PR_CPPC_CAP1, 0, 8},
+    {"cppc_request_min", AT(cppc_min), F_VALUE, 1, 1, PR_CPPC_REQ, 8, 8},
+    {"cppc_request_max", AT(cppc_max), F_VALUE, 1, 1, PR_CPPC_REQ, 0, 8},
+    {"cppc_request_desired", AT(cppc_desired), F_VALUE, 1, 1, PR_CPPC_REQ, 16, 8},
+    {"cppc_request_epp", AT(cppc_epp), F_VALUE, 1, 1, PR_CPPC_REQ, 24, 8},
+};
+#undef AT
+
+static int *member(struct power_policy *p, const struct policy_field *f)
+{
+    return (int *)((char *)p + f->at);
+}
+
+static int member_of(const struct power_policy *p, const struct policy_field *f)
+{
+    return *(const int *)((const char *)p + f->at);
+}
+
 void power_decode(const struct power_raw *raw, struct power_policy *p)
 {
     memset(p, 0xff, sizeof *p); /* every member -1 */
-    if (raw->intel) {
+    if (raw->intel)
         p->turbo_disabled = field(raw, PR_MISC_ENABLE, 38, 1);
-        p->max_nonturbo_ratio = field(raw, PR_PLATFORM_INFO, 8, 8);
-        p->max_turbo_ratio = field(raw, PR_TURBO_RATIO, 0, 8);
-        p->perf_status_ratio = field(raw, PR_PERF_STATUS, 8, 8);
-        p->perf_ctl_ratio = field(raw, PR_PERF_CTL, 8, 8);
-        p->hwp_enabled = raw->hwp_supported ? field(raw, PR_PM_ENABLE, 0, 1) : 0;
-        if (p->hwp_enabled == 1) {
-            p->hwp_highest = field(raw, PR_HWP_CAP, 0, 8);
-            p->hwp_guaranteed = field(raw, PR_HWP_CAP, 8, 8);
-            p->hwp_efficient = field(raw, PR_HWP_CAP, 16, 8);
-            p->hwp_lowest = field(raw, PR_HWP_CAP, 24, 8);
-            p->hwp_min = field(raw, PR_HWP_REQ, 0, 8);
-            p->hwp_max = field(raw, PR_HWP_REQ, 8, 8);
-            p->hwp_desired = field(raw, PR_HWP_REQ, 16, 8);
-            p->hwp_epp = field(raw, PR_HWP_REQ, 24, 8);
-        }
-    }
-    if (raw->amd) {
+    if (raw->amd)
         p->turbo_disabled = field(raw, PR_HWCR, 25, 1);
-        p->pstate_limit = field(raw, PR_PSTATE_LIMIT, 0, 3);
-        p->pstate_max_value = field(raw, PR_PSTATE_LIMIT, 4, 3);
-        p->pstate_requested = field(raw, PR_PSTATE_CTL, 0, 3);
-        p->pstate_current = field(raw, PR_PSTATE_STATUS, 0, 3);
-        p->cppc_enabled = raw->cppc_supported ? field(raw, PR_CPPC_ENABLE, 0, 1) : 0;
-        if (p->cppc_enabled == 1) {
-            p->cppc_lowest = field(raw, PR_CPPC_CAP1, 0, 8);
-            p->cppc_lowest_nonlinear = field(raw, PR_CPPC_CAP1, 8, 8);
-            p->cppc_nominal = field(raw, PR_CPPC_CAP1, 16, 8);
-            p->cppc_highest = field(raw, PR_CPPC_CAP1, 24, 8);
-            p->cppc_max = field(raw, PR_CPPC_REQ, 0, 8);
-            p->cppc_min = field(raw, PR_CPPC_REQ, 8, 8);
-            p->cppc_desired = field(raw, PR_CPPC_REQ, 16, 8);
-            p->cppc_epp = field(raw, PR_CPPC_REQ, 24, 8);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const struct policy_field *f = &fields[i];
+        if (!(f->amd ? raw->amd : raw->intel))
+            continue;
+        if (f->kind == F_ENABLE && !(f->amd ? raw->cppc_supported : raw->hwp_supported)) {
+            *member(p, f) = 0;
+            continue;
         }
+        if (f->gated && (f->amd ? p->cppc_enabled : p->hwp_enabled) != 1)
+            continue;
+        *member(p, f) = field(raw, f->reg, f->lo, f->width);
     }
 }
 
@@ -321,34 +356,14 @@ void power_write_json(struct json *j)
     json_obj_begin(j);
     if (p->turbo_disabled >= 0)
         json_kv_bool(j, "turbo_enabled", !p->turbo_disabled);
-    if (pw.raw.intel && p->hwp_enabled >= 0)
-        json_kv_bool(j, "hwp_enabled", p->hwp_enabled);
-    kv_policy(j, "hwp_highest", p->hwp_highest);
-    kv_policy(j, "hwp_guaranteed", p->hwp_guaranteed);
-    kv_policy(j, "hwp_efficient", p->hwp_efficient);
-    kv_policy(j, "hwp_lowest", p->hwp_lowest);
-    kv_policy(j, "hwp_request_min", p->hwp_min);
-    kv_policy(j, "hwp_request_max", p->hwp_max);
-    kv_policy(j, "hwp_request_desired", p->hwp_desired);
-    kv_policy(j, "hwp_request_epp", p->hwp_epp);
-    kv_policy(j, "perf_status_ratio", p->perf_status_ratio);
-    kv_policy(j, "perf_ctl_ratio", p->perf_ctl_ratio);
-    kv_policy(j, "max_nonturbo_ratio", p->max_nonturbo_ratio);
-    kv_policy(j, "max_turbo_ratio_1core", p->max_turbo_ratio);
-    kv_policy(j, "pstate_current", p->pstate_current);
-    kv_policy(j, "pstate_limit", p->pstate_limit);
-    kv_policy(j, "pstate_max_value", p->pstate_max_value);
-    kv_policy(j, "pstate_requested", p->pstate_requested);
-    if (pw.raw.amd && p->cppc_enabled >= 0)
-        json_kv_bool(j, "cppc_enabled", p->cppc_enabled);
-    kv_policy(j, "cppc_highest", p->cppc_highest);
-    kv_policy(j, "cppc_nominal", p->cppc_nominal);
-    kv_policy(j, "cppc_lowest_nonlinear", p->cppc_lowest_nonlinear);
-    kv_policy(j, "cppc_lowest", p->cppc_lowest);
-    kv_policy(j, "cppc_request_min", p->cppc_min);
-    kv_policy(j, "cppc_request_max", p->cppc_max);
-    kv_policy(j, "cppc_request_desired", p->cppc_desired);
-    kv_policy(j, "cppc_request_epp", p->cppc_epp);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const struct policy_field *f = &fields[i];
+        int v = member_of(p, f);
+        if (f->kind == F_VALUE)
+            kv_policy(j, f->json, v);
+        else if ((f->amd ? pw.raw.amd : pw.raw.intel) && v >= 0)
+            json_kv_bool(j, f->json, v);
+    }
     json_obj_end(j);
     json_key(j, "pstate");
     json_obj_begin(j);
