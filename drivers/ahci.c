@@ -86,13 +86,11 @@ static void io_wr(void *ctx, uint32_t reg, uint32_t v)
     struct ahci_port *ap = ctx;
     pwr(ap->hba, ap->port, reg, v);
 }
-static uint64_t io_now(void *ctx) { (void)ctx; return clock_ticks(); }
 static int io_dev_addr(void *ctx, void *buf, size_t len, uint64_t *dev)
 {
     struct ahci_port *ap = ctx;
     return pci_dma_addr(ap->hba->pci, buf, len, dev);
 }
-static void io_idle(void *ctx) { (void)ctx; drv_pause(); }
 static int io_recover(void *ctx)
 {
     struct ahci_port *ap = ctx;
@@ -105,7 +103,7 @@ static void io_stop(void *ctx)
     port_stop(ap->hba, ap->port);
     ap->dead = 1;
 }
-static const struct ahci_io_ops io_ops = {io_rd, io_wr, io_now, io_dev_addr, io_idle, io_recover, io_stop};
+static const struct ahci_io_ops io_ops = {io_rd, io_wr, drv_now, io_dev_addr, drv_idle, io_recover, io_stop};
 
 /* Issue one non-queued command in slot 0 and wait for it. */
 static int sync_cmd(struct ahci_hba *h, struct ahci_port *ap, uint8_t cmd, uint64_t lba, uint32_t count,

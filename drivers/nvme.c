@@ -27,25 +27,13 @@ static void cq_bell(void *ctx, uint16_t qid, uint16_t head)
     pci_mmio32_write(c->pci, BAR, REG_DB + (2u * qid + 1) * c->stride, head);
 }
 
-static uint64_t now(void *ctx)
-{
-    (void)ctx;
-    return clock_ticks();
-}
-
 static int dev_addr(void *ctx, void *buf, size_t len, uint64_t *dev)
 {
     struct nvme_ctrl *c = ctx;
     return pci_dma_addr(c->pci, buf, len, dev);
 }
 
-static void idle(void *ctx)
-{
-    (void)ctx;
-    drv_pause();
-}
-
-static const struct nvme_io_ops ops = {sq_bell, cq_bell, now, dev_addr, idle};
+static const struct nvme_io_ops ops = {sq_bell, cq_bell, drv_now, dev_addr, drv_idle};
 
 /* Wait until CSTS.RDY equals rdy, at most CAP.TO; -1 on timeout or controller fatal status. */
 static int wait_ready(struct nvme_ctrl *c, uint32_t rdy)

@@ -212,3 +212,15 @@ int drv_expired(uint64_t deadline)
 {
     return (int64_t)(clock_ticks() - deadline) > 0;
 }
+
+uint64_t drv_now(void *ctx)
+{
+    (void)ctx;
+    return clock_ticks();
+}
+
+void drv_idle(void *ctx)
+{
+    (void)ctx;
+    drv_pause();
+}

@@ -74,5 +74,9 @@ uint64_t drv_deadline(double seconds);
 int drv_expired(uint64_t deadline);
 /** Short pause inside a polling loop. */
 void drv_pause(void);
+/** The clock and idle callbacks of the queue logic's ops tables (kernel/nvme_queue.h,
+ *  kernel/virtq.h, kernel/ahci_queue.h), the same for every driver: ctx is not used. */
+uint64_t drv_now(void *ctx);
+void drv_idle(void *ctx);
 
 #endif

@@ -38,25 +38,13 @@ static void notify(void *ctx)
     wr(d, &d->notify, (uint32_t)d->notify_off * d->notify_mult, 2, 0);
 }
 
-static uint64_t now(void *ctx)
-{
-    (void)ctx;
-    return clock_ticks();
-}
-
 static int dev_addr(void *ctx, void *buf, size_t len, uint64_t *dev)
 {
     struct vblk_dev *d = ctx;
     return pci_dma_addr(d->pci, buf, len, dev);
 }
 
-static void idle(void *ctx)
-{
-    (void)ctx;
-    drv_pause();
-}
-
-static const struct vblk_ops ops = {notify, now, dev_addr, idle};
+static const struct vblk_ops ops = {notify, drv_now, dev_addr, drv_idle};
 
 /* Walk the PCI capability list for the virtio structures (vendor-specific capability 9). */
 static int find_caps(struct vblk_dev *d)
