@@ -32,6 +32,8 @@ void uefi_mp_init(void);
 int uefi_cpu_slot(void);
 /** Set up the ACPI PM timer reference clock (from the FADT). */
 void uefi_clock_init(void);
+/** The ACPI 2.0+ RSDP (with the XSDT) if the firmware lists one, else the 1.0 RSDP, else NULL. */
+const void *uefi_acpi_rsdp(void);
 
 /** AMD SEV guest: the C-bit mask our page-table entries must carry (0 when not an SEV guest);
  *  *snp = 1 under SEV-SNP, where new mappings also need validated pages. */

@@ -24,18 +24,6 @@ static uint64_t pm_read_mmio(void)
     return *(volatile uint32_t *)(uintptr_t)pmt.address;
 }
 
-/* The ACPI 2.0+ RSDP (with the XSDT) if the firmware lists one, else the 1.0 RSDP. */
-static const void *find_rsdp(void)
-{
-    EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-    VOID *t = NULL;
-    if (LibGetSystemConfigurationTable(&acpi20, &t) == EFI_SUCCESS && t)
-        return t;
-    if (LibGetSystemConfigurationTable(&AcpiTableGuid, &t) == EFI_SUCCESS && t)
-        return t;
-    return NULL;
-}
-
 const char *uefi_acpi_oem(void)
 {
     return pmt.oem;
@@ -107,7 +95,7 @@ static void try_hpet(const void *rsdp)
 
 void uefi_clock_init(void)
 {
-    const void *rsdp = find_rsdp();
+    const void *rsdp = uefi_acpi_rsdp();
     if (acpi_find_pm_timer(rsdp, &pmt) == 0) {
         ref.name = "acpi-pm";
         ref.hz = 3579545.0;

@@ -18,17 +18,6 @@ static UINTN g_nproc;
 static uint32_t g_apic[NUMA_MAX_CPUS];   /* by MP processor number */
 static int g_is_bsp[NUMA_MAX_CPUS];
 
-static const void *rsdp(void)
-{
-    EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-    VOID *t = NULL;
-    if (LibGetSystemConfigurationTable(&acpi20, &t) == EFI_SUCCESS && t)
-        return t;
-    if (LibGetSystemConfigurationTable(&AcpiTableGuid, &t) == EFI_SUCCESS && t)
-        return t;
-    return NULL;
-}
-
 /* Every enabled processor's APIC id, by MP services processor number. */
 static void list_processors(void)
 {
@@ -66,7 +55,7 @@ const struct numa_info *plat_numa(void)
         return &g_numa;
     g_numa_ready = 1;
     list_processors();
-    const uint8_t *srat = acpi_find_table(rsdp(), "SRAT");
+    const uint8_t *srat = acpi_find_table(uefi_acpi_rsdp(), "SRAT");
     if (!srat || acpi_parse_srat(srat, *(const uint32_t *)(srat + 4), &g_numa) != 0) {
         uint64_t t, f, l;
         uefi_memory_totals(&t, &f, &l);
@@ -76,7 +65,7 @@ const struct numa_info *plat_numa(void)
         numa_single(&g_numa, g_apic, (int)g_nproc, t, why);
         return &g_numa;
     }
-    const uint8_t *slit = acpi_find_table(rsdp(), "SLIT");
+    const uint8_t *slit = acpi_find_table(uefi_acpi_rsdp(), "SLIT");
     if (!slit || acpi_parse_slit(slit, *(const uint32_t *)(slit + 4), &g_numa) != 0) {
         for (int a = 0; a < g_numa.nnodes; a++) /* ACPI's defaults: local 10, remote 20 */
             for (int b = 0; b < g_numa.nnodes; b++)
