@@ -3,6 +3,7 @@
 #define BB_HOST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 struct plat_disk;
@@ -25,5 +26,8 @@ int host_disk_same_file(const struct stat *sb);
 
 /** The descriptor a disk is open with (tests: read-only until plat_disk_writable). */
 int host_disk_fd(const struct plat_disk *d);
+
+/** A /proc/meminfo value ("MemTotal", "MemAvailable", ...) in bytes, 0 when absent. */
+uint64_t host_meminfo_bytes(const char *key);
 
 #endif

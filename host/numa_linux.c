@@ -1,6 +1,7 @@
 /* numa_linux.c - NUMA for the Linux build through libnuma: the nodes, their processors and
  * distances, memory bound to a node (numa_tonode_memory before first touch), the node of a
  * page (numa_move_pages query) and running a function pinned to a processor of a node. */
+#include "host/host.h"
 #include "kernel/fmt.h"
 #include "kernel/numa.h"
 #include "kernel/platform.h"
@@ -14,19 +15,6 @@
 
 static struct numa_info g_numa;
 static int g_ready;
-
-static uint64_t mem_total(void)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[128];
-    unsigned long long kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return (uint64_t)kb * 1024;
-}
 
 const struct numa_info *plat_numa(void)
 {
@@ -42,7 +30,7 @@ const struct numa_info *plat_numa(void)
                 ids[n++] = (uint32_t)i;
     g_numa.cpu_id_kind = "linux";
     if (numa_available() < 0) {
-        numa_single(&g_numa, ids, n, mem_total(), "libnuma: no NUMA support in this kernel: one node");
+        numa_single(&g_numa, ids, n, host_meminfo_bytes("MemTotal"), "libnuma: no NUMA support in this kernel: one node");
         return &g_numa;
     }
     g_numa.source = "libnuma";

@@ -64,15 +64,7 @@ void plat_free_pages(void *p, size_t bytes)
 
 uint64_t plat_largest_free(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
-    char line[128];
-    unsigned long long kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return (uint64_t)kb * 1024;
+    return host_meminfo_bytes("MemAvailable");
 }
 
 /* The processors we may run on, sized by the machine (no CPU_SETSIZE limit). */
