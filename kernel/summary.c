@@ -157,6 +157,17 @@ static void alu(struct summary *s, const struct results *rs)
     }
 }
 
+/* "DRAM <what>" where the point is DRAM-sized (or says no level); else "<what> (<level>)",
+ * e.g. "triad (boundary)": the summary never calls a cache-sized point DRAM. */
+static void level_label(char *buf, size_t n, const struct result *r, const char *what)
+{
+    const char *lv = param_str(r, "level");
+    if (!strcmp(lv, "DRAM") || !lv[0])
+        bb_snprintf(buf, n, "DRAM %s", what);
+    else
+        bb_snprintf(buf, n, "%s (%.10s)", what, lv);
+}
+
 static void mem(struct summary *s, const struct results *rs)
 {
     const struct result *one = best(rs, "mem", "cores", "triad", 1);
@@ -177,12 +188,7 @@ static void mem(struct summary *s, const struct results *rs)
         return;
     char a[16] = "-", b[16] = "-", l[16] = "-", tri[72] = "", lt[48] = "", tl[24], ll[24];
     if (one) {
-        /* "DRAM" only where the point is DRAM-sized; else the level it has (e.g. boundary) */
-        const char *lv = param_str(one, "level");
-        if (!strcmp(lv, "DRAM") || !lv[0])
-            bb_snprintf(tl, sizeof tl, "DRAM triad");
-        else
-            bb_snprintf(tl, sizeof tl, "triad (%.10s)", lv);
+        level_label(tl, sizeof tl, one, "triad");
         fig(a, sizeof a, one->st.median);
         if (all) {
             fig(b, sizeof b, all->st.median);
@@ -193,11 +199,7 @@ static void mem(struct summary *s, const struct results *rs)
         }
     }
     if (lat) {
-        const char *lv = param_str(lat, "level");
-        if (!strcmp(lv, "DRAM") || !lv[0])
-            bb_snprintf(ll, sizeof ll, "DRAM latency");
-        else
-            bb_snprintf(ll, sizeof ll, "latency (%.10s)", lv);
+        level_label(ll, sizeof ll, lat, "latency");
         fig(l, sizeof l, lat->st.median);
         bb_snprintf(lt, sizeof lt, "%s %s ns", ll, l);
     }
