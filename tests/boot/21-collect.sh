@@ -4,7 +4,7 @@
 # bad documents (400), stores a run (tool.run_id) once (repeat: 200, changed: 409), cuts off
 # silent clients after --timeout and keeps serving; --once exits after one.
 . "$(dirname "$0")/lib.sh"
-COL=$BUILD/host/barebench-collect
+. "$(dirname "$0")/collector.bash"
 FX=$top/tests/fixtures
 D=$T/collect
 rm -rf "$D"; mkdir -p "$D/store"
@@ -12,18 +12,6 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 
-# start_collector LOG ARGS...: starts it in the background; sets PORT from its first line
-start_collector() {
-    local log=$1; shift
-    "$COL" --bind 127.0.0.1 --port 0 "$@" >"$log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 50); do
-        PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$log")
-        [ -n "$PORT" ] && return 0
-        sleep 0.1
-    done
-    echo "# collector did not start: $(cat "$log")"; return 1
-}
 # post FILE [curl args...]: prints the HTTP status; the answer body goes to $D/answer
 post() {
     local f=$1; shift

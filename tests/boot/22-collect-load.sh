@@ -4,18 +4,13 @@
 # in the middle of their request.  All 200 are stored, each exactly once; the stalled ones are
 # cut off at --timeout; a repeated upload of one run answers 200 and stores nothing new.
 . "$(dirname "$0")/lib.sh"
-COL=$BUILD/host/barebench-collect
+. "$(dirname "$0")/collector.bash"
 D=$(mktemp -d "$T/load.XXXXXX")
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 mkdir -p "$D/store"
-"$COL" --bind 127.0.0.1 --port 0 --dir "$D/store" --token s3cret --timeout 3 >"$D/collector.log" 2>&1 &
-pid=$!
-for _ in $(seq 50); do
-    PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$D/collector.log")
-    [ -n "$PORT" ] && break; sleep 0.1
-done
+start_collector "$D/collector.log" --dir "$D/store" --token s3cret --timeout 3
 check "collector started" test -n "$PORT"
 # an 80 KB document: the fixture's entries eleven times over
 jq '.results = [range(11) as $k | .results[]]' "$top/tests/fixtures/kvm.json" >"$D/big.json"
@@ -35,4 +30,4 @@ f=$(ls "$D/store"/*.json | head -1)
 st=$(curl -s -m 10 -o "$D/answer" -w '%{http_code}' -X POST --data-binary @"$f" -H "X-Barebench-Token: s3cret" "http://127.0.0.1:$PORT/")
 check "repeated upload of one run: 200 already stored, nothing new" \
     bash -c "test '$st' = 200 && grep -q '^already stored as $(basename "$f")' '$D/answer' && test \$(ls '$D/store' | grep -c '\.json$') = 200"
-check "collector still up" kill -0 "$pid"
+check "collector still up" kill -0 "$COLLECTOR_PID"

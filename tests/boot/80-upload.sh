@@ -5,7 +5,7 @@
 # run still ends normally; DHCP works too; with the collector down at first, a retry lands the
 # document once it is up.  Also the Linux build's upload over plain sockets.
 . "$(dirname "$0")/lib.sh"
-COL=$BUILD/host/barebench-collect
+. "$(dirname "$0")/collector.bash"
 D=$T/upload
 rm -rf "$D"; mkdir -p "$D/store"
 pids=()
@@ -15,12 +15,7 @@ export QEMU_NET=1   # qemu_base_args leaves out -net none; the NIC comes from NE
 NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=)
 STATIC="net=10.0.2.15/24,10.0.2.2"
 
-"$COL" --bind 127.0.0.1 --port 0 --dir "$D/store" --token s3cret >"$D/collector.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do
-    PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$D/collector.log")
-    [ -n "$PORT" ] && break; sleep 0.1
-done
+start_collector "$D/collector.log" --dir "$D/store" --token s3cret
 check "collector started" test -n "$PORT"
 
 boot up-ok 1 256M "suite=timer reps=3 profile=quick tag=upload $STATIC upload=http://10.0.2.2:$PORT/ upload_token=s3cret" "${NET[@]}"

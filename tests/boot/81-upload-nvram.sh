@@ -6,18 +6,13 @@
 # upload ends with a store byte-identical to a run without network; and variable by variable
 # the store before and after differs only in the firmware's boot counter.
 . "$(dirname "$0")/lib.sh"
-COL=$BUILD/host/barebench-collect
+. "$(dirname "$0")/collector.bash"
 D=$(mktemp -d "$T/nvram.XXXXXX")
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 mkdir -p "$D/store"
-"$COL" --bind 127.0.0.1 --port 0 --dir "$D/store" >"$D/collector.log" 2>&1 &
-pid=$!
-for _ in $(seq 50); do
-    PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$D/collector.log")
-    [ -n "$PORT" ] && break; sleep 0.1
-done
+start_collector "$D/collector.log" --dir "$D/store"
 check "collector started" test -n "$PORT"
 export QEMU_NET=1
 NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:12:34:56)

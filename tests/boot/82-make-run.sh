@@ -5,7 +5,7 @@
 # the default scratch disk is created filled with data, marked, and marked again when needed.
 # run.sh: lock=scratch (make run's build/scratch.img)
 . "$(dirname "$0")/lib.sh"
-COL=$BUILD/host/barebench-collect
+. "$(dirname "$0")/collector.bash"
 D=$(mktemp -d "$T/make-run.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$D"; }
@@ -28,12 +28,7 @@ check "default scratch disk: marker lost -> marked again, said so" \
 # the README's collector example, with a free port and short suites
 DISKOPTS="disk_blocks=4K,64K disk_qd=1 disk_budget=1M"
 mkdir -p "$D/results"
-"$COL" --bind 127.0.0.1 --port 0 --dir "$D/results" >"$D/collector.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do
-    PORT=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\),.*/\1/p' "$D/collector.log")
-    [ -n "$PORT" ] && break; sleep 0.1
-done
+start_collector "$D/collector.log" --dir "$D/results"
 check "collector started" test -n "$PORT"
 make -s -C "$top" run BUILD="$BUILD" RUN_OUT="$D/run" ARGS="upload=http://10.0.2.2:$PORT/ suite=timer,disk reps=2 $DISKOPTS" \
     >"$D/run.log" 2>&1
