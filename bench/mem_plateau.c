@@ -26,14 +26,10 @@ static double triad_probe(struct mem_run *mr, uint64_t ws, int check)
     mem_arrays_init(&m, MEM_TRIAD);
     mem_kernel_fn fn = mem_kernel(MEM_TRIAD, mr->best, 1);
     uint64_t iters = bench_size_iters(fn, &m, mr->c->min_seconds, 0);
-    uint64_t irq = plat_irq_save();
-    uint64_t t0 = clock_ticks();
-    bench_sink += fn(&m, iters);
-    uint64_t t1 = clock_ticks();
-    plat_irq_restore(irq);
+    uint64_t t = bench_time_ticks(fn, &m, iters);
     if (check)
         mem_arrays_check(mr->c, "plateau", &m, MEM_TRIAD, 0);
-    return (double)n * 24 * (double)iters / clock_seconds(t1 - t0 ? t1 - t0 : 1) / 1e9;
+    return (double)n * 24 * (double)iters / clock_seconds(t ? t : 1) / 1e9;
 }
 
 /* One chase over ws bytes at buf: ns per load. */
@@ -43,12 +39,7 @@ static double chase_probe(struct mem_run *mr, uint64_t ws)
     mem_chase_rebase(mr->buf, lines, mr->buf);
     void *cursor = mr->buf;
     uint64_t iters = bench_size_iters(mem_chase, &cursor, mr->c->min_seconds, 0);
-    uint64_t irq = plat_irq_save();
-    uint64_t t0 = clock_ticks();
-    bench_sink += mem_chase(&cursor, iters);
-    uint64_t t1 = clock_ticks();
-    plat_irq_restore(irq);
-    return clock_seconds(t1 - t0) * 1e9 / (double)iters;
+    return clock_seconds(bench_time_ticks(mem_chase, &cursor, iters)) * 1e9 / (double)iters;
 }
 
 /* Make buf hold `want` bytes (within the plan's budget); 0 when it cannot (buf kept). */

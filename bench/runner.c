@@ -47,6 +47,12 @@ static uint64_t time_once(bench_kernel_fn fn, void *arg, uint64_t iters, uint64_
     return t1 - t0;
 }
 
+uint64_t bench_time_ticks(bench_kernel_fn fn, void *arg, uint64_t iters)
+{
+    uint64_t check;
+    return time_once(fn, arg, iters, &check);
+}
+
 uint64_t bench_size_iters(bench_kernel_fn fn, void *arg, double seconds, uint64_t max_iters)
 {
     uint64_t iters = 1, check;

@@ -58,6 +58,10 @@ int bench_parallel_cpu_rates(int cpu, double *out, int max);
 struct result *bench_run_on_node(struct bench_ctx *c, const struct bench_spec *s, int node,
                                  bench_kernel_fn fn, void *args, uint64_t *check);
 
+/** Ticks one call of fn(arg, iters) takes on this processor, interrupts off (its value goes
+ *  to bench_sink). */
+uint64_t bench_time_ticks(bench_kernel_fn fn, void *arg, uint64_t iters);
+
 /** Number of iterations of fn that take at least `seconds` (doubling from 1). */
 uint64_t bench_size_iters(bench_kernel_fn fn, void *arg, double seconds, uint64_t max_iters);
 
