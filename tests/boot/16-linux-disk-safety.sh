@@ -57,15 +57,7 @@ jqcheck "0444 scratch file: read, never written, with a reason (even as root)" "
     '([.results[] | select(.params.op=="write")] | length == 0) and ([.skipped[] | select(.why | test("read-only"))] | length == 1)'
 check "0444 scratch file: unchanged" test "$(sum "$D/ro.img")" = "$ro_before"
 "$MK" --size 4M "$D/old.img" >/dev/null
-python3 - "$D/old.img" <<'PY'
-import sys, struct, zlib
-# a version-1 marker as the previous mkscratch wrote it (no identity)
-f = open(sys.argv[1], 'r+b'); size = f.seek(0, 2)
-b = bytearray(512); b[0:17] = b'BAREBENCH-SCRATCH'
-struct.pack_into('<IIQQ', b, 24, 1, 512, size, 4096); b[48:53] = b'older'
-struct.pack_into('<I', b, 508, zlib.crc32(bytes(b[:508])))
-f.seek(0); f.write(b); f.close()
-PY
+python3 "$top/tests/boot/old_marker.py" "$D/old.img" # a version-1 marker (no identity)
 old_before=$(sum "$D/old.img")
 "$MK" --check "$D/old.img" >"$D/o3" 2>&1
 check "old-format marker: mkscratch --check says to run mkscratch again" grep -q "run mkscratch again" "$D/o3"

@@ -13,14 +13,7 @@ trap 'rm -rf "$D"' EXIT
 yes "another disk of the same model: must never be written" | head -c 32M >"$D/b.img"
 dd if="$D/a.img" of="$D/b.img" bs=4096 count=1 conv=notrunc status=none # the copied marker
 yes "a disk marked by the old mkscratch" | head -c 32M >"$D/c.img"
-python3 - "$D/c.img" <<'PY'
-import sys, struct, zlib
-f = open(sys.argv[1], 'r+b'); size = f.seek(0, 2)
-b = bytearray(512); b[0:17] = b'BAREBENCH-SCRATCH'
-struct.pack_into('<IIQQ', b, 24, 1, 512, size, 4096); b[48:53] = b'older'
-struct.pack_into('<I', b, 508, zlib.crc32(bytes(b[:508])))
-f.seek(0); f.write(b); f.close()
-PY
+python3 "$top/tests/boot/old_marker.py" "$D/c.img"
 b_before=$(sha256sum <"$D/b.img") c_before=$(sha256sum <"$D/c.img")
 
 boot disk-identity 1 512M "suite=disk profile=quick reps=1 disk_budget=1M disk_blocks=64K disk_qd=1 min_time_ms=20 disk_write=yes disk=all" \
