@@ -3,6 +3,7 @@
 # (each its own run id, the image's budgets: connect 5 s, exchange 20 s) while 2 clients stall
 # in the middle of their request.  All 200 are stored, each exactly once; the stalled ones are
 # cut off at --timeout; a repeated upload of one run answers 200 and stores nothing new.
+# run.sh: lock=alone (the image's budgets are wall-clock times on this machine)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.bash"
 D=$(mktemp -d "$T/load.XXXXXX")
