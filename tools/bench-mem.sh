@@ -7,9 +7,12 @@
 # store of 8 bytes); non-temporal stores, so there is no write-allocate traffic to count.
 # likwid's "-w N:1GB:T" is 1e9 bytes over all three arrays and T threads; so is ours.
 #   tools/bench-mem.sh build/host/mem-triad     (env: PAIRS=7 SIZE_GB=1 THREADS=all ITERS=16
-#                                                 SUITE_PAIRS=5 SUITE_GB=4)
+#                                                 SUITE_PAIRS=8 SUITE_GB=4 SUITE_REPS=5
+#                                                 QUIET_WAIT=0 QUIET_MAX=0.5)
 # Then the suite's own all-core DRAM triad (nt stores, `barebench --suite mem`, the same
-# build) against mem-triad at SUITE_GB, alternated SUITE_PAIRS times: "suite ratio X".
+# build) against mem-triad at SUITE_GB, alternated SUITE_PAIRS times: "suite ratio X" (median
+# of the pairs' ratios of medians).  QUIET_WAIT=S waits up to S seconds before each pair for
+# at most QUIET_MAX other runnable processes (the box is shared).
 # Each side runs about a second per pair: ours 3 samples of >= 200 ms (median), likwid ITERS
 # sweeps per thread (one interval).
 set -euo pipefail
@@ -45,33 +48,64 @@ for p in $(seq 1 "$PAIRS"); do
     ratios+=("$r") oursv+=("$o") theirv+=("$l")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+if [ "$PAIRS" -gt 0 ]; then # PAIRS=0: only the suite part below
 echo "median: ours $(median "${oursv[@]}") GB/s, likwid $(median "${theirv[@]}") GB/s"
 echo "load average: $(cut -d" " -f1-3 /proc/loadavg) (shared box: pairs alternate, order flips)"
 echo "ratio $(median "${ratios[@]}")"
+fi
 
 # ---- the suite's own all-core DRAM triad next to mem-triad at SUITE_GB ----
-SUITE_PAIRS=${SUITE_PAIRS:-5} SUITE_GB=${SUITE_GB:-4}
+# Like with like: the same objects, kernel (best ISA, nt stores), runner (bench_run_parallel:
+# threads pinned one per processor, TSC-barrier start, interval = deadline .. last thread's end,
+# one warm-up sample), 2 MiB pages (madvise), first touch outside the timed samples, threads,
+# per-thread chunk of SUITE_GB / THREADS as 3 arrays, 24 B per element, and statistic: the
+# median of SUITE_REPS samples on both sides (the best sample, STREAM's statistic, beside it).
+# The suite is told mem_dram = SUITE_GB / 3 per array, so no plateau search changes its size.
+SUITE_PAIRS=${SUITE_PAIRS:-8} SUITE_GB=${SUITE_GB:-4} SUITE_REPS=${SUITE_REPS:-5}
+QUIET_WAIT=${QUIET_WAIT:-0} QUIET_MAX=${QUIET_MAX:-0.5}
 bb=$(dirname "$ours")/barebench
 [ -x "$bb" ] || { echo "bench-mem: $bb missing (make host)" >&2; exit 1; }
 sbytes=$(awk -v g="$SUITE_GB" 'BEGIN { printf "%.0f", g * 1e9 }')
 per_array=$((sbytes / 3))
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "bench-mem: suite = barebench --suite mem --mem_tests cores --mem_dram $per_array (all-core triad, nt stores,"
-echo "bench-mem:         median of 3 x >= 200 ms), mem-triad = the same kernel at $SUITE_GB GB over $THREADS threads"
+echo "bench-mem: suite = barebench --suite mem --mem_tests cores --mem_dram $per_array (all-core triad, nt stores),"
+echo "bench-mem:         mem-triad = the same kernel at $SUITE_GB GB over $THREADS threads; both: median (and best) of $SUITE_REPS x >= 200 ms"
 run_suite() {
-    "$bb" --suite mem --mem_tests cores --mem_dram "$per_array" --reps 3 --min_time_ms 200 \
+    "$bb" --suite mem --mem_tests cores --mem_dram "$per_array" --reps "$SUITE_REPS" --min_time_ms 200 \
         --json "$tmp/s.json" >/dev/null 2>&1 || return 1
     jq -r --argjson t "$THREADS" '[.results[] | select(.test=="cores" and .params.nt and .params.threads==$t
-        and (.params | has("node") | not))][0].median' "$tmp/s.json"
+        and (.params | has("node") | not))][0] | "\(.median) \(.max)"' "$tmp/s.json"
 }
-run_triad() { "$ours" "$sbytes" "$THREADS" 1 200 3 | awk '{print $5}'; }
-sr=() sv=() tv=()
+run_triad() { "$ours" "$sbytes" "$THREADS" 1 200 "$SUITE_REPS" | awk '{print $5, $6}'; }
+# Other processes runnable besides us (4th field of /proc/loadavg, sampled 10 x 0.1 s).
+others() {
+    local s=0
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        s=$((s + $(cut -d" " -f4 /proc/loadavg | cut -d/ -f1) - 1)); sleep 0.1
+    done
+    awk -v s="$s" 'BEGIN { printf "%.1f", s / 10 }'
+}
+# Wait up to QUIET_WAIT s for at most QUIET_MAX other runnable processes; prints the last figure.
+quiet() {
+    local t0=$SECONDS o
+    while o=$(others); awk -v o="$o" -v m="$QUIET_MAX" 'BEGIN { exit !(o > m) }' &&
+        [ $((SECONDS - t0)) -lt "$QUIET_WAIT" ]; do sleep 2; done
+    echo "$o"
+}
+sr=() br=() sv=() tv=()
 for p in $(seq 1 "$SUITE_PAIRS"); do
+    q=$(quiet)
     if [ $((p % 2)) = 1 ]; then s=$(run_suite); o=$(run_triad); else o=$(run_triad); s=$(run_suite); fi
-    [ -n "$s" ] && [ "$s" != null ] && [ -n "$o" ] || { echo "bench-mem: a run gave no number (suite '$s', mem-triad '$o')" >&2; exit 1; }
-    r=$(awk -v s="$s" -v o="$o" 'BEGIN { printf "%.3f", s / o }')
-    printf 'pair %d: suite %8.3f GB/s   mem-triad %8.3f GB/s   ratio %s\n' "$p" "$s" "$o" "$r"
-    sr+=("$r") sv+=("$s") tv+=("$o")
+    read -r sm sb <<<"$s"; read -r om ob <<<"$o"
+    [ -n "$sm" ] && [ "$sm" != null ] && [ -n "$om" ] && [ -n "$ob" ] ||
+        { echo "bench-mem: a run gave no number (suite '$s', mem-triad '$o')" >&2; exit 1; }
+    r=$(awk -v s="$sm" -v o="$om" 'BEGIN { printf "%.3f", s / o }')
+    b=$(awk -v s="$sb" -v o="$ob" 'BEGIN { printf "%.3f", s / o }')
+    printf 'pair %d: suite %7.3f GB/s   mem-triad %7.3f GB/s   ratio %s   (best %7.3f vs %7.3f: %s; others runnable %s)\n' \
+        "$p" "$sm" "$om" "$r" "$sb" "$ob" "$b" "$q"
+    sr+=("$r") br+=("$b") sv+=("$sm") tv+=("$om")
 done
-echo "median: suite $(median "${sv[@]}") GB/s, mem-triad $(median "${tv[@]}") GB/s"
+lo=$(printf '%s\n' "${sr[@]}" | sort -g | head -1) hi=$(printf '%s\n' "${sr[@]}" | sort -g | tail -1)
+echo "median: suite $(median "${sv[@]}") GB/s, mem-triad $(median "${tv[@]}") GB/s; pair ratios $lo .. $hi, of best samples $(median "${br[@]}")"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "suite ratio $(median "${sr[@]}")"
