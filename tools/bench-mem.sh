@@ -60,23 +60,27 @@ fi
 # one warm-up sample), 2 MiB pages (madvise), first touch outside the timed samples, threads,
 # per-thread chunk of SUITE_GB / THREADS as 3 arrays, 24 B per element, and statistic: the
 # median of SUITE_REPS samples on both sides (the best sample, STREAM's statistic, beside it).
-# The suite is told mem_dram = SUITE_GB / 3 per array, so no plateau search changes its size.
+# The suite is told mem_dram = SUITE_GB / 3 per array, so no plateau search changes its size;
+# mem-triad gets the suite's total (rounded to 2 MiB), so the layouts match byte for byte
+# (checked every pair: params.bytes against mem-triad's bytes).
 SUITE_PAIRS=${SUITE_PAIRS:-8} SUITE_GB=${SUITE_GB:-4} SUITE_REPS=${SUITE_REPS:-5}
 QUIET_WAIT=${QUIET_WAIT:-0} QUIET_MAX=${QUIET_MAX:-0.5}
 bb=$(dirname "$ours")/barebench
 [ -x "$bb" ] || { echo "bench-mem: $bb missing (make host)" >&2; exit 1; }
-sbytes=$(awk -v g="$SUITE_GB" 'BEGIN { printf "%.0f", g * 1e9 }')
-per_array=$((sbytes / 3))
+per_array=$(awk -v g="$SUITE_GB" 'BEGIN { printf "%.0f", g * 1e9 / 3 }')
+# the suite's working set: 3 arrays rounded up to 2 MiB (bench/mem_plan.c); mem-triad gets the
+# same total, so both split it alike: same chunk per thread, same array offsets
+sbytes=$(( (3 * per_array + 2097151) / 2097152 * 2097152 ))
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 echo "bench-mem: suite = barebench --suite mem --mem_tests cores --mem_dram $per_array (all-core triad, nt stores),"
-echo "bench-mem:         mem-triad = the same kernel at $SUITE_GB GB over $THREADS threads; both: median (and best) of $SUITE_REPS x >= 200 ms"
+echo "bench-mem:         mem-triad = the same kernel at $sbytes B over $THREADS threads; both: median (and best) of $SUITE_REPS x >= 200 ms"
 run_suite() {
     "$bb" --suite mem --mem_tests cores --mem_dram "$per_array" --reps "$SUITE_REPS" --min_time_ms 200 \
         --json "$tmp/s.json" >/dev/null 2>&1 || return 1
     jq -r --argjson t "$THREADS" '[.results[] | select(.test=="cores" and .params.nt and .params.threads==$t
-        and (.params | has("node") | not))][0] | "\(.median) \(.max)"' "$tmp/s.json"
+        and (.params | has("node") | not))][0] | "\(.median) \(.max) \(.params.bytes)"' "$tmp/s.json"
 }
-run_triad() { "$ours" "$sbytes" "$THREADS" 1 200 "$SUITE_REPS" | awk '{print $5, $6}'; }
+run_triad() { "$ours" "$sbytes" "$THREADS" 1 200 "$SUITE_REPS" | awk '{print $5, $6, $4}'; }
 # Other processes runnable besides us (4th field of /proc/loadavg, sampled 10 x 0.1 s).
 others() {
     local s=0
@@ -96,9 +100,10 @@ sr=() br=() sv=() tv=()
 for p in $(seq 1 "$SUITE_PAIRS"); do
     q=$(quiet)
     if [ $((p % 2)) = 1 ]; then s=$(run_suite); o=$(run_triad); else o=$(run_triad); s=$(run_suite); fi
-    read -r sm sb <<<"$s"; read -r om ob <<<"$o"
+    read -r sm sb sbb <<<"$s"; read -r om ob obb <<<"$o"
     [ -n "$sm" ] && [ "$sm" != null ] && [ -n "$om" ] && [ -n "$ob" ] ||
         { echo "bench-mem: a run gave no number (suite '$s', mem-triad '$o')" >&2; exit 1; }
+    [ "$sbb" = "$obb" ] || { echo "bench-mem: sizes differ (suite $sbb B, mem-triad $obb B)" >&2; exit 1; }
     r=$(awk -v s="$sm" -v o="$om" 'BEGIN { printf "%.3f", s / o }')
     b=$(awk -v s="$sb" -v o="$ob" 'BEGIN { printf "%.3f", s / o }')
     printf 'pair %d: suite %7.3f GB/s   mem-triad %7.3f GB/s   ratio %s   (best %7.3f vs %7.3f: %s; others runnable %s)\n' \
