@@ -41,8 +41,15 @@ dpkg-deb -x "$deb" "$t/x" || fail "$deb does not unpack"
 for f in OVMF_CODE_4M.fd OVMF_VARS_4M.fd; do
     [ -s "$t/x/usr/share/OVMF/$f" ] || fail "$deb has no usr/share/OVMF/$f"
 done
+dpkg-deb -f "$deb" Version >"$t/x/version"
+[ -f "$t/x/usr/share/doc/ovmf/copyright" ] && cp "$t/x/usr/share/doc/ovmf/copyright" "$t/x/"
+# each file lands whole (a rename), the firmware code last: a concurrent run or boot test
+# sees the old state or the new one, never a half-written file
 $SUDO mkdir -p "$dir"
-$SUDO install -m 644 "$t/x/usr/share/OVMF/OVMF_CODE_4M.fd" "$t/x/usr/share/OVMF/OVMF_VARS_4M.fd" "$dir/"
-[ -f "$t/x/usr/share/doc/ovmf/copyright" ] && $SUDO install -m 644 "$t/x/usr/share/doc/ovmf/copyright" "$dir/"
-dpkg-deb -f "$deb" Version | $SUDO tee "$dir/version" >/dev/null
+for f in version copyright usr/share/OVMF/OVMF_VARS_4M.fd usr/share/OVMF/OVMF_CODE_4M.fd; do
+    [ -f "$t/x/$f" ] || continue
+    b=$(basename "$f")
+    $SUDO install -m 644 "$t/x/$f" "$dir/.$b.$$" && $SUDO mv -f "$dir/.$b.$$" "$dir/$b" \
+        || fail "cannot write $dir/$b"
+done
 echo "installed OVMF $(cat "$dir/version") (Debian trixie) in $dir"
