@@ -2,6 +2,7 @@
  * and store kind, a working-set sweep through L1/L2/L3/DRAM, DRAM bandwidth on one and on all
  * processors, and pointer-chase latency per working set and with 4 KiB vs 2 MiB pages. */
 #include "bench/mem_run.h"
+#include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "kernel/caches.h"
 #include "kernel/fmt.h"
@@ -208,6 +209,7 @@ static void latency(struct mem_run *mr)
         struct result *r = chase(mr, "latency_pages", win, mr->plan.dram);
         if (r)
             result_param_str(r, "page", page);
+        result_pt_layout(r, (uintptr_t)win);
         plat_unmap_window(win, mr->plan.dram);
     }
 }

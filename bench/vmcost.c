@@ -1,6 +1,7 @@
 /* vmcost.c - suite "vmcost": ns and TSC cycles per operation a hypervisor may trap (see
  * vmcost_ops.c).  Each operation is probed once under plat_try, then measured under it too,
  * so one that faults or is missing becomes a skipped entry with the reason, never a crash. */
+#include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
 #include "kernel/x86/cpu.h"
@@ -92,6 +93,8 @@ static void run_one(struct bench_ctx *c, const struct vm_op *op, struct vm_arg *
     }
     if (m.r && op->param_key)
         result_param_str(m.r, op->param_key, op->param_val);
+    if (m.r && !strcmp(op->test, "page_fault"))
+        result_pt_layout(m.r, a->unmapped);
     if (m.r && loop_ns >= 0)
         result_extra(m.r, "loop_overhead_ns", loop_ns);
 }

@@ -52,3 +52,11 @@ void plat_unmap_window(void *win, size_t bytes)
 {
     plat_free_pages(win, bytes);
 }
+
+int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used)
+{
+    (void)addr;
+    (void)slot;
+    (void)lower_used;
+    return -1; /* the kernel's page tables are not ours to read */
+}

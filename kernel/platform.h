@@ -169,6 +169,11 @@ int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen);
  *  NULL when it cannot be done.  One window at a time. */
 void *plat_map_window(void *buf, size_t bytes, int page_kb);
 void plat_unmap_window(void *win, size_t bytes);
+/** Where `addr` (a window of plat_map_window, or plat_unmapped_address) sits among the
+ *  firmware's page tables: *slot = its top-level (PML4) slot, *lower_used = how many of the
+ *  256 lower-half PML4 slots the firmware's own tables map (read from the firmware's PML4,
+ *  also while a window is active).  0, or -1 where not known (Linux build; 5-level paging). */
+int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used);
 
 /* ---- trap-safe execution (suite "vmcost") ----
  * UEFI: plat_trap_begin patches the IDT (#UD, #GP, #PF and one local APIC timer vector) with

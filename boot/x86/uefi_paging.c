@@ -101,6 +101,20 @@ void *plat_map_window(void *buf, size_t bytes, int page_kb)
     return w.win;
 }
 
+int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used)
+{
+    uint64_t cr4;
+    int snp;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    if (cr4 & (1ull << 12)) /* LA57 */
+        return -1;
+    uint64_t cr3 = w.active ? w.saved_cr3 : read_cr3(); /* the firmware's PML4, not our copy */
+    const uint64_t *fw = (const uint64_t *)(uintptr_t)(cr3 & ADDR_MASK & ~uefi_sev_cbit(&snp));
+    *slot = pt_slot_of(addr);
+    *lower_used = pt_lower_used(fw);
+    return 0;
+}
+
 void plat_unmap_window(void *win, size_t bytes)
 {
     (void)bytes;

@@ -12,4 +12,11 @@ int pt_free_slot(const uint64_t pml4[512]);
 /** The canonical virtual address slot `slot` starts at (upper half: bits 63..48 set). */
 uint64_t pt_slot_address(int slot);
 
+/** The PML4 slot holding virtual address `va` (bits 47..39). */
+int pt_slot_of(uint64_t va);
+
+/** How many of the lower half's 256 PML4 slots (0..255) are present in `pml4`: what the
+ *  firmware's identity map covers, 512 GiB each (40 physical address bits: 2; 46: 128). */
+int pt_lower_used(const uint64_t pml4[512]);
+
 #endif

@@ -1,5 +1,6 @@
 /* test_pt_slot.c - the window's PML4 slot: upper half first; with the whole lower half mapped
- * (47-48 physical address bits) a slot is still found; canonical addresses. */
+ * (47-48 physical address bits) a slot is still found; canonical addresses; the layout the
+ * results record (an address's slot, the lower-half slots in use). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,11 +49,34 @@ static void lower_half_when_upper_full(void **s)
     assert_int_equal(pt_free_slot(pml4), -1);
 }
 
+/* what the results record: the slot of an address, and the lower-half slots in use */
+static void layout_recorded(void **s)
+{
+    (void)s;
+    memset(pml4, 0, sizeof pml4);
+    assert_int_equal(pt_lower_used(pml4), 0);
+    pml4[0] = pml4[1] = 3; /* 40 physical address bits: 1 TiB */
+    pml4[300] = 3;         /* the upper half is not counted */
+    assert_int_equal(pt_lower_used(pml4), 2);
+    for (int i = 0; i < 128; i++)
+        pml4[i] = 0x1000u * (uint64_t)(i + 1) | 3; /* 46 bits: 64 TiB */
+    pml4[200] = 2;                                 /* writable but not present */
+    assert_int_equal(pt_lower_used(pml4), 128);
+    for (int i = 0; i < 256; i++)
+        pml4[i] = 1;
+    assert_int_equal(pt_lower_used(pml4), 256);
+    assert_int_equal(pt_slot_of(pt_slot_address(511)), 511);
+    assert_int_equal(pt_slot_of(pt_slot_address(256)), 256);
+    assert_int_equal(pt_slot_of(pt_slot_address(128) + 0x12345678), 128);
+    assert_int_equal(pt_slot_of(0x7fffffffffffull), 255);
+    assert_int_equal(pt_slot_of(0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(lower_half_full), cmocka_unit_test(upper_half_preferred),
-        cmocka_unit_test(lower_half_when_upper_full),
+        cmocka_unit_test(lower_half_when_upper_full), cmocka_unit_test(layout_recorded),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
