@@ -119,7 +119,7 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
     coreclock_start(&g_id.cpu, g_topo.nsel);
     power_apply(o->pstate == PSTATE_MAX);
     if (o->pstate == PSTATE_MAX)
-        g_coreclock.pstate_after_hz = coreclock_mark("after pstate=max");
+        g_coreclock.pstate_after_hz = coreclock_mark(CORECLOCK_PSTATE_MARK);
     steal_init(&g_id.cpu, g_topo.nsel);
     bb_printf("core clock: %.3f GHz (dependent add chain; TSC %.3f GHz)\n", g_coreclock.core_hz / 1e9,
               g_clock.hz / 1e9);
@@ -251,6 +251,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     }
 
     power_restore(); /* before anything else: the firmware's frequency policy back */
+    coreclock_finish();
     steal_fini();
     doc_begin(&j, &o, cmdline);
     json_key(&j, "env");

@@ -68,6 +68,8 @@ void power_collect(const struct cpu_info *c);
 /** pstate=max: plan and write on every processor (whatever cpus= selected), remembering each
  *  one's old values.  `asked` 0 = keep (only records). */
 void power_apply(int asked);
+/** 1 when power_apply wrote the frequency policy (pstate=max, not refused). */
+int power_written(void);
 /** Put back what power_apply changed, on every processor it changed. */
 void power_restore(void);
 /** Writes "power" into the open env object. */

@@ -149,6 +149,38 @@ double coreclock_mark(const char *when)
     return hz;
 }
 
+static void when_hz(struct json *j, const char *key, const char *when, double hz)
+{
+    json_key(j, key);
+    json_obj_begin(j);
+    json_kv_str(j, "when", when ? when : "?");
+    json_kv_num(j, "hz", hz);
+    json_obj_end(j);
+}
+
+/* moved, moved_threshold, spread, spread_of, compared_from (see coreclock_finish). */
+static void spread_write_json(struct json *j, const struct coreclock_info *g)
+{
+    const struct coreclock_spread *s = &g->spread;
+    if (!g->finished)
+        return;
+    json_kv_bool(j, "moved", s->moved);
+    json_kv_num(j, "moved_threshold", CORECLOCK_MOVED_FRACTION);
+    json_kv_num(j, "spread", s->spread);
+    if (s->spread > 0) {
+        json_key(j, "spread_of");
+        json_obj_begin(j);
+        json_kv_str(j, "series", s->cpu < 0 ? "alone" : "all");
+        if (s->cpu >= 0)
+            json_kv_int(j, "run_index", s->cpu);
+        when_hz(j, "low", s->low_when, s->low_hz);
+        when_hz(j, "high", s->high_when, s->high_hz);
+        json_obj_end(j);
+    }
+    json_kv_str(j, "compared_from", s->first == 0 ? "start" : g->marks[s->first - 1].when);
+    json_kv_int(j, "compared", s->compared);
+}
+
 void coreclock_write_json(struct json *j)
 {
     const struct coreclock_info *g = &g_coreclock;
@@ -168,6 +200,13 @@ void coreclock_write_json(struct json *j)
     json_obj_begin(j);
     json_kv_str(j, "when", "start");
     json_kv_num(j, "hz", g->core_hz);
+    if (g->n > 1) { /* = all_core_hz above: every measurement carries its own */
+        json_key(j, "all_core_hz");
+        json_arr_begin(j);
+        for (int k = 0; k < g->n; k++)
+            json_num(j, g->per_cpu_hz[k]);
+        json_arr_end(j);
+    }
     json_obj_end(j);
     for (int i = 0; i < g->nmarks; i++) {
         json_obj_begin(j);
@@ -183,6 +222,7 @@ void coreclock_write_json(struct json *j)
         json_obj_end(j);
     }
     json_arr_end(j);
+    spread_write_json(j, g);
     json_kv_bool(j, "aperf_mperf", g->aperf);
     if (g->aperf)
         json_kv_num(j, "aperf_mperf_ratio", g->aperf_ratio);

@@ -309,6 +309,8 @@ void power_apply(int asked)
     pw.applied = 1;
 }
 
+int power_written(void) { return pw.applied; }
+
 void power_restore(void)
 {
     if (!pw.applied || pw.restored)
