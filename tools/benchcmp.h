@@ -88,8 +88,8 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
 /** Append a printf-style warning to t->warn (dropped when out of memory). */
 void bc_warn(struct bc_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/** Environment warnings (core clock, turbo/pstate, threads per core, NUMA nodes, stolen
- *  samples), appended to t->warn; called by bc_compare. */
+/** Environment warnings (core clock, turbo/pstate, threads per core, NUMA nodes, a core clock
+ *  that moved during a run, stolen samples), appended to t->warn; called by bc_compare. */
 void bc_env_warnings(struct bc_table *t);
 void bc_table_free(struct bc_table *t);
 

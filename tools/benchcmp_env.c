@@ -1,6 +1,6 @@
 /* benchcmp_env.c - compares the environments before the numbers: warns, naming both values,
  * when core clocks, turbo/pstate policy, threads per core or NUMA node counts differ, and when
- * a document has samples with stolen time.  Absent fields (older documents) are not compared. */
+ * a document's core clock moved during its run or it has samples with stolen time.  Absent fields (older documents) are not compared. */
 #include "tools/benchcmp.h"
 
 #include <math.h>
@@ -84,6 +84,26 @@ static void stolen(struct bc_table *t, const struct bc_doc *d)
                     ns / 1e6);
 }
 
+/* A document whose run saw its core clock move more than barebench's threshold
+ * (env.clock.moved; documents from before that field are not judged). */
+static void clock_moved(struct bc_table *t, const struct bc_doc *d)
+{
+    json_t *c = at(d, "env.clock");
+    if (!json_is_true(json_object_get(c, "moved")))
+        return;
+    json_t *of = json_object_get(c, "spread_of");
+    json_t *lo = json_object_get(of, "low"), *hi = json_object_get(of, "high");
+    json_t *lw = json_object_get(lo, "when"), *hw = json_object_get(hi, "when");
+    char ends[160] = "";
+    if (json_is_string(lw) && json_is_string(hw))
+        snprintf(ends, sizeof ends, "%.3f GHz at %s, %.3f GHz at %s; ",
+                 json_number_value(json_object_get(lo, "hz")) / 1e9, json_string_value(lw),
+                 json_number_value(json_object_get(hi, "hz")) / 1e9, json_string_value(hw));
+    bc_warn(t, "%s: core clock moved %.1f%% during its run (%senv.clock.moved): its figures were "
+               "taken at a moving clock, so differences up to that size may be the clock, not the "
+               "hypervisor", d->label, json_number_value(json_object_get(c, "spread")) * 100, ends);
+}
+
 void bc_env_warnings(struct bc_table *t)
 {
     const struct bc_doc *a = &t->docs[0];
@@ -105,6 +125,8 @@ void bc_env_warnings(struct bc_table *t)
                      "all-core entries ran SMT siblings on one side only");
         compare_text(t, a, b, "env.numa.nodes", "NUMA node counts", "memory placement differs");
     }
-    for (int i = 0; i < t->ndocs; i++)
+    for (int i = 0; i < t->ndocs; i++) {
+        clock_moved(t, &t->docs[i]);
         stolen(t, &t->docs[i]);
+    }
 }

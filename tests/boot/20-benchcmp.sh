@@ -23,6 +23,17 @@ check "text: unmatched count warned" grep -q "5 of 123 entries are not in every 
 jq '.errors=[{"suite":"mem","test":"x","what":"out of memory"}]' "${fx[1]}" >"$D/kvm-errors.json"
 check "text: errors recorded in a document are warned about" \
     bash -c "'$BC' '${fx[0]}' '$D/kvm-errors.json' | grep -q '^warning: kvm (.*kvm-errors.json) records 1 error, first: out of memory'"
+# a document whose core clock moved during its run (env.clock.moved, as barebench writes it)
+jq '.env.clock = {core_hz: 3.4e9, moved: true, moved_threshold: 0.02, spread: 0.0616, compared_from: "start",
+    spread_of: {series: "alone", low: {when: "alu", hz: 3.41e9}, high: {when: "timer", hz: 3.62e9}}}' \
+    "${fx[1]}" >"$D/kvm-clock-moved.json"
+"$BC" "${fx[0]}" "$D/kvm-clock-moved.json" >"$D/clock-moved.txt" 2>&1
+check "text: a core clock that moved during a run is warned about, spread and ends named" \
+    grep -q '^warning: kvm: core clock moved 6.2% during its run (3.410 GHz at alu, 3.620 GHz at timer; env.clock.moved)' \
+    "$D/clock-moved.txt"
+jq '.env.clock.moved = false | .env.clock.spread = 0.01' "$D/kvm-clock-moved.json" >"$D/kvm-clock-still.json"
+check "text: ...and not when it held still" \
+    bash -c "'$BC' '${fx[0]}' '$D/kvm-clock-still.json' | grep -q '^kvm ' && ! '$BC' '${fx[0]}' '$D/kvm-clock-still.json' | grep -q 'clock moved'"
 check "text: columns aligned (every row as wide as the header)" \
     bash -c "sed -n '/^suite /,/^\$/p' '$D/text.txt' | sed '/^\$/d' | awk '{print length}' | sort -u | wc -l | grep -qx 1"
 

@@ -417,6 +417,44 @@ static void environment_warnings(void **state)
     bc_doc_free(&d[1]);
 }
 
+/* A document whose run saw its core clock move: warned about, naming the spread and its ends;
+ * moved false (or absent, older documents) is not. */
+static void clock_moved_warning(void **state)
+{
+    (void)state;
+    static const char *clocks[] = {
+        "{\"core_hz\":3.4e9,\"moved\":true,\"spread\":0.0616,\"spread_of\":{\"series\":\"alone\","
+        "\"low\":{\"when\":\"alu\",\"hz\":3.41e9},\"high\":{\"when\":\"timer\",\"hz\":3.62e9}}}",
+        "{\"core_hz\":3.4e9,\"moved\":false,\"spread\":0.005}",
+        "{\"core_hz\":3.4e9}",
+    };
+    struct bc_doc d[2];
+    struct bc_table t;
+    char buf[1024], err[256];
+    for (int k = 0; k < 3; k++) {
+        memset(d, 0, sizeof d);
+        for (int i = 0; i < 2; i++) {
+            snprintf(buf, sizeof buf,
+                     "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"linux\"},"
+                     "\"env\":{\"clock\":%s},\"results\":[{\"suite\":\"alu\",\"test\":\"int_add\","
+                     "\"params\":{},\"unit\":\"Gop/s\",\"better\":\"higher\",\"min\":1,\"median\":1,"
+                     "\"max\":1,\"samples\":[1,1,1]}]}",
+                     i ? "vm" : "metal", i ? clocks[k] : clocks[1]);
+            assert_int_equal(bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err), 0);
+        }
+        bc_doc_labels(d, 2);
+        assert_int_equal(bc_compare(d, 2, &t), 0);
+        if (k == 0)
+            assert_non_null(warning_with(&t, "vm: core clock moved 6.2% during its run",
+                                         "3.410 GHz at alu, 3.620 GHz at timer", "not the hypervisor"));
+        else
+            assert_null(warning_with(&t, "moved", NULL, NULL));
+        bc_table_free(&t);
+        bc_doc_free(&d[0]);
+        bc_doc_free(&d[1]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest fixture_tests[] = {
@@ -434,6 +472,7 @@ int main(void)
         cmocka_unit_test(real_linux_documents),
         cmocka_unit_test(fuzz_corpus_replay),
         cmocka_unit_test(environment_warnings),
+        cmocka_unit_test(clock_moved_warning),
     };
     int failed = cmocka_run_group_tests_name("benchcmp_fixtures", fixture_tests, load_fixtures,
                                              free_fixtures);
