@@ -24,7 +24,7 @@ jq '.errors=[{"suite":"mem","test":"x","what":"out of memory"}]' "${fx[1]}" >"$D
 check "text: errors recorded in a document are warned about" \
     bash -c "'$BC' '${fx[0]}' '$D/kvm-errors.json' | grep -q '^warning: kvm (.*kvm-errors.json) records 1 error, first: out of memory'"
 # a document whose core clock moved during its run (env.clock.moved, as barebench writes it)
-jq '.env.clock = {core_hz: 3.4e9, moved: true, moved_threshold: 0.02, spread: 0.0616, compared_from: "start",
+jq '.env.clock = {core_hz: 3.4e9, moved: true, moved_threshold: 0.02, spread: 0.0616, compared_from: "start", compared: 3,
     spread_of: {series: "alone", low: {when: "alu", hz: 3.41e9}, high: {when: "timer", hz: 3.62e9}}}' \
     "${fx[1]}" >"$D/kvm-clock-moved.json"
 "$BC" "${fx[0]}" "$D/kvm-clock-moved.json" >"$D/clock-moved.txt" 2>&1

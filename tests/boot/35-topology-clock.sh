@@ -3,7 +3,8 @@
 # MP services (-smp 4 as 1 socket x 2 cores x 2 threads: 2 threads per core; cpus=cores runs 2
 # threads, one per core, extra.smt 1), 2 packages from -smp 8,sockets=2; pstate=max under
 # emulation completes with the refusal recorded; env.clock.core_hz positive (under TCG its
-# value means nothing); frequency policy and stolen time recorded or explained.
+# value means nothing) and env.clock.moved consistent with the measurements; frequency policy
+# and stolen time recorded or explained.
 . "$(dirname "$0")/lib.sh"
 
 boot topo-smt "4,sockets=1,cores=2,threads=2" 512M "suite=alu profile=quick reps=3 min_time_ms=1 cpus=cores pstate=max"
@@ -23,6 +24,8 @@ jqcheck "pstate=max refused under emulation, with the reason, nothing written" "
     '.env.power.pstate | .asked == "max" and .refused == true and (.why|test("hypervisor \\(tcg\\)")) and .written == false'
 jqcheck "env.clock.core_hz positive, a measurement per suite, and after pstate=max" "$J" \
     '.env.clock.core_hz > 0 and ([.env.clock.measurements[].when] | index("alu") != null and index("after pstate=max") != null)'
+jqcheck "env.clock.moved agrees with the measurements (every processor's too), with its env.degraded note" "$J" \
+    "$(cat "$top/tests/boot/clock-moved.jq") and (.env.clock.measurements | all(.all_core_hz | length == 2))"
 jqcheck "alu entries: extra.core_ghz, cycles per op named core, outliers counted" "$J" \
     '[.results[] | select(.suite=="alu")] | all(.extra.core_ghz > 0 and .cycles_per_op.clock == "core" and (.extra.outliers >= 0))'
 jqcheck "parallel entries count late starts kept after the retries" "$J" \
