@@ -15,10 +15,12 @@ const void *uefi_acpi_rsdp(void)
     return NULL;
 }
 
-const void *plat_acpi_table(const char sig[4], uint32_t *len)
+const void *plat_acpi_table(const char sig[4], uint32_t *len, const char **why)
 {
     const uint8_t *t = acpi_find_table(uefi_acpi_rsdp(), sig);
     *len = 0;
+    if (why)
+        *why = NULL; /* a table with a bad checksum is not found at all */
     if (!t)
         return NULL;
     *len = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;

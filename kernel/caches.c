@@ -119,23 +119,26 @@ int caches_collect(const struct cpu_info *c, const uint32_t *apic, int n, struct
 {
     int nu = caches_in_use(c, apic, n, out);
     uint32_t plen = 0, mlen = 0;
-    const void *pptt = n > 0 ? plat_acpi_table("PPTT", &plen) : NULL;
-    if (!pptt)
+    const char *why = NULL;
+    const void *pptt = n > 0 ? plat_acpi_table("PPTT", &plen, &why) : NULL;
+    struct cache_use *llc = (struct cache_use *)caches_llc(out, nu);
+    if (!pptt) {
+        if (why && llc) /* there is one, but it cannot be read (Linux, not root) */
+            bb_snprintf(llc->note, sizeof llc->note, "PPTT not used: %s", why);
         return nu;
+    }
     static uint32_t uid[MAX_UIDS];
     static struct pptt_info info;
     if (n > MAX_UIDS)
         n = MAX_UIDS;
-    const void *madt = plat_acpi_table("APIC", &mlen);
+    const void *madt = plat_acpi_table("APIC", &mlen, NULL);
     int mapped = madt ? acpi_madt_uids(madt, mlen, apic, n, uid) : -1;
-    const char *why = NULL;
     if (mapped != n)
         why = mapped < 0 ? "no readable MADT to match processors to it"
                          : "the MADT does not give every APIC id in use an ACPI Processor UID";
     else if (acpi_parse_pptt(pptt, plen, uid, n, &info) != 0)
         why = info.note;
     if (why) {
-        struct cache_use *llc = (struct cache_use *)caches_llc(out, nu);
         if (llc)
             bb_snprintf(llc->note, sizeof llc->note, "PPTT not used: %s", why);
         return nu;

@@ -460,6 +460,17 @@ static void test_collect_from_tables(void **st)
     nu = caches_collect(&c, apic, 4, u);
     assert_string_equal(u[2].source, "cpuid");
     assert_non_null(strstr(u[2].note, "PPTT not used: PPTT truncated"));
+    /* a file that is not a table: the note says so (root reads any file: the root-only case
+     * cannot be made here) */
+    put(dir, "PPTT", "APIC", 4);
+    acpi_linux_set_root(dir);
+    caches_collect(&c, apic, 4, u);
+    assert_string_equal(u[2].note, "PPTT not used: shorter than an ACPI table header");
+    memcpy(tab, "XXXX", 4);
+    put(dir, "PPTT", tab, len);
+    acpi_linux_set_root(dir);
+    caches_collect(&c, apic, 4, u);
+    assert_string_equal(u[2].note, "PPTT not used: its file does not start with its signature");
     acpi_linux_set_root(NULL);
     char path[512];
     snprintf(path, sizeof path, "%s/PPTT", dir);
