@@ -215,7 +215,7 @@ static void latency(struct mem_run *mr)
 }
 
 /* The layout the plan is made from: cache sizes, the last-level caches in use (instances
- * over the processors' APIC ids) and each processor's share of the shared ones. */
+ * over the processors' APIC ids, or the PPTT's) and each processor's share of the shared ones. */
 static void layout(struct mem_run *mr, struct bench_ctx *c)
 {
     const struct cpu_info *cpu = &c->id->cpu;
@@ -224,12 +224,18 @@ static void layout(struct mem_run *mr, struct bench_ctx *c)
     mr->lay.l3 = cpu_cache_size(cpu, 3);
     struct cache_use u[CPU_MAX_CACHES];
     int napic = c->id->napic < c->ncpus ? c->id->napic : c->ncpus;
-    int nu = caches_in_use(cpu, c->id->apic, napic, u);
+    int nu = caches_collect(cpu, c->id->apic, napic, u);
     const struct cache_use *llc = caches_llc(u, nu);
     mr->lay.llc_total = llc ? llc->total : 0;
-    for (int i = 0; i < nu; i++)
-        if (u[i].type != 'I' && u[i].level >= 1 && u[i].level <= 3 && u[i].per_instance > 1)
+    uint64_t *size[4] = {NULL, &mr->lay.l1, &mr->lay.l2, &mr->lay.l3};
+    for (int i = 0; i < nu; i++) {
+        if (u[i].type == 'I' || u[i].level < 1 || u[i].level > 3)
+            continue;
+        if (u[i].bytes) /* the PPTT's size where it gave one */
+            *size[u[i].level] = u[i].bytes;
+        if (u[i].per_instance > 1)
             mr->lay.share[u[i].level] = u[i].bytes / (uint64_t)u[i].per_instance;
+    }
     mr->lay.free_bytes = plat_largest_free();
     mr->lay.mem_max = c->opt->mem_max;
     mr->lay.dram_array = c->opt->mem_dram;

@@ -30,4 +30,8 @@ int host_disk_fd(const struct plat_disk *d);
 /** A /proc/meminfo value ("MemTotal", "MemAvailable", ...) in bytes, 0 when absent. */
 uint64_t host_meminfo_bytes(const char *key);
 
+/** Where plat_acpi_table reads the ACPI tables (NULL: /sys/firmware/acpi/tables); drops the
+ *  tables read so far (tests). */
+void acpi_linux_set_root(const char *dir);
+
 #endif

@@ -14,6 +14,11 @@ static int sum_ok(const uint8_t *p, uint32_t n)
     return s == 0;
 }
 
+int acpi_checksum_ok(const void *t, uint32_t len)
+{
+    return t && sum_ok(t, len);
+}
+
 static const uint8_t *table_at(uint64_t addr)
 {
     if (!addr)

@@ -21,6 +21,9 @@ int acpi_find_pm_timer(const void *rsdp, struct acpi_pm_timer *out);
 /** The HPET's register block (memory-mapped) from the "HPET" table; 0 on success, -1 if none. */
 int acpi_find_hpet(const void *rsdp, uint64_t *base);
 
+/** 1 when the `len` bytes at t sum to zero (an ACPI table's checksum holds). */
+int acpi_checksum_ok(const void *t, uint32_t len);
+
 /** Find a table by signature ("APIC", "HPET", ...); NULL if absent. */
 const void *acpi_find_table(const void *rsdp, const char sig[4]);
 

@@ -61,6 +61,6 @@ void identity_write_json(const struct identity *id, struct json *j)
     if (id->os[0])
         json_kv_str(j, "os", id->os);
     struct cache_use u[CPU_MAX_CACHES];
-    caches_write_json(u, caches_in_use(&id->cpu, id->apic, id->napic, u), j);
+    caches_write_json(u, caches_collect(&id->cpu, id->apic, id->napic, u), j);
     numa_write_json(plat_numa(), j);
 }

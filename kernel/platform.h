@@ -74,6 +74,12 @@ int plat_ring0(void);
 /** "uefi" or "linux". */
 const char *plat_build(void);
 
+/** The firmware's ACPI table with signature `sig` (header included; *len its readable bytes), or
+ *  NULL when there is none or it cannot be read (UEFI: found from the RSDP, checksum verified;
+ *  Linux: /sys/firmware/acpi/tables/<sig>, which only root may read).  *why (may be NULL) gets
+ *  why a table that exists could not be read, else NULL. */
+const void *plat_acpi_table(const char sig[4], uint32_t *len, const char **why);
+
 /** Fill host-specific parts of the machine identity (SMBIOS, memory, firmware). */
 void plat_identity(struct identity *id);
 

@@ -5,7 +5,14 @@
 # emulation completes with the refusal recorded; env.clock.core_hz positive (under TCG its
 # value means nothing) and env.clock.moved consistent with the measurements; frequency policy
 # and stolen time recorded or explained.
+# Caches from ACPI PPTT: QEMU 7.2's q35 builds no PPTT (a Linux guest under -smp 4,sockets=2,
+# cores=2 sees only APIC DSDT FACP FACS HPET MCFG WAET), so without one env.caches comes from
+# CPUID; the 2-socket boot hands OVMF a PPTT built to the spec (tests/boot/pptt_table.py, via
+# -acpitable) describing that topology, with 32 MiB L3s where TCG's CPUID says one 16 MiB L3.
 . "$(dirname "$0")/lib.sh"
+PPTT=$(mktemp)
+trap 'rm -f "$PPTT"' EXIT
+python3 "$top/tests/boot/pptt_table.py" "$PPTT" 2 2 2 64 64 512 32768
 
 boot topo-smt "4,sockets=1,cores=2,threads=2" 512M "suite=alu profile=quick reps=3 min_time_ms=1 cpus=cores pstate=max"
 rc=$?
@@ -35,8 +42,11 @@ jqcheck "frequency policy registers read or unreadable with a reason" "$J" \
 jqcheck "no steal-time interface under TCG, and env.steal says why" "$J" \
     '.env.steal.interface == "none" and (.env.steal.why|test("TCG"))'
 check "console shows the topology line" grep -q "topology:   1 package(s), 2 core(s), 2 thread(s) per core" "$T/topo-smt/console.log"
+jqcheck "no PPTT (QEMU 7.2 q35 builds none): every env.caches entry from CPUID, without a note" "$J" \
+    '(.env.caches | length) >= 2 and (.env.caches | all(.source == "cpuid" and (has("note") | not)))'
 
-boot topo-2s "8,sockets=2,cores=2,threads=2" 512M "suite=timer profile=quick reps=2 cpus=3"
+boot topo-2s "8,sockets=2,cores=2,threads=2" 512M "suite=timer profile=quick reps=2 cpus=3" \
+    -acpitable file="$PPTT"
 rc=$?
 J=$T/topo-2s/latest.json
 check "2-socket boot powers off by itself (QEMU exit 0)" test "$rc" = 0
@@ -46,6 +56,12 @@ jqcheck "cpus=3 takes 3 different cores (cores before siblings) over both packag
     '.env.topology as $t | ($t.selected|length) == 3 and $t.selected[0] == 0 and ([$t.selected[] as $i | "\($t.processor[$i].package)/\($t.processor[$i].core)"] | unique | length) == 3 and ([$t.selected[] as $i | $t.processor[$i].package] | unique | length) == 2'
 jqcheck "the timer's all-processor test ran on the 3 selected" "$J" \
     '[.results[] | select(.test=="tsc_offset") | [.params.threads, .extra.smt]] == [[3, 1]]'
+jqcheck "PPTT given: L3 from it (2 packages x 32 MiB), a note keeps CPUID's 1 x 16 MiB" "$J" \
+    '.env.caches[] | select(.level == 3) | .source == "pptt" and .bytes == 33554432 and .instances == 2
+     and .total == 67108864 and (.note | test("CPUID says 1 x 16 MiB, the PPTT 2 x 32 MiB"))'
+jqcheck "PPTT given: L1D, L1I and L2 one per core (4), all from the PPTT" "$J" \
+    '[.env.caches[] | select(.level <= 2) | [.level, .type, .instances, .source]] | sort
+     == [[1,"D",4,"pptt"],[1,"I",4,"pptt"],[2,"U",4,"pptt"]]'
 
 boot topo-bad 2 256M "suite=timer profile=quick cpus=1-1"
 J=$T/topo-bad/latest.json
