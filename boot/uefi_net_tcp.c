@@ -49,6 +49,9 @@ static EFI_STATUS wait_done(struct conn *c, EFI_TCP4_COMPLETION_TOKEN *tok, stru
                           : uefi_call_wrapper(c->tcp->Cancel, 2, c->tcp, tok);
             if (cs != EFI_SUCCESS || uefi_call_wrapper(BS->CheckEvent, 1, tok->Event) != EFI_SUCCESS)
                 c->abandoned = 1;
+            if (cs != EFI_SUCCESS)
+                bb_printf("upload: Tcp4 Cancel refused (status 0x%llx): the token stays with the "
+                          "firmware until the connection is aborted\n", (unsigned long long)cs);
             return EFI_TIMEOUT;
         }
         uefi_call_wrapper(c->tcp->Poll, 1, c->tcp);
