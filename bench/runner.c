@@ -347,23 +347,30 @@ static int par_start(struct par *p, struct bench_ctx *c, const struct bench_spec
 struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
                                   bench_kernel_fn fn, void *args, size_t stride, uint64_t *check)
 {
-    static struct par first; /* one parallel run at a time */
-    struct par *p = &first;
+    static struct par home; /* one parallel run at a time */
+    static int home_abandoned; /* a processor left out may still touch it: never reused */
+    struct par *p = home_abandoned ? plat_alloc(sizeof *p) : &home;
     double v[MAX_REPS], cyc[MAX_REPS], core[MAX_REPS], aperf[MAX_REPS];
     struct run_acct a = {.core_hz = core, .aperf = aperf};
-    memset(p, 0, sizeof *p);
-    if (par_alloc(p, ncpus)) {
+    if (p)
+        memset(p, 0, sizeof *p);
+    if (!p || par_alloc(p, ncpus)) {
         results_error(c->res, s->suite, s->test, "out of memory for %d processors", ncpus);
+        if (p != &home)
+            plat_free(p);
         return NULL;
     }
     p->iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
     int asked = ncpus, rc = par_start(p, c, s, ncpus, fn, args, stride, v, cyc, &a);
     char lost[64] = "";
     int m = rc && !p->abort ? cpus_after_loss(ncpus, lost, sizeof lost) : 0;
+    if (m)
+        home_abandoned |= p == &home;
     struct par *again = m ? plat_alloc(sizeof *again) : NULL;
     if (again && par_alloc(again, m) == 0) {
         /* the processors left out are gone for good: this entry (and later ones) runs on the
-         * others.  A fresh run state: an abandoned processor may still touch the old one. */
+         * others.  A fresh run state: an abandoned processor may still touch the old one,
+         * which is therefore never freed or reused. */
         again->iters = p->iters;
         p = again;
         ncpus = m;
@@ -382,8 +389,11 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
                           "within %.0f s", BB_BARRIER_TIMEOUT_S);
         else
             results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
-        if (p == &first)
+        if (!m) { /* nothing was abandoned in this call */
             plat_free(p->begin);
+            if (p != &home)
+                plat_free(p);
+        }
         return NULL;
     }
     uint64_t chk = 0;
@@ -414,8 +424,8 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
     result_extra(r, "smt", topo_smt_first(&g_topo, ncpus));
     save_cpu_rates(p, ncpus, per);
     plat_free(p->begin);
-    if (p != &first)
-        plat_free(p); /* the first state's arrays stay: an abandoned processor may use them */
+    if (p != &home)
+        plat_free(p); /* a state an abandoned processor may use was left behind above */
     return r;
 }
 
