@@ -8,6 +8,8 @@
 #include "kernel/platform.h"
 #include "kernel/results.h"
 #include "kernel/coreclock.h"
+#include "kernel/degraded.h"
+#include "kernel/cpus_left.h"
 #include "kernel/steal.h"
 #include "kernel/topology.h"
 #include "bench/runner_acct.h"
@@ -309,61 +311,121 @@ static void save_cpu_rates(const struct par *p, int n, int per)
         last_rates[i] = p->cpu_rate[i];
 }
 
+/* One attempt of a parallel run on n processors (the per-processor arrays hold at least n);
+ * whatever an earlier attempt left in p and a is reset.  0, or non-zero when it could not be
+ * made (p->abort tells a barrier timeout from processors that could not start). */
+static int par_start(struct par *p, struct bench_ctx *c, const struct bench_spec *s, int n,
+                     bench_kernel_fn fn, void *args, size_t stride, double *v, double *cyc,
+                     struct run_acct *a)
+{
+    struct par keep = *p;
+    memset(p, 0, sizeof *p);
+    p->begin = keep.begin;
+    p->end = keep.end;
+    p->check = keep.check;
+    p->stolen = keep.stolen;
+    p->core_now = keep.core_now;
+    p->aperf_now = keep.aperf_now;
+    p->cpu_rate = keep.cpu_rate;
+    p->iters = keep.iters;
+    p->fn = fn;
+    p->args = args;
+    p->stride = stride;
+    p->n = n;
+    p->reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
+    p->v = v;
+    p->cyc = cyc;
+    *a = (struct run_acct){.core_hz = a->core_hz, .aperf = a->aperf};
+    p->core = a->core_hz;
+    p->aperf = a->aperf;
+    p->acct = a;
+    p->s = s;
+    p->steal = steal_available();
+    return plat_run_on_cpus(n, par_worker, p) != 0 || p->abort;
+}
+
 struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *s, int ncpus,
                                   bench_kernel_fn fn, void *args, size_t stride, uint64_t *check)
 {
-    static struct par p; /* one parallel run at a time */
+    static struct par home; /* one parallel run at a time */
+    static int home_abandoned; /* a processor left out may still touch it: never reused */
+    struct par *p = home_abandoned ? plat_alloc(sizeof *p) : &home;
     double v[MAX_REPS], cyc[MAX_REPS], core[MAX_REPS], aperf[MAX_REPS];
     struct run_acct a = {.core_hz = core, .aperf = aperf};
-    memset(&p, 0, sizeof p);
-    if (par_alloc(&p, ncpus)) {
+    if (p)
+        memset(p, 0, sizeof *p);
+    if (!p || par_alloc(p, ncpus)) {
         results_error(c->res, s->suite, s->test, "out of memory for %d processors", ncpus);
+        if (p != &home)
+            plat_free(p);
         return NULL;
     }
-    p.fn = fn;
-    p.args = args;
-    p.stride = stride;
-    p.n = ncpus;
-    p.reps = c->reps > MAX_REPS ? MAX_REPS : c->reps;
-    p.v = v;
-    p.cyc = cyc;
-    p.core = core;
-    p.aperf = aperf;
-    p.acct = &a;
-    p.s = s;
-    p.steal = steal_available();
-    p.iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
-    if (plat_run_on_cpus(ncpus, par_worker, &p) != 0 || p.abort) {
-        if (p.abort)
+    p->iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
+    int asked = ncpus, rc = par_start(p, c, s, ncpus, fn, args, stride, v, cyc, &a);
+    char lost[64] = "";
+    int m = rc && !p->abort ? cpus_after_loss(ncpus, lost, sizeof lost) : 0;
+    if (m)
+        home_abandoned |= p == &home;
+    struct par *again = m ? plat_alloc(sizeof *again) : NULL;
+    if (again && par_alloc(again, m) == 0) {
+        /* the processors left out are gone for good: this entry (and later ones) runs on the
+         * others.  A fresh run state: an abandoned processor may still touch the old one,
+         * which is therefore never freed or reused. */
+        again->iters = p->iters;
+        p = again;
+        ncpus = m;
+        int now = g_topo.nsel > 0 ? g_topo.nsel : plat_cpu_count();
+        if (c->ncpus > now)
+            c->ncpus = now;
+        degraded_note("cpus", "%s/%s: processor(s) %s left out; ran on %d of the %d threads asked, "
+                      "and later tests on at most %d", s->suite, s->test, lost, ncpus, asked, now);
+        rc = par_start(p, c, s, ncpus, fn, args, stride, v, cyc, &a);
+    } else {
+        plat_free(again);
+    }
+    if (rc) {
+        if (p->abort)
             results_error(c->res, s->suite, s->test, "a processor did not reach the barrier "
                           "within %.0f s", BB_BARRIER_TIMEOUT_S);
         else
             results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
-        plat_free(p.begin);
+        if (!m) { /* nothing was abandoned in this call */
+            plat_free(p->begin);
+            if (p != &home)
+                plat_free(p);
+        }
         return NULL;
     }
     uint64_t chk = 0;
     for (int i = 0; i < ncpus; i++)
-        chk += p.check[i];
+        chk += p->check[i];
     bench_sink += chk;
     if (check)
         *check = chk;
-    a.ncore = p.reps;
-    a.steal = p.steal;
-    struct result *r = finish(c, s, v, cyc, p.reps, p.iters, &a);
-    int per = p.reps < 8 ? p.reps : 8;
+    a.ncore = p->reps;
+    a.steal = p->steal;
+    struct result *r = finish(c, s, v, cyc, p->reps, p->iters, &a);
+    int per = p->reps < 8 ? p->reps : 8;
     double *pc = plat_alloc((size_t)ncpus * sizeof *pc);
     for (int i = 0; pc && i < ncpus; i++)
-        pc[i] = stats_median(&p.cpu_rate[(size_t)i * 8], per);
+        pc[i] = stats_median(&p->cpu_rate[(size_t)i * 8], per);
     if (pc)
         result_set_per_cpu(r, pc, ncpus);
     plat_free(pc);
     result_param_int(r, "threads", ncpus);
-    result_extra(r, "late_starts_redone", p.late);
-    result_extra(r, "late_starts", p.late_kept);
+    if (ncpus < asked) { /* the processors are named in env.degraded */
+        result_extra(r, "cpus_left_out", asked - ncpus);
+        result_extra(r, "threads_asked", asked);
+        bb_printf("  %s/%s: processor(s) %s left out (never checked in or never finished): ran on "
+                  "%d of the %d threads asked\n", s->suite, s->test, lost, ncpus, asked);
+    }
+    result_extra(r, "late_starts_redone", p->late);
+    result_extra(r, "late_starts", p->late_kept);
     result_extra(r, "smt", topo_smt_first(&g_topo, ncpus));
-    save_cpu_rates(&p, ncpus, per);
-    plat_free(p.begin);
+    save_cpu_rates(p, ncpus, per);
+    plat_free(p->begin);
+    if (p != &home)
+        plat_free(p); /* a state an abandoned processor may use was left behind above */
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include "kernel/app.h"
 #include "kernel/config.h"
 #include "kernel/fmt.h"
+#include "kernel/fault.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/summary.h"
@@ -99,6 +100,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     struct options peek = base;
     char err[8];
     options_parse(line, &peek, err, sizeof err);
+    g_faults = peek.faults; /* test-only faults reach the UART and the MP and clock setup too */
     uefi_console_init(peek.serial);
     uefi_simd_enable();
     uefi_mp_init();

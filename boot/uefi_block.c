@@ -2,6 +2,7 @@
  * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
 #include "boot/uefi.h"
+#include "kernel/fault.h"
 #include "kernel/block_queue.h"
 #include "kernel/block_sync.h"
 #include "kernel/bounds.h"
@@ -240,6 +241,8 @@ static int q_submit(void *vc, int slot, int write, uint64_t lba, void *buf, size
 static int q_poll(void *vc, int slot, int *status)
 {
     struct qctx *c = vc;
+    if (fault_on(FAULT_DISK_HANG)) /* a token the driver never completes */
+        return 0;
     if (uefi_call_wrapper(BS->CheckEvent, 1, c->tok[slot].Event) != EFI_SUCCESS)
         return 0;
     *status = io_status(c->tok[slot].TransactionStatus);

@@ -4,6 +4,7 @@
 #include "boot/uefi.h"
 #include "kernel/acpi.h"
 #include "kernel/clock.h"
+#include "kernel/fault.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/refclock.h"
@@ -22,6 +23,12 @@ static uint64_t pm_read_port(void)
 static uint64_t pm_read_mmio(void)
 {
     return *(volatile uint32_t *)(uintptr_t)pmt.address;
+}
+
+/* fault=refclock-frozen: a PM timer that never moves (disabled, or MMIO in the wrong type) */
+static uint64_t pm_read_frozen(void)
+{
+    return 0x123456;
 }
 
 const char *uefi_acpi_oem(void)
@@ -100,7 +107,8 @@ void uefi_clock_init(void)
         ref.name = "acpi-pm";
         ref.hz = 3579545.0;
         ref.mask = pmt.bits == 32 ? 0xffffffffull : 0xffffffull;
-        ref.read = pmt.mmio ? pm_read_mmio : pm_read_port;
+        ref.read = fault_on(FAULT_REFCLOCK_FROZEN) ? pm_read_frozen
+                 : pmt.mmio ? pm_read_mmio : pm_read_port;
         if (usable(&ref))
             return;
         ref.read = NULL;

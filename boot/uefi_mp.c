@@ -4,6 +4,7 @@
 #include "boot/uefi.h"
 #include "kernel/bounds.h"
 #include "kernel/clock.h"
+#include "kernel/fault.h"
 #include "kernel/mp_run.h"
 #include "kernel/platform.h"
 #include "boot/efi_protocols.h"
@@ -13,8 +14,13 @@ static struct mp_state state;
 static EFI_EVENT ev[MP_MAX_CPUS]; /* per processor number: its run's event, NULL if none */
 static char done[MP_MAX_CPUS];    /* latched: CheckEvent clears the signal it reports */
 
+static int stuck_taken; /* fault=ap-stuck: one AP, once */
+
 static VOID EFIAPI ap_tramp(VOID *p)
 {
+    if (fault_on(FAULT_AP_STUCK) && !__atomic_exchange_n(&stuck_taken, 1, __ATOMIC_ACQ_REL))
+        for (;;) /* never checks in, never returns (halted: no host time under emulation) */
+            __asm__ volatile("cli; hlt");
     mp_ap_entry(p);
 }
 
@@ -102,6 +108,16 @@ void uefi_mp_init(void)
 int plat_cpu_count(void)
 {
     return mp ? mp_usable(&state) : 1;
+}
+
+int plat_cpu_total(void)
+{
+    return mp ? state.naps + 1 : 1;
+}
+
+int plat_cpu_left_out(int proc)
+{
+    return mp ? mp_left_out(&state, proc) : 0;
 }
 
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)

@@ -2,6 +2,7 @@
  * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded. */
 #include "boot/uefi_net.h"
 #include "boot/uefi_net_dns.h"
+#include "kernel/fault.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
@@ -44,9 +45,13 @@ static EFI_STATUS wait_done(struct conn *c, EFI_TCP4_COMPLETION_TOKEN *tok, stru
         if (uefi_call_wrapper(BS->CheckEvent, 1, tok->Event) == EFI_SUCCESS)
             return tok->Status;
         if (uefi_deadline_expired(d)) {
-            EFI_STATUS cs = uefi_call_wrapper(c->tcp->Cancel, 2, c->tcp, tok);
+            EFI_STATUS cs = fault_on(FAULT_TCP_CANCEL) ? EFI_UNSUPPORTED /* older drivers */
+                          : uefi_call_wrapper(c->tcp->Cancel, 2, c->tcp, tok);
             if (cs != EFI_SUCCESS || uefi_call_wrapper(BS->CheckEvent, 1, tok->Event) != EFI_SUCCESS)
                 c->abandoned = 1;
+            if (cs != EFI_SUCCESS)
+                bb_printf("upload: Tcp4 Cancel refused (status 0x%llx): the token stays with the "
+                          "firmware until the connection is aborted\n", (unsigned long long)cs);
             return EFI_TIMEOUT;
         }
         uefi_call_wrapper(c->tcp->Poll, 1, c->tcp);

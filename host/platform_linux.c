@@ -2,6 +2,7 @@
  * transparent huge pages on request), pinned pthreads, CLOCK_MONOTONIC_RAW as the reference. */
 #include "kernel/platform.h"
 #include "host/host.h"
+#include "kernel/mp_run.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -74,8 +75,29 @@ static int *cpu_ids;
 static int ncpu;
 static const int *selection; /* plat_cpu_select: run index -> processor number */
 
+static struct mp_state *fake_mp; /* host_mp_fake: unit tests of the firmware MP path */
+static const struct mp_ops *fake_ops;
+
+void host_mp_fake(struct mp_state *m, const struct mp_ops *o)
+{
+    fake_mp = m;
+    fake_ops = o;
+}
+
+int plat_cpu_total(void)
+{
+    return fake_mp ? fake_mp->naps + 1 : plat_cpu_count();
+}
+
+int plat_cpu_left_out(int proc)
+{
+    return fake_mp ? mp_left_out(fake_mp, proc) : 0; /* Linux threads are never left out */
+}
+
 int plat_cpu_count(void)
 {
+    if (fake_mp)
+        return mp_usable(fake_mp);
     if (ncpu)
         return ncpu;
     long conf = sysconf(_SC_NPROCESSORS_CONF);
@@ -148,6 +170,8 @@ static void *thr_main(void *p)
 
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
 {
+    if (fake_mp)
+        return mp_run(fake_mp, fake_ops, n, fn, arg);
     int have = plat_cpu_count();
     if (n < 1 || n > have)
         return -1;

@@ -3,6 +3,7 @@
 #include "kernel/app.h"
 #include "kernel/clock.h"
 #include "kernel/degraded.h"
+#include "kernel/fault.h"
 #include "kernel/fmt.h"
 #include "kernel/identity.h"
 #include "kernel/json.h"
@@ -11,6 +12,7 @@
 #include "kernel/run_id.h"
 #include "kernel/upload.h"
 #include "kernel/coreclock.h"
+#include "kernel/cpus_left.h"
 #include "kernel/power.h"
 #include "kernel/steal.h"
 #include "kernel/topology.h"
@@ -109,6 +111,7 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
     }
     if (topo_select(&g_topo, o->cpus, err, errlen))
         return -1;
+    cpus_after_loss(g_topo.nsel, NULL, 0); /* processors left out already are not selected */
     plat_cpu_select(g_topo.sel, g_topo.nsel);
     bb_printf("topology:   %d package(s), %d core(s), %d thread(s) per core (%s); cpus=%s: %d "
               "processor(s), %d per core\n", g_topo.packages, g_topo.cores, g_topo.threads_per_core,
@@ -196,6 +199,12 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     }
     out->then = o.then;
     out->screen = o.screen;
+    g_faults = o.faults;
+    if (g_faults) {
+        char fl[128];
+        fault_list(g_faults, fl, sizeof fl);
+        bb_printf("FAULT INJECTION (test only, recorded in env.faults): %s\n", fl);
+    }
     if (o.help) {
         options_help(print_line);
         return;
@@ -264,6 +273,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     steal_write_json(&j);
     disk_env_json(&j);
     degraded_write_json(&j);
+    fault_write_json(&j);
     json_obj_end(&j);
     results_write_json(&rs, &j);
     out->status = rs.nerrors ? 1 : 0;

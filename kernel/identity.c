@@ -1,4 +1,5 @@
 /* identity.c - gathers and writes the machine identity that opens every results document. */
+#include "kernel/cpus_left.h"
 #include "kernel/identity.h"
 #include "kernel/caches.h"
 #include "kernel/json.h"
@@ -30,7 +31,7 @@ void identity_collect_apic(struct identity *id)
 {
     int n = id->ncpus < (int)(sizeof id->apic / sizeof id->apic[0]) ? id->ncpus
                                                                       : (int)(sizeof id->apic / sizeof id->apic[0]);
-    id->napic = plat_run_on_cpus(n, apic_of, id) == 0 ? n : 0;
+    id->napic = cpus_run(&n, apic_of, id) == 0 ? n : 0; /* n: fewer if some were left out */
 }
 
 void identity_write_json(const struct identity *id, struct json *j)

@@ -26,6 +26,14 @@ int mp_usable(const struct mp_state *m)
     return m->blocking ? k : k + 1;
 }
 
+int mp_left_out(const struct mp_state *m, int proc)
+{
+    for (int i = 0; i < m->naps; i++)
+        if (m->ap[i] == proc)
+            return m->left_out[i];
+    return 0;
+}
+
 void mp_ap_entry(void *p)
 {
     struct mp_job *r = p;

@@ -40,6 +40,9 @@ struct mp_state {
 /** Processors a run may use now: the caller plus the APs not left out (blocking mode: the APs). */
 int mp_usable(const struct mp_state *m);
 
+/** 1 when processor number `proc` was left out (it never checked in or never finished). */
+int mp_left_out(const struct mp_state *m, int proc);
+
 /** Run fn(arg, i), i = 0..n-1, on n processors at once (non-blocking mode: i = 0 is the caller).
  *  Returns 0 when every call returned; -1 when the run could not be made (fn then ran nowhere
  *  or was abandoned) -- mp_usable() may then be lower, and the reason is in env.degraded. */

@@ -2,6 +2,7 @@
  * range, overlong or unprintable is rejected with a message naming it; nothing half-applies
  * silently.  One table describes every option, its values and its help line. */
 #include "kernel/options.h"
+#include "kernel/fault.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
@@ -9,7 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
-enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG, K_URL };
+enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG, K_URL,
+            K_MASK /* comma list of choices[i] -> bit i */ };
 
 struct opt {
     const char *key;
@@ -84,6 +86,8 @@ static const struct opt table[] = {
     {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
      "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
+    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel",
+     "TEST ONLY: make devices fail on purpose (recorded in env.faults; never on a real run)"},
 };
 
 #define NOPT (sizeof table / sizeof table[0])
@@ -197,6 +201,17 @@ static int suite_item(void *vc, const char *it)
     return -1;
 }
 
+static int mask_item(void *vc, const char *it)
+{
+    struct list_ctx *c = vc;
+    for (int i = 0; c->o->choices[i]; i++)
+        if (eq(it, c->o->choices[i])) {
+            c->mask |= 1u << i;
+            return 0;
+        }
+    return -1;
+}
+
 static int size_item(void *vc, const char *it)
 {
     struct list_ctx *c = vc;
@@ -261,6 +276,11 @@ int options_set(struct options *o, const char *key, const char *value, char *err
     switch (op->kind) {
     case K_SUITES:
         if (each_item(value, suite_item, &lc) || lc.mask == 0)
+            goto bad;
+        *(unsigned *)field = lc.mask;
+        return 0;
+    case K_MASK:
+        if (each_item(value, mask_item, &lc))
             goto bad;
         *(unsigned *)field = lc.mask;
         return 0;

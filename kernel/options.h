@@ -50,6 +50,7 @@ struct options {
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
     int screen;               /* enum screen_mode: the document on the screen too (full) or not */
     int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */
+    unsigned faults;          /* fault=a,b: test-only fault injection (kernel/fault.h), 0 = none */
 };
 
 void options_defaults(struct options *o);

@@ -33,6 +33,12 @@ uint64_t plat_largest_free(void);
 /** Number of logical processors the host lets us run on. */
 int plat_cpu_count(void);
 
+/** 1 when processor number `proc` (as in plat_topology) was left out of runs for good: it
+ *  never checked in or never finished a run (recorded in env.degraded); 0 otherwise. */
+int plat_cpu_left_out(int proc);
+/** Processors numbered at the start (0..total-1), those left out since included. */
+int plat_cpu_total(void);
+
 /** Run fn(arg, i) on processors i = 0..n-1 at the same time; processor 0 is the caller.
  *  Returns 0 once every call has returned, or a negative value if the others could not start. */
 typedef void (*plat_cpu_fn)(void *arg, int cpu);

@@ -239,7 +239,7 @@ int topology_collect(void)
     plat_free(t->cpu);
     plat_free(t->sel);
     memset(t, 0, sizeof *t);
-    t->n = plat_cpu_count();
+    t->n = plat_cpu_total(); /* processors left out before this still have their numbers */
     if (t->n < 1)
         t->n = 1;
     t->cpu = plat_alloc((size_t)t->n * sizeof *t->cpu);

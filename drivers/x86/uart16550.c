@@ -3,6 +3,7 @@
  * given up after one bounded wait (kernel/uart_tx.c). */
 #include "boot/uefi.h"
 #include "kernel/clock.h"
+#include "kernel/fault.h"
 #include "kernel/uart_tx.h"
 #include "kernel/x86/port_io.h"
 
@@ -34,7 +35,7 @@ void uart_init_if_needed(void)
 
 static int tx_ready(void)
 {
-    return (inb(COM1 + LSR) & 0x20) != 0;
+    return (inb(COM1 + LSR) & 0x20) != 0 && !fault_on(FAULT_UART_STUCK);
 }
 
 static void tx(uint8_t c)

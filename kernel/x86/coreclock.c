@@ -1,5 +1,6 @@
 /* coreclock.c - effective core clock from a chain of dependent adds timed by the TSC (see
  * coreclock.h); APERF/MPERF read plainly only after a trap-safe probe on processor 0 worked. */
+#include "kernel/cpus_left.h"
 #include "kernel/coreclock.h"
 #include "kernel/clock.h"
 #include "kernel/json.h"
@@ -123,7 +124,7 @@ void coreclock_start(const struct cpu_info *c, int n)
     }
     g_coreclock.core_hz = best_hz(0.0002, 25, &g_coreclock.aperf_ratio);
     g_coreclock.per_cpu_hz = plat_alloc((size_t)(n > 0 ? n : 1) * sizeof(double));
-    if (g_coreclock.per_cpu_hz && n > 1 && plat_run_on_cpus(n, all_worker, g_coreclock.per_cpu_hz) == 0)
+    if (g_coreclock.per_cpu_hz && n > 1 && cpus_run(&n, all_worker, g_coreclock.per_cpu_hz) == 0)
         g_coreclock.n = n;
     else if (g_coreclock.per_cpu_hz) {
         g_coreclock.per_cpu_hz[0] = g_coreclock.core_hz;
@@ -138,12 +139,15 @@ double coreclock_mark(const char *when)
     if (g_coreclock.nmarks < CORECLOCK_MAX_MARKS) {
         int n = g_coreclock.n;
         double *all = n > 1 ? plat_alloc((size_t)n * sizeof *all) : NULL;
-        if (all && plat_run_on_cpus(n, all_worker, all) != 0) {
+        if (all && cpus_run(&n, all_worker, all) != 0) {
             plat_free(all);
             all = NULL;
         }
         g_coreclock.marks[g_coreclock.nmarks].when = when;
         g_coreclock.marks[g_coreclock.nmarks].per_cpu = all;
+        if (all && n < g_coreclock.n) /* processors left out: later marks read the others */
+            for (int i = n; i < g_coreclock.n; i++)
+                all[i] = __builtin_nan(""); /* null in the document */
         g_coreclock.marks[g_coreclock.nmarks++].hz = hz;
     }
     return hz;

@@ -1,6 +1,7 @@
 /* steal.c - stolen-time interfaces (see steal.h): KVM steal time registered per processor,
  * Hyper-V VP runtime (wall time minus time the VP ran), VMware (steal_vmware.c), the host OS's
  * own account on Linux. */
+#include "kernel/cpus_left.h"
 #include "kernel/steal.h"
 #include "kernel/clock.h"
 #include "kernel/fmt.h"
@@ -82,7 +83,7 @@ static void try_kvm(int n)
         st.kvm = NULL;
         return;
     }
-    if (n > 1 && plat_run_on_cpus(n, kvm_enable, NULL) != 0) {
+    if (n > 1 && cpus_run(&n, kvm_enable, NULL) != 0) {
         msr_write(MSR_KVM_STEAL_TIME, 0);
         bb_snprintf(st.why, sizeof st.why, "kvm steal time: could not register on %d processors", n);
         plat_free_pages(st.kvm_mem, bytes);
@@ -91,6 +92,7 @@ static void try_kvm(int n)
         return;
     }
     st.iface = ST_KVM;
+    st.n = n; /* fewer when processors were left out on the way */
     st.name = "kvm-steal-time (MSR 0x4b564d03)";
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "kernel/fault.h"
 #include "kernel/options.h"
 
 static struct options o;
@@ -208,6 +209,25 @@ static void screen_mode(void **s)
     assert_non_null(strstr(err, "'screen'"));
 }
 
+/* fault= (test-only injection): known names into bits, anything else refused by name; off by default */
+static void fault_names_mask(void **s)
+{
+    (void)s;
+    assert_int_equal(parse(""), 0);
+    assert_int_equal(o.faults, 0u);
+    assert_int_equal(parse("fault=ap-stuck,disk-hang"), 0);
+    assert_int_equal(o.faults, FAULT_AP_STUCK | FAULT_DISK_HANG);
+    assert_int_equal(parse("fault=refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel"), 0);
+    assert_int_equal(o.faults, 31u);
+    assert_int_equal(parse("fault=cpu-on-fire"), -1);
+    assert_non_null(strstr(err, "'fault'"));
+    assert_non_null(strstr(err, "refclock-frozen"));
+    assert_int_equal(parse("fault=ap-stuck,,disk-hang"), -1);
+    char l[64];
+    fault_list(FAULT_UART_STUCK | FAULT_TCP_CANCEL, l, sizeof l);
+    assert_string_equal(l, "uart-stuck,tcp-cancel");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +238,7 @@ int main(void)
         cmocka_unit_test(help_flag),     cmocka_unit_test(help_text),
         cmocka_unit_test(suite_names),
         cmocka_unit_test(upload_url),    cmocka_unit_test(screen_mode),
+        cmocka_unit_test(fault_names_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
