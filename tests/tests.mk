@@ -23,9 +23,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK) $(UNIT_HELPER_OBJS)
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
-boot-test: deps efi host
+boot-test: deps efi host $(BUILD)/host/mem-triad
 	@tests/run.sh boot $(sort $(wildcard tests/boot/[0-9]*.sh))
 
 test: deps
-	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin
+	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad
 	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/[0-9]*.sh))

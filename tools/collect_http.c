@@ -112,6 +112,8 @@ static int token_ok(struct MHD_Connection *c, const char *token)
     return v && !strncasecmp(v, "Bearer ", 7) && same(v + 7, token);
 }
 
+#define DRAIN_MAX (64ull << 20) /* the largest refused body read to its end before answering */
+
 /* The checks made once the head is in: method, token, framing, size.  0, or the status of the
  * refusal: answered at once when there is no body to wait for (or it is too large to read),
  * otherwise after the body is read and dropped, so that a client still sending sees the answer
@@ -143,7 +145,11 @@ static int check_head(struct collect_server *s, struct MHD_Connection *c, struct
     else if (cl > s->cfg.max_bytes)
         st = 413, snprintf(m, sizeof m, "document too large: %llu bytes (the limit is %zu)", cl,
                            s->cfg.max_bytes);
-    r->expect = v && !bad_cl && cl <= s->cfg.max_bytes ? (size_t)cl : 0;
+    /* a body over the limit is still read and dropped before the 413 (up to DRAIN_MAX, within
+     * --body-timeout): answered while the client still sends, the close would reset the
+     * connection and the client could lose the answer */
+    int drain = st == 413 && cl <= DRAIN_MAX;
+    r->expect = v && !bad_cl && (cl <= s->cfg.max_bytes || drain) ? (size_t)cl : 0;
     if (st && !r->expect) {
         *ret = answer(c, r, st, m);
     } else if (st) {
