@@ -8,10 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "bench/runner.h"
 #include "host/host.h"
@@ -23,75 +20,20 @@
 #include "kernel/options.h"
 #include "kernel/results.h"
 #include "kernel/topology.h"
+#include "tests/unit/fake_mp.h"
 
-#define NAPS 3
-
-static int never_arrive;   /* processor number that accepts a start and never runs */
-static volatile int done[8];
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u) * 100u;
-}
-
-static void stall_us(uint64_t us) { usleep((useconds_t)(us / 100 + 1)); }
-
-struct ap_thread {
-    int proc;
-    void *arg;
-};
-
-static void *ap_main(void *p)
-{
-    struct ap_thread *t = p;
-    mp_ap_entry(t->arg);
-    __atomic_store_n(&done[t->proc], 1, __ATOMIC_RELEASE);
-    free(t);
-    return NULL;
-}
-
-static int start_ap(void *ctx, int proc, void *arg, uint64_t timeout_us)
-{
-    (void)ctx, (void)timeout_us;
-    done[proc] = 0;
-    if (proc == never_arrive)
-        return MP_OK; /* accepted, and nothing ever runs */
-    struct ap_thread *t = malloc(sizeof *t);
-    t->proc = proc;
-    t->arg = arg;
-    pthread_t th;
-    pthread_create(&th, NULL, ap_main, t);
-    pthread_detach(th);
-    return MP_OK;
-}
-
-static int ap_done(void *ctx, int proc) { (void)ctx; return __atomic_load_n(&done[proc], __ATOMIC_ACQUIRE); }
-static void ap_release(void *ctx, int proc) { (void)ctx, (void)proc; }
-static int start_all_blocking(void *ctx, void *arg, uint64_t timeout_us)
-{
-    (void)ctx, (void)arg, (void)timeout_us;
-    return MP_UNSUPPORTED;
-}
-
-static const struct mp_ops ops = {NULL, start_ap, ap_done, ap_release, start_all_blocking,
-                                  stall_us, now_us, NULL, NULL};
 static struct mp_state st;
 static struct identity id;
 
-/* A fresh fake machine of 1 + NAPS processors, `stuck` never checking in (-1: none). */
+/* A fresh fake machine of 1 + FAKE_MP_NAPS processors, `stuck` never checking in (-1: none). */
 static void machine(int stuck)
 {
-    never_arrive = stuck;
-    memset(&st, 0, sizeof st);
-    st.naps = NAPS;
-    for (int i = 0; i < NAPS; i++)
-        st.ap[i] = i + 1;
-    host_mp_fake(&st, &ops);
+    fake_mp_reset(&st);
+    fake_mp.never_arrive = stuck;
+    host_mp_fake(&st, &fake_mp_ops);
     degraded_reset();
     assert_int_equal(topology_collect(), 0);
-    assert_int_equal(g_topo.nsel, NAPS + 1);
+    assert_int_equal(g_topo.nsel, FAKE_MP_NAPS + 1);
     plat_cpu_select(g_topo.sel, g_topo.nsel);
 }
 
@@ -154,21 +96,21 @@ static void first_all_core_test_runs_on_the_rest(void **s)
     o.reps = 2;
     results_init(&rs);
     bench_ctx_init(&c, &o, &rs, &id);
-    assert_int_equal(c.ncpus, NAPS + 1);
-    static struct slot args[NAPS + 1]; /* sized for the processors asked for */
+    assert_int_equal(c.ncpus, FAKE_MP_NAPS + 1);
+    static struct slot args[FAKE_MP_NAPS + 1]; /* sized for the processors asked for */
     struct bench_spec spec = {"alu", "fake_all_core", "LCG steps", "Gop/s", "higher", 1, 1e9, 0, 0};
     uint64_t chk;
     struct result *r = bench_run_parallel(&c, &spec, c.ncpus, kernel, args, sizeof args[0], &chk);
     /* a result, not an error, on the three processors left; and it says so */
     assert_non_null(r);
     assert_int_equal(rs.nerrors, 0);
-    assert_int_equal(threads_of(r), NAPS);
-    assert_int_equal(r->nper_cpu, NAPS);
+    assert_int_equal(threads_of(r), FAKE_MP_NAPS);
+    assert_int_equal(r->nper_cpu, FAKE_MP_NAPS);
     double v = 0;
     assert_non_null(find_extra(r, "cpus_left_out", &v));
     assert_true(v == 1);
     assert_non_null(find_extra(r, "threads_asked", &v));
-    assert_true(v == NAPS + 1);
+    assert_true(v == FAKE_MP_NAPS + 1);
     int named = 0, said = 0;
     for (int i = 0; i < degraded_count(); i++) {
         named |= strstr(degraded_text(i), "processor 2 ") != NULL;
@@ -177,14 +119,14 @@ static void first_all_core_test_runs_on_the_rest(void **s)
     assert_true(named); /* mp_run's note: which processor never checked in */
     assert_true(said);  /* the runner's: which entry ran on fewer threads */
     /* the selection lost processor 2 (order kept); later tests ask for the rest directly */
-    assert_int_equal(g_topo.nsel, NAPS);
+    assert_int_equal(g_topo.nsel, FAKE_MP_NAPS);
     assert_int_equal(g_topo.sel[0], 0);
     assert_int_equal(g_topo.sel[1], 1);
     assert_int_equal(g_topo.sel[2], 3);
-    assert_int_equal(c.ncpus, NAPS);
+    assert_int_equal(c.ncpus, FAKE_MP_NAPS);
     r = bench_run_parallel(&c, &spec, c.ncpus, kernel, args, sizeof args[0], &chk);
     assert_non_null(r);
-    assert_int_equal(threads_of(r), NAPS);
+    assert_int_equal(threads_of(r), FAKE_MP_NAPS);
     assert_null(find_extra(r, "cpus_left_out", &v));
     assert_int_equal(rs.nerrors, 0);
     results_free(&rs);
@@ -205,17 +147,17 @@ static void other_callers_retry_once(void **s)
     /* a selection in its own order: the lost processor leaves, the others keep their places */
     g_topo.sel[0] = 0, g_topo.sel[1] = 3, g_topo.sel[2] = 2, g_topo.sel[3] = 1;
     memset((void *)ran, 0, sizeof ran);
-    int n = NAPS + 1;
+    int n = FAKE_MP_NAPS + 1;
     assert_int_equal(cpus_run(&n, mark, NULL), 0);
-    assert_int_equal(n, NAPS);
-    for (int i = 0; i < NAPS; i++)
+    assert_int_equal(n, FAKE_MP_NAPS);
+    for (int i = 0; i < FAKE_MP_NAPS; i++)
         assert_int_equal(ran[i], 1);
-    assert_int_equal(ran[NAPS], 0);
-    assert_int_equal(g_topo.nsel, NAPS);
+    assert_int_equal(ran[FAKE_MP_NAPS], 0);
+    assert_int_equal(g_topo.nsel, FAKE_MP_NAPS);
     assert_int_equal(g_topo.sel[1], 2);
     assert_int_equal(g_topo.sel[2], 1);
-    assert_int_equal(plat_cpu_total(), NAPS + 1);
-    assert_int_equal(plat_cpu_count(), NAPS);
+    assert_int_equal(plat_cpu_total(), FAKE_MP_NAPS + 1);
+    assert_int_equal(plat_cpu_count(), FAKE_MP_NAPS);
     char which[16];
     assert_int_equal(cpus_after_loss(2, which, sizeof which), 2); /* fewer asked: as asked */
     assert_string_equal(which, "3");
@@ -225,16 +167,16 @@ static void nothing_left_out_no_retry(void **s)
 {
     (void)s;
     machine(-1);
-    int n = NAPS + 1;
+    int n = FAKE_MP_NAPS + 1;
     memset((void *)ran, 0, sizeof ran);
     assert_int_equal(cpus_run(&n, mark, NULL), 0);
-    assert_int_equal(n, NAPS + 1);
+    assert_int_equal(n, FAKE_MP_NAPS + 1);
     char which[16];
     assert_int_equal(cpus_after_loss(n, which, sizeof which), 0);
     assert_string_equal(which, "");
-    n = NAPS + 2; /* more than there are: fails, and no retry pretends otherwise */
+    n = FAKE_MP_NAPS + 2; /* more than there are: fails, and no retry pretends otherwise */
     assert_true(cpus_run(&n, mark, NULL) != 0);
-    assert_int_equal(n, NAPS + 2);
+    assert_int_equal(n, FAKE_MP_NAPS + 2);
 }
 
 int main(void)
