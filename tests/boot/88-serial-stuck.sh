@@ -4,41 +4,19 @@
 # barebench's own UART write to it. The run must finish, power off and save its results on the
 # ESP (the only place they can still go).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/undrained_com1.bash"
 . "$(dirname "$0")/media.bash"
 dir=$T/serial-stuck
 rm -rf "$dir"; mkdir -p "$dir"
 ARGS="profile=quick suite=timer reps=2 tag=stuck serial=on" "$top/image/mkimg.sh" "$EFI" "$dir/stuck.img" >/dev/null
 qemu_base_args 1 512M "$dir" || exit 1
-args=()
-for a in "${QEMU_ARGS[@]}"; do
-    [ "$a" = stdio ] && a="pipe:$dir/com1"
-    args+=("$a")
-done
-mkfifo "$dir/com1.in" "$dir/com1.out"
-# hold the pipe open (so it exists with a 4 KiB buffer) and never read it
-# and, when told to stop, note how many bytes sit in it (a full pipe: the port really was stuck)
-python3 -c '
-import fcntl, os, signal, struct, sys, termios, time
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.fcntl(fd, 1031, 4096)  # F_SETPIPE_SZ
-fi = os.open(sys.argv[2], os.O_RDWR)
-def stop(*_):
-    n = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-    open(sys.argv[3] + ".bytes", "w").write("%d\n" % n)
-    open(sys.argv[3] + ".head", "wb").write(os.read(fd, n) if n else b"")
-    sys.exit(0)
-signal.signal(signal.SIGTERM, stop)
-open(sys.argv[3], "w").close()
-while True:
-    time.sleep(1)' "$dir/com1.out" "$dir/com1.in" "$dir/holding" &
-holder=$!
-for _ in $(seq 50); do [ -f "$dir/holding" ] && break; sleep 0.1; done
+undrained_com1_start "$dir"
 start=$(date +%s)
-timeout -k 5 "${BOOT_TIMEOUT:-300}" "$QEMU" "${args[@]}" -drive if=none,id=d0,format=raw,file="$dir/stuck.img" \
+timeout -k 5 "${BOOT_TIMEOUT:-300}" "$QEMU" "${QEMU_COM1_ARGS[@]}" -drive if=none,id=d0,format=raw,file="$dir/stuck.img" \
     -device virtio-blk-pci,drive=d0 </dev/null >/dev/null 2>"$dir/qemu.stderr"
 rc=$?
 took=$(( $(date +%s) - start ))
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+undrained_com1_stop
 echo "# run with an undrained COM1 took ${took} s (QEMU status $rc); $(cat "$dir/holding.bytes" 2>/dev/null) bytes left in its 4 KiB pipe"
 check "undrained serial: the pipe was full (the port really stopped draining)" \
     test "$(cat "$dir/holding.bytes" 2>/dev/null)" = 4096

@@ -7,6 +7,7 @@
 # fault hits its bound (kernel/bounds.h) once.  Serial is dead, so the document comes off the
 # boot image's ESP; it must name every fault in env.degraded / errors / skipped.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/undrained_com1.bash"
 . "$(dirname "$0")/media.bash"
 dir=$(mktemp -d "$T/all-faults.XXXXXX")
 pids=()
@@ -56,31 +57,10 @@ printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' >"$dir/read-errors.co
 
 export QEMU_NET=1
 qemu_base_args 3 512M "$dir" || exit 1
-args=()
-for a in "${QEMU_ARGS[@]}"; do
-    [ "$a" = stdio ] && a="pipe:$dir/com1"
-    args+=("$a")
-done
-mkfifo "$dir/com1.in" "$dir/com1.out"
-# COM1: a 4 KiB pipe held open and never read (see 88-serial-stuck.sh)
-python3 -c '
-import fcntl, os, signal, struct, sys, termios, time
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.fcntl(fd, 1031, 4096)  # F_SETPIPE_SZ
-fi = os.open(sys.argv[2], os.O_RDWR)
-def stop(*_):
-    n = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-    open(sys.argv[3] + ".bytes", "w").write("%d\n" % n)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, stop)
-open(sys.argv[3], "w").close()
-while True:
-    time.sleep(1)' "$dir/com1.out" "$dir/com1.in" "$dir/holding" &
-holder=$!
-for _ in $(seq 50); do [ -f "$dir/holding" ] && break; sleep 0.1; done
+undrained_com1_start "$dir"
 
 start=$(date +%s)
-timeout -k 5 "${BOOT_TIMEOUT:-360}" "$QEMU" "${args[@]}" \
+timeout -k 5 "${BOOT_TIMEOUT:-360}" "$QEMU" "${QEMU_COM1_ARGS[@]}" \
     -drive if=none,id=d0,format=raw,file="$dir/boot.img" -device virtio-blk-pci,drive=d0 \
     -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= \
     -drive if=none,id=nv,format=raw,file="$dir/nvme.img" -device nvme,serial=bbhang,drive=nv \
@@ -88,7 +68,7 @@ timeout -k 5 "${BOOT_TIMEOUT:-360}" "$QEMU" "${args[@]}" \
     -device virtio-blk-pci,drive=e1 </dev/null >/dev/null 2>"$dir/qemu.stderr"
 rc=$?
 took=$(( $(date +%s) - start ))
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+undrained_com1_stop
 "$top/tools/img-results.sh" "$dir/boot.img" "$dir/got" >/dev/null 2>&1
 doc=$(ls "$dir/got"/*.json 2>/dev/null | tail -1)
 
