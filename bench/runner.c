@@ -361,10 +361,15 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
         return NULL;
     }
     p->iters = bench_size_iters(fn, args, c->min_seconds, s->max_iters);
+    int lost_before = plat_cpu_lost_running();
     int asked = ncpus, rc = par_start(p, c, s, ncpus, fn, args, stride, v, cyc, &a);
     char lost[64] = "";
-    int m = rc && !p->abort ? cpus_after_loss(ncpus, lost, sizeof lost) : 0;
-    if (m)
+    /* a processor left out inside the kernel (past the barrier's bound, never finished) may
+     * wake and write to p, its buffers and args: p is never freed or reused, and there is no
+     * retry on the same args */
+    int ghost = plat_cpu_lost_running() != lost_before;
+    int m = rc && !p->abort && !ghost ? cpus_after_loss(ncpus, lost, sizeof lost) : 0;
+    if (m || ghost)
         home_abandoned |= p == &home;
     struct par *again = m ? plat_alloc(sizeof *again) : NULL;
     if (again && par_alloc(again, m) == 0) {
@@ -384,12 +389,15 @@ struct result *bench_run_parallel(struct bench_ctx *c, const struct bench_spec *
         plat_free(again);
     }
     if (rc) {
-        if (p->abort)
+        if (ghost)
+            results_error(c->res, s->suite, s->test, "a processor was left out before it finished "
+                          "its share (env.degraded); not retried on the buffers it may still write");
+        else if (p->abort)
             results_error(c->res, s->suite, s->test, "a processor did not reach the barrier "
                           "within %.0f s", BB_BARRIER_TIMEOUT_S);
         else
             results_error(c->res, s->suite, s->test, "could not start %d processors", ncpus);
-        if (!m) { /* nothing was abandoned in this call */
+        if (!m && !ghost) { /* nothing was abandoned in this call */
             plat_free(p->begin);
             if (p != &home)
                 plat_free(p);

@@ -100,9 +100,11 @@ void timer_skew_run(struct bench_ctx *c)
         g_skew.n = n;
         g_skew.offset = offset;
         g_skew.rtt = best_rtt;
+        int lost = plat_cpu_lost_running();
         if (plat_run_on_cpus(n, worker, &g_skew) != 0) {
-            /* processors left out (recorded in env.degraded): once more without them */
-            int m = retried ? 0 : cpus_after_loss(n, NULL, 0);
+            /* processors left out (recorded in env.degraded): once more without them, unless
+             * one was lost while answering pings (it may still answer: no retry beside it) */
+            int m = retried || plat_cpu_lost_running() != lost ? 0 : cpus_after_loss(n, NULL, 0);
             if (m >= 2) {
                 retried = 1;
                 n = m;

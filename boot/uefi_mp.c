@@ -120,6 +120,11 @@ int plat_cpu_left_out(int proc)
     return mp ? mp_left_out(&state, proc) : 0;
 }
 
+int plat_cpu_lost_running(void)
+{
+    return state.lost_running;
+}
+
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
 {
     if (!mp && n > 1)

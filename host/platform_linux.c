@@ -94,6 +94,11 @@ int plat_cpu_left_out(int proc)
     return fake_mp ? mp_left_out(fake_mp, proc) : 0; /* Linux threads are never left out */
 }
 
+int plat_cpu_lost_running(void)
+{
+    return fake_mp ? fake_mp->lost_running : 0;
+}
+
 int plat_cpu_count(void)
 {
     if (fake_mp)

@@ -197,6 +197,13 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         app_refuse(source, err, cmdline, &o, out);
         return;
     }
+    if (o.faults && strcmp(plat_build(), "uefi")) { /* the seams live in boot/ and drivers/ */
+        bb_snprintf(err, sizeof err, "fault=: fault injection exists only in the UEFI image (the "
+                    "%s build has no seams; a document claiming faults would be false)", plat_build());
+        o.faults = 0;
+        app_refuse(source, err, cmdline, &o, out);
+        return;
+    }
     out->then = o.then;
     out->screen = o.screen;
     g_faults = o.faults;

@@ -38,9 +38,12 @@ int cpus_after_loss(int want, char *which, size_t len)
 
 int cpus_run(int *n, plat_cpu_fn fn, void *arg)
 {
+    int before = plat_cpu_lost_running();
     int rc = plat_run_on_cpus(*n, fn, arg);
     if (rc == 0)
         return 0;
+    if (plat_cpu_lost_running() != before)
+        return rc; /* a processor left out inside fn may still write to arg: no retry on it */
     int m = cpus_after_loss(*n, NULL, 0);
     if (!m)
         return rc;

@@ -100,7 +100,8 @@ static int run_blocking(const struct mp_ops *o, int n, plat_cpu_fn fn, void *arg
 
 /* Wait for every started AP to finish, at most `us`; the ones that do not are left out for good
  * (their job is never freed).  Returns how many were abandoned. */
-static int drain(struct mp_state *m, const struct mp_ops *o, const int *used, int k, uint64_t us)
+static int drain(struct mp_state *m, const struct mp_ops *o, const int *used, int k, uint64_t us,
+                 int running)
 {
     uint64_t t0 = o->now_us();
     int pending;
@@ -119,6 +120,7 @@ static int drain(struct mp_state *m, const struct mp_ops *o, const int *used, in
             o->ap_release(o->ctx, m->ap[used[i]]);
         } else {
             m->left_out[used[i]] = 1;
+            m->lost_running += running;
             abandoned++;
             degraded_note("mp", "processor %d did not finish within %d s; left out of later runs",
                           m->ap[used[i]], (int)(us / 1000000));
@@ -181,7 +183,8 @@ int mp_run(struct mp_state *m, const struct mp_ops *o, int n, plat_cpu_fn fn, vo
     if (!rc)
         fn(arg, 0);
     /* an AP that never checked in is still "running" for the firmware: short drain for it */
-    int abandoned = drain(m, o, used, k, rc ? BB_MP_START_TIMEOUT_US : BB_MP_DRAIN_TIMEOUT_US);
+    int abandoned = drain(m, o, used, k, rc ? BB_MP_START_TIMEOUT_US : BB_MP_DRAIN_TIMEOUT_US,
+                          !rc);
     if (!abandoned)
         plat_free(r);
     return rc || abandoned ? -1 : 0;

@@ -35,6 +35,8 @@ struct mp_state {
     int ap[MP_MAX_CPUS];      /* their processor numbers */
     char left_out[MP_MAX_CPUS]; /* 1: never checked in or never finished: not used again */
     int blocking;             /* 1: firmware refused non-blocking starts (BSP does not take part) */
+    int lost_running;         /* processors abandoned while inside fn: they may still write to
+                               * the run's argument, which must then never be freed or reused */
 };
 
 /** Processors a run may use now: the caller plus the APs not left out (blocking mode: the APs). */

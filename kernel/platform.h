@@ -38,6 +38,10 @@ int plat_cpu_count(void);
 int plat_cpu_left_out(int proc);
 /** Processors numbered at the start (0..total-1), those left out since included. */
 int plat_cpu_total(void);
+/** How many processors were left out while inside a run's function (so far, in all runs): such
+ *  a processor may wake and write to that run's argument, which must then never be freed,
+ *  reused or handed to a retry. */
+int plat_cpu_lost_running(void);
 
 /** Run fn(arg, i) on processors i = 0..n-1 at the same time; processor 0 is the caller.
  *  Returns 0 once every call has returned, or a negative value if the others could not start. */

@@ -139,8 +139,10 @@ double coreclock_mark(const char *when)
     if (g_coreclock.nmarks < CORECLOCK_MAX_MARKS) {
         int n = g_coreclock.n;
         double *all = n > 1 ? plat_alloc((size_t)n * sizeof *all) : NULL;
+        int lost = plat_cpu_lost_running();
         if (all && cpus_run(&n, all_worker, all) != 0) {
-            plat_free(all);
+            if (plat_cpu_lost_running() == lost) /* else a left-out processor may still write it */
+                plat_free(all);
             all = NULL;
         }
         g_coreclock.marks[g_coreclock.nmarks].when = when;

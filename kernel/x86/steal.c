@@ -86,6 +86,11 @@ static void try_kvm(int n)
     if (n > 1 && cpus_run(&n, kvm_enable, NULL) != 0) {
         msr_write(MSR_KVM_STEAL_TIME, 0);
         bb_snprintf(st.why, sizeof st.why, "kvm steal time: could not register on %d processors", n);
+        if (n > 1 && plat_run_on_cpus(n, kvm_disable, NULL) != 0) {
+            st.kvm_mem = NULL; /* some processor may keep it registered: the pages are left */
+            st.kvm = NULL;
+            return;
+        }
         plat_free_pages(st.kvm_mem, bytes);
         st.kvm_mem = NULL;
         st.kvm = NULL;
@@ -181,11 +186,15 @@ void steal_fini(void)
         return;
     }
     if (st.iface == ST_KVM) {
-        if (st.n > 1)
-            plat_run_on_cpus(st.n, kvm_disable, NULL);
-        else
-            msr_write(MSR_KVM_STEAL_TIME, 0);
-        plat_free_pages(st.kvm_mem, st.kvm_bytes);
+        /* unregister everywhere it was registered; a processor left out since then keeps its
+         * registration, and KVM keeps writing into the pages: then they are never freed */
+        int n = plat_cpu_count() < st.n ? plat_cpu_count() : st.n;
+        int all = n == st.n; /* every processor that registered can still be reached */
+        msr_write(MSR_KVM_STEAL_TIME, 0);
+        if (n > 1 && plat_run_on_cpus(n, kvm_disable, NULL) != 0)
+            all = 0;
+        if (all)
+            plat_free_pages(st.kvm_mem, st.kvm_bytes);
         st.kvm_mem = NULL;
         st.kvm = NULL;
         st.iface = ST_NONE;

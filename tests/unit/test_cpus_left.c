@@ -51,6 +51,16 @@ static int teardown(void **s)
     return 0;
 }
 
+/* A runner context for quick runs (1 ms minimum, 2 repetitions) over the fake machine. */
+static void quick_ctx(struct options *o, struct results *rs, struct bench_ctx *c)
+{
+    options_defaults(o);
+    o->min_time_ms = 1;
+    o->reps = 2;
+    results_init(rs);
+    bench_ctx_init(c, o, rs, &id);
+}
+
 struct slot {
     uint64_t x;
     char pad[56];
@@ -91,11 +101,7 @@ static void first_all_core_test_runs_on_the_rest(void **s)
     struct options o;
     struct results rs;
     struct bench_ctx c;
-    options_defaults(&o);
-    o.min_time_ms = 1;
-    o.reps = 2;
-    results_init(&rs);
-    bench_ctx_init(&c, &o, &rs, &id);
+    quick_ctx(&o, &rs, &c);
     assert_int_equal(c.ncpus, FAKE_MP_NAPS + 1);
     static struct slot args[FAKE_MP_NAPS + 1]; /* sized for the processors asked for */
     struct bench_spec spec = {"alu", "fake_all_core", "LCG steps", "Gop/s", "higher", 1, 1e9, 0, 0};
@@ -179,12 +185,51 @@ static void nothing_left_out_no_retry(void **s)
     assert_int_equal(n, FAKE_MP_NAPS + 2);
 }
 
+
+static void mark_count(void *arg, int idx)
+{
+    (void)idx;
+    __atomic_add_fetch((volatile int *)arg, 1, __ATOMIC_ACQ_REL);
+}
+
+/* A processor left out while inside the kernel (it never reports done) may wake and write to
+ * the run's buffers: the entry is an error, not a retry on those buffers; later tests run on
+ * the rest. */
+static void lost_inside_the_run_not_retried(void **s)
+{
+    (void)s;
+    machine(-1);
+    fake_mp.never_complete = 3;
+    struct options o;
+    struct results rs;
+    struct bench_ctx c;
+    quick_ctx(&o, &rs, &c);
+    static struct slot args[FAKE_MP_NAPS + 1];
+    struct bench_spec spec = {"alu", "fake_ghost", "LCG steps", "Gop/s", "higher", 1, 1e9, 0, 0};
+    uint64_t chk;
+    int before = plat_cpu_lost_running();
+    struct result *r = bench_run_parallel(&c, &spec, c.ncpus, kernel, args, sizeof args[0], &chk);
+    assert_null(r);
+    assert_int_equal(plat_cpu_lost_running(), before + 1);
+    assert_int_equal(rs.nerrors, 1);
+    assert_non_null(strstr(rs.errors[0].why, "not retried"));
+    /* cpus_run gives up the same way: no second run beside a processor that may still write */
+    static volatile int ran_twice;
+    ran_twice = 0;
+    int n = plat_cpu_count();
+    fake_mp.never_complete = 1;
+    assert_int_not_equal(cpus_run(&n, mark_count, (void *)&ran_twice), 0);
+    assert_int_equal(n, plat_cpu_count() + 1); /* n untouched: nothing retried */
+    results_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(first_all_core_test_runs_on_the_rest),
         cmocka_unit_test(other_callers_retry_once),
         cmocka_unit_test(nothing_left_out_no_retry),
+        cmocka_unit_test(lost_inside_the_run_not_retried),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }

@@ -105,6 +105,7 @@ static void ap_never_arrives_left_out(void **s)
         assert_int_equal(calls[i], 0); /* aborted before anything ran */
     assert_int_equal(mp_usable(&st), 3);
     assert_true(st.left_out[1]); /* processor 2 */
+    assert_int_equal(st.lost_running, 0); /* it never ran fn: the argument is free again */
     int found = 0;
     for (int i = 0; i < degraded_count(); i++)
         found |= strstr(degraded_text(i), "processor 2") != NULL;
@@ -124,6 +125,7 @@ static void run_never_completes_bounded(void **s)
     assert_true(fake_mp_ops.now_us() - t0 < 2ull * BB_MP_DRAIN_TIMEOUT_US);
     assert_true(st.left_out[2]); /* processor 3 */
     assert_int_equal(mp_usable(&st), 3);
+    assert_int_equal(st.lost_running, 1); /* it was inside fn: its argument stays its own */
 }
 
 int main(void)
