@@ -1,6 +1,7 @@
 /* benchcmp_env.c - compares the environments before the numbers: warns, naming both values,
  * when core clocks, turbo/pstate policy, threads per core or NUMA node counts differ, and when
- * a document's core clock moved during its run or it has samples with stolen time.  Absent fields (older documents) are not compared. */
+ * a document's core clock moved during its run, it has samples with stolen time, or it was made
+ * with test-only fault injection.  Absent fields (older documents) are not compared. */
 #include "tools/benchcmp.h"
 
 #include <math.h>
@@ -104,6 +105,23 @@ static void clock_moved(struct bc_table *t, const struct bc_doc *d)
                "hypervisor", d->label, json_number_value(json_object_get(c, "spread")) * 100, ends);
 }
 
+/* A document made with the test-only option fault= (env.faults): deliberately broken devices. */
+static void faulted(struct bc_table *t, const struct bc_doc *d)
+{
+    json_t *f = at(d, "env.faults");
+    if (!json_is_array(f) || json_array_size(f) == 0)
+        return;
+    char names[160] = "";
+    size_t used = 0, i;
+    json_t *v;
+    json_array_foreach(f, i, v)
+        if (json_is_string(v) && used < sizeof names)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? "," : "",
+                                     json_string_value(v));
+    bc_warn(t, "%s: made with test-only fault injection (env.faults: %s): not a real run, its "
+               "figures say nothing about the environment", d->label, names);
+}
+
 void bc_env_warnings(struct bc_table *t)
 {
     const struct bc_doc *a = &t->docs[0];
@@ -128,5 +146,6 @@ void bc_env_warnings(struct bc_table *t)
     for (int i = 0; i < t->ndocs; i++) {
         clock_moved(t, &t->docs[i]);
         stolen(t, &t->docs[i]);
+        faulted(t, &t->docs[i]);
     }
 }

@@ -419,6 +419,33 @@ static void environment_warnings(void **state)
 
 /* A document whose run saw its core clock move: warned about, naming the spread and its ends;
  * moved false (or absent, older documents) is not. */
+/* A document made with fault= is named as not a real run; one without env.faults is not. */
+static void faulted_warning(void **state)
+{
+    (void)state;
+    struct bc_doc d[2];
+    struct bc_table t;
+    char buf[1024], err[256];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 2; i++) {
+        snprintf(buf, sizeof buf,
+                 "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"uefi\"},"
+                 "\"env\":{%s},\"results\":[{\"suite\":\"alu\",\"test\":\"int_add\","
+                 "\"params\":{},\"unit\":\"Gop/s\",\"better\":\"higher\",\"min\":1,\"median\":1,"
+                 "\"max\":1,\"samples\":[1,1,1]}]}",
+                 i ? "vm" : "metal", i ? "\"faults\":[\"refclock-frozen\",\"ap-stuck\"]" : "");
+        assert_int_equal(bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err), 0);
+    }
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    assert_non_null(warning_with(&t, "vm: made with test-only fault injection",
+                                 "refclock-frozen,ap-stuck", "not a real run"));
+    assert_null(warning_with(&t, "metal: made with", NULL, NULL));
+    bc_table_free(&t);
+    for (int i = 0; i < 2; i++)
+        bc_doc_free(&d[i]);
+}
+
 static void clock_moved_warning(void **state)
 {
     (void)state;
@@ -473,6 +500,7 @@ int main(void)
         cmocka_unit_test(fuzz_corpus_replay),
         cmocka_unit_test(environment_warnings),
         cmocka_unit_test(clock_moved_warning),
+        cmocka_unit_test(faulted_warning),
     };
     int failed = cmocka_run_group_tests_name("benchcmp_fixtures", fixture_tests, load_fixtures,
                                              free_fixtures);
