@@ -27,6 +27,11 @@ check "unknown flag: exit 2" test "$rc" = 2
 check "unknown flag: the message names it" grep -q "unknown option 'rpes'" "$D/bad.out"
 check "unknown flag: nothing ran" bash -c "! grep -q '^suite timer' '$D/bad.out'"
 
+"$BB" --suite timer --fault refclock-frozen --json "$D/fault.json" >"$D/fault.out" 2>&1
+rc=$?
+check "fault= refused by the Linux build (exit 2, it has no seams), nothing ran" \
+    bash -c "test $rc = 2 && grep -q 'fault injection exists only in the UEFI image' '$D/fault.out' && ! grep -q '^suite timer' '$D/fault.out'"
+
 "$BB" --reps 0 >"$D/badval.out" 2>&1
 check "bad value: exit 2 and the range named" bash -c "test $? = 2 && grep -q \"bad value '0' for 'reps': expected 1..1000\" '$D/badval.out'"
 
