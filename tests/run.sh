@@ -90,7 +90,7 @@ while [ "${#pending[@]}" -gt 0 ] || [ "${#run_lock[@]}" -gt 0 ]; do
             start "$s" "$l"
         else
             rest+=("$s")
-            [ "$l" = alone ] || [ "$l" = last ] && blocked=1
+            [ "$l" = alone ] && blocked=1   # lock=last waits without holding others back
         fi
     done
     # nothing running and nothing could start (two lock=last scripts): the first one runs
