@@ -5,7 +5,7 @@
 #   make fuzz-run FUZZ_SECONDS=300 runs both on tests/fuzz/corpus*
 
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
-               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c
+               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c
 COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o
@@ -22,11 +22,16 @@ COLLECT_LIBS := -lmicrohttpd -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 
-# the comparer's unit test links the comparer core (not the benchmark objects)
-$(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS)
+# the comparer's unit tests link the comparer core (not the benchmark objects) and the output
+# oracle (tests/unit/output_check.c, also in the fuzz target)
+OUTPUT_CHECK_OBJ := $(BUILD)/tests/obj/output_check.o
+$(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(BC_LIB_OBJS) -o $@ \
-	    -lcmocka $(TOOLS_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' -Itests/unit $< \
+	    $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) -o $@ -lcmocka $(TOOLS_LIBS)
+$(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/tools/safe_text.o $(OUTPUT_CHECK_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $^ -o $@ -lcmocka
 
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)
 FUZZ_CC ?= clang
