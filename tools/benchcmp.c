@@ -1,6 +1,8 @@
 /* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F] [--plot DIR] X.json...
- * Loads every document (all errors reported), prints one table, optionally renders charts. */
+ * Loads every document (all errors reported), prints one table, optionally renders charts.
+ * Messages show names and document text in their display form (control bytes escaped). */
 #include "tools/benchcmp.h"
+#include "tools/safe_text.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +29,14 @@ static void usage(FILE *f)
             BC_MAX_BYTES_DEFAULT);
 }
 
+/* What a message may quote from a file name, an argument or a document (one per message). */
+static const char *shown(const char *s)
+{
+    static char buf[1024];
+    st_display(buf, sizeof buf, s);
+    return buf;
+}
+
 /* Index of the document --baseline names: a file given (same path or same file), else the one
  * document whose tool.tag is `b`; -1 with a message when none or several match. */
 static int find_baseline(const struct bc_doc *docs, int n, const char *b)
@@ -45,15 +55,17 @@ static int find_baseline(const struct bc_doc *docs, int n, const char *b)
     if (tags == 1)
         return found;
     if (tags > 1)
-        fprintf(stderr, "benchcmp: --baseline '%s': %d documents have that tag; name the file instead\n", b, tags);
+        fprintf(stderr, "benchcmp: --baseline '%s': %d documents have that tag; name the file instead\n",
+                shown(b), tags);
     else
-        fprintf(stderr, "benchcmp: --baseline '%s' is neither a file given nor the tag of one of them\n", b);
+        fprintf(stderr, "benchcmp: --baseline '%s' is neither a file given nor the tag of one of them\n",
+                shown(b));
     return -1;
 }
 
 static int bad_usage(const char *what, const char *arg)
 {
-    fprintf(stderr, "benchcmp: %s '%s'\n", what, arg);
+    fprintf(stderr, "benchcmp: %s '%s'\n", what, shown(arg));
     usage(stderr);
     return 2;
 }
@@ -132,7 +144,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
         char err[512];
         if (bc_doc_load_file(files[i], max_bytes, &docs[i], err, sizeof err)) {
-            fprintf(stderr, "benchcmp: error: %s\n", err);
+            fprintf(stderr, "benchcmp: error: %s\n", shown(err)); /* may quote the document */
             bad++;
         }
     }
@@ -149,7 +161,7 @@ int main(int argc, char **argv)
         }
     } else if (!bad && nfiles > 2) {
         fprintf(stderr, "benchcmp: warning: the baseline is %s only because it was named first of %d "
-                        "files; --baseline FILE|TAG chooses it\n", docs[0].path, nfiles);
+                        "files; --baseline FILE|TAG chooses it\n", shown(docs[0].path), nfiles);
     }
     if (bad || rc) {
         rc = rc ? rc : 1;
@@ -164,10 +176,10 @@ int main(int argc, char **argv)
                 char err[512];
                 int n = bc_plot(&t, plot, gnuplot, stderr, err, sizeof err);
                 if (n < 0) {
-                    fprintf(stderr, "benchcmp: error: %s\n", err);
+                    fprintf(stderr, "benchcmp: error: %s\n", shown(err));
                     rc = 1;
                 } else {
-                    fprintf(stderr, "benchcmp: %d chart%s in %s\n", n, n == 1 ? "" : "s", plot);
+                    fprintf(stderr, "benchcmp: %d chart%s in %s\n", n, n == 1 ? "" : "s", shown(plot));
                 }
             }
             bc_table_free(&t);

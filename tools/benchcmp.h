@@ -99,7 +99,9 @@ enum bc_format { BC_TEXT, BC_MARKDOWN, BC_CSV };
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt);
 
 /** Write charts (SVG and PNG) into dir with gnuplot; names of the files made go to `made`
- *  (one per line) if not NULL.  Returns the number of charts, or -1 with a message in err. */
+ *  (one per line) if not NULL.  Returns the number of charts, or -1 with a message in err.
+ *  gnuplot NULL: only the scripts (NAME.gp) and data files (NAME.dat), counted as charts.
+ *  No text from a document reaches gnuplot except as a single-quoted literal. */
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen);
 

@@ -1,6 +1,9 @@
 /* benchcmp_format.c - prints the comparison as aligned text, Markdown or CSV: which machine
- * each file came from, warnings, then one row per suite/test/params with every environment. */
+ * each file came from, warnings, then one row per suite/test/params with every environment.
+ * Every string from a document is printed in its display form (tools/safe_text.h: control bytes
+ * escaped), Markdown cells and CSV cells escaped for their readers. */
 #include "tools/benchcmp.h"
+#include "tools/safe_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,10 +33,11 @@ static void grid_free(struct grid *g)
     free(g->right);
 }
 
+/* Cells hold the display form: widths are counted on what is printed. */
 static void put(struct grid *g, int r, int c, const char *s)
 {
     free(g->cell[r * g->cols + c]);
-    g->cell[r * g->cols + c] = strdup(s ? s : "");
+    g->cell[r * g->cols + c] = st_display_dup(s ? s : "");
 }
 
 /* Short human form: no exponent between 1e-3 and 1e12. */
@@ -54,12 +58,14 @@ static const char *cellstr(const struct grid *g, int r, int c)
     return s ? s : "";
 }
 
-/* Width of a UTF-8 string in columns (counts code points). */
-static int width(const char *s)
+/* Width of a UTF-8 string in columns (counts code points), as printed: in Markdown with the
+ * escapes of st_put_markdown: \| \\ &lt; */
+static int width(const char *s, int markdown)
 {
     int w = 0;
     for (; *s; s++)
-        w += ((unsigned char)*s & 0xc0) != 0x80;
+        w += (((unsigned char)*s & 0xc0) != 0x80) +
+             (markdown ? (*s == '|' || *s == '\\') + 3 * (*s == '<') : 0);
     return w;
 }
 
@@ -70,19 +76,21 @@ static void print_aligned(FILE *f, const struct grid *g, int markdown)
         return;
     for (int r = 0; r < g->rows; r++)
         for (int c = 0; c < g->cols; c++)
-            if (width(cellstr(g, r, c)) > w[c])
-                w[c] = width(cellstr(g, r, c));
+            if (width(cellstr(g, r, c), markdown) > w[c])
+                w[c] = width(cellstr(g, r, c), markdown);
     for (int r = 0; r < g->rows; r++) {
         if (markdown)
             fputs("| ", f);
         for (int c = 0; c < g->cols; c++) {
             const char *s = cellstr(g, r, c);
-            int pad = w[c] - width(s);
+            int pad = w[c] - width(s, markdown);
             int last = c == g->cols - 1;
             if (g->right[c])
                 fprintf(f, "%*s", pad, "");
-            for (; *s; s++) /* a '|' inside a Markdown cell would end it */
-                fputs(markdown && *s == '|' ? "\\|" : (char[2]){*s, 0}, f);
+            if (markdown) /* a '|' inside a Markdown cell would end it */
+                st_put_markdown(f, s);
+            else
+                fputs(s, f);
             if (!g->right[c])
                 fprintf(f, "%*s", last && !markdown ? 0 : pad, "");
             if (markdown)
@@ -109,20 +117,9 @@ static void print_csv(FILE *f, const struct grid *g)
 {
     for (int r = 0; r < g->rows; r++) {
         for (int c = 0; c < g->cols; c++) {
-            const char *s = cellstr(g, r, c);
             if (c)
                 fputc(',', f);
-            if (strpbrk(s, ",\"\n\r")) {
-                fputc('"', f);
-                for (; *s; s++) {
-                    if (*s == '"')
-                        fputc('"', f);
-                    fputc(*s, f);
-                }
-                fputc('"', f);
-            } else {
-                fputs(s, f);
-            }
+            st_put_csv(f, cellstr(g, r, c));
         }
         fputc('\n', f);
     }
@@ -270,8 +267,11 @@ void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt
         if (notes && identity_grid(t, &g) == 0)
             print_aligned(notes, &g, 0);
         grid_free(&g);
-        for (int i = 0; notes && i < t->nwarn; i++)
-            fprintf(notes, "warning: %s\n", t->warn[i]);
+        for (int i = 0; notes && i < t->nwarn; i++) {
+            fputs("warning: ", notes);
+            st_put_display(notes, t->warn[i]);
+            fputc('\n', notes);
+        }
         memset(&g, 0, sizeof g);
         if (csv_grid(t, &g) == 0)
             print_csv(f, &g);
@@ -288,8 +288,14 @@ void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt
         print_aligned(f, &g, md);
     grid_free(&g);
     fputc('\n', f);
-    for (int i = 0; i < t->nwarn; i++)
-        fprintf(f, "%s%s\n%s", md ? "> **warning:** " : "warning: ", t->warn[i], md ? "\n" : "");
+    for (int i = 0; i < t->nwarn; i++) { /* warnings quote document strings */
+        fputs(md ? "> **warning:** " : "warning: ", f);
+        if (md)
+            st_put_markdown(f, t->warn[i]);
+        else
+            st_put_display(f, t->warn[i]);
+        fputs(md ? "\n\n" : "\n", f);
+    }
     if (t->nwarn)
         fputc('\n', f);
     if (md)

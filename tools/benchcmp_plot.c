@@ -1,6 +1,10 @@
 /* benchcmp_plot.c - renders charts with gnuplot (SVG + PNG): disk throughput vs block size per
- * environment, memory bandwidth per cache level, ALU and vmcost bars.  Kinds without data are skipped. */
+ * environment, memory bandwidth per cache level, ALU and vmcost bars.  Kinds without data are skipped.
+ * Documents are untrusted: gnuplot gets numbers through data files (numbers and '#' comments
+ * only) and scripts of fixed commands in which every text is a single-quoted literal written by
+ * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-]. */
 #include "tools/benchcmp.h"
+#include "tools/safe_text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -35,13 +39,11 @@ static int fail(struct plotctx *p, const char *fmt, ...)
     return -1;
 }
 
-/* Text safe inside a gnuplot double-quoted string (no quotes, backslashes or control bytes). */
-static void gp_safe(char *dst, size_t n, const char *src)
+/* The display form of a document string (no newline of its own: titles split on ours). */
+static const char *disp(char *buf, size_t n, const char *s)
 {
-    size_t i = 0;
-    for (; *src && i + 1 < n; src++)
-        dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '_' : *src;
-    dst[i] = '\0';
+    st_display(buf, n, s);
+    return buf;
 }
 
 /* A file name part: letters, digits, '-', '_' and '.' only. */
@@ -89,11 +91,15 @@ static void size_name(char *buf, size_t n, double b)
         snprintf(buf, n, "%.3g%s", b, u[k]);
 }
 
-/* Run gnuplot on dir/NAME.gp with dir as working directory. */
+/* Run gnuplot on dir/NAME.gp with dir as working directory (no gnuplot: the script only). */
 static int run_gnuplot(struct plotctx *p, const char *name)
 {
     char script[200];
     snprintf(script, sizeof script, "%s.gp", name);
+    if (!p->gnuplot) {
+        p->charts++;
+        return 0;
+    }
     pid_t pid = fork();
     if (pid < 0)
         return fail(p, "cannot start gnuplot: %s", strerror(errno));
@@ -110,8 +116,13 @@ static int run_gnuplot(struct plotctx *p, const char *name)
         return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return fail(p, "gnuplot failed on %s/%s", p->dir, script);
-    if (p->made)
-        fprintf(p->made, "chart: %s/%s.svg %s/%s.png\n", p->dir, name, p->dir, name);
+    if (p->made) {
+        fputs("chart: ", p->made);
+        st_put_display(p->made, p->dir);
+        fprintf(p->made, "/%s.svg ", name);
+        st_put_display(p->made, p->dir);
+        fprintf(p->made, "/%s.png\n", name);
+    }
     p->charts++;
     return 0;
 }
@@ -126,36 +137,56 @@ static FILE *open_in_dir(struct plotctx *p, const char *name, const char *ext)
     return f;
 }
 
-/* Common head of a script: look, then the SVG terminal; `body` plots; PNG by replot. */
+/* Text as gnuplot literals, one per part between `sep` characters, joined by line breaks
+ * (NL, defined in the script head): 'line 1' . NL . 'line 2'. */
+static void gp_lines(FILE *f, const char *text, char sep)
+{
+    for (const char *end;; text = end + 1) {
+        end = strchr(text, sep);
+        char *part = strndup(text, end ? (size_t)(end - text) : strlen(text));
+        st_put_gnuplot(f, part ? part : "?");
+        free(part);
+        if (!end)
+            break;
+        fputs(" . NL . ", f);
+    }
+}
+
+/* "set output 'NAME.EXT'" (NAME is file_safe). */
+static void gp_output(FILE *f, const char *name, const char *ext)
+{
+    char file[160];
+    snprintf(file, sizeof file, "%s.%s", name, ext);
+    fputs("set output ", f);
+    st_put_gnuplot(f, file);
+    fputc('\n', f);
+}
+
+/* Common head of a script: look, then the SVG terminal; `body` plots; PNG by replot.  The
+ * title's lines are separated by '\n'. */
 static void script_head(FILE *f, const char *title, const char *xlabel, const char *ylabel,
                         int width, int height)
 {
-    char s[512];
-    fprintf(f, "# written by benchcmp\nset terminal svg size %d,%d dynamic noenhanced font "
-               "'Sans,13' background rgb 'white'\n",
+    fprintf(f, "# written by benchcmp: every text is a single-quoted literal\n"
+               "set terminal svg size %d,%d dynamic noenhanced font 'Sans,13' background rgb 'white'\n",
             width, height);
-    fprintf(f, "set datafile missing '?'\nset grid ytics lc rgb '#dddddd'\nset border 3\n"
-               "set tics nomirror\nset key outside right top vertical noenhanced box\n");
-    fprintf(f, "set title \"");
-    for (const char *nl; title; title = nl ? nl + 1 : NULL) { /* lines joined by \n */
-        nl = strchr(title, '\n');
-        char line[256];
-        snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - title) : (int)strlen(title), title);
-        gp_safe(s, sizeof s, line);
-        fprintf(f, "%s%s", s, nl ? "\\n" : "");
-    }
-    fprintf(f, "\" noenhanced font 'Sans,14'\n");
-    gp_safe(s, sizeof s, xlabel);
-    fprintf(f, "set xlabel \"%s\" noenhanced\n", s);
-    gp_safe(s, sizeof s, ylabel);
-    fprintf(f, "set ylabel \"%s\" noenhanced\n", s);
+    fprintf(f, "NL = sprintf('%%c', 10)\nset datafile missing '?'\nset grid ytics lc rgb '#dddddd'\n"
+               "set border 3\nset tics nomirror\nset key outside right top vertical noenhanced box\n");
+    fputs("set title ", f);
+    gp_lines(f, title, '\n');
+    fputs(" noenhanced font 'Sans,14'\nset xlabel ", f);
+    st_put_gnuplot(f, xlabel);
+    fputs(" noenhanced\nset ylabel ", f);
+    st_put_gnuplot(f, ylabel);
+    fputs(" noenhanced\n", f);
 }
 
 static void script_tail(FILE *f, const char *name, int width, int height)
 {
-    fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Sans,11' background rgb 'white'\n"
-               "set output '%s.png'\nreplot\nunset output\n",
-            width, height, name);
+    fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Sans,11' background rgb 'white'\n",
+            width, height);
+    gp_output(f, name, "png");
+    fputs("replot\nunset output\n", f);
 }
 
 /* --- bar charts: categories on x, one bar per environment, min..max as error bars --- */
@@ -165,10 +196,10 @@ struct bars {
     int n;
     const struct bc_row *row[256];
     char cat[256][64];  /* tick label: the category ... */
-    char sub[256][96];  /* ... and its params, one per line under it */
+    char sub[256][96];  /* ... and its params, one per line under it (display forms) */
 };
 
-/* The x tick labels of a bar chart, "name\nk=v\nk=v", at clusters 0, 1, 2... */
+/* The x tick labels of a bar chart, 'name' . NL . 'k=v' . NL . 'k=v', at clusters 0, 1, 2... */
 static void bar_tics(FILE *f, const struct bars *b)
 {
     int lines = 1;
@@ -182,15 +213,13 @@ static void bar_tics(FILE *f, const struct bars *b)
     fprintf(f, "set bmargin %d\nset xlabel offset 0,%d\n", 3 + lines, -(lines - 1));
     fprintf(f, "set xtics (");
     for (int i = 0; i < b->n; i++) {
-        char c[64], s[96];
-        gp_safe(c, sizeof c, b->cat[i]);
-        gp_safe(s, sizeof s, b->sub[i]);
-        fprintf(f, "%s\"%s", i ? ", " : "", c);
-        if (s[0])
-            fputs("\\n", f);
-        for (char *q = s; *q; q++)
-            fputs(*q == ' ' ? "\\n" : (char[2]){*q, 0}, f);
-        fprintf(f, "\" %d", i);
+        fputs(i ? ", " : "", f);
+        st_put_gnuplot(f, b->cat[i]);
+        if (b->sub[i][0]) {
+            fputs(" . NL . ", f);
+            gp_lines(f, b->sub[i], ' ');
+        }
+        fprintf(f, " %d", i);
     }
     fprintf(f, ")\n");
 }
@@ -256,12 +285,9 @@ static int plot_bars(struct plotctx *p, struct bars *b)
         return -1;
     double lo = INFINITY, hi = 0;
     int has[64] = {0}, any = 0;
-    fprintf(d, "# category, then median min max per environment\n");
+    fprintf(d, "# category (the x tick), then median min max per environment\n");
     for (int i = 0; i < b->n; i++) {
-        char c[64], sub[96];
-        gp_safe(c, sizeof c, b->cat[i]);
-        gp_safe(sub, sizeof sub, b->sub[i]);
-        fprintf(d, "\"%s%s%s\"", c, sub[0] ? " " : "", sub);
+        fprintf(d, "%d", i);
         for (int k = 0; k < t->ndocs; k++) {
             const struct bc_entry *e = b->row[i]->c[k].e;
             if (e && !b->row[i]->unit_mismatch) {
@@ -323,15 +349,18 @@ static int plot_bars(struct plotctx *p, struct bars *b)
         fprintf(f, "set logscale y\nset yrange [%g:*]\n", lo / 2);
     else
         fprintf(f, "set yrange [0:*]\n");
-    fprintf(f, "set output '%s.svg'\nplot ", b->name);
+    gp_output(f, b->name, "svg");
+    fputs("plot ", f);
+    char dat[160];
+    snprintf(dat, sizeof dat, "%s.dat", b->name);
     for (int k = 0, first = 1; k < t->ndocs; k++) {
-        char lab[80];
         if (!has[k % 64])
             continue; /* an environment without any of these entries gets no empty legend entry */
-        gp_safe(lab, sizeof lab, t->docs[k].label);
-        fprintf(f, "%s'%s.dat' using %d:%d:%d%s title \"%s\" lc rgb '%s'", first ? "" : ", \\\n     ",
-                b->name, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, "", lab,
-                colors[k % NCOLORS]);
+        fputs(first ? "" : ", \\\n     ", f);
+        st_put_gnuplot(f, dat);
+        fprintf(f, " using %d:%d:%d title ", 2 + 3 * k, 3 + 3 * k, 4 + 3 * k);
+        st_put_gnuplot(f, t->docs[k].label);
+        fprintf(f, " lc rgb '%s'", colors[k % NCOLORS]);
         first = 0;
     }
     fprintf(f, "\n");
@@ -352,13 +381,15 @@ static int is_time_unit(const char *u)
     return !strcmp(u, "ns") || !strcmp(u, "us") || !strcmp(u, "ms") || !strcmp(u, "s");
 }
 
-/* The chart group of a mem entry: test, params other than level/bytes, and unit. */
+/* The chart group of a mem entry: test, params other than level/bytes, and unit (display forms,
+ * also its chart's title). */
 static void mem_group(const struct bc_entry *e, char *k, size_t n)
 {
     static const char *const skip[] = {"level", "bytes", NULL};
-    char rest[160];
+    char rest[160], test[41], params[151], unit[21];
     bc_params_format(e->params, skip, rest, sizeof rest);
-    snprintf(k, n, "%.40s%s%.150s (%.20s)", e->test, rest[0] ? " " : "", rest, e->unit);
+    snprintf(k, n, "%s%s%s (%s)", disp(test, sizeof test, e->test), rest[0] ? " " : "",
+             disp(params, sizeof params, rest), disp(unit, sizeof unit, e->unit));
 }
 
 static double mem_bytes(const struct bc_entry *e)
@@ -432,7 +463,7 @@ static int plot_mem(struct plotctx *p)
                 at--;
             }
             b.row[at] = &t->rows[i];
-            snprintf(b.cat[at], sizeof b.cat[0], "%s", param_str(e, "level", buf, sizeof buf));
+            disp(b.cat[at], sizeof b.cat[0], param_str(e, "level", buf, sizeof buf));
             b.sub[at][0] = '\0';
             if (mem_bytes(e) > 0)
                 size_name(b.sub[at], sizeof b.sub[0], mem_bytes(e));
@@ -441,7 +472,9 @@ static int plot_mem(struct plotctx *p)
         snprintf(b.title, sizeof b.title, "memory per cache level: %.150s\n"
                  "bars: median, whiskers: min..max", keys[c]);
         snprintf(b.xlabel, sizeof b.xlabel, "cache level and buffer size (bytes)");
-        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth", unit);
+        char du[32];
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
+                 disp(du, sizeof du, unit));
         if (plot_bars(p, &b))
             return -1;
     }
@@ -490,15 +523,20 @@ static int plot_mem(struct plotctx *p)
                 const char *ei = param_str(e, "isa", b2, sizeof b2);
                 if (strcmp(k, keys[g]) || strcmp(ei ? ei : "", isa) || strcmp(e->unit, unit))
                     continue;
+                char sub[sizeof b.sub[0]];
                 b.row[b.n] = &t->rows[i];
-                snprintf(b.cat[b.n], sizeof b.cat[0], "%s", e->test);
-                bc_params_format(e->params, skip, b.sub[b.n++], sizeof b.sub[0]);
+                disp(b.cat[b.n], sizeof b.cat[0], e->test);
+                bc_params_format(e->params, skip, sub, sizeof sub);
+                disp(b.sub[b.n++], sizeof b.sub[0], sub);
             }
         }
-        snprintf(b.title, sizeof b.title, "memory at %.20s%s%.30s, per kernel\n"
-                 "bars: median, whiskers: min..max", lv1[c], isa[0] ? ", isa " : "", isa);
+        char dl[21], di[31], du[32];
+        snprintf(b.title, sizeof b.title, "memory at %s%s%s, per kernel\n"
+                 "bars: median, whiskers: min..max", disp(dl, sizeof dl, lv1[c]),
+                 isa[0] ? ", isa " : "", disp(di, sizeof di, isa));
         snprintf(b.xlabel, sizeof b.xlabel, "kernel and its parameters");
-        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth", unit);
+        snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
+                 disp(du, sizeof du, unit));
         if (plot_bars(p, &b))
             return -1;
     }
@@ -533,15 +571,17 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
             if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i)))
                 continue;
             b.row[b.n] = &t->rows[i];
-            snprintf(b.cat[b.n], sizeof b.cat[0], "%s", e->test);
-            snprintf(b.sub[b.n++], sizeof b.sub[0], "%s", e->params_text);
-            better = e->better;
+            disp(b.cat[b.n], sizeof b.cat[0], e->test);
+            disp(b.sub[b.n++], sizeof b.sub[0], e->params_text);
+            better = e->better; /* "higher" or "lower": checked when loaded */
         }
         snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
                  what, better);
         snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
+        char du[64];
         snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)",
-                 quantity ? quantity : is_time_unit(units[u]) ? "latency" : "rate", units[u]);
+                 quantity ? quantity : is_time_unit(units[u]) ? "latency" : "rate",
+                 disp(du, sizeof du, units[u]));
         if (plot_bars(p, &b))
             return -1;
     }
@@ -584,12 +624,15 @@ static int not_disk_sweep_row(const struct bc_table *t, int i)
     return !disk_sweep_row(t, i);
 }
 
-/* The chart of a disk sweep entry: "test (unit)"; -1 when row i is not in a sweep. */
+/* The chart of a disk sweep entry: "test (unit)" (display forms, also in its chart's title);
+ * -1 when row i is not in a sweep. */
 static int disk_key(const struct bc_table *t, int i, char *k, size_t n)
 {
+    char test[61], unit[31];
     if (!disk_sweep_row(t, i))
         return -1;
-    snprintf(k, n, "%.60s (%.30s)", t->rows[i].first->test, t->rows[i].first->unit);
+    snprintf(k, n, "%s (%s)", disp(test, sizeof test, t->rows[i].first->test),
+             disp(unit, sizeof unit, t->rows[i].first->unit));
     return 0;
 }
 
@@ -614,7 +657,7 @@ static int plot_disk(struct plotctx *p)
             memcpy(charts[nc++], k, sizeof k);
     }
     for (int c = 0; c < nc; c++) {
-        char name[128], fn[100], ticks[2048] = "", unit[32] = "";
+        char name[128], fn[100], unit[32] = "";
         double ticksv[64];
         int nt = 0, nv = 0;
         file_safe(fn, sizeof fn, charts[c]);
@@ -644,11 +687,17 @@ static int plot_disk(struct plotctx *p)
                     memcpy(variants[nv++], v, sizeof v);
                 (void)pass;
             }
-        /* one data block per environment x variant: block_size median min max, sorted */
+        /* one data block per environment x variant: block_size median min max, sorted; the
+         * plot command that draws them is written to `pc` meanwhile */
         int nseries = 0;
-        char plot[8192];
-        size_t pl = 0;
-        plot[0] = '\0';
+        char *plot = NULL, dat[160];
+        size_t plotlen = 0;
+        FILE *pc = open_memstream(&plot, &plotlen);
+        if (!pc) {
+            fclose(d);
+            return fail(p, "out of memory");
+        }
+        snprintf(dat, sizeof dat, "%s.dat", name);
         for (int k = 0; k < t->ndocs; k++)
             for (int v = 0; v < nv; v++) {
                 double pts[256][4];
@@ -672,44 +721,55 @@ static int plot_disk(struct plotctx *p)
                 }
                 if (!np)
                     continue;
-                char lab[200], vs[160];
-                gp_safe(vs, sizeof vs, nv > 1 ? variants[v] : ""); /* one variant: in the title */
-                gp_safe(lab, sizeof lab, t->docs[k].label);
-                fprintf(d, "# %s %s\n", lab, vs);
+                /* the series: environment, and the variant when there are several (one: in
+                 * the title) */
+                char series[512];
+                snprintf(series, sizeof series, "%.63s%s%.159s", t->docs[k].label, nv > 1 ? " " : "",
+                         nv > 1 ? variants[v] : "");
+                fputs("# ", d);
+                st_put_display(d, series);
+                fputc('\n', d);
                 for (int i = 0; i < np; i++)
                     fprintf(d, "%.9g %.9g %.9g %.9g\n", pts[i][0], pts[i][1], pts[i][2], pts[i][3]);
                 fprintf(d, "\n\n");
-                if (pl < sizeof plot - 400)
-                    pl += (size_t)snprintf(plot + pl, sizeof plot - pl,
-                                           "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 "
-                                           "ps 0.8 lc rgb '%s' dt %d title \"%s%s%s\"",
-                                           nseries ? ", \\\n     " : "", name, nseries,
-                                           colors[k % NCOLORS], v % 5 + 1, lab, vs[0] ? " " : "", vs);
+                fputs(nseries ? ", \\\n     " : "", pc);
+                st_put_gnuplot(pc, dat);
+                fprintf(pc, " index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb '%s' "
+                            "dt %d title ", nseries, colors[k % NCOLORS], v % 5 + 1);
+                st_put_gnuplot(pc, series);
                 nseries++;
             }
         fclose(d);
-        if (!nseries)
+        fclose(pc);
+        if (!nseries) {
+            free(plot);
             continue;
-        size_t tl = 0;
-        for (int i = 0; i < nt && tl < sizeof ticks - 40; i++) {
-            char sn[16];
-            size_name(sn, sizeof sn, ticksv[i]);
-            tl += (size_t)snprintf(ticks + tl, sizeof ticks - tl, "%s\"%s\" %.0f", i ? ", " : "", sn, ticksv[i]);
         }
         FILE *f = open_in_dir(p, name, "gp");
-        if (!f)
+        if (!f) {
+            free(plot);
             return -1;
-        char title[200], ylabel[100];
-        snprintf(title, sizeof title, "disk %s vs block size: %.60s%s%.80s%s",
+        }
+        char title[256], ylabel[100], dv[81], du[32];
+        snprintf(title, sizeof title, "disk %s vs block size: %.99s%s%.80s%s",
                  is_time_unit(unit) ? "latency" : "throughput", charts[c],
-                 nv == 1 && variants[0][0] ? " (" : "", nv == 1 ? variants[0] : "",
+                 nv == 1 && variants[0][0] ? " (" : "", disp(dv, sizeof dv, nv == 1 ? variants[0] : ""),
                  nv == 1 && variants[0][0] ? ")" : "");
         snprintf(ylabel, sizeof ylabel, "%s (%s), median with min..max",
-                 is_time_unit(unit) ? "latency" : "throughput", unit);
+                 is_time_unit(unit) ? "latency" : "throughput", disp(du, sizeof du, unit));
         script_head(f, title, "block size (bytes, log2 scale)", ylabel, 1000, 560);
-        fprintf(f, "set key inside left top\nset logscale x 2\nset xtics (%s)\nset yrange [0:*]\nset offsets graph 0.03, graph 0.03, 0, 0\n"
-                   "set output '%s.svg'\nplot %s\n",
-                ticks, name, plot);
+        fputs("set key inside left top\nset logscale x 2\nset xtics (", f);
+        for (int i = 0; i < nt; i++) {
+            char sn[16];
+            size_name(sn, sizeof sn, ticksv[i]);
+            fputs(i ? ", " : "", f);
+            st_put_gnuplot(f, sn);
+            fprintf(f, " %.0f", ticksv[i]);
+        }
+        fputs(")\nset yrange [0:*]\nset offsets graph 0.03, graph 0.03, 0, 0\n", f);
+        gp_output(f, name, "svg");
+        fprintf(f, "plot %s\n", plot);
+        free(plot);
         script_tail(f, name, 1000, 560);
         fclose(f);
         if (run_gnuplot(p, name))
@@ -721,7 +781,7 @@ static int plot_disk(struct plotctx *p)
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot ? gnuplot : "gnuplot", made, err, errlen, 0};
+    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     if (plot_disk(&p) || plot_mem(&p) ||

@@ -1,5 +1,6 @@
 /* test_benchcmp.c - the comparer's core: ratios, overhead and noise flags on the hand-written
- * fixtures and on real documents from the Linux build; output formats; bad input; fuzz corpus. */
+ * fixtures and on real documents from the Linux build; output formats; bad input; fuzz corpus;
+ * a hostile document (tests/fixtures/hostile/) through every writer, judged by output_check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tools/benchcmp.h"
+#include "output_check.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -26,26 +28,37 @@
 static struct bc_doc docs[3];
 static struct bc_table tab;
 
-static int load_fixtures(void **state)
+/* Load n files into d and compare them into t (a group's setup). */
+static int load_compare(const char *const *files, int n, struct bc_doc *d, struct bc_table *t)
 {
-    (void)state;
-    const char *f[] = {FIX "baremetal.json", FIX "kvm.json", FIX "esxi.json"};
     char err[512];
-    for (int i = 0; i < 3; i++)
-        if (bc_doc_load_file(f[i], BC_MAX_BYTES_DEFAULT, &docs[i], err, sizeof err)) {
+    for (int i = 0; i < n; i++)
+        if (bc_doc_load_file(files[i], BC_MAX_BYTES_DEFAULT, &d[i], err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
             return -1;
         }
-    bc_doc_labels(docs, 3);
-    return bc_compare(docs, 3, &tab);
+    bc_doc_labels(d, n);
+    return bc_compare(d, n, t);
+}
+
+static void free_compared(struct bc_doc *d, int n, struct bc_table *t)
+{
+    bc_table_free(t);
+    for (int i = 0; i < n; i++)
+        bc_doc_free(&d[i]);
+}
+
+static int load_fixtures(void **state)
+{
+    (void)state;
+    static const char *const f[] = {FIX "baremetal.json", FIX "kvm.json", FIX "esxi.json"};
+    return load_compare(f, 3, docs, &tab);
 }
 
 static int free_fixtures(void **state)
 {
     (void)state;
-    bc_table_free(&tab);
-    for (int i = 0; i < 3; i++)
-        bc_doc_free(&docs[i]);
+    free_compared(docs, 3, &tab);
     return 0;
 }
 
@@ -482,6 +495,95 @@ static void clock_moved_warning(void **state)
     }
 }
 
+/* Every writer on a document whose strings attack their readers: backquotes, $(), quotes and
+ * @macros for gnuplot, ESC/C1/bidi for terminals, formulas for spreadsheets, '|' for Markdown,
+ * newlines to forge lines.  Nothing raw comes out; the strings stay readable.  The hostile
+ * document is compared with the baremetal fixture. */
+static struct bc_doc hdocs[2];
+static struct bc_table htab;
+
+static int load_hostile(void **state)
+{
+    (void)state;
+    static const char *const f[] = {FIX "baremetal.json", FIX "hostile/hostile.json"};
+    return load_compare(f, 2, hdocs, &htab);
+}
+
+static int free_hostile(void **state)
+{
+    (void)state;
+    free_compared(hdocs, 2, &htab);
+    return 0;
+}
+
+static void hostile_terminal(void **state)
+{
+    (void)state;
+    char why[512];
+    char *s = print_to_string(&htab, BC_TEXT);
+    if (oc_terminal(s, strlen(s), why, sizeof why))
+        fail_msg("text output: %s", why);
+    assert_non_null(strstr(s, "\\x1b[31mEvil\\x1b]0;pwned\\x07 CPU \\u009b2J Ünïcode ≈")); /* readable */
+    assert_non_null(strstr(s, "\\u202eevil\\r\\nFORGED: line"));
+    assert_non_null(strstr(s, "first: \\x1b[2J\\x1b[Hscreen wiped")); /* in a warning */
+    free(s);
+    s = print_to_string(&htab, BC_MARKDOWN);
+    if (oc_markdown(s, strlen(s), why, sizeof why))
+        fail_msg("markdown output: %s", why);
+    assert_non_null(strstr(s, "kvm\\|pipe\\\\x7f")); /* renders as kvm|pipe\x7f */
+    free(s);
+}
+
+static void hostile_csv(void **state)
+{
+    (void)state;
+    char why[512];
+    char *csv = NULL, *notes = NULL;
+    size_t ncsv = 0, nnotes = 0;
+    FILE *fc = open_memstream(&csv, &ncsv), *fn = open_memstream(&notes, &nnotes);
+    assert_true(fc && fn);
+    bc_print(fc, fn, &htab, BC_CSV);
+    fclose(fc);
+    fclose(fn);
+    if (oc_csv(csv, ncsv, why, sizeof why))
+        fail_msg("csv output: %s", why);
+    if (oc_terminal(notes, nnotes, why, sizeof why))
+        fail_msg("csv notes: %s", why);
+    assert_non_null(strstr(csv, "\nvmcost,\"'=HYPERLINK(\"\"http://example.invalid\"\")\",,ns`touch PWNED`,"));
+    assert_non_null(strstr(csv, "\"'=cmd|' /C calc'!A0=x\"")); /* a params cell */
+    assert_non_null(strstr(csv, "\ntimer,skew,v=-2+3,ns,lower,,,,-3.2,-4,-1,")); /* numbers stay */
+    free(csv);
+    free(notes);
+}
+
+/* The charts' scripts and data ("true" stands in for gnuplot: nothing is drawn, so this holds
+ * without gnuplot; tests/boot/23-benchcmp-hostile.sh draws them). */
+static void hostile_gnuplot_scripts(void **state)
+{
+    (void)state;
+    char err[512], why[512];
+    char dir[] = "/tmp/test_benchcmp_plot_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    int n = bc_plot(&htab, dir, "true", NULL, err, sizeof err);
+    if (n < 0)
+        fail_msg("%s", err);
+    assert_true(n >= 10);
+    int rc = oc_plot_dir(dir, why, sizeof why);
+    DIR *dd = opendir(dir);
+    struct dirent *de;
+    while (dd && (de = readdir(dd))) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.')
+            unlink(path);
+    }
+    if (dd)
+        closedir(dd);
+    rmdir(dir);
+    if (rc)
+        fail_msg("gnuplot scripts: %s", why);
+}
+
 int main(void)
 {
     const struct CMUnitTest fixture_tests[] = {
@@ -502,8 +604,14 @@ int main(void)
         cmocka_unit_test(clock_moved_warning),
         cmocka_unit_test(faulted_warning),
     };
+    const struct CMUnitTest hostile_tests[] = {
+        cmocka_unit_test(hostile_terminal),
+        cmocka_unit_test(hostile_csv),
+        cmocka_unit_test(hostile_gnuplot_scripts),
+    };
     int failed = cmocka_run_group_tests_name("benchcmp_fixtures", fixture_tests, load_fixtures,
                                              free_fixtures);
     failed += cmocka_run_group_tests_name("benchcmp", tests, NULL, NULL);
+    failed += cmocka_run_group_tests_name("benchcmp_hostile", hostile_tests, load_hostile, free_hostile);
     return failed ? 1 : 0;
 }
