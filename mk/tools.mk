@@ -1,8 +1,8 @@
 # tools.mk - host programs: build/host/benchcmp (compare + plot results documents) and
-# build/host/barebench-collect (receive documents over HTTP); their unit test; the fuzz target.
+# build/host/barebench-collect (receive documents over HTTP); their unit tests; the fuzz targets.
 #   make tools        both programs (also part of `make host`)
-#   make fuzz         build/fuzz/fuzz_doc and fuzz_collect (clang + libFuzzer);
-#   make fuzz-run FUZZ_SECONDS=300 runs both on tests/fuzz/corpus*
+#   make fuzz         build/fuzz/fuzz_doc, fuzz_collect and fuzz_report (clang + libFuzzer);
+#   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
@@ -45,9 +45,18 @@ $(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benc
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
 	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
-fuzz: $(BUILD)/fuzz/fuzz_doc $(BUILD)/fuzz/fuzz_collect
+# what benchcmp writes from hostile strings, judged by tests/unit/output_check.c
+$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp.h tools/safe_text.h \
+                           tests/unit/output_check.c tests/unit/output_check.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_report.c tests/unit/output_check.c \
+	    $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
+fuzz: $(BUILD)/fuzz/fuzz_doc $(BUILD)/fuzz/fuzz_collect $(BUILD)/fuzz/fuzz_report
 fuzz-run: fuzz
-	@mkdir -p $(BUILD)/fuzz/new $(BUILD)/fuzz/new-collect
+	@mkdir -p $(BUILD)/fuzz/new $(BUILD)/fuzz/new-collect $(BUILD)/fuzz/new-report
+	$(BUILD)/fuzz/fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -dict=tests/fuzz/report.dict $(BUILD)/fuzz/new-report tests/fuzz/corpus-report
 	$(BUILD)/fuzz/fuzz_doc -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	    $(BUILD)/fuzz/new tests/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_collect -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \

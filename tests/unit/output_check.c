@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 static int bad(char *why, size_t whylen, const char *s, size_t at, size_t n, const char *fmt, ...)
@@ -170,7 +171,9 @@ int oc_data_file(const char *s, size_t n, char *why, size_t whylen)
 
 int oc_terminal(const char *s, size_t n, char *why, size_t whylen)
 {
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    static locale_t utf8; /* made once, kept (a fuzz target calls this thousands of times) */
+    if (!utf8)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     if (!utf8)
         return bad(why, whylen, s, 0, 0, "no C.UTF-8 locale to decode with");
     locale_t old = uselocale(utf8);
@@ -198,7 +201,6 @@ int oc_terminal(const char *s, size_t n, char *why, size_t whylen)
         i += l;
     }
     uselocale(old);
-    freelocale(utf8);
     return rc;
 }
 
@@ -351,4 +353,18 @@ int oc_plot_dir(const char *dir, char *why, size_t whylen)
     for (int pass = 0; pass < 2 && !rc; pass++) /* the scripts first, then the data */
         rc = check_files(dir, pass ? ".dat" : ".gp", pass ? oc_data_file : oc_gnuplot_script, why, whylen);
     return rc;
+}
+
+void oc_empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.')
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
 }

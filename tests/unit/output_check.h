@@ -27,5 +27,7 @@ int oc_markdown(const char *s, size_t n, char *why, size_t whylen);
 int oc_csv(const char *s, size_t n, char *why, size_t whylen);
 /** Every NAME.gp and NAME.dat in dir through the checks above; -1 also when dir is unreadable. */
 int oc_plot_dir(const char *dir, char *why, size_t whylen);
+/** Removes the files in dir (charts of the last run), not dir itself. */
+void oc_empty_dir(const char *dir);
 
 #endif

@@ -569,16 +569,7 @@ static void hostile_gnuplot_scripts(void **state)
         fail_msg("%s", err);
     assert_true(n >= 10);
     int rc = oc_plot_dir(dir, why, sizeof why);
-    DIR *dd = opendir(dir);
-    struct dirent *de;
-    while (dd && (de = readdir(dd))) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (de->d_name[0] != '.')
-            unlink(path);
-    }
-    if (dd)
-        closedir(dd);
+    oc_empty_dir(dir);
     rmdir(dir);
     if (rc)
         fail_msg("gnuplot scripts: %s", why);
