@@ -46,7 +46,7 @@ static void doc_begin(struct json *j, const struct options *o, const char *cmdli
     json_kv_str(j, "name", "barebench");
     json_kv_str(j, "version", BB_VERSION);
     json_kv_str(j, "build", plat_build());
-    static char shown[OPT_LINE_MAX + 1]; /* secrets never reach the document */
+    static char shown[2 * OPT_LINE_MAX + 1]; /* secrets never reach the document */
     options_redact(cmdline, shown, sizeof shown);
     json_kv_str(j, "command_line", shown);
     json_kv_str(j, "tag", o->tag);
