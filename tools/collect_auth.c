@@ -197,19 +197,16 @@ int collect_auth_head(const struct collect_cfg *cfg, collect_header_fn header, v
                                   "takes only uploads signed with the fleet key (upload_key=)");
             return 401;
         }
-        if (strncmp(sig, UPLOAD_SIG_SCHEME, pl) || strlen(sig) != pl + 2 * sizeof a->mac) {
-            snprintf(msg, msglen, "malformed " UPLOAD_SIG_HEADER ": expected " UPLOAD_SIG_SCHEME
-                                  "and 64 lowercase hexadecimal digits");
-            return 400;
-        }
-        for (size_t i = 0; i < sizeof a->mac; i++) {
+        int ok = !strncmp(sig, UPLOAD_SIG_SCHEME, pl) && strlen(sig) == pl + 2 * sizeof a->mac;
+        for (size_t i = 0; ok && i < sizeof a->mac; i++) {
             int hi = hexval(sig[pl + 2 * i]), lo = hexval(sig[pl + 2 * i + 1]);
-            if (hi < 0 || lo < 0) {
-                snprintf(msg, msglen, "malformed " UPLOAD_SIG_HEADER ": expected "
-                                      UPLOAD_SIG_SCHEME "and 64 lowercase hexadecimal digits");
-                return 400;
-            }
-            a->mac[i] = (unsigned char)(hi << 4 | lo);
+            ok = hi >= 0 && lo >= 0;
+            a->mac[i] = ok ? (unsigned char)(hi << 4 | lo) : 0;
+        }
+        if (!ok) {
+            snprintf(msg, msglen, "malformed " UPLOAD_SIG_HEADER ": expected " UPLOAD_SIG_SCHEME
+                                  " followed by 64 lowercase hexadecimal digits");
+            return 400;
         }
         if (!rid || !collect_run_id_ok(rid)) {
             snprintf(msg, msglen, "%s " UPLOAD_RUNID_HEADER ": a signed upload names its run "
