@@ -207,15 +207,15 @@ static void close_conn(struct conn *c)
         uefi_call_wrapper(c->sb->DestroyChild, 2, c->sb, c->child);
 }
 
-int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
-                        char *why, size_t whylen)
+int plat_upload_results(const char *url, const struct upload_auth *auth, const char *json,
+                        size_t n, char *why, size_t whylen)
 {
     struct upload_url u;
-    static char head[512]; /* the same bytes every attempt */
+    static char head[768]; /* the same bytes every attempt */
     struct uefi_net net;
     if (upload_parse_url(url, &u, why, whylen))
         return UPLOAD_PERMANENT;
-    int hl = upload_request_head(&u, token, n, head, sizeof head);
+    int hl = upload_request_head(&u, auth, json, n, head, sizeof head);
     if (hl < 0) {
         bb_snprintf(why, whylen, "request head too long");
         return UPLOAD_PERMANENT;

@@ -97,14 +97,14 @@ int plat_upload_resolves_names(void)
     return 1;
 }
 
-int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
-                        char *why, size_t whylen)
+int plat_upload_results(const char *url, const struct upload_auth *auth, const char *json,
+                        size_t n, char *why, size_t whylen)
 {
     struct upload_url u;
-    char head[512], resp[1024];
+    char head[768], resp[1024];
     if (upload_parse_url(url, &u, why, whylen))
         return UPLOAD_PERMANENT;
-    int hl = upload_request_head(&u, token, n, head, sizeof head);
+    int hl = upload_request_head(&u, auth, json, n, head, sizeof head);
     if (hl < 0) {
         snprintf(why, whylen, "request head too long");
         return UPLOAD_PERMANENT;

@@ -11,6 +11,7 @@
 #include "kernel/results.h"
 #include "kernel/run_id.h"
 #include "kernel/upload.h"
+#include "kernel/upload_auth.h"
 #include "kernel/coreclock.h"
 #include "kernel/cpus_left.h"
 #include "kernel/power.h"
@@ -45,7 +46,9 @@ static void doc_begin(struct json *j, const struct options *o, const char *cmdli
     json_kv_str(j, "name", "barebench");
     json_kv_str(j, "version", BB_VERSION);
     json_kv_str(j, "build", plat_build());
-    json_kv_str(j, "command_line", cmdline);
+    static char shown[2 * OPT_LINE_MAX + 1]; /* secrets never reach the document */
+    options_redact(cmdline, shown, sizeof shown);
+    json_kv_str(j, "command_line", shown);
     json_kv_str(j, "tag", o->tag);
     char su[64];
     options_suite_names(o->suites, su, sizeof su);
@@ -131,14 +134,16 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
 
 /* The upload as retries see it: one attempt = plat_upload_results. */
 struct upload_job {
-    const char *url, *token, *json;
+    const char *url;
+    struct upload_auth auth;
+    const char *json;
     size_t n;
 };
 
 static int upload_job_attempt(void *ctx, char *why, size_t whylen)
 {
     const struct upload_job *u = ctx;
-    return plat_upload_results(u->url, u->token, u->json, u->n, why, whylen);
+    return plat_upload_results(u->url, &u->auth, u->json, u->n, why, whylen);
 }
 
 static uint64_t env_now_ms(void)
@@ -217,6 +222,17 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         return;
     }
 
+    static uint8_t key[UPLOAD_KEY_MAX];
+    size_t keylen = 0;
+    if (o.upload[0] && upload_key_load(&o, key, &keylen, err, sizeof err)) {
+        app_refuse(source, err, cmdline, &o, out);
+        return;
+    }
+    if (o.upload[0] && keylen)
+        bb_printf("upload: signed with the fleet key (HMAC-SHA256 over the run id and the document)\n");
+    else if (o.upload[0] && o.upload_token[0])
+        bb_printf("upload: upload_token= is the legacy mode: the token crosses the network in clear "
+                  "text (upload_key= signs instead)\n");
     if (o.upload[0]) {
         struct upload_url uu;
         char uwhy[160];
@@ -306,7 +322,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         char why[240];
         uint64_t t0 = clock_ticks();
         upload_set_net(o.net);
-        struct upload_job job = {o.upload, o.upload_token, j.buf, j.len};
+        struct upload_job job = {o.upload, {o.upload_token, key, keylen, run_id()}, j.buf, j.len};
         int attempts = 0;
         int st = upload_with_retries(o.upload_retries, upload_job_attempt, &job, &g_upload_env,
                                      why, sizeof why, &attempts);

@@ -6,12 +6,14 @@
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
+#include "kernel/upload_key.h"
 
 #include <stddef.h>
 #include <string.h>
 
 enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG, K_URL,
-            K_MASK /* comma list of choices[i] -> bit i */ };
+            K_MASK /* comma list of choices[i] -> bit i */,
+            K_KEY /* a fleet key (kernel/upload_key.h); never quoted in a message */ };
 
 struct opt {
     const char *key;
@@ -77,8 +79,12 @@ static const struct opt table[] = {
      "which disk sweeps to run (default all)"},
     {"upload", K_URL, F(upload), S(upload), 0, 0, NULL, "URL",
      "send the results to a collector (http://HOST:PORT/; names need the firmware's DNS4 on UEFI)"},
+    {"upload_key", K_KEY, F(upload_key), S(upload_key), 0, 0, NULL, "HEX",
+     "fleet key that signs each upload (HMAC-SHA256; 32..128 hex digits, openssl rand -hex 32)"},
+    {"upload_key_file", K_STR, F(upload_key_file), S(upload_key_file), 0, 0, NULL, "PATH",
+     "the fleet key from a file (UEFI: on the boot volume, e.g. /barebench/upload.key)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
-     "shared token the collector expects"},
+     "LEGACY: a shared token sent in clear text (use upload_key)"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
      "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
     {"screen", K_ENUM, F(screen), 0, 0, 0, screen_names, "summary|full",
@@ -343,6 +349,18 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         bb_snprintf(err, errlen, "bad value '%.100s' for '%s': %s", value, key, why);
         return -1;
     }
+    case K_KEY: {
+        uint8_t kb[UPLOAD_KEY_MAX];
+        size_t kl;
+        const char *why = upload_key_parse(value, strlen(value), kb, &kl);
+        memset(kb, 0, sizeof kb);
+        if (why || strlen(value) >= op->cap) {
+            bb_snprintf(err, errlen, "bad value for '%s': %s", key, why ? why : "too long");
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    }
     case K_FLAG:
         break;
     }
@@ -439,6 +457,38 @@ int options_parse(const char *line, struct options *o, char *err, size_t errlen)
         if (options_set(o, word, value, err, errlen))
             return -1;
     }
+}
+
+static int secret(const char *key, size_t n)
+{
+    return (n == 10 && !memcmp(key, "upload_key", n)) || (n == 12 && !memcmp(key, "upload_token", n));
+}
+
+void options_redact(const char *line, char *out, size_t n)
+{
+    static const char mark[] = "REDACTED";
+    size_t k = 0;
+    if (!n)
+        return;
+    for (const char *p = line; *p && k + 1 < n;) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            out[k++] = *p++;
+            continue;
+        }
+        const char *w = p, *eqs = NULL;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            if (*p == '=' && !eqs)
+                eqs = p;
+            p++;
+        }
+        const char *end = eqs && secret(w, (size_t)(eqs - w)) ? eqs + 1 : p;
+        for (const char *c = w; c < end && k + 1 < n; c++)
+            out[k++] = *c;
+        if (end != p)
+            for (const char *c = mark; *c && k + 1 < n; c++)
+                out[k++] = *c;
+    }
+    out[k] = '\0';
 }
 
 void options_help(void (*out)(const char *line))

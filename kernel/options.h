@@ -46,7 +46,9 @@ struct options {
     int disk_driver;          /* disk_driver=auto|native|firmware|both (PLAT_DRIVER_*) */
     char disk_tests[64];      /* disk_tests=all|seq_read,seq_write,rand_read,rand_write */
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
-    char upload_token[64];    /* upload_token=SECRET */
+    char upload_token[64];    /* upload_token=SECRET (legacy; sent in clear) */
+    char upload_key[129];     /* upload_key=HEX: the fleet key that signs uploads (kernel/upload_key.h) */
+    char upload_key_file[OPT_STR_MAX]; /* upload_key_file=PATH: the key in a file instead */
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
     int screen;               /* enum screen_mode: the document on the screen too (full) or not */
     int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */
@@ -64,6 +66,10 @@ int options_set(struct options *o, const char *key, const char *value, char *err
 
 /** If the first word is a program path (from iPXE or the UEFI shell), return the rest. */
 const char *options_skip_program_name(const char *line);
+
+/** Copy a command line into out (n bytes) with the value of every secret option (upload_key,
+ *  upload_token) replaced by REDACTED: what the document and the console may show. */
+void options_redact(const char *line, char *out, size_t n);
 
 /** Print every option with its values and meaning through `out`. */
 void options_help(void (*out)(const char *line));

@@ -98,6 +98,13 @@ void plat_identity(struct identity *id);
 int plat_save_results(const char *json, size_t n, const char *file_name,
                       char *where, size_t where_len);
 
+/** Read a small file whole (UEFI: from the volume barebench was loaded from, path with '/' or '\\'
+ *  separators; Linux: a path in the file system) into a plat_alloc'd buffer (*buf, max+1 bytes,
+ *  NUL-terminated; plat_free it).  1 read, 0 not there (no such file, no file system), -1 it
+ *  cannot be read or is larger than max; err says which (naming the path) in both 0 and -1. */
+int plat_read_boot_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+                        size_t errlen);
+
 /** Seconds since 1970 from the host's real-time clock, 0 if unknown; and a time string. */
 int64_t plat_unix_time(void);
 
@@ -209,12 +216,13 @@ uint16_t plat_pm_timer_port(void);
 int64_t plat_hlt_timer(uint64_t n, const char **why);
 
 /** Send the results document to a collector (upload=http://HOST:PORT/PATH) as an HTTP POST
- *  with Content-Length and, when token is not empty, an X-Barebench-Token header.  Every wait
+ *  with Content-Length and what auth asks for (signature headers, or the legacy token).  Every wait
  *  is bounded (a few seconds; DHCP up to 15 s on UEFI).  One attempt: returns the HTTP status
  *  the collector answered, else UPLOAD_NO_ANSWER (-1: no connection, timeout; worth a retry) or
  *  UPLOAD_PERMANENT (-2: bad URL, no NIC); `why` tells what happened (e.g. "HTTP 201: ..."). */
-int plat_upload_results(const char *url, const char *token, const char *json, size_t n,
-                        char *why, size_t whylen);
+struct upload_auth;
+int plat_upload_results(const char *url, const struct upload_auth *auth, const char *json,
+                        size_t n, char *why, size_t whylen);
 
 /* ---- NUMA (suite "mem") ---- */
 struct numa_info;

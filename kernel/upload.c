@@ -1,7 +1,10 @@
 /* upload.c - portable parts of the upload to barebench-collect: parses upload=http://HOST:PORT/,
- * writes the HTTP/1.1 POST head (Content-Length, X-Barebench-Token) and reads the status line. */
+ * writes the HTTP/1.1 POST head (Content-Length, the signature or the legacy token) and reads the
+ * status line. */
 #include "kernel/upload.h"
 #include "kernel/fmt.h"
+#include "kernel/hmac.h"
+#include "kernel/upload_key.h"
 
 #include <string.h>
 
@@ -90,17 +93,44 @@ int upload_check_url(const char *url, int need_ip, char *why, size_t whylen)
     return 0;
 }
 
-int upload_request_head(const struct upload_url *u, const char *token, size_t body_len,
-                        char *buf, size_t n)
+void upload_sign(const uint8_t *key, size_t keylen, const char *run_id, const char *body,
+                 size_t n, char hex[65])
 {
-    char tok[128] = "";
-    if (token && token[0])
-        bb_snprintf(tok, sizeof tok, "X-Barebench-Token: %s\r\n", token);
+    static const char digits[] = "0123456789abcdef";
+    struct hmac_sha256 m;
+    uint8_t mac[SHA256_BYTES];
+    hmac_sha256_init(&m, key, keylen);
+    hmac_sha256_update(&m, UPLOAD_SIG_PREFIX, sizeof UPLOAD_SIG_PREFIX - 1);
+    hmac_sha256_update(&m, run_id, strlen(run_id));
+    hmac_sha256_update(&m, "\n", 1);
+    hmac_sha256_update(&m, body, n);
+    hmac_sha256_final(&m, mac);
+    for (int i = 0; i < SHA256_BYTES; i++) {
+        hex[2 * i] = digits[mac[i] >> 4];
+        hex[2 * i + 1] = digits[mac[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+int upload_request_head(const struct upload_url *u, const struct upload_auth *a, const char *body,
+                        size_t body_len, char *buf, size_t n)
+{
+    char tok[128] = "", sig[200] = "";
+    if (a && a->token && a->token[0])
+        bb_snprintf(tok, sizeof tok, "X-Barebench-Token: %s\r\n", a->token);
+    if (a && a->keylen) {
+        char hex[65];
+        const char *rid = a->run_id ? a->run_id : "";
+        upload_sign(a->key, a->keylen, rid, body, body_len, hex);
+        bb_snprintf(sig, sizeof sig, "%s: %s\r\n%s: %s%s\r\n", UPLOAD_RUNID_HEADER, rid,
+                    UPLOAD_SIG_HEADER, UPLOAD_SIG_SCHEME, hex);
+    }
     int len = bb_snprintf(buf, n,
                           "POST %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: barebench\r\n"
-                          "Content-Type: application/json\r\nContent-Length: %llu\r\n%s"
+                          "Content-Type: application/json\r\nContent-Length: %llu\r\n%s%s"
                           "Connection: close\r\n\r\n",
-                          u->path, u->host, (unsigned)u->port, (unsigned long long)body_len, tok);
+                          u->path, u->host, (unsigned)u->port, (unsigned long long)body_len, tok,
+                          sig);
     return len < 0 || (size_t)len >= n ? -1 : len;
 }
 

@@ -38,10 +38,25 @@ int upload_check_url(const char *url, int need_ip, char *why, size_t whylen);
 /** Parse a dotted IPv4 address of exactly n characters.  0 or -1. */
 int upload_parse_ipv4(const char *s, size_t n, uint8_t ip[4]);
 
-/** The request head for a body of body_len bytes (POST, Content-Length, token header when
- *  token is not empty).  Returns its length, or -1 if buf is too small. */
-int upload_request_head(const struct upload_url *u, const char *token, size_t body_len,
-                        char *buf, size_t n);
+/* How an upload proves where it comes from: a signature under the fleet key (kernel/upload_key.h),
+ * or the legacy shared token, or nothing. */
+struct upload_auth {
+    const char *token;          /* legacy: X-Barebench-Token (NULL or "": none) */
+    const uint8_t *key;         /* fleet key; keylen 0: no signature */
+    size_t keylen;
+    const char *run_id;         /* tool.run_id of the body, signed with it */
+};
+
+/** The signature of an upload: HMAC-SHA256 under key of UPLOAD_SIG_PREFIX + run_id + "\n" + body,
+ *  as 64 lowercase hexadecimal digits (hex gets 65 bytes with the NUL). */
+void upload_sign(const uint8_t *key, size_t keylen, const char *run_id, const char *body,
+                 size_t n, char hex[65]);
+
+/** The request head for `body` (POST, Content-Length; with a key, X-Barebench-Run-Id and
+ *  X-Barebench-Signature; with a token, X-Barebench-Token).  Returns its length, or -1 if buf
+ *  is too small. */
+int upload_request_head(const struct upload_url *u, const struct upload_auth *a, const char *body,
+                        size_t body_len, char *buf, size_t n);
 
 /** Read the collector's answer (status line, head, start of the body): returns the HTTP status,
  *  or -1 if it is not HTTP; why gets "HTTP 201: <first line of the body>". */

@@ -7,8 +7,10 @@
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c
-COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o
+COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c
+# the key's text form and the signed message are shared with the image (kernel/upload_key.c)
+COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o \
+                $(BUILD)/host/obj/kernel/upload_key.o
 TOOLS_LIBS := -ljansson -lm
 
 .PHONY: tools fuzz fuzz-run
@@ -18,7 +20,7 @@ host: tools
 $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp.o $(BC_LIB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
-COLLECT_LIBS := -lmicrohttpd -pthread
+COLLECT_LIBS := -lmicrohttpd -lcrypto -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 
@@ -33,6 +35,14 @@ $(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/too
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $^ -o $@ -lcmocka
 
+# the collector's signature checks against the image's own signing code (kernel objects + libcrypto)
+COLLECT_AUTH_OBJS := $(BUILD)/host/obj/tools/collect_auth.o $(BUILD)/host/obj/tools/collect_store.o \
+                     $(BUILD)/host/obj/tools/benchcmp_doc.o
+$(BUILD)/tests/test_collect_auth: tests/unit/test_collect_auth.c $(COLLECT_AUTH_OBJS) $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(COLLECT_AUTH_OBJS) $(UNIT_LINK) -o $@ \
+	    -lcmocka -lcrypto $(TOOLS_LIBS) $(HOST_LIBS)
+
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 120
@@ -40,11 +50,11 @@ $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
-$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h
+$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h kernel/upload_key.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+	    tools/benchcmp_doc.c kernel/upload_key.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 # what benchcmp writes from hostile strings, judged by tests/unit/output_check.c
 $(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp.h tools/safe_text.h \
                            tests/unit/output_check.c tests/unit/output_check.h

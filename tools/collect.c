@@ -54,15 +54,21 @@ static int prepare_dir(const char *dir)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--token T] "
-               "[--max-bytes N] [--timeout S] [--body-timeout S]\n"
-               "       [--max-conns N] [--threads N] [--once]\n"
+    fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--key-file F] "
+               "[--legacy-token-file F] [--insecure-open]\n"
+               "       [--max-bytes N] [--timeout S] [--body-timeout S] [--max-conns N] "
+               "[--threads N] [--once]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
                "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
                "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
-               "  --bind ADDR    address to listen on (default: all, 0.0.0.0; '::' for IPv6)\n"
+               "  --bind ADDR    address to listen on (default 127.0.0.1; beyond loopback, e.g.\n"
+               "                 0.0.0.0 or '::', only with a fleet key or --insecure-open)\n"
                "  --port N       TCP port (0: any free port; the line 'listening on' says which)\n"
-               "  --token T      require header 'X-Barebench-Token: T' (or Authorization: Bearer T)\n"
+               "  --key-file F   the fleet key (32..128 hex digits; or env BAREBENCH_KEY): every\n"
+               "                 upload must be signed with it (X-Barebench-Signature, HMAC-SHA256)\n"
+               "  --legacy-token-file F  LEGACY: require 'X-Barebench-Token: T' (or Authorization:\n"
+               "                 Bearer T), T read from F (or env BAREBENCH_TOKEN); sent in clear text\n"
+               "  --insecure-open  listen beyond loopback without a key: anyone may store\n"
                "  --max-bytes N  largest document accepted (default %u)\n"
                "  --timeout S    a client silent this long is cut off (default %d)\n"
                "  --body-timeout S  the longest a body may take once the head is in (default %d)\n"
@@ -121,8 +127,9 @@ int main(int argc, char **argv)
 {
     struct collect_cfg cfg = {NULL, NULL, COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT,
                               COLLECT_BODY_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT,
-                              COLLECT_THREADS_DEFAULT, 0};
-    const char *bind_addr = "0.0.0.0";
+                              COLLECT_THREADS_DEFAULT, 0, NULL, 0};
+    const char *bind_addr = "127.0.0.1", *key_file = NULL, *token_file = NULL;
+    int insecure_open = 0;
     long port = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -132,6 +139,14 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--once")) {
             cfg.once = 1;
+        } else if (!strcmp(a, "--insecure-open")) {
+            insecure_open = 1;
+        } else if (!strcmp(a, "--token") || !strncmp(a, "--token=", 8)) {
+            fprintf(stderr, "barebench-collect: --token is gone: a secret on the command line is "
+                            "visible to every local user (ps).  Sign uploads with a fleet key "
+                            "(--key-file FILE or BAREBENCH_KEY), or keep the legacy token with "
+                            "--legacy-token-file FILE or BAREBENCH_TOKEN\n");
+            return 2;
         } else if (i + 1 < argc && !strcmp(a, "--port") && !number(argv[i + 1], 65535, &v)) {
             port = (long)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--max-bytes") && !number(argv[i + 1], 1ull << 40, &v) && v) {
@@ -148,8 +163,10 @@ int main(int argc, char **argv)
             cfg.dir = argv[++i];
         } else if (i + 1 < argc && !strcmp(a, "--bind")) {
             bind_addr = argv[++i];
-        } else if (i + 1 < argc && !strcmp(a, "--token")) {
-            cfg.token = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--key-file")) {
+            key_file = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--legacy-token-file")) {
+            token_file = argv[++i];
         } else {
             fprintf(stderr, "barebench-collect: bad or incomplete argument '%s'\n", a);
             usage(stderr);
@@ -160,8 +177,12 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (cfg.token && !cfg.token[0])
-        cfg.token = NULL;
+    char err[400];
+    if (collect_auth_setup(&cfg, key_file, token_file, err, sizeof err) ||
+        collect_bind_allowed(&cfg, bind_addr, insecure_open, err, sizeof err)) {
+        fprintf(stderr, "barebench-collect: %s\n", err);
+        return 2;
+    }
     if (prepare_dir(cfg.dir))
         return 1;
     signal(SIGPIPE, SIG_IGN);
@@ -178,9 +199,10 @@ int main(int argc, char **argv)
                                                    : ((struct sockaddr_in *)&me)->sin_port);
     printf("barebench-collect: listening on %s port %d, storing in %s%s (%d connections, "
            "%d threads, timeout %d s)\n", bind_addr, real_port, cfg.dir,
-           cfg.token ? " (token required)" : "", cfg.max_conns, cfg.threads, cfg.timeout_s);
+           cfg.keylen ? " (signed uploads only)" : cfg.token ? " (legacy token required)"
+                      : " (NO AUTHENTICATION: anyone who reaches it may store)",
+           cfg.max_conns, cfg.threads, cfg.timeout_s);
     fflush(stdout);
-    char err[200];
     struct collect_server *srv = collect_start(&cfg, lfd, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "barebench-collect: %s\n", err);

@@ -17,13 +17,15 @@
 
 struct collect_cfg {
     const char *dir;
-    const char *token;   /* NULL: no token needed */
+    const char *token;   /* legacy shared token (collect_auth.c); NULL: none */
     size_t max_bytes;
     int timeout_s;
     int body_timeout_s;
     int max_conns;
     int threads;
     int once;            /* stop after the first stored (201) document */
+    const unsigned char *key; /* fleet key: every upload signed with it (collect_auth.c) */
+    size_t keylen;            /* 0: no key */
 };
 
 struct collect_server;
@@ -54,5 +56,45 @@ int collect_run_id_ok(const char *s);
  *  _RUNID8 (the run id's first 8 digits) when run_id is not NULL; reduced to [A-Za-z0-9._-]. */
 void collect_name(const char *tag, const char *hv, const char *system, long long unix_time,
                   const char *run_id, char *out, size_t n);
+
+/* ---- who may store (collect_auth.c) ---- */
+
+/** The secrets from where they may come (never argv): the fleet key from key_file or
+ *  BAREBENCH_KEY, else the legacy token from token_file or BAREBENCH_TOKEN (NULL: not given).
+ *  Sets cfg->key/keylen or cfg->token.  0, or -1 with err: an empty or malformed key, an empty
+ *  token, an unreadable file, a key and a token together. */
+int collect_auth_setup(struct collect_cfg *cfg, const char *key_file, const char *token_file,
+                       char *err, size_t errlen);
+
+/** 0 when the collector may listen on bind_addr: a loopback address, or with a fleet key, or
+ *  insecure_open; else -1 with err saying why and what to do. */
+int collect_bind_allowed(const struct collect_cfg *cfg, const char *bind_addr, int insecure_open,
+                         char *err, size_t errlen);
+
+/** What the request head said about who sent it (filled by collect_auth_head). */
+struct collect_auth {
+    int signed_upload;          /* a signature to check once the body is in */
+    char run_id[33];            /* X-Barebench-Run-Id */
+    unsigned char mac[32];      /* X-Barebench-Signature */
+};
+
+/** A header of the request by name (NULL: absent). */
+typedef const char *(*collect_header_fn)(void *ctx, const char *name);
+
+/** At head time, before any body is buffered: with a key, the signature and run id headers are
+ *  there and well-formed; with a token, it matches (constant time).  0, or the status of the
+ *  refusal (401 missing/wrong, 400 malformed) with msg. */
+int collect_auth_head(const struct collect_cfg *cfg, collect_header_fn header, void *ctx,
+                      struct collect_auth *a, char *msg, size_t msglen);
+
+/** Once the body is in (the MAC needs all of it; computed there, not as it arrives): a signed
+ *  upload's MAC matches (constant time), and the document's tool.run_id is the run id signed.
+ *  0, or 401 (wrong signature, another run id), 500, with msg. */
+int collect_auth_body(const struct collect_cfg *cfg, const struct collect_auth *a, const char *body,
+                      size_t n, char *msg, size_t msglen);
+
+/** HMAC-SHA256 (libcrypto) of UPLOAD_SIG_PREFIX + run_id + "\n" + body under key.  0 or -1. */
+int collect_auth_mac(const unsigned char *key, size_t keylen, const char *run_id, const char *body,
+                     size_t n, unsigned char out[32]);
 
 #endif

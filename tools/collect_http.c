@@ -1,5 +1,6 @@
 /* collect_http.c - barebench-collect's HTTP side on libmicrohttpd: epoll threads serve many
- * clients at once; per-connection timeout, connection limit, bodies bounded by --max-bytes. */
+ * clients at once; per-connection timeout, connection limit, bodies bounded by --max-bytes; who may
+ * store is collect_auth.c's call (at head time, and on the whole body). */
 #include "tools/collect.h"
 
 #include <errno.h>
@@ -30,6 +31,7 @@ struct req {
     int refuse;                  /* answer this once the body is read and dropped (0: none) */
     char msg[600];
     char who[64];
+    struct collect_auth auth;    /* what the head said about the sender (collect_auth.c) */
 };
 
 static pthread_mutex_t g_log = PTHREAD_MUTEX_INITIALIZER;
@@ -93,23 +95,10 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct req *r, int statu
     return ret;
 }
 
-/* Constant-time string equality, for the token. */
-static int same(const char *a, const char *b)
+/* A request header by name, for collect_auth.c. */
+static const char *header_of(void *c, const char *name)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned char d = la != lb;
-    for (size_t i = 0; i < la; i++)
-        d |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
-    return d == 0;
-}
-
-static int token_ok(struct MHD_Connection *c, const char *token)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Barebench-Token");
-    if (v && same(v, token))
-        return 1;
-    v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    return v && !strncasecmp(v, "Bearer ", 7) && same(v + 7, token);
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
 #define DRAIN_MAX (64ull << 20) /* the largest refused body read to its end before answering */
@@ -134,8 +123,8 @@ static int check_head(struct collect_server *s, struct MHD_Connection *c, struct
     char m[160];
     if (strcmp(method, "POST") && strcmp(method, "PUT"))
         st = 405, snprintf(m, sizeof m, "only POST or PUT of a results document");
-    else if (s->cfg.token && !token_ok(c, s->cfg.token))
-        st = 401, snprintf(m, sizeof m, "missing or wrong token (X-Barebench-Token)");
+    else if ((st = collect_auth_head(&s->cfg, header_of, c, &r->auth, m, sizeof m)))
+        ; /* no or a malformed signature, a wrong token */
     else if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
         st = 501, snprintf(m, sizeof m, "chunked bodies are not supported: send Content-Length");
     else if (!v)
@@ -231,7 +220,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return answer(c, r, r->refuse, m);
     }
     char msg[600], stored[512];
-    int st = collect_store(r->body ? r->body : "", r->len, &s->cfg, msg, sizeof msg, stored,
+    int st = collect_auth_body(&s->cfg, &r->auth, r->body ? r->body : "", r->len, msg, sizeof msg);
+    if (!st)
+        st = collect_store(r->body ? r->body : "", r->len, &s->cfg, msg, sizeof msg, stored,
                            sizeof stored);
     free(r->body);
     r->body = NULL;

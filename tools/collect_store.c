@@ -80,7 +80,7 @@ static int write_tmp(const char *body, size_t n, const char *dir, char *tmp, siz
             break;
         off += (size_t)w;
     }
-    int ok = off == n && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+    int ok = off == n && fchmod(fd, 0640) == 0 && fsync(fd) == 0;
     int e = errno;
     if (close(fd) != 0)
         ok = 0;

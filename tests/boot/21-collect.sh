@@ -2,7 +2,8 @@
 # 21-collect.sh - barebench-collect on loopback: stores a document byte for byte under a name from
 # its identity and time, never overwrites, refuses wrong tokens (401), oversize bodies (413) and
 # bad documents (400), stores a run (tool.run_id) once (repeat: 200, changed: 409), cuts off
-# silent clients after --timeout and keeps serving; --once exits after one.
+# silent clients after --timeout and keeps serving; --once exits after one.  The token here is the
+# legacy mode (BAREBENCH_TOKEN); signed uploads are 24-collect-auth.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.bash"
 FX=$top/tests/fixtures
@@ -19,7 +20,7 @@ post() {
 }
 nfiles() { ls "$D/store" | grep -c '\.json$'; }
 
-start_collector "$D/collector.log" --dir "$D/store" --token s3cret --max-bytes 200000 --timeout 2 --body-timeout 4
+BAREBENCH_TOKEN=s3cret start_collector "$D/collector.log" --dir "$D/store" --max-bytes 200000 --timeout 2 --body-timeout 4
 check "collector listens on an ephemeral loopback port" test -n "$PORT"
 
 st=$(post "$FX/kvm.json" -H "X-Barebench-Token: s3cret")

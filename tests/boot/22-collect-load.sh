@@ -11,7 +11,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 mkdir -p "$D/store"
-start_collector "$D/collector.log" --dir "$D/store" --token s3cret --timeout 3
+BAREBENCH_TOKEN=s3cret start_collector "$D/collector.log" --dir "$D/store" --timeout 3
 check "collector started" test -n "$PORT"
 # an 80 KB document: the fixture's entries eleven times over
 jq '.results = [range(11) as $k | .results[]]' "$top/tests/fixtures/kvm.json" >"$D/big.json"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 82-upload-dns.sh - upload=http://NAME:PORT/ on the UEFI image through the firmware's DNS4: a
 # network namespace with a bridge, dnsmasq handing out the address and itself as DNS server and
-# answering the collector's name, the collector on the bridge; the image boots on a tap in it.
+# answering the collector's name, the collector on the bridge (not loopback: so with the fleet key,
+# and the image signs); the image boots on a tap in it.
 # A name nobody knows fails with a reason.  Needs root, /dev/net/tun, dnsmasq, ip.
 . "$(dirname "$0")/lib.sh"
 
@@ -31,8 +32,10 @@ ip netns exec "$ns" dnsmasq --no-daemon --interface=br0 --bind-interfaces --no-r
     --address=/collector.bbtest/192.168.78.1 --log-queries >"$D/dnsmasq.log" 2>&1 &
 pids+=($!)
 mkdir -p "$D/store"
+KEY=$(openssl rand -hex 32)
+printf '%s\n' "$KEY" >"$D/key"
 ip netns exec "$ns" "$BUILD/host/barebench-collect" --bind 192.168.78.1 --port 8080 --dir "$D/store" \
-    >"$D/collector.log" 2>&1 &
+    --key-file "$D/key" >"$D/collector.log" 2>&1 &
 pids+=($!)
 sleep 0.5
 
@@ -41,7 +44,7 @@ dnsboot() {
     ip netns exec "$ns" bash -c ". '$top/tests/boot/lib.sh'; QEMU_NET=1 boot $1 1 256M '$2' \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile="
 }
-dnsboot up-dns "suite=timer reps=3 profile=quick tag=dns upload=http://collector.bbtest:8080/ upload_retries=0"
+dnsboot up-dns "suite=timer reps=3 profile=quick tag=dns upload=http://collector.bbtest:8080/ upload_key=$KEY upload_retries=0"
 check "name in upload=: run powers off" test $? = 0
 L=$T/up-dns/console.log
 grep -a '^upload\|^network\|^results .*upload' "$L" | sed 's/^/# /'

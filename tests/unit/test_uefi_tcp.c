@@ -181,7 +181,9 @@ static void cancel_unsupported_abort_before_unwind(void **state)
     char why[200];
     setup_fw(EFI_SUCCESS);
     int first_ev = g_nev + 1;
-    int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", "", doc, sizeof doc - 1, why, sizeof why);
+    struct upload_auth none = {NULL, NULL, 0, NULL};
+    int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
+                                      sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);
     assert_non_null(strstr(why, "timed out"));
     assert_true(g_us >= UPLOAD_TOTAL_S * 1000000ull); /* bounded by the exchange deadline */
@@ -208,7 +210,9 @@ static void abort_fails_leaves_everything_alive(void **state)
     char why[200];
     setup_fw(EFI_DEVICE_ERROR);
     int first_ev = g_nev + 1;
-    int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", "", doc, sizeof doc - 1, why, sizeof why);
+    struct upload_auth none = {NULL, NULL, 0, NULL};
+    int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
+                                      sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);
     assert_non_null(g_held); /* the firmware still holds the token ... */
     for (int e = first_ev; e < first_ev + 4; e++)

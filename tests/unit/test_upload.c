@@ -1,5 +1,5 @@
-/* test_upload.c - the portable half of upload=: URL parsing, the POST head with its token
- * header and Content-Length, and reading the collector's answer. */
+/* test_upload.c - the portable half of upload=: URL parsing, the POST head with its signature (or
+ * legacy token) headers and Content-Length, and reading the collector's answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include "kernel/run_id.h"
 #include "kernel/upload.h"
+#include "kernel/upload_key.h"
 #include "kernel/upload_retry.h"
 
 #include <stdio.h>
@@ -75,19 +76,85 @@ static void ipv4(void **state)
 static void request_head(void **state)
 {
     struct upload_url u;
-    char why[80], head[512];
+    char why[80], head[768];
     upload_parse_url("http://10.0.2.2:9000/up", &u, why, sizeof why);
-    int n = upload_request_head(&u, "s3cret", 12345, head, sizeof head);
+    struct upload_auth tok = {"s3cret", NULL, 0, NULL};
+    int n = upload_request_head(&u, &tok, "x", 12345, head, sizeof head);
     assert_true(n > 0);
     assert_int_equal((size_t)n, strlen(head));
     assert_true(!strncmp(head, "POST /up HTTP/1.1\r\n", 19));
     assert_non_null(strstr(head, "\r\nHost: 10.0.2.2:9000\r\n"));
     assert_non_null(strstr(head, "\r\nContent-Length: 12345\r\n"));
     assert_non_null(strstr(head, "\r\nX-Barebench-Token: s3cret\r\n"));
+    assert_null(strstr(head, "Signature"));
     assert_true(!strcmp(head + n - 4, "\r\n\r\n"));
-    n = upload_request_head(&u, "", 1, head, sizeof head);
+    struct upload_auth none = {"", NULL, 0, NULL};
+    n = upload_request_head(&u, &none, "x", 1, head, sizeof head);
     assert_null(strstr(head, "Token"));
-    assert_int_equal(upload_request_head(&u, "x", 1, head, 40), -1); /* too small: refused */
+    assert_null(strstr(head, "X-Barebench"));
+    assert_int_equal(upload_request_head(&u, &tok, "x", 1, head, 40), -1); /* too small: refused */
+}
+
+/* The signed head: the run id and HMAC-SHA256 of "barebench-upload-v1\n" RUNID "\n" BODY; the
+ * expected value is OpenSSL's (openssl dgst -sha256 -mac HMAC -macopt hexkey:0001..0f), and the
+ * key never appears in the head. */
+static void signed_head(void **state)
+{
+    static const uint8_t key[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const char *rid = "0123456789abcdef0123456789abcdef", *body = "{\"schema\":\"barebench/1\"}";
+    const char *want = "6f896ca9f04a01263b8fa2ee391bcf6a4d22e48c3a54f4e95ff82b56e1af27d5";
+    char hex[65], head[768], why[80];
+    upload_sign(key, sizeof key, rid, body, strlen(body), hex);
+    assert_string_equal(hex, want);
+    struct upload_url u;
+    upload_parse_url("http://10.0.2.2:9000/", &u, why, sizeof why);
+    struct upload_auth a = {NULL, key, sizeof key, rid};
+    int n = upload_request_head(&u, &a, body, strlen(body), head, sizeof head);
+    assert_true(n > 0);
+    assert_non_null(strstr(head, "\r\nX-Barebench-Run-Id: 0123456789abcdef0123456789abcdef\r\n"));
+    char line[128];
+    snprintf(line, sizeof line, "\r\nX-Barebench-Signature: v1=%s\r\n", want);
+    assert_non_null(strstr(head, line));
+    assert_null(strstr(head, "Token"));
+    assert_null(strstr(head, "000102030405"));
+    /* another run id or one more byte of body: another signature */
+    upload_sign(key, sizeof key, "1123456789abcdef0123456789abcdef", body, strlen(body), hex);
+    assert_string_not_equal(hex, want);
+    upload_sign(key, sizeof key, rid, "{\"schema\":\"barebench/1\"} ", strlen(body) + 1, hex);
+    assert_string_not_equal(hex, want);
+}
+
+/* The key's text form: 32..128 hex digits, blanks around ignored; what is wrong is said, the key
+ * never quoted. */
+static void key_text(void **state)
+{
+    uint8_t k[UPLOAD_KEY_MAX];
+    size_t kl = 99;
+    assert_null(upload_key_parse("000102030405060708090a0b0c0d0E0F\n", 33, k, &kl));
+    assert_int_equal(kl, 16);
+    assert_int_equal(k[0], 0);
+    assert_int_equal(k[15], 15);
+    char long_key[129];
+    memset(long_key, 'a', 128);
+    long_key[128] = '\0';
+    assert_null(upload_key_parse(long_key, 128, k, &kl));
+    assert_int_equal(kl, 64);
+    const char *why = upload_key_parse(long_key, 127, k, &kl);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "odd"));
+    long_key[127] = 'a';
+    assert_non_null(upload_key_parse("aa", 2, k, &kl));
+    assert_non_null(strstr(upload_key_parse("", 0, k, &kl), "empty"));
+    assert_non_null(strstr(upload_key_parse(" \r\n", 3, k, &kl), "empty"));
+    assert_int_equal(kl, 0);
+    why = upload_key_parse("0123456789abcdef0123456789abcde", 31, k, &kl);
+    assert_non_null(strstr(why, "too short"));
+    why = upload_key_parse("0123456789abcdef0123456789abcdeg", 32, k, &kl);
+    assert_non_null(strstr(why, "hexadecimal"));
+    assert_null(strstr(why, "0123"));
+    char too_long[131];
+    memset(too_long, 'b', 130);
+    assert_non_null(strstr(upload_key_parse(too_long, 130, k, &kl), "too long"));
 }
 
 static void answers(void **state)
@@ -214,7 +281,8 @@ static void run_ids(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(url_parsing), cmocka_unit_test(url_check), cmocka_unit_test(ipv4), cmocka_unit_test(request_head),
+        cmocka_unit_test(url_parsing), cmocka_unit_test(url_check), cmocka_unit_test(ipv4),
+        cmocka_unit_test(request_head), cmocka_unit_test(signed_head), cmocka_unit_test(key_text),
         cmocka_unit_test(answers), cmocka_unit_test(net_setting), cmocka_unit_test(retry_rules),
         cmocka_unit_test(retries_until_landed), cmocka_unit_test(run_ids),
     };
