@@ -4,6 +4,7 @@
  * (NVMe namespaces, virtio-blk disks, AHCI ports). */
 #include "boot/uefi_native.h"
 #include "boot/uefi_block.h"
+#include "boot/uefi_pci.h"
 #include "drivers/ahci.h"
 #include "drivers/nvme.h"
 #include "drivers/virtio_blk.h"
@@ -20,6 +21,7 @@ enum { K_NVME, K_VIRTIO, K_AHCI };
 
 struct nctrl {
     struct pci_fn pci;
+    struct pci_host host;     /* its PciIo protocol, device path, mappings (boot/uefi_pci.h) */
     int kind;
     struct nvme_ctrl *nv;     /* K_NVME */
     struct vblk_dev *vb;      /* K_VIRTIO */
@@ -133,7 +135,7 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->pci.h, NULL, NULL);
+    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
                     (unsigned long long)st);
@@ -152,7 +154,7 @@ err_restore:
     pci_restore(&c->pci);
 err_connect:
     c->unusable = 1;
-    CALL(BS->ConnectController, 4, c->pci.h, NULL, NULL, TRUE);
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     uefi_block_rebind();
     return -1;
 }
@@ -166,7 +168,7 @@ static void give_back(struct nctrl *c)
     ctrl_stop(c);
     pci_unmap_all(&c->pci);
     pci_restore(&c->pci);
-    CALL(BS->ConnectController, 4, c->pci.h, NULL, NULL, TRUE);
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     c->taken = 0;
     uefi_block_rebind();
 }
@@ -175,19 +177,19 @@ static void give_back(struct nctrl *c)
  * the PCI function itself), or -1. */
 static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c, uint32_t nsid)
 {
-    if (!c->pci.dp)
+    if (!c->host.dp)
         return -1;
-    UINTN len = DevicePathSize(c->pci.dp) - sizeof(EFI_DEVICE_PATH);
+    UINTN len = DevicePathSize(c->host.dp) - sizeof(EFI_DEVICE_PATH);
     for (int i = 0; i < n; i++) {
         EFI_DEVICE_PATH *dp = uefi_block_dp(i);
         if (c->kind == K_VIRTIO) {
             if (!disks[i].partition && dp && DevicePathSize(dp) == len + sizeof(EFI_DEVICE_PATH) &&
-                CompareMem(dp, c->pci.dp, len) == 0)
+                CompareMem(dp, c->host.dp, len) == 0)
                 return i;
             continue;
         }
         if (disks[i].partition || !dp || DevicePathSize(dp) <= len + sizeof(EFI_DEVICE_PATH) ||
-            CompareMem(dp, c->pci.dp, len) != 0)
+            CompareMem(dp, c->host.dp, len) != 0)
             continue;
         EFI_DEVICE_PATH *node = (EFI_DEVICE_PATH *)((UINT8 *)dp + len);
         if (c->kind == K_AHCI) { /* SATA node: messaging (3), subtype 18, UINT16 HBA port at 4 */
@@ -266,10 +268,10 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
 /* Controller c was left to the firmware: say so on the firmware's entries behind it. */
 static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
 {
-    UINTN len = c->pci.dp ? DevicePathSize(c->pci.dp) - sizeof(EFI_DEVICE_PATH) : 0;
+    UINTN len = c->host.dp ? DevicePathSize(c->host.dp) - sizeof(EFI_DEVICE_PATH) : 0;
     for (int i = 0; i < n && len; i++) {
         EFI_DEVICE_PATH *dp = uefi_block_dp(i);
-        if (!dp || DevicePathSize(dp) <= len || CompareMem(dp, c->pci.dp, len) != 0)
+        if (!dp || DevicePathSize(dp) <= len || CompareMem(dp, c->host.dp, len) != 0)
             continue;
         bb_snprintf(disks[i].ctrl.pci, sizeof disks[i].ctrl.pci, "%s", c->addr);
         bb_snprintf(disks[i].ctrl.pci_id, sizeof disks[i].ctrl.pci_id, "%s", c->id);
@@ -330,7 +332,7 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
     for (UINTN i = 0; i < nh && nctrls < MAX_CTRL; i++) {
         struct nctrl *c = &ctrls[nctrls];
         memset(c, 0, sizeof *c);
-        if (pci_fn_open(&c->pci, hs[i]))
+        if (uefi_pci_open(&c->pci, &c->host, hs[i]))
             continue;
         if (c->pci.cls == 0x01 && c->pci.sub == 0x08 && c->pci.progif == 0x02) {
             c->kind = K_NVME;

@@ -5,7 +5,7 @@
 #define BB_DRIVERS_AHCI_H
 
 #include "drivers/pci.h"
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
 
 #define AHCI_MAX_PORTS 8
 #define AHCI_IO_TIMEOUT_S 5.0
@@ -22,7 +22,7 @@ struct ahci_port {
     uint32_t max_transfer;    /* bytes per command */
     char model[41], serial[21];
     struct pci_dma mem;       /* command list, received FIS, command tables */
-    struct ahci_io io;        /* command logic (kernel/ahci_queue.c) over mem */
+    struct ahci_io io;        /* command logic (drivers/ahci_queue.c) over mem */
     int running, dead;
 };
 

@@ -1,8 +1,7 @@
 /* nvme.c - barebench's own NVMe driver (NVMe base spec 2.0): controller reset honouring
  * CAP.TO/DSTRD/MPSMIN, admin queue, Identify, one polled I/O queue pair; the queue logic
- * itself is kernel/nvme_queue.c. */
+ * itself is drivers/nvme_queue.c. */
 #include "drivers/nvme.h"
-#include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
@@ -49,7 +48,7 @@ static int wait_ready(struct nvme_ctrl *c, uint32_t rdy)
             return -1; /* CSTS.CFS */
         if (drv_expired(end))
             return -1;
-        plat_stall_us(100);
+        drv_stall_us(100);
     }
 }
 
@@ -165,7 +164,7 @@ static int io_queues(struct nvme_ctrl *c)
     c->io.prp_dev = c->prp.dev;
     c->io.prp_cap = c->page / 8;
     c->io.max_chunk = c->max_transfer;
-    c->io.timeout = (uint64_t)(NVME_IO_TIMEOUT_S * g_clock.hz);
+    c->io.timeout = drv_ticks_of(NVME_IO_TIMEOUT_S);
     return 0;
 }
 
@@ -210,7 +209,7 @@ int nvme_start(struct nvme_ctrl *c, struct pci_fn *f)
     c->admin.page = c->page;
     c->admin.block_size = 512;
     c->admin.max_chunk = c->page;
-    c->admin.timeout = (uint64_t)(NVME_IO_TIMEOUT_S * g_clock.hz);
+    c->admin.timeout = drv_ticks_of(NVME_IO_TIMEOUT_S);
     pci_mmio32_write(f, BAR, REG_INTMS, 0xFFFFFFFF); /* polled: every vector masked */
     pci_mmio32_write(f, BAR, REG_AQA, (ADMIN_DEPTH - 1) << 16 | (ADMIN_DEPTH - 1));
     pci_mmio64_write(f, BAR, REG_ASQ, c->asq.dev);

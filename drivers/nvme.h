@@ -4,7 +4,7 @@
 #define BB_DRIVERS_NVME_H
 
 #include "drivers/pci.h"
-#include "kernel/nvme_queue.h"
+#include "drivers/nvme_queue.h"
 
 #define NVME_MAX_NS 16
 #define NVME_IO_TIMEOUT_S 5.0

@@ -1,4 +1,4 @@
-/* test_ahci.c - the AHCI command logic (kernel/ahci_queue.c) against a software model of one
+/* test_ahci.c - the AHCI command logic (drivers/ahci_queue.c) against a software model of one
  * AHCI port: slots/NCQ tags all in flight and reused, out-of-order completion, PRDT across 4 MiB
  * boundaries, NCQ vs DMA EXT FIS, a task-file error and a command that never completes. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
 #include "kernel/platform.h"
 
 #define BS 512u

@@ -1,6 +1,6 @@
-/* virtq.h - virtio split virtqueue logic and the virtio-blk request loop with no firmware call
- * in it: descriptor chains, free list, available/used rings.  The UEFI driver
- * (drivers/virtio_blk.c) runs it on a device, tests/unit/test_virtq.c on a model. */
+/* virtq.h - the virtio split virtqueue (virtio 1.2, 2.7): descriptor chains, free list,
+ * available/used rings, per-chain tags and submission times.  Shared by every virtio driver
+ * (virtio-blk now, virtio-scsi next); tests/unit/test_virtq.c drives it against a model. */
 #ifndef BB_VIRTQ_H
 #define BB_VIRTQ_H
 
@@ -59,44 +59,5 @@ void virtq_publish(struct virtq *q);
 int virtq_get(struct virtq *q, uint16_t *tag, uint32_t *len);
 /** Submission time of the oldest chain in flight, UINT64_MAX if none. */
 uint64_t virtq_oldest(const struct virtq *q);
-
-/* virtio-blk request header (virtio 1.2, 5.2.6) and what the loop asks of its host */
-struct vblk_hdr {
-    uint32_t type, reserved;
-    uint64_t sector;
-};
-enum { VBLK_T_IN = 0, VBLK_T_OUT = 1, VBLK_T_FLUSH = 4 };
-
-struct vblk_ops {
-    void (*notify)(void *ctx);
-    uint64_t (*now)(void *ctx);
-    int (*dev_addr)(void *ctx, void *buf, size_t len, uint64_t *dev);
-    void (*idle)(void *ctx);
-};
-
-struct vblk_io {
-    struct virtq *q;
-    const struct vblk_ops *ops;
-    void *ctx;
-    struct vblk_hdr *hdr;       /* per request slot (size entries): header then status bytes */
-    uint8_t *status;
-    uint64_t hdr_dev, status_dev;
-    uint32_t seg_bytes;         /* largest data descriptor (SIZE_MAX), multiple of 512 */
-    uint32_t seg_max;           /* data descriptors per request (SEG_MAX) */
-    uint32_t lba_shift;         /* caller's block numbers -> 512-byte sectors: << lba_shift */
-    uint64_t timeout;           /* ticks */
-    int last_status;            /* virtio-blk status of the last failed request */
-};
-
-/** Descriptors one request of `bytes` needs (header + data + status), -1 if over seg_max. */
-int vblk_descs(const struct vblk_io *io, size_t bytes);
-/** Deepest queue of `bytes` transfers (each one request) the ring holds. */
-int vblk_max_qd(const struct vblk_io *io, size_t bytes);
-/** n transfers at blocks lba[] (sector = lba << lba_shift), up to qd in flight (transfer i uses bufs[i]); one
- *  notify per batch of submissions.  0 or PLAT_IO_*; PLAT_IO_TIMEOUT needs a device reset. */
-int vblk_batch(struct vblk_io *io, int write, int qd, const uint64_t *lba, int n, size_t bytes,
-               void *const *bufs, uint64_t *lat);
-/** A FLUSH request, waited for. */
-int vblk_flush(struct vblk_io *io);
 
 #endif

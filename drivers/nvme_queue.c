@@ -1,6 +1,6 @@
 /* nvme_queue.c - NVMe queue logic shared by the UEFI driver and the unit tests' model:
  * rings with phase tags, command ids, PRP lists, and the queue-depth batch loop. */
-#include "kernel/nvme_queue.h"
+#include "drivers/nvme_queue.h"
 #include "kernel/platform.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* ahci_queue.c - AHCI command logic shared by the UEFI driver and its unit test: slots/tags,
  * H2D register FIS, PRDT, completion and error/timeout decisions, the queue-depth loop. */
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
 #include "kernel/platform.h"
 
 #include <string.h>
