@@ -250,3 +250,50 @@ int ahci_flush(struct ahci_hba *h, int unit)
         return PLAT_IO_TIMEOUT;
     return sync_cmd(h, ap, ATA_FLUSH_CACHE_EXT, 0, 0, 0, 0, 0, AHCI_IO_TIMEOUT_S);
 }
+
+/* ---- the driver table entry (drivers/blk_driver.h): one unit per ATA disk port ---- */
+static int match(const struct pci_fn *f)
+{
+    return f->cls == 0x01 && f->sub == 0x06 && f->progif == 0x01;
+}
+
+static int t_start(void *ctrl, struct pci_fn *f) { return ahci_start(ctrl, f); }
+static void t_stop(void *ctrl) { ahci_stop(ctrl); }
+static const char *t_why(void *ctrl) { return ((struct ahci_hba *)ctrl)->why; }
+static int t_units(void *ctrl) { return ((struct ahci_hba *)ctrl)->nports; }
+
+static void t_describe(void *ctrl, int unit, struct blk_unit *u)
+{
+    struct ahci_port *ap = &((struct ahci_hba *)ctrl)->port[unit];
+    u->kind = "sata";
+    u->api = ap->ncq ? "ahci-ncq" : "ahci";
+    u->model = ap->model;
+    u->serial = ap->serial;
+    u->block_size = ap->block_size;
+    u->blocks = ap->blocks;
+    u->queue_depth = ap->slots;
+    u->max_transfer = ap->max_transfer;
+    u->addr.transport = PLAT_T_SATA;
+    u->addr.port = (uint32_t)ap->port;
+}
+
+static const char *t_dead(void *ctrl, int unit)
+{
+    return ((struct ahci_hba *)ctrl)->port[unit].dead ? "a command did not complete within 5 s: port stopped" : NULL;
+}
+
+static int t_max_qd(void *ctrl, int unit, size_t bytes) { return ahci_max_qd(ctrl, unit, bytes); }
+
+static int t_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
+                void *const *bufs, uint64_t *lat)
+{
+    return ahci_rw(ctrl, unit, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int t_flush(void *ctrl, int unit) { return ahci_flush(ctrl, unit); }
+
+const struct blk_driver ahci_driver = {
+    .name = "AHCI", .match = match, .size = sizeof(struct ahci_hba), .start = t_start,
+    .stop = t_stop, .why = t_why, .units = t_units, .describe = t_describe, .dead = t_dead,
+    .max_qd = t_max_qd, .rw = t_rw, .flush = t_flush,
+};

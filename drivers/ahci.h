@@ -4,6 +4,7 @@
 #ifndef BB_DRIVERS_AHCI_H
 #define BB_DRIVERS_AHCI_H
 
+#include "drivers/blk_driver.h"
 #include "drivers/pci.h"
 #include "drivers/ahci_queue.h"
 
@@ -44,5 +45,8 @@ int ahci_rw(struct ahci_hba *h, int unit, int write, int qd, const uint64_t *lba
             size_t bytes, void *const *bufs, uint64_t *lat);
 int ahci_flush(struct ahci_hba *h, int unit);
 int ahci_max_qd(struct ahci_hba *h, int unit, size_t bytes);
+
+/** Its entry in the driver table (drivers/blk_drivers.c). */
+extern const struct blk_driver ahci_driver;
 
 #endif

@@ -158,3 +158,61 @@ int vblk_dev_max_qd(struct vblk_dev *d, size_t bytes)
 {
     return d->running ? vblk_max_qd(&d->io, bytes) : 0;
 }
+
+/* ---- the driver table entry (drivers/blk_driver.h): the function is the one disk ---- */
+static int match(const struct pci_fn *f)
+{
+    return f->vendor == 0x1AF4 && (f->device == 0x1042 || f->device == 0x1001); /* modern, transitional */
+}
+
+static int t_start(void *ctrl, struct pci_fn *f) { return vblk_start(ctrl, f); }
+static void t_stop(void *ctrl) { vblk_stop(ctrl); }
+static const char *t_why(void *ctrl) { return ((struct vblk_dev *)ctrl)->why; }
+static int t_units(void *ctrl) { (void)ctrl; return 1; }
+
+static void t_describe(void *ctrl, int unit, struct blk_unit *u)
+{
+    struct vblk_dev *d = ctrl;
+    (void)unit;
+    u->kind = "virtio";
+    u->api = "virtio-blk";
+    u->model = u->serial = NULL; /* virtio-blk has none: the firmware's entry's are kept */
+    u->block_size = d->block_size;
+    u->blocks = d->sectors * 512 / d->block_size;
+    u->read_only = d->read_only;
+    u->queue_depth = d->qsize;
+    u->max_transfer = d->max_transfer;
+    u->addr.transport = PLAT_T_PCI;
+}
+
+static const char *t_dead(void *ctrl, int unit)
+{
+    struct vblk_dev *d = ctrl;
+    (void)unit;
+    return d->dead ? d->why : NULL;
+}
+
+static int t_max_qd(void *ctrl, int unit, size_t bytes)
+{
+    (void)unit;
+    return vblk_dev_max_qd(ctrl, bytes);
+}
+
+static int t_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
+                void *const *bufs, uint64_t *lat)
+{
+    (void)unit;
+    return vblk_rw(ctrl, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int t_flush(void *ctrl, int unit)
+{
+    (void)unit;
+    return vblk_dev_flush(ctrl);
+}
+
+const struct blk_driver virtio_blk_driver = {
+    .name = "virtio-blk", .match = match, .size = sizeof(struct vblk_dev), .start = t_start,
+    .stop = t_stop, .why = t_why, .units = t_units, .describe = t_describe, .dead = t_dead,
+    .max_qd = t_max_qd, .rw = t_rw, .flush = t_flush,
+};

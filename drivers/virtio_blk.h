@@ -3,6 +3,7 @@
 #ifndef BB_DRIVERS_VIRTIO_BLK_H
 #define BB_DRIVERS_VIRTIO_BLK_H
 
+#include "drivers/blk_driver.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_pci.h"
 #include "drivers/virtio_blk_queue.h"
@@ -34,5 +35,8 @@ int vblk_rw(struct vblk_dev *d, int write, int qd, const uint64_t *lba, int n, s
             void *const *bufs, uint64_t *lat);
 int vblk_dev_flush(struct vblk_dev *d);
 int vblk_dev_max_qd(struct vblk_dev *d, size_t bytes);
+
+/** Its entry in the driver table (drivers/blk_drivers.c). */
+extern const struct blk_driver virtio_blk_driver;
 
 #endif

@@ -20,6 +20,12 @@ check "no EFI or boot/ header included under drivers/" \
     bash -c "! grep -rEn '$efi_inc' drivers"
 check "no EFI type or firmware call in the code under drivers/ (comments aside)" \
     bash -c "for f in \$(find drivers -name '*.[ch]'); do gcc -fpreprocessed -dD -E -P \"\$f\" 2>/dev/null; done | grep -Eq '\\bEFI_[A-Za-z_]+|\\bPciIo|uefi_call_wrapper|\\bBS->' && exit 1 || exit 0"
+# a controller is one file under drivers/ and one line in the driver table (drivers/blk_drivers.c):
+# nothing else names a driver or switches on one
+check "no per-driver switch (K_NVME/K_VIRTIO/K_AHCI) anywhere" \
+    bash -c "! grep -rEn '\\bK_(NVME|VIRTIO|AHCI)\\b' --include='*.[ch]' kernel bench boot drivers host"
+check "outside drivers/, only the driver table and the PCI seam headers are included" \
+    bash -c "! grep -rEn '#include \"drivers/' --include='*.[ch]' kernel bench boot host tools | grep -vE 'drivers/(blk_driver|pci)\\.h'"
 check "includes are written from the top of the tree (no ../)" \
     bash -c "! grep -rn '#include \"\\.\\./' kernel bench boot drivers host tools tests"
 # the object lists of both builds follow the folders

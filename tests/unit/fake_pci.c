@@ -34,6 +34,7 @@ void fake_pci_init(struct pci_fn *f, struct pci_host *h, uint16_t vendor, uint16
     uint32_t id = (uint32_t)device << 16 | vendor, c = cls << 8;
     memcpy(h->cfg, &id, 4);
     memcpy(h->cfg + 8, &c, 4);
+    pci_fn_identify(f);
     if (ndevs < MAX_DEVS)
         devs[ndevs++] = h;
 }

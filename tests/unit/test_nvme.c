@@ -13,7 +13,9 @@
 #include "drivers/nvme_queue.h"
 #include "kernel/platform.h"
 #include "drivers/nvme.h"
+#include "drivers/blk_driver.h"
 #include "tests/unit/fake_pci.h"
+#include "tests/unit/drv_check.h"
 
 #define PAGE 4096u
 #define BS 512u
@@ -253,7 +255,7 @@ struct ctl {
     struct { uint64_t sq, cq; uint16_t depth, head, tail, cq_tail; uint8_t phase; } q[2];
     int never_ready, stuck, fail_lba_hit;
     uint64_t fail_lba;
-    int commands;
+    int commands, io_bells;
 };
 static struct ctl ctl;
 
@@ -371,6 +373,7 @@ static void ctl_write(struct pci_host *h, int bar, uint32_t off, int width, uint
     if (qid > 1 || cqdb)
         return;
     m->q[qid].tail = (uint16_t)v;
+    m->io_bells += qid == 1;
     if (m->stuck && qid == 1)
         return; /* takes the commands, never completes them */
     while (m->q[qid].head != m->q[qid].tail) {
@@ -379,6 +382,10 @@ static void ctl_write(struct pci_host *h, int bar, uint32_t off, int width, uint
         ctl_post(m, qid, c.cid, ctl_exec(m, qid, &c));
     }
 }
+
+static void ctl_fail_at(uint64_t lba) { ctl.fail_lba = lba; }
+static void ctl_hang(void) { ctl.stuck = 1; }
+static int ctl_requests(void) { return ctl.io_bells; }
 
 static struct pci_fn ctl_fn;
 static struct pci_host ctl_host;
@@ -415,23 +422,17 @@ static void driver_start_and_io(void **state)
     assert_int_equal(c->depth, 64);
     assert_int_equal(c->max_transfer, 128 * 1024);
     assert_int_equal(fake_reg(&ctl_host, 0, 0x0C, 4), 0xFFFFFFFF); /* every vector masked */
-    /* writes then reads at each depth 1..32, 4 KiB transfers on namespace 2 (4 KiB blocks) */
-    static uint8_t bufs_mem[32][4096] __attribute__((aligned(4096)));
-    static uint8_t back[32][4096] __attribute__((aligned(4096)));
-    void *wb[32], *rb[32];
-    uint64_t lba[32], lat[32];
-    for (int qd = 1; qd <= 32; qd++) {
-        for (int i = 0; i < 32; i++) {
-            memset(bufs_mem[i], (qd * 37 + i) & 0xFF, 4096);
-            wb[i] = bufs_mem[i];
-            rb[i] = back[i];
-            lba[i] = (uint64_t)i + (uint64_t)qd * 4; /* distinct blocks within a batch */
-        }
-        assert_int_equal(nvme_rw(c, 1, 1, qd, lba, 32, 4096, wb, lat), 0);
-        assert_int_equal(nvme_rw(c, 1, 0, qd, lba, 32, 4096, rb, lat), 0);
-        for (int i = 0; i < 32; i++)
-            assert_memory_equal(back[i], bufs_mem[i], 4096);
-    }
+    /* the driver table picks this driver for the class, and names each namespace by its nsid */
+    assert_ptr_equal(blk_driver_for(&ctl_fn), &nvme_driver);
+    assert_int_equal(nvme_driver.units(c), 2);
+    struct blk_unit u;
+    memset(&u, 0, sizeof u);
+    nvme_driver.describe(c, 1, &u);
+    assert_int_equal(u.addr.transport, PLAT_T_NVME);
+    assert_int_equal(u.addr.nsid, 2);
+    assert_int_equal(u.block_size, 4096);
+    assert_string_equal(u.api, "nvme");
+    drv_check_depths(&nvme_driver, c, 1); /* namespace 2 (4 KiB blocks), depth 1..32 */
     /* a 512 KiB transfer on namespace 1: split into 128 KiB commands, PRP lists */
     static uint8_t big[512 * 1024] __attribute__((aligned(4096)));
     for (size_t i = 0; i < sizeof big; i++)
@@ -459,29 +460,15 @@ static void driver_errors_and_timeout(void **state)
 
     c = ctl_setup();
     assert_int_equal(nvme_start(c, &ctl_fn), 0);
-    static uint8_t buf[8][4096] __attribute__((aligned(4096)));
-    void *bufs[8];
-    uint64_t lba[8];
-    for (int i = 0; i < 8; i++) {
-        bufs[i] = buf[i];
-        lba[i] = (uint64_t)i * 8;
-    }
-    ctl.fail_lba = 16; /* one command fails: an error, the rest collected */
-    assert_int_equal(nvme_rw(c, 0, 0, 4, lba, 8, 4096, bufs, NULL), PLAT_IO_ERROR);
+    uint64_t lba = 0;
+    void *buf = ctl.disk[1];
+    assert_int_equal(nvme_rw(c, 2, 0, 1, &lba, 1, 4096, &buf, NULL), PLAT_IO_RANGE); /* no ns 3 */
+    static const struct drv_faults faults = {ctl_fail_at, ctl_hang, ctl_requests, NVME_IO_TIMEOUT_S};
+    drv_check_error_and_timeout(&nvme_driver, c, 0, &faults);
     assert_int_equal(c->io.last_status, 0x81);
-    assert_false(c->dead);
-    ctl.fail_lba = UINT64_MAX;
-    assert_int_equal(nvme_rw(c, 2, 0, 1, lba, 1, 4096, bufs, NULL), PLAT_IO_RANGE); /* no ns 3 */
-    ctl.stuck = 1; /* the controller takes commands and never completes them */
-    uint64_t t0 = fake_clock();
-    assert_int_equal(nvme_rw(c, 0, 0, 4, lba, 8, 4096, bufs, NULL), PLAT_IO_TIMEOUT);
-    uint64_t waited = fake_clock() - t0;
-    assert_true(waited >= (uint64_t)(NVME_IO_TIMEOUT_S * 1e6)); /* the bound, then gave up */
-    assert_true(waited < (uint64_t)(3 * NVME_IO_TIMEOUT_S * 1e6));
     assert_true(c->dead);
     assert_int_equal(fake_reg(&ctl_host, 0, 0x14, 4) & 1, 0); /* reset: nothing DMAs on */
     assert_non_null(strstr(c->why, "did not complete"));
-    assert_int_equal(nvme_rw(c, 0, 0, 1, lba, 1, 4096, bufs, NULL), PLAT_IO_TIMEOUT); /* no reuse */
     nvme_stop(c);
     assert_int_equal(ctl_host.dma_live, 0);
     free(c);

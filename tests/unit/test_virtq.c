@@ -16,7 +16,9 @@
 #include "kernel/platform.h"
 #include "drivers/virtio_blk_queue.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/blk_driver.h"
 #include "tests/unit/fake_pci.h"
+#include "tests/unit/drv_check.h"
 
 #define QSIZE 16
 
@@ -306,6 +308,10 @@ static void vdev_write(struct pci_host *h, int bar, uint32_t off, int width, uin
     }
 }
 
+static void vdev_fail_at(uint64_t lba) { vd.fail_sector = lba; } /* 512-byte blocks */
+static void vdev_hang(void) { vd.stuck = 1; }
+static int vdev_requests(void) { return vd.notifies; }
+
 static struct vblk_dev *vdev_setup(void)
 {
     fake_pci_reset_all();
@@ -342,23 +348,16 @@ static void driver_start_and_io(void **state)
     assert_true(d->can_flush);
     assert_int_equal(vd.accepted, vd.offered); /* every offered feature it wants, nothing else */
     assert_int_equal(fake_reg(&vhost, 4, CC_STATUS, 1), 0x0F); /* DRIVER_OK */
-    static uint8_t wbuf[32][4096], rbuf[32][4096];
-    void *wb[32], *rb[32];
-    uint64_t lba[32], lat[32];
-    for (int qd = 1; qd <= 32; qd++) {
-        for (int i = 0; i < 32; i++) {
-            memset(wbuf[i], (qd * 31 + i) & 0xFF, 4096);
-            wb[i] = wbuf[i];
-            rb[i] = rbuf[i];
-            lba[i] = (uint64_t)(i + qd) * 8;
-        }
-        int notes = vd.notifies;
-        assert_int_equal(vblk_rw(d, 1, qd, lba, 32, 4096, wb, lat), 0);
-        assert_true(vd.notifies - notes <= 32);
-        assert_int_equal(vblk_rw(d, 0, qd, lba, 32, 4096, rb, lat), 0);
-        for (int i = 0; i < 32; i++)
-            assert_memory_equal(rbuf[i], wbuf[i], 4096);
-    }
+    assert_ptr_equal(blk_driver_for(&vfn), &virtio_blk_driver);
+    struct blk_unit u;
+    memset(&u, 0, sizeof u);
+    virtio_blk_driver.describe(d, 0, &u);
+    assert_int_equal(u.addr.transport, PLAT_T_PCI);
+    assert_null(u.model); /* none: the firmware's entry's are kept */
+    assert_int_equal(u.blocks, DEV_SECTORS);
+    int notes = vd.notifies, reqs = vd.requests;
+    drv_check_depths(&virtio_blk_driver, d, 0);
+    assert_true(vd.notifies - notes < vd.requests - reqs); /* one notify per batch, not per request */
     assert_int_equal(vblk_dev_flush(d), 0);
     vblk_stop(d);
     assert_int_equal(fake_reg(&vhost, 4, CC_STATUS, 1), 0); /* reset, handed back */
@@ -378,26 +377,10 @@ static void driver_refusals_and_timeout(void **state)
 
     d = vdev_setup();
     assert_int_equal(vblk_start(d, &vfn), 0);
-    static uint8_t buf[8][4096];
-    void *bufs[8];
-    uint64_t lba[8];
-    for (int i = 0; i < 8; i++) {
-        bufs[i] = buf[i];
-        lba[i] = (uint64_t)i * 8;
-    }
-    vd.fail_sector = 24;
-    assert_int_equal(vblk_rw(d, 0, 4, lba, 8, 4096, bufs, NULL), PLAT_IO_ERROR);
-    assert_false(d->dead);
-    vd.fail_sector = UINT64_MAX;
-    vd.stuck = 1;
-    uint64_t t0 = fake_clock();
-    assert_int_equal(vblk_rw(d, 0, 4, lba, 8, 4096, bufs, NULL), PLAT_IO_TIMEOUT);
-    uint64_t waited = fake_clock() - t0;
-    assert_true(waited >= (uint64_t)(VBLK_IO_TIMEOUT_S * 1e6));
-    assert_true(waited < (uint64_t)(3 * VBLK_IO_TIMEOUT_S * 1e6));
+    static const struct drv_faults faults = {vdev_fail_at, vdev_hang, vdev_requests, VBLK_IO_TIMEOUT_S};
+    drv_check_error_and_timeout(&virtio_blk_driver, d, 0, &faults);
     assert_true(d->dead);
     assert_int_equal(fake_reg(&vhost, 4, CC_STATUS, 1), 0); /* reset: the device lets go */
-    assert_int_equal(vblk_rw(d, 0, 1, lba, 1, 4096, bufs, NULL), PLAT_IO_TIMEOUT);
     vblk_stop(d);
     assert_int_equal(vhost.dma_live, 0);
     free(d);
