@@ -18,7 +18,7 @@ void virtq_init(struct virtq *q, struct virtq_desc *desc, volatile struct virtq_
     avail->idx = 0;
 }
 
-int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag, uint64_t now)
+int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag)
 {
     if (n < 1 || n > q->nfree)
         return -1;
@@ -37,7 +37,6 @@ int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag, u
     q->nfree = (uint16_t)(q->nfree - n);
     q->chain[head] = (uint16_t)n;
     q->tag[head] = tag;
-    q->started[head] = now;
     q->busy[head] = 1;
     q->avail->ring[q->avail_idx % q->size] = head;
     q->avail_idx++;
@@ -75,11 +74,3 @@ int virtq_get(struct virtq *q, uint16_t *tag, uint32_t *len)
     return 1;
 }
 
-uint64_t virtq_oldest(const struct virtq *q)
-{
-    uint64_t t = UINT64_MAX;
-    for (int i = 0; i < q->size; i++)
-        if (q->busy[i] && q->started[i] < t)
-            t = q->started[i];
-    return t;
-}

@@ -1,5 +1,5 @@
 /* virtq.h - the virtio split virtqueue (virtio 1.2, 2.7): descriptor chains, free list,
- * available/used rings, per-chain tags and submission times.  Shared by every virtio driver
+ * available/used rings, per-chain tags.  Shared by every virtio driver
  * (virtio-blk now, virtio-scsi next); tests/unit/test_virtq.c drives it against a model. */
 #ifndef BB_VIRTQ_H
 #define BB_VIRTQ_H
@@ -36,7 +36,6 @@ struct virtq {
     uint16_t avail_idx, last_used;
     uint16_t chain[VIRTQ_MAX];   /* per head: descriptors in its chain */
     uint16_t tag[VIRTQ_MAX];     /* per head: caller's tag */
-    uint64_t started[VIRTQ_MAX]; /* per head: submission time */
     uint8_t busy[VIRTQ_MAX];
 };
 
@@ -52,12 +51,10 @@ void virtq_init(struct virtq *q, struct virtq_desc *desc, volatile struct virtq_
                 volatile struct virtq_used *used, uint16_t size);
 /** Chain n buffers and put the head on the available ring (not yet visible: virtq_publish).
  *  Returns the head, or -1 when fewer than n descriptors are free. */
-int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag, uint64_t now);
+int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag);
 /** Make everything added visible to the device (one index store per batch). */
 void virtq_publish(struct virtq *q);
 /** Take the next used chain: 1 (*tag, *len), 0 when none, -1 for an id not in flight. */
 int virtq_get(struct virtq *q, uint16_t *tag, uint32_t *len);
-/** Submission time of the oldest chain in flight, UINT64_MAX if none. */
-uint64_t virtq_oldest(const struct virtq *q);
 
 #endif

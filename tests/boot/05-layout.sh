@@ -26,6 +26,9 @@ check "no per-driver switch (K_NVME/K_VIRTIO/K_AHCI) anywhere" \
     bash -c "! grep -rEn '\\bK_(NVME|VIRTIO|AHCI)\\b' --include='*.[ch]' kernel bench boot drivers host"
 check "outside drivers/, only the driver table and the PCI seam headers are included" \
     bash -c "! grep -rEn '#include \"drivers/' --include='*.[ch]' kernel bench boot host tools | grep -vE 'drivers/(blk_driver|pci)\\.h'"
+# the queue-depth loop is written once (kernel/blk_engine.c): every queued path runs it
+check "every block path runs the one block engine (kernel/blk_engine.c)" \
+    bash -c "for f in drivers/nvme_queue.c drivers/virtio_blk_queue.c drivers/ahci_queue.c boot/uefi_block.c; do grep -q 'blk_engine_run(' \$f || exit 1; done; grep -q 'blk_engine_sync(' boot/uefi_block.c && grep -q 'blk_engine_sync(' host/block_linux.c"
 check "includes are written from the top of the tree (no ../)" \
     bash -c "! grep -rn '#include \"\\.\\./' kernel bench boot drivers host tools tests"
 # the object lists of both builds follow the folders

@@ -170,9 +170,9 @@ static void cid_reuse_and_room(void **state)
     memset(&c, 0, sizeof c);
     int ids[8], n = 0;
     while (nvmeq_room(&q) > 0) /* depth - 1 commands fit: full never looks empty */
-        ids[n++] = nvmeq_push(&q, &c, 0, 0);
+        ids[n++] = nvmeq_push(&q, &c, 0);
     assert_int_equal(n, 7);
-    assert_int_equal(nvmeq_push(&q, &c, 0, 0), -1);
+    assert_int_equal(nvmeq_push(&q, &c, 0), -1);
     for (int i = 0; i < n; i++)
         for (int k = i + 1; k < n; k++)
             assert_int_not_equal(ids[i], ids[k]); /* no id twice in flight */

@@ -125,9 +125,9 @@ static void chains_and_free_list(void **state)
     struct virtq_buf b[3] = {{0x1000, 16, 0}, {0x2000, 4096, 1}, {0x3000, 1, 1}};
     int heads[5];
     for (int i = 0; i < 5; i++)
-        heads[i] = virtq_add(&q, b, 3, (uint16_t)i, 0);
+        heads[i] = virtq_add(&q, b, 3, (uint16_t)i);
     assert_int_equal(q.nfree, 1);
-    assert_int_equal(virtq_add(&q, b, 3, 9, 0), -1); /* only one descriptor left */
+    assert_int_equal(virtq_add(&q, b, 3, 9), -1); /* only one descriptor left */
     for (int i = 0; i < 5; i++) {
         struct virtq_desc *d = &m->desc[heads[i]];
         assert_true((d->flags & VIRTQ_DESC_NEXT) && !(d->flags & VIRTQ_DESC_WRITE));
