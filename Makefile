@@ -16,7 +16,8 @@ COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
 
 # Sources are picked by folder (see README "How it is built"):
 #   kernel/ bench/        portable, built into both the UEFI image and the Linux program
-#   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers)
+#   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers; the
+#                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
 #   host/                 Linux program only
 # and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
 ARCH ?= x86

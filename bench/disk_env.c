@@ -49,7 +49,9 @@ void disk_env_json(struct json *j)
             json_kv_int(j, "queues", d->ctrl.queues);
             json_kv_int(j, "queue_depth", d->ctrl.queue_depth);
             json_kv_uint(j, "max_transfer", d->ctrl.max_transfer);
-            json_kv_uint(j, "namespace", d->ctrl.nsid);
+            /* "namespace": the NVMe namespace id; an AHCI port's number; 0 otherwise */
+            json_kv_uint(j, "namespace", d->ctrl.addr.transport == PLAT_T_SATA ? d->ctrl.addr.port
+                                         : d->ctrl.addr.nsid);
         }
         if (d->ctrl.note[0])
             json_kv_str(j, "controller_note", d->ctrl.note);

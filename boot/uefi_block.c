@@ -3,8 +3,7 @@
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
 #include "boot/uefi.h"
 #include "kernel/fault.h"
-#include "kernel/block_queue.h"
-#include "kernel/block_sync.h"
+#include "kernel/blk_engine.h"
 #include "kernel/bounds.h"
 #include "kernel/degraded.h"
 #include "boot/uefi_block.h"
@@ -217,17 +216,20 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
 
-/* Queued transfers through Block IO 2 (kernel/block_queue.c): tokens and events made for each
+/* Queued transfers through Block IO 2 (kernel/blk_engine.c): tokens and events made for each
  * batch; when a transfer times out they and the buffers are abandoned, never reused or freed
  * (a late completion must not land in another batch or in memory given back). */
 struct qctx {
     struct plat_disk *d;
     EFI_BLOCK_IO2_TOKEN *tok;
+    int qd;
+    uint8_t pending[MAX_QD];  /* per token: submitted, its event not yet seen */
 };
 
-static int q_submit(void *vc, int slot, int write, uint64_t lba, void *buf, size_t bytes)
+static int q_submit(void *vc, int slot, int write, uint64_t lba, void *buf, size_t bytes, uint64_t now)
 {
     struct qctx *c = vc;
+    (void)now;
     struct udisk *u = c->d->priv;
     EFI_BLOCK_IO2_PROTOCOL *b = u->bio2;
     EFI_BLOCK_IO2_TOKEN *t = &c->tok[slot];
@@ -235,22 +237,30 @@ static int q_submit(void *vc, int slot, int write, uint64_t lba, void *buf, size
     EFI_STATUS st = write
         ? uefi_call_wrapper(b->WriteBlocksEx, 6, b, c->d->media_id, lba, t, bytes, buf)
         : uefi_call_wrapper(b->ReadBlocksEx, 6, b, c->d->media_id, lba, t, bytes, buf);
+    c->pending[slot] = st == EFI_SUCCESS;
     return io_status(st);
 }
 
-static int q_poll(void *vc, int slot, int *status)
+/* Every token whose event was signalled is a finished transfer (or piece). */
+static int q_reap(void *vc, struct blk_engine *e)
 {
     struct qctx *c = vc;
+    int got = 0;
     if (fault_on(FAULT_DISK_HANG)) /* a token the driver never completes */
         return 0;
-    if (uefi_call_wrapper(BS->CheckEvent, 1, c->tok[slot].Event) != EFI_SUCCESS)
-        return 0;
-    *status = io_status(c->tok[slot].TransactionStatus);
-    return 1;
+    for (int k = 0; k < c->qd; k++) {
+        if (!c->pending[k] || uefi_call_wrapper(BS->CheckEvent, 1, c->tok[k].Event) != EFI_SUCCESS)
+            continue;
+        c->pending[k] = 0;
+        blk_engine_done(e, k, io_status(c->tok[k].TransactionStatus));
+        got++;
+    }
+    return got;
 }
 
-static uint64_t q_ticks(void)
+static uint64_t q_now(void *vc)
 {
+    (void)vc;
     return clock_ticks();
 }
 
@@ -258,7 +268,7 @@ static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *l
                        size_t bytes, void *const *bufs, uint64_t *lat)
 {
     struct udisk *u = d->priv;
-    struct qctx c = {d, plat_alloc((size_t)qd * sizeof(EFI_BLOCK_IO2_TOKEN))};
+    struct qctx c = {d, plat_alloc((size_t)qd * sizeof(EFI_BLOCK_IO2_TOKEN)), qd, {0}};
     int made = 0, rc = 0, wedged = 0;
     if (!c.tok)
         return PLAT_IO_NOMEM;
@@ -270,9 +280,10 @@ static int async_batch(struct plat_disk *d, int write, int qd, const uint64_t *l
         }
     if (bytes > BB_DISK_XFER_MAX)
         note_split(bytes);
-    struct bq_ops o = {&c, q_submit, q_poll, q_ticks, (uint64_t)(BB_DISK_IO_TIMEOUT_S * g_clock.hz),
-                       d->block_size, BB_DISK_XFER_MAX};
-    rc = bq_run(&o, write, qd, lba, n, bytes, bufs, lat, &wedged);
+    struct blk_engine_ops o = {&c, q_submit, NULL, q_reap, NULL, q_now,
+                               (uint64_t)(BB_DISK_IO_TIMEOUT_S * g_clock.hz), d->block_size,
+                               BB_DISK_XFER_MAX};
+    rc = blk_engine_run(&o, write, qd, lba, n, bytes, bufs, lat, &wedged);
     if (wedged) {
         u->wedged = 1;
         for (int i = 0; i < n; i++)
@@ -304,7 +315,7 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     }
     if (qd > 1 && u->bio2)
         return async_batch(d, write, qd > MAX_QD ? MAX_QD : qd, lba, n, bytes, bufs, lat_ticks);
-    return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
+    return blk_engine_sync(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
 }
 
 int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen)

@@ -1,12 +1,12 @@
 /* uefi_native.c - taking storage controllers from the firmware for barebench's own drivers
  * (DisconnectController, reset) and giving them back (reset, ConnectController recursively,
- * Block IO handles and the boot volume found again), and the disks those drivers expose
- * (NVMe namespaces, virtio-blk disks, AHCI ports). */
+ * Block IO handles and the boot volume found again), and the disks those drivers expose.
+ * Which driver a controller has is the driver table's business (drivers/blk_drivers.c): no
+ * driver is named here; a disk's device-path node follows from its transport address. */
 #include "boot/uefi_native.h"
 #include "boot/uefi_block.h"
-#include "drivers/ahci.h"
-#include "drivers/nvme.h"
-#include "drivers/virtio_blk.h"
+#include "boot/uefi_pci.h"
+#include "drivers/blk_driver.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
@@ -16,14 +16,11 @@
 #define MAX_NDISK 32
 #define CALL uefi_call_wrapper
 
-enum { K_NVME, K_VIRTIO, K_AHCI };
-
 struct nctrl {
     struct pci_fn pci;
-    int kind;
-    struct nvme_ctrl *nv;     /* K_NVME */
-    struct vblk_dev *vb;      /* K_VIRTIO */
-    struct ahci_hba *ah;      /* K_AHCI */
+    struct pci_host host;     /* its PciIo protocol, device path, mappings (boot/uefi_pci.h) */
+    const struct blk_driver *drv;
+    void *state;              /* the driver's controller state (drv->size bytes) */
     int taken;        /* our driver runs it now */
     int unusable;     /* left to the firmware; why says why */
     char why[96];
@@ -32,7 +29,7 @@ struct nctrl {
 
 struct ndisk {
     struct nctrl *c;
-    int ns;               /* index in c->nv->ns */
+    int unit;             /* the driver's unit number */
     struct plat_disk *d;
 };
 
@@ -73,56 +70,13 @@ EFI_HANDLE uefi_boot_volume(EFI_HANDLE fallback)
     return fallback;
 }
 
-/* ---- the one place that knows which driver a controller has ---- */
 static int ctrl_start(struct nctrl *c)
 {
-    int rc = c->kind == K_NVME ? nvme_start(c->nv, &c->pci)
-           : c->kind == K_VIRTIO ? vblk_start(c->vb, &c->pci) : ahci_start(c->ah, &c->pci);
+    memset(c->state, 0, c->drv->size);
+    int rc = c->drv->start(c->state, &c->pci);
     if (rc)
-        bb_snprintf(c->why, sizeof c->why, "%s", c->kind == K_NVME ? c->nv->why
-                                               : c->kind == K_VIRTIO ? c->vb->why : c->ah->why);
+        bb_snprintf(c->why, sizeof c->why, "%s", c->drv->why(c->state));
     return rc;
-}
-
-static void ctrl_stop(struct nctrl *c)
-{
-    if (c->kind == K_NVME)
-        nvme_stop(c->nv);
-    else if (c->kind == K_VIRTIO)
-        vblk_stop(c->vb);
-    else
-        ahci_stop(c->ah);
-}
-
-static const char *ctrl_dead(struct nctrl *c, int unit) /* why no more I/O, or NULL */
-{
-    if (c->kind == K_NVME)
-        return c->nv->dead ? c->nv->why : NULL;
-    if (c->kind == K_VIRTIO)
-        return c->vb->dead ? c->vb->why : NULL;
-    return c->ah->port[unit].dead ? "a command did not complete within 5 s: port stopped" : NULL;
-}
-
-static int ctrl_max_qd(struct nctrl *c, int unit, size_t bytes)
-{
-    return c->kind == K_NVME ? nvme_max_qd(c->nv, bytes)
-         : c->kind == K_VIRTIO ? vblk_dev_max_qd(c->vb, bytes) : ahci_max_qd(c->ah, unit, bytes);
-}
-
-static int ctrl_rw(struct nctrl *c, int unit, int write, int qd, const uint64_t *lba, int n,
-                   size_t bytes, void *const *bufs, uint64_t *lat)
-{
-    if (c->kind == K_NVME)
-        return nvme_rw(c->nv, unit, write, qd, lba, n, bytes, bufs, lat);
-    if (c->kind == K_VIRTIO)
-        return vblk_rw(c->vb, write, qd, lba, n, bytes, bufs, lat);
-    return ahci_rw(c->ah, unit, write, qd, lba, n, bytes, bufs, lat);
-}
-
-static int ctrl_flush(struct nctrl *c, int unit)
-{
-    return c->kind == K_NVME ? nvme_flush(c->nv, unit)
-         : c->kind == K_VIRTIO ? vblk_dev_flush(c->vb) : ahci_flush(c->ah, unit);
 }
 
 /* Disconnect the firmware's drivers (and everything above them), reset and start ours. */
@@ -133,7 +87,7 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->pci.h, NULL, NULL);
+    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
                     (unsigned long long)st);
@@ -152,7 +106,7 @@ err_restore:
     pci_restore(&c->pci);
 err_connect:
     c->unusable = 1;
-    CALL(BS->ConnectController, 4, c->pci.h, NULL, NULL, TRUE);
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     uefi_block_rebind();
     return -1;
 }
@@ -163,59 +117,73 @@ static void give_back(struct nctrl *c)
 {
     if (!c->taken)
         return;
-    ctrl_stop(c);
+    c->drv->stop(c->state);
     pci_unmap_all(&c->pci);
     pci_restore(&c->pci);
-    CALL(BS->ConnectController, 4, c->pci.h, NULL, NULL, TRUE);
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     c->taken = 0;
     uefi_block_rebind();
 }
 
-/* Firmware whole-disk entry for namespace nsid behind controller c (virtio-blk: the disk is
- * the PCI function itself), or -1. */
-static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c, uint32_t nsid)
+/* Does device-path node `node` (right after the controller's own path) name the unit at a?
+ * SATA: messaging subtype 18, UINT16 HBA port at 4; NVMe: subtype 23, UINT32 namespace id at 4;
+ * SCSI: subtype 2, UINT16 target and LUN at 4 and 6. */
+static int node_names(EFI_DEVICE_PATH *node, const struct plat_disk_addr *a)
 {
-    if (!c->pci.dp)
+    uint16_t w[2];
+    uint32_t id;
+    if (DevicePathType(node) != MESSAGING_DEVICE_PATH)
+        return 0;
+    CopyMem(w, (UINT8 *)node + 4, 4);
+    CopyMem(&id, (UINT8 *)node + 4, 4);
+    switch (a->transport) {
+    case PLAT_T_SATA: return DevicePathSubType(node) == 18 && w[0] == a->port;
+    case PLAT_T_NVME: return DevicePathSubType(node) == 23 && id == a->nsid;
+    case PLAT_T_SCSI: return DevicePathSubType(node) == 2 && w[0] == a->target && w[1] == a->lun;
+    default: return 0;
+    }
+}
+
+/* Firmware whole-disk entry for the unit at address a behind controller c (PLAT_T_PCI: the
+ * disk is the PCI function itself), or -1. */
+static int firmware_entry(struct plat_disk *disks, int n, const struct nctrl *c,
+                          const struct plat_disk_addr *a)
+{
+    if (!c->host.dp)
         return -1;
-    UINTN len = DevicePathSize(c->pci.dp) - sizeof(EFI_DEVICE_PATH);
+    UINTN len = DevicePathSize(c->host.dp) - sizeof(EFI_DEVICE_PATH);
     for (int i = 0; i < n; i++) {
         EFI_DEVICE_PATH *dp = uefi_block_dp(i);
-        if (c->kind == K_VIRTIO) {
-            if (!disks[i].partition && dp && DevicePathSize(dp) == len + sizeof(EFI_DEVICE_PATH) &&
-                CompareMem(dp, c->pci.dp, len) == 0)
-                return i;
+        if (disks[i].partition || !dp || DevicePathSize(dp) < len + sizeof(EFI_DEVICE_PATH) ||
+            CompareMem(dp, c->host.dp, len) != 0)
             continue;
-        }
-        if (disks[i].partition || !dp || DevicePathSize(dp) <= len + sizeof(EFI_DEVICE_PATH) ||
-            CompareMem(dp, c->pci.dp, len) != 0)
-            continue;
-        EFI_DEVICE_PATH *node = (EFI_DEVICE_PATH *)((UINT8 *)dp + len);
-        if (c->kind == K_AHCI) { /* SATA node: messaging (3), subtype 18, UINT16 HBA port at 4 */
-            uint16_t port;
-            CopyMem(&port, (UINT8 *)node + 4, 2);
-            if (DevicePathType(node) == MESSAGING_DEVICE_PATH && DevicePathSubType(node) == 18 &&
-                port == nsid)
-                return i;
-            continue;
-        }
-        /* NVMe namespace node: messaging (3), subtype 23, UINT32 namespace id at offset 4 */
-        if (DevicePathType(node) == MESSAGING_DEVICE_PATH && DevicePathSubType(node) == 23) {
-            uint32_t id;
-            CopyMem(&id, (UINT8 *)node + 4, 4);
-            if (id == nsid)
-                return i;
-        }
+        if (a->transport == PLAT_T_PCI ? DevicePathSize(dp) == len + sizeof(EFI_DEVICE_PATH)
+                                       : DevicePathSize(dp) > len + sizeof(EFI_DEVICE_PATH) &&
+                                         node_names((EFI_DEVICE_PATH *)((UINT8 *)dp + len), a))
+            return i;
     }
     return -1;
 }
 
-/* Describe unit k of c (NVMe namespace index; 0 for virtio-blk) as disk d (index kept). */
-static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
+/* The device-path text of a unit the firmware does not list. */
+static void unit_path(char *path, size_t n, const struct nctrl *c, const struct plat_disk_addr *a)
+{
+    switch (a->transport) {
+    case PLAT_T_NVME: bb_snprintf(path, n, "PCI(%s)/NVMe(0x%x)", c->addr, a->nsid); break;
+    case PLAT_T_SATA: bb_snprintf(path, n, "PCI(%s)/Sata(0x%x)", c->addr, a->port); break;
+    case PLAT_T_SCSI: bb_snprintf(path, n, "PCI(%s)/Scsi(0x%x,0x%llx)", c->addr, a->target,
+                                  (unsigned long long)a->lun); break;
+    default: bb_snprintf(path, n, "PCI(%s)", c->addr); break;
+    }
+}
+
+/* Describe unit k of c (as the driver table describes it, u) as disk d (index kept). */
+static void fill(struct plat_disk *d, struct nctrl *c, int k, const struct blk_unit *u, const char *path)
 {
     int index = d->index, twin = d->twin;
     char model[48], serial[32];
-    bb_snprintf(model, sizeof model, "%s", d->model); /* virtio-blk: the firmware's, if any */
-    bb_snprintf(serial, sizeof serial, "%s", d->serial);
+    bb_snprintf(model, sizeof model, "%s", u->model ? u->model : d->model); /* else the firmware's */
+    bb_snprintf(serial, sizeof serial, "%s", u->serial ? u->serial : d->serial);
     memset(d, 0, sizeof *d);
     d->index = index;
     d->twin = twin;
@@ -226,50 +194,26 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const char *path)
     bb_snprintf(d->ctrl.pci, sizeof d->ctrl.pci, "%s", c->addr);
     bb_snprintf(d->ctrl.pci_id, sizeof d->ctrl.pci_id, "%s", c->id);
     d->ctrl.queues = 1;
-    d->max_qd = ctrl_max_qd(c, k, 4096);
-    if (c->kind == K_NVME) {
-        struct nvme_ctrl *nv = c->nv;
-        bb_snprintf(d->kind, sizeof d->kind, "nvme");
-        bb_snprintf(d->model, sizeof d->model, "%s", nv->model);
-        bb_snprintf(d->serial, sizeof d->serial, "%s", nv->serial);
-        d->block_size = nv->ns[k].block_size;
-        d->blocks = nv->ns[k].blocks;
-        d->sync_api = d->queue_api = d->ctrl.driver = "nvme";
-        d->ctrl.queue_depth = nv->depth;
-        d->ctrl.max_transfer = nv->max_transfer;
-        d->ctrl.nsid = nv->ns[k].nsid;
-    } else if (c->kind == K_AHCI) {
-        struct ahci_port *ap = &c->ah->port[k];
-        bb_snprintf(d->kind, sizeof d->kind, "sata");
-        bb_snprintf(d->model, sizeof d->model, "%s", ap->model);
-        bb_snprintf(d->serial, sizeof d->serial, "%s", ap->serial);
-        d->block_size = ap->block_size;
-        d->blocks = ap->blocks;
-        d->sync_api = d->queue_api = d->ctrl.driver = ap->ncq ? "ahci-ncq" : "ahci";
-        d->ctrl.queue_depth = ap->slots;
-        d->ctrl.max_transfer = ap->max_transfer;
-        d->ctrl.nsid = (uint32_t)ap->port; /* reported as the port */
-    } else {
-        struct vblk_dev *vb = c->vb;
-        bb_snprintf(d->kind, sizeof d->kind, "virtio");
-        bb_snprintf(d->model, sizeof d->model, "%s", model);
-        bb_snprintf(d->serial, sizeof d->serial, "%s", serial);
-        d->block_size = vb->block_size;
-        d->blocks = vb->sectors * 512 / vb->block_size;
-        d->read_only = vb->read_only;
-        d->sync_api = d->queue_api = d->ctrl.driver = "virtio-blk";
-        d->ctrl.queue_depth = vb->qsize;
-        d->ctrl.max_transfer = vb->max_transfer;
-    }
+    d->max_qd = c->drv->max_qd(c->state, k, 4096);
+    bb_snprintf(d->kind, sizeof d->kind, "%s", u->kind);
+    bb_snprintf(d->model, sizeof d->model, "%s", model);
+    bb_snprintf(d->serial, sizeof d->serial, "%s", serial);
+    d->block_size = u->block_size;
+    d->blocks = u->blocks;
+    d->read_only = u->read_only;
+    d->sync_api = d->queue_api = d->ctrl.driver = u->api;
+    d->ctrl.queue_depth = u->queue_depth;
+    d->ctrl.max_transfer = u->max_transfer;
+    d->ctrl.addr = u->addr;
 }
 
 /* Controller c was left to the firmware: say so on the firmware's entries behind it. */
 static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
 {
-    UINTN len = c->pci.dp ? DevicePathSize(c->pci.dp) - sizeof(EFI_DEVICE_PATH) : 0;
+    UINTN len = c->host.dp ? DevicePathSize(c->host.dp) - sizeof(EFI_DEVICE_PATH) : 0;
     for (int i = 0; i < n && len; i++) {
         EFI_DEVICE_PATH *dp = uefi_block_dp(i);
-        if (!dp || DevicePathSize(dp) <= len || CompareMem(dp, c->pci.dp, len) != 0)
+        if (!dp || DevicePathSize(dp) <= len || CompareMem(dp, c->host.dp, len) != 0)
             continue;
         bb_snprintf(disks[i].ctrl.pci, sizeof disks[i].ctrl.pci, "%s", c->addr);
         bb_snprintf(disks[i].ctrl.pci_id, sizeof disks[i].ctrl.pci_id, "%s", c->id);
@@ -278,24 +222,21 @@ static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
     }
 }
 
-/* Add the namespaces (NVMe) or the disk (virtio-blk) of a started controller to the list. */
-static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl *c)
+/* Add the units (namespaces, ports, the disk) of a started controller to the list. */
+static int add_units(struct plat_disk *disks, int n, int max, struct nctrl *c)
 {
-    int units = c->kind == K_NVME ? c->nv->nns : c->kind == K_AHCI ? c->ah->nports : 1;
+    int units = c->drv->units(c->state);
     for (int k = 0; k < units && nnds < MAX_NDISK; k++) {
-        uint32_t nsid = c->kind == K_NVME ? c->nv->ns[k].nsid
-                      : c->kind == K_AHCI ? (uint32_t)c->ah->port[k].port : 0;
-        int fi = firmware_entry(disks, n, c, nsid);
+        struct blk_unit u;
+        memset(&u, 0, sizeof u);
+        c->drv->describe(c->state, k, &u);
+        int fi = firmware_entry(disks, n, c, &u.addr);
         struct plat_disk *d;
         char path[128];
         if (fi >= 0)
             bb_snprintf(path, sizeof path, "%s", disks[fi].path);
-        else if (c->kind == K_NVME)
-            bb_snprintf(path, sizeof path, "PCI(%s)/NVMe(0x%x)", c->addr, nsid);
-        else if (c->kind == K_AHCI)
-            bb_snprintf(path, sizeof path, "PCI(%s)/Sata(0x%x)", c->addr, nsid);
         else
-            bb_snprintf(path, sizeof path, "PCI(%s)", c->addr);
+            unit_path(path, sizeof path, c, &u.addr);
         if (fi >= 0 && mode != PLAT_DRIVER_BOTH) {
             d = &disks[fi]; /* the same index: disk=N names the same disk in every mode */
         } else {
@@ -311,9 +252,9 @@ static int add_namespaces(struct plat_disk *disks, int n, int max, struct nctrl 
             }
             n++;
         }
-        fill(d, c, k, path);
+        fill(d, c, k, &u, path);
         nds[nnds].c = c;
-        nds[nnds].ns = k;
+        nds[nnds].unit = k;
         nds[nnds++].d = d;
     }
     return n;
@@ -330,32 +271,23 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
     for (UINTN i = 0; i < nh && nctrls < MAX_CTRL; i++) {
         struct nctrl *c = &ctrls[nctrls];
         memset(c, 0, sizeof *c);
-        if (pci_fn_open(&c->pci, hs[i]))
+        if (uefi_pci_open(&c->pci, &c->host, hs[i]))
             continue;
-        if (c->pci.cls == 0x01 && c->pci.sub == 0x08 && c->pci.progif == 0x02) {
-            c->kind = K_NVME;
-            c->nv = plat_alloc(sizeof *c->nv);
-        } else if (c->pci.vendor == 0x1AF4 && (c->pci.device == 0x1042 || c->pci.device == 0x1001)) {
-            c->kind = K_VIRTIO; /* virtio-blk: modern (0x1042) or transitional (0x1001) */
-            c->vb = plat_alloc(sizeof *c->vb);
-        } else if (c->pci.cls == 0x01 && c->pci.sub == 0x06 && c->pci.progif == 0x01) {
-            c->kind = K_AHCI;
-            c->ah = plat_alloc(sizeof *c->ah);
-        } else {
+        c->drv = blk_driver_for(&c->pci);
+        if (!c->drv)
             continue; /* the rest stay with the firmware's drivers */
-        }
-        if (!c->nv && !c->vb && !c->ah)
+        c->state = plat_alloc(c->drv->size);
+        if (!c->state)
             break;
         pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
         nctrls++;
         if (take(c)) {
-            bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n",
-                      c->kind == K_NVME ? "NVMe" : c->kind == K_VIRTIO ? "virtio-blk" : "AHCI",
+            bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n", c->drv->name,
                       c->addr, c->id, c->why);
             note_left(disks, n, c);
             continue;
         }
-        n = add_namespaces(disks, n, max, c);
+        n = add_units(disks, n, max, c);
     }
     FreePool(hs);
     return n; /* the controllers stay taken until a firmware path or the end needs them back */
@@ -388,7 +320,7 @@ int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)
         bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, k->c->why);
         return PLAT_IO_ERROR;
     }
-    const char *dead = ctrl_dead(k->c, k->ns);
+    const char *dead = k->c->drv->dead(k->c->state, k->unit);
     if (dead) {
         bb_snprintf(why, whylen, "controller %s: %s", k->c->addr, dead);
         return PLAT_IO_TIMEOUT;
@@ -420,7 +352,7 @@ int uefi_native_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
 {
     struct ndisk *k = own(d);
     int rc = ready(k, &lba, 1, bytes);
-    return rc ? rc : ctrl_rw(k->c, k->ns, 0, 1, &lba, 1, bytes, &buf, NULL);
+    return rc ? rc : k->c->drv->rw(k->c->state, k->unit, 0, 1, &lba, 1, bytes, &buf, NULL);
 }
 
 int uefi_native_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
@@ -432,8 +364,8 @@ int uefi_native_batch(struct plat_disk *d, int write, int qd, const uint64_t *lb
     int rc = ready(k, lba, n, bytes);
     if (rc)
         return rc;
-    int maxqd = ctrl_max_qd(k->c, k->ns, bytes);
-    return ctrl_rw(k->c, k->ns, write, qd > maxqd ? maxqd : qd, lba, n, bytes, bufs, lat);
+    int maxqd = k->c->drv->max_qd(k->c->state, k->unit, bytes);
+    return k->c->drv->rw(k->c->state, k->unit, write, qd > maxqd ? maxqd : qd, lba, n, bytes, bufs, lat);
 }
 
 int uefi_native_flush(struct plat_disk *d)
@@ -441,5 +373,5 @@ int uefi_native_flush(struct plat_disk *d)
     struct ndisk *k = own(d);
     if (take(k->c))
         return PLAT_IO_ERROR;
-    return ctrl_flush(k->c, k->ns);
+    return k->c->drv->flush(k->c->state, k->unit);
 }

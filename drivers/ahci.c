@@ -2,7 +2,6 @@
  * IDENTIFY DEVICE, polled READ/WRITE FPDMA QUEUED (NCQ, up to 32 tags) or DMA EXT, FLUSH CACHE
  * EXT; errors recover the port, a command past the time limit stops it. */
 #include "drivers/ahci.h"
-#include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
@@ -35,7 +34,7 @@ static int wait_port(struct ahci_hba *h, int p, uint32_t off, uint32_t mask, uin
     while ((prd(h, p, off) & mask) != want) {
         if (drv_expired(end))
             return -1;
-        plat_stall_us(20);
+        drv_stall_us(20);
     }
     return 0;
 }
@@ -75,7 +74,7 @@ static void port_recover(struct ahci_hba *h, struct ahci_port *ap)
         ap->dead = 1;
 }
 
-/* The command logic's view of a port (kernel/ahci_queue.h); ctx is the struct ahci_port. */
+/* The command logic's view of a port (drivers/ahci_queue.h); ctx is the struct ahci_port. */
 static uint32_t io_rd(void *ctx, uint32_t reg)
 {
     struct ahci_port *ap = ctx;
@@ -110,7 +109,7 @@ static int sync_cmd(struct ahci_hba *h, struct ahci_port *ap, uint8_t cmd, uint6
                     int write, uint64_t dev, size_t bytes, double seconds)
 {
     (void)h;
-    return ahci_io_cmd(&ap->io, cmd, lba, count, write, dev, bytes, (uint64_t)(seconds * g_clock.hz));
+    return ahci_io_cmd(&ap->io, cmd, lba, count, write, dev, bytes, drv_ticks_of(seconds));
 }
 
 static void ata_string(char *dst, const uint16_t *w, int words)
@@ -141,7 +140,7 @@ static int port_init(struct ahci_hba *h, struct ahci_port *ap)
     ap->hba = h;
     ap->io = (struct ahci_io){.ops = &io_ops, .ctx = ap, .mem = ap->mem.host, .mem_dev = ap->mem.dev,
                               .slots = 1, .block_size = 512, .max_transfer = AHCI_PRD_MAX,
-                              .timeout = (uint64_t)(AHCI_IO_TIMEOUT_S * g_clock.hz)};
+                              .timeout = drv_ticks_of(AHCI_IO_TIMEOUT_S)};
     if (port_stop(h, p) || port_start(h, ap))
         goto err;
     ap->running = 1;
@@ -199,7 +198,7 @@ int ahci_start(struct ahci_hba *h, struct pci_fn *f)
             continue;
         uint64_t link = drv_deadline(0.2); /* after the reset the link comes back (DET = 3) */
         while ((prd(h, p, P_SSTS) & 0xF) != 3 && !drv_expired(link))
-            plat_stall_us(100);
+            drv_stall_us(100);
         if ((prd(h, p, P_SSTS) & 0xF) != 3)
             continue;
         struct ahci_port *ap = &h->port[h->nports];
@@ -227,7 +226,7 @@ void ahci_stop(struct ahci_hba *h)
     hwr(h, H_GHC, GHC_AE | GHC_HR); /* the firmware's driver starts from a reset HBA */
     uint64_t end = drv_deadline(1.0);
     while ((hrd(h, H_GHC) & GHC_HR) && !drv_expired(end))
-        plat_stall_us(100);
+        drv_stall_us(100);
 }
 
 int ahci_max_qd(struct ahci_hba *h, int unit, size_t bytes)
@@ -251,3 +250,50 @@ int ahci_flush(struct ahci_hba *h, int unit)
         return PLAT_IO_TIMEOUT;
     return sync_cmd(h, ap, ATA_FLUSH_CACHE_EXT, 0, 0, 0, 0, 0, AHCI_IO_TIMEOUT_S);
 }
+
+/* ---- the driver table entry (drivers/blk_driver.h): one unit per ATA disk port ---- */
+static int match(const struct pci_fn *f)
+{
+    return f->cls == 0x01 && f->sub == 0x06 && f->progif == 0x01;
+}
+
+static int t_start(void *ctrl, struct pci_fn *f) { return ahci_start(ctrl, f); }
+static void t_stop(void *ctrl) { ahci_stop(ctrl); }
+static const char *t_why(void *ctrl) { return ((struct ahci_hba *)ctrl)->why; }
+static int t_units(void *ctrl) { return ((struct ahci_hba *)ctrl)->nports; }
+
+static void t_describe(void *ctrl, int unit, struct blk_unit *u)
+{
+    struct ahci_port *ap = &((struct ahci_hba *)ctrl)->port[unit];
+    u->kind = "sata";
+    u->api = ap->ncq ? "ahci-ncq" : "ahci";
+    u->model = ap->model;
+    u->serial = ap->serial;
+    u->block_size = ap->block_size;
+    u->blocks = ap->blocks;
+    u->queue_depth = ap->slots;
+    u->max_transfer = ap->max_transfer;
+    u->addr.transport = PLAT_T_SATA;
+    u->addr.port = (uint32_t)ap->port;
+}
+
+static const char *t_dead(void *ctrl, int unit)
+{
+    return ((struct ahci_hba *)ctrl)->port[unit].dead ? "a command did not complete within 5 s: port stopped" : NULL;
+}
+
+static int t_max_qd(void *ctrl, int unit, size_t bytes) { return ahci_max_qd(ctrl, unit, bytes); }
+
+static int t_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
+                void *const *bufs, uint64_t *lat)
+{
+    return ahci_rw(ctrl, unit, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int t_flush(void *ctrl, int unit) { return ahci_flush(ctrl, unit); }
+
+const struct blk_driver ahci_driver = {
+    .name = "AHCI", .match = match, .size = sizeof(struct ahci_hba), .start = t_start,
+    .stop = t_stop, .why = t_why, .units = t_units, .describe = t_describe, .dead = t_dead,
+    .max_qd = t_max_qd, .rw = t_rw, .flush = t_flush,
+};

@@ -4,8 +4,9 @@
 #ifndef BB_DRIVERS_AHCI_H
 #define BB_DRIVERS_AHCI_H
 
+#include "drivers/blk_driver.h"
 #include "drivers/pci.h"
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
 
 #define AHCI_MAX_PORTS 8
 #define AHCI_IO_TIMEOUT_S 5.0
@@ -22,7 +23,7 @@ struct ahci_port {
     uint32_t max_transfer;    /* bytes per command */
     char model[41], serial[21];
     struct pci_dma mem;       /* command list, received FIS, command tables */
-    struct ahci_io io;        /* command logic (kernel/ahci_queue.c) over mem */
+    struct ahci_io io;        /* command logic (drivers/ahci_queue.c) over mem */
     int running, dead;
 };
 
@@ -44,5 +45,8 @@ int ahci_rw(struct ahci_hba *h, int unit, int write, int qd, const uint64_t *lba
             size_t bytes, void *const *bufs, uint64_t *lat);
 int ahci_flush(struct ahci_hba *h, int unit);
 int ahci_max_qd(struct ahci_hba *h, int unit, size_t bytes);
+
+/** Its entry in the driver table (drivers/blk_drivers.c). */
+extern const struct blk_driver ahci_driver;
 
 #endif

@@ -1,8 +1,7 @@
 /* nvme.c - barebench's own NVMe driver (NVMe base spec 2.0): controller reset honouring
  * CAP.TO/DSTRD/MPSMIN, admin queue, Identify, one polled I/O queue pair; the queue logic
- * itself is kernel/nvme_queue.c. */
+ * itself is drivers/nvme_queue.c. */
 #include "drivers/nvme.h"
-#include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
@@ -49,7 +48,7 @@ static int wait_ready(struct nvme_ctrl *c, uint32_t rdy)
             return -1; /* CSTS.CFS */
         if (drv_expired(end))
             return -1;
-        plat_stall_us(100);
+        drv_stall_us(100);
     }
 }
 
@@ -165,7 +164,7 @@ static int io_queues(struct nvme_ctrl *c)
     c->io.prp_dev = c->prp.dev;
     c->io.prp_cap = c->page / 8;
     c->io.max_chunk = c->max_transfer;
-    c->io.timeout = (uint64_t)(NVME_IO_TIMEOUT_S * g_clock.hz);
+    c->io.timeout = drv_ticks_of(NVME_IO_TIMEOUT_S);
     return 0;
 }
 
@@ -210,7 +209,7 @@ int nvme_start(struct nvme_ctrl *c, struct pci_fn *f)
     c->admin.page = c->page;
     c->admin.block_size = 512;
     c->admin.max_chunk = c->page;
-    c->admin.timeout = (uint64_t)(NVME_IO_TIMEOUT_S * g_clock.hz);
+    c->admin.timeout = drv_ticks_of(NVME_IO_TIMEOUT_S);
     pci_mmio32_write(f, BAR, REG_INTMS, 0xFFFFFFFF); /* polled: every vector masked */
     pci_mmio32_write(f, BAR, REG_AQA, (ADMIN_DEPTH - 1) << 16 | (ADMIN_DEPTH - 1));
     pci_mmio64_write(f, BAR, REG_ASQ, c->asq.dev);
@@ -281,3 +280,56 @@ int nvme_max_qd(struct nvme_ctrl *c, size_t bytes)
 {
     return c->running ? nvme_io_max_qd(&c->io, bytes) : 0;
 }
+
+/* ---- the driver table entry (drivers/blk_driver.h): one unit per active namespace ---- */
+static int match(const struct pci_fn *f)
+{
+    return f->cls == 0x01 && f->sub == 0x08 && f->progif == 0x02;
+}
+
+static int t_start(void *ctrl, struct pci_fn *f) { return nvme_start(ctrl, f); }
+static void t_stop(void *ctrl) { nvme_stop(ctrl); }
+static const char *t_why(void *ctrl) { return ((struct nvme_ctrl *)ctrl)->why; }
+static int t_units(void *ctrl) { return ((struct nvme_ctrl *)ctrl)->nns; }
+
+static void t_describe(void *ctrl, int unit, struct blk_unit *u)
+{
+    struct nvme_ctrl *c = ctrl;
+    u->kind = "nvme";
+    u->api = "nvme";
+    u->model = c->model;
+    u->serial = c->serial;
+    u->block_size = c->ns[unit].block_size;
+    u->blocks = c->ns[unit].blocks;
+    u->queue_depth = c->depth;
+    u->max_transfer = c->max_transfer;
+    u->addr.transport = PLAT_T_NVME;
+    u->addr.nsid = c->ns[unit].nsid;
+}
+
+static const char *t_dead(void *ctrl, int unit)
+{
+    struct nvme_ctrl *c = ctrl;
+    (void)unit;
+    return c->dead ? c->why : NULL;
+}
+
+static int t_max_qd(void *ctrl, int unit, size_t bytes)
+{
+    (void)unit;
+    return nvme_max_qd(ctrl, bytes);
+}
+
+static int t_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
+                void *const *bufs, uint64_t *lat)
+{
+    return nvme_rw(ctrl, unit, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int t_flush(void *ctrl, int unit) { return nvme_flush(ctrl, unit); }
+
+const struct blk_driver nvme_driver = {
+    .name = "NVMe", .match = match, .size = sizeof(struct nvme_ctrl), .start = t_start,
+    .stop = t_stop, .why = t_why, .units = t_units, .describe = t_describe, .dead = t_dead,
+    .max_qd = t_max_qd, .rw = t_rw, .flush = t_flush,
+};

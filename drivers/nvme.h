@@ -3,8 +3,9 @@
 #ifndef BB_DRIVERS_NVME_H
 #define BB_DRIVERS_NVME_H
 
+#include "drivers/blk_driver.h"
 #include "drivers/pci.h"
-#include "kernel/nvme_queue.h"
+#include "drivers/nvme_queue.h"
 
 #define NVME_MAX_NS 16
 #define NVME_IO_TIMEOUT_S 5.0
@@ -47,5 +48,8 @@ int nvme_rw(struct nvme_ctrl *c, int ns, int write, int qd, const uint64_t *lba,
 int nvme_flush(struct nvme_ctrl *c, int ns);
 /** Deepest queue of `bytes` transfers the I/O pair keeps in flight. */
 int nvme_max_qd(struct nvme_ctrl *c, size_t bytes);
+
+/** Its entry in the driver table (drivers/blk_drivers.c). */
+extern const struct blk_driver nvme_driver;
 
 #endif

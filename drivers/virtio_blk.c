@@ -1,41 +1,23 @@
 /* virtio_blk.c - barebench's own virtio-blk driver (virtio 1.2, 4.1 and 5.2): capabilities,
  * reset, feature negotiation, one polled split virtqueue; the ring and request logic itself is
- * kernel/virtq.c. */
+ * drivers/virtq.c. */
 #include "drivers/virtio_blk.h"
-#include "kernel/clock.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>
 
-/* common configuration (4.1.4.3) */
-enum { C_DFSEL = 0x00, C_DF = 0x04, C_GFSEL = 0x08, C_GF = 0x0C, C_MSIX = 0x10, C_STATUS = 0x14,
-       C_QSEL = 0x16, C_QSIZE = 0x18, C_QMSIX = 0x1A, C_QENABLE = 0x1C, C_QNOTIFY = 0x1E,
-       C_QDESC = 0x20, C_QDRIVER = 0x28, C_QDEVICE = 0x30 };
-enum { S_ACK = 1, S_DRIVER = 2, S_DRIVER_OK = 4, S_FEATURES_OK = 8, S_FAILED = 128 };
 #define F_SIZE_MAX (1ull << 1)
 #define F_SEG_MAX (1ull << 2)
 #define F_RO (1ull << 5)
 #define F_BLK_SIZE (1ull << 6)
 #define F_FLUSH (1ull << 9)
-#define F_VERSION_1 (1ull << 32)
-#define F_ACCESS_PLATFORM (1ull << 33)
 #define MAX_XFER (4u << 20) /* largest data descriptor when the device sets no SIZE_MAX */
-
-static uint32_t rd(struct vblk_dev *d, const struct vblk_region *r, uint32_t off, int w)
-{
-    return pci_mmio(d->pci, r->bar, r->off + off, w);
-}
-
-static void wr(struct vblk_dev *d, const struct vblk_region *r, uint32_t off, int w, uint32_t v)
-{
-    pci_mmio_write(d->pci, r->bar, r->off + off, w, v);
-}
 
 static void notify(void *ctx)
 {
     struct vblk_dev *d = ctx;
-    wr(d, &d->notify, (uint32_t)d->notify_off * d->notify_mult, 2, 0);
+    virtio_pci_notify(&d->vp, &d->pq);
 }
 
 static int dev_addr(void *ctx, void *buf, size_t len, uint64_t *dev)
@@ -46,88 +28,30 @@ static int dev_addr(void *ctx, void *buf, size_t len, uint64_t *dev)
 
 static const struct vblk_ops ops = {notify, drv_now, dev_addr, drv_idle};
 
-/* Walk the PCI capability list for the virtio structures (vendor-specific capability 9). */
-static int find_caps(struct vblk_dev *d)
-{
-    struct pci_fn *f = d->pci;
-    if (!(pci_cfg16(f, 0x06) & (1u << 4)))
-        return -1;
-    uint8_t p = pci_cfg8(f, 0x34) & 0xFC;
-    for (int guard = 0; p && guard < 48; guard++) {
-        if (pci_cfg8(f, p) == 0x09) {
-            uint8_t type = pci_cfg8(f, p + 3);
-            struct vblk_region r = {pci_cfg8(f, p + 4), pci_cfg32(f, p + 8), 1};
-            if (r.bar <= 5) {
-                if (type == 1 && !d->common.present)
-                    d->common = r;
-                else if (type == 2 && !d->notify.present) {
-                    d->notify = r;
-                    d->notify_mult = pci_cfg32(f, p + 16);
-                } else if (type == 4 && !d->device.present)
-                    d->device = r;
-            }
-        }
-        p = pci_cfg8(f, p + 1) & 0xFC;
-    }
-    return d->common.present && d->notify.present && d->device.present ? 0 : -1;
-}
-
-/* Write 0 to device_status and wait until it reads 0 (bounded). */
-static int reset(struct vblk_dev *d)
-{
-    wr(d, &d->common, C_STATUS, 1, 0);
-    uint64_t end = drv_deadline(1.0);
-    while (rd(d, &d->common, C_STATUS, 1) != 0) {
-        if (drv_expired(end))
-            return -1;
-        plat_stall_us(50);
-    }
-    return 0;
-}
-
 static void free_all(struct vblk_dev *d)
 {
     pci_dma_free(d->pci, &d->reqs);
-    pci_dma_free(d->pci, &d->ring);
+    virtio_pci_queue_free(&d->vp, &d->pq);
 }
 
 static int fail(struct vblk_dev *d, const char *why)
 {
     bb_snprintf(d->why, sizeof d->why, "%s", why);
-    wr(d, &d->common, C_STATUS, 1, rd(d, &d->common, C_STATUS, 1) | S_FAILED);
-    reset(d);
+    virtio_pci_set_status(&d->vp, virtio_pci_status(&d->vp) | VIRTIO_S_FAILED);
+    virtio_pci_reset(&d->vp);
     free_all(d);
     return -1;
 }
 
-/* Queue 0: its size, rings in one DMA allocation (each part page aligned), request headers. */
+/* Queue 0 and one request header and status byte per ring entry. */
 static int setup_queue(struct vblk_dev *d)
 {
-    wr(d, &d->common, C_QSEL, 2, 0);
-    int size = (int)rd(d, &d->common, C_QSIZE, 2);
-    if (size < 4)
-        return fail(d, "queue 0 missing or too small");
-    if (size > VIRTQ_MAX)
-        size = VIRTQ_MAX;
-    d->qsize = size;
-    wr(d, &d->common, C_QSIZE, 2, (uint32_t)size);
-    size_t desc = 16u * size, avail = 6u + 2u * size, used = 6u + 8u * size;
-    size_t o_avail = (desc + 4095) & ~4095ul, o_used = o_avail + ((avail + 4095) & ~4095ul);
-    if (pci_dma_alloc(d->pci, o_used + used, &d->ring) ||
-        pci_dma_alloc(d->pci, (size_t)size * (sizeof(struct vblk_hdr) + 1), &d->reqs))
+    int rc = virtio_pci_queue(&d->vp, 0, VIRTQ_MAX, &d->pq, &d->vq);
+    if (rc)
+        return fail(d, rc == -1 ? "queue 0 missing or too small" : "no DMA memory for the virtqueue");
+    d->qsize = d->pq.size;
+    if (pci_dma_alloc(d->pci, (size_t)d->qsize * (sizeof(struct vblk_hdr) + 1), &d->reqs))
         return fail(d, "no DMA memory for the virtqueue");
-    uint8_t *base = d->ring.host;
-    virtq_init(&d->vq, (struct virtq_desc *)base, (struct virtq_avail *)(base + o_avail),
-               (struct virtq_used *)(base + o_used), (uint16_t)size);
-    wr(d, &d->common, C_QMSIX, 2, 0xFFFF); /* no vector: polled */
-    wr(d, &d->common, C_QDESC, 4, (uint32_t)d->ring.dev);
-    wr(d, &d->common, C_QDESC + 4, 4, (uint32_t)(d->ring.dev >> 32));
-    wr(d, &d->common, C_QDRIVER, 4, (uint32_t)(d->ring.dev + o_avail));
-    wr(d, &d->common, C_QDRIVER + 4, 4, (uint32_t)((d->ring.dev + o_avail) >> 32));
-    wr(d, &d->common, C_QDEVICE, 4, (uint32_t)(d->ring.dev + o_used));
-    wr(d, &d->common, C_QDEVICE + 4, 4, (uint32_t)((d->ring.dev + o_used) >> 32));
-    d->notify_off = (uint16_t)rd(d, &d->common, C_QNOTIFY, 2);
-    wr(d, &d->common, C_QENABLE, 2, 1);
     return 0;
 }
 
@@ -135,37 +59,28 @@ int vblk_start(struct vblk_dev *d, struct pci_fn *f)
 {
     memset(d, 0, sizeof *d);
     d->pci = f;
-    if (find_caps(d)) {
+    if (virtio_pci_find(&d->vp, f)) {
         bb_snprintf(d->why, sizeof d->why, "legacy-only virtio device (no VERSION_1 capabilities)");
         return -1;
     }
-    if (reset(d)) {
+    if (virtio_pci_reset(&d->vp)) {
         bb_snprintf(d->why, sizeof d->why, "device did not reset within 1 s");
         return -1;
     }
-    wr(d, &d->common, C_MSIX, 2, 0xFFFF);
-    wr(d, &d->common, C_STATUS, 1, S_ACK);
-    wr(d, &d->common, C_STATUS, 1, S_ACK | S_DRIVER);
-    wr(d, &d->common, C_DFSEL, 4, 0);
-    uint64_t offered = rd(d, &d->common, C_DF, 4);
-    wr(d, &d->common, C_DFSEL, 4, 1);
-    offered |= (uint64_t)rd(d, &d->common, C_DF, 4) << 32;
-    if (!(offered & F_VERSION_1))
+    virtio_pci_set_status(&d->vp, VIRTIO_S_ACK);
+    virtio_pci_set_status(&d->vp, VIRTIO_S_ACK | VIRTIO_S_DRIVER);
+    uint64_t offered = virtio_pci_features(&d->vp);
+    if (!(offered & VIRTIO_F_VERSION_1))
         return fail(d, "device does not offer VERSION_1");
     /* ACCESS_PLATFORM must be accepted when offered: our addresses come from PciIo Map anyway */
-    uint64_t want = F_VERSION_1 | F_ACCESS_PLATFORM | F_SIZE_MAX | F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_RO;
+    uint64_t want = VIRTIO_F_VERSION_1 | VIRTIO_F_ACCESS_PLATFORM | F_SIZE_MAX | F_SEG_MAX | F_BLK_SIZE | F_FLUSH | F_RO;
     d->features = offered & want;
-    wr(d, &d->common, C_GFSEL, 4, 0);
-    wr(d, &d->common, C_GF, 4, (uint32_t)d->features);
-    wr(d, &d->common, C_GFSEL, 4, 1);
-    wr(d, &d->common, C_GF, 4, (uint32_t)(d->features >> 32));
-    wr(d, &d->common, C_STATUS, 1, S_ACK | S_DRIVER | S_FEATURES_OK);
-    if (!(rd(d, &d->common, C_STATUS, 1) & S_FEATURES_OK))
+    if (virtio_pci_accept(&d->vp, d->features))
         return fail(d, "device refused the features (FEATURES_OK not kept)");
-    d->sectors = (uint64_t)rd(d, &d->device, 0, 4) | (uint64_t)rd(d, &d->device, 4, 4) << 32;
-    uint32_t size_max = d->features & F_SIZE_MAX ? rd(d, &d->device, 8, 4) : 0;
-    uint32_t seg_max = d->features & F_SEG_MAX ? rd(d, &d->device, 12, 4) : 1;
-    d->block_size = d->features & F_BLK_SIZE ? rd(d, &d->device, 20, 4) : 512;
+    d->sectors = (uint64_t)virtio_pci_config(&d->vp, 0, 4) | (uint64_t)virtio_pci_config(&d->vp, 4, 4) << 32;
+    uint32_t size_max = d->features & F_SIZE_MAX ? virtio_pci_config(&d->vp, 8, 4) : 0;
+    uint32_t seg_max = d->features & F_SEG_MAX ? virtio_pci_config(&d->vp, 12, 4) : 1;
+    d->block_size = d->features & F_BLK_SIZE ? virtio_pci_config(&d->vp, 20, 4) : 512;
     if (d->block_size < 512 || d->block_size > 65536 || (d->block_size & (d->block_size - 1)))
         return fail(d, "unusable logical block size");
     d->read_only = !!(d->features & F_RO);
@@ -191,9 +106,9 @@ int vblk_start(struct vblk_dev *d, struct pci_fn *f)
     d->io.lba_shift = (uint32_t)__builtin_ctz(d->block_size / 512);
     d->io.seg_bytes = seg;
     d->io.seg_max = seg_max;
-    d->io.timeout = (uint64_t)(VBLK_IO_TIMEOUT_S * g_clock.hz);
-    wr(d, &d->common, C_STATUS, 1, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
-    if (rd(d, &d->common, C_STATUS, 1) & S_FAILED)
+    d->io.timeout = drv_ticks_of(VBLK_IO_TIMEOUT_S);
+    virtio_pci_set_status(&d->vp, VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK);
+    if (virtio_pci_status(&d->vp) & VIRTIO_S_FAILED)
         return fail(d, "device failed after DRIVER_OK");
     d->running = 1;
     return 0;
@@ -202,7 +117,7 @@ int vblk_start(struct vblk_dev *d, struct pci_fn *f)
 void vblk_stop(struct vblk_dev *d)
 {
     if (d->running)
-        reset(d);
+        virtio_pci_reset(&d->vp);
     d->running = 0;
     free_all(d);
 }
@@ -213,7 +128,7 @@ static int fail_timeout(struct vblk_dev *d)
     d->dead = 1;
     bb_snprintf(d->why, sizeof d->why, "a request did not complete within %.0f s: device reset",
                 VBLK_IO_TIMEOUT_S);
-    reset(d);
+    virtio_pci_reset(&d->vp);
     d->running = 0;
     return PLAT_IO_TIMEOUT;
 }
@@ -243,3 +158,61 @@ int vblk_dev_max_qd(struct vblk_dev *d, size_t bytes)
 {
     return d->running ? vblk_max_qd(&d->io, bytes) : 0;
 }
+
+/* ---- the driver table entry (drivers/blk_driver.h): the function is the one disk ---- */
+static int match(const struct pci_fn *f)
+{
+    return f->vendor == 0x1AF4 && (f->device == 0x1042 || f->device == 0x1001); /* modern, transitional */
+}
+
+static int t_start(void *ctrl, struct pci_fn *f) { return vblk_start(ctrl, f); }
+static void t_stop(void *ctrl) { vblk_stop(ctrl); }
+static const char *t_why(void *ctrl) { return ((struct vblk_dev *)ctrl)->why; }
+static int t_units(void *ctrl) { (void)ctrl; return 1; }
+
+static void t_describe(void *ctrl, int unit, struct blk_unit *u)
+{
+    struct vblk_dev *d = ctrl;
+    (void)unit;
+    u->kind = "virtio";
+    u->api = "virtio-blk";
+    u->model = u->serial = NULL; /* virtio-blk has none: the firmware's entry's are kept */
+    u->block_size = d->block_size;
+    u->blocks = d->sectors * 512 / d->block_size;
+    u->read_only = d->read_only;
+    u->queue_depth = d->qsize;
+    u->max_transfer = d->max_transfer;
+    u->addr.transport = PLAT_T_PCI;
+}
+
+static const char *t_dead(void *ctrl, int unit)
+{
+    struct vblk_dev *d = ctrl;
+    (void)unit;
+    return d->dead ? d->why : NULL;
+}
+
+static int t_max_qd(void *ctrl, int unit, size_t bytes)
+{
+    (void)unit;
+    return vblk_dev_max_qd(ctrl, bytes);
+}
+
+static int t_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
+                void *const *bufs, uint64_t *lat)
+{
+    (void)unit;
+    return vblk_rw(ctrl, write, qd, lba, n, bytes, bufs, lat);
+}
+
+static int t_flush(void *ctrl, int unit)
+{
+    (void)unit;
+    return vblk_dev_flush(ctrl);
+}
+
+const struct blk_driver virtio_blk_driver = {
+    .name = "virtio-blk", .match = match, .size = sizeof(struct vblk_dev), .start = t_start,
+    .stop = t_stop, .why = t_why, .units = t_units, .describe = t_describe, .dead = t_dead,
+    .max_qd = t_max_qd, .rw = t_rw, .flush = t_flush,
+};

@@ -2,7 +2,7 @@
  * named by disk=PATH[,PATH], opened read-only with O_DIRECT until the write guard verified
  * them (then reopened for writing, block devices with O_EXCL); QD1 by pread/pwrite, deeper
  * queues through Linux native AIO (io_setup/io_submit/io_getevents, as libaio issues them). */
-#include "kernel/block_sync.h"
+#include "kernel/blk_engine.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
 #include "host/holes_linux.h"
@@ -260,7 +260,7 @@ int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba,
     if (qd > 1 && d->max_qd > 1)
         return aio_batch(d, write, qd > d->max_qd ? d->max_qd : qd, lba, n, bytes, bufs,
                          lat_ticks);
-    return block_sync_batch(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
+    return blk_engine_sync(d, write, lba, n, bytes, bufs, lat_ticks, sync_io);
 }
 
 /* Is fd the same file as sb (block devices: the same device)? */

@@ -136,7 +136,17 @@ struct plat_disk {
         char pci[16], pci_id[12]; /* "0000:00:04.0", "1b36:0010" */
         int queues, queue_depth;  /* I/O queue pairs and entries per queue */
         uint32_t max_transfer;    /* bytes per command */
-        uint32_t nsid;            /* NVMe namespace id, 0 if none */
+        struct plat_disk_addr {   /* where the disk is behind its controller (own drivers) */
+            enum plat_transport {
+                PLAT_T_NONE,      /* not known (firmware and Linux paths) */
+                PLAT_T_PCI,       /* the PCI function is the disk (virtio-blk) */
+                PLAT_T_NVME,      /* an NVMe namespace: nsid */
+                PLAT_T_SATA,      /* an AHCI port: port */
+                PLAT_T_SCSI       /* a SCSI logical unit: target, lun */
+            } transport;
+            uint32_t port, target, nsid;
+            uint64_t lun;
+        } addr;
         char note[96];            /* why the controller was left to the firmware, or "" */
     } ctrl;
 };

@@ -4,8 +4,12 @@
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-# everything of the Linux build except its main()
-UNIT_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
+# everything of the Linux build except its main(), and the portable drivers (drivers/*.c, over
+# the PCI seam drivers/pci.h that tests/unit/fake_pci.c implements with device models)
+UNIT_DRIVER_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard drivers/*.c))
+UNIT_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS)) $(UNIT_DRIVER_OBJS)
+.SECONDARY: $(UNIT_DRIVER_OBJS)
+-include $(UNIT_DRIVER_OBJS:.o=.d)
 
 # shared test helpers: tests/unit/*.c that are not tests, each compiled once and linked into every test
 UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/obj/%.o,\

@@ -1,7 +1,6 @@
 /* uart16550.c - polled output on the COM1 16550 UART (I/O port 0x3F8).  Works with or without
  * boot services, so serial/SOL consoles get every line on any firmware; a port nobody drains is
  * given up after one bounded wait (kernel/uart_tx.c). */
-#include "boot/uefi.h"
 #include "kernel/clock.h"
 #include "kernel/fault.h"
 #include "kernel/uart_tx.h"

@@ -1,6 +1,9 @@
-/* test_ahci.c - the AHCI command logic (kernel/ahci_queue.c) against a software model of one
+/* test_ahci.c - the AHCI command logic (drivers/ahci_queue.c) against a software model of one
  * AHCI port: slots/NCQ tags all in flight and reused, out-of-order completion, PRDT across 4 MiB
- * boundaries, NCQ vs DMA EXT FIS, a task-file error and a command that never completes. */
+ * boundaries, NCQ vs DMA EXT FIS, a task-file error and a command that never completes; and the
+ * whole driver (drivers/ahci.c: HBA reset, port start, IDENTIFY, NCQ reads/writes at depth
+ * 1..32, error recovery, a drive that never completes) against a register-level HBA model
+ * (GHC, PI, PxCMD, PxCI/PxSACT, command list, FIS, PRDT) through tests/unit/fake_pci.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
+#include "drivers/ahci.h"
+#include "tests/unit/fake_pci.h"
+#include "tests/unit/drv_check.h"
 #include "kernel/platform.h"
 
 #define BS 512u
@@ -35,6 +41,13 @@ struct model {
     uint32_t blocks_per_cmd_max;
     uint8_t seen[MAXBLK];        /* per block: how many commands covered it */
 };
+
+/* PRDT entry k of the command table at f: data address and byte count - 1. */
+static void prd_entry(const uint8_t *f, int k, uint64_t *a, uint32_t *dbc)
+{
+    memcpy(a, f + 128 + 16 * k, 8);
+    memcpy(dbc, f + 128 + 16 * k + 12, 4);
+}
 
 /* Decode slot `tag` as an HBA would; check it is a well-formed read/write of the blocks it names. */
 static void fetch(struct model *m, int tag)
@@ -75,11 +88,9 @@ static void fetch(struct model *m, int tag)
     assert_true(prdtl >= 1 && prdtl <= AHCI_PRDT_N);
     uint64_t expect = BASE + lba * BS, total = 0;
     for (int k = 0; k < prdtl; k++) {
-        const uint8_t *e = f + 128 + 16 * k;
         uint64_t a;
         uint32_t dbc;
-        memcpy(&a, e, 8);
-        memcpy(&dbc, e + 12, 4);
+        prd_entry(f, k, &a, &dbc);
         assert_int_equal(a, expect);                                 /* contiguous, right block */
         assert_int_equal(dbc & 1, 1);                                /* even byte count - 1 */
         assert_true(dbc < AHCI_PRD_MAX);                             /* 22 bits: at most 4 MiB */
@@ -417,7 +428,8 @@ static void never_completes_times_out(void **state)
     assert_int_equal(ahci_io_batch(&io, 0, 8, lba, N, 4096, bufs, NULL), PLAT_IO_TIMEOUT);
     assert_int_equal(m->stops, 1);
     assert_int_equal(m->recovers, 0);
-    assert_true(m->clock > io.timeout && m->clock <= io.timeout + 2);
+    /* the engine looks at the ages every timeout/64 ticks: given up within that of the bound */
+    assert_true(m->clock > io.timeout && m->clock <= io.timeout + io.timeout / 64 + 4);
     free(m);
 
     /* one tag stuck while the others keep completing: still caught */
@@ -476,6 +488,208 @@ static void tfes_error_recovers(void **state)
     free(m);
 }
 
+/* ---- the whole driver against an HBA: ports 0 and 2 hold ATA disks, port 1 has no link,
+ * port 3 an ATAPI device; commands complete the moment they are issued (or never: stuck) ---- */
+#define HBA_BLOCKS 8192u
+enum { G_CAP = 0x00, G_GHC = 0x04, G_PI = 0x0C };
+enum { X_CLB = 0x00, X_IS = 0x10, X_CMD = 0x18, X_TFD = 0x20, X_SIG = 0x24, X_SSTS = 0x28,
+       X_SERR = 0x30, X_SACT = 0x34, X_CI = 0x38 };
+struct hba {
+    uint8_t disk[4][HBA_BLOCKS * BS];
+    uint32_t ci[4], sact[4], is[4];
+    int stuck;
+    uint64_t fail_lba;
+    int identifies, resets;
+    int commands[4];             /* reads and writes per port */
+    int ci_writes;               /* PxCI writes (commands issued), any port */
+};
+static struct hba hb;
+static struct pci_fn hfn;
+static struct pci_host hhost;
+
+static uint32_t preg(int p, uint32_t off) { return fake_reg(&hhost, 5, 0x100 + 0x80u * p + off, 4); }
+static void set_preg(int p, uint32_t off, uint32_t v) { fake_set_reg(&hhost, 5, 0x100 + 0x80u * p + off, 4, v); }
+
+static void hba_sync(int p) /* the model's state into the registers the driver reads */
+{
+    set_preg(p, X_CI, hb.ci[p]);
+    set_preg(p, X_SACT, hb.sact[p]);
+    set_preg(p, X_IS, hb.is[p]);
+}
+
+static void identify_data(uint16_t *id)
+{
+    memset(id, 0, 512);
+    const char *model = "barebench model SATA disk", *serial = "AHCI-SN-7";
+    for (int i = 0; i < 20; i++) /* ATA strings: two characters per word, high byte first */
+        id[27 + i] = (uint16_t)((i * 2 < (int)strlen(model) ? model[i * 2] : ' ') << 8 |
+                                (i * 2 + 1 < (int)strlen(model) ? model[i * 2 + 1] : ' '));
+    for (int i = 0; i < 10; i++)
+        id[10 + i] = (uint16_t)((i * 2 < (int)strlen(serial) ? serial[i * 2] : ' ') << 8 |
+                                (i * 2 + 1 < (int)strlen(serial) ? serial[i * 2 + 1] : ' '));
+    id[75] = 31;          /* queue depth 32 */
+    id[76] = 1u << 8;     /* NCQ */
+    id[83] = 1u << 10;    /* 48-bit addressing */
+    id[100] = HBA_BLOCKS; /* blocks */
+}
+
+/* Run the command in slot `tag` of port p: IDENTIFY, READ/WRITE (NCQ or DMA EXT), FLUSH. */
+static void hba_exec(int p, int tag)
+{
+    uint8_t *clb = (uint8_t *)(uintptr_t)((uint64_t)preg(p, X_CLB + 4) << 32 | preg(p, X_CLB));
+    const uint32_t *hdr = (const uint32_t *)(clb + 32 * tag);
+    const uint8_t *f = (const uint8_t *)(uintptr_t)(hdr[2] | (uint64_t)hdr[3] << 32);
+    int prdtl = (int)(hdr[0] >> 16);
+    uint64_t lba = f[4] | (uint64_t)f[5] << 8 | (uint64_t)f[6] << 16 | (uint64_t)f[8] << 24 |
+                   (uint64_t)f[9] << 32 | (uint64_t)f[10] << 40;
+    int ncq = f[2] == ATA_READ_FPDMA || f[2] == ATA_WRITE_FPDMA;
+    int write = f[2] == ATA_WRITE_FPDMA || f[2] == ATA_WRITE_DMA_EXT;
+    if (f[2] == ATA_IDENTIFY) {
+        uint64_t a;
+        memcpy(&a, f + 128, 8);
+        identify_data((uint16_t *)(uintptr_t)a);
+        hb.identifies++;
+    } else if (f[2] != ATA_FLUSH_CACHE_EXT) {
+        if (lba == hb.fail_lba) {
+            hb.is[p] |= 1u << 30; /* TFES */
+            set_preg(p, X_TFD, 0x51);
+            return;
+        }
+        uint64_t off = lba * BS;
+        hb.commands[p]++;
+        for (int k = 0; k < prdtl; k++) {
+            uint64_t a;
+            uint32_t dbc;
+            prd_entry(f, k, &a, &dbc);
+            size_t len = (dbc & 0x3FFFFF) + 1u;
+            assert_true(off + len <= sizeof hb.disk[p]);
+            if (write)
+                memcpy(hb.disk[p] + off, (void *)(uintptr_t)a, len);
+            else
+                memcpy((void *)(uintptr_t)a, hb.disk[p] + off, len);
+            off += len;
+        }
+    }
+    if (ncq)
+        hb.sact[p] &= ~(1u << tag);
+    hb.ci[p] &= ~(1u << tag);
+}
+
+static void hba_write(struct pci_host *h, int bar, uint32_t off, int width, uint32_t v)
+{
+    (void)h;
+    (void)width;
+    if (bar != 5)
+        return;
+    if (off == G_GHC) {
+        if (v & 1) { /* HBA reset: ports stopped, commands dropped; HR clears at once */
+            hb.resets++;
+            for (int p = 0; p < 4; p++) {
+                hb.ci[p] = hb.sact[p] = hb.is[p] = 0;
+                set_preg(p, X_CMD, 0);
+                hba_sync(p);
+            }
+        }
+        fake_set_reg(&hhost, 5, G_GHC, 4, v & ~1u);
+        return;
+    }
+    if (off < 0x100)
+        return;
+    int p = (int)((off - 0x100) / 0x80);
+    uint32_t r = (off - 0x100) % 0x80;
+    if (p > 3)
+        return;
+    if (r == X_CMD) { /* CR follows ST, FR follows FRE; stopping drops what is issued */
+        uint32_t cmd = (v & ~((1u << 15) | (1u << 14))) | (v & 1 ? 1u << 15 : 0) | (v & (1u << 4) ? 1u << 14 : 0);
+        set_preg(p, X_CMD, cmd);
+        if (!(v & 1))
+            hb.ci[p] = hb.sact[p] = 0;
+    } else if (r == X_IS) {
+        hb.is[p] &= ~v; /* write 1 to clear */
+        if (!(hb.is[p] & (1u << 30)))
+            set_preg(p, X_TFD, 0x50);
+    } else if (r == X_SERR) {
+        set_preg(p, X_SERR, 0);
+    } else if (r == X_SACT) {
+        hb.sact[p] |= v;
+    } else if (r == X_CI) {
+        hb.ci[p] |= v;
+        hb.ci_writes++;
+        if (!hb.stuck)
+            for (int tag = 0; tag < 32; tag++)
+                if (v & (1u << tag))
+                    hba_exec(p, tag);
+    }
+    hba_sync(p);
+}
+
+static void hba_fail_at(uint64_t lba) { hb.fail_lba = lba; }
+static void hba_hang(void) { hb.stuck = 1; }
+static int hba_requests(void) { return hb.ci_writes; }
+
+static struct ahci_hba *hba_setup(void)
+{
+    fake_pci_reset_all();
+    fake_pci_init(&hfn, &hhost, 0x8086, 0x2922, 0x010601);
+    memset(&hb, 0, sizeof hb);
+    hb.fail_lba = UINT64_MAX;
+    hhost.on_write = hba_write;
+    fake_set_reg(&hhost, 5, G_CAP, 4, 1u << 30 | 31u << 8 | 3); /* SNCQ, 32 slots, 4 ports */
+    fake_set_reg(&hhost, 5, G_PI, 4, 0xF);
+    for (int p = 0; p < 4; p++) {
+        set_preg(p, X_SSTS, p == 1 ? 0 : 3);
+        set_preg(p, X_SIG, p == 3 ? 0xEB140101 : 0x00000101);
+        set_preg(p, X_TFD, 0x50);
+    }
+    return calloc(1, sizeof(struct ahci_hba));
+}
+
+static void driver_start_and_io(void **state)
+{
+    (void)state;
+    struct ahci_hba *h = hba_setup();
+    assert_int_equal(ahci_start(h, &hfn), 0);
+    assert_true(hb.resets >= 1);
+    assert_int_equal(h->nports, 2);              /* ports 0 and 2: no link on 1, ATAPI on 3 */
+    assert_int_equal(h->port[1].port, 2);
+    assert_string_equal(h->port[0].model, "barebench model SATA disk");
+    assert_string_equal(h->port[0].serial, "AHCI-SN-7");
+    assert_true(h->port[0].ncq);
+    assert_int_equal(h->port[0].slots, 32);
+    assert_int_equal(h->port[0].blocks, HBA_BLOCKS);
+    assert_ptr_equal(blk_driver_for(&hfn), &ahci_driver);
+    struct blk_unit u;
+    memset(&u, 0, sizeof u);
+    ahci_driver.describe(h, 1, &u);
+    assert_int_equal(u.addr.transport, PLAT_T_SATA);
+    assert_int_equal(u.addr.port, 2);
+    assert_string_equal(u.api, "ahci-ncq");
+    int before = hb.commands[2];
+    drv_check_depths(&ahci_driver, h, 1);
+    assert_true(hb.commands[2] - before >= 2 * 32 * 32); /* on port 2's disk, nothing on 0 */
+    assert_int_equal(hb.commands[0], 0);
+    assert_int_equal(ahci_flush(h, 0), 0);
+    ahci_stop(h);
+    assert_int_equal(hhost.dma_live, 0);
+    assert_int_equal(preg(0, X_CMD) & 1, 0); /* stopped, HBA reset for the firmware */
+    free(h);
+}
+
+static void driver_error_and_timeout(void **state)
+{
+    (void)state;
+    struct ahci_hba *h = hba_setup();
+    assert_int_equal(ahci_start(h, &hfn), 0);
+    static const struct drv_faults faults = {hba_fail_at, hba_hang, hba_requests, AHCI_IO_TIMEOUT_S};
+    drv_check_error_and_timeout(&ahci_driver, h, 0, &faults);
+    assert_true(h->port[0].dead);
+    assert_int_equal(preg(0, X_CMD) & 1, 0); /* port stopped: nothing DMAs on */
+    assert_null(ahci_driver.dead(h, 1)); /* the other port goes on */
+    ahci_stop(h);
+    assert_int_equal(hhost.dma_live, 0);
+    free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +701,8 @@ int main(void)
         cmocka_unit_test(big_transfers_split_across_prdt),
         cmocka_unit_test(never_completes_times_out),
         cmocka_unit_test(tfes_error_recovers),
+        cmocka_unit_test(driver_start_and_io),
+        cmocka_unit_test(driver_error_and_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define NVMEQ_MAX 1024 /* deepest queue the driver builds (entries) */
+#define NVME_IO_SLOTS 256 /* transfers in flight at most (kernel/blk_engine.h BLK_MAX_QD) */
 
 /* Submission queue entry (NVMe base spec 2.0, figure 88) */
 struct nvme_sqe {
@@ -40,7 +41,6 @@ struct nvme_queue {
     uint16_t nfree;
     uint16_t free_cid[NVMEQ_MAX];  /* stack of unused command ids */
     uint8_t busy[NVMEQ_MAX];       /* per command id */
-    uint64_t started[NVMEQ_MAX];   /* per command id: submission time (ticks) */
     uint16_t tag[NVMEQ_MAX];       /* per command id: caller's tag (transfer slot) */
 };
 
@@ -51,13 +51,11 @@ void nvmeq_init(struct nvme_queue *q, uint16_t qid, struct nvme_sqe *sq, volatil
 int nvmeq_room(const struct nvme_queue *q);
 /** Copy *cmd into the next SQ slot with a free command id; does not ring the doorbell.
  *  Returns the command id, or -1 when the queue is full. */
-int nvmeq_push(struct nvme_queue *q, const struct nvme_sqe *cmd, uint16_t tag, uint64_t now);
+int nvmeq_push(struct nvme_queue *q, const struct nvme_sqe *cmd, uint16_t tag);
 /** Take the next completion if the controller has posted one (its phase tag matches).
  *  Returns 1 and *out (its command id freed, *tag = the id's tag), 0 when none is there, or
  *  -1 for a completion naming a command id not in flight (consumed, ignored by callers). */
 int nvmeq_reap(struct nvme_queue *q, struct nvme_cqe *out, uint16_t *tag);
-/** Submission time of the oldest command in flight; UINT64_MAX when none. */
-uint64_t nvmeq_oldest(const struct nvme_queue *q);
 
 /** PRP entries for `bytes` at device address `dev` (contiguous).  page: controller memory page
  *  size; list (cap entries, at device address list_dev) receives the PRP list when more than two
@@ -91,13 +89,16 @@ struct nvme_io {
     uint32_t prp_cap;
     uint64_t timeout;          /* ticks a command may take */
     int last_status;           /* NVMe status field of the last failed command, 0 if none */
+    uint16_t left[NVME_IO_SLOTS];  /* per engine slot: its transfer's commands still in flight */
+    uint8_t failed[NVME_IO_SLOTS]; /* per engine slot: one of them failed */
 };
 
 /** Largest queue depth (transfers in flight) the pair allows for transfers of `bytes`. */
 int nvme_io_max_qd(const struct nvme_io *io, size_t bytes);
-/** n transfers of `bytes` at blocks lba[], up to qd in flight (transfer i uses bufs[i]); each
- *  transfer above max_chunk is split into commands that stay in flight together; one doorbell
- *  write per batch of submissions and per drain of completions.  lat (may be NULL) receives
+/** n transfers of `bytes` at blocks lba[], up to qd in flight (transfer i uses bufs[i]), run by
+ *  the block engine (kernel/blk_engine.c); each transfer above max_chunk is split into commands
+ *  that stay in flight together; one doorbell write per batch of submissions and per drain of
+ *  completions.  lat (may be NULL) receives
  *  each transfer's ticks.  Returns 0 or a PLAT_IO_* status (PLAT_IO_TIMEOUT: a command did not
  *  complete within io->timeout; the caller must reset the controller before reusing it). */
 int nvme_io_batch(struct nvme_io *io, int write, int qd, const uint64_t *lba, int n, size_t bytes,

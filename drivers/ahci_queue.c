@@ -1,6 +1,7 @@
 /* ahci_queue.c - AHCI command logic shared by the UEFI driver and its unit test: slots/tags,
  * H2D register FIS, PRDT, completion and error/timeout decisions, the queue-depth loop. */
-#include "kernel/ahci_queue.h"
+#include "drivers/ahci_queue.h"
+#include "kernel/blk_engine.h"
 #include "kernel/platform.h"
 
 #include <string.h>
@@ -91,90 +92,131 @@ int ahci_io_max_qd(const struct ahci_io *io, size_t bytes)
     return qd > AHCI_XFER_MAX ? AHCI_XFER_MAX : qd;
 }
 
+/* The block engine's view of the port (kernel/blk_engine.h): a transfer on slot s is `per`
+ * commands (chunks of max_transfer), each on a free tag, issued as tags free up; the slot
+ * finishes when its last chunk completes. */
+struct ahci_eng {
+    struct ahci_io *io;
+    int write, per;
+    size_t bytes;
+    uint32_t busy;                 /* tags in flight */
+    int owner[32];                 /* per tag: its slot */
+    uint64_t dev[AHCI_XFER_MAX], lba[AHCI_XFER_MAX];
+    int issued[AHCI_XFER_MAX], done[AHCI_XFER_MAX], active[AHCI_XFER_MAX];
+    int nactive, qd;
+};
+
+/* Issue chunks while tags are free, then one PxSACT / PxCI write (SACT first for NCQ). */
+static int issue(struct ahci_eng *a, int qd)
+{
+    struct ahci_io *io = a->io;
+    uint32_t bits = 0;
+    for (int s = 0; s < qd && a->nactive; s++) {
+        while (a->active[s] && a->issued[s] < a->per) {
+            int tag = ahci_free_tag(a->busy, io->slots);
+            if (tag < 0)
+                break;
+            size_t off = (size_t)a->issued[s] * io->max_transfer;
+            size_t len = a->bytes - off < io->max_transfer ? a->bytes - off : io->max_transfer;
+            if (ahci_build_rw(io->mem, io->mem_dev, tag, io->ncq, a->write, a->lba[s] + off / io->block_size,
+                              (uint32_t)(len / io->block_size), a->dev[s] + off, len))
+                return PLAT_IO_RANGE;
+            a->busy |= 1u << tag;
+            bits |= 1u << tag;
+            a->owner[tag] = s;
+            a->issued[s]++;
+        }
+    }
+    if (bits) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (io->ncq)
+            io->ops->wr(io->ctx, AHCI_P_SACT, bits);
+        io->ops->wr(io->ctx, AHCI_P_CI, bits);
+    }
+    return 0;
+}
+
+static int eng_submit(void *ctx, int s, int write, uint64_t lba, void *buf, size_t bytes, uint64_t now)
+{
+    struct ahci_eng *a = ctx;
+    (void)now;
+    (void)write;
+    if (a->io->ops->dev_addr(a->io->ctx, buf, bytes, &a->dev[s])) /* transfer i: bufs[i] */
+        return PLAT_IO_UNSUPPORTED;
+    a->lba[s] = lba;
+    a->issued[s] = a->done[s] = 0;
+    a->active[s] = 1;
+    a->nactive++;
+    return 0;
+}
+
+static void eng_kick(void *ctx)
+{
+    struct ahci_eng *a = ctx;
+    issue(a, a->qd);
+}
+
+static int eng_reap(void *ctx, struct blk_engine *e)
+{
+    struct ahci_eng *a = ctx;
+    struct ahci_io *io = a->io;
+    const struct ahci_io_ops *o = io->ops;
+    uint32_t is = o->rd(io->ctx, AHCI_P_IS);
+    if (is & AHCI_IS_ERRORS) /* a failed command: every command in flight is lost */
+        return o->recover(io->ctx) ? PLAT_IO_TIMEOUT : PLAT_IO_ERROR;
+    uint32_t fin = ahci_finished(a->busy, o->rd(io->ctx, AHCI_P_CI),
+                                 io->ncq ? o->rd(io->ctx, AHCI_P_SACT) : 0, io->ncq);
+    int got = 0;
+    for (int tag = 0; fin && tag < io->slots; tag++) {
+        if (!(fin & (1u << tag)))
+            continue;
+        fin &= ~(1u << tag);
+        a->busy &= ~(1u << tag);
+        got++;
+        int s = a->owner[tag];
+        if (++a->done[s] == a->per) {
+            a->active[s] = 0;
+            a->nactive--;
+            blk_engine_done(e, s, 0);
+        }
+    }
+    if (got && issue(a, a->qd)) /* chunks waiting for a tag */
+        return PLAT_IO_RANGE;
+    return got;
+}
+
+static void eng_idle(void *ctx)
+{
+    struct ahci_eng *a = ctx;
+    a->io->ops->idle(a->io->ctx);
+}
+
+static uint64_t eng_now(void *ctx)
+{
+    struct ahci_eng *a = ctx;
+    return a->io->ops->now(a->io->ctx);
+}
+
 int ahci_io_batch(struct ahci_io *io, int write, int qd, const uint64_t *lba, int n, size_t bytes,
                   void *const *bufs, uint64_t *lat)
 {
-    const struct ahci_io_ops *o = io->ops;
-    uint64_t dev[AHCI_XFER_MAX], t0[AHCI_XFER_MAX], tag_t[32];
-    int idx[AHCI_XFER_MAX], issued[AHCI_XFER_MAX], done[AHCI_XFER_MAX], owner[32];
+    struct ahci_eng a;
     if (qd < 1)
         qd = 1;
     if (bytes == 0 || bytes % io->block_size || qd > ahci_io_max_qd(io, bytes))
         return PLAT_IO_RANGE;
-    int per = (int)((bytes + io->max_transfer - 1) / io->max_transfer);
-    for (int s = 0; s < qd; s++)
-        idx[s] = -1;
-    uint32_t busy = 0;
-    int next = 0, rc = 0;
-    while ((next < n && !rc) || busy) {
-        uint64_t now = o->now(io->ctx);
-        for (int s = 0; s < qd && next < n && !rc; s++) /* admit transfers into free slots */
-            if (idx[s] < 0) {
-                if (o->dev_addr(io->ctx, bufs[next], bytes, &dev[s])) { /* transfer i: bufs[i] */
-                    rc = PLAT_IO_UNSUPPORTED;
-                    break;
-                }
-                idx[s] = next++;
-                issued[s] = done[s] = 0;
-                t0[s] = now;
-            }
-        uint32_t bits = 0;
-        for (int s = 0; s < qd && !rc; s++) { /* issue chunks while tags are free */
-            while (idx[s] >= 0 && issued[s] < per) {
-                int tag = ahci_free_tag(busy, io->slots);
-                if (tag < 0)
-                    break;
-                size_t off = (size_t)issued[s] * io->max_transfer;
-                size_t len = bytes - off < io->max_transfer ? bytes - off : io->max_transfer;
-                if (ahci_build_rw(io->mem, io->mem_dev, tag, io->ncq, write, lba[idx[s]] + off / io->block_size,
-                                  (uint32_t)(len / io->block_size), dev[s] + off, len)) {
-                    rc = PLAT_IO_RANGE;
-                    break;
-                }
-                busy |= 1u << tag;
-                bits |= 1u << tag;
-                owner[tag] = s;
-                issued[s]++;
-                tag_t[tag] = now;
-            }
-        }
-        if (bits) { /* one doorbell write for the round (SACT first for NCQ) */
-            __atomic_thread_fence(__ATOMIC_SEQ_CST);
-            if (io->ncq)
-                o->wr(io->ctx, AHCI_P_SACT, bits);
-            o->wr(io->ctx, AHCI_P_CI, bits);
-        }
-        uint32_t is = o->rd(io->ctx, AHCI_P_IS);
-        uint32_t fin = 0;
-        if (!(is & AHCI_IS_ERRORS))
-            fin = ahci_finished(busy, o->rd(io->ctx, AHCI_P_CI), io->ncq ? o->rd(io->ctx, AHCI_P_SACT) : 0,
-                                io->ncq);
-        now = o->now(io->ctx);
-        for (int tag = 0; fin && tag < io->slots; tag++) {
-            if (!(fin & (1u << tag)))
-                continue;
-            fin &= ~(1u << tag);
-            busy &= ~(1u << tag);
-            int s = owner[tag];
-            if (++done[s] == per) {
-                if (lat)
-                    lat[idx[s]] = now - t0[s];
-                idx[s] = -1;
-            }
-        }
-        switch (ahci_verdict(is, busy, tag_t, now, io->timeout)) {
-        case AHCI_FAILED: /* a failed command: every command in flight is lost */
-            return o->recover(io->ctx) ? PLAT_IO_TIMEOUT : PLAT_IO_ERROR;
-        case AHCI_TIMED_OUT:
-            o->stop(io->ctx); /* nothing DMAs on */
-            return PLAT_IO_TIMEOUT;
-        case AHCI_WAIT:
-            o->idle(io->ctx);
-            break;
-        case AHCI_OK:
-            break;
-        }
-    }
+    memset(&a, 0, sizeof a);
+    a.io = io;
+    a.write = write;
+    a.bytes = bytes;
+    a.per = (int)((bytes + io->max_transfer - 1) / io->max_transfer);
+    a.qd = qd;
+    struct blk_engine_ops o = {&a, eng_submit, eng_kick, eng_reap, eng_idle, eng_now, io->timeout,
+                               io->block_size, 0};
+    int wedged;
+    int rc = blk_engine_run(&o, write, qd, lba, n, bytes, bufs, lat, &wedged);
+    if (wedged)
+        io->ops->stop(io->ctx); /* a command outlived the bound: nothing DMAs on */
     return rc;
 }
 

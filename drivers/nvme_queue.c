@@ -1,11 +1,12 @@
 /* nvme_queue.c - NVMe queue logic shared by the UEFI driver and the unit tests' model:
  * rings with phase tags, command ids, PRP lists, and the queue-depth batch loop. */
-#include "kernel/nvme_queue.h"
+#include "drivers/nvme_queue.h"
+#include "kernel/blk_engine.h"
 #include "kernel/platform.h"
 
 #include <string.h>
 
-#define MAX_SLOTS 256 /* transfers in flight (the disk suite's deepest queue) */
+#define MAX_SLOTS NVME_IO_SLOTS
 
 void nvmeq_init(struct nvme_queue *q, uint16_t qid, struct nvme_sqe *sq, volatile struct nvme_cqe *cq,
                 uint16_t depth)
@@ -25,7 +26,7 @@ int nvmeq_room(const struct nvme_queue *q)
     return q->depth - 1 - q->outstanding;
 }
 
-int nvmeq_push(struct nvme_queue *q, const struct nvme_sqe *cmd, uint16_t tag, uint64_t now)
+int nvmeq_push(struct nvme_queue *q, const struct nvme_sqe *cmd, uint16_t tag)
 {
     if (nvmeq_room(q) <= 0 || q->nfree == 0)
         return -1;
@@ -34,7 +35,6 @@ int nvmeq_push(struct nvme_queue *q, const struct nvme_sqe *cmd, uint16_t tag, u
     *slot = *cmd;
     slot->cid = cid;
     q->busy[cid] = 1;
-    q->started[cid] = now;
     q->tag[cid] = tag;
     q->outstanding++;
     if (++q->sq_tail == q->depth)
@@ -69,14 +69,6 @@ int nvmeq_reap(struct nvme_queue *q, struct nvme_cqe *out, uint16_t *tag)
     return 1;
 }
 
-uint64_t nvmeq_oldest(const struct nvme_queue *q)
-{
-    uint64_t t = UINT64_MAX;
-    for (int i = 0; i < q->depth; i++)
-        if (q->busy[i] && q->started[i] < t)
-            t = q->started[i];
-    return t;
-}
 
 int nvme_prp(uint64_t dev, uint64_t bytes, uint32_t page, uint64_t *list, uint64_t list_dev,
              uint32_t cap, uint64_t *prp1, uint64_t *prp2)
@@ -117,7 +109,7 @@ int nvme_io_max_qd(const struct nvme_io *io, size_t bytes)
 
 /* Submit the commands of one transfer (slot s) at block lba from device address dev. */
 static int submit_transfer(struct nvme_io *io, int write, int s, uint64_t lba, uint64_t dev,
-                           size_t bytes, uint64_t now)
+                           size_t bytes)
 {
     struct nvme_queue *q = io->q;
     for (size_t off = 0; off < bytes; off += io->max_chunk) {
@@ -136,85 +128,85 @@ static int submit_transfer(struct nvme_io *io, int write, int s, uint64_t lba, u
         c.cdw10 = (uint32_t)slba;
         c.cdw11 = (uint32_t)(slba >> 32);
         c.cdw12 = (uint32_t)(len / io->block_size - 1); /* NLB is 0-based */
-        if (nvmeq_push(q, &c, (uint16_t)s, now) < 0)
+        if (nvmeq_push(q, &c, (uint16_t)s) < 0)
             return PLAT_IO_ERROR; /* cannot happen: room was checked */
     }
     return 0;
 }
 
+/* The block engine's view of the pair (kernel/blk_engine.h): a transfer on slot s is `per`
+ * commands pushed together, all tagged s; the slot finishes when the last one completes. */
+static int eng_submit(void *ctx, int s, int write, uint64_t lba, void *buf, size_t bytes, uint64_t now)
+{
+    struct nvme_io *io = ctx;
+    (void)now;
+    int per = (int)chunks_of(io, bytes);
+    uint64_t dev;
+    if (nvmeq_room(io->q) < per)
+        return BLK_AGAIN;
+    if (io->ops->dev_addr(io->ctx, buf, bytes, &dev)) /* transfer i: bufs[i] */
+        return PLAT_IO_UNSUPPORTED;
+    int rc = submit_transfer(io, write, s, lba, dev, bytes);
+    if (rc)
+        return rc; /* nothing of it was pushed: checked before pushing */
+    io->left[s] = (uint16_t)per;
+    io->failed[s] = 0;
+    return 0;
+}
+
+static void eng_kick(void *ctx) /* one doorbell write for everything queued in this round */
+{
+    struct nvme_io *io = ctx;
+    io->ops->sq_doorbell(io->ctx, io->q->qid, io->q->sq_tail);
+}
+
+static int eng_reap(void *ctx, struct blk_engine *e)
+{
+    struct nvme_io *io = ctx;
+    struct nvme_queue *q = io->q;
+    struct nvme_cqe c;
+    uint16_t tag;
+    int got = 0, r;
+    while ((r = nvmeq_reap(q, &c, &tag)) != 0) {
+        got++;
+        if (r < 0 || tag >= MAX_SLOTS || io->left[tag] == 0)
+            continue; /* a completion for nothing we sent: ignore it */
+        if (c.status >> 1) {
+            io->last_status = c.status >> 1;
+            io->failed[tag] = 1;
+        }
+        if (--io->left[tag] == 0)
+            blk_engine_done(e, tag, io->failed[tag] ? PLAT_IO_ERROR : 0);
+    }
+    if (got)
+        io->ops->cq_doorbell(io->ctx, q->qid, q->cq_head);
+    return got;
+}
+
+static void eng_idle(void *ctx)
+{
+    struct nvme_io *io = ctx;
+    io->ops->idle(io->ctx);
+}
+
+static uint64_t eng_now(void *ctx)
+{
+    struct nvme_io *io = ctx;
+    return io->ops->now(io->ctx);
+}
+
 int nvme_io_batch(struct nvme_io *io, int write, int qd, const uint64_t *lba, int n, size_t bytes,
                   void *const *bufs, uint64_t *lat)
 {
-    struct nvme_queue *q = io->q;
-    uint64_t t0[MAX_SLOTS];
-    int idx[MAX_SLOTS], left[MAX_SLOTS], free_slot[MAX_SLOTS];
     if (qd < 1)
         qd = 1;
     if (bytes == 0 || bytes % io->block_size || qd > nvme_io_max_qd(io, bytes))
         return PLAT_IO_RANGE;
-    int per = (int)chunks_of(io, bytes), nfree = 0;
-    for (int s = qd - 1; s >= 0; s--)
-        free_slot[nfree++] = s;
-    int next = 0, inflight = 0, rc = 0;
-    uint64_t last_scan = io->ops->now(io->ctx);
-    while ((next < n && !rc) || inflight) {
-        int pushed = 0;
-        uint64_t now = io->ops->now(io->ctx);
-        while (!rc && next < n && nfree > 0 && nvmeq_room(q) >= per) {
-            uint64_t dev;
-            if (io->ops->dev_addr(io->ctx, bufs[next], bytes, &dev)) { /* transfer i: bufs[i] */
-                rc = PLAT_IO_UNSUPPORTED;
-                break;
-            }
-            int s = free_slot[--nfree];
-            t0[s] = now;
-            idx[s] = next;
-            left[s] = per;
-            rc = submit_transfer(io, write, s, lba[next], dev, bytes, now);
-            if (rc) {
-                free_slot[nfree++] = s; /* nothing of it was pushed: checked before pushing */
-                break;
-            }
-            next++;
-            inflight++;
-            pushed = 1;
-        }
-        if (pushed) /* one doorbell write for everything queued in this round */
-            io->ops->sq_doorbell(io->ctx, q->qid, q->sq_tail);
-        int got = 0, r;
-        struct nvme_cqe e;
-        uint16_t tag;
-        now = io->ops->now(io->ctx);
-        while ((r = nvmeq_reap(q, &e, &tag)) != 0) {
-            got++;
-            if (r < 0 || tag >= qd || left[tag] <= 0)
-                continue; /* a completion for nothing we sent: ignore it */
-            if (e.status >> 1) {
-                io->last_status = e.status >> 1;
-                if (!rc)
-                    rc = PLAT_IO_ERROR; /* submit no more; collect what is in flight */
-            }
-            if (--left[tag] == 0) {
-                if (lat)
-                    lat[idx[tag]] = now - t0[tag];
-                free_slot[nfree++] = tag;
-                inflight--;
-            }
-        }
-        if (got) {
-            io->ops->cq_doorbell(io->ctx, q->qid, q->cq_head);
-            continue;
-        }
-        /* nothing completed: check the oldest command's age now and then (a scan of ids) */
-        if (inflight && now - last_scan > io->timeout / 64) {
-            last_scan = now;
-            uint64_t old = nvmeq_oldest(q);
-            if (old != UINT64_MAX && now - old > io->timeout)
-                return PLAT_IO_TIMEOUT;
-        }
-        io->ops->idle(io->ctx);
-    }
-    return rc;
+    memset(io->left, 0, sizeof io->left);
+    struct blk_engine_ops o = {io, eng_submit, eng_kick, eng_reap, eng_idle, eng_now, io->timeout,
+                               io->block_size, 0};
+    int wedged;
+    return blk_engine_run(&o, write, qd, lba, n, bytes, bufs, lat, &wedged);
 }
 
 int nvme_io_cmd(struct nvme_io *io, struct nvme_sqe *cmd, struct nvme_cqe *cqe)
@@ -223,7 +215,7 @@ int nvme_io_cmd(struct nvme_io *io, struct nvme_sqe *cmd, struct nvme_cqe *cqe)
     struct nvme_cqe e;
     uint16_t tag;
     uint64_t t0 = io->ops->now(io->ctx);
-    int cid = nvmeq_push(q, cmd, 0xFFFF, t0);
+    int cid = nvmeq_push(q, cmd, 0xFFFF);
     if (cid < 0)
         return PLAT_IO_ERROR;
     io->ops->sq_doorbell(io->ctx, q->qid, q->sq_tail);

@@ -1,0 +1,21 @@
+/* blk_drivers.c - the driver table (see blk_driver.h): one line per storage controller
+ * barebench drives itself.  A new controller is a new file under drivers/ (its header
+ * declaring its `struct blk_driver`), included here, and a line in the table. */
+#include "drivers/ahci.h"
+#include "drivers/nvme.h"
+#include "drivers/virtio_blk.h"
+
+const struct blk_driver *const blk_drivers[] = {
+    &nvme_driver,        /* drivers/nvme.c: NVM Express, class 01:08:02 */
+    &virtio_blk_driver,  /* drivers/virtio_blk.c: 1af4:1042 modern, 1af4:1001 transitional */
+    &ahci_driver,        /* drivers/ahci.c: SATA AHCI, class 01:06:01 */
+    NULL,
+};
+
+const struct blk_driver *blk_driver_for(const struct pci_fn *f)
+{
+    for (int i = 0; blk_drivers[i]; i++)
+        if (blk_drivers[i]->match(f))
+            return blk_drivers[i];
+    return NULL;
+}
