@@ -1,5 +1,6 @@
 # tools.mk - host programs: build/host/benchcmp (compare + plot results documents) and
-# build/host/barebench-collect (receive documents over HTTP); their unit test; the fuzz target.
+# build/host/barebench-collect (receive documents over HTTP); their unit tests; the fuzz targets;
+# the collector's crash-seam build for tests (build/tests/barebench-collect-crash).
 #   make tools        both programs (also part of `make host`)
 #   make fuzz         build/fuzz/fuzz_doc and fuzz_collect (clang + libFuzzer);
 #   make fuzz-run FUZZ_SECONDS=300 runs both on tests/fuzz/corpus*
@@ -7,8 +8,12 @@
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c
-COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o
+COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_quota.c \
+                tools/collect_recover.c tools/collect_doc.c
+# docs/schema.json as a C string: the collector checks documents against the schema itself
+COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
+COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o \
+                $(BUILD)/host/gen/collect_schema.o
 TOOLS_LIBS := -ljansson -lm
 
 .PHONY: tools fuzz fuzz-run
@@ -21,6 +26,27 @@ $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp.o $(BC_LIB_OBJS)
 COLLECT_LIBS := -lmicrohttpd -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+
+$(COLLECT_SCHEMA_C): docs/schema.json mk/tools.mk
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from docs/schema.json by mk/tools.mk: do not edit */'; \
+	      echo 'const char collect_schema_json[] ='; \
+	      sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+$(BUILD)/host/gen/collect_schema.o: $(COLLECT_SCHEMA_C)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+# the collector with its crash seam (tools/collect_crash.h), for tests/boot/24-collect-crash.sh only
+$(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect_crash.c tools/benchcmp_doc.c \
+                                        $(COLLECT_SCHEMA_C) tools/collect.h tools/collect_crash.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -DCOLLECT_CRASH_SEAM $(filter %.c,$^) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+
+# the collector's store (minimum document, quota, start-up recovery) without its HTTP side
+COLLECT_STORE_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o $(BUILD)/host/obj/tools/collect_http.o,$(COLLECT_OBJS))
+$(BUILD)/tests/test_collect_store: tests/unit/test_collect_store.c $(COLLECT_STORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_STORE_OBJS) -o $@ \
+	    -lcmocka $(TOOLS_LIBS) -pthread
 
 # the comparer's unit test links the comparer core (not the benchmark objects)
 $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS)
@@ -35,11 +61,11 @@ $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
-$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h
+$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h $(COLLECT_SCHEMA_C)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp_doc.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+	    tools/benchcmp_doc.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 fuzz: $(BUILD)/fuzz/fuzz_doc $(BUILD)/fuzz/fuzz_collect
 fuzz-run: fuzz
 	@mkdir -p $(BUILD)/fuzz/new $(BUILD)/fuzz/new-collect
