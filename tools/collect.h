@@ -59,8 +59,10 @@ int collect_store_open(const struct collect_cfg *cfg, char *info, size_t infolen
 
 /** Validate body as a barebench document and store it in cfg->dir.  A document with
  *  tool.run_id is stored once per run id: a repeat with the same bytes answers 200 "already
- *  stored as NAME", with other bytes 409.  Returns the HTTP status (201, 200, 400, 409 or 500)
- *  and a message; the stored path (201) or the existing one (200, 409) goes to `stored`. */
+ *  stored as NAME", with other bytes 409, whatever the quota.  A document short of the
+ *  minimum (collect_doc_check) is refused with 400, one the quota or the free-space reserve has
+ *  no room for with 507.  Returns the HTTP status (201, 200, 400, 409, 507 or 500) and a
+ *  message; the stored path (201) or the existing one (200, 409) goes to `stored`. */
 int collect_store(const char *body, size_t n, const struct collect_cfg *cfg, char *msg,
                   size_t msglen, char *stored, size_t storedlen);
 
