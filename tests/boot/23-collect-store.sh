@@ -80,6 +80,37 @@ st=$(post "$(doc 104)")
 check "a document removed by hand makes room again: 201" test "$st" = 201
 stop_collector
 
+# ---- --quota-files under 60 concurrent uploads: the count is kept under a lock ----
+mkdir -p "$D/c"
+start_collector "$D/c.log" --dir "$D/c" --quota-files 25 --threads 4
+for i in $(seq 400 459); do doc "$i" >/dev/null; done
+timeout 60 python3 - "$PORT" "$D" >"$D/c.out" 2>&1 <<'PY'
+import sys, threading, urllib.request, urllib.error
+port, d = int(sys.argv[1]), sys.argv[2]
+codes, lock, go = [], threading.Lock(), threading.Event()
+def up(i):
+    body = open(f"{d}/doc-{i}.json", "rb").read()
+    go.wait()
+    try:
+        st = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/", data=body,
+                                                           method="POST"), timeout=30).status
+    except urllib.error.HTTPError as e:
+        st = e.code
+    except Exception:
+        st = 0
+    with lock:
+        codes.append(st)
+ths = [threading.Thread(target=up, args=(i,)) for i in range(400, 460)]
+for t in ths: t.start()
+go.set()
+for t in ths: t.join()
+print(f"201: {codes.count(201)}, 507: {codes.count(507)}, other: {len(codes) - codes.count(201) - codes.count(507)}")
+PY
+echo "# 60 concurrent uploads, --quota-files 25: $(cat "$D/c.out")"
+check "60 concurrent uploads under --quota-files 25: exactly 25 stored, 35 refused with 507" \
+    bash -c "grep -qx '201: 25, 507: 35, other: 0' '$D/c.out' && test \$(ls '$D/c' | grep -c '\.json$') = 25"
+stop_collector
+
 # ---- --quota-bytes ----
 mkdir -p "$D/b"
 sz=$(stat -c %s "$(doc 201)")
