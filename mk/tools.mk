@@ -1,5 +1,6 @@
 # tools.mk - host programs: build/host/benchcmp (compare + plot results documents) and
-# build/host/barebench-collect (receive documents over HTTP); their unit tests; the fuzz targets.
+# build/host/barebench-collect (receive documents over HTTP); their unit tests; the fuzz targets;
+# the collector's crash-seam build for tests (build/tests/barebench-collect-crash).
 #   make tools        both programs (also part of `make host`)
 #   make fuzz         build/fuzz/fuzz_doc, fuzz_collect and fuzz_report (clang + libFuzzer);
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
@@ -7,10 +8,13 @@
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c
+COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c \
+                tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c
+# docs/schema.json as a C string: the collector checks documents against the schema itself
+COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
 # the key's text form and the signed message are shared with the image (kernel/upload_key.c)
 COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o \
-                $(BUILD)/host/obj/kernel/upload_key.o
+                $(BUILD)/host/obj/kernel/upload_key.o $(BUILD)/host/gen/collect_schema.o
 TOOLS_LIBS := -ljansson -lm
 
 .PHONY: tools fuzz fuzz-run
@@ -24,6 +28,27 @@ COLLECT_LIBS := -lmicrohttpd -lcrypto -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 
+$(COLLECT_SCHEMA_C): docs/schema.json mk/tools.mk
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from docs/schema.json by mk/tools.mk: do not edit */'; \
+	      echo 'const char collect_schema_json[] ='; \
+	      sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+$(BUILD)/host/gen/collect_schema.o: $(COLLECT_SCHEMA_C)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+# the collector with its crash seam (tools/collect_crash.h), for tests/boot/26-collect-crash.sh only
+$(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect_crash.c tools/benchcmp_doc.c kernel/upload_key.c \
+                                        $(COLLECT_SCHEMA_C) tools/collect.h tools/collect_crash.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -DCOLLECT_CRASH_SEAM $(filter %.c,$^) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+
+# the collector's store (minimum document, quota, start-up recovery) without its HTTP side
+COLLECT_STORE_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o $(BUILD)/host/obj/tools/collect_http.o,$(COLLECT_OBJS))
+$(BUILD)/tests/test_collect_store: tests/unit/test_collect_store.c $(COLLECT_STORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_STORE_OBJS) -o $@ \
+	    -lcmocka $(TOOLS_LIBS) -lcrypto -pthread
+
 # the comparer's unit tests link the comparer core (not the benchmark objects) and the output
 # oracle (tests/unit/output_check.c, also in the fuzz target)
 OUTPUT_CHECK_OBJ := $(BUILD)/tests/obj/output_check.o
@@ -36,8 +61,7 @@ $(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/too
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $^ -o $@ -lcmocka
 
 # the collector's signature checks against the image's own signing code (kernel objects + libcrypto)
-COLLECT_AUTH_OBJS := $(BUILD)/host/obj/tools/collect_auth.o $(BUILD)/host/obj/tools/collect_store.o \
-                     $(BUILD)/host/obj/tools/benchcmp_doc.o
+COLLECT_AUTH_OBJS := $(filter-out $(BUILD)/host/obj/kernel/upload_key.o,$(COLLECT_STORE_OBJS))
 # (not the drivers: they need the fake PCI layer of the driver tests)
 COLLECT_AUTH_LINK := $(filter-out $(UNIT_DRIVER_OBJS),$(UNIT_LINK))
 $(BUILD)/tests/test_collect_auth: tests/unit/test_collect_auth.c $(COLLECT_AUTH_OBJS) $(COLLECT_AUTH_LINK)
@@ -52,11 +76,11 @@ $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
-$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h kernel/upload_key.c
+$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h kernel/upload_key.c $(COLLECT_SCHEMA_C)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp_doc.c kernel/upload_key.c -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+	    tools/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 # what benchcmp writes from hostile strings, judged by tests/unit/output_check.c
 $(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp.h tools/safe_text.h \
                            tests/unit/output_check.c tests/unit/output_check.h

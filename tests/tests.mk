@@ -27,9 +27,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK) $(UNIT_HELPER_OBJS)
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
-boot-test: deps efi host $(BUILD)/host/mem-triad
+boot-test: deps efi host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh boot $(sort $(wildcard tests/boot/[0-9]*.sh))
 
 test: deps
-	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad
+	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad \
+	    $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/[0-9]*.sh))

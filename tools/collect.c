@@ -57,7 +57,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--key-file F] "
                "[--legacy-token-file F] [--insecure-open]\n"
                "       [--max-bytes N] [--timeout S] [--body-timeout S] [--max-conns N] "
-               "[--threads N] [--once]\n"
+               "[--threads N]\n"
+               "       [--quota-bytes N] [--quota-files N] [--reserve-bytes N] [--once]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
                "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
                "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
@@ -74,10 +75,16 @@ static void usage(FILE *f)
                "  --body-timeout S  the longest a body may take once the head is in (default %d)\n"
                "  --max-conns N  connections served at once (default %d; more wait in the backlog)\n"
                "  --threads N    serving threads (default %d)\n"
+               "  --quota-bytes N  the documents in DIR may weigh this much (default %llu GiB;\n"
+               "                 K/M/G/T suffixes; 0: no limit); over it an upload gets 507\n"
+               "  --quota-files N  ...and be this many files (default %llu; 0: no limit)\n"
+               "  --reserve-bytes N  free space kept on DIR's file system (default 1%% of it,\n"
+               "                 at most %lld MiB; 0: none); under it an upload gets 507\n"
                "  --once         exit after storing one document\n",
             COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_BODY_TIMEOUT_DEFAULT,
             COLLECT_MAX_CONNS_DEFAULT,
-            COLLECT_THREADS_DEFAULT);
+            COLLECT_THREADS_DEFAULT, COLLECT_QUOTA_BYTES_DEFAULT >> 30, COLLECT_QUOTA_FILES_DEFAULT,
+            COLLECT_RESERVE_CAP >> 20);
 }
 
 static int number(const char *s, unsigned long long max, unsigned long long *out)
@@ -125,9 +132,14 @@ static int listen_on(const char *bind_addr, int port)
 
 int main(int argc, char **argv)
 {
-    struct collect_cfg cfg = {NULL, NULL, COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT,
-                              COLLECT_BODY_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT,
-                              COLLECT_THREADS_DEFAULT, 0, NULL, 0};
+    struct collect_cfg cfg = {.max_bytes = COLLECT_MAX_BYTES_DEFAULT,
+                              .timeout_s = COLLECT_TIMEOUT_DEFAULT,
+                              .body_timeout_s = COLLECT_BODY_TIMEOUT_DEFAULT,
+                              .max_conns = COLLECT_MAX_CONNS_DEFAULT,
+                              .threads = COLLECT_THREADS_DEFAULT,
+                              .quota_bytes = COLLECT_QUOTA_BYTES_DEFAULT,
+                              .quota_files = COLLECT_QUOTA_FILES_DEFAULT,
+                              .reserve_bytes = COLLECT_RESERVE_AUTO};
     const char *bind_addr = "127.0.0.1", *key_file = NULL, *token_file = NULL;
     int insecure_open = 0;
     long port = -1;
@@ -159,6 +171,13 @@ int main(int argc, char **argv)
             cfg.max_conns = (int)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--threads") && !number(argv[i + 1], 256, &v) && v) {
             cfg.threads = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--quota-bytes") && !collect_parse_size(argv[i + 1], &v)) {
+            cfg.quota_bytes = v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--quota-files") && !number(argv[i + 1], ~0ull, &v)) {
+            cfg.quota_files = v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--reserve-bytes") && !collect_parse_size(argv[i + 1], &v) &&
+                   v <= (1ull << 62)) {
+            cfg.reserve_bytes = (long long)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--dir")) {
             cfg.dir = argv[++i];
         } else if (i + 1 < argc && !strcmp(a, "--bind")) {
@@ -173,18 +192,24 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    char err[600];
     if (port < 0 || !cfg.dir) {
         usage(stderr);
         return 2;
     }
-    char err[400];
     if (collect_auth_setup(&cfg, key_file, token_file, err, sizeof err) ||
         collect_bind_allowed(&cfg, bind_addr, insecure_open, err, sizeof err)) {
         fprintf(stderr, "barebench-collect: %s\n", err);
         return 2;
     }
+    char info[1200];
     if (prepare_dir(cfg.dir))
         return 1;
+    if (collect_store_open(&cfg, info, sizeof info, err, sizeof err)) {
+        fprintf(stderr, "barebench-collect: %s\n", err);
+        return 1;
+    }
+    printf("barebench-collect: %s\n", info);
     signal(SIGPIPE, SIG_IGN);
     int lfd = listen_on(bind_addr, (int)port);
     if (lfd < 0) {

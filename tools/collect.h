@@ -3,6 +3,7 @@
 #ifndef BB_COLLECT_H
 #define BB_COLLECT_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #define COLLECT_MAX_BYTES_DEFAULT (16u << 20)
@@ -14,6 +15,12 @@
 #define COLLECT_BACKLOG 4096          /* listen backlog (the kernel caps it at somaxconn) */
 #define COLLECT_THREADS_DEFAULT 4     /* epoll threads serving the connections */
 #define COLLECT_RUNS_DIR ".runs"      /* DIR/.runs/RUN_ID -> ../NAME.json: the run id index */
+#define COLLECT_QUOTA_BYTES_DEFAULT (10ull << 30) /* documents in DIR: 10 GiB ... */
+#define COLLECT_QUOTA_FILES_DEFAULT 100000ull     /* ... and 100000 files */
+#define COLLECT_RESERVE_AUTO (-1LL)   /* --reserve-bytes default: 1% of the file system, at most */
+#define COLLECT_RESERVE_CAP (256ll << 20) /* 256 MiB, stays free on it */
+#define COLLECT_PENDING_SUFFIX ".pending" /* DIR/.runs/RUN_ID.pending: a run being stored */
+#define COLLECT_LOCK_FILE ".barebench-collect.lock" /* DIR/..., held by the collector using DIR */
 
 struct collect_cfg {
     const char *dir;
@@ -26,6 +33,9 @@ struct collect_cfg {
     int once;            /* stop after the first stored (201) document */
     const unsigned char *key; /* fleet key: every upload signed with it (collect_auth.c) */
     size_t keylen;            /* 0: no key */
+    unsigned long long quota_bytes; /* the documents in dir may weigh this much (0: no limit) */
+    unsigned long long quota_files; /* ...and be this many files (0: no limit) */
+    long long reserve_bytes;        /* free space kept on dir's file system (COLLECT_RESERVE_AUTO) */
 };
 
 struct collect_server;
@@ -42,12 +52,54 @@ void collect_wait(struct collect_server *s);
 /** Stop serving (connections in flight are closed) and free the server. */
 void collect_stop(struct collect_server *s);
 
+/** Make cfg->dir ready to store in, before serving: take its lock (one collector per
+ *  directory, held until exit), finish or undo what a killed collector left (temporaries,
+ *  unfinished run-id claims: collect_recover.c) and count what the directory holds for the
+ *  quota.  0 with a one-line summary in info, or -1 with the reason in err. */
+int collect_store_open(const struct collect_cfg *cfg, char *info, size_t infolen, char *err,
+                       size_t errlen);
+
 /** Validate body as a barebench document and store it in cfg->dir.  A document with
  *  tool.run_id is stored once per run id: a repeat with the same bytes answers 200 "already
- *  stored as NAME", with other bytes 409.  Returns the HTTP status (201, 200, 400, 409 or 500)
- *  and a message; the stored path (201) or the existing one (200, 409) goes to `stored`. */
+ *  stored as NAME", with other bytes 409, whatever the quota.  A document short of the
+ *  minimum (collect_doc_check) is refused with 400, one the quota or the free-space reserve has
+ *  no room for with 507.  Returns the HTTP status (201, 200, 400, 409, 507 or 500) and a
+ *  message; the stored path (201) or the existing one (200, 409) goes to `stored`. */
 int collect_store(const char *body, size_t n, const struct collect_cfg *cfg, char *msg,
                   size_t msglen, char *stored, size_t storedlen);
+
+/** The minimum document the collector keeps (tools/collect_doc.c): every member docs/schema.json
+ *  requires, of the type it says (at every level: tool, env, results[], skipped[], errors[]);
+ *  env, the machine's identity; and at least one entry in results, or, for a run that measured
+ *  nothing, in skipped or errors.  0, or -1 with what is missing or wrong in msg. */
+int collect_doc_check(json_t *root, char *msg, size_t msglen);
+
+/* The quota (tools/collect_quota.c): usage of cfg->dir counted by collect_quota_scan, kept up to
+ * date under a lock by reserve (before a document is written) and release (after). */
+int collect_quota_scan(const char *dir, char *err, size_t errlen);
+/** Room for one more document of n bytes: 0 (reserved until collect_quota_release), or 507 with
+ *  the limit it would pass in msg. */
+int collect_quota_reserve(const struct collect_cfg *cfg, size_t n, char *msg, size_t msglen);
+/** End a reservation: `stored` 1 when the document now is a file in the directory. */
+void collect_quota_release(size_t n, int stored);
+/** The documents counted in the directory (for the start-up line and tests). */
+void collect_quota_usage(unsigned long long *bytes, unsigned long long *files);
+/** "10G", "512M", "64K", "1000": a byte count with an optional binary suffix; 0 or -1. */
+int collect_parse_size(const char *s, unsigned long long *out);
+
+/* Shared by collect_store.c and collect_recover.c. */
+/** Is run_id stored in dir?  0: no (an index entry whose file was removed is dropped);
+ *  200 (stored with the same bytes as body) or 409 (other bytes) with "already stored as NAME"
+ *  in msg and the file in stored; 500 when the index or the file cannot be read. */
+int collect_run_lookup(const char *dir, const char *run_id, const char *body, size_t n, char *msg,
+                       size_t msglen, char *stored, size_t storedlen);
+/** fsync a directory, so that the names made in it are on disk. */
+void collect_sync_dir(const char *dir);
+struct stat;
+/** Call fn(dir_fd, name, st, ctx) for each regular file directly in dir (symlinks not followed).
+ *  0, or -1 with the reason in err when dir cannot be read. */
+int collect_each_file(const char *dir, void (*fn)(int, const char *, const struct stat *, void *),
+                      void *ctx, char *err, size_t errlen);
 
 /** 1 when s is a valid run id: exactly 32 lowercase hexadecimal digits (128 bits). */
 int collect_run_id_ok(const char *s);

@@ -8,7 +8,10 @@
  * and serial (sysfs) go into the marker; --serial/--model bind an image to the identity the
  * VM will show (--serial '' binds none).  The whole target is filled with pseudo-random data
  * (unless --no-fill): never-written blocks read from holes, unwritten extents or thin disks at
- * RAM speed.  The marker layout is in bench/disk_marker.h. */
+ * RAM speed.  The marker layout is in bench/disk_marker.h.
+ * A failure names its cause and leaves nothing new behind: a file mkscratch created is removed,
+ * a file it grew gets its old size back (an existing file is never removed); a --size the file
+ * system cannot hold is refused before anything is created. */
 #include "bench/disk_fill.h"
 #include "bench/disk_marker.h"
 #include "host/blockdev_linux.h"
@@ -19,10 +22,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t g_stop; /* SIGINT/SIGTERM/SIGHUP during the fill: stop and clean up */
+
+static void on_stop(int sig)
+{
+    g_stop = sig;
+}
+
+/* "a directory", "a FIFO", ...: what a target that cannot be one is. */
+static const char *kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+         : S_ISCHR(m) ? "a character device" : S_ISLNK(m) ? "a symbolic link" : "not a file";
+}
 
 /* "128M", "1G", "65536": binary multiples; 0 on success. */
 static int parse_size(const char *s, uint64_t *out)
@@ -100,6 +121,11 @@ static int fill_target(int fd, const char *path, uint64_t from, uint64_t bytes)
         return -1;
     uint64_t next_note = 1ull << 30;
     for (uint64_t off = from, i = 0; off < bytes; i++) {
+        if (g_stop) {
+            free(buf);
+            errno = EINTR;
+            return -1;
+        }
         size_t n = bytes - off < CHUNK ? (size_t)(bytes - off) : CHUNK;
         disk_fill(buf, (n + 7) & ~(size_t)7, disk_fill_seed(salt, i));
         ssize_t w = pwrite(fd, buf, n, (off_t)off);
@@ -127,9 +153,22 @@ static int check(const char *path, const char *model_opt, const char *serial_opt
     uint8_t blk[DISK_MARKER_SIZE];
     uint64_t bytes;
     char model[DISK_ID_MODEL_MAX + 1], serial[DISK_ID_SERIAL_MAX + 1];
-    int blkdev, fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || target_size(fd, &bytes, &blkdev) != 0) {
-        fprintf(stderr, "mkscratch: %s: %s\n", path, strerror(errno));
+    struct stat sb;
+    int blkdev, fd = -1;
+    /* what it is, before opening it: a FIFO would block the open, a directory has no size */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
+        fprintf(stderr, "mkscratch: %s is %s: only a file, disk image or block device can be a "
+                        "scratch target\n", path, kind(sb.st_mode));
+        return 1;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* replaced by a FIFO meanwhile: no wait */
+    if (fd < 0 || fstat(fd, &sb) != 0 || (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) ||
+        target_size(fd, &bytes, &blkdev) != 0) {
+        if (fd >= 0 && !S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))
+            fprintf(stderr, "mkscratch: %s is %s: only a file, disk image or block device can be "
+                            "a scratch target\n", path, kind(sb.st_mode));
+        else
+            fprintf(stderr, "mkscratch: %s: %s\n", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return 1;
@@ -172,7 +211,8 @@ static int open_existing(const char *path, const struct stat *sb, uint64_t size,
         return fd;
     }
     if (!S_ISREG(sb->st_mode)) {
-        fprintf(stderr, "mkscratch: %s is neither a regular file nor a block device: refused\n", path);
+        fprintf(stderr, "mkscratch: %s is %s, neither a regular file nor a block device: refused\n",
+                path, kind(sb->st_mode));
         return -1;
     }
     if (!(sb->st_mode & S_IWUSR)) {
@@ -200,6 +240,65 @@ static int open_existing(const char *path, const struct stat *sb, uint64_t size,
         return -1;
     }
     return fd;
+}
+
+/* A --size the target's file system cannot hold (grow: the bytes to add) is refused before
+ * anything is created or changed; 1 after saying why. */
+static int room_refused(const char *path, uint64_t size, uint64_t have)
+{
+    if (size > (uint64_t)INT64_MAX) {
+        fprintf(stderr, "mkscratch: --size %llu is larger than any file can be (at most %lld bytes)\n",
+                (unsigned long long)size, (long long)INT64_MAX);
+        return 1;
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    struct statvfs fs;
+    if (statvfs(dir, &fs) != 0)
+        return 0; /* not known here: the allocation says what is wrong */
+    uint64_t unit = fs.f_frsize ? fs.f_frsize : fs.f_bsize;
+    uint64_t avail = (uint64_t)(geteuid() == 0 ? fs.f_bfree : fs.f_bavail) * unit;
+    if (size - have > avail) {
+        fprintf(stderr, "mkscratch: %s: --size %llu needs %llu more bytes, but its file system "
+                        "(%s) has %llu bytes free: refused, nothing written\n", path,
+                (unsigned long long)size, (unsigned long long)(size - have), dir,
+                (unsigned long long)avail);
+        return 1;
+    }
+    return 0;
+}
+
+/* After a failure: a file mkscratch created is removed (if the name still is that file), one it
+ * grew gets its old size back; devices and existing files stay. */
+static void undo(int fd, const char *path, int created, uint64_t old_size, int blkdev)
+{
+    struct stat a, b;
+    if (created && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino && unlink(path) == 0)
+        fprintf(stderr, "mkscratch: %s removed (mkscratch had created it)\n", path);
+    else if (!created && !blkdev && fstat(fd, &a) == 0 && (uint64_t)a.st_size > old_size &&
+             ftruncate(fd, (off_t)old_size) == 0)
+        fprintf(stderr, "mkscratch: %s is back to its %llu bytes\n", path, (unsigned long long)old_size);
+    close(fd);
+}
+
+/* For EFBIG: which limit, the process's (ulimit -f) or the file system's. */
+static const char *efbig_hint(int e, uint64_t size)
+{
+    static char hint[160];
+    struct rlimit rl;
+    if (e != EFBIG)
+        return "";
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && size > rl.rlim_cur)
+        snprintf(hint, sizeof hint, " (the file size limit of this process, ulimit -f, is %llu "
+                 "bytes)", (unsigned long long)rl.rlim_cur);
+    else
+        snprintf(hint, sizeof hint, " (more than this file system allows for one file)");
+    return hint;
 }
 
 int main(int argc, char **argv)
@@ -236,14 +335,28 @@ int main(int argc, char **argv)
     if (checking)
         return check(path, model_opt, serial_opt);
 
+    struct sigaction sa; /* before anything is created: a signal then never leaves it */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGXFSZ, SIG_IGN); /* over ulimit -f: EFBIG, named below, rather than a silent death */
     struct stat sb;
-    int fd, rc;
+    int fd, rc, created = 0;
+    uint64_t old_size = 0;
     if (stat(path, &sb) == 0) {
+        if (S_ISREG(sb.st_mode) && size > (uint64_t)sb.st_size && room_refused(path, size, (uint64_t)sb.st_size))
+            return 2;
         fd = open_existing(path, &sb, size, force, &rc);
         if (fd < 0)
             return rc;
+        old_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     } else if (errno == ENOENT) {
+        if (size && room_refused(path, size, 0))
+            return 2;
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        created = fd >= 0;
     } else {
         fd = -1;
     }
@@ -251,22 +364,27 @@ int main(int argc, char **argv)
         fprintf(stderr, "mkscratch: %s: %s\n", path, strerror(errno));
         return 1;
     }
+    const char *doing = "cannot read its size";
     uint64_t bytes;
-    int blkdev;
+    int blkdev, e;
     if (target_size(fd, &bytes, &blkdev) != 0)
         goto err;
     if (!blkdev && size > bytes) { /* grow only: a shrink was refused above */
-        if (ftruncate(fd, (off_t)size) != 0 ||
-            posix_fallocate(fd, (off_t)bytes, (off_t)(size - bytes)) != 0)
+        doing = "cannot allocate its space";
+        e = posix_fallocate(fd, (off_t)bytes, (off_t)(size - bytes)); /* returns the error */
+        if (e) {
+            errno = e;
             goto err;
+        }
         bytes = size;
     }
     if (bytes <= 2 * DISK_MARKER_PROTECT || bytes % 512) {
         fprintf(stderr, "mkscratch: %s: size %llu is not a multiple of 512 over 8K (use --size)\n",
                 path, (unsigned long long)bytes);
-        close(fd);
+        undo(fd, path, created, old_size, blkdev);
         return 2;
     }
+    doing = "cannot fill it";
     if (fill && fill_target(fd, path, DISK_MARKER_PROTECT, bytes) != 0)
         goto err;
     uint8_t blk[DISK_MARKER_PROTECT];
@@ -275,7 +393,11 @@ int main(int argc, char **argv)
     identity(fd, model_opt, serial_opt, model, sizeof model, serial, sizeof serial);
     struct disk_id id = {model, serial};
     disk_marker_encode(blk, bytes, label, &id);
-    if (pwrite(fd, blk, sizeof blk, 0) != (ssize_t)sizeof blk || fsync(fd) != 0)
+    doing = "cannot write its marker";
+    ssize_t w = pwrite(fd, blk, sizeof blk, 0);
+    if (w >= 0 && w != (ssize_t)sizeof blk)
+        errno = ENOSPC;
+    if (w != (ssize_t)sizeof blk || fsync(fd) != 0)
         goto err;
     close(fd);
     printf("%s: marked as barebench scratch (%llu bytes, label '%s', %s%s%s%s, %s); the disk "
@@ -285,7 +407,11 @@ int main(int argc, char **argv)
            fill ? "filled with pseudo-random data" : "not filled: never-written blocks read at RAM speed");
     return 0;
 err:
-    fprintf(stderr, "mkscratch: %s: %s\n", path, strerror(errno));
-    close(fd);
+    e = errno;
+    if (g_stop && e == EINTR)
+        fprintf(stderr, "mkscratch: %s: interrupted (signal %d) before it was marked\n", path, (int)g_stop);
+    else
+        fprintf(stderr, "mkscratch: %s: %s: %s%s\n", path, doing, strerror(e), efbig_hint(e, size));
+    undo(fd, path, created, old_size, blkdev);
     return 1;
 }
