@@ -7,7 +7,9 @@
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c
+COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_gate.c \
+                tools/collect_limits.c tools/collect_queue.c tools/collect_cost.c tools/collect_ip.c \
+                tools/collect_log.c
 COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o
 TOOLS_LIBS := -ljansson -lm
 
@@ -27,6 +29,13 @@ $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(BC_LIB_OBJS) -o $@ \
 	    -lcmocka $(TOOLS_LIBS)
+
+# the collector's unit test links its parts (not its main) and the document reader
+COLLECT_LIB_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o,$(COLLECT_OBJS))
+$(BUILD)/tests/test_collect: tests/unit/test_collect.c $(COLLECT_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_LIB_OBJS) -o $@ \
+	    -lcmocka $(TOOLS_LIBS) $(COLLECT_LIBS)
 
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)
 FUZZ_CC ?= clang

@@ -32,7 +32,7 @@ ip netns exec "$ns" dnsmasq --no-daemon --interface=br0 --bind-interfaces --no-r
 pids+=($!)
 mkdir -p "$D/store"
 ip netns exec "$ns" "$BUILD/host/barebench-collect" --bind 192.168.78.1 --port 8080 --dir "$D/store" \
-    >"$D/collector.log" 2>&1 &
+    --allow-root >"$D/collector.log" 2>&1 &
 pids+=($!)
 sleep 0.5
 
