@@ -3,9 +3,11 @@
 #include "kernel/upload_retry.h"
 #include "kernel/fmt.h"
 
+/* No answer, a 5xx, or 429 Too Many Requests (the collector's per-address rate: a rack behind
+ * one NAT address shares it) are worth another attempt after the backoff; any other 4xx is not. */
 int upload_should_retry(int status)
 {
-    return status == UPLOAD_NO_ANSWER || (status >= 500 && status <= 599);
+    return status == UPLOAD_NO_ANSWER || status == 429 || (status >= 500 && status <= 599);
 }
 
 uint64_t upload_backoff_ms(int next, uint64_t r)

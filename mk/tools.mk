@@ -9,7 +9,9 @@ BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c \
-                tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c
+                tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c tools/collect_gate.c \
+                tools/collect_limits.c tools/collect_queue.c tools/collect_cost.c tools/collect_ip.c \
+                tools/collect_log.c
 # docs/schema.json as a C string: the collector checks documents against the schema itself
 COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
 # the key's text form and the signed message are shared with the image (kernel/upload_key.c)
@@ -47,7 +49,7 @@ COLLECT_STORE_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o $(BUILD)/ho
 $(BUILD)/tests/test_collect_store: tests/unit/test_collect_store.c $(COLLECT_STORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_STORE_OBJS) -o $@ \
-	    -lcmocka $(TOOLS_LIBS) -lcrypto -pthread
+	    -lcmocka $(TOOLS_LIBS) $(COLLECT_LIBS)
 
 # the comparer's unit tests link the comparer core (not the benchmark objects) and the output
 # oracle (tests/unit/output_check.c, also in the fuzz target)
@@ -67,7 +69,15 @@ COLLECT_AUTH_LINK := $(filter-out $(UNIT_DRIVER_OBJS),$(UNIT_LINK))
 $(BUILD)/tests/test_collect_auth: tests/unit/test_collect_auth.c $(COLLECT_AUTH_OBJS) $(COLLECT_AUTH_LINK)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(COLLECT_AUTH_OBJS) $(COLLECT_AUTH_LINK) -o $@ \
-	    -lcmocka -lcrypto $(TOOLS_LIBS) $(HOST_LIBS)
+	    -lcmocka $(TOOLS_LIBS) $(COLLECT_LIBS) $(HOST_LIBS)
+
+
+# the collector's unit test links its parts (not its main) and the document reader
+COLLECT_LIB_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o,$(COLLECT_OBJS))
+$(BUILD)/tests/test_collect: tests/unit/test_collect.c $(COLLECT_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_LIB_OBJS) -o $@ \
+	    -lcmocka $(TOOLS_LIBS) $(COLLECT_LIBS)
 
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)
 FUZZ_CC ?= clang

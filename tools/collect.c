@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,9 +57,11 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--key-file F] "
                "[--legacy-token-file F] [--insecure-open]\n"
-               "       [--max-bytes N] [--timeout S] [--body-timeout S] [--max-conns N] "
-               "[--threads N]\n"
-               "       [--quota-bytes N] [--quota-files N] [--reserve-bytes N] [--once]\n"
+               "       [--max-bytes N] [--timeout S] [--body-timeout S] [--head-timeout S]\n"
+               "       [--max-conns N] [--threads N] [--conns-per-addr N] [--rate-per-addr N]\n"
+               "       [--burst-per-addr N] [--mem-budget N[K|M|G]] [--max-values N]\n"
+               "       [--parsers N] [--queue N] [--trust-proxy ADDR[,ADDR]] [--quota-bytes N]\n"
+               "       [--quota-files N] [--reserve-bytes N] [--allow-root] [--once]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
                "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
                "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
@@ -72,19 +75,35 @@ static void usage(FILE *f)
                "  --insecure-open  listen beyond loopback without a key: anyone may store\n"
                "  --max-bytes N  largest document accepted (default %u)\n"
                "  --timeout S    a client silent this long is cut off (default %d)\n"
+               "  --head-timeout S  the longest a request head may take from the connect (default %d)\n"
                "  --body-timeout S  the longest a body may take once the head is in (default %d)\n"
-               "  --max-conns N  connections served at once (default %d; more wait in the backlog)\n"
+               "  --max-conns N  connections served at once, and as many waiting for their head\n"
+               "                 (default %d; more wait in the backlog)\n"
                "  --threads N    serving threads (default %d)\n"
                "  --quota-bytes N  the documents in DIR may weigh this much (default %llu GiB;\n"
                "                 K/M/G/T suffixes; 0: no limit); over it an upload gets 507\n"
                "  --quota-files N  ...and be this many files (default %llu; 0: no limit)\n"
                "  --reserve-bytes N  free space kept on DIR's file system (default 1%% of it,\n"
                "                 at most %lld MiB; 0: none); under it an upload gets 507\n"
+               "  --conns-per-addr N  connections open at once from one client address, IPv6 by\n"
+               "                 /64 (default %d; more are closed at once)\n"
+               "  --rate-per-addr N   requests per second from one address (default %d; 0: no\n"
+               "                 limit), --burst-per-addr N of them at once (default %d); more: 429\n"
+               "  --mem-budget N bytes of bodies and parses in flight, one address at most half\n"
+               "                 (default %lluM); a request that does not fit now: 503 Retry-After\n"
+               "  --max-values N  JSON values in a document (default %d; more: 413)\n"
+               "  --parsers N    threads checking and storing documents (default %d)\n"
+               "  --queue N      documents waiting for a parser (default %d; more: 503)\n"
+               "  --trust-proxy ADDR  a proxy (e.g. nginx on 127.0.0.1) whose X-Forwarded-For names\n"
+               "                 the client (its last entry); repeat it or give a comma list\n"
+               "  --allow-root   run even as root (refused otherwise: run it as a plain user)\n"
                "  --once         exit after storing one document\n",
-            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_BODY_TIMEOUT_DEFAULT,
-            COLLECT_MAX_CONNS_DEFAULT,
-            COLLECT_THREADS_DEFAULT, COLLECT_QUOTA_BYTES_DEFAULT >> 30, COLLECT_QUOTA_FILES_DEFAULT,
-            COLLECT_RESERVE_CAP >> 20);
+            COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_HEAD_TIMEOUT_DEFAULT,
+            COLLECT_BODY_TIMEOUT_DEFAULT, COLLECT_MAX_CONNS_DEFAULT, COLLECT_THREADS_DEFAULT,
+            COLLECT_QUOTA_BYTES_DEFAULT >> 30, COLLECT_QUOTA_FILES_DEFAULT, COLLECT_RESERVE_CAP >> 20,
+            COLLECT_CONNS_PER_ADDR_DEFAULT, COLLECT_RATE_PER_ADDR_DEFAULT,
+            COLLECT_BURST_PER_ADDR_DEFAULT, COLLECT_MEM_BUDGET_DEFAULT >> 20,
+            COLLECT_MAX_VALUES_DEFAULT, COLLECT_PARSERS_DEFAULT, COLLECT_QUEUE_DEFAULT);
 }
 
 static int number(const char *s, unsigned long long max, unsigned long long *out)
@@ -96,6 +115,63 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
         return -1;
     *out = v;
     return 0;
+}
+
+/* A byte count with an optional K, M or G (powers of 1024). */
+static int bytes(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char num[32];
+    size_t n = strlen(s);
+    unsigned shift = 0;
+    if (n && n < sizeof num && strchr("KMG", s[n - 1]))
+        shift = s[n - 1] == 'K' ? 10 : s[n - 1] == 'M' ? 20 : 30, n--;
+    if (n >= sizeof num)
+        return -1;
+    memcpy(num, s, n);
+    num[n] = '\0';
+    if (number(num, max >> shift, out))
+        return -1;
+    *out <<= shift;
+    return 0;
+}
+
+/* --trust-proxy A[,B...]: addresses appended to cfg; 0, or -1 naming what is wrong. */
+static int trust(struct collect_cfg *cfg, const char *list)
+{
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (cfg->ntrusted == COLLECT_TRUST_MAX) {
+            fprintf(stderr, "barebench-collect: --trust-proxy: at most %d addresses\n", COLLECT_TRUST_MAX);
+            return -1;
+        }
+        if (collect_ip_parse(p, n, &cfg->trusted[cfg->ntrusted])) {
+            fprintf(stderr, "barebench-collect: --trust-proxy: '%.*s' is not an IPv4 or IPv6 "
+                            "address\n", (int)n, p);
+            return -1;
+        }
+        cfg->ntrusted++;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+/* Room for the connections: the gate's and the server's (2 x --max-conns) and some more. */
+static int enough_files(int max_conns)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)2 * (rlim_t)max_conns + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= need)
+        return 0;
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need ? rl.rlim_max : need;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur >= need)
+        return 0;
+    fprintf(stderr, "barebench-collect: --max-conns %d needs %llu open files, the limit is %llu "
+                    "(ulimit -n): raise it or lower --max-conns\n", max_conns,
+            (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+    return -1;
 }
 
 static int listen_on(const char *bind_addr, int port)
@@ -139,10 +215,19 @@ int main(int argc, char **argv)
                               .threads = COLLECT_THREADS_DEFAULT,
                               .quota_bytes = COLLECT_QUOTA_BYTES_DEFAULT,
                               .quota_files = COLLECT_QUOTA_FILES_DEFAULT,
-                              .reserve_bytes = COLLECT_RESERVE_AUTO};
+                              .reserve_bytes = COLLECT_RESERVE_AUTO,
+                              .head_timeout_s = COLLECT_HEAD_TIMEOUT_DEFAULT,
+                              .conns_per_addr = COLLECT_CONNS_PER_ADDR_DEFAULT,
+                              .rate_per_addr = COLLECT_RATE_PER_ADDR_DEFAULT,
+                              .burst_per_addr = COLLECT_BURST_PER_ADDR_DEFAULT,
+                              .mem_budget = (size_t)COLLECT_MEM_BUDGET_DEFAULT,
+                              .max_values = COLLECT_MAX_VALUES_DEFAULT,
+                              .parsers = COLLECT_PARSERS_DEFAULT,
+                              .queue = COLLECT_QUEUE_DEFAULT};
     const char *bind_addr = "127.0.0.1", *key_file = NULL, *token_file = NULL;
     int insecure_open = 0;
     long port = -1;
+    int allow_root = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long long v;
@@ -159,6 +244,27 @@ int main(int argc, char **argv)
                             "(--key-file FILE or BAREBENCH_KEY), or keep the legacy token with "
                             "--legacy-token-file FILE or BAREBENCH_TOKEN\n");
             return 2;
+        } else if (!strcmp(a, "--allow-root")) {
+            allow_root = 1;
+        } else if (i + 1 < argc && !strcmp(a, "--head-timeout") && !number(argv[i + 1], 3600, &v) && v) {
+            cfg.head_timeout_s = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--conns-per-addr") && !number(argv[i + 1], 100000, &v) && v) {
+            cfg.conns_per_addr = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--rate-per-addr") && !number(argv[i + 1], 1000000, &v)) {
+            cfg.rate_per_addr = v ? (int)v : -1, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--burst-per-addr") && !number(argv[i + 1], 1000000, &v) && v) {
+            cfg.burst_per_addr = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--mem-budget") && !bytes(argv[i + 1], 1ull << 50, &v) && v) {
+            cfg.mem_budget = (size_t)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--max-values") && !number(argv[i + 1], 1ull << 40, &v) && v) {
+            cfg.max_values = (size_t)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--parsers") && !number(argv[i + 1], 256, &v) && v) {
+            cfg.parsers = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--queue") && !number(argv[i + 1], 100000, &v) && v) {
+            cfg.queue = (int)v, i++;
+        } else if (i + 1 < argc && !strcmp(a, "--trust-proxy")) {
+            if (trust(&cfg, argv[++i]))
+                return 2;
         } else if (i + 1 < argc && !strcmp(a, "--port") && !number(argv[i + 1], 65535, &v)) {
             port = (long)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--max-bytes") && !number(argv[i + 1], 1ull << 40, &v) && v) {
@@ -202,8 +308,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "barebench-collect: %s\n", err);
         return 2;
     }
+    if (geteuid() == 0 && !allow_root) {
+        fprintf(stderr, "barebench-collect: refusing to run as root: a collector takes documents "
+                        "from the network and needs no privileges; run it as a plain user (the "
+                        "systemd unit uses a dynamic one), or pass --allow-root\n");
+        return 1;
+    }
     char info[1200];
-    if (prepare_dir(cfg.dir))
+    if (prepare_dir(cfg.dir) || enough_files(cfg.max_conns))
         return 1;
     if (collect_store_open(&cfg, info, sizeof info, err, sizeof err)) {
         fprintf(stderr, "barebench-collect: %s\n", err);
@@ -223,10 +335,12 @@ int main(int argc, char **argv)
     int real_port = ntohs(me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&me)->sin6_port
                                                    : ((struct sockaddr_in *)&me)->sin_port);
     printf("barebench-collect: listening on %s port %d, storing in %s%s (%d connections, "
-           "%d threads, timeout %d s)\n", bind_addr, real_port, cfg.dir,
+           "%d threads, timeout %d s, head within %d s, %d connections per address, memory "
+           "budget %zu MiB)\n", bind_addr, real_port, cfg.dir,
            cfg.keylen ? " (signed uploads only)" : cfg.token ? " (legacy token required)"
                       : " (NO AUTHENTICATION: anyone who reaches it may store)",
-           cfg.max_conns, cfg.threads, cfg.timeout_s);
+           cfg.max_conns, cfg.threads, cfg.timeout_s, cfg.head_timeout_s, cfg.conns_per_addr,
+           cfg.mem_budget >> 20);
     fflush(stdout);
     struct collect_server *srv = collect_start(&cfg, lfd, err, sizeof err);
     if (!srv) {

@@ -1,9 +1,13 @@
-/* collect.h - barebench-collect's parts: the HTTP side on libmicrohttpd (collect_http.c) and
+/* collect.h - barebench-collect's parts: the HTTP side on libmicrohttpd (collect_http.c) behind
+ * a front door that holds connections until their head is in (collect_gate.c), per-address
+ * limits and the memory budget (collect_limits.c), the parse queue (collect_queue.c), and
  * checking + storing documents, one file per run id, never overwriting (collect_store.c). */
 #ifndef BB_COLLECT_H
 #define BB_COLLECT_H
 
 #include <jansson.h>
+#include "tools/collect_ip.h"
+
 #include <stddef.h>
 
 #define COLLECT_MAX_BYTES_DEFAULT (16u << 20)
@@ -21,6 +25,19 @@
 #define COLLECT_RESERVE_CAP (256ll << 20) /* 256 MiB, stays free on it */
 #define COLLECT_PENDING_SUFFIX ".pending" /* DIR/.runs/RUN_ID.pending: a run being stored */
 #define COLLECT_LOCK_FILE ".barebench-collect.lock" /* DIR/..., held by the collector using DIR */
+#define COLLECT_HEAD_TIMEOUT_DEFAULT 5 /* seconds from the accept to a complete request head */
+#define COLLECT_CONNS_PER_ADDR_DEFAULT 32 /* connections open at once from one client address */
+#define COLLECT_RATE_PER_ADDR_DEFAULT 10  /* requests per second per client address ... */
+#define COLLECT_BURST_PER_ADDR_DEFAULT 50 /* ... with this many at once */
+#define COLLECT_MEM_BUDGET_DEFAULT (256ull << 20) /* bytes of bodies + parses in flight */
+#define COLLECT_MAX_VALUES_DEFAULT 1000000 /* JSON values in a document (a run has thousands) */
+#define COLLECT_PARSERS_DEFAULT 4     /* threads parsing and storing documents (the first:
+                                         only documents up to COLLECT_SMALL_DOC) */
+#define COLLECT_QUEUE_DEFAULT 256     /* documents waiting for a parser; more are answered 503 */
+#define COLLECT_SMALL_DOC (1u << 20)  /* a document this small has a parser of its own */
+#define COLLECT_TRIM_BYTES (8u << 20) /* after a parse this big, memory goes back to the system */
+#define COLLECT_RETRY_AFTER_S 2       /* Retry-After of a 503 (budget or queue full) */
+#define COLLECT_TRUST_MAX 16          /* --trust-proxy addresses */
 
 struct collect_cfg {
     const char *dir;
@@ -36,12 +53,24 @@ struct collect_cfg {
     unsigned long long quota_bytes; /* the documents in dir may weigh this much (0: no limit) */
     unsigned long long quota_files; /* ...and be this many files (0: no limit) */
     long long reserve_bytes;        /* free space kept on dir's file system (COLLECT_RESERVE_AUTO) */
+    /* 0 in any of these: the default */
+    int head_timeout_s;
+    int conns_per_addr;
+    int rate_per_addr;   /* below 0: no request rate limit */
+    int burst_per_addr;
+    size_t mem_budget;
+    size_t max_values;
+    int parsers;
+    int queue;
+    struct collect_ip trusted[COLLECT_TRUST_MAX]; /* proxies whose X-Forwarded-For names the client */
+    int ntrusted;
 };
 
 struct collect_server;
 
 /** Start serving on the listening socket lfd (non-blocking, bound, listening) with cfg's rules;
- *  every request is logged to stdout as "barebench-collect: PEER: STATUS MESSAGE".  NULL with
+ *  every request is logged to stdout as "barebench-collect: CLIENT: STATUS MESSAGE" (escaped:
+ *  collect_log.h).  NULL with
  *  the reason in err when the server cannot start.  With cfg->once, collect_wait returns after
  *  the first stored document. */
 struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, char *err, size_t errlen);

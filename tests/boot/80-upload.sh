@@ -92,7 +92,7 @@ mkdir -p "$D/late"; rm -rf "$T/up-retry"
         grep -q '^upload attempt 1 of 4 failed' "$T/up-retry/console.log" 2>/dev/null && break
         sleep 0.1
     done
-    exec "$COL" --bind 127.0.0.1 --port "$late" --dir "$D/late" >"$D/late.log" 2>&1
+    exec "$COL" --bind 127.0.0.1 --port "$late" --dir "$D/late" "${AS_ROOT[@]}" >"$D/late.log" 2>&1
 ) &
 pids+=($!)
 boot up-retry 1 256M "suite=timer reps=3 profile=quick tag=late $STATIC upload=http://10.0.2.2:$late/" "${NET[@]}"

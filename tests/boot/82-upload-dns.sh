@@ -35,7 +35,7 @@ mkdir -p "$D/store"
 KEY=$(openssl rand -hex 32)
 printf '%s\n' "$KEY" >"$D/key"
 ip netns exec "$ns" "$BUILD/host/barebench-collect" --bind 192.168.78.1 --port 8080 --dir "$D/store" \
-    --key-file "$D/key" >"$D/collector.log" 2>&1 &
+    --key-file "$D/key" --allow-root >"$D/collector.log" 2>&1 &
 pids+=($!)
 sleep 0.5
 

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """collect_load.py - load test client for barebench-collect (loopback only): N concurrent uploads
-with the image's budgets (connect 5 s, whole exchange 20 s), each with its own run id, while S
-clients stall in the middle of their request.  Prints one line per client and a summary."""
+with the image's budgets (connect 5 s, whole exchange 20 s), each with its own run id and from
+its own address (127.0.1.1, 127.0.1.2, ...: a rack is many machines, and the collector limits
+each address), while S clients stall in the middle of their request.  Prints one line per
+client and a summary."""
 import json, socket, sys, threading, time, uuid
+sys.dont_write_bytecode = True  # importing collect_client leaves no __pycache__ behind
+import collect_client
+from collect_client import CONNECT_S
 
 host, port, doc_path, n, stallers = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 token = sys.argv[6] if len(sys.argv) > 6 else ""
 assert host == "127.0.0.1", "loopback only"
-base = json.load(open(doc_path))
-CONNECT_S, TOTAL_S = 5, 20  # kernel/upload.h: UPLOAD_CONNECT_S, UPLOAD_TOTAL_S
+assert n <= 250 * 200, "one source address each"
 
-def request(body):
-    head = (f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n" + (f"X-Barebench-Token: {token}\r\n" if token else "") +
-            "Connection: close\r\n\r\n")
-    return head.encode() + body
+def source(i):
+    """The i-th client's own loopback address."""
+    return f"127.0.{1 + i // 250}.{1 + i % 250}"
+base = json.load(open(doc_path))
 
 results, lock = [], threading.Lock()
 
@@ -23,25 +26,8 @@ def upload(i, go):
     doc["tool"] = dict(base["tool"], run_id=uuid.uuid4().hex, tag=f"load{i}")
     body = json.dumps(doc).encode()
     go.wait()
-    t0 = time.monotonic()
-    out = {"i": i, "run_id": doc["tool"]["run_id"], "status": 0, "why": ""}
-    try:
-        s = socket.create_connection((host, port), timeout=CONNECT_S)
-        s.settimeout(max(0.1, TOTAL_S - (time.monotonic() - t0)))
-        s.sendall(request(body))
-        ans = b""
-        while time.monotonic() - t0 < TOTAL_S:
-            s.settimeout(max(0.1, TOTAL_S - (time.monotonic() - t0)))
-            b = s.recv(4096)
-            if not b:
-                break
-            ans += b
-        s.close()
-        out["status"] = int(ans[9:12]) if ans.startswith(b"HTTP/1.") else -1
-        out["why"] = ans.split(b"\r\n\r\n", 1)[-1].decode(errors="replace").strip()
-    except Exception as e:  # a lost upload: timeout, refused, reset
-        out["why"] = repr(e)
-    out["secs"] = time.monotonic() - t0
+    st, why, secs = collect_client.upload(host, port, body, source(i), token)
+    out = {"i": i, "run_id": doc["tool"]["run_id"], "status": st, "why": why, "secs": secs}
     with lock:
         results.append(out)
 

@@ -3,12 +3,14 @@
 # on an ephemeral loopback port, PORT read from its first line.  Source it after lib.sh; the test
 # declares pids=() and a cleanup that kills them.
 COL=$BUILD/host/barebench-collect
+# the collector refuses to run as root unless told; the tests run as root in CI
+AS_ROOT=(); [ "$(id -u)" = 0 ] && AS_ROOT=(--allow-root)
 
 # start_collector LOG ARGS...: starts it in the background (its pid in COLLECTOR_PID and added
 # to pids); sets PORT once it listens (at most ~5 s), else says why and returns 1.
 start_collector() {
     local log=$1; shift
-    "$COL" --bind 127.0.0.1 --port 0 "$@" >"$log" 2>&1 &
+    "$COL" --bind 127.0.0.1 --port 0 "${AS_ROOT[@]}" "$@" >"$log" 2>&1 &
     COLLECTOR_PID=$!
     pids+=("$COLLECTOR_PID")
     for _ in $(seq 50); do

@@ -22,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!srv) {
         if (!mkdtemp(g_dir))
             abort();
-        g_cfg = (struct collect_cfg){g_dir, "tok", 4096, 1, 2, 8, 1, 0};
+        g_cfg = (struct collect_cfg){.dir = g_dir, .token = "tok", .max_bytes = 4096,
+                                     .timeout_s = 1, .body_timeout_s = 2, .max_conns = 8,
+                                     .threads = 1, .rate_per_addr = -1 /* one fast client */};
         struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
         socklen_t al = sizeof a;
         lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

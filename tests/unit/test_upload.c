@@ -214,7 +214,8 @@ static int run_script(const int *script, int retries, uint64_t attempt_ms, int *
 static void retry_rules(void **state)
 {
     assert_true(upload_should_retry(UPLOAD_NO_ANSWER));
-    assert_true(upload_should_retry(500) && upload_should_retry(503));
+    assert_true(upload_should_retry(500) && upload_should_retry(503) && upload_should_retry(507));
+    assert_true(upload_should_retry(429)); /* the collector's per-address rate limit */
     assert_false(upload_should_retry(201) || upload_should_retry(200));
     assert_false(upload_should_retry(401) || upload_should_retry(409) || upload_should_retry(413));
     assert_false(upload_should_retry(UPLOAD_PERMANENT));
