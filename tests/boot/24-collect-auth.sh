@@ -47,7 +47,7 @@ check "nothing stored by the refusals" test ! -e "$D/never"
 # --insecure-open: listens on all addresses, says so (reached here over loopback only)
 start_wide() { # LOG ARGS...: like start_collector, on 0.0.0.0
     local log=$1; shift
-    "$COL" --bind 0.0.0.0 --port 0 "$@" >"$log" 2>&1 &
+    "$COL" --bind 0.0.0.0 --port 0 "${AS_ROOT[@]}" "$@" >"$log" 2>&1 &
     pids+=($!)
     for _ in $(seq 50); do
         WPORT=$(sed -n 's/.*listening on 0.0.0.0 port \([0-9]*\),.*/\1/p' "$log")

@@ -82,7 +82,7 @@ stop_collector
 
 # ---- --quota-files under 60 concurrent uploads: the count is kept under a lock ----
 mkdir -p "$D/c"
-start_collector "$D/c.log" --dir "$D/c" --quota-files 25 --threads 4
+start_collector "$D/c.log" --dir "$D/c" --quota-files 25 --threads 4 --rate-per-addr 0 --conns-per-addr 100
 for i in $(seq 400 459); do doc "$i" >/dev/null; done
 timeout 60 python3 - "$PORT" "$D" >"$D/c.out" 2>&1 <<'PY'
 import sys, threading, urllib.request, urllib.error
@@ -146,7 +146,7 @@ st=$(post "$D/linux.json")
 check "the Linux build's own document: stored" test "$st" = 201
 
 # ---- one collector per directory; temporaries of a killed collector removed at start ----
-timeout 5 "$COL" --bind 127.0.0.1 --port 0 --dir "$D/b" >"$D/second.log" 2>&1
+timeout 5 "$COL" --bind 127.0.0.1 --port 0 --dir "$D/b" "${AS_ROOT[@]}" >"$D/second.log" 2>&1
 rc=$?
 check "a second collector on the same directory: refused at start, naming the first" \
     bash -c "test $rc = 1 && grep -q 'in use by another barebench-collect (pid $COLLECTOR_PID)' '$D/second.log'"

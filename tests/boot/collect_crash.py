@@ -32,7 +32,8 @@ def start(crash_at):
         env["BAREBENCH_COLLECT_CRASH_AT"] = crash_at
     log = open(os.path.join(store, "..", "collector.log"), "ab")
     p = subprocess.Popen([collector, "--bind", "127.0.0.1", "--port", "0", "--dir", store,
-                          "--threads", "2"], stdout=subprocess.PIPE, stderr=log, env=env)
+                          "--threads", "2", "--rate-per-addr", "0", "--conns-per-addr", "1000"]
+                         + (["--allow-root"] if os.geteuid() == 0 else []), stdout=subprocess.PIPE, stderr=log, env=env)
     t0 = time.monotonic()
     while time.monotonic() - t0 < 10:
         line = p.stdout.readline().decode(errors="replace")
