@@ -8,11 +8,14 @@ LD := ld
 OBJCOPY := objcopy
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# the architecture: its toolchain and flags are in mk/arch-$(ARCH).mk, its code in */$(ARCH)/
+ARCH ?= x86
+
 # `make V=1` shows the full compiler commands
 Q := $(if $(V),,@)
 
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
+COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
 
 # Sources are picked by folder (see README "How it is built"):
 #   kernel/ bench/        portable, built into both the UEFI image and the Linux program
@@ -20,7 +23,6 @@ COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
 #   host/                 Linux program only
 # and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
-ARCH ?= x86
 PORTABLE := $(wildcard kernel/*.c kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
 UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
 LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)

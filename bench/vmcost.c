@@ -4,7 +4,7 @@
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/identity.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"

@@ -4,7 +4,7 @@
 #include "kernel/bounds.h"
 #include "kernel/degraded.h"
 #include "kernel/refclock.h"
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/json.h"
 #include "kernel/platform.h"
 #include "kernel/stats.h"

@@ -3,7 +3,7 @@
 #ifndef BB_TOPOLOGY_H
 #define BB_TOPOLOGY_H
 
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 
 #include <stddef.h>
 #include <stdint.h>
