@@ -79,15 +79,3 @@ uintptr_t plat_unmapped_address(void)
     }
     return (uintptr_t)page;
 }
-
-uint16_t plat_pm_timer_port(void)
-{
-    return 0;
-}
-
-int64_t plat_hlt_timer(uint64_t n, const char **why)
-{
-    (void)n;
-    *why = "needs ring 0";
-    return -1;
-}
