@@ -72,7 +72,7 @@ struct ref_clock {
     uint64_t mask;        /* counter width: wraps at mask+1 */
     uint64_t (*read)(void);
 };
-/** NULL when the host has none (e.g. hardware-reduced ACPI without a PM timer). */
+/** NULL when the host has none it can read (e.g. hardware-reduced ACPI has no timer block). */
 const struct ref_clock *plat_ref_clock(void);
 /** Why the host's reference clock(s) were refused by the sanity check (kernel/refclock.h),
  *  e.g. "acpi-pm does not count ..."; NULL when nothing was refused. */
@@ -207,7 +207,7 @@ void plat_unmap_window(void *win, size_t bytes);
  *  firmware's page tables: *slot = its slot in the top-level table, *lower_used = how many of
  *  the lower half's top-level slots the firmware's own tables map (read from the firmware's
  *  top-level table, also while a window is active).  0, or -1 where not known (Linux build;
- *  a layout the architecture's code does not read, e.g. 5-level paging on x86). */
+ *  a layout the architecture's code does not read, e.g. five levels of tables). */
 int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used);
 
 /* ---- trap-safe execution (suite "vmcost") ----
