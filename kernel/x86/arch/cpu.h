@@ -18,6 +18,32 @@ static inline uint64_t arch_ticks_fenced(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The counter arch_ticks_fenced reads, as the document and the notes name it. */
+#define ARCH_COUNTER_NAME "tsc"
+#define ARCH_COUNTER_LABEL "TSC"
+
+/** The counter runs at one rate whatever the core's frequency and sleep states do. */
+static inline int arch_counter_invariant(const struct cpu_info *c) { return c->invariant_tsc; }
+
+/* A rate the CPU or a hypervisor states for the counter (hz 0: not stated).  fallback > 0: it
+ * may calibrate the counter when no reference clock can, lowest first; 0: a cross-check only. */
+struct arch_rate {
+    const char *name;
+    double hz;
+    int fallback;
+};
+#define ARCH_MAX_RATES 3
+
+/** The stated rates into out[ARCH_MAX_RATES], in the order the document lists its cross-checks;
+ *  returns how many. */
+static inline int arch_counter_rates(const struct cpu_info *c, struct arch_rate *out)
+{
+    out[0] = (struct arch_rate){"cpuid-0x15", (double)c->cpuid15_tsc_hz, 2};
+    out[1] = (struct arch_rate){"hypervisor-0x40000010", (double)c->hv_tsc_khz * 1000.0, 1};
+    out[2] = (struct arch_rate){"cpuid-0x16-base", c->base_mhz * 1e6, 0};
+    return 3;
+}
+
 /** Hint to the core that this is a spin-wait loop (PAUSE). */
 static inline void arch_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 
