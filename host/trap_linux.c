@@ -1,6 +1,7 @@
 /* trap_linux.c - the trap-safe execution interface on Linux: SIGILL/SIGSEGV/SIGBUS handlers
- * turn a fault inside plat_try into a return with the x86 vector (siglongjmp); privileged
- * services (APIC timer, page tables, I/O ports) are not available to a user program. */
+ * turn a fault inside plat_try into a return with the architecture's fault number (arch/cpu.h
+ * ARCH_FAULT_*, siglongjmp); privileged services are not available to a user program. */
+#include "arch/cpu.h"
 #include "kernel/platform.h"
 
 #include <setjmp.h>
@@ -21,9 +22,9 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         raise(sig);
         return;
     }
-    fault_vec = sig == SIGILL ? 6
-              : sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR) ? 14
-              : 13;
+    fault_vec = sig == SIGILL ? ARCH_FAULT_UNDEFINED
+              : sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR) ? ARCH_FAULT_PAGE
+              : ARCH_FAULT_PROTECTION;
     siglongjmp(*cur_jb, 1);
 }
 

@@ -218,8 +218,8 @@ int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used);
 int plat_trap_begin(void);
 void plat_trap_end(void);
 /** Run fn(arg); one of those faults inside it abandons fn instead of crashing.  Returns 0 when
- *  fn returned, else the architecture's number of the fault (bench/vmcost.h vm_vector_name
- *  names it); -1 when plat_trap_begin has not succeeded. */
+ *  fn returned, else the architecture's number of the fault (arch/cpu.h ARCH_FAULT_*;
+ *  vm_vector_name names it); -1 when plat_trap_begin has not succeeded. */
 int plat_try(void (*fn)(void *arg), void *arg);
 /** An address no page maps (reading it takes a page fault), or 0 if none is known. */
 uintptr_t plat_unmapped_address(void);

@@ -18,6 +18,11 @@ static inline uint64_t arch_ticks_fenced(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The fault numbers plat_try returns (kernel/platform.h): the exception vectors #UD, #GP, #PF. */
+#define ARCH_FAULT_UNDEFINED 6
+#define ARCH_FAULT_PROTECTION 13
+#define ARCH_FAULT_PAGE 14
+
 /* The counter arch_ticks_fenced reads, as the document and the notes name it. */
 #define ARCH_COUNTER_NAME "tsc"
 #define ARCH_COUNTER_LABEL "TSC"
