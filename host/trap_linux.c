@@ -22,9 +22,8 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         raise(sig);
         return;
     }
-    fault_vec = sig == SIGILL ? ARCH_FAULT_UNDEFINED
-              : sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR) ? ARCH_FAULT_PAGE
-              : ARCH_FAULT_PROTECTION;
+    int page = sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR);
+    fault_vec = sig == SIGILL ? ARCH_FAULT_UNDEFINED : page ? ARCH_FAULT_PAGE : ARCH_FAULT_PROTECTION;
     siglongjmp(*cur_jb, 1);
 }
 

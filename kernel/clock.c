@@ -86,7 +86,8 @@ int clock_calibrate(const struct cpu_info *cpu)
     int nrates = arch_counter_rates(cpu, rates);
     const struct arch_rate *stated = NULL; /* the best stated rate that may calibrate */
     for (int i = 0; i < nrates; i++)
-        if (rates[i].fallback > 0 && rates[i].hz > 0 && (!stated || rates[i].fallback < stated->fallback))
+        if (rates[i].fallback > 0 && rates[i].hz > 0 &&
+            (!stated || rates[i].fallback < stated->fallback))
             stated = &rates[i];
 
     const char *rejected = plat_ref_clock_rejected();
