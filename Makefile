@@ -4,15 +4,25 @@
 SHELL := /bin/bash
 BUILD ?= build
 CC ?= gcc
-LD := ld
-OBJCOPY := objcopy
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# the architecture: its toolchain and flags are in mk/arch-$(ARCH).mk, its code in */$(ARCH)/
+ARCH ?= x86
+ifeq ($(wildcard mk/arch-$(ARCH).mk),)
+$(error ARCH=$(ARCH): no mk/arch-$(ARCH).mk (architectures: $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))))
+endif
+include mk/arch-$(ARCH).mk
+ifneq ($(CROSS_COMPILE),)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
 
 # `make V=1` shows the full compiler commands
 Q := $(if $(V),,@)
 
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
+COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
 
 # Sources are picked by folder (see README "How it is built"):
 #   kernel/ bench/        portable, built into both the UEFI image and the Linux program
@@ -20,17 +30,15 @@ COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
 #   host/                 Linux program only
 # and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
-ARCH ?= x86
 PORTABLE := $(wildcard kernel/*.c kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
 UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
 LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)
 
 EFI_INC := /usr/include/efi
-EFI_LIB := /usr/lib
 EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-check \
-              -fshort-wchar -mno-red-zone -fpic -fno-builtin-printf -maccumulate-outgoing-args \
-              -DGNU_EFI_USE_MS_ABI -DBB_UEFI -I$(EFI_INC) -I$(EFI_INC)/x86_64
-EFI_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
+              -fshort-wchar -fpic -fno-builtin-printf $(EFI_ARCH_CFLAGS) \
+              -DBB_UEFI -I$(EFI_INC) -I$(EFI_INC)/$(EFI_ARCH)
+EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic -L$(EFI_LIB)
 
 HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD -MP
 HOST_LIBS := -pthread -lm -lnuma
@@ -49,16 +57,16 @@ $(BUILD)/efi/%.o: %.c
 	@$(if $(Q),echo "  CC [uefi]  $<")
 	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/barebench.so: $(EFI_OBJS) linker.ld
+$(BUILD)/barebench.so: $(EFI_OBJS) $(EFI_LDS)
 	@$(if $(Q),echo "  LD        $@")
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -o $@ \
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-$(EFI_ARCH).o $(EFI_OBJS) -o $@ \
 	    -lefi -lgnuefi $$($(CC) -print-libgcc-file-name)
 	@# -shared lets a libc call the firmware environment lacks link silently (and crash at run time)
 	@undef=$$(nm -u $@); [ -z "$$undef" ] || { echo "error: undefined in the UEFI image (not in boot/libc_shim.c?): $$undef" >&2; rm -f $@; exit 1; }
 
 $(BUILD)/barebench.efi: $(BUILD)/barebench.so
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
-	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target $(EFI_OBJCOPY_TARGET) --subsystem=10 $< $@
 	$(Q)tools/pe-nxcompat.sh $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
@@ -88,7 +96,8 @@ RUN_OUT ?= $(BUILD)/results
 # the QEMU configuration of `make run`, shared by `make run-linux` (mk/linux.mk)
 QEMU_RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' NUMA='$(NUMA)' ARGS='$(ARGS)' DISKS='$(DISKS)' \
     DISK_IF='$(DISK_IF)' NET='$(NET)' SCRATCH_IMG='$(BUILD)/scratch.img' \
-    MKSCRATCH='$(BUILD)/host/mkscratch' OUT_DIR='$(RUN_OUT)' V='$(V)'
+    MKSCRATCH='$(BUILD)/host/mkscratch' OUT_DIR='$(RUN_OUT)' V='$(V)' \
+    QEMU='$(or $(QEMU),$(QEMU_SYSTEM))' EFI_BOOT_NAME='$(EFI_BOOT_NAME)'
 MEDIA ?=
 run: deps efi $(BUILD)/host/mkscratch $(if $(MEDIA),host $(BUILD)/bios/nouefi.bin)
 	@$(QEMU_RUN_ENV) MEDIA='$(MEDIA)' BIOS_SECTOR=$(BUILD)/bios/nouefi.bin BB_HOST=$(BUILD)/host/barebench \
@@ -96,7 +105,8 @@ run: deps efi $(BUILD)/host/mkscratch $(if $(MEDIA),host $(BUILD)/bios/nouefi.bi
 
 include tests/tests.mk
 # Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk
--include $(sort $(wildcard mk/*.mk))
+# (mk/arch-*.mk: only the one ARCH names, included above)
+-include $(sort $(filter-out mk/arch-%.mk,$(wildcard mk/*.mk)))
 
 clean:
 	rm -rf $(BUILD)
@@ -123,5 +133,6 @@ help:
 	@echo "make bench-alu|bench-mem|bench-disk  our kernels against likwid-bench / fio, ending with ratio X"
 	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
 	@echo "make V=1      show full compiler commands"
+	@echo "make ARCH=x86 the architecture (mk/arch-<arch>.mk: toolchain, flags, boot file name; default x86)"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

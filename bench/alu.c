@@ -3,7 +3,7 @@
  * kind (throughput/latency/mixed), isa and threads. */
 #include "bench/alu.h"
 #include "bench/suites.h"
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/identity.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"

@@ -2,9 +2,10 @@
  * fused multiply-add (FMA3, target-attributed, run only where the CPU and OS allow), each as
  * 12 independent chains (throughput) and one dependent chain (latency).  Operands are exact
  * (+1.0, x-1.0, x*1.0+1.0) so the checked value is a closed form at any iteration count. */
+#include "arch/cpu.h"
 #include "bench/alu.h"
 
-#define KEEPX(x) __asm__("" : "+x"(x))
+#define KEEPX(x) ARCH_KEEP_FP(x)
 #define KEEP12(a) KEEPX(a##0); KEEPX(a##1); KEEPX(a##2); KEEPX(a##3); KEEPX(a##4); \
     KEEPX(a##5); KEEPX(a##6); KEEPX(a##7); KEEPX(a##8); KEEPX(a##9); KEEPX(a##10); KEEPX(a##11)
 #define DO12(a, OP) a##0 = OP(a##0); a##1 = OP(a##1); a##2 = OP(a##2); a##3 = OP(a##3); \
@@ -59,8 +60,8 @@ LAT_KERNEL(add_lat, 0.0, OP_ADD)
 TPUT_KERNEL(mul_tput, 1.0, OP_MUL)
 LAT_KERNEL(mul_lat, 3.0, OP_MUL)
 
-__attribute__((target("fma"))) TPUT_KERNEL(fma_tput, 0.0, OP_FMA)
-__attribute__((target("fma"))) LAT_KERNEL(fma_lat, 0.0, OP_FMA)
+ARCH_TARGET_FMA TPUT_KERNEL(fma_tput, 0.0, OP_FMA)
+ARCH_TARGET_FMA LAT_KERNEL(fma_lat, 0.0, OP_FMA)
 
 /* x_j = j + n (add, fma: 12 chains from 0..11) */
 static uint64_t sum_plus_n_ref(const struct alu_arg *a, uint64_t n)

@@ -1,9 +1,10 @@
 /* alu_int.c - 64-bit integer kernels of suite "alu": add, mul, div as independent chains
  * (throughput) and as one dependent chain (latency), and predictable / data-dependent branches.
- * An empty asm after each operation keeps it a real instruction on a real register. */
+ * ARCH_KEEP after each operation keeps it a real instruction on a real register. */
+#include "arch/cpu.h"
 #include "bench/alu.h"
 
-#define KEEP(x) __asm__("" : "+r"(x))
+#define KEEP(x) ARCH_KEEP(x)
 #define KEEP8(a) KEEP(a##0); KEEP(a##1); KEEP(a##2); KEEP(a##3); KEEP(a##4); KEEP(a##5); \
                  KEEP(a##6); KEEP(a##7)
 #define DO8(a, OP) a##0 OP; a##1 OP; a##2 OP; a##3 OP; a##4 OP; a##5 OP; a##6 OP; a##7 OP
@@ -141,14 +142,14 @@ static uint64_t div_lat_ref(const struct alu_arg *a, uint64_t n)
 
 /* ---- branches: xorshift64 each iteration, then one conditional branch whose direction is
  * either a short period (predictable) or a random bit (about half mispredicted).  The
- * volatile asm in one arm stops the compiler turning the branch into a cmov. ---- */
+ * volatile keep (ARCH_KEEP_VOLATILE) in one arm stops the compiler turning the branch into a cmov. ---- */
 
 #define XORSHIFT(s) (s ^= s << 13, s ^= s >> 7, s ^= s << 17)
 #define BRANCH_LOOP(COND)                                                                      \
     for (uint64_t i = 0; i < n; i++) {                                                         \
         XORSHIFT(s);                                                                           \
         if (COND) {                                                                            \
-            __asm__ volatile("" : "+r"(acc));                                                  \
+            ARCH_KEEP_VOLATILE(acc);                                                           \
             acc += s;                                                                          \
         } else {                                                                               \
             acc ^= s >> 5;                                                                     \

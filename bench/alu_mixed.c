@@ -2,6 +2,7 @@
  * Dhrystone (integers: records, strings, switch, calls through pointers, array indexing) and
  * Whetstone (FP64: array updates, polynomial sin/exp, division, square root).  State lives in
  * the per-CPU struct alu_arg, so nothing large sits on an application processor's stack. */
+#include "arch/cpu.h"
 #include "bench/alu.h"
 
 /* ---- mixed integer ---- */
@@ -83,12 +84,6 @@ static uint64_t mixed_int_ref(const struct alu_arg *a, uint64_t n)
 
 /* ---- mixed floating point ---- */
 
-static double sqrt_sd(double x)
-{
-    __asm__("sqrtsd %1, %0" : "=x"(x) : "x"(x));
-    return x;
-}
-
 /* sin(x) for |x| <= pi/2, odd Taylor polynomial to x^11 */
 static double poly_sin(double x)
 {
@@ -126,7 +121,7 @@ static uint64_t mixed_fp(void *p, uint64_t n)
         /* transcendental module (own polynomials), kept in range */
         double s = poly_sin(x - 0.5);
         x = 0.5 + 0.45 * s * poly_exp(y - 0.5) / (1.0 + s * s);
-        y = sqrt_sd(x * x + 0.0625) - 0.1;
+        y = arch_sqrt(x * x + 0.0625) - 0.1;
         /* division and square root */
         z = (z + x / (y + 1.0)) * 0.5;
         acc += e[0] * 1e-3 + x + y + z;

@@ -4,7 +4,6 @@
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
-#include "kernel/x86/cpu.h"
 #include "kernel/identity.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"
@@ -33,23 +32,6 @@ static void measure(void *p)
     m->r = bench_run(m->c, &s, m->op->fn, m->a, 0);
 }
 
-static void read_apic_base(void *p)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));
-    *(uint64_t *)p = ((uint64_t)hi << 32) | lo;
-}
-
-/* Resources the ring-0 kernels need; whatever is missing stays 0 (and is skipped). */
-static void find_resources(struct vm_arg *a)
-{
-    uint64_t base = 0;
-    a->port = plat_pm_timer_port();
-    a->unmapped = plat_unmapped_address();
-    if (plat_try(read_apic_base, &base) == 0 && (base & (1ull << 11)) && !(base & (1ull << 10)))
-        a->lapic_base = base & 0x000ffffffffff000ull;
-}
-
 static void skip(struct bench_ctx *c, const struct vm_op *op, const char *why)
 {
     results_skip(c->res, "vmcost", op->test, "%s", why);
@@ -75,15 +57,9 @@ static void run_one(struct bench_ctx *c, const struct vm_op *op, struct vm_arg *
                          vm_vector_name(v, buf, sizeof buf));
             return;
         }
-        /* these two count what happened: one iteration must count one event */
-        int is_pf = !strcmp(op->test, "page_fault"), is_hlt = !strcmp(op->test, "hlt_timer");
-        if ((is_pf || is_hlt) && m.probe != 1) {
-            const char *w = is_pf ? "reading the unmapped address did not take a #PF"
-                                  : "HLT probe did not count a timer wake-up";
-            if (is_hlt)
-                plat_hlt_timer(1, &w); /* its own reason, when it has one */
+        const char *w = vm_probe_wrong(op, m.probe);
+        if (w)
             return skip(c, op, w);
-        }
         v = plat_try(measure, &m);
         if (v) {
             results_skip(c->res, "vmcost", op->test, "faulted with %s while measuring",
@@ -119,7 +95,7 @@ static void run_vmcost(struct bench_ctx *c)
     int traps = plat_trap_begin() == 0;
     a = (struct vm_arg){0};
     if (plat_ring0() && traps)
-        find_resources(&a);
+        vm_find_resources(&a);
     loop_ns = empty_loop_ns(c);
     for (int i = 0; vm_ops[i].test; i++)
         run_one(c, &vm_ops[i], &a, traps);

@@ -27,7 +27,16 @@ extern const struct vm_op vm_ops[];
 /** An empty loop iteration: the overhead each figure includes (reported, not subtracted). */
 extern const struct vm_op vm_empty_loop;
 
-/** Name of an x86 exception vector ("#UD", "#GP", "#PF", "#13"...) into buf. */
+/* The operations, their resources and fault names are the architecture's (bench/<arch>/). */
+
+/** Find what the ring-0 kernels work on (ring 0, under plat_trap_begin); whatever is missing
+ *  stays 0 and vm_unavailable says so. */
+void vm_find_resources(struct vm_arg *a);
+/** After one probing iteration of op returned `probe`: why its figure would mean nothing (an
+ *  operation that counts its events did not count exactly one), or NULL. */
+const char *vm_probe_wrong(const struct vm_op *op, uint64_t probe);
+
+/** Name of a fault number plat_try returned (x86: "#UD", "#GP", "#PF", else "vector N") into buf. */
 const char *vm_vector_name(int vec, char *buf, int n);
 
 /** Why op cannot run on this host with these resources (NULL if it can). */

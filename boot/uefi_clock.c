@@ -1,6 +1,8 @@
 /* uefi_clock.c - the reference clock of the UEFI build: the ACPI PM timer (3.579545 MHz,
  * 24 or 32 bits) from the FADT, else an HPET the firmware enabled, each used only when it counts
  * at its rate against firmware Stall (kernel/refclock.c); plus Stall, interrupts, time of day. */
+#include "arch/cpu.h"
+#include "arch/io.h"
 #include "boot/uefi.h"
 #include "kernel/acpi.h"
 #include "kernel/clock.h"
@@ -10,14 +12,13 @@
 #include "kernel/refclock.h"
 
 #include <string.h>
-#include "kernel/x86/port_io.h"
 
 static struct acpi_pm_timer pmt;
 static struct ref_clock ref; /* the reference that passed its checks (read NULL: none) */
 
 static uint64_t pm_read_port(void)
 {
-    return inl((uint16_t)pmt.address);
+    return arch_port_in32((uint16_t)pmt.address);
 }
 
 static uint64_t pm_read_mmio(void)
@@ -138,18 +139,8 @@ void plat_stall_us(uint64_t us)
     }
 }
 
-uint64_t plat_irq_save(void)
-{
-    uint64_t flags;
-    __asm__ volatile("pushfq\n\tpopq %0\n\tcli" : "=r"(flags)::"memory");
-    return flags;
-}
-
-void plat_irq_restore(uint64_t flags)
-{
-    if (flags & (1ull << 9))
-        __asm__ volatile("sti" ::: "memory");
-}
+uint64_t plat_irq_save(void) { return arch_irq_save(); }
+void plat_irq_restore(uint64_t flags) { arch_irq_restore(flags); }
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {

@@ -1,6 +1,7 @@
 /* uefi_mp.c - multi-core on UEFI through EFI_MP_SERVICES_PROTOCOL: the firmware side of
  * kernel/mp_run.c (per-AP non-blocking StartupThisAP with one event each, blocking StartupAllAPs
  * as fallback).  AP code calls no boot services; every wait is bounded (kernel/bounds.h). */
+#include "arch/cpu.h"
 #include "boot/uefi.h"
 #include "kernel/bounds.h"
 #include "kernel/clock.h"
@@ -19,8 +20,7 @@ static int stuck_taken; /* fault=ap-stuck: one AP, once */
 static VOID EFIAPI ap_tramp(VOID *p)
 {
     if (fault_on(FAULT_AP_STUCK) && !__atomic_exchange_n(&stuck_taken, 1, __ATOMIC_ACQ_REL))
-        for (;;) /* never checks in, never returns (halted: no host time under emulation) */
-            __asm__ volatile("cli; hlt");
+        arch_halt_forever(); /* never checks in, never returns (halted: no host time under emulation) */
     mp_ap_entry(p);
 }
 

@@ -7,7 +7,7 @@
 #include "kernel/fmt.h"
 #include "kernel/numa.h"
 #include "kernel/platform.h"
-#include "kernel/x86/apic_id.h"
+#include "arch/cpu.h"
 
 #define EFI_MEMORY_SP_BIT 0x40000ull /* "specific purpose" memory: not for general use */
 
@@ -24,7 +24,7 @@ static void list_processors(void)
     EFI_GUID guid = BB_EFI_MP_SERVICES_PROTOCOL_GUID;
     UINTN total = 0, enabled = 0;
     g_nproc = 1;
-    g_apic[0] = cpu_apic_id();
+    g_apic[0] = arch_cpu_hw_id();
     g_is_bsp[0] = 1;
     if (LibLocateProtocol(&guid, (VOID **)&g_mp) != EFI_SUCCESS || !g_mp) {
         g_mp = NULL;
@@ -42,7 +42,7 @@ static void list_processors(void)
     }
     if (!g_nproc) {
         g_nproc = 1;
-        g_apic[0] = cpu_apic_id();
+        g_apic[0] = arch_cpu_hw_id();
         g_is_bsp[0] = 1;
     }
 }
@@ -80,7 +80,7 @@ const struct numa_info *plat_numa(void)
 
 int plat_cpu_node(void)
 {
-    int k = g_numa_ready ? numa_lookup_cpu(&g_numa, cpu_apic_id()) : -1;
+    int k = g_numa_ready ? numa_lookup_cpu(&g_numa, arch_cpu_hw_id()) : -1;
     return k < 0 ? 0 : k;
 }
 

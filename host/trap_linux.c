@@ -1,6 +1,7 @@
 /* trap_linux.c - the trap-safe execution interface on Linux: SIGILL/SIGSEGV/SIGBUS handlers
- * turn a fault inside plat_try into a return with the x86 vector (siglongjmp); privileged
- * services (APIC timer, page tables, I/O ports) are not available to a user program. */
+ * turn a fault inside plat_try into a return with the architecture's fault number (arch/cpu.h
+ * ARCH_FAULT_*, siglongjmp); privileged services are not available to a user program. */
+#include "arch/cpu.h"
 #include "kernel/platform.h"
 
 #include <setjmp.h>
@@ -21,9 +22,8 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         raise(sig);
         return;
     }
-    fault_vec = sig == SIGILL ? 6
-              : sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR) ? 14
-              : 13;
+    int page = sig == SIGSEGV && (si->si_code == SEGV_MAPERR || si->si_code == SEGV_ACCERR);
+    fault_vec = sig == SIGILL ? ARCH_FAULT_UNDEFINED : page ? ARCH_FAULT_PAGE : ARCH_FAULT_PROTECTION;
     siglongjmp(*cur_jb, 1);
 }
 
@@ -78,16 +78,4 @@ uintptr_t plat_unmapped_address(void)
             page = NULL;
     }
     return (uintptr_t)page;
-}
-
-uint16_t plat_pm_timer_port(void)
-{
-    return 0;
-}
-
-int64_t plat_hlt_timer(uint64_t n, const char **why)
-{
-    (void)n;
-    *why = "needs ring 0";
-    return -1;
 }

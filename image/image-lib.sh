@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # image-lib.sh - shared steps of mkiso.sh / mkimg.sh: write barebench.cfg from ARGS, and fill a
 # FAT file system (EFI/BOOT/BOOTX64.EFI, \barebench\barebench.cfg, \barebench\results\) with mtools.
-# Source it; do not run it.
+# The boot file's name is the architecture's (EFI_BOOT_NAME from mk/arch-$(ARCH).mk; x86-64's
+# BOOTX64.EFI when unset).  Source it; do not run it.
+EFI_BOOT_NAME=${EFI_BOOT_NAME:-BOOTX64.EFI}
 
 die() { echo "error: $*" >&2; exit 1; }
 
@@ -43,6 +45,6 @@ fat_fill() {
     local img=$1 efi=$2 cfg=$3
     export MTOOLS_SKIP_CHECK=1
     mmd -i "$img" ::/EFI ::/EFI/BOOT ::/barebench ::/barebench/results || die "mmd into $img failed"
-    mcopy -i "$img" "$efi" ::/EFI/BOOT/BOOTX64.EFI || die "copying $efi into $img failed"
+    mcopy -i "$img" "$efi" "::/EFI/BOOT/$EFI_BOOT_NAME" || die "copying $efi into $img failed"
     mcopy -i "$img" "$cfg" ::/barebench/barebench.cfg || die "copying $cfg into $img failed"
 }

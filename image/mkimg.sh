@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mkimg.sh - builds the USB/VM disk image: GPT with one FAT32 EFI system partition holding
-# BOOTX64.EFI, \barebench\barebench.cfg and \barebench\results\ (results are written back there).
+# EFI/BOOT/$EFI_BOOT_NAME (BOOTX64.EFI), \barebench\barebench.cfg and \barebench\results\ (results are written back there).
 #   image/mkimg.sh BAREBENCH.EFI OUT.img       (env ARGS: baked-in options; IMG_MB: size, default 64;
 #                                               BIOS_SECTOR: boot code for the protective MBR)
 set -euo pipefail

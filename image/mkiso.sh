@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# mkiso.sh - builds the UEFI El Torito ISO: a FAT boot image (BOOTX64.EFI + barebench.cfg)
+# mkiso.sh - builds the UEFI El Torito ISO: a FAT boot image (EFI_BOOT_NAME, e.g. BOOTX64.EFI, + barebench.cfg)
 # appended as GPT partition 2 (type EF00), so the same file boots as CD-ROM and, dd'd, as disk/USB.
 #   image/mkiso.sh BAREBENCH.EFI OUT.iso        (env ARGS: options baked into barebench.cfg;
-#                                                BIOS_SECTOR: a BIOS El Torito entry + MBR code)
+#                                                BIOS_SECTOR: a BIOS El Torito entry + MBR code;
+#                                                EFI_BOOT_NAME: the boot file, default BOOTX64.EFI)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/image-lib.sh"

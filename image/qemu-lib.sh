@@ -8,6 +8,7 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 # (tools/fetch-ovmf-trixie.sh); boot with it: OVMF_CODE=$OVMF_TRIXIE_DIR/OVMF_CODE_4M.fd
 # OVMF_VARS=$OVMF_TRIXIE_DIR/OVMF_VARS_4M.fd
 OVMF_TRIXIE_DIR=${OVMF_TRIXIE_DIR:-/usr/local/share/barebench/ovmf-trixie}
+# the QEMU of the architecture (make passes QEMU_SYSTEM of mk/arch-$(ARCH).mk)
 QEMU=${QEMU:-qemu-system-x86_64}
 
 # kvm_usable: 0 if QEMU can run barebench with KVM here.  /dev/kvm alone proves nothing (a

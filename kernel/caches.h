@@ -4,7 +4,7 @@
 #ifndef BB_CACHES_H
 #define BB_CACHES_H
 
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 
 #include <stdint.h>
 

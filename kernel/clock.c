@@ -1,10 +1,11 @@
-/* clock.c - TSC calibration: several rounds against the reference clock (>= 50 ms each,
- * interrupts off), median taken; then every other frequency source is compared with it. */
+/* clock.c - calibration of the counter arch/cpu.h reads (x86: the TSC): several rounds against
+ * the reference clock (>= 50 ms each, interrupts off), median taken; then every rate the CPU or
+ * a hypervisor states (arch_counter_rates) is compared with it. */
 #include "kernel/clock.h"
 #include "kernel/bounds.h"
 #include "kernel/degraded.h"
 #include "kernel/refclock.h"
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/json.h"
 #include "kernel/platform.h"
 #include "kernel/stats.h"
@@ -78,11 +79,16 @@ static double stall_hz(uint64_t us)
 int clock_calibrate(const struct cpu_info *cpu)
 {
     memset(&g_clock, 0, sizeof g_clock);
-    g_clock.source = "tsc";
-    g_clock.invariant = cpu->invariant_tsc;
+    g_clock.source = ARCH_COUNTER_NAME;
+    g_clock.invariant = arch_counter_invariant(cpu);
     const struct ref_clock *rc = plat_ref_clock();
-    double hv_hz = (double)cpu->hv_tsc_khz * 1000.0;
-    double c15_hz = (double)cpu->cpuid15_tsc_hz;
+    struct arch_rate rates[ARCH_MAX_RATES];
+    int nrates = arch_counter_rates(cpu, rates);
+    const struct arch_rate *stated = NULL; /* the best stated rate that may calibrate */
+    for (int i = 0; i < nrates; i++)
+        if (rates[i].fallback > 0 && rates[i].hz > 0 &&
+            (!stated || rates[i].fallback < stated->fallback))
+            stated = &rates[i];
 
     const char *rejected = plat_ref_clock_rejected();
     if (rejected)
@@ -111,12 +117,9 @@ int clock_calibrate(const struct cpu_info *cpu)
         }
     }
     /* no usable reference: the hypervisor's or the CPU's word, else firmware Stall */
-    if (!from_ref && hv_hz > 0) {
-        g_clock.hz = hv_hz;
-        g_clock.calibrated_by = "hypervisor-0x40000010";
-    } else if (!from_ref && c15_hz > 0) {
-        g_clock.hz = c15_hz;
-        g_clock.calibrated_by = "cpuid-0x15";
+    if (!from_ref && stated) {
+        g_clock.hz = stated->hz;
+        g_clock.calibrated_by = stated->name;
     } else if (!from_ref) {
         double r[3];
         for (int i = 0; i < 3; i++)
@@ -127,14 +130,13 @@ int clock_calibrate(const struct cpu_info *cpu)
         g_clock.interval_ms = 50;
     }
     if (!from_ref && (rc || rejected))
-        degraded_note("clock", "TSC calibrated by %s instead of a reference clock",
-                      g_clock.calibrated_by);
+        degraded_note("clock", "%s calibrated by %s instead of a reference clock",
+                      ARCH_COUNTER_LABEL, g_clock.calibrated_by);
     if (!(g_clock.hz > 0))
         return -1;
 
-    add_check("cpuid-0x15", c15_hz);
-    add_check("hypervisor-0x40000010", hv_hz);
-    add_check("cpuid-0x16-base", cpu->base_mhz * 1e6);
+    for (int i = 0; i < nrates; i++)
+        add_check(rates[i].name, rates[i].hz);
     add_check("host-stall-50ms", stall_hz(50000));
 
     /* cost of one fenced read, median of 7 batches of 1000 */

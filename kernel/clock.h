@@ -3,7 +3,7 @@
 #ifndef BB_CLOCK_H
 #define BB_CLOCK_H
 
-#include "kernel/x86/arch.h"
+#include "arch/cpu.h"
 
 #include <stdint.h>
 

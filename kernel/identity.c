@@ -5,14 +5,14 @@
 #include "kernel/json.h"
 #include "kernel/numa.h"
 #include "kernel/platform.h"
-#include "kernel/x86/apic_id.h"
+#include "arch/cpu.h"
 
 #include <string.h>
 
 void identity_collect(struct identity *id)
 {
     memset(id, 0, sizeof *id);
-    cpu_decode(cpuid_native, cpu_read_xcr0(), &id->cpu);
+    arch_cpu_identify(&id->cpu);
     id->ncpus = plat_cpu_count();
     id->ncpus_enabled = id->ncpus;
     plat_identity(id);
@@ -24,7 +24,7 @@ static void apic_of(void *arg, int idx)
 {
     struct identity *id = arg;
     if (idx < (int)(sizeof id->apic / sizeof id->apic[0]))
-        id->apic[idx] = cpu_apic_id();
+        id->apic[idx] = arch_cpu_hw_id();
 }
 
 void identity_collect_apic(struct identity *id)

@@ -2,7 +2,7 @@
 #ifndef BB_IDENTITY_H
 #define BB_IDENTITY_H
 
-#include "kernel/x86/cpu.h"
+#include "arch/cpu.h"
 #include "kernel/smbios.h"
 
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include "kernel/mp_run.h"
 #include "kernel/bounds.h"
 #include "kernel/degraded.h"
-#include "kernel/x86/arch.h"
+#include "arch/cpu.h"
 
 struct mp_job {
     const struct mp_ops *o;

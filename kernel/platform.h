@@ -50,8 +50,9 @@ int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg);
 
 /* ---- topology and processor selection (kernel/topology.h) ---- */
 struct topo_cpu;
-/** Location of processors 0..n-1 (package, die, core, thread, APIC id); *source names where it
- *  came from.  Returns 0, or -1 when the host cannot tell (the caller falls back to CPUID). */
+/** Location of processors 0..n-1 (package, die, core, thread, hardware id); *source names where
+ *  it came from.  Returns 0, or -1 when the host cannot tell (the caller falls back to what the
+ *  CPU itself says). */
 int plat_topology(struct topo_cpu *out, int n, const char **source);
 /** From now on plat_run_on_cpus runs its index i on processor procs[i] (procs[0] must be 0;
  *  the array must stay valid); NULL restores the identity order. */
@@ -64,14 +65,14 @@ int plat_os_steal_ns(int idx, uint64_t *ns);
 uint64_t plat_irq_save(void);
 void plat_irq_restore(uint64_t state);
 
-/** The reference clock the TSC is calibrated against. */
+/** The reference clock the counter of clock_ticks() is calibrated against. */
 struct ref_clock {
     const char *name;     /* "acpi-pm", "clock_monotonic_raw", ... */
     double hz;            /* nominal ticks per second */
     uint64_t mask;        /* counter width: wraps at mask+1 */
     uint64_t (*read)(void);
 };
-/** NULL when the host has none (e.g. hardware-reduced ACPI without a PM timer). */
+/** NULL when the host has none it can read (e.g. hardware-reduced ACPI has no timer block). */
 const struct ref_clock *plat_ref_clock(void);
 /** Why the host's reference clock(s) were refused by the sanity check (kernel/refclock.h),
  *  e.g. "acpi-pm does not count ..."; NULL when nothing was refused. */
@@ -181,7 +182,7 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes);
 /** Run n transfers of `bytes` each at blocks lba[0..n-1], keeping up to qd of them in flight
  *  (qd <= max_qd), transfer i using bufs[i] (n entries; reads may repeat a buffer, writes give
  *  each transfer its own data).  lat_ticks, when not NULL, receives each
- *  transfer's latency in TSC ticks.  Stops at the first failure and returns its status.
+ *  transfer's latency in clock_ticks() ticks.  Stops at the first failure and returns its status.
  *  write != 0 only from bench/disk_guard.c. */
 int plat_disk_batch(struct plat_disk *d, int write, int qd, const uint64_t *lba, int n,
                     size_t bytes, void *const *bufs, uint64_t *lat_ticks);
@@ -203,27 +204,26 @@ int plat_disk_writable(struct plat_disk *d, char *why, size_t whylen);
 void *plat_map_window(void *buf, size_t bytes, int page_kb);
 void plat_unmap_window(void *win, size_t bytes);
 /** Where `addr` (a window of plat_map_window, or plat_unmapped_address) sits among the
- *  firmware's page tables: *slot = its top-level (PML4) slot, *lower_used = how many of the
- *  256 lower-half PML4 slots the firmware's own tables map (read from the firmware's PML4,
- *  also while a window is active).  0, or -1 where not known (Linux build; 5-level paging). */
+ *  firmware's page tables: *slot = its slot in the top-level table, *lower_used = how many of
+ *  the lower half's top-level slots the firmware's own tables map (read from the firmware's
+ *  top-level table, also while a window is active).  0, or -1 where not known (Linux build;
+ *  a layout the architecture's code does not read, e.g. five levels of tables). */
 int plat_pt_layout(uintptr_t addr, int *slot, int *lower_used);
 
 /* ---- trap-safe execution (suite "vmcost") ----
- * UEFI: plat_trap_begin patches the IDT (#UD, #GP, #PF and one local APIC timer vector) with
- * our handlers and plat_trap_end puts the firmware's back; Linux: SIGILL/SIGSEGV/SIGBUS
- * handlers.  Only the processor that called plat_trap_begin may use plat_try. */
+ * UEFI: plat_trap_begin installs our handlers for the undefined-instruction, protection and
+ * page faults in the processor's exception table (the architecture's code, boot/<arch>/) and
+ * plat_trap_end puts the firmware's back; Linux: SIGILL/SIGSEGV/SIGBUS handlers.  Only the
+ * processor that called plat_trap_begin may use plat_try. */
 int plat_trap_begin(void);
 void plat_trap_end(void);
-/** Run fn(arg); a #UD, #GP or #PF inside it abandons fn instead of crashing.  Returns 0 when
- *  fn returned, else the vector (6, 13, 14); -1 when plat_trap_begin has not succeeded. */
+/** Run fn(arg); one of those faults inside it abandons fn instead of crashing.  Returns 0 when
+ *  fn returned, else the architecture's number of the fault (arch/cpu.h ARCH_FAULT_*;
+ *  vm_vector_name names it); -1 when plat_trap_begin has not succeeded. */
 int plat_try(void (*fn)(void *arg), void *arg);
-/** A canonical address no page maps (reading it takes a #PF), or 0 if none is known. */
+/** An address no page maps (reading it takes a page fault), or 0 if none is known. */
 uintptr_t plat_unmapped_address(void);
-/** I/O port of the ACPI PM timer, or 0 when it is memory-mapped or absent. */
-uint16_t plat_pm_timer_port(void);
-/** `n` times: arm the local APIC timer one-shot (1 tick, our vector) and HLT until it fires.
- *  Returns the wake-ups our handler counted, or -1 (with *why) when the timer is unusable. */
-int64_t plat_hlt_timer(uint64_t n, const char **why);
+/* What only one architecture has is declared in its arch/platform.h (kernel/<arch>/arch/). */
 
 /** Send the results document to a collector (upload=http://HOST:PORT/PATH) as an HTTP POST
  *  with Content-Length and what auth asks for (signature headers, or the legacy token).  Every wait

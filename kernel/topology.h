@@ -3,8 +3,6 @@
 #ifndef BB_TOPOLOGY_H
 #define BB_TOPOLOGY_H
 
-#include "kernel/x86/cpu.h"
-
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +28,10 @@ struct topology {
 
 extern struct topology g_topo;
 
-/** Shifts of CPUID leaf 0x1F (or 0xB when 0x1F is absent): bits of the APIC id below the core
- *  level (`smt`) and below the package (`pkg`).  Returns the leaf used, or 0 if neither. */
-int topo_cpuid_shifts(cpuid_fn fn, int *smt, int *die, int *pkg);
-/** Split an APIC id by the shifts of topo_cpuid_shifts. */
+/** Fill t->cpu[0..t->n-1] and t->source from what the CPU itself says, when the platform
+ *  cannot tell (plat_topology failed); the architecture's (x86: kernel/x86/topology_cpuid.c). */
+void topo_from_cpu(struct topology *t);
+/** Split a hardware (APIC) id by shifts such as those of CPUID's topology leaves. */
 void topo_split_apic(uint32_t apic, int smt, int die, int pkg, struct topo_cpu *out);
 /** Count packages, cores and threads per core of t->cpu[0..n-1]. */
 void topo_count(struct topology *t);

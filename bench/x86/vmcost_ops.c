@@ -1,9 +1,11 @@
 /* vmcost_ops.c - the timed operations of suite "vmcost": CPUID, RDTSC(P), RDMSR, an I/O port
  * read, an MMIO read, CR3 reload, INVLPG, XSETBV, a page fault, HLT woken by the APIC timer.
- * Each kernel repeats its operation `iters` times and returns a value built from the results. */
+ * Each kernel repeats its operation `iters` times and returns a value built from the results.
+ * Also what they work on (vm_find_resources) and the probe check of the counting ones. */
 #include "bench/vmcost.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
+#include "arch/platform.h"
 
 #include <string.h>
 
@@ -184,4 +186,33 @@ const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
     if (!strcmp(op->test, "page_fault") && !a->unmapped)
         return "no unmapped address found in the page tables";
     return NULL;
+}
+
+static void read_apic_base(void *p)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));
+    *(uint64_t *)p = ((uint64_t)hi << 32) | lo;
+}
+
+void vm_find_resources(struct vm_arg *a)
+{
+    uint64_t base = 0;
+    a->port = plat_pm_timer_port();
+    a->unmapped = plat_unmapped_address();
+    if (plat_try(read_apic_base, &base) == 0 && (base & (1ull << 11)) && !(base & (1ull << 10)))
+        a->lapic_base = base & 0x000ffffffffff000ull;
+}
+
+/* page_fault and hlt_timer count what happened: one iteration must count one event */
+const char *vm_probe_wrong(const struct vm_op *op, uint64_t probe)
+{
+    int is_pf = !strcmp(op->test, "page_fault"), is_hlt = !strcmp(op->test, "hlt_timer");
+    if (!(is_pf || is_hlt) || probe == 1)
+        return NULL;
+    const char *w = is_pf ? "reading the unmapped address did not take a #PF"
+                          : "HLT probe did not count a timer wake-up";
+    if (is_hlt)
+        plat_hlt_timer(1, &w); /* its own reason, when it has one */
+    return w;
 }

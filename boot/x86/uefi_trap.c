@@ -6,6 +6,7 @@
 #include "kernel/bounds.h"
 #include "kernel/clock.h"
 #include "kernel/platform.h"
+#include "arch/platform.h"
 #include "kernel/x86/pt_slot.h"
 
 #define TIMER_VECTOR 0xeb

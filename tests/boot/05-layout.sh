@@ -40,3 +40,71 @@ check "Linux build takes host/, not boot/ or drivers/" \
     bash -c "echo '$objs_host' | grep -q 'host/main_linux.o' && ! echo '$objs_host' | grep -qE 'obj/(boot|drivers)/'"
 check "README 'How it is built' names every top-level source folder" \
     bash -c "for d in kernel bench boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' README.md | grep -q \"^\$d/\" || exit 1; done"
+
+# ---- ARCH (docs/DEVELOPING.md "Architecture code"): portable files reach the CPU only through
+# the headers kernel/$(ARCH)/arch/ gives as "arch/...", the toolchain is mk/arch-$(ARCH).mk.
+# Each rule runs on a tree (argument) and is shown to fail on a planted violation in a copy.
+arches=$(ls mk/arch-*.mk | sed 's|mk/arch-\(.*\)\.mk|\1|')
+arch_re="($(echo $arches | tr ' ' '|'))"
+src_dirs="kernel bench boot drivers host tools"
+# the code of a file without its comments and string contents (gcc's preprocessor, no includes)
+code_of() { gcc -fpreprocessed -dD -E -P "$1" 2>/dev/null; }
+
+# 1. no file outside an architecture folder includes one (kernel/x86/..., bench/x86/...)
+rule_arch_include() {
+    ! (cd "$1" && grep -rEn "#include *[\"<][^\">]*/$arch_re/" --include='*.[ch]' $src_dirs |
+       grep -vE "^[^:]*/$arch_re/")
+}
+# 2. no inline assembly or x86 builtin outside an architecture folder (comments aside)
+rule_no_asm() {
+    (cd "$1" && for f in $(find $src_dirs -name '*.[ch]' | grep -vE "/$arch_re/"); do
+        code_of "$f" | grep -Eq '\b(__asm__|__asm|asm)\b[ a-z_]*\(|__builtin_ia32_' && { echo "$f"; exit 1; }
+    done; exit 0)
+}
+# 3. the platform interface names no x86-only notion (PM timer port, PML4, APIC, IDT, TSC, CPUID)
+rule_platform_h() {
+    ! grep -Ein 'pm_timer|PM timer|PML4|APIC|\bIDT\b|\bTSC\b|CPUID|x86' "$1/kernel/platform.h"
+}
+# 4. every "arch/..." header a portable file includes exists for every architecture
+rule_arch_headers() {
+    (cd "$1" && for h in $(grep -rhoE '#include "arch/[a-z_]+\.h"' --include='*.[ch]' $src_dirs |
+                           sed 's/.*"\(.*\)"/\1/' | sort -u); do
+        for a in $arches; do [ -f "kernel/$a/$h" ] || { echo "kernel/$a/$h missing"; exit 1; }; done
+    done; exit 0)
+}
+# 5. the Makefile and mk/*.mk name no architecture's toolchain: only mk/arch-<arch>.mk does
+rule_toolchain() {
+    ! (cd "$1" && grep -En 'x86_64|x86-64|BOOTX64|red-zone|accumulate-outgoing|elf64-|linker\.ld' \
+         Makefile $(ls mk/*.mk | grep -v '^mk/arch-'))
+}
+
+check "no */x86/ include outside an architecture folder (portable files include \"arch/...\")" rule_arch_include .
+check "no inline assembly outside an architecture folder" rule_no_asm .
+check "kernel/platform.h names no x86-only notion (PM timer port, PML4, APIC, IDT, TSC, CPUID)" rule_platform_h .
+check "every \"arch/...\" header included exists under kernel/<arch>/arch/ for every ARCH" rule_arch_headers .
+check "the Makefile and mk/*.mk leave the toolchain to mk/arch-\$(ARCH).mk" rule_toolchain .
+
+# each rule fails on a planted violation (a copy of the tree, one plant at a time)
+plant=$(mktemp -d)
+trap 'rm -rf "$plant"' EXIT
+git ls-files -z $src_dirs mk Makefile | xargs -0 cp --parents -t "$plant"
+planted() { # planted RULE FILE LINE: add LINE to FILE in the copy, expect RULE to fail, undo
+    local rule=$1 f=$plant/$2 line=$3
+    cp "$f" "$f.orig"; printf '%s\n' "$line" >> "$f"
+    if $rule "$plant" >/dev/null 2>&1; then echo "not ok - $rule catches: $line (in $2)"
+    else echo "ok - $rule catches: $line (in $2)"; fi
+    mv "$f.orig" "$f"
+}
+planted rule_arch_include kernel/clock.c '#include "kernel/x86/cpu.h"'
+planted rule_arch_include bench/alu.h '#include "bench/x86/mem_kernels_body.h"'
+planted rule_no_asm bench/alu_fp.c 'static void p(void) { __asm__ volatile("pause"); }'
+planted rule_no_asm boot/uefi_clock.c 'static void p(void) { asm("hlt"); }'
+planted rule_platform_h kernel/platform.h 'uint16_t plat_pm_timer_port(void);'
+planted rule_platform_h kernel/platform.h '/* the IDT entry of the timer */'
+planted rule_arch_headers kernel/json.c '#include "arch/nosuch.h"'
+planted rule_toolchain Makefile 'X := $(EFI_LIB)/crt0-efi-x86_64.o'
+# and the whole copy still passes every rule once the plants are gone
+check "the copy passes every rule again after the plants" bash -c \
+    "$(declare -f code_of rule_arch_include rule_no_asm rule_platform_h rule_arch_headers rule_toolchain);
+     arches='$arches' arch_re='$arch_re' src_dirs='$src_dirs';
+     rule_arch_include $plant && rule_no_asm $plant && rule_platform_h $plant && rule_arch_headers $plant && rule_toolchain $plant"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "kernel/topology.h"
+#include "kernel/x86/topology_cpuid.h"
 #include "tests/unit/fake_cpuid.h"
 
 /* QEMU 7.2, -smp 8,sockets=2,cores=2,threads=2 (target/i386/cpu.c): leaf 0xB level 0 SMT with
