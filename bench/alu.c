@@ -45,7 +45,7 @@ static void label(struct result *r, const struct alu_kernel *k)
 }
 
 /* Measure one kernel: usable? self-check, one CPU, then all CPUs for throughput kernels. */
-static void run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct alu_arg *args)
+void alu_run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct alu_arg *args)
 {
     const char *kind = kind_name(k->kind);
     if (!alu_isa_usable(&c->id->cpu, k->isa)) {
@@ -85,13 +85,13 @@ static void run_alu(struct bench_ctx *c)
     for (int i = 0; i < n; i++)
         alu_arg_init(&args[i]);
     for (int i = 0; alu_scalar_kernels[i]; i++)
-        run_kernel(c, alu_scalar_kernels[i], args);
+        alu_run_kernel(c, alu_scalar_kernels[i], args);
     /* SIMD levels from the floor up, so a run shows what each level adds */
     int ns = 0;
     while (alu_simd_kernels[ns])
         ns++;
     for (int i = ns - 1; i >= 0; i--)
-        run_kernel(c, alu_simd_kernels[i], args);
+        alu_run_kernel(c, alu_simd_kernels[i], args);
     plat_free(args);
 }
 
