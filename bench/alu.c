@@ -48,7 +48,8 @@ struct bench_spec alu_spec(const struct alu_kernel *k)
 {
     double per_op = k->work_per_op > 0 ? k->work_per_op : 1;
     double scale = (k->kind == ALU_MIXED ? 1e6 : 1e9) / per_op;
-    return (struct bench_spec){"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter, scale, 0, 0};
+    return (struct bench_spec){"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter,
+                               scale, 0, 0};
 }
 
 /* Measure one kernel: usable? self-check, one CPU, then all CPUs for throughput kernels. */

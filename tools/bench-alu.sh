@@ -26,7 +26,7 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "theoretical peak: 2 FMA units x $lanes doubles x 2 flops = $((2 * lanes * 2)) flop/cycle per core (core clock)"
 bench_load start
 lk_iters=(); [ -n "$LIKWID_ITERS" ] && lk_iters=(-i "$LIKWID_ITERS")
-echo "reference: likwid-bench -t $test -w N:<32kB per thread>:<threads> ${lk_iters[*]}; ours: $peak $MIN_MS $REPS"
+echo "reference: likwid-bench -t $test -w N:<32kB per thread>:<threads>${lk_iters[*]:+ ${lk_iters[*]}}; ours: $peak $MIN_MS $REPS"
 
 likwid() { # threads -> MFlops/s as GFLOP/s
     likwid-bench -t "$test" -w "N:$((32 * $1))kB:$1" "${lk_iters[@]}" 2>/dev/null |

@@ -53,6 +53,6 @@ own=$(pick nvme own rand_read 32); fw=$(pick nvme firmware rand_read 32)
 echo
 echo "nvme 4K random read QD32: own $own IOPS, firmware $fw IOPS"
 vo=$(pick virtio own rand_read_lat_p50 1); vf=$(pick virtio firmware rand_read_lat_p50 1)
-echo "virtio-blk 4K random read QD1 latency p50: own ${vo:-n/a} us, firmware ${vf:-n/a} us (n/a: not measured)"
+echo "virtio-blk 4K random read QD1 latency p50: own ${vo:-n/a (not measured)} us, firmware ${vf:-n/a (not measured)} us"
 [ -n "$own" ] && [ -n "$fw" ] || { echo "error: QD32 figures missing on one side" >&2; exit 1; }
 awk -v a="$own" -v b="$fw" 'BEGIN { printf "ratio %.2f\n", a / b }'
