@@ -44,8 +44,16 @@ static void label(struct result *r, const struct alu_kernel *k)
     result_param_str(r, "isa", !*k->isa || k->isa[0] == 'b' ? "x86-64" : k->isa);
 }
 
+struct bench_spec alu_spec(const struct alu_kernel *k)
+{
+    double per_op = k->work_per_op > 0 ? k->work_per_op : 1;
+    double scale = (k->kind == ALU_MIXED ? 1e6 : 1e9) / per_op;
+    return (struct bench_spec){"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter,
+                               scale, 0, 0};
+}
+
 /* Measure one kernel: usable? self-check, one CPU, then all CPUs for throughput kernels. */
-static void run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct alu_arg *args)
+void alu_run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct alu_arg *args)
 {
     const char *kind = kind_name(k->kind);
     if (!alu_isa_usable(&c->id->cpu, k->isa)) {
@@ -59,11 +67,7 @@ static void run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct a
                       k->test, kind, k->isa, (unsigned long long)got, (unsigned long long)want);
         return;
     }
-    int mixed = k->kind == ALU_MIXED;
-    /* work = kernel operations (cycles_per_op per op); the rate counts flops of each op */
-    double per_op = k->work_per_op > 0 ? k->work_per_op : 1;
-    struct bench_spec s = {"alu", k->test, k->desc, k->unit, "higher", k->ops_per_iter,
-                           (mixed ? 1e6 : 1e9) / per_op, 0, 0};
+    struct bench_spec s = alu_spec(k);
     struct result *r = bench_run(c, &s, k->fn, &args[0], 0);
     label(r, k);
     if (r)
@@ -85,13 +89,13 @@ static void run_alu(struct bench_ctx *c)
     for (int i = 0; i < n; i++)
         alu_arg_init(&args[i]);
     for (int i = 0; alu_scalar_kernels[i]; i++)
-        run_kernel(c, alu_scalar_kernels[i], args);
+        alu_run_kernel(c, alu_scalar_kernels[i], args);
     /* SIMD levels from the floor up, so a run shows what each level adds */
     int ns = 0;
     while (alu_simd_kernels[ns])
         ns++;
     for (int i = ns - 1; i >= 0; i--)
-        run_kernel(c, alu_simd_kernels[i], args);
+        alu_run_kernel(c, alu_simd_kernels[i], args);
     plat_free(args);
 }
 

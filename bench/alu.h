@@ -48,6 +48,16 @@ extern const struct alu_kernel *const alu_scalar_kernels[];
 /** SIMD FP64 FMA peak kernels, one per ISA level, best first, NULL-terminated. */
 extern const struct alu_kernel *const alu_simd_kernels[];
 
+/** The runner's spec of kernel k, the one definition of its work and rate: work per
+ *  iteration = the kernel's operations (cycles_per_op counts these); the rate = operations x
+ *  k->work_per_op (flops of an FMA instruction, else 1) per second in k->unit (G, or M for
+ *  the mixed workloads).  The suite and `make bench-alu`'s alu-peak both measure with it. */
+struct bench_spec alu_spec(const struct alu_kernel *k);
+
+/** The suite's measurement of kernel k: ISA check, self-check, one CPU, then all c->ncpus
+ *  CPUs for throughput kernels (args: one per CPU); entries, a skip or an error go to c->res. */
+void alu_run_kernel(struct bench_ctx *c, const struct alu_kernel *k, struct alu_arg *args);
+
 /** 1 if the CPU offers and the OS enabled what kernel k needs ("base" always). */
 int alu_isa_usable(const struct cpu_info *c, const char *isa);
 /** The best SIMD FMA kernel this CPU can run (never NULL: SSE2 is the floor). */

@@ -2,10 +2,13 @@
 # bench-alu.sh - our FP64 FMA peak (build/host/alu-peak: the alu suite's best SIMD kernel and
 # runner) against likwid-bench peakflops_avx512_fma / peakflops_avx_fma, 1 core and all cores,
 # alternated PAIRS times in one run (the box is shared and noisy); prints every pair and ends
-# with "ratio X" = median over the pairs of ours/likwid on 1 core.   env: PAIRS MIN_MS REPS
+# with "ratio X" = median over the pairs of ours/likwid on 1 core.   env: PAIRS=5 MIN_MS=100
+# REPS=3 (alu-peak's interval and samples), LIKWID_ITERS (likwid-bench -i N; default: its own
+# calibration to >= 1 s).  Both report GFLOP/s: flops, 2 per FMA lane.
 set -uo pipefail
+. "$(dirname "$0")/bench-lib.sh"
 peak=${1:-build/host/alu-peak}
-PAIRS=${PAIRS:-5} MIN_MS=${MIN_MS:-100} REPS=${REPS:-3}
+PAIRS=${PAIRS:-5} MIN_MS=${MIN_MS:-100} REPS=${REPS:-3} LIKWID_ITERS=${LIKWID_ITERS:-}
 [ -x "$peak" ] || { echo "error: $peak not built (make bench-alu builds it)" >&2; exit 1; }
 if ! command -v likwid-bench >/dev/null; then
     echo "likwid-bench missing: installing Debian's likwid" >&2
@@ -21,11 +24,12 @@ else
 fi
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $ncpu CPUs"
 echo "theoretical peak: 2 FMA units x $lanes doubles x 2 flops = $((2 * lanes * 2)) flop/cycle per core (core clock)"
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the box makes single pairs noisy)"
-echo "reference: likwid-bench -t $test -w N:<32kB per thread>:<threads>; ours: $peak $MIN_MS $REPS"
+bench_load start
+lk_iters=(); [ -n "$LIKWID_ITERS" ] && lk_iters=(-i "$LIKWID_ITERS")
+echo "reference: likwid-bench -t $test -w N:<32kB per thread>:<threads>${lk_iters[*]:+ ${lk_iters[*]}}; ours: $peak $MIN_MS $REPS"
 
 likwid() { # threads -> MFlops/s as GFLOP/s
-    likwid-bench -t "$test" -w "N:$((32 * $1))kB:$1" 2>/dev/null |
+    likwid-bench -t "$test" -w "N:$((32 * $1))kB:$1" "${lk_iters[@]}" 2>/dev/null |
         awk '/^MFlops\/s:/ {printf "%.3f", $2 / 1000}'
 }
 
@@ -46,6 +50,7 @@ for i in $(seq 1 "$PAIRS"); do
     printf '%-4s %-8s %12s %12s %8s   %12s %12s %8s   (ours: %s)\n' \
         "$i" "$isa" "$o1" "$l1" "$q1" "$on" "$ln" "$qn" "$cyc"
 done
+bench_load end
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 m1=$(median "${r1[@]}"); mn=$(median "${rn[@]}")
 echo "GFLOP/s units; the TSC ticks at a fixed rate while the core may run faster (turbo), so flop/TSC-cycle"

@@ -8,6 +8,7 @@
 # env: BUILD=build FILE=$BUILD/bench-disk.img SIZE_MB=512 ROUNDS=7 MS=300 BLOCKS="4K 16K ..."
 #      AA=1: fio against fio (same method), to see this machine's noise floor
 set -euo pipefail
+. "$(dirname "$0")/bench-lib.sh"
 BUILD=${BUILD:-build}
 FILE=${FILE:-$BUILD/bench-disk.img}
 SIZE_MB=${SIZE_MB:-512}
@@ -72,6 +73,7 @@ theirs() {
 
 [ "${AA:-0}" = 1 ] && ours() { theirs "$@"; } && echo "bench-disk: AA=1, fio against itself"
 echo "bench-disk: $FILE (${SIZE_MB} MiB scratch), ${ROUNDS} rounds, ours/fio alternated per point, ${MS} ms each"
+bench_load start
 for r in $(seq 1 "$ROUNDS"); do
     for row in $(for b in $BLOCKS; do echo read:$b; done; for b in $BLOCKS; do echo write:$b; done) \
                randread:4K randwrite:4K; do
@@ -83,6 +85,7 @@ for r in $(seq 1 "$ROUNDS"); do
     done
     echo "  round $r/$ROUNDS done" >&2
 done
+bench_load end
 
 # join per round and row, ratio = ours / fio (bytes per second both), median over rounds
 awk '

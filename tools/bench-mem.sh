@@ -16,6 +16,7 @@
 # Each side runs about a second per pair: ours 3 samples of >= 200 ms (median), likwid ITERS
 # sweeps per thread (one interval).
 set -euo pipefail
+. "$(dirname "$0")/bench-lib.sh"
 ours=${1:?usage: bench-mem.sh MEM-TRIAD-BINARY}
 PAIRS=${PAIRS:-7} SIZE_GB=${SIZE_GB:-1} ITERS=${ITERS:-16}
 THREADS=${THREADS:-$(nproc)}
@@ -24,6 +25,7 @@ if ! command -v likwid-bench >/dev/null; then
         echo "bench-mem: likwid-bench missing (apt-get install likwid)" >&2; exit 1; fi
 fi
 bytes=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%.0f", g * 1e9 }')
+lkw=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%.0fMB", g * 1e3 }') # likwid's sizes are decimal and whole
 
 # warm-up of ours tells us the ISA level; take likwid's matching stream_mem kernel
 isa=$("$ours" "$bytes" "$THREADS" 1 100 1 | awk '{print $1}')
@@ -31,17 +33,20 @@ case $isa in avx512) lk=stream_mem_avx512 ;; avx2) lk=stream_mem_avx ;; *) lk=st
 kernels=$(likwid-bench -a 2>/dev/null || true)
 grep -q "^$lk " <<<"$kernels" || lk=stream_mem_sse
 echo "bench-mem: triad, $THREADS threads, ${SIZE_GB} GB (1e9 B) over 3 arrays, nt stores, 24 B/element"
-echo "bench-mem: ours = mem-triad $isa (median of 3 x >= 200 ms), likwid = likwid-bench -t $lk -w N:${SIZE_GB}GB:$THREADS -i $ITERS"
+bench_load start
+echo "bench-mem: ours = mem-triad $isa (median of 3 x >= 200 ms), likwid = likwid-bench -t $lk -w N:$lkw:$THREADS -i $ITERS"
 
 run_ours() { "$ours" "$bytes" "$THREADS" 1 200 3 | awk '{print $5}'; }
 run_likwid() {
-    likwid-bench -t "$lk" -w "N:${SIZE_GB}GB:$THREADS" -i "$ITERS" 2>/dev/null |
+    likwid-bench -t "$lk" -w "N:$lkw:$THREADS" -i "$ITERS" 2>/dev/null |
         awk '/^MByte\/s:/ { printf "%.3f\n", $2 / 1000 }'
 }
 
 ratios=() oursv=() theirv=()
 for p in $(seq 1 "$PAIRS"); do
-    if [ $((p % 2)) = 1 ]; then o=$(run_ours); l=$(run_likwid); else l=$(run_likwid); o=$(run_ours); fi
+    # a failed run leaves its figure empty: the check below names it
+    if [ $((p % 2)) = 1 ]; then o=$(run_ours) || true; l=$(run_likwid) || true
+    else l=$(run_likwid) || true; o=$(run_ours) || true; fi
     [ -n "$o" ] && [ -n "$l" ] || { echo "bench-mem: a run gave no number (ours '$o', likwid '$l')" >&2; exit 1; }
     r=$(awk -v o="$o" -v l="$l" 'BEGIN { printf "%.3f", o / l }')
     printf 'pair %d: ours %8.3f GB/s   likwid %8.3f GB/s   ratio %s\n' "$p" "$o" "$l" "$r"
@@ -50,7 +55,6 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 if [ "$PAIRS" -gt 0 ]; then # PAIRS=0: only the suite part below
 echo "median: ours $(median "${oursv[@]}") GB/s, likwid $(median "${theirv[@]}") GB/s"
-echo "load average: $(cut -d" " -f1-3 /proc/loadavg) (shared box: pairs alternate, order flips)"
 echo "ratio $(median "${ratios[@]}")"
 fi
 
@@ -81,18 +85,10 @@ run_suite() {
         and (.params | has("node") | not))][0] | "\(.median) \(.max) \(.params.bytes)"' "$tmp/s.json"
 }
 run_triad() { "$ours" "$sbytes" "$THREADS" 1 200 "$SUITE_REPS" | awk '{print $5, $6, $4}'; }
-# Other processes runnable besides us (4th field of /proc/loadavg, sampled 10 x 0.1 s).
-others() {
-    local s=0
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        s=$((s + $(cut -d" " -f4 /proc/loadavg | cut -d/ -f1) - 1)); sleep 0.1
-    done
-    awk -v s="$s" 'BEGIN { printf "%.1f", s / 10 }'
-}
 # Wait up to QUIET_WAIT s for at most QUIET_MAX other runnable processes; prints the last figure.
 quiet() {
     local t0=$SECONDS o
-    while o=$(others); awk -v o="$o" -v m="$QUIET_MAX" 'BEGIN { exit !(o > m) }' &&
+    while o=$(bench_others); awk -v o="$o" -v m="$QUIET_MAX" 'BEGIN { exit !(o > m) }' &&
         [ $((SECONDS - t0)) -lt "$QUIET_WAIT" ]; do sleep 2; done
     echo "$o"
 }
@@ -112,5 +108,5 @@ for p in $(seq 1 "$SUITE_PAIRS"); do
 done
 lo=$(printf '%s\n' "${sr[@]}" | sort -g | head -1) hi=$(printf '%s\n' "${sr[@]}" | sort -g | tail -1)
 echo "median: suite $(median "${sv[@]}") GB/s, mem-triad $(median "${tv[@]}") GB/s; pair ratios $lo .. $hi, of best samples $(median "${br[@]}")"
-echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
+bench_load end
 echo "suite ratio $(median "${sr[@]}")"
