@@ -83,6 +83,8 @@ static const struct opt table[] = {
      "fleet key that signs each upload (HMAC-SHA256; 32..128 hex digits, openssl rand -hex 32)"},
     {"upload_key_file", K_STR, F(upload_key_file), S(upload_key_file), 0, 0, NULL, "PATH",
      "the fleet key from a file (UEFI: on the boot volume, e.g. /barebench/upload.key)"},
+    {"upload_ca_file", K_STR, F(upload_ca_file), S(upload_ca_file), 0, 0, NULL, "PATH",
+     "CA certificate (PEM or DER) an https:// upload trusts (UEFI: on the boot volume)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "LEGACY: a shared token sent in clear text (use upload_key)"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",

@@ -152,6 +152,13 @@ int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
     return 0;
 }
 void uefi_net_down(struct uefi_net *n) { (void)n; }
+int uefi_https_upload(const struct uefi_net *net, const struct upload_url *u,
+                      const struct upload_auth *auth, const char *json, size_t n, char *why,
+                      size_t whylen)
+{
+    (void)net, (void)u, (void)auth, (void)json, (void)n, (void)why, (void)whylen;
+    return UPLOAD_PERMANENT; /* https is not exercised here */
+}
 int uefi_dns_resolve(const struct uefi_net *net, const char *host, uint8_t ip[4], char *why, size_t whylen)
 {
     (void)net, (void)host, (void)ip, (void)why, (void)whylen;
@@ -181,7 +188,7 @@ static void cancel_unsupported_abort_before_unwind(void **state)
     char why[200];
     setup_fw(EFI_SUCCESS);
     int first_ev = g_nev + 1;
-    struct upload_auth none = {NULL, NULL, 0, NULL};
+    struct upload_auth none = {NULL, NULL, 0, NULL, NULL, NULL, 0};
     int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
                                       sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);
@@ -210,7 +217,7 @@ static void abort_fails_leaves_everything_alive(void **state)
     char why[200];
     setup_fw(EFI_DEVICE_ERROR);
     int first_ev = g_nev + 1;
-    struct upload_auth none = {NULL, NULL, 0, NULL};
+    struct upload_auth none = {NULL, NULL, 0, NULL, NULL, NULL, 0};
     int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
                                       sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);
