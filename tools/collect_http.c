@@ -293,7 +293,13 @@ struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, cha
         goto err_free;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    struct MHD_OptionItem tls[] = {{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert},
+                                   {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
+                                   {MHD_OPTION_END, 0, NULL}};
+    if (cfg->tls_cert)
+        flags |= MHD_USE_TLS; /* collect_tls.c checked the certificate and key */
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_ARRAY, cfg->tls_cert ? tls : tls + 2,
                             MHD_OPTION_LISTEN_SOCKET, lfd,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conns,
