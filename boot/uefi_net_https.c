@@ -7,6 +7,7 @@
  * bounds the rest. */
 #include "boot/efi_protocols.h"
 #include "boot/uefi_net.h"
+#include "kernel/fault.h"
 #include "kernel/fmt.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
@@ -49,7 +50,7 @@ static int g_nh;
 
 int plat_upload_tls(char *why, size_t whylen)
 {
-    if (!uefi_handles_with(&tls_sb_guid)) {
+    if (fault_on(FAULT_NO_EFI_TLS) || !uefi_handles_with(&tls_sb_guid)) {
         bb_snprintf(why, whylen, "this firmware has no EFI HTTP/TLS (no TLS service binding)");
         return 0;
     }

@@ -94,7 +94,7 @@ static const struct opt table[] = {
     {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
      "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
-    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel",
+    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls",
      "TEST ONLY: make devices fail on purpose (recorded in env.faults; never on a real run)"},
 };
 

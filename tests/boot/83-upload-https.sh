@@ -6,7 +6,8 @@
 # certificate gets the upload refused (a TLS failure on the console, nothing stored) and the run
 # still ends normally; the CA variable is gone afterwards and NVRAM is unchanged.  Then the Linux
 # build's https upload to the same collector: trusted CA and IP address stored; another CA, or a
-# name the certificate does not carry, refused.
+# name the certificate does not carry, refused.  A certificate for another address, and a silent
+# host (bounded by the 5 s connect budget), on Debian 12's OVMF.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.bash"
 . "$(dirname "$0")/media.bash"
@@ -82,6 +83,21 @@ for fw in bookworm trixie; do
     OVMF_CODE=$code0 OVMF_VARS=$vars0
 done
 
+# a certificate from the fleet CA, but for another address: the firmware checks the URL's host
+openssl req -newkey rsa:2048 -nodes -keyout "$D/other-ip.key" -out "$D/other-ip.csr" -subj /CN=elsewhere >/dev/null 2>&1
+printf 'subjectAltName=DNS:collector.lan,IP:10.0.2.3\n' >"$D/ext2"
+openssl x509 -req -in "$D/other-ip.csr" -CA "$D/fleet-ca.pem" -CAkey "$D/fleet-ca.key" -CAcreateserial \
+    -days 2 -extfile "$D/ext2" -out "$D/other-ip.pem" >/dev/null 2>&1
+MAINPORT=$PORT
+mkdir -p "$D/store2"
+start_collector "$D/collector2.log" --dir "$D/store2" --tls-cert "$D/other-ip.pem" --tls-key "$D/other-ip.key"
+mkimg wrongip "$RUN $STATIC upload=https://10.0.2.2:$PORT/ upload_ca_file=/barebench/ca.pem upload_retries=0"
+boot_img wrongip "$D/wrongip.img" "${NET[@]}"
+rc=$?
+check "certificate for another address: refused naming TLS, nothing stored, run ends normally" \
+    bash -c "test $rc = 0 && grep -Eq '^results not uploaded to https://10.0.2.2:$PORT/: .*TLS' '$T/wrongip/console.log' && test -z \"\$(ls '$D/store2')\""
+PORT=$MAINPORT
+
 # a host that never answers (nothing routes 10.0.2.99): HttpDxe alone would wait 60 s inside
 # Request; our own connect budget (5 s) finds out first
 mkimg silent "$RUN $STATIC upload=https://10.0.2.99:443/ upload_key=$KEY upload_ca_file=/barebench/ca.pem upload_retries=0"
@@ -90,6 +106,12 @@ rc=$?
 grep '^results .*uploaded' "$T/silent/console.log" | sed 's/^/# /'
 check "silent host: run ends normally after a bounded wait (connect budget)" \
     bash -c "test $rc = 0 && grep -Eq '^results not uploaded to https://10.0.2.99:443/: cannot connect .* \(([0-9])\.[0-9] s\)$' '$T/silent/console.log'"
+
+# firmware without EFI TLS (test-only fault: the TLS service binding is not seen): the run stops
+# before measuring and says what to do instead
+boot notls 1 256M "$RUN $STATIC upload=https://10.0.2.2:$PORT/ upload_key=$KEY fault=no-efi-tls" "${NET[@]}"
+check "firmware without EFI TLS: stops before measuring: use http:// with upload_key=, or a TLS proxy" \
+    bash -c "grep -q 'upload=https://: this firmware has no EFI HTTP/TLS (no TLS service binding): use http:// with upload_key=, or put a TLS proxy in front of the collector' '$T/notls/console.log' && ! grep -q '^suite timer' '$T/notls/console.log'"
 
 # the refusal before measuring: https without a CA file
 boot nocafile 1 256M "$RUN $STATIC upload=https://10.0.2.2:$PORT/ upload_key=$KEY" "${NET[@]}"
