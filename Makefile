@@ -41,7 +41,7 @@ EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-c
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic -L$(EFI_LIB)
 
 HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD -MP
-HOST_LIBS := -pthread -lm -lnuma
+HOST_LIBS := -pthread -lm -lnuma -lssl -lcrypto
 
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PORTABLE) $(LINUX_ONLY))

@@ -1,5 +1,6 @@
 /* efi_protocols.h - the few UEFI/PI protocols GNU-EFI 3.0.15 does not declare, written from
- * the PI specification (MP Services, vol. 2 ch. 13.4).  Kept together in this one header. */
+ * the PI specification (MP Services, vol. 2 ch. 13.4) and the UEFI specification (HTTP, TLS
+ * service binding, EFI_SIGNATURE_LIST types).  Kept together in this one header. */
 #ifndef BB_EFI_PROTOCOLS_H
 #define BB_EFI_PROTOCOLS_H
 
@@ -121,6 +122,86 @@ struct _BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL {
                                  BB_EFI_NVM_EXPRESS_PASS_THRU_COMMAND_PACKET *Packet,
                                  EFI_EVENT Event);
     VOID *GetNextNamespace, *BuildDevicePath, *GetNamespace; /* not used */
+};
+
+/* EFI HTTP protocol (UEFI 2.5+, section 29.6 "EFI HTTP Protocol"): an https:// upload through the
+ * firmware's HttpDxe, which takes TLS from the TLS service binding and its trusted CAs from the
+ * TlsCaCertificate variable (an EFI_SIGNATURE_LIST of X.509 DER certificates). */
+#define BB_EFI_HTTP_SERVICE_BINDING_PROTOCOL_GUID                                              \
+    { 0xbdc8e6af, 0xd9bc, 0x4379, { 0xa7, 0x2a, 0xe0, 0xc4, 0xe7, 0x5d, 0xae, 0x1c } }
+#define BB_EFI_HTTP_PROTOCOL_GUID                                                              \
+    { 0x7a59b29b, 0x910b, 0x4171, { 0x82, 0x42, 0xa8, 0x5a, 0x0d, 0xf2, 0x5b, 0x5b } }
+#define BB_EFI_TLS_SERVICE_BINDING_PROTOCOL_GUID                                               \
+    { 0x952cb795, 0xff36, 0x48cf, { 0xa2, 0x49, 0x4d, 0xf4, 0x86, 0xd6, 0xab, 0x8d } }
+/* EDK2's private variable of CAs an HTTPS connection trusts (NetworkPkg, "TlsCaCertificate") */
+#define BB_EFI_TLS_CA_CERTIFICATE_GUID                                                         \
+    { 0xfd2340d0, 0x3dab, 0x4349, { 0xa6, 0xc7, 0x3b, 0x4f, 0x12, 0xb4, 0x8e, 0xae } }
+#define BB_EFI_TLS_CA_CERTIFICATE_VARIABLE L"TlsCaCertificate"
+
+typedef enum { BbHttpVersion10, BbHttpVersion11, BbHttpVersionUnsupported } BB_EFI_HTTP_VERSION;
+typedef enum {
+    BbHttpMethodGet, BbHttpMethodPost, BbHttpMethodPatch, BbHttpMethodOptions, BbHttpMethodConnect,
+    BbHttpMethodHead, BbHttpMethodPut, BbHttpMethodDelete, BbHttpMethodTrace, BbHttpMethodMax
+} BB_EFI_HTTP_METHOD;
+/* EFI_HTTP_STATUS_CODE is an enumeration, not the number: see uefi_net_https.c's table */
+typedef UINT32 BB_EFI_HTTP_STATUS_CODE;
+
+typedef struct {
+    BOOLEAN UseDefaultAddress;
+    EFI_IPv4_ADDRESS LocalAddress;
+    EFI_IPv4_ADDRESS LocalSubnet;
+    UINT16 LocalPort;
+} BB_EFI_HTTPv4_ACCESS_POINT;
+
+typedef struct {
+    BB_EFI_HTTP_VERSION HttpVersion;
+    UINT32 TimeOutMillisec;
+    BOOLEAN LocalAddressIsIPv6;
+    union {
+        BB_EFI_HTTPv4_ACCESS_POINT *IPv4Node;
+        VOID *IPv6Node; /* not used */
+    } AccessPoint;
+} BB_EFI_HTTP_CONFIG_DATA;
+
+typedef struct {
+    BB_EFI_HTTP_METHOD Method;
+    CHAR16 *Url;
+} BB_EFI_HTTP_REQUEST_DATA;
+
+typedef struct {
+    BB_EFI_HTTP_STATUS_CODE StatusCode;
+} BB_EFI_HTTP_RESPONSE_DATA;
+
+typedef struct {
+    CHAR8 *FieldName;
+    CHAR8 *FieldValue;
+} BB_EFI_HTTP_HEADER;
+
+typedef struct {
+    union {
+        BB_EFI_HTTP_REQUEST_DATA *Request;
+        BB_EFI_HTTP_RESPONSE_DATA *Response;
+    } Data;
+    UINTN HeaderCount;
+    BB_EFI_HTTP_HEADER *Headers;
+    UINTN BodyLength;
+    VOID *Body;
+} BB_EFI_HTTP_MESSAGE;
+
+typedef struct {
+    EFI_EVENT Event;
+    EFI_STATUS Status;
+    BB_EFI_HTTP_MESSAGE *Message;
+} BB_EFI_HTTP_TOKEN;
+
+typedef struct _BB_EFI_HTTP_PROTOCOL BB_EFI_HTTP_PROTOCOL;
+struct _BB_EFI_HTTP_PROTOCOL {
+    EFI_STATUS(EFIAPI *GetModeData)(BB_EFI_HTTP_PROTOCOL *This, BB_EFI_HTTP_CONFIG_DATA *Data);
+    EFI_STATUS(EFIAPI *Configure)(BB_EFI_HTTP_PROTOCOL *This, BB_EFI_HTTP_CONFIG_DATA *Data);
+    EFI_STATUS(EFIAPI *Request)(BB_EFI_HTTP_PROTOCOL *This, BB_EFI_HTTP_TOKEN *Token);
+    EFI_STATUS(EFIAPI *Cancel)(BB_EFI_HTTP_PROTOCOL *This, BB_EFI_HTTP_TOKEN *Token);
+    EFI_STATUS(EFIAPI *Response)(BB_EFI_HTTP_PROTOCOL *This, BB_EFI_HTTP_TOKEN *Token);
+    EFI_STATUS(EFIAPI *Poll)(BB_EFI_HTTP_PROTOCOL *This);
 };
 
 #endif

@@ -54,6 +54,9 @@ struct _BB_EFI_IP4_CONFIG2_PROTOCOL {
 #define EFI_PORT_UNREACHABLE EFIERR(103)
 #endif
 
+/** How many handles offer the protocol guid (0 when none). */
+int uefi_handles_with(EFI_GUID *guid);
+
 /* A firmware timer: expired() stays true once the time has passed. */
 struct uefi_deadline {
     EFI_EVENT ev;
@@ -86,5 +89,22 @@ int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen);
 
 /** Undo what uefi_net_up changed in the firmware (the IP4Config2 policy). */
 void uefi_net_down(struct uefi_net *n);
+
+/** One https:// attempt through the firmware's EFI HTTP protocol on net->nic (TLS by HttpDxe +
+ *  TlsDxe, trusting auth->ca_list through the TlsCaCertificate variable, which is volatile and
+ *  gone again when this returns): an HTTP status, or UPLOAD_NO_ANSWER / UPLOAD_PERMANENT, with
+ *  what happened in why (boot/uefi_net_https.c). */
+struct upload_url;
+struct upload_auth;
+int uefi_https_upload(const struct uefi_net *net, const struct upload_url *u,
+                      const struct upload_auth *auth, const char *json, size_t n, char *why,
+                      size_t whylen);
+
+/** Put the CA signature lists into the volatile TlsCaCertificate variable for one connection,
+ *  remembering a volatile one already there (an NV one is refused: NVRAM stays untouched).
+ *  0, or -1 with why (boot/uefi_tls_ca.c). */
+int uefi_tls_ca_set(const uint8_t *list, size_t n, char *why, size_t whylen);
+/** Delete ours and put back what was there before; safe to call when nothing was set. */
+void uefi_tls_ca_restore(void);
 
 #endif

@@ -15,23 +15,13 @@ static EFI_GUID tcp4_sb_guid = EFI_TCP4_SERVICE_BINDING_PROTOCOL;
 static BB_EFI_DNS4_COMPLETION_TOKEN g_tok[11];
 static int g_ntok;
 
-static int handles_with(EFI_GUID *guid)
-{
-    EFI_HANDLE *h = NULL;
-    UINTN n = 0;
-    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, guid, NULL, &n, &h) != EFI_SUCCESS)
-        return 0;
-    FreePool(h);
-    return (int)n;
-}
-
 int plat_upload_resolves_names(void)
 {
-    if (handles_with(&dns4_sb_guid))
+    if (uefi_handles_with(&dns4_sb_guid))
         return 1;
     /* without a started network stack (e.g. booted from disk) we cannot tell before the run:
      * the NIC's drivers are connected only for the upload, not while measuring */
-    return handles_with(&tcp4_sb_guid) ? 0 : -1;
+    return uefi_handles_with(&tcp4_sb_guid) ? 0 : -1;
 }
 
 int uefi_dns_resolve(const struct uefi_net *net, const char *host, uint8_t ip[4], char *why,

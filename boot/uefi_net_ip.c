@@ -42,6 +42,16 @@ void uefi_deadline_stop(struct uefi_deadline *d)
     d->ev = NULL;
 }
 
+int uefi_handles_with(EFI_GUID *guid)
+{
+    EFI_HANDLE *h = NULL;
+    UINTN n = 0;
+    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, guid, NULL, &n, &h) != EFI_SUCCESS)
+        return 0;
+    FreePool(h);
+    return (int)n;
+}
+
 /* Handles offering the TCP4 service binding; connects the NIC drivers once if there are none. */
 static EFI_HANDLE *tcp4_handles(UINTN *n)
 {

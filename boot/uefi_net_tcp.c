@@ -1,5 +1,6 @@
 /* uefi_net_tcp.c - the UEFI build's plat_upload_results: a TCP4 child of the firmware stack,
- * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded. */
+ * connect, send the HTTP POST (head + document), read the status line, close; all time-bounded.
+ * https:// goes through the firmware's EFI HTTP instead (uefi_net_https.c). */
 #include "boot/uefi_net.h"
 #include "boot/uefi_net_dns.h"
 #include "kernel/fault.h"
@@ -180,16 +181,16 @@ static size_t receive_answer(struct conn *c, char *buf, size_t cap, struct uefi_
     return got;
 }
 
-/* Graceful close (bounded), then abort whatever the firmware still holds (Configure(NULL)
+/* Graceful close (bounded; skipped unless graceful), then abort whatever the firmware still holds (Configure(NULL)
  * flushes every token of the child) before the events and the child go away.  When even that
  * fails with tokens outstanding, the child and its events are left alive (a small leak until
  * power-off) rather than freed under the firmware. */
-static void close_conn(struct conn *c)
+static void close_conn(struct conn *c, int graceful)
 {
     int aborted = 1;
     if (c->tcp && c->ev[EV_CLOSE]) {
         struct uefi_deadline d;
-        if (!c->abandoned && uefi_deadline_start(&d, 1000) == 0) {
+        if (graceful && !c->abandoned && uefi_deadline_start(&d, 1000) == 0) {
             c->close_tok.CompletionToken.Event = c->ev[EV_CLOSE];
             if (uefi_call_wrapper(c->tcp->Close, 2, c->tcp, &c->close_tok) == EFI_SUCCESS)
                 wait_done(c, &c->close_tok.CompletionToken, &d);
@@ -234,9 +235,9 @@ int plat_upload_results(const char *url, const struct upload_auth *auth, const c
             return up == -2 ? UPLOAD_PERMANENT : UPLOAD_NO_ANSWER;
         }
     }
-    bb_printf("network: %s%s, sending %llu bytes to %s:%u\n", net.addr,
+    bb_printf("network: %s%s, sending %llu bytes to %s:%u%s\n", net.addr,
               net.use_default ? "" : " (on the connection only)", (unsigned long long)n, u.host,
-              (unsigned)u.port);
+              (unsigned)u.port, u.tls ? " over https (the firmware's EFI HTTP and TLS)" : "");
     struct conn *c = &g_conns[g_nconns++];
     struct uefi_deadline d;
     if (uefi_deadline_start(&d, UPLOAD_CONNECT_S * 1000)) {
@@ -245,6 +246,17 @@ int plat_upload_results(const char *url, const struct upload_auth *auth, const c
         return UPLOAD_NO_ANSWER;
     }
     int rc = UPLOAD_NO_ANSWER;
+    if (u.tls) {
+        /* HttpDxe waits up to 60 s inside Request for a host that does not answer: find out
+         * within our connect budget first, on a connection of our own closed at once */
+        int reached = open_conn(c, &net, &u, &d, why, whylen) == 0;
+        uefi_deadline_stop(&d);
+        close_conn(c, 0); /* reset at once: the collector has nothing to finish */
+        if (reached)
+            rc = uefi_https_upload(&net, &u, auth, json, n, why, whylen);
+        uefi_net_down(&net);
+        return rc;
+    }
     if (open_conn(c, &net, &u, &d, why, whylen) == 0) {
         uefi_deadline_stop(&d);
         uefi_deadline_start(&d, UPLOAD_TOTAL_S * 1000);
@@ -262,7 +274,7 @@ int plat_upload_results(const char *url, const struct upload_auth *auth, const c
         }
     }
     uefi_deadline_stop(&d);
-    close_conn(c);
+    close_conn(c, 1);
     uefi_net_down(&net);
     return rc;
 }

@@ -1,5 +1,7 @@
 /* upload_linux.c - the Linux build's plat_upload_results: the results document as an HTTP POST
- * over a plain socket, with bounded waits for connecting, sending and the answer. */
+ * over a plain socket (https://: through host/upload_tls_linux.c), with bounded waits for
+ * connecting, the handshake, sending and the answer. */
+#include "host/upload_linux.h"
 #include "kernel/platform.h"
 #include "kernel/upload.h"
 #include "kernel/upload_retry.h"
@@ -14,18 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void)
+long long upload_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait for fd to become ready for `events` before the deadline: 1 ready, 0 timed out, -1 error. */
-static int wait_fd(int fd, short events, long long deadline)
+int upload_wait_fd(int fd, short events, long long deadline)
 {
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = deadline - upload_now_ms();
         if (left <= 0)
             return 0;
         struct pollfd p = {fd, events, 0};
@@ -56,7 +57,7 @@ static int connect_to(const struct upload_url *u, char *why, size_t whylen)
             continue;
         int rc = connect(fd, a->ai_addr, a->ai_addrlen);
         if (rc && errno == EINPROGRESS) {
-            int w = wait_fd(fd, POLLOUT, now_ms() + UPLOAD_CONNECT_S * 1000);
+            int w = upload_wait_fd(fd, POLLOUT, upload_now_ms() + UPLOAD_CONNECT_S * 1000);
             int soerr = 0;
             socklen_t sl = sizeof soerr;
             if (w == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0)
@@ -75,12 +76,14 @@ static int connect_to(const struct upload_url *u, char *why, size_t whylen)
     return fd;
 }
 
-static int send_all(int fd, const char *s, size_t n, long long deadline)
+static int send_all(int fd, struct upload_tls *t, const char *s, size_t n, long long deadline)
 {
+    if (t)
+        return upload_tls_send(t, s, n, deadline);
     while (n) {
         ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
         if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (wait_fd(fd, POLLOUT, deadline) != 1)
+            if (upload_wait_fd(fd, POLLOUT, deadline) != 1)
                 return -1;
             continue;
         }
@@ -94,6 +97,12 @@ static int send_all(int fd, const char *s, size_t n, long long deadline)
 
 int plat_upload_resolves_names(void)
 {
+    return 1;
+}
+
+int plat_upload_tls(char *why, size_t whylen)
+{
+    (void)why, (void)whylen;
     return 1;
 }
 
@@ -113,22 +122,30 @@ int plat_upload_results(const char *url, const struct upload_auth *auth, const c
     if (fd < 0)
         return UPLOAD_NO_ANSWER;
     why[0] = '\0';
-    long long deadline = now_ms() + UPLOAD_TOTAL_S * 1000;
-    if (send_all(fd, head, (size_t)hl, deadline) || send_all(fd, json, n, deadline)) {
+    long long deadline = upload_now_ms() + UPLOAD_TOTAL_S * 1000;
+    struct upload_tls *t = NULL;
+    if (u.tls && !(t = upload_tls_open(fd, u.host, auth ? auth->ca_file : NULL, deadline, why,
+                                       whylen))) {
+        close(fd);
+        return UPLOAD_NO_ANSWER;
+    }
+    if (send_all(fd, t, head, (size_t)hl, deadline) || send_all(fd, t, json, n, deadline)) {
         /* the collector may have answered early (401, 413) and closed: read that answer */
         snprintf(why, whylen, "sending failed: %s", strerror(errno));
     }
     size_t got = 0;
     while (got < sizeof resp - 1 && !upload_answer_complete(resp, got)) {
-        if (wait_fd(fd, POLLIN, deadline) != 1)
+        if (!t && upload_wait_fd(fd, POLLIN, deadline) != 1)
             break;
-        ssize_t r = recv(fd, resp + got, sizeof resp - 1 - got, 0);
+        ssize_t r = t ? upload_tls_recv(t, resp + got, sizeof resp - 1 - got, deadline)
+                      : recv(fd, resp + got, sizeof resp - 1 - got, 0);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             break;
         got += (size_t)r;
     }
+    upload_tls_close(t);
     close(fd);
     if (got == 0) {
         if (!why[0])

@@ -12,6 +12,7 @@
 #include "kernel/run_id.h"
 #include "kernel/upload.h"
 #include "kernel/upload_auth.h"
+#include "kernel/upload_ca.h"
 #include "kernel/coreclock.h"
 #include "kernel/cpus_left.h"
 #include "kernel/power.h"
@@ -132,6 +133,43 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
     return 0;
 }
 
+/* An https:// upload checked before measuring: this host can make one (else the run stops with
+ * what to do instead), the CA file reads and holds certificates (the UEFI image needs one; the
+ * Linux build falls back to the system's CAs).  0, or -1 with err. */
+static int upload_https_check(const struct options *o, uint8_t *ca, size_t cap, size_t *ca_len,
+                              char *err, size_t errlen)
+{
+    struct upload_url u;
+    char why[160];
+    int ncerts = 0;
+    if (upload_parse_url(o->upload, &u, why, sizeof why) || !u.tls) {
+        if (o->upload_ca_file[0])
+            bb_printf("upload: upload_ca_file= is used only with an https:// upload\n");
+        return 0;
+    }
+    int tls = plat_upload_tls(why, sizeof why);
+    if (tls == 0) {
+        bb_snprintf(err, errlen, "upload=https://: %s: use http:// with upload_key=, or put a TLS "
+                    "proxy in front of the collector", why);
+        return -1;
+    }
+    if (tls < 0)
+        bb_printf("upload: %s\n", why);
+    if (!o->upload_ca_file[0] && !strcmp(plat_build(), "uefi")) {
+        bb_snprintf(err, errlen, "upload=https:// needs upload_ca_file=PATH: the CA that signed the "
+                    "collector's certificate (PEM or DER on the boot volume)");
+        return -1;
+    }
+    if (upload_ca_load(o, ca, cap, ca_len, &ncerts, err, errlen))
+        return -1;
+    if (ncerts)
+        bb_printf("upload: https, trusting %d CA certificate%s from %s\n", ncerts,
+                  ncerts == 1 ? "" : "s", o->upload_ca_file);
+    else
+        bb_printf("upload: https, trusting the system's CA certificates\n");
+    return 0;
+}
+
 /* The upload as retries see it: one attempt = plat_upload_results. */
 struct upload_job {
     const char *url;
@@ -225,6 +263,12 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     static uint8_t key[UPLOAD_KEY_MAX];
     size_t keylen = 0;
     if (o.upload[0] && upload_key_load(&o, key, &keylen, err, sizeof err)) {
+        app_refuse(source, err, cmdline, &o, out);
+        return;
+    }
+    static uint8_t ca_list[UPLOAD_CA_LIST_MAX];
+    size_t ca_len = 0;
+    if (o.upload[0] && upload_https_check(&o, ca_list, sizeof ca_list, &ca_len, err, sizeof err)) {
         app_refuse(source, err, cmdline, &o, out);
         return;
     }
@@ -322,7 +366,9 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         char why[240];
         uint64_t t0 = clock_ticks();
         upload_set_net(o.net);
-        struct upload_job job = {o.upload, {o.upload_token, key, keylen, run_id()}, j.buf, j.len};
+        struct upload_job job = {o.upload,
+                                 {o.upload_token, key, keylen, run_id(), o.upload_ca_file, ca_list, ca_len},
+                                 j.buf, j.len};
         int attempts = 0;
         int st = upload_with_retries(o.upload_retries, upload_job_attempt, &job, &g_upload_env,
                                      why, sizeof why, &attempts);

@@ -5,7 +5,7 @@
 #include "kernel/json.h"
 
 const char *const fault_names[] = {"refclock-frozen", "ap-stuck", "uart-stuck", "disk-hang",
-                                   "tcp-cancel", NULL};
+                                   "tcp-cancel", "no-efi-tls", NULL};
 
 unsigned g_faults;
 

@@ -12,6 +12,7 @@ enum fault_bit {
     FAULT_UART_STUCK = 1u << 2,      /* COM1's transmitter never empties */
     FAULT_DISK_HANG = 1u << 3,       /* a queued (Block IO 2) transfer never completes */
     FAULT_TCP_CANCEL = 1u << 4,      /* Tcp4 Cancel answers UNSUPPORTED */
+    FAULT_NO_EFI_TLS = 1u << 5,      /* the firmware offers no EFI TLS (TLS service binding) */
 };
 
 /** The names, index i = bit 1 << i (NULL-terminated; the options table uses it). */

@@ -83,6 +83,8 @@ static const struct opt table[] = {
      "fleet key that signs each upload (HMAC-SHA256; 32..128 hex digits, openssl rand -hex 32)"},
     {"upload_key_file", K_STR, F(upload_key_file), S(upload_key_file), 0, 0, NULL, "PATH",
      "the fleet key from a file (UEFI: on the boot volume, e.g. /barebench/upload.key)"},
+    {"upload_ca_file", K_STR, F(upload_ca_file), S(upload_ca_file), 0, 0, NULL, "PATH",
+     "CA certificate (PEM or DER) an https:// upload trusts (UEFI: on the boot volume)"},
     {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
      "LEGACY: a shared token sent in clear text (use upload_key)"},
     {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
@@ -92,7 +94,7 @@ static const struct opt table[] = {
     {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
      "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
     {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
-    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel",
+    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls",
      "TEST ONLY: make devices fail on purpose (recorded in env.faults; never on a real run)"},
 };
 

@@ -49,6 +49,7 @@ struct options {
     char upload_token[64];    /* upload_token=SECRET (legacy; sent in clear) */
     char upload_key[129];     /* upload_key=HEX: the fleet key that signs uploads (kernel/upload_key.h) */
     char upload_key_file[OPT_STR_MAX]; /* upload_key_file=PATH: the key in a file instead */
+    char upload_ca_file[OPT_STR_MAX];  /* upload_ca_file=PATH: the CA an https:// upload trusts */
     char net[48];             /* net=dhcp|ADDR/PREFIX[,GATEWAY]: UEFI NIC setup for upload */
     int screen;               /* enum screen_mode: the document on the screen too (full) or not */
     int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */

@@ -234,6 +234,11 @@ struct upload_auth;
 int plat_upload_results(const char *url, const struct upload_auth *auth, const char *json,
                         size_t n, char *why, size_t whylen);
 
+/** Whether an https:// upload can be made: 1 yes (Linux: OpenSSL; UEFI: the firmware offers
+ *  EFI HTTP and TLS), 0 no (why says what is missing), -1 cannot tell before the upload (UEFI
+ *  whose network stack is not started yet: TLS is there, HTTP shows up on the NIC only then). */
+int plat_upload_tls(char *why, size_t whylen);
+
 /* ---- NUMA (suite "mem") ---- */
 struct numa_info;
 /** The NUMA layout (UEFI: ACPI SRAT/SLIT; Linux: libnuma), always at least one node.  The

@@ -1,4 +1,4 @@
-/* upload.c - portable parts of the upload to barebench-collect: parses upload=http://HOST:PORT/,
+/* upload.c - portable parts of the upload to barebench-collect: parses upload=http[s]://HOST:PORT/,
  * writes the HTTP/1.1 POST head (Content-Length, the signature or the legacy token) and reads the
  * status line. */
 #include "kernel/upload.h"
@@ -44,11 +44,13 @@ int upload_parse_ipv4(const char *s, size_t n, uint8_t ip[4])
 int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen)
 {
     memset(u, 0, sizeof *u);
-    if (strncmp(url, "http://", 7)) {
-        bb_snprintf(why, whylen, "upload URL must start with http:// (got '%.40s')", url);
+    if (!strncmp(url, "https://", 8))
+        u->tls = 1;
+    else if (strncmp(url, "http://", 7)) {
+        bb_snprintf(why, whylen, "upload URL must start with http:// or https:// (got '%.40s')", url);
         return -1;
     }
-    const char *h = url + 7, *e = h;
+    const char *h = url + (u->tls ? 8 : 7), *e = h;
     while (*e && *e != ':' && *e != '/')
         e++;
     size_t hl = (size_t)(e - h);
@@ -59,7 +61,7 @@ int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t wh
     memcpy(u->host, h, hl);
     u->host[hl] = '\0';
     u->has_ip = upload_parse_ipv4(h, hl, u->ip) == 0;
-    u->port = 80;
+    u->port = u->tls ? 443 : 80;
     if (*e == ':') {
         unsigned long p = 0;
         int digits = 0;

@@ -13,7 +13,8 @@ struct upload_url {
     char host[64];      /* as written in the URL */
     uint8_t ip[4];      /* when host is a dotted IPv4 address */
     int has_ip;
-    uint16_t port;      /* default 80 */
+    uint16_t port;      /* default 80 (https: 443) */
+    int tls;            /* https:// */
     char path[128];     /* default "/" */
 };
 
@@ -27,7 +28,7 @@ const char *upload_net(void);
  *  upload (UEFI whose network stack is not started yet). */
 int plat_upload_resolves_names(void);
 
-/** Parse http://HOST[:PORT][/PATH].  0, or -1 with the reason in why. */
+/** Parse http://HOST[:PORT][/PATH] or https://...  0, or -1 with the reason in why. */
 int upload_parse_url(const char *url, struct upload_url *u, char *why, size_t whylen);
 
 /** Check an upload= value as the option parser does: http://, a host (a numeric IPv4 address
@@ -45,6 +46,10 @@ struct upload_auth {
     const uint8_t *key;         /* fleet key; keylen 0: no signature */
     size_t keylen;
     const char *run_id;         /* tool.run_id of the body, signed with it */
+    /* https://: the CA the collector's certificate must chain to (kernel/upload_ca.h) */
+    const char *ca_file;        /* upload_ca_file= as given (the Linux build reads it itself) */
+    const uint8_t *ca_list;     /* its certificates as EFI signature lists (the UEFI image) */
+    size_t ca_list_len;
 };
 
 /** The signature of an upload: HMAC-SHA256 under key of UPLOAD_SIG_PREFIX + run_id + "\n" + body,

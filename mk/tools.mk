@@ -8,7 +8,7 @@
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
                tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c \
+COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c tools/collect_tls.c \
                 tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c tools/collect_gate.c \
                 tools/collect_limits.c tools/collect_queue.c tools/collect_cost.c tools/collect_ip.c \
                 tools/collect_log.c

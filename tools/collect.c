@@ -57,6 +57,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: barebench-collect --port N --dir DIR [--bind ADDR] [--key-file F] "
                "[--legacy-token-file F] [--insecure-open]\n"
+               "       [--tls-cert F --tls-key F]\n"
                "       [--max-bytes N] [--timeout S] [--body-timeout S] [--head-timeout S]\n"
                "       [--max-conns N] [--threads N] [--conns-per-addr N] [--rate-per-addr N]\n"
                "       [--burst-per-addr N] [--mem-budget N[K|M|G]] [--max-values N]\n"
@@ -73,6 +74,7 @@ static void usage(FILE *f)
                "  --legacy-token-file F  LEGACY: require 'X-Barebench-Token: T' (or Authorization:\n"
                "                 Bearer T), T read from F (or env BAREBENCH_TOKEN); sent in clear text\n"
                "  --insecure-open  listen beyond loopback without a key: anyone may store\n"
+               "  --tls-cert F --tls-key F  serve HTTPS with this certificate (chain) and key, PEM\n"
                "  --max-bytes N  largest document accepted (default %u)\n"
                "  --timeout S    a client silent this long is cut off (default %d)\n"
                "  --head-timeout S  the longest a request head may take from the connect (default %d)\n"
@@ -225,6 +227,7 @@ int main(int argc, char **argv)
                               .parsers = COLLECT_PARSERS_DEFAULT,
                               .queue = COLLECT_QUEUE_DEFAULT};
     const char *bind_addr = "127.0.0.1", *key_file = NULL, *token_file = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL;
     int insecure_open = 0;
     long port = -1;
     int allow_root = 0;
@@ -292,6 +295,10 @@ int main(int argc, char **argv)
             key_file = argv[++i];
         } else if (i + 1 < argc && !strcmp(a, "--legacy-token-file")) {
             token_file = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--tls-cert")) {
+            tls_cert = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--tls-key")) {
+            tls_key = argv[++i];
         } else {
             fprintf(stderr, "barebench-collect: bad or incomplete argument '%s'\n", a);
             usage(stderr);
@@ -304,7 +311,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (collect_auth_setup(&cfg, key_file, token_file, err, sizeof err) ||
-        collect_bind_allowed(&cfg, bind_addr, insecure_open, err, sizeof err)) {
+        collect_bind_allowed(&cfg, bind_addr, insecure_open, err, sizeof err) ||
+        collect_tls_setup(&cfg, tls_cert, tls_key, err, sizeof err)) {
         fprintf(stderr, "barebench-collect: %s\n", err);
         return 2;
     }
@@ -334,9 +342,9 @@ int main(int argc, char **argv)
     getsockname(lfd, (struct sockaddr *)&me, &ml);
     int real_port = ntohs(me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&me)->sin6_port
                                                    : ((struct sockaddr_in *)&me)->sin_port);
-    printf("barebench-collect: listening on %s port %d, storing in %s%s (%d connections, "
+    printf("barebench-collect: listening on %s port %d, storing in %s%s%s (%d connections, "
            "%d threads, timeout %d s, head within %d s, %d connections per address, memory "
-           "budget %zu MiB)\n", bind_addr, real_port, cfg.dir,
+           "budget %zu MiB)\n", bind_addr, real_port, cfg.dir, cfg.tls_cert ? ", HTTPS" : "",
            cfg.keylen ? " (signed uploads only)" : cfg.token ? " (legacy token required)"
                       : " (NO AUTHENTICATION: anyone who reaches it may store)",
            cfg.max_conns, cfg.threads, cfg.timeout_s, cfg.head_timeout_s, cfg.conns_per_addr,

@@ -64,6 +64,8 @@ struct collect_cfg {
     int queue;
     struct collect_ip trusted[COLLECT_TRUST_MAX]; /* proxies whose X-Forwarded-For names the client */
     int ntrusted;
+    const char *tls_cert;     /* HTTPS: the certificate chain (PEM text, collect_tls.c); NULL: HTTP */
+    const char *tls_key;      /* its private key (PEM text) */
 };
 
 struct collect_server;
@@ -151,6 +153,14 @@ int collect_auth_setup(struct collect_cfg *cfg, const char *key_file, const char
  *  insecure_open; else -1 with err saying why and what to do. */
 int collect_bind_allowed(const struct collect_cfg *cfg, const char *bind_addr, int insecure_open,
                          char *err, size_t errlen);
+
+/* ---- HTTPS (collect_tls.c) ---- */
+
+/** Read --tls-cert and --tls-key (PEM files) into cfg->tls_cert/tls_key after checking that this
+ *  libmicrohttpd has TLS, that both parse and that the key belongs to the certificate.  Neither
+ *  given: 0 and plain HTTP.  0, or -1 with err naming the problem. */
+int collect_tls_setup(struct collect_cfg *cfg, const char *cert_file, const char *key_file,
+                      char *err, size_t errlen);
 
 /** What the request head said about who sent it (filled by collect_auth_head). */
 struct collect_auth {

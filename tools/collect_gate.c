@@ -212,6 +212,20 @@ static void refuse(struct collect_gate *g, struct pend *p, int status, const cha
     drain(g, p);
 }
 
+long collect_tls_hello_end(const unsigned char *b, size_t n)
+{
+    if (n >= 1 && b[0] != 0x16) /* a record of type handshake */
+        return -1;
+    if (n >= 2 && b[1] != 0x03) /* SSL 3.0 / TLS 1.x record versions */
+        return -1;
+    if (n < 5)
+        return 0;
+    size_t len = (size_t)b[3] << 8 | b[4];
+    if (len == 0 || len > 16384 + 2048)
+        return -1;
+    return n >= 5 + len ? (long)(5 + len) : 0;
+}
+
 /* New bytes (or a hang-up) on a connection whose head is not complete yet. */
 static void on_head(struct collect_gate *g, struct pend *p, uint32_t events, long long now)
 {
@@ -224,6 +238,19 @@ static void on_head(struct collect_gate *g, struct pend *p, uint32_t events, lon
     }
     if ((size_t)n > p->seen)
         p->seen = (size_t)n, p->active_ms = now;
+    if (g->cfg.tls) { /* the head is encrypted: the ClientHello must be in within the deadlines */
+        long hello = collect_tls_hello_end((const unsigned char *)g->buf, (size_t)n);
+        if (hello < 0) {
+            drop(g, p, "not a TLS handshake on the HTTPS port");
+            return;
+        }
+        if (!hello && (size_t)n < sizeof g->buf) {
+            if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                drop(g, p, "closed before a complete TLS ClientHello");
+            return;
+        }
+        goto ready;
+    }
     size_t end = collect_head_end(g->buf, (size_t)n);
     if (!end) {
         if ((size_t)n == sizeof g->buf) {
@@ -241,6 +268,7 @@ static void on_head(struct collect_gate *g, struct pend *p, uint32_t events, lon
         refuse(g, p, st, m);
         return;
     }
+ready:
     epoll_ctl(g->ep, EPOLL_CTL_DEL, p->fd, NULL);
     p->state = P_READY;
     p->next = NULL;

@@ -21,6 +21,8 @@ struct collect_gate_cfg {
     int idle_timeout_s;             /* silence allowed before the head is complete */
     int max_pending;                /* connections held before their head is in */
     int max_busy;                   /* connections handed over and not yet closed */
+    int tls;                        /* HTTPS: the head is encrypted, so what must be in within the
+                                       deadlines is the TLS ClientHello (its first record) */
     const struct collect_ip *trusted; /* proxies: exempt from the per-address connection limit */
     int ntrusted;
     struct collect_limits *limits;
@@ -44,6 +46,10 @@ void collect_gate_stop(struct collect_gate *g);
 
 /** Free the gate (after the server that calls collect_gate_done has stopped). */
 void collect_gate_free(struct collect_gate *g);
+
+/** Where the first TLS record (the ClientHello) in the n bytes at b ends, 0 when it is not
+ *  complete, or -1 when the bytes are no TLS handshake. */
+long collect_tls_hello_end(const unsigned char *b, size_t n);
 
 /** Where the request head in the n bytes at b ends (just past its empty line; blank lines
  *  before the request line are skipped as HTTP allows), or 0 when it is not complete. */

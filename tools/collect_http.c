@@ -462,7 +462,13 @@ struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, cha
      * libmicrohttpd's own limit (per thread) is never what refuses a connection */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_NO_LISTEN_SOCKET |
                      MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
+    struct MHD_OptionItem tls[] = {{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert},
+                                   {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
+                                   {MHD_OPTION_END, 0, NULL}};
+    if (cfg->tls_cert)
+        flags |= MHD_USE_TLS; /* collect_tls.c checked the certificate and key */
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_ARRAY, cfg->tls_cert ? tls : tls + 2,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
                             MHD_OPTION_CONNECTION_LIMIT,
                             (unsigned)(2 * cfg->max_conns + 2 * cfg->threads),
@@ -481,9 +487,11 @@ struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, cha
         snprintf(err, errlen, "cannot start %d parser threads", cfg->parsers);
         goto err_mhd;
     }
-    struct collect_gate_cfg gc = {lfd, cfg->head_timeout_s, cfg->timeout_s, cfg->max_conns,
-                                  cfg->max_conns, cfg->trusted, cfg->ntrusted, s->limits,
-                                  hand_over, s};
+    struct collect_gate_cfg gc = {.lfd = lfd, .head_timeout_s = cfg->head_timeout_s,
+                                  .idle_timeout_s = cfg->timeout_s, .max_pending = cfg->max_conns,
+                                  .max_busy = cfg->max_conns, .tls = cfg->tls_cert != NULL,
+                                  .trusted = cfg->trusted, .ntrusted = cfg->ntrusted,
+                                  .limits = s->limits, .hand = hand_over, .cls = s};
     s->gate = collect_gate_start(&gc, err, errlen);
     if (!s->gate)
         goto err_queue;

@@ -47,7 +47,7 @@ for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
 PORT=$(cat "$dir/port" 2>/dev/null)
 check "stalled upload target listening" test -n "$PORT"
 
-FAULTS=refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel
+FAULTS=refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls
 OPTS="profile=quick reps=2 suite=timer,alu,disk tag=faults serial=on fault=$FAULTS"
 OPTS+=" disk_driver=firmware disk_tests=seq_read,rand_read disk_blocks=4K,64K disk_qd=1,4"
 OPTS+=" net=10.0.2.15/24,10.0.2.2 upload=http://10.0.2.2:$PORT/ upload_retries=0"

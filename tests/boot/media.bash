@@ -68,3 +68,21 @@ boot_media_key() {
     extract_results "$dir/console.log" "$dir/latest.json" 2>/dev/null
     return $rc
 }
+
+# mkimg_with IMG "LOAD OPTIONS" [LOCAL:/ESP/PATH ...]: a disk image (image/mkimg.sh) with those
+# load options in its barebench.cfg and the given files copied onto its ESP.
+mkimg_with() {
+    local img=$1 args=$2 first f; shift 2
+    ARGS="$args" "$top/image/mkimg.sh" "$EFI" "$img" >"$img.mkimg.log" 2>&1 || return 1
+    first=$(sed -n 's/.*ESP at sector \([0-9]*\).*/\1/p' "$img.mkimg.log")
+    for f in "$@"; do
+        MTOOLS_SKIP_CHECK=1 mcopy -i "$img@@$((first * 512))" "${f%%:*}" "::${f#*:}" || return 1
+    done
+}
+
+# boot_img NAME IMG [extra QEMU args...]: boot_media from that disk image on virtio-blk.
+boot_img() {
+    local name=$1 img=$2; shift 2
+    boot_media "$name" 1 256M -drive "if=none,id=boot,format=raw,file=$img" \
+        -device virtio-blk-pci,drive=boot,bootindex=0 "$@"
+}

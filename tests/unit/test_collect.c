@@ -132,6 +132,23 @@ static void head_end_found(void **state)
     assert_int_equal(collect_head_end(lead, strlen(lead)), 0);
 }
 
+/* With --tls-cert the head is encrypted: the gate waits for the whole first TLS record (the
+ * ClientHello) within its deadlines, and drops bytes that are no TLS handshake. */
+static void tls_hello_end_found(void **state)
+{
+    unsigned char hello[5 + 300] = {0x16, 0x03, 0x01, 0x01, 0x2c}; /* handshake, TLS 1.0 record, 300 bytes */
+    assert_int_equal(collect_tls_hello_end(hello, 0), 0);
+    assert_int_equal(collect_tls_hello_end(hello, 3), 0);      /* record header incomplete */
+    assert_int_equal(collect_tls_hello_end(hello, 5), 0);
+    assert_int_equal(collect_tls_hello_end(hello, 304), 0);    /* one byte short */
+    assert_int_equal(collect_tls_hello_end(hello, 305), 305);
+    assert_int_equal(collect_tls_hello_end((const unsigned char *)"POST / HTTP/1.1\r\n", 17), -1);
+    const unsigned char not_tls_version[] = {0x16, 0x47, 0x45};
+    assert_int_equal(collect_tls_hello_end(not_tls_version, 3), -1);
+    const unsigned char empty_record[] = {0x16, 0x03, 0x03, 0x00, 0x00};
+    assert_int_equal(collect_tls_hello_end(empty_record, 5), -1);
+}
+
 static void head_lengths_checked(void **state)
 {
     (void)state;
@@ -441,6 +458,7 @@ int main(void)
         cmocka_unit_test(log_one_line_per_event),
         cmocka_unit_test(head_end_found),
         cmocka_unit_test(head_lengths_checked),
+        cmocka_unit_test(tls_hello_end_found),
         cmocka_unit_test(forwarded_for_last_entry),
         cmocka_unit_test(connections_per_address),
         cmocka_unit_test(request_rate_per_address),

@@ -188,7 +188,10 @@ static void upload_url(void **s)
     assert_string_equal(o.upload, "http://10.0.2.2:8080/");
     assert_int_equal(parse("upload=http://collector.lan:8080/in"), 0);
     assert_string_equal(o.upload, "http://collector.lan:8080/in");
-    static const char *const bad[] = {"https://10.0.2.2/", "10.0.2.2:8080", "http://", "http://:80/",
+    assert_int_equal(parse("upload=https://10.0.2.2/ upload_ca_file=/barebench/ca.pem"), 0);
+    assert_string_equal(o.upload, "https://10.0.2.2/");
+    assert_string_equal(o.upload_ca_file, "/barebench/ca.pem");
+    static const char *const bad[] = {"ftp://10.0.2.2/", "https:/10.0.2.2/", "10.0.2.2:8080", "http://", "http://:80/",
                                       "http://10.0.2.2:0/", "http://10.0.2.2:65536/",
                                       "http://10.0.2.2:80x/", "http://10.0.2.2:/"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -309,8 +312,8 @@ static void fault_names_mask(void **s)
     assert_int_equal(o.faults, 0u);
     assert_int_equal(parse("fault=ap-stuck,disk-hang"), 0);
     assert_int_equal(o.faults, FAULT_AP_STUCK | FAULT_DISK_HANG);
-    assert_int_equal(parse("fault=refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel"), 0);
-    assert_int_equal(o.faults, 31u);
+    assert_int_equal(parse("fault=refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls"), 0);
+    assert_int_equal(o.faults, 63u);
     assert_int_equal(parse("fault=cpu-on-fire"), -1);
     assert_non_null(strstr(err, "'fault'"));
     assert_non_null(strstr(err, "refclock-frozen"));

@@ -12,45 +12,12 @@
 #define plat_upload_results uefi_plat_upload_results /* the Linux build has its own */
 #include "boot/uefi_net_tcp.c"
 
-#include <stdio.h>
-
-/* ---- a fake firmware: events, timers (fake microseconds), services ---- */
-static uint64_t g_us;                /* fake time */
-static int g_signaled[64], g_closed[64], g_nev;
-static char g_log[2048];             /* the order of the calls that matter */
-
-static void note(const char *s) { strncat(g_log, s, sizeof g_log - strlen(g_log) - 1); }
-static int ev_id(EFI_EVENT e) { return (int)(uintptr_t)e; }
-
-static EFI_STATUS EFIAPI f_create_event(UINT32 type, EFI_TPL tpl, EFI_EVENT_NOTIFY fn, VOID *ctx, EFI_EVENT *ev)
-{
-    (void)type, (void)tpl, (void)fn, (void)ctx;
-    *ev = (EFI_EVENT)(uintptr_t)(++g_nev);
-    return EFI_SUCCESS;
-}
-static EFI_STATUS EFIAPI f_check_event(EFI_EVENT e)
-{
-    if (g_signaled[ev_id(e)]) {
-        g_signaled[ev_id(e)] = 0;
-        return EFI_SUCCESS;
-    }
-    return EFI_NOT_READY;
-}
-static EFI_STATUS EFIAPI f_close_event(EFI_EVENT e)
-{
-    g_closed[ev_id(e)] = 1;
-    char s[32];
-    snprintf(s, sizeof s, "close_event%d ", ev_id(e));
-    note(s);
-    return EFI_SUCCESS;
-}
-static EFI_STATUS EFIAPI f_stall(UINTN us) { g_us += us; return EFI_SUCCESS; }
+#include "tests/unit/fake_efi.h"
 
 /* ---- the fake Tcp4 ---- */
 static EFI_TCP4_COMPLETION_TOKEN *g_held;   /* the transmit token the driver keeps */
 static EFI_TCP4_IO_TOKEN *g_last_tx;
 static EFI_STATUS g_abort_status;           /* what Configure(NULL) answers */
-static int g_child_destroyed;
 
 static void complete(EFI_TCP4_COMPLETION_TOKEN *t, EFI_STATUS st)
 {
@@ -105,43 +72,9 @@ static EFI_STATUS EFIAPI f_poll(EFI_TCP4 *This) { (void)This; return EFI_SUCCESS
 static EFI_TCP4 g_tcp = {.Configure = f_configure, .Connect = f_connect, .Transmit = f_transmit,
                          .Receive = f_receive, .Close = f_close, .Cancel = f_cancel, .Poll = f_poll};
 
-static EFI_STATUS EFIAPI f_create_child(EFI_SERVICE_BINDING *sb, EFI_HANDLE *h)
-{
-    (void)sb;
-    *h = (EFI_HANDLE)&g_tcp;
-    return EFI_SUCCESS;
-}
-static EFI_STATUS EFIAPI f_destroy_child(EFI_SERVICE_BINDING *sb, EFI_HANDLE h)
-{
-    (void)sb, (void)h;
-    g_child_destroyed = 1;
-    note("destroy_child ");
-    return EFI_SUCCESS;
-}
-static EFI_SERVICE_BINDING g_sb = {f_create_child, f_destroy_child};
-static int g_nic;
-
-static EFI_STATUS EFIAPI f_handle_protocol(EFI_HANDLE h, EFI_GUID *g, VOID **out)
-{
-    (void)g;
-    *out = h == (EFI_HANDLE)&g_nic ? (VOID *)&g_sb : (VOID *)&g_tcp;
-    return EFI_SUCCESS;
-}
-
-static EFI_BOOT_SERVICES g_bs;
-EFI_BOOT_SERVICES *BS = &g_bs;
-
 /* ---- what uefi_net_tcp.c needs from the rest of the UEFI build ---- */
 VOID ZeroMem(VOID *p, UINTN n) { memset(p, 0, n); }
 VOID CopyMem(VOID *d, CONST VOID *s, UINTN n) { memmove(d, s, n); }
-int uefi_deadline_start(struct uefi_deadline *d, UINT64 ms)
-{
-    d->ev = (EFI_EVENT)(uintptr_t)(g_us + ms * 1000); /* the expiry time, in the fake clock */
-    d->fired = 0;
-    return 0;
-}
-int uefi_deadline_expired(struct uefi_deadline *d) { return g_us >= (uint64_t)(uintptr_t)d->ev; }
-void uefi_deadline_stop(struct uefi_deadline *d) { (void)d; }
 int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
 {
     (void)net, (void)why, (void)whylen;
@@ -152,6 +85,13 @@ int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
     return 0;
 }
 void uefi_net_down(struct uefi_net *n) { (void)n; }
+int uefi_https_upload(const struct uefi_net *net, const struct upload_url *u,
+                      const struct upload_auth *auth, const char *json, size_t n, char *why,
+                      size_t whylen)
+{
+    (void)net, (void)u, (void)auth, (void)json, (void)n, (void)why, (void)whylen;
+    return UPLOAD_PERMANENT; /* https is not exercised here */
+}
 int uefi_dns_resolve(const struct uefi_net *net, const char *host, uint8_t ip[4], char *why, size_t whylen)
 {
     (void)net, (void)host, (void)ip, (void)why, (void)whylen;
@@ -160,17 +100,8 @@ int uefi_dns_resolve(const struct uefi_net *net, const char *host, uint8_t ip[4]
 
 static void setup_fw(EFI_STATUS abort_status)
 {
-    memset(&g_bs, 0, sizeof g_bs);
-    g_bs.CreateEvent = f_create_event;
-    g_bs.CheckEvent = f_check_event;
-    g_bs.CloseEvent = f_close_event;
-    g_bs.Stall = f_stall;
-    g_bs.HandleProtocol = f_handle_protocol;
-    memset(g_signaled, 0, sizeof g_signaled);
-    memset(g_closed, 0, sizeof g_closed);
-    g_log[0] = '\0';
+    fake_efi_reset(&g_tcp);
     g_held = NULL;
-    g_child_destroyed = 0;
     g_abort_status = abort_status;
 }
 
@@ -181,7 +112,7 @@ static void cancel_unsupported_abort_before_unwind(void **state)
     char why[200];
     setup_fw(EFI_SUCCESS);
     int first_ev = g_nev + 1;
-    struct upload_auth none = {NULL, NULL, 0, NULL};
+    struct upload_auth none = {NULL, NULL, 0, NULL, NULL, NULL, 0};
     int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
                                       sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);
@@ -210,7 +141,7 @@ static void abort_fails_leaves_everything_alive(void **state)
     char why[200];
     setup_fw(EFI_DEVICE_ERROR);
     int first_ev = g_nev + 1;
-    struct upload_auth none = {NULL, NULL, 0, NULL};
+    struct upload_auth none = {NULL, NULL, 0, NULL, NULL, NULL, 0};
     int rc = uefi_plat_upload_results("http://10.0.2.2:8080/", &none, doc, sizeof doc - 1, why,
                                       sizeof why);
     assert_int_equal(rc, UPLOAD_NO_ANSWER);

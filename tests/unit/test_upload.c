@@ -32,7 +32,9 @@ static void url_parsing(void **state)
     assert_int_equal(upload_parse_url("http://10.0.0.1", &u, why, sizeof why), 0);
     assert_string_equal(u.path, "/");
 
-    assert_int_equal(upload_parse_url("https://10.0.0.1/", &u, why, sizeof why), -1);
+    assert_int_equal(upload_parse_url("https://10.0.0.1/", &u, why, sizeof why), 0); /* TLS */
+    assert_true(u.tls && u.port == 443);
+    assert_int_equal(upload_parse_url("ftp://10.0.0.1/", &u, why, sizeof why), -1);
     assert_non_null(strstr(why, "http://"));
     assert_int_equal(upload_parse_url("http://:80/", &u, why, sizeof why), -1);
     assert_int_equal(upload_parse_url("http://h:0/", &u, why, sizeof why), -1);
@@ -78,7 +80,7 @@ static void request_head(void **state)
     struct upload_url u;
     char why[80], head[768];
     upload_parse_url("http://10.0.2.2:9000/up", &u, why, sizeof why);
-    struct upload_auth tok = {"s3cret", NULL, 0, NULL};
+    struct upload_auth tok = {"s3cret", NULL, 0, NULL, NULL, NULL, 0};
     int n = upload_request_head(&u, &tok, "x", 12345, head, sizeof head);
     assert_true(n > 0);
     assert_int_equal((size_t)n, strlen(head));
@@ -88,7 +90,7 @@ static void request_head(void **state)
     assert_non_null(strstr(head, "\r\nX-Barebench-Token: s3cret\r\n"));
     assert_null(strstr(head, "Signature"));
     assert_true(!strcmp(head + n - 4, "\r\n\r\n"));
-    struct upload_auth none = {"", NULL, 0, NULL};
+    struct upload_auth none = {"", NULL, 0, NULL, NULL, NULL, 0};
     n = upload_request_head(&u, &none, "x", 1, head, sizeof head);
     assert_null(strstr(head, "Token"));
     assert_null(strstr(head, "X-Barebench"));
@@ -108,7 +110,7 @@ static void signed_head(void **state)
     assert_string_equal(hex, want);
     struct upload_url u;
     upload_parse_url("http://10.0.2.2:9000/", &u, why, sizeof why);
-    struct upload_auth a = {NULL, key, sizeof key, rid};
+    struct upload_auth a = {NULL, key, sizeof key, rid, NULL, NULL, 0};
     int n = upload_request_head(&u, &a, body, strlen(body), head, sizeof head);
     assert_true(n > 0);
     assert_non_null(strstr(head, "\r\nX-Barebench-Run-Id: 0123456789abcdef0123456789abcdef\r\n"));
