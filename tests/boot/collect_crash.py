@@ -2,7 +2,8 @@
 """collect_crash.py - SIGKILL barebench-collect at random points of N uploads (loopback only),
 restart it and retry every upload whose answer was lost, until each run is answered 201 or 200.
 The collector is the crash-seam build (tools/collect_crash.h): two rounds in three it kills itself
-at a named step of a store (each step in turn, at a random one of its first arrivals) (BAREBENCH_COLLECT_CRASH_AT=STEP:K), the others are killed from here
+at a named step of a store (each step in turn, moving on once it has killed, at a random one of
+its first arrivals) (BAREBENCH_COLLECT_CRASH_AT=STEP:K), the others are killed from here
 after a random delay.  Then one clean round uploads all N again: each must answer 200 (already
 stored).  Prints one line per round, per run id the answers it got, and a summary.
   collect_crash.py COLLECTOR DIR DOC.json N SEED"""
@@ -82,7 +83,7 @@ def round_(port, proc, todo):
 
 
 t_start = time.monotonic()
-rounds, crashes = 0, {}
+rounds, crashes, step_i = 0, {}, 0
 done = lambda rid: any(s in (200, 201) for s in answers[rid])
 while rounds < MAX_ROUNDS and time.monotonic() - t_start < DEADLINE_S:
     todo = [rid for rid in bodies if not done(rid)]
@@ -90,8 +91,9 @@ while rounds < MAX_ROUNDS and time.monotonic() - t_start < DEADLINE_S:
         break
     rounds += 1
     killer = None
-    if rounds % 3: # each step in turn, at a random one of the first arrivals there
-        how = "%s:%d" % (STEPS[(rounds - rounds // 3) % len(STEPS)], rng.randint(1, 4))
+    if rounds % 3: # each step in turn (the next one once this one has killed), at a random one
+                   # of the first arrivals there that this round's uploads can reach
+        how = "%s:%d" % (STEPS[step_i % len(STEPS)], rng.randint(1, min(4, len(todo))))
         proc, port = start(how)
     else:
         delay = rng.uniform(0.005, 0.1)
@@ -110,6 +112,8 @@ while rounds < MAX_ROUNDS and time.monotonic() - t_start < DEADLINE_S:
     died = -proc.returncode == signal.SIGKILL and not alive
     step = how.split(":")[0] if killer is None else "external"
     crashes[step] = crashes.get(step, 0) + died
+    if died and killer is None:
+        step_i += 1
     print(f"round {rounds}: {how}: {len(todo)} to upload, "
           f"{'killed' if died else 'not killed'}, {sum(1 for r in todo if done(r))} answered",
           flush=True)
