@@ -11,7 +11,7 @@ BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c tools/collect_tls.c \
                 tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c tools/collect_gate.c \
                 tools/collect_limits.c tools/collect_queue.c tools/collect_cost.c tools/collect_ip.c \
-                tools/collect_log.c
+                tools/collect_log.c tools/collect_watch.c
 # docs/schema.json as a C string: the collector checks documents against the schema itself
 COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
 # the key's text form and the signed message are shared with the image (kernel/upload_key.c)

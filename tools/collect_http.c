@@ -9,6 +9,7 @@
 #include "tools/collect_limits.h"
 #include "tools/collect_log.h"
 #include "tools/collect_queue.h"
+#include "tools/collect_watch.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -31,6 +32,7 @@ struct collect_server {
     struct collect_limits *limits;
     struct collect_gate *gate;
     struct collect_queue *queue;
+    struct collect_watch *watch; /* HTTPS: the head deadline after the ClientHello (else NULL) */
 };
 
 /* One request in flight; freed when the connection's request ends (however it ends). */
@@ -209,22 +211,15 @@ static int check_rate(struct collect_server *s, struct MHD_Connection *c, struct
 static int reserve_body(struct collect_server *s, struct MHD_Connection *c, struct req *r,
                         enum MHD_Result *ret)
 {
-    enum collect_reserve got = collect_limits_reserve(s->limits, &r->client, r->expect);
-    if (got == COLLECT_RESERVED) {
-        r->reserved = r->expect;
+    /* nothing is held for what a head only declares: the budget is taken as the body's bytes
+     * arrive (append), so a client that promises big bodies and sends a byte holds nothing */
+    if (r->expect <= s->cfg.mem_budget / 2)
         return 0;
-    }
-    char m[200];
-    int st = 503;
-    if (got == COLLECT_TOO_BIG) /* only with a --mem-budget below 2 x --max-bytes */
-        st = 413, snprintf(m, sizeof m, "document too large for --mem-budget: %zu bytes (one "
-                           "client may hold %zu)", r->expect, s->cfg.mem_budget / 2);
-    else
-        r->retry_after = COLLECT_RETRY_AFTER_S,
-        snprintf(m, sizeof m, "busy: %s the memory for bodies in flight (--mem-budget), retry",
-                 got == COLLECT_ADDR_FULL ? "this address holds its half of" : "no room left in");
-    *ret = answer(c, r, st, m);
-    return st;
+    char m[200]; /* only with a --mem-budget below 2 x --max-bytes */
+    snprintf(m, sizeof m, "document too large for --mem-budget: %zu bytes (one client may hold "
+             "%zu)", r->expect, s->cfg.mem_budget / 2);
+    *ret = answer(c, r, 413, m);
+    return 413;
 }
 
 /* A parser thread: count the body's values, refuse a document with more than a results
@@ -279,7 +274,7 @@ static void run_job(void *job, void *cls)
 /* Append a piece of the body, growing the buffer with what has arrived (never beyond the
  * declared length, itself at most --max-bytes): a client that only promises a big body costs
  * nothing. */
-static int append(struct req *r, const char *data, size_t n)
+static int append(struct collect_server *s, struct req *r, const char *data, size_t n)
 {
     if (n > r->expect - r->len)
         return -1; /* libmicrohttpd enforces Content-Length; be safe anyway */
@@ -289,6 +284,11 @@ static int append(struct req *r, const char *data, size_t n)
             cap *= 2;
         if (cap > r->expect)
             cap = r->expect;
+        /* the memory budget, taken as the buffer grows with bytes that really arrived */
+        enum collect_reserve got = collect_limits_reserve(s->limits, &r->client, cap - r->reserved);
+        if (got != COLLECT_RESERVED)
+            return got == COLLECT_ADDR_FULL ? -3 : -2;
+        r->reserved = cap;
         char *b = realloc(r->body, cap);
         if (!b)
             return -1;
@@ -337,7 +337,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             *data_size = 0;
             return MHD_YES;
         }
-        if (append(r, data, *data_size)) {
+        int a = append(s, r, data, *data_size);
+        if (a == -2 || a == -3) { /* no room in the budget now: drop the rest, answer 503 */
+            free(r->body);
+            r->body = NULL, r->len = r->cap = 0;
+            collect_limits_release(s->limits, &r->client, r->reserved);
+            r->reserved = 0;
+            r->refuse = 503;
+            r->retry_after = COLLECT_RETRY_AFTER_S;
+            snprintf(r->msg, sizeof r->msg, "busy: %s the memory for bodies in flight "
+                     "(--mem-budget), retry", a == -3 ? "this address holds its half of"
+                                                      : "no room left in");
+            *data_size = 0;
+            return MHD_YES;
+        }
+        if (a) {
             snprintf(r->msg, sizeof r->msg, "out of memory for the body");
             return MHD_NO;
         }
@@ -371,18 +385,22 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 {
     struct collect_server *s = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = calloc(1, sizeof(int));
+        const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const struct sockaddr *sa = peer_addr(c);
+        socklen_t sl = !sa ? 0 : sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                            : sizeof(struct sockaddr_in);
+        *socket_context = collect_watch_add(s->watch, fi ? fi->connect_fd : -1, sa, sl);
         return;
     }
-    int *began = *socket_context;
-    if (began && !*began) {
+    struct collect_conn *cc = *socket_context;
+    if (cc && !cc->began && cc->fd >= 0) {
         struct collect_ip ip;
         char who[COLLECT_IP_TEXT];
         collect_ip_from_sockaddr(peer_addr(c), &ip);
         collect_ip_text(&ip, who, sizeof who);
         log_line(who, 0, "closed before a request began (a head the HTTP server refused)");
     }
-    free(began);
+    collect_watch_remove(s->watch, cc);
     *socket_context = NULL;
     collect_gate_done(s->gate, peer_addr(c));
 }
@@ -492,10 +510,16 @@ struct collect_server *collect_start(const struct collect_cfg *cfg, int lfd, cha
                                   .max_busy = cfg->max_conns, .tls = cfg->tls_cert != NULL,
                                   .trusted = cfg->trusted, .ntrusted = cfg->ntrusted,
                                   .limits = s->limits, .hand = hand_over, .cls = s};
+    if (cfg->tls_cert && !(s->watch = collect_watch_start(cfg->head_timeout_s))) {
+        snprintf(err, errlen, "cannot start the head-deadline thread");
+        goto err_queue;
+    }
     s->gate = collect_gate_start(&gc, err, errlen);
     if (!s->gate)
-        goto err_queue;
+        goto err_watch;
     return s;
+err_watch:
+    collect_watch_stop(s->watch);
 err_queue:
     collect_queue_stop(s->queue);
 err_mhd:
@@ -530,6 +554,7 @@ void collect_stop(struct collect_server *s)
     g_signal_fd = -1;
     collect_gate_stop(s->gate);   /* no new connections */
     collect_queue_stop(s->queue); /* every queued document answered: nothing stays suspended */
+    collect_watch_stop(s->watch);
     MHD_stop_daemon(s->d);
     collect_gate_free(s->gate);
     collect_limits_free(s->limits);

@@ -125,10 +125,18 @@ start_collector "$D/c3.log" --dir "$D/s3" --mem-budget 4M --max-bytes 2500000 --
 out=$(timeout 30 python3 - "$PORT" <<'PY'
 import socket, sys, time
 port = int(sys.argv[1])
-def open_(src, n):
-    """A request promising n bytes of body (10 sent): holds n bytes of the budget."""
+def open_(src, n, whole=False):
+    """A request of n bytes of body, all sent (whole) or all but the last (held: the collector
+    takes the budget for bytes that arrived, not for what the head declares)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(src, 0))
-    s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n{\"schema\":" % n)
+    s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % n)
+    s.sendall(b"{" + b" " * (n - (1 if whole else 2)))
+    time.sleep(0.3)
+    return s
+def promise(src, n):
+    """A request that declares n bytes and sends one: holds nothing of the budget."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(src, 0))
+    s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n{" % n)
     return s
 def status(s):
     s.settimeout(2)
@@ -137,18 +145,21 @@ def status(s):
         return a[9:12] + (" retry" if "Retry-After: " in a else "") if a else "closed"
     except socket.timeout:
         return "waiting"
+promises = [promise("127.0.0.6", 2000000) for _ in range(4)]  # 8 MB declared, 4 bytes sent
 h1 = open_("127.0.0.2", 1500000)
 print("first of .2:", status(h1))
-print("second of .2:", status(open_("127.0.0.2", 600000)))
+print("second of .2:", status(open_("127.0.0.2", 600000, True)))
 h3 = open_("127.0.0.3", 1900000)
 print("first of .3:", status(h3))
-print(".4 with the budget taken:", status(open_("127.0.0.4", 1000000)))
+print(".4 with the budget taken:", status(open_("127.0.0.4", 1000000, True)))
 print("over half the budget:", status(open_("127.0.0.5", 2200000)))
 h1.close(); h3.close()
+for p in promises:
+    p.close()
 PY
 )
 sed 's/^/# /' <<<"$out"
-check "body within an address's half: held (waiting for the rest)" grep -qx 'first of .2: waiting' <<<"$out"
+check "declared but unsent bodies hold nothing; a body within an address's half: held (waiting for the rest)" grep -qx 'first of .2: waiting' <<<"$out"
 check "the same address over its half: 503 with Retry-After" grep -qx 'second of .2: 503 retry' <<<"$out"
 check "the budget taken by others: 503 with Retry-After" grep -qx '.4 with the budget taken: 503 retry' <<<"$out"
 check "a body over half the budget: 413" grep -qx 'over half the budget: 413' <<<"$out"
