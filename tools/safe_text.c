@@ -177,7 +177,10 @@ void st_put_csv(FILE *f, const char *src)
         fputs("\"(out of memory)\"", f);
         return;
     }
-    int lead = formula_char(d[0]) && !st_is_number(d), inner = 0;
+    const char *first = d; /* spreadsheets may trim leading blanks before they look */
+    while (*first == ' ')
+        first++;
+    int lead = formula_char(*first) && !st_is_number(first), inner = 0;
     for (const char *q = strchr(d, ';'); q && !inner; q = strchr(q + 1, ';'))
         inner = formula_char(q[1]);
     if (!lead && !inner && !strpbrk(d, ",\"") && d[0] != ' ' && (!d[0] || d[strlen(d) - 1] != ' ')) {

@@ -269,7 +269,10 @@ int oc_csv(const char *s, size_t n, char *why, size_t whylen)
                 cell[len++] = s[i];
         }
         cell[len] = '\0';
-        int formula = formula_start(cell[0]) && !plain_number(cell);
+        const char *lead = cell; /* spreadsheets may trim leading blanks before they look */
+        while (*lead == ' ')
+            lead++;
+        int formula = formula_start(*lead) && !plain_number(lead);
         for (const char *q = strchr(cell, ';'); q && !formula; q = strchr(q + 1, ';'))
             formula = formula_start(q[1]);
         if (i < n && s[i] != ',' && s[i] != '\n')

@@ -127,6 +127,7 @@ static void csv_cell(void **state)
     expect_put(st_put_csv, "-1.5e-07", "-1.5e-07");
     expect_put(st_put_csv, "=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\"");
     expect_put(st_put_csv, "+1", "\"'+1\"");
+    expect_put(st_put_csv, "  =cmd|x", "\"'  =cmd|x\"");    /* blanks a spreadsheet may trim */
     expect_put(st_put_csv, "-2+3", "\"'-2+3\"");
     expect_put(st_put_csv, "-", "\"'-\"");
     expect_put(st_put_csv, "@SUM(A1)", "\"'@SUM(A1)\"");
