@@ -121,7 +121,7 @@ check "the collector logged the refusals" \
     bash -c "grep -c ': 401 ' '$D/collector.log' | grep -qx 6 && grep -q ': 400 malformed' '$D/collector.log'"
 
 # the systemd unit
-U=$top/tools/barebench-collect.service
+U=$top/tools/collect/barebench-collect.service
 systemd-analyze security --offline=yes "$U" >"$D/analyze.txt" 2>&1
 score=$(sed -n 's/.*Overall exposure level for barebench-collect.service: \([0-9.]*\).*/\1/p' "$D/analyze.txt")
 echo "# systemd-analyze security: exposure $score"

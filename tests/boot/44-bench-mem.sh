@@ -17,7 +17,7 @@ check "mem-triad prints isa threads nt bytes median best, best >= median" \
 check "mem-triad refuses a thread count beyond the processors" test $? = 2
 
 PAIRS=1 SIZE_GB=0.03 ITERS=2 SUITE_PAIRS=2 SUITE_GB=0.06 SUITE_REPS=2 \
-    "$top/tools/bench-mem.sh" "$MT" >"$D/out" 2>&1
+    "$top/tools/bench/bench-mem.sh" "$MT" >"$D/out" 2>&1
 check "bench-mem.sh (1 pair at 30 MB, suite part at 60 MB) exits 0" test $? = 0
 check "one likwid pair, then a positive ratio X (likwid given 30MB)" \
     awk '/^pair 1: ours .* likwid .* ratio / { p++ } /likwid-bench .* -w N:30MB:/ { w = 1 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """collect_crash.py - SIGKILL barebench-collect at random points of N uploads (loopback only),
 restart it and retry every upload whose answer was lost, until each run is answered 201 or 200.
-The collector is the crash-seam build (tools/collect_crash.h): two rounds in three it kills itself
+The collector is the crash-seam build (tools/collect/collect_crash.h): two rounds in three it kills itself
 at a named step of a store (each step in turn, at a random one of its first arrivals) (BAREBENCH_COLLECT_CRASH_AT=STEP:K), the others are killed from here
 after a random delay.  Then one clean round uploads all N again: each must answer 200 (already
 stored).  Prints one line per round, per run id the answers it got, and a summary.

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/benchcmp.h"
+#include "tools/benchcmp/benchcmp.h"
 #include "output_check.h"
 
 #include <dirent.h>
