@@ -39,7 +39,7 @@ $(COLLECT_SCHEMA_C): docs/schema.json mk/tools.mk
 $(BUILD)/host/gen/collect_schema.o: $(COLLECT_SCHEMA_C)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-# the collector with its crash seam (tools/collect/collect_crash.h), for tests/boot/26-collect-crash.sh only
+# the collector with its crash seam (tools/collect/collect_crash.h), for tests/host/26-collect-crash.sh only
 $(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect/collect_crash.c \
                                         tools/benchcmp/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) \
                                         tools/collect/collect.h tools/collect/collect_crash.h

@@ -6,7 +6,7 @@
 # read-only files; an old-format marker; a marker erased mid-batch stops the writes within
 # about 250 ms and is recorded as an error naming the device.
 # run.sh: lock=alone (a rate window of the Linux build on this machine)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 BB=${BAREBENCH:-$BUILD/host/barebench}
 MK=${MKSCRATCH:-$BUILD/host/mkscratch}
 [ -x "$BB" ] && [ -x "$MK" ] || { echo "not ok - $BB or $MK missing (make host)"; exit 1; }

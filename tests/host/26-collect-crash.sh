@@ -6,7 +6,7 @@
 # crash-seam build (build/tests/barebench-collect-crash: BAREBENCH_COLLECT_CRASH_AT=STEP:N kills
 # it at a named step of a store, the narrow windows included); a third of the rounds are killed
 # from outside after a random delay instead.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 COL=${COLLECTOR:-$BUILD/tests/barebench-collect-crash}
 [ -x "$COL" ] || { echo "not ok - $COL missing (make $BUILD/tests/barebench-collect-crash)"; exit 1; }
 D=$(mktemp -d "$T/crash.XXXXXX")
@@ -15,7 +15,7 @@ N=200
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "# seed $seed (SEED=$seed reruns the same crash points)"
 jq -c . "$top/tests/fixtures/kvm.json" >"$D/doc.json"
-timeout 300 python3 "$top/tests/boot/collect_crash.py" "$COL" "$D/store" "$D/doc.json" $N "$seed" >"$D/crash.log" 2>&1
+timeout 300 python3 "$top/tests/host/collect_crash.py" "$COL" "$D/store" "$D/doc.json" $N "$seed" >"$D/crash.log" 2>&1
 rc=$?
 grep '^round\|^summary' "$D/crash.log" | sed 's/^/# /'
 check "crash driver ran to its end" test "$rc" = 0

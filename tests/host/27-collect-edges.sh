@@ -5,14 +5,14 @@
 # per-address connection limit and request rate (429 Retry-After); the memory budget for bodies
 # (503 Retry-After, one address at most half of it) and for parses (--max-values, the parse
 # estimate); --trust-proxy takes the client from X-Forwarded-For; the collector refuses root.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 FX=$top/tests/fixtures
 D=$(mktemp -d "$T/edges.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
-RAW=$top/tests/boot/collect_raw.py
+RAW=$top/tests/host/collect_raw.py
 # raw SRC [collect_raw.py options]: the request on stdin, sent from SRC; the JSON line to stdout
 raw() { local src=$1; shift; timeout 70 python3 "$RAW" "$PORT" "$src" "$@"; }
 req() { printf 'POST / HTTP/1.1\r\nHost: x\r\n%s\r\n%s' "$1" "$2"; }   # req HEADERS BODY

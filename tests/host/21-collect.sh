@@ -4,8 +4,8 @@
 # bad documents (400), stores a run (tool.run_id) once (repeat: 200, changed: 409), cuts off
 # silent clients after --timeout and keeps serving; --once exits after one.  The token here is the
 # legacy mode (BAREBENCH_TOKEN); signed uploads are 24-collect-auth.sh.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 FX=$top/tests/fixtures
 D=$T/collect
 rm -rf "$D"; mkdir -p "$D/store"

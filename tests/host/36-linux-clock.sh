@@ -5,7 +5,7 @@
 # more than 2% apart, the env.degraded note with it; see clock-moved.jq): whether this shared
 # host's clock held still is not asserted.  env.topology agrees with lscpu, cpus=1 runs no
 # parallel entry, and stolen time is read from /proc/stat.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/linux-clock
 rm -rf "$D"; mkdir -p "$D"

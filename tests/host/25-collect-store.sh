@@ -7,8 +7,8 @@
 # the machine's identity, something said) refuses `{"schema":"barebench/1","results":[]}` with
 # 400 naming what is missing while the Linux build's own document is stored; one collector per
 # directory; temporaries a killed collector left are removed at start.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 COL=${COLLECTOR:-$COL}
 BB=$BUILD/host/barebench
 [ -x "$COL" ] && [ -x "$BB" ] || { echo "not ok - $COL or $BB missing (make host)"; exit 1; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 52-disk-native.sh - the disk suite through barebench's own NVMe, virtio-blk and AHCI drivers:
+# 53-disk-native.sh - the disk suite through barebench's own NVMe, virtio-blk and AHCI drivers:
 # an NVMe controller with two namespaces (data, 512-byte blocks; scratch, 4 KiB blocks) measured natively and through the
 # firmware (disk_driver=both): env.disks describes the controller, writes land only on the
 # marked namespace, the data namespace is unchanged; the same for virtio-blk (modern-only and

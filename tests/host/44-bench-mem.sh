@@ -4,7 +4,7 @@
 # all-core nt triad against mem-triad, both sides given the same bytes, per-pair figures and
 # "suite ratio X", the load average at start and end; mem-triad prints its median and best
 # sample.  Timings are not checked (the other bench scripts: 46-bench-scripts.sh).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 MT=$BUILD/host/mem-triad
 D=$T/bench-mem
 rm -rf "$D"; mkdir -p "$D"

@@ -4,8 +4,8 @@
 # (backquotes, $(...), system(), @macros and quotes in every string gnuplot sees) while every chart
 # is still drawn with readable titles; text, Markdown and messages carry no raw ESC or other
 # control byte; CSV cells a spreadsheet would run as formulas are neutralised.  No boot.
-#   BC=/path/to/benchcmp tests/run.sh boot tests/boot/23-benchcmp-hostile.sh   (another build)
-. "$(dirname "$0")/lib.sh"
+#   BC=/path/to/benchcmp tests/run.sh boot tests/host/23-benchcmp-hostile.sh   (another build)
+. "$(dirname "$0")/../boot/lib.sh"
 BC=${BC:-$BUILD/host/benchcmp}
 FX=$top/tests/fixtures
 D=$(mktemp -d "$T/hostile.XXXXXX")

@@ -4,8 +4,8 @@
 # in the middle of their request.  All 200 are stored, each exactly once; the stalled ones are
 # cut off at --timeout; a repeated upload of one run answers 200 and stores nothing new.
 # run.sh: lock=alone (the image's budgets are wall-clock times on this machine)
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 D=$(mktemp -d "$T/load.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
@@ -15,7 +15,7 @@ BAREBENCH_TOKEN=s3cret start_collector "$D/collector.log" --dir "$D/store" --tim
 check "collector started" test -n "$PORT"
 # an 80 KB document: the fixture's entries eleven times over
 jq '.results = [range(11) as $k | .results[]]' "$top/tests/fixtures/kvm.json" >"$D/big.json"
-timeout 120 python3 "$top/tests/boot/collect_load.py" 127.0.0.1 "$PORT" "$D/big.json" 200 2 s3cret >"$D/load.log" 2>&1
+timeout 120 python3 "$top/tests/host/collect_load.py" 127.0.0.1 "$PORT" "$D/big.json" 200 2 s3cret >"$D/load.log" 2>&1
 check "load client ran to its end" test $? = 0
 grep '^summary\|^stalled' "$D/load.log" | sed 's/^/# /'
 check "all 200 uploads answered 201 within the image's budgets" \

@@ -3,7 +3,7 @@
 # against docs/schema.json: the benchcmp fixtures, and the documents the earlier boot tests left
 # in build/tests/ (sorted last so they have run).  No boot of its own.
 # run.sh: lock=last (validates the documents every other test left)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 docs=("$top"/tests/fixtures/*.json)
 while IFS= read -r -d '' f; do
     # documents only (not fio's output); bad-*.json are the bad-input tests' deliberate breakage;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 82-make-run.sh - `make run` as a new user meets it: the README's collector example (start
+# 84-make-run.sh - `make run` as a new user meets it: the README's collector example (start
 # barebench-collect, `make run ARGS="upload=http://10.0.2.2:PORT/"`: a NIC is attached by itself
 # and the document lands in the collector's directory); NET=none and DISKS=none attach nothing;
 # the default scratch disk is created filled with data, marked, and marked again when needed.

@@ -3,7 +3,7 @@
 # --config with the same precedence as on the image (defaults < file < flags), and bad input
 # (unknown flag, bad value, bad config line, missing file) refused with exit 2, nothing run.
 # run.sh: lock=alone (timings of the Linux build on this machine)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/linux-cli
 rm -rf "$D"; mkdir -p "$D"

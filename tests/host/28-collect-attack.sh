@@ -7,8 +7,8 @@
 # addresses send documents the collector does parse (700,000 arrays each), small uploads must
 # not wait behind them.
 # run.sh: lock=alone (the image's budgets are wall-clock times on this machine)
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 D=$(mktemp -d "$T/attack.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
@@ -18,7 +18,7 @@ hwm() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }   # kB
 
 start_collector "$D/collector.log" --dir "$D/store"
 check "collector started with its defaults" test -n "$PORT"
-timeout 120 python3 "$top/tests/boot/collect_attack.py" 127.0.0.1 "$PORT" "$top/tests/fixtures/kvm.json" \
+timeout 120 python3 "$top/tests/host/collect_attack.py" 127.0.0.1 "$PORT" "$top/tests/fixtures/kvm.json" \
     500 4 50 >"$D/attack.log" 2>&1
 check "attack drill ran to its end" test $? = 0
 peak=$(hwm "$COLLECTOR_PID")
@@ -39,7 +39,7 @@ check "collector still serving: 201" \
 
 # documents it must parse, from 4 addresses, and small uploads beside them
 start_collector "$D/collector2.log" --dir "$D/store2"
-timeout 90 python3 "$top/tests/boot/collect_parse_wait.py" 127.0.0.1 "$PORT" "$top/tests/fixtures/kvm.json" 15 \
+timeout 90 python3 "$top/tests/host/collect_parse_wait.py" 127.0.0.1 "$PORT" "$top/tests/fixtures/kvm.json" 15 \
     >"$D/parse.log" 2>&1
 check "parse drill ran to its end" test $? = 0
 peak=$(hwm "$COLLECTOR_PID")

@@ -4,7 +4,7 @@
 # ratio lies in a sane band (ours and likwid both in GFLOP/s); tools/bench/bench-lib.sh warns exactly
 # when the box is busy.  bench-mem: 44-bench-mem.sh; bench-disk-uefi: 47-bench-disk-uefi.sh.
 # run.sh: lock=alone (bench-alu times this machine)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 
 # ratio_in FILE LO HI: the output has a line "ratio X" with LO <= X <= HI
 ratio_in() {

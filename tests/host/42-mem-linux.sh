@@ -4,7 +4,7 @@
 # not), env.numa comes from libnuma, the plateau check records its sizes and says when it is
 # not verified, and bad mem_dram / mem_tests values are refused.
 # run.sh: lock=alone (memory bandwidth of this machine)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 BB=$BUILD/host/barebench
 D=$T/mem-linux
 rm -rf "$D"; mkdir -p "$D"

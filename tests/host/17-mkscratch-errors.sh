@@ -5,7 +5,7 @@
 # file system cannot hold is refused before anything is created, a fill interrupted by SIGTERM
 # is cleaned up, and --check on a FIFO, a directory, a socket or a character device is refused
 # at once, naming what it is.  The failing allocation comes from ulimit -f (EFBIG).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 MK=${MKSCRATCH:-$BUILD/host/mkscratch}
 [ -x "$MK" ] || { echo "not ok - $MK missing (make host)"; exit 1; }
 D=$(mktemp -d "$T/mkscratch.XXXXXX")

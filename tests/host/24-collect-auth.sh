@@ -5,8 +5,8 @@
 # from a file or the environment only (--token and empty secrets are errors); listening beyond
 # loopback needs a key or --insecure-open; the systemd unit scores under 2.5 in
 # `systemd-analyze security` and reads the key as a credential.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/collector.bash"
+. "$(dirname "$0")/../boot/lib.sh"
+. "$(dirname "$0")/../boot/collector.bash"
 FX=$top/tests/fixtures
 D=$(mktemp -d "$T/auth.XXXXXX")
 pids=()

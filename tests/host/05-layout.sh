@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 05-layout.sh - the folders show the platform seam: nothing portable (kernel/, bench/) includes
 # an EFI or Linux-only header, firmware code lives under boot/, and the builds pick by folder.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../boot/lib.sh"
 cd "$top"
 
 efi_inc='#include *[<"](efi\.h|efilib\.h|efi[a-z0-9_]*\.h|boot/)'
