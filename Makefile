@@ -24,7 +24,7 @@ Q := $(if $(V),,@)
 WARN := -std=c11 -Wall -Wextra -Werror
 COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
 
-# Sources are picked by folder (see README "How it is built"):
+# Sources are picked by folder (see docs/DEVELOPING.md "How it is built"):
 #   kernel/ bench/        portable, built into both the UEFI image and the Linux program
 #   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers; the
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)

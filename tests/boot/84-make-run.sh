@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 84-make-run.sh - `make run` as a new user meets it: the README's collector example (start
+# 84-make-run.sh - `make run` as a new user meets it: the collector example of docs/FLEET.md (start
 # barebench-collect, `make run ARGS="upload=http://10.0.2.2:PORT/"`: a NIC is attached by itself
 # and the document lands in the collector's directory); NET=none and DISKS=none attach nothing;
 # the default scratch disk is created filled with data, marked, and marked again when needed.
@@ -25,7 +25,7 @@ default_scratch_disk "$img" "$BUILD/host/mkscratch" 2>"$D/mk2.log"
 check "default scratch disk: marker lost -> marked again, said so" \
     bash -c "'$BUILD/host/mkscratch' --check '$img' && grep -q 'marking it again' '$D/mk2.log'"
 
-# the README's collector example, with a free port and short suites
+# the collector example of docs/FLEET.md, with a free port and short suites
 DISKOPTS="disk_blocks=4K,64K disk_qd=1 disk_budget=1M"
 mkdir -p "$D/results"
 start_collector "$D/collector.log" --dir "$D/results"

@@ -38,8 +38,8 @@ check "UEFI build takes boot/ and drivers/, not host/" \
     bash -c "echo '$objs_efi' | grep -q 'boot/efi_main.o' && echo '$objs_efi' | grep -q 'drivers/' && ! echo '$objs_efi' | grep -q '/host/'"
 check "Linux build takes host/, not boot/ or drivers/" \
     bash -c "echo '$objs_host' | grep -q 'host/main_linux.o' && ! echo '$objs_host' | grep -qE 'obj/(boot|drivers)/'"
-check "README 'How it is built' names every top-level source folder" \
-    bash -c "for d in kernel bench boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' README.md | grep -q \"^\$d/\" || exit 1; done"
+check "docs/DEVELOPING.md 'How it is built' names every top-level source folder" \
+    bash -c "for d in kernel bench boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' docs/DEVELOPING.md | grep -q \"^\$d/\" || exit 1; done"
 
 # ---- ARCH (docs/DEVELOPING.md "Architecture code"): portable files reach the CPU only through
 # the headers kernel/$(ARCH)/arch/ gives as "arch/...", the toolchain is mk/arch-$(ARCH).mk.
