@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # 05-layout.sh - the folders show the platform seam: nothing portable (kernel/, bench/) includes
-# an EFI or Linux-only header, firmware code lives under boot/, and the builds pick by folder.
+# an EFI or Linux-only header, firmware code lives under boot/, and the builds pick by folder;
+# the tests are where they belong (tests/boot/ boots the image, tests/host/ does not) and the
+# README stays a newcomer's page.
 . "$(dirname "$0")/../boot/lib.sh"
 cd "$top"
 
@@ -84,16 +86,58 @@ check "kernel/platform.h names no x86-only notion (PM timer port, PML4, APIC, ID
 check "every \"arch/...\" header included exists under kernel/<arch>/arch/ for every ARCH" rule_arch_headers .
 check "the Makefile and mk/*.mk leave the toolchain to mk/arch-\$(ARCH).mk" rule_toolchain .
 
+# ---- tests and docs (docs/DEVELOPING.md "Tests"): a number names one script across tests/boot/
+# and tests/host/ (make test runs them in that order); a tests/boot/ script boots the image and a
+# tests/host/ one does not; the README stays a newcomer's page, the rest is in docs/.
+# What boots, in a script's code (comments aside): a boot helper (tests/boot/lib.sh, media.bash),
+# QEMU itself, image/qemu-run.sh, `make run`, or the bench script that boots the image.
+boots_re='(^|[[:space:];&|(!])((boot|boot_media|boot_media_key|boot_media_until|qemu_boot|qemu_base_args)'
+boots_re+=' ("[^"]*"|[^ ]+) ["$0-9]|"?\$QEMU"? )|image/qemu-run\.sh|make[^|;&]* run( |$)|bench-disk-uefi\.sh'
+readme_max=200
+code_lines() { grep -v '^[[:space:]]*#' "$1"; }
+# 6. no number used twice
+rule_test_numbers() {
+    ! (cd "$1" && ls tests/boot tests/host | grep -E '^[0-9]+-.*\.sh$' | cut -d- -f1 | sort | uniq -d | grep .)
+}
+# 7. every tests/boot/ script boots the image
+rule_boot_tests_boot() {
+    (cd "$1" && for f in tests/boot/[0-9]*.sh; do
+        code_lines "$f" | grep -Eq "$boots_re" || { echo "$f boots nothing"; exit 1; }
+    done; exit 0)
+}
+# 8. no tests/host/ script boots it
+rule_host_tests_do_not_boot() {
+    (cd "$1" && for f in tests/host/[0-9]*.sh; do
+        code_lines "$f" | grep -Eq "$boots_re" && { echo "$f boots"; exit 1; }
+    done; exit 0)
+}
+# 9. the README stays short: what it is, the two commands, boot it, compare, where to read on
+rule_readme_short() { [ "$(wc -l <"$1/README.md")" -le "$readme_max" ]; }
+
+check "a test number names one script across tests/boot/ and tests/host/" rule_test_numbers .
+check "every tests/boot/ script boots the image" rule_boot_tests_boot .
+check "no tests/host/ script boots the image" rule_host_tests_do_not_boot .
+check "README.md has at most $readme_max lines (the rest lives in docs/)" rule_readme_short .
+
 # each rule fails on a planted violation (a copy of the tree, one plant at a time)
 plant=$(mktemp -d)
 trap 'rm -rf "$plant"' EXIT
-git ls-files -z $src_dirs mk Makefile | xargs -0 cp --parents -t "$plant"
+git ls-files -z $src_dirs mk Makefile tests README.md | xargs -0 cp --parents -t "$plant"
 planted() { # planted RULE FILE LINE: add LINE to FILE in the copy, expect RULE to fail, undo
     local rule=$1 f=$plant/$2 line=$3
+    local shown=${line%%$'\n'*}
+    [ "$shown" = "$line" ] || shown="$shown ... ($(printf '%s\n' "$line" | wc -l) lines)"
     cp "$f" "$f.orig"; printf '%s\n' "$line" >> "$f"
-    if $rule "$plant" >/dev/null 2>&1; then echo "not ok - $rule catches: $line (in $2)"
-    else echo "ok - $rule catches: $line (in $2)"; fi
+    if $rule "$plant" >/dev/null 2>&1; then echo "not ok - $rule catches: $shown (in $2)"
+    else echo "ok - $rule catches: $shown (in $2)"; fi
     mv "$f.orig" "$f"
+}
+planted_file() { # planted_file RULE FILE TEXT: a new FILE holding TEXT in the copy, RULE must fail
+    local rule=$1 f=$plant/$2
+    printf '%s\n' "$3" >"$f"
+    if $rule "$plant" >/dev/null 2>&1; then echo "not ok - $rule catches a new $2"
+    else echo "ok - $rule catches a new $2"; fi
+    rm -f "$f"
 }
 planted rule_arch_include kernel/clock.c '#include "kernel/x86/cpu.h"'
 planted rule_arch_include bench/alu.h '#include "bench/x86/mem_kernels_body.h"'
@@ -103,8 +147,19 @@ planted rule_platform_h kernel/platform.h 'uint16_t plat_pm_timer_port(void);'
 planted rule_platform_h kernel/platform.h '/* the IDT entry of the timer */'
 planted rule_arch_headers kernel/json.c '#include "arch/nosuch.h"'
 planted rule_toolchain Makefile 'X := $(EFI_LIB)/crt0-efi-x86_64.o'
+planted_file rule_test_numbers tests/boot/10-again.sh 'boot x 1 256M ""'
+planted_file rule_test_numbers tests/host/52-again.sh 'check "nothing" true'
+planted_file rule_boot_tests_boot tests/boot/91-noboot.sh 'check "nothing" true'
+planted rule_host_tests_do_not_boot tests/host/21-collect.sh 'boot up 1 256M "suite=timer"'
+planted rule_host_tests_do_not_boot tests/host/15-linux-cli.sh 'make -s run'
+planted rule_host_tests_do_not_boot tests/host/99-schema.sh '"$QEMU" "${QEMU_ARGS[@]}" -kernel x.efi'
+planted rule_readme_short README.md "$(seq -f 'line %g' $readme_max)"
 # and the whole copy still passes every rule once the plants are gone
 check "the copy passes every rule again after the plants" bash -c \
-    "$(declare -f code_of rule_arch_include rule_no_asm rule_platform_h rule_arch_headers rule_toolchain);
-     arches='$arches' arch_re='$arch_re' src_dirs='$src_dirs';
-     rule_arch_include $plant && rule_no_asm $plant && rule_platform_h $plant && rule_arch_headers $plant && rule_toolchain $plant"
+    "$(declare -f code_of code_lines rule_arch_include rule_no_asm rule_platform_h rule_arch_headers \
+                  rule_toolchain rule_test_numbers rule_boot_tests_boot rule_host_tests_do_not_boot \
+                  rule_readme_short);
+     arches='$arches' arch_re='$arch_re' src_dirs='$src_dirs' boots_re='$boots_re' readme_max=$readme_max;
+     rule_arch_include $plant && rule_no_asm $plant && rule_platform_h $plant && rule_arch_headers $plant &&
+     rule_toolchain $plant && rule_test_numbers $plant && rule_boot_tests_boot $plant &&
+     rule_host_tests_do_not_boot $plant && rule_readme_short $plant"
