@@ -24,7 +24,7 @@ Q := $(if $(V),,@)
 WARN := -std=c11 -Wall -Wextra -Werror
 COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
 
-# Sources are picked by folder (see README "How it is built"):
+# Sources are picked by folder (see docs/DEVELOPING.md "How it is built"):
 #   kernel/ bench/        portable, built into both the UEFI image and the Linux program
 #   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers; the
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
@@ -46,7 +46,7 @@ HOST_LIBS := -pthread -lm -lnuma -lssl -lcrypto
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PORTABLE) $(LINUX_ONLY))
 
-.PHONY: all efi host run test unit boot-test deps clean help
+.PHONY: all efi host run test unit boot-test host-test deps clean help
 all: efi host
 
 efi: $(BUILD)/barebench.efi
@@ -119,7 +119,7 @@ help:
 	@echo "              variables: SMP= MEM= NUMA= ARGS= DISKS=|none DISK_IF=virtio|nvme|ahci DISK_CACHE= NET=user|none ACCEL=kvm|tcg"
 	@echo "              MEDIA=iso|img (boot build/barebench.iso as a CD / .img as a disk) V=1 (show the JSON too)"
 	@echo "make test     unit tests and QEMU boot tests"
-	@echo "make unit     the unit tests only;  make boot-test  the boot tests only"
+	@echo "make unit     the unit tests only;  make boot-test / host-test  the boot or the host tests only"
 	@echo "make deps     install the Debian packages the build, run and tests need"
 	@echo "make clean    remove build/"
 	@echo "make iso|img  boot media build/barebench.iso|.img; ARGS=\"...\" is written into barebench.cfg (img: IMG_MB=, at least 40)"

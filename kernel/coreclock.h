@@ -18,7 +18,7 @@ struct cpu_info;
  * or one processor while all run at once) are further apart than this fraction of the lower:
  * beyond it, figures taken at different moments of the run, or compared with another document's
  * clock, may differ by the clock alone.  2% is also benchcmp's tolerance between two documents'
- * core clocks (tools/benchcmp_env.c), so a run that did not move is steadier than that. */
+ * core clocks (tools/benchcmp/benchcmp_env.c), so a run that did not move is steadier than that. */
 #define CORECLOCK_MOVED_FRACTION 0.02
 
 /* How far apart the run's measurements are, per series; the series that moved most is kept.

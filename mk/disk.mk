@@ -9,13 +9,13 @@ SCRATCH_SIZE ?= 128M
 mkscratch: $(BUILD)/host/mkscratch
 host: $(BUILD)/host/mkscratch
 
-$(BUILD)/host/mkscratch: tools/mkscratch.c bench/disk_marker.c bench/disk_marker.h bench/disk_fill.c bench/disk_fill.h host/blockdev_linux.c host/blockdev_linux.h
+$(BUILD)/host/mkscratch: tools/mkscratch/mkscratch.c bench/disk_marker.c bench/disk_marker.h bench/disk_fill.c bench/disk_fill.h host/blockdev_linux.c host/blockdev_linux.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(HOST_CFLAGS) tools/mkscratch.c bench/disk_marker.c bench/disk_fill.c host/blockdev_linux.c -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) tools/mkscratch/mkscratch.c bench/disk_marker.c bench/disk_fill.c host/blockdev_linux.c -o $@
 
 scratch-disk: $(BUILD)/host/mkscratch
 	@rm -f '$(SCRATCH)'
 	$(BUILD)/host/mkscratch --size $(SCRATCH_SIZE) --label scratch '$(SCRATCH)'
 
 bench-disk: host $(BUILD)/host/mkscratch
-	@BUILD='$(BUILD)' tools/bench-disk.sh
+	@BUILD='$(BUILD)' tools/bench/bench-disk.sh

@@ -4,9 +4,9 @@
 .PHONY: bench-mem
 MEM_TRIAD_LINK := $(filter-out $(BUILD)/host/obj/host/main_linux.o,$(HOST_OBJS))
 
-$(BUILD)/host/mem-triad: tools/mem_triad.c $(MEM_TRIAD_LINK)
+$(BUILD)/host/mem-triad: tools/bench/mem_triad.c $(MEM_TRIAD_LINK)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) $< $(MEM_TRIAD_LINK) -o $@ $(HOST_LIBS)
 
 bench-mem: host $(BUILD)/host/mem-triad
-	@tools/bench-mem.sh $(BUILD)/host/mem-triad
+	@tools/bench/bench-mem.sh $(BUILD)/host/mem-triad

@@ -5,17 +5,18 @@
 #   make fuzz         build/fuzz/fuzz_doc, fuzz_collect and fuzz_report (clang + libFuzzer);
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
-BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
-               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
+BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_stats.c \
+                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c safe_text.c)
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
-COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c tools/collect_tls.c \
-                tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c tools/collect_gate.c \
-                tools/collect_limits.c tools/collect_queue.c tools/collect_cost.c tools/collect_ip.c \
-                tools/collect_log.c tools/collect_watch.c
+COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_store.c collect_auth.c collect_tls.c \
+                  collect_quota.c collect_recover.c collect_doc.c collect_gate.c \
+                  collect_limits.c collect_queue.c collect_cost.c collect_ip.c \
+                  collect_log.c collect_watch.c)
 # docs/schema.json as a C string: the collector checks documents against the schema itself
 COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
 # the key's text form and the signed message are shared with the image (kernel/upload_key.c)
-COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) $(BUILD)/host/obj/tools/benchcmp_doc.o \
+COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) \
+                $(BUILD)/host/obj/tools/benchcmp/benchcmp_doc.o \
                 $(BUILD)/host/obj/kernel/upload_key.o $(BUILD)/host/gen/collect_schema.o
 TOOLS_LIBS := -ljansson -lm
 
@@ -23,7 +24,7 @@ TOOLS_LIBS := -ljansson -lm
 tools: $(BUILD)/host/benchcmp $(BUILD)/host/barebench-collect
 host: tools
 
-$(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp.o $(BC_LIB_OBJS)
+$(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp/benchcmp.o $(BC_LIB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
 COLLECT_LIBS := -lmicrohttpd -lcrypto -pthread
@@ -38,14 +39,16 @@ $(COLLECT_SCHEMA_C): docs/schema.json mk/tools.mk
 $(BUILD)/host/gen/collect_schema.o: $(COLLECT_SCHEMA_C)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-# the collector with its crash seam (tools/collect_crash.h), for tests/boot/26-collect-crash.sh only
-$(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect_crash.c tools/benchcmp_doc.c kernel/upload_key.c \
-                                        $(COLLECT_SCHEMA_C) tools/collect.h tools/collect_crash.h
+# the collector with its crash seam (tools/collect/collect_crash.h), for tests/host/26-collect-crash.sh only
+$(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect/collect_crash.c \
+                                        tools/benchcmp/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) \
+                                        tools/collect/collect.h tools/collect/collect_crash.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -DCOLLECT_CRASH_SEAM $(filter %.c,$^) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 
 # the collector's store (minimum document, quota, start-up recovery) without its HTTP side
-COLLECT_STORE_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o $(BUILD)/host/obj/tools/collect_http.o,$(COLLECT_OBJS))
+COLLECT_STORE_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect/collect.o \
+                        $(BUILD)/host/obj/tools/collect/collect_http.o,$(COLLECT_OBJS))
 $(BUILD)/tests/test_collect_store: tests/unit/test_collect_store.c $(COLLECT_STORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_STORE_OBJS) -o $@ \
@@ -58,7 +61,8 @@ $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' -Itests/unit $< \
 	    $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) -o $@ -lcmocka $(TOOLS_LIBS)
-$(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/tools/safe_text.o $(OUTPUT_CHECK_OBJ)
+$(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/tools/benchcmp/safe_text.o \
+                               $(OUTPUT_CHECK_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $^ -o $@ -lcmocka
 
@@ -73,7 +77,7 @@ $(BUILD)/tests/test_collect_auth: tests/unit/test_collect_auth.c $(COLLECT_AUTH_
 
 
 # the collector's unit test links its parts (not its main) and the document reader
-COLLECT_LIB_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect.o,$(COLLECT_OBJS))
+COLLECT_LIB_OBJS := $(filter-out $(BUILD)/host/obj/tools/collect/collect.o,$(COLLECT_OBJS))
 $(BUILD)/tests/test_collect: tests/unit/test_collect.c $(COLLECT_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' $< $(COLLECT_LIB_OBJS) -o $@ \
@@ -82,17 +86,19 @@ $(BUILD)/tests/test_collect: tests/unit/test_collect.c $(COLLECT_LIB_OBJS)
 # libFuzzer target (not part of `make test`; the corpus is replayed by test_benchcmp)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 120
-$(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp.h
+$(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp/benchcmp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
-$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp_doc.c tools/collect.h kernel/upload_key.c $(COLLECT_SCHEMA_C)
+$(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp/benchcmp_doc.c \
+                            tools/collect/collect.h kernel/upload_key.c $(COLLECT_SCHEMA_C)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect/collect.c,$(COLLECT_SRCS)) \
+	    tools/benchcmp/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 # what benchcmp writes from hostile strings, judged by tests/unit/output_check.c
-$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp.h tools/safe_text.h \
+$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp/benchcmp.h \
+                           tools/benchcmp/safe_text.h \
                            tests/unit/output_check.c tests/unit/output_check.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
@@ -108,4 +114,4 @@ fuzz-run: fuzz
 	$(BUILD)/fuzz/fuzz_collect -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	    $(BUILD)/fuzz/new-collect tests/fuzz/corpus-collect
 
--include $(patsubst %.o,%.d,$(BC_LIB_OBJS) $(COLLECT_OBJS) $(BUILD)/host/obj/tools/benchcmp.o)
+-include $(patsubst %.o,%.d,$(BC_LIB_OBJS) $(COLLECT_OBJS) $(BUILD)/host/obj/tools/benchcmp/benchcmp.o)

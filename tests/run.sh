@@ -2,9 +2,10 @@
 # run.sh - runs unit test binaries (cmocka) and boot test scripts, counts what passed and
 # failed, and ends with the line "N passed, N failed" (exit 1 if anything failed).
 #   tests/run.sh unit BIN...      tests/run.sh boot SCRIPT...     tests/run.sh all BIN... -- SCRIPT...
-# A boot test script prints "ok - what" or "not ok - what" per check (tests/boot/lib.sh helps).
-# Boot tests run BOOT_JOBS at a time (default: 2 when the machine has 2 or more processors),
-# each in its own directory ($T = build/tests/boot/NAME).  A script that must not share the
+# A test script (tests/boot/: boots the image; tests/host/: does not) prints "ok - what" or
+# "not ok - what" per check (tests/boot/lib.sh helps).
+# Scripts run BOOT_JOBS at a time (default: 2 when the machine has 2 or more processors),
+# each in its own directory ($T = build/tests/boot/NAME or build/tests/host/NAME).  A script that must not share the
 # machine says so in a header line "# run.sh: lock=NAME": scripts naming the same lock never
 # run together; lock=alone runs with nothing else beside it (timing-sensitive, or the shared
 # build/scratch.img of `make run`); lock=last runs alone after all the others.
@@ -33,7 +34,7 @@ for b in "${units[@]}"; do
     passed=$((passed + p)); failed=$((failed + f))
 done
 
-# ---- boot tests, BOOT_JOBS at a time ----
+# ---- boot and host test scripts, BOOT_JOBS at a time ----
 jobs_max=${BOOT_JOBS:-$( [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] && echo 2 || echo 1)}
 case $jobs_max in ''|*[!0-9]*|0) echo "run.sh: BOOT_JOBS must be a positive number, not '$jobs_max'" >&2; exit 2 ;; esac
 lock_of() { sed -n 's/^# run\.sh: lock=\([a-z0-9_-]*\).*/\1/p' "$1" | head -1; }
@@ -41,26 +42,29 @@ declare -A run_lock=() run_start=()   # pid -> lock, start time
 declare -a pending=("${boots[@]}")
 declare -A pid_script=()
 
+# kind_of SCRIPT: its folder (boot or host), which names its log, its $T and its report line
+kind_of() { basename "$(dirname "$1")"; }
+
 # report SCRIPT RC: counts and prints one finished script's checks
 report() {
-    local s=$1 rc=$2 name out p f
-    name=$(basename "$s" .sh)
-    out=$(cat "$logdir/boot-$name.log")
+    local s=$1 rc=$2 name out p f kind
+    name=$(basename "$s" .sh); kind=$(kind_of "$s")
+    out=$(cat "$logdir/$kind-$name.log")
     p=$(printf '%s\n' "$out" | grep -c '^ok - ')
     f=$(printf '%s\n' "$out" | grep -c '^not ok - ')
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "--- $name exited $rc:"; printf '%s\n' "$out" | tail -20; fi
     [ "$f" -gt 0 ] && printf '%s\n' "$out" | grep -B2 -A8 '^not ok - '
-    echo "boot  $name: $p passed, $f failed ($3 s)"
+    echo "$kind  $name: $p passed, $f failed ($3 s)"
     passed=$((passed + p)); failed=$((failed + f))
 }
 
 # start SCRIPT LOCK: runs one script in the background in its own $T, output to its log
 start() {
-    local name T
-    name=$(basename "$1" .sh)
-    T=$(cd "${BUILD:-build}" && pwd)/tests/boot/$name
+    local name T kind
+    name=$(basename "$1" .sh); kind=$(kind_of "$1")
+    T=$(cd "${BUILD:-build}" && pwd)/tests/$kind/$name
     rm -rf "$T"; mkdir -p "$T"
-    T="$T" bash "$1" >"$logdir/boot-$name.log" 2>&1 &
+    T="$T" bash "$1" >"$logdir/$kind-$name.log" 2>&1 &
     run_lock[$!]=$2; run_start[$!]=$(date +%s); pid_script[$!]=$1
 }
 

@@ -1,5 +1,6 @@
 # tests.mk - `make test`: cmocka unit tests (tests/unit/test_*.c, each linked with the portable
-# objects of the Linux build) and QEMU boot tests (tests/boot/*.sh, real image, real OVMF).
+# objects of the Linux build), QEMU boot tests (tests/boot/NN-*.sh, real image, real OVMF) and host
+# tests (tests/host/NN-*.sh: the Linux build and the tools, no boot).
 # The runner prints one closing line: "N passed, N failed".
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -26,13 +27,22 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK) $(UNIT_HELPER_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(filter %.o,$^) -o $@ -lcmocka -ljansson $(HOST_LIBS)
 
+# the scripts in the order of their numbers (unique across both folders)
+BOOT_SCRIPTS := $(wildcard tests/boot/[0-9]*.sh)
+HOST_SCRIPTS := $(wildcard tests/host/[0-9]*.sh)
+in_number_order = $(foreach n,$(sort $(notdir $(1))),$(filter %/$(n),$(1)))
+TEST_SCRIPTS := $(call in_number_order,$(BOOT_SCRIPTS) $(HOST_SCRIPTS))
+
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
 boot-test: deps efi host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
-	@tests/run.sh boot $(sort $(wildcard tests/boot/[0-9]*.sh))
+	@tests/run.sh boot $(call in_number_order,$(BOOT_SCRIPTS))
+
+host-test: deps host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
+	@tests/run.sh boot $(call in_number_order,$(HOST_SCRIPTS))
 
 test: deps
 	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad \
 	    $(BUILD)/tests/barebench-collect-crash
-	@tests/run.sh all $(UNIT_BINS) -- $(sort $(wildcard tests/boot/[0-9]*.sh))
+	@tests/run.sh all $(UNIT_BINS) -- $(TEST_SCRIPTS)

@@ -5,7 +5,7 @@
 # No lock: the figures are TCG's and not checked beyond being there.
 . "$(dirname "$0")/lib.sh"
 
-BUILD=$BUILD TMPDIR=$T REPS=1 MS=20 QDS=32 DISK_SIZE=64M "$top/tools/bench-disk-uefi.sh" >"$T/out" 2>&1
+BUILD=$BUILD TMPDIR=$T REPS=1 MS=20 QDS=32 DISK_SIZE=64M "$top/tools/bench/bench-disk-uefi.sh" >"$T/out" 2>&1
 check "bench-disk-uefi.sh (QD32, 64 MiB disks) exits 0" test $? = 0
 check "both drivers' NVMe 4K random read at QD32" \
     grep -qE '^nvme 4K random read QD32: own [0-9.]+ IOPS, firmware [0-9.]+ IOPS$' "$T/out"

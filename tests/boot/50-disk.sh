@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # 50-disk.sh - the disk suite on the real image: a data disk (known pattern) and a scratch disk
-# (tools/mkscratch) on virtio-blk, NVMe and AHCI: reads measured on both, writes only on the
+# (tools/mkscratch/) on virtio-blk, NVMe and AHCI: reads measured on both, writes only on the
 # scratch disk, the data disk bit-for-bit unchanged - also with disk_write=yes disk=all.
 # Also virtio-scsi and USB, disk_write=no, and a GPT partition as the scratch target.
-# Through the firmware's drivers (disk_driver=firmware; 52-disk-native.sh covers own drivers).
-# All through the firmware's drivers (disk_driver=firmware); 52-disk-native.sh covers barebench's
+# Through the firmware's drivers (disk_driver=firmware; 53-disk-native.sh covers own drivers).
+# All through the firmware's drivers (disk_driver=firmware); 53-disk-native.sh covers barebench's
 # own drivers.  Then faults: blkdebug read errors on one disk and write errors on another are reported and
 # the run completes; a readonly=on scratch disk is skipped for writes with a reason.
 . "$(dirname "$0")/lib.sh"

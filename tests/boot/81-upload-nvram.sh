@@ -43,7 +43,7 @@ check "the NIC's IP4Config2 variable (GUID 5b446ed1) is the same before and afte
 # without network leaves it, and holds no TlsCaCertificate.  Boots from disk images (the CA file on
 # the ESP), the control too, so that both boot the same way.
 . "$(dirname "$0")/media.bash"
-# RSA: the firmware's TLS fails the handshake with an ECDSA certificate (README)
+# RSA: the firmware's TLS fails the handshake with an ECDSA certificate (docs/FLEET.md)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/ca.key" \
     -out "$D/ca.pem" -days 2 -subj /CN=nvram-ca -addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
 openssl req -newkey rsa:2048 -nodes -keyout "$D/srv.key" \

@@ -48,10 +48,10 @@ check "collector: a missing certificate file named" col_refuses "--tls-cert $D/n
 check "collector serves HTTPS" grep -q "listening on 127.0.0.1 port $PORT, storing in .*, HTTPS" "$D/collector.log"
 # the front door on an HTTPS port: a ClientHello trickled a byte every 2 s is cut off at
 # --head-timeout (5 s); bytes that are no TLS handshake are dropped at once
-printf '\x16\x03\x01\x01\x2c\x01\x00' | python3 "$top/tests/boot/collect_raw.py" "$PORT" 127.0.0.9 --trickle 2 --wait 20 >"$D/tls-slow.json"
+printf '\x16\x03\x01\x01\x2c\x01\x00' | python3 "$top/tests/host/collect_raw.py" "$PORT" 127.0.0.9 --trickle 2 --wait 20 >"$D/tls-slow.json"
 check "HTTPS: a trickled ClientHello is cut off at the head deadline" \
     jq -e '.closed and .secs >= 4 and .secs < 9' "$D/tls-slow.json"
-printf 'POST / HTTP/1.1\r\nHost: x\r\n\r\n' | python3 "$top/tests/boot/collect_raw.py" "$PORT" 127.0.0.10 --wait 10 >"$D/tls-plain.json"
+printf 'POST / HTTP/1.1\r\nHost: x\r\n\r\n' | python3 "$top/tests/host/collect_raw.py" "$PORT" 127.0.0.10 --wait 10 >"$D/tls-plain.json"
 check "HTTPS: plain HTTP bytes on the TLS port are dropped at once" \
     jq -e '.closed and .secs < 3 and .status == 0' "$D/tls-plain.json"
 

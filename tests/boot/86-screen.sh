@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 85-screen.sh - the run's end as a person sees it on the VM's screen: boots with a VGA display
+# 86-screen.sh - the run's end as a person sees it on the VM's screen: boots with a VGA display
 # and then=wait, takes the screen with QEMU's monitor (screendump), reads it with OCR
 # (tesseract) and checks the one-page summary is there (headline figures, outcome, next step)
 # and no JSON is; the serial log still carries the whole document.

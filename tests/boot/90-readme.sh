@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# 90-readme.sh - the README walkthrough: runs, as written, every command of the README's code
-# blocks marked `<!-- walkthrough -->` (from the top of the tree) or `<!-- walkthrough: fixtures -->`
-# (from a scratch directory holding tests/fixtures/*.json, also as results/*.json, and build/),
-# so the README and this test cannot drift.  One "ok" per command that exits 0.
+# 90-readme.sh - the README walkthrough: runs, as written, every command of the code blocks in
+# README.md and docs/*.md marked `<!-- walkthrough -->` (from the top of the tree) or
+# `<!-- walkthrough: fixtures -->` (from a scratch directory holding tests/fixtures/*.json, also as
+# results/*.json, and build/), so the pages and this test cannot drift.  One "ok" per command that
+# exits 0, named by its page.
 # run.sh: lock=scratch (make run's build/scratch.img)
 . "$(dirname "$0")/lib.sh"
-readme=$top/README.md
 work=$(mktemp -d)
 had_results=no; [ -e "$top/results" ] && had_results=yes
 cleanup() { rm -rf "$work"; [ "$had_results" = no ] && rm -rf "$top/results"; }
 trap cleanup EXIT
 
-# the marked blocks: "MODE<TAB>command" lines (a trailing backslash joins the next line)
-awk '
+# the marked blocks: "PAGE<TAB>MODE<TAB>command" lines (a trailing backslash joins the next line)
+(cd "$top" && awk '
+    FNR == 1 { want = 0; inblock = 0; line = "" }
     /^<!-- walkthrough(: [a-z]+)? -->$/ { mode = ($3 == "-->") ? "top" : $3; want = 1; next }
     want && /^```/ { if (inblock) { inblock = 0; want = 0 } else inblock = 1; next }
     inblock && NF { line = line $0; if (line ~ /\\$/) { sub(/\\$/, "", line); next }
-                    print mode "\t" line; line = "" }
-' "$readme" >"$work/commands"
-n=$(wc -l <"$work/commands")
+                    print (FILENAME == "README.md" ? "README" : FILENAME) "\t" mode "\t" line; line = "" }
+' README.md docs/*.md) >"$work/commands"
+n=$(grep -c '^README	' "$work/commands")
 check "README: walkthrough blocks hold commands ($n)" test "$n" -ge 5
+n=$(grep -vc '^README	' "$work/commands")
+check "docs/*.md: walkthrough blocks hold commands ($n)" test "$n" -ge 1
 
 mkdir -p "$work/fixtures/results"
 cp "$top"/tests/fixtures/*.json "$work/fixtures/"
@@ -27,17 +30,17 @@ cp "$top"/tests/fixtures/*.json "$work/fixtures/results/"
 ln -s "$BUILD" "$work/fixtures/build"
 
 i=0
-while IFS=$'\t' read -r mode cmd; do
+while IFS=$'\t' read -r page mode cmd; do
+    i=$((i + 1))
     case $mode in
     top) dir=$top ;;
     fixtures) dir=$work/fixtures ;;
-    *) echo "not ok - README: unknown walkthrough mode '$mode'"; continue ;;
+    *) echo "not ok - $page: unknown walkthrough mode '$mode'"; continue ;;
     esac
-    i=$((i + 1))
     if (cd "$dir" && timeout 600 bash -c "$cmd") >"$work/out.$i" 2>&1 </dev/null; then
-        echo "ok - README: $cmd"
+        echo "ok - $page: $cmd"
     else
-        echo "not ok - README: $cmd"
+        echo "not ok - $page: $cmd"
         tail -n 5 "$work/out.$i" | sed 's/^/#   /'
     fi
 done <"$work/commands"

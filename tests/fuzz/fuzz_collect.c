@@ -1,7 +1,7 @@
 /* fuzz_collect.c - libFuzzer target for barebench-collect: any bytes (1) as a document body for
  * the checks, naming and run-id store, and (2) as a whole request to the real server
  * (libmicrohttpd + our handler) on a loopback port, whose answer must be HTTP when there is one. */
-#include "tools/collect.h"
+#include "tools/collect/collect.h"
 
 #include <netinet/in.h>
 #include <poll.h>

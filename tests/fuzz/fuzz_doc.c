@@ -1,6 +1,6 @@
 /* fuzz_doc.c - libFuzzer target for the comparer's loader: any bytes as a results document,
  * then compare it with itself and print every format, so matching and output are fuzzed too. */
-#include "tools/benchcmp.h"
+#include "tools/benchcmp/benchcmp.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * Markdown and CSV and plotted (scripts and data only), and tests/unit/output_check.c judges all
  * of it: a backquote, @, double quote, system( or unclosed quote in a gnuplot script, a raw
  * control byte on the terminal or a formula cell in the CSV aborts with what it found. */
-#include "tools/benchcmp.h"
+#include "tools/benchcmp/benchcmp.h"
 #include "tests/unit/output_check.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* output_check.c - an oracle for what benchcmp writes from hostile documents: scans gnuplot
  * scripts the way gnuplot lexes them, data files, terminal text, Markdown and CSV, and names
- * the first thing a reader or an interpreter would act on.  Independent of tools/safe_text.c
+ * the first thing a reader or an interpreter would act on.  Independent of tools/benchcmp/safe_text.c
  * (UTF-8 is decoded by the C library here). */
 #include "output_check.h"
 

@@ -1,5 +1,5 @@
 /* test_alu_peak.c - what `make bench-alu` reads is what the alu suite reports: alu-peak's
- * measuring part (tools/alu_peak_run.c) measures every alu kernel with the suite's unit,
+ * measuring part (tools/bench/alu_peak_run.c) measures every alu kernel with the suite's unit,
  * description, work per iteration and rate scale, and its GFLOP/s of the best SIMD FMA kernel
  * is within 20% of the suite's simd_fma entry measured beside it (best of a few tries: a
  * sanity ratio on a shared box, not a timing claim). */
@@ -15,7 +15,7 @@
 #include "kernel/identity.h"
 #include "kernel/options.h"
 #include "kernel/results.h"
-#include "tools/alu_peak.h"
+#include "tools/bench/alu_peak.h"
 
 #include <math.h>
 

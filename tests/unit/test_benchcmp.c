@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/benchcmp.h"
+#include "tools/benchcmp/benchcmp.h"
 #include "output_check.h"
 
 #include <dirent.h>
@@ -575,7 +575,7 @@ static void hostile_csv(void **state)
 }
 
 /* The charts' scripts and data ("true" stands in for gnuplot: nothing is drawn, so this holds
- * without gnuplot; tests/boot/23-benchcmp-hostile.sh draws them). */
+ * without gnuplot; tests/host/23-benchcmp-hostile.sh draws them). */
 static void hostile_gnuplot_scripts(void **state)
 {
     (void)state;

@@ -9,13 +9,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/benchcmp.h"
-#include "tools/collect_cost.h"
-#include "tools/collect_gate.h"
-#include "tools/collect_ip.h"
-#include "tools/collect_limits.h"
-#include "tools/collect_log.h"
-#include "tools/collect_queue.h"
+#include "tools/benchcmp/benchcmp.h"
+#include "tools/collect/collect_cost.h"
+#include "tools/collect/collect_gate.h"
+#include "tools/collect/collect_ip.h"
+#include "tools/collect/collect_limits.h"
+#include "tools/collect/collect_log.h"
+#include "tools/collect/collect_queue.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

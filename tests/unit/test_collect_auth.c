@@ -1,4 +1,4 @@
-/* test_collect_auth.c - barebench-collect's side of signed uploads (tools/collect_auth.c): the
+/* test_collect_auth.c - barebench-collect's side of signed uploads (tools/collect/collect_auth.c): the
  * head checks (missing, malformed signature or run id), the MAC over the whole body (wrong key,
  * a replayed body under another run id, a changed byte, a run id that is not the document's),
  * the legacy token, where secrets may come from (empty is an error, never "off"), which
@@ -12,7 +12,7 @@
 
 #include "kernel/upload.h"
 #include "kernel/upload_key.h"
-#include "tools/collect.h"
+#include "tools/collect/collect.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/collect.h"
+#include "tools/collect/collect.h"
 
 #include <stdio.h>
 #include <stdlib.h>

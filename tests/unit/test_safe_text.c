@@ -1,4 +1,4 @@
-/* test_safe_text.c - the escaping of untrusted strings (tools/safe_text.c): display form
+/* test_safe_text.c - the escaping of untrusted strings (tools/benchcmp/safe_text.c): display form
  * (control bytes, C1, bidi, bad UTF-8), gnuplot literals, CSV cells, Markdown cells; and that
  * tests/unit/output_check.c accepts what they write and refuses what they must not write. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/safe_text.h"
+#include "tools/benchcmp/safe_text.h"
 #include "output_check.h"
 
 #include <stdio.h>

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench-disk-uefi.sh - `make bench-disk-uefi`: the image under QEMU+OVMF with a scratch disk
+# (DISK_SIZE) on NVMe and one on virtio-blk, disk_driver=both: every point through barebench's own
+# driver and through the firmware's, side by side.  Ends with "ratio X" = own / firmware 4 KiB
+# random-read IOPS at QD32 on NVMe, and prints virtio-blk QD1 latency p50 of both paths.
+# QEMU here is TCG: the figures compare two drivers on one emulated device, not hardware.
+# env: BUILD=build REPS=3 MS=200 QDS=1,4,16,32,64,128,256 DISK_SIZE=1G (each scratch disk)
+#      KEEP=1 (keep the temp dir)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$top/build}
+REPS=${REPS:-3}
+MS=${MS:-200}
+QDS=${QDS:-1,4,16,32,64,128,256}
+DISK_SIZE=${DISK_SIZE:-1G}
+MK=$BUILD/host/mkscratch
+[ -f "$BUILD/barebench.efi" ] && [ -x "$MK" ] || { echo "error: make efi host first" >&2; exit 1; }
+command -v jq >/dev/null || { echo "error: jq not installed" >&2; exit 1; }
+export BUILD
+T=$(mktemp -d "${TMPDIR:-/tmp}/bench-disk-uefi.XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+. "$top/tests/boot/lib.sh"
+. "$top/tools/bench/bench-lib.sh"
+
+"$MK" --size "$DISK_SIZE" --label bench-nvme "$T/nvme.img" >/dev/null
+"$MK" --size "$DISK_SIZE" --label bench-virtio "$T/virtio.img" >/dev/null
+OPTS="suite=disk profile=quick reps=$REPS min_time_ms=$MS disk_driver=both disk_write=no disk=all"
+OPTS+=" disk_tests=rand_read,seq_read disk_blocks=4K,1M disk_qd=$QDS disk_budget=256M"
+echo "booting: $OPTS" >&2
+bench_load start
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} boot bench 1 1G "$OPTS" \
+    -drive if=none,id=n0,format=raw,file="$T/nvme.img" -device nvme,drive=n0,serial=bench \
+    -drive if=none,id=v0,format=raw,file="$T/virtio.img" -device virtio-blk-pci,drive=v0 \
+    || { echo "error: the boot failed (console: $T/bench/console.log)" >&2; KEEP=1; exit 1; }
+bench_load end
+J=$T/bench/latest.json
+jq -e '.results | length > 0' "$J" >/dev/null || { echo "error: no results in $J" >&2; exit 1; }
+
+echo "disk   driver    test                 bs      qd   median      unit"
+jq -r '.env.disks as $d | .results[] | select(.suite=="disk") |
+       [$d[.params.disk].kind, (if $d[.params.disk].driver=="firmware" then "firmware" else "own" end),
+        .test, .params.block_size, .params.qd, (.median*10|round/10), .unit] | @tsv' "$J" |
+    sort -k1,1 -k3,3 -k4,4n -k5,5n -k2,2 | awk -F'\t' '{printf "%-6s %-9s %-20s %-7s %-4s %-11s %s\n", $1,$2,$3,$4,$5,$6,$7}'
+
+pick() { # KIND DRIVER(own|firmware) TEST QD -> median or empty
+    jq -r --arg k "$1" --arg drv "$2" --arg t "$3" --argjson qd "$4" '.env.disks as $d |
+        [.results[] | select(.test==$t and .params.qd==$qd and .params.block_size==4096 and
+          $d[.params.disk].kind==$k and
+          (if $drv=="firmware" then $d[.params.disk].driver=="firmware" else $d[.params.disk].driver!="firmware" end))
+        | .median][0] // empty' "$J"
+}
+own=$(pick nvme own rand_read 32); fw=$(pick nvme firmware rand_read 32)
+echo
+echo "nvme 4K random read QD32: own $own IOPS, firmware $fw IOPS"
+vo=$(pick virtio own rand_read_lat_p50 1); vf=$(pick virtio firmware rand_read_lat_p50 1)
+echo "virtio-blk 4K random read QD1 latency p50: own ${vo:-n/a (not measured)} us, firmware ${vf:-n/a (not measured)} us"
+[ -n "$own" ] && [ -n "$fw" ] || { echo "error: QD32 figures missing on one side" >&2; exit 1; }
+awk -v a="$own" -v b="$fw" 'BEGIN { printf "ratio %.2f\n", a / b }'
