@@ -30,7 +30,11 @@ COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
 #   host/                 Linux program only
 # and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
-PORTABLE := $(wildcard kernel/*.c kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
+# kernel/'s folders by concern (lib/, firmware/, machine/, ...) are portable; an architecture's
+# folder (kernel/<arch>/, named by mk/arch-<arch>.mk) only for its ARCH
+ARCHES := $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))
+KERNEL_SRCS := $(filter-out $(foreach a,$(ARCHES),kernel/$(a)/%),$(wildcard kernel/*.c kernel/*/*.c))
+PORTABLE := $(KERNEL_SRCS) $(wildcard kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
 UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
 LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)
 

@@ -4,10 +4,10 @@
 #include "bench/alu.h"
 #include "bench/suites.h"
 #include "arch/cpu.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #define SELFCHECK_ITERS 1000
 

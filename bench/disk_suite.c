@@ -5,11 +5,11 @@
 #include "bench/disk_marker.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 

@@ -4,12 +4,12 @@
 #include "bench/mem_run.h"
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
-#include "kernel/caches.h"
-#include "kernel/fmt.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/caches.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 

@@ -4,11 +4,11 @@
 #include "bench/runner.h"
 #include "bench/suites.h"
 #include "bench/timer_skew.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 static uint64_t k_tsc_read(void *arg, uint64_t iters)
 {

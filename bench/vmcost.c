@@ -4,10 +4,10 @@
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * --json FILE for the document (--json - prints it between the markers, the only way it reaches
  * the terminal); runs the same suites as the UEFI image. */
 #include "kernel/app.h"
-#include "kernel/config.h"
-#include "kernel/fmt.h"
+#include "kernel/run/config.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "host/host.h"
 

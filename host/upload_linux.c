@@ -1,8 +1,8 @@
 /* upload_linux.c - the Linux build's plat_upload_results: the results document as an HTTP POST
  * over a plain socket, with bounded waits for connecting, sending and the answer. */
 #include "kernel/platform.h"
-#include "kernel/upload.h"
-#include "kernel/upload_retry.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_retry.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,8 +2,8 @@
 #ifndef BB_APP_H
 #define BB_APP_H
 
-#include "kernel/options.h"
-#include "kernel/summary.h"
+#include "kernel/run/options.h"
+#include "kernel/report/summary.h"
 
 #define APP_BEGIN_MARK "-----BEGIN BAREBENCH RESULTS-----"
 #define APP_END_MARK "-----END BAREBENCH RESULTS-----"

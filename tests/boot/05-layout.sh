@@ -26,8 +26,8 @@ check "no per-driver switch (K_NVME/K_VIRTIO/K_AHCI) anywhere" \
     bash -c "! grep -rEn '\\bK_(NVME|VIRTIO|AHCI)\\b' --include='*.[ch]' kernel bench boot drivers host"
 check "outside drivers/, only the driver table and the PCI seam headers are included" \
     bash -c "! grep -rEn '#include \"drivers/' --include='*.[ch]' kernel bench boot host tools | grep -vE 'drivers/(blk_driver|pci)\\.h'"
-# the queue-depth loop is written once (kernel/blk_engine.c): every queued path runs it
-check "every block path runs the one block engine (kernel/blk_engine.c)" \
+# the queue-depth loop is written once (kernel/block/blk_engine.c): every queued path runs it
+check "every block path runs the one block engine (kernel/block/blk_engine.c)" \
     bash -c "for f in drivers/nvme_queue.c drivers/virtio_blk_queue.c drivers/ahci_queue.c boot/uefi_block.c; do grep -q 'blk_engine_run(' \$f || exit 1; done; grep -q 'blk_engine_sync(' boot/uefi_block.c && grep -q 'blk_engine_sync(' host/block_linux.c"
 check "includes are written from the top of the tree (no ../)" \
     bash -c "! grep -rn '#include \"\\.\\./' kernel bench boot drivers host tools tests"
@@ -95,13 +95,13 @@ planted() { # planted RULE FILE LINE: add LINE to FILE in the copy, expect RULE 
     else echo "ok - $rule catches: $line (in $2)"; fi
     mv "$f.orig" "$f"
 }
-planted rule_arch_include kernel/clock.c '#include "kernel/x86/cpu.h"'
+planted rule_arch_include kernel/machine/clock.c '#include "kernel/x86/cpu.h"'
 planted rule_arch_include bench/alu.h '#include "bench/x86/mem_kernels_body.h"'
 planted rule_no_asm bench/alu_fp.c 'static void p(void) { __asm__ volatile("pause"); }'
 planted rule_no_asm boot/uefi_clock.c 'static void p(void) { asm("hlt"); }'
 planted rule_platform_h kernel/platform.h 'uint16_t plat_pm_timer_port(void);'
 planted rule_platform_h kernel/platform.h '/* the IDT entry of the timer */'
-planted rule_arch_headers kernel/json.c '#include "arch/nosuch.h"'
+planted rule_arch_headers kernel/lib/json.c '#include "arch/nosuch.h"'
 planted rule_toolchain Makefile 'X := $(EFI_LIB)/crt0-efi-x86_64.o'
 # and the whole copy still passes every rule once the plants are gone
 check "the copy passes every rule again after the plants" bash -c \

@@ -1,4 +1,4 @@
-/* test_config.c - unit tests of barebench.cfg parsing (kernel/config.c): syntax, errors naming
+/* test_config.c - unit tests of barebench.cfg parsing (kernel/run/config.c): syntax, errors naming
  * file, line and key, all-or-nothing, and the precedence defaults < config < load options. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/config.h"
+#include "kernel/run/config.h"
 
 static char err[256];
 

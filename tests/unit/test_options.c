@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/fault.h"
-#include "kernel/options.h"
-#include "kernel/upload_auth.h"
+#include "kernel/run/fault.h"
+#include "kernel/run/options.h"
+#include "kernel/upload/upload_auth.h"
 
 #include <stdlib.h>
 #include <fcntl.h>

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/clock.h"
-#include "kernel/identity.h"
-#include "kernel/results.h"
-#include "kernel/summary.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
+#include "kernel/report/results.h"
+#include "kernel/report/summary.h"
 
 static struct results rs;
 static struct identity id;
