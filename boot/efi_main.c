@@ -2,7 +2,7 @@
  * processors counted, clock reference found; runs barebench, then does what then= says. */
 #include "boot/uefi.h"
 #include "kernel/run/bounds.h"
-#include "kernel/app.h"
+#include "app/app.h"
 #include "kernel/run/config.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/run/fault.h"

@@ -1,7 +1,7 @@
 /* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
  * --json FILE for the document (--json - prints it between the markers, the only way it reaches
  * the terminal); runs the same suites as the UEFI image. */
-#include "kernel/app.h"
+#include "app/app.h"
 #include "kernel/run/config.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/platform.h"

@@ -11,7 +11,7 @@ struct json;
 struct cpu_info;
 
 #define CORECLOCK_MAX_MARKS 16
-/* The mark taken right after pstate=max is applied (kernel/app.c) */
+/* The mark taken right after pstate=max is applied (app/app.c) */
 #define CORECLOCK_PSTATE_MARK "after pstate=max"
 
 /* The core clock "moved" during a run when two measurements of one series (processor 0 alone,

@@ -39,7 +39,7 @@ check "UEFI build takes boot/ and drivers/, not host/" \
 check "Linux build takes host/, not boot/ or drivers/" \
     bash -c "echo '$objs_host' | grep -q 'host/main_linux.o' && ! echo '$objs_host' | grep -qE 'obj/(boot|drivers)/'"
 check "README 'How it is built' names every top-level source folder" \
-    bash -c "for d in kernel bench boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' README.md | grep -q \"^\$d/\" || exit 1; done"
+    bash -c "for d in kernel bench app boot drivers host image tests tools; do sed -n '/^## How it is built/,/^## /p' README.md | grep -q \"^\$d/\" || exit 1; done"
 
 # ---- ARCH (docs/DEVELOPING.md "Architecture code"): portable files reach the CPU only through
 # the headers kernel/$(ARCH)/arch/ gives as "arch/...", the toolchain is mk/arch-$(ARCH).mk.

@@ -1,6 +1,6 @@
 /* app.c - the run: options -> identity -> clock -> suites -> document -> console/serial/file.
  * Bad options stop here with a message naming the problem, and a document that says so. */
-#include "kernel/app.h"
+#include "app/app.h"
 #include "kernel/machine/clock.h"
 #include "kernel/run/degraded.h"
 #include "kernel/run/fault.h"
