@@ -37,6 +37,26 @@ static void print_line(const char *s)
     bb_printf("%s\n", s);
 }
 
+void app_init(void)
+{
+    static const char *names[OPT_SUITES_MAX + 1];
+    for (int i = 0; bench_suites[i] && i < OPT_SUITES_MAX; i++)
+        names[i] = bench_suites[i]->name;
+    options_register_suites(names);
+}
+
+void app_summary(struct summary *s, const struct identity *id, const struct clock_info *clk,
+                 const struct results *rs)
+{
+    static summary_rows_fn *rows[OPT_SUITES_MAX + 1];
+    int n = 0;
+    for (int i = 0; bench_suites[i] && i < OPT_SUITES_MAX; i++)
+        if (bench_suites[i]->summarize)
+            rows[n++] = bench_suites[i]->summarize;
+    rows[n] = NULL;
+    summary_collect(s, id, clk, rs, rows);
+}
+
 static void doc_begin(struct json *j, const struct options *o, const char *cmdline)
 {
     json_obj_begin(j);
@@ -260,17 +280,10 @@ void app_run(const char *cmdline, const struct options *base, const char *source
 
     struct bench_ctx ctx;
     bench_ctx_init(&ctx, &o, &rs, &g_id);
-    for (unsigned bit = 1; bit <= SUITE_ALL; bit <<= 1) {
-        if (!(o.suites & bit))
+    for (int i = 0; bench_suites[i] && i < OPT_SUITES_MAX; i++) {
+        const struct suite *s = bench_suites[i];
+        if (!(o.suites & (1u << i)))
             continue;
-        const struct suite *s = NULL;
-        for (int i = 0; bench_suites[i]; i++)
-            if (bench_suites[i]->bit == bit)
-                s = bench_suites[i];
-        if (!s) {
-            results_skip(&rs, options_suite_name(bit), "", "suite not part of this build");
-            continue;
-        }
         if (!(g_clock.hz > 0)) {
             results_skip(&rs, s->name, "", "no calibrated clock");
             continue;
@@ -337,7 +350,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
         bb_snprintf(out->uploaded, sizeof out->uploaded, "%s %s: %s (%s)",
                     st >= 200 && st < 300 ? "sent to" : "NOT sent to", o.upload, why, took);
     }
-    summary_collect(&out->summary, &g_id, &g_clock, &rs);
+    app_summary(&out->summary, &g_id, &g_clock, &rs);
     if (j.failed)
         bb_printf("barebench: error: the results document is incomplete (out of memory)\n");
     results_free(&rs);

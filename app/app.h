@@ -37,4 +37,15 @@ void app_run(const char *cmdline, const struct options *base, const char *source
 void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
                 struct app_outcome *out);
 
+/** Registers the suites of bench/suites.c with the options (suite=NAME); call first, before
+ *  options_defaults. */
+void app_init(void);
+
+struct identity;
+struct clock_info;
+struct results;
+/** The end-of-run page's figures: the machine and clock, then each suite's rows in run order. */
+void app_summary(struct summary *s, const struct identity *id, const struct clock_info *clk,
+                 const struct results *rs);
+
 #endif

@@ -99,5 +99,5 @@ static void run_alu(struct bench_ctx *c)
     plat_free(args);
 }
 
-const struct suite suite_alu = {"alu", SUITE_ALU,
-                                "integer, branch, FP64 and SIMD FMA throughput and latency", run_alu};
+const struct suite suite_alu = {"alu", "integer, branch, FP64 and SIMD FMA throughput and latency",
+                                run_alu, alu_summary};

@@ -297,5 +297,5 @@ static void run_disk(struct bench_ctx *c)
     plat_disk_release(); /* every controller back to the firmware: saving results needs it */
 }
 
-const struct suite suite_disk = {"disk", SUITE_DISK, "block devices: read sweep, writes on scratch only",
-                                 run_disk};
+const struct suite suite_disk = {"disk", "block devices: read sweep, writes on scratch only",
+                                 run_disk, disk_summary};

@@ -343,4 +343,5 @@ static void run_mem(struct bench_ctx *c)
     plat_free_pages(mr.buf, mr.got);
 }
 
-const struct suite suite_mem = {"mem", SUITE_MEM, "memory bandwidth per level, all cores, latency and page size", run_mem};
+const struct suite suite_mem = {"mem", "memory bandwidth per level, all cores, latency and page size",
+                                run_mem, mem_summary};

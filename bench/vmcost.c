@@ -102,6 +102,6 @@ static void run_vmcost(struct bench_ctx *c)
     plat_trap_end();
 }
 
-const struct suite suite_vmcost = {"vmcost", SUITE_VMCOST,
+const struct suite suite_vmcost = {"vmcost",
                                    "cost of operations a hypervisor may trap (ns, TSC cycles)",
-                                   run_vmcost};
+                                   run_vmcost, vmcost_summary};

@@ -87,6 +87,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
     /* precedence: defaults < \barebench\barebench.cfg < load options */
     struct options base;
+    app_init(); /* the suites suite= names */
     options_defaults(&base);
     char cfg_err[256];
     int cfg_settings;

@@ -95,6 +95,7 @@ int main(int argc, char **argv)
         }
     }
     struct options base;
+    app_init(); /* the suites suite= names */
     options_defaults(&base);
     if (config) /* precedence as on the image: defaults < config file < flags */
         load_config(config, &base);

@@ -4,6 +4,7 @@
 #define BB_SUMMARY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct identity;
 struct clock_info;
@@ -36,13 +37,35 @@ struct summary_end {
     const char *next;                 /* what the machine does next */
 };
 
-/** Pick the headline figures: machine identity, timer calibration (clk), alu FP64 FMA peak on
- *  one core and on all, mem DRAM triad one core / all cores and DRAM latency, vmcost CPUID /
- *  port read / HLT wake-up, and per disk sequential reads at 4K, 1M and the largest block and
- *  4K random IOPS at QD1 and the deepest QD (writes likewise when measured).  Any of id, clk,
- *  rs may be NULL (nothing ran). */
+/** One suite's headline figures, added with summary_head / summary_disk_row (bench/: each
+ *  suite's `summarize`, e.g. alu's FP64 FMA peak, mem's triad and latency, vmcost's CPUID / port
+ *  read / HLT wake-up, disk's table rows). */
+typedef void summary_rows_fn(struct summary *s, const struct results *rs);
+
+/** Pick the headline figures: machine identity, timer calibration (clk), then each of `rows`
+ *  (NULL-terminated, NULL for none) in order.  Any of id, clk, rs may be NULL (nothing ran). */
 void summary_collect(struct summary *s, const struct identity *id, const struct clock_info *clk,
-                     const struct results *rs);
+                     const struct results *rs, summary_rows_fn *const *rows);
+
+/* ---- for the suites' rows ---- */
+struct result;
+/** A line of the head block (cut at SUMMARY_COLS; dropped past SUMMARY_HEAD_MAX). */
+void summary_head(struct summary *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** A row of the disk table, belonging to disk `disk`. */
+void summary_disk_row(struct summary *s, int disk, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/** The best median of suite/test among entries with `threads` (0: the most threads seen, > 1),
+ *  of kernel `kernel` when not NULL; NULL if none. */
+const struct result *summary_best(const struct results *rs, const char *suite, const char *test,
+                                  const char *kernel, int64_t threads);
+/** r is suite/test and has samples. */
+int summary_is(const struct result *r, const char *suite, const char *test);
+/** A parameter of r: an integer (dflt when absent), a string ("" when absent). */
+int64_t summary_param_int(const struct result *r, const char *key, int64_t dflt);
+const char *summary_param_str(const struct result *r, const char *key);
+/** A figure in at most 6 characters ("-" for none); a byte count as 4K, 1M, 2G. */
+void summary_fig(char *b, size_t n, double v);
+void summary_size_label(char *b, size_t n, int64_t bytes);
 
 /** The page as text, at most SUMMARY_ROWS lines of at most SUMMARY_COLS characters, each
  *  ending in '\n'; disks that do not fit are counted in one line.  Returns the number of lines. */

@@ -31,14 +31,17 @@ static const char *const profile_names[] = {"quick", "standard", "full", NULL};
 static const char *const tri_names[] = {"auto", "on", "off", NULL};
 static const char *const pstate_names[] = {"keep", "max", NULL};
 static const char *const driver_names[] = {"auto", "native", "firmware", "both", NULL};
-static const char *const suite_names[] = {"timer", "alu", "vmcost", "mem", "disk", NULL};
+/* the suites suite= names, registered by the layer that has them (options_register_suites) */
+static const char *const no_suites[] = {NULL};
+static const char *const *suite_names = no_suites;
+static char suite_values[OPT_SUITES_MAX * 12 + 8] = "all";
 static const char *const screen_names[] = {"summary", "full", NULL};
 
 #define F(field) offsetof(struct options, field)
 #define S(field) sizeof(((struct options *)0)->field)
 
 static const struct opt table[] = {
-    {"suite", K_SUITES, F(suites), 0, 0, 0, NULL, "all|timer,alu,vmcost,mem,disk",
+    {"suite", K_SUITES, F(suites), 0, 0, 0, NULL, suite_values,
      "suites to run, comma-separated (default all)"},
     {"reps", K_INT, F(reps), 0, 1, 1000, NULL, "1..1000", "measured repetitions per test (default 5)"},
     {"then", K_ENUM, F(then), 0, 0, 0, then_names, "shutdown|reboot|exit|wait",
@@ -101,7 +104,7 @@ static const struct opt table[] = {
 void options_defaults(struct options *o)
 {
     memset(o, 0, sizeof *o);
-    o->suites = SUITE_ALL;
+    o->suites = options_all_suites();
     o->reps = 5;
     o->then = THEN_SHUTDOWN;
     o->profile = PROFILE_STANDARD;
@@ -196,7 +199,7 @@ static int suite_item(void *vc, const char *it)
 {
     struct list_ctx *c = vc;
     if (eq(it, "all")) {
-        c->mask |= SUITE_ALL;
+        c->mask |= options_all_suites();
         return 0;
     }
     for (int i = 0; suite_names[i]; i++)
@@ -504,6 +507,32 @@ void options_help(void (*out)(const char *line))
         bb_snprintf(line, sizeof line, "  %-40s %s", kv, table[i].help);
         out(line);
     }
+}
+
+void options_register_suites(const char *const *names)
+{
+    size_t len = (size_t)bb_snprintf(suite_values, sizeof suite_values, "all");
+    int n = 0;
+    for (; names[n] && n < OPT_SUITES_MAX; n++)
+        len += (size_t)bb_snprintf(suite_values + len, len < sizeof suite_values ? sizeof suite_values - len : 0,
+                                   "%s%s", n ? "," : "|", names[n]);
+    suite_names = names;
+}
+
+unsigned options_all_suites(void)
+{
+    unsigned all = 0;
+    for (int i = 0; suite_names[i] && i < OPT_SUITES_MAX; i++)
+        all |= 1u << i;
+    return all;
+}
+
+unsigned options_suite_bit(const char *name)
+{
+    for (int i = 0; suite_names[i] && i < OPT_SUITES_MAX; i++)
+        if (eq(name, suite_names[i]))
+            return 1u << i;
+    return 0;
 }
 
 const char *options_suite_name(unsigned bit)

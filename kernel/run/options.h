@@ -16,12 +16,11 @@ enum tri { TRI_AUTO, TRI_ON, TRI_OFF };
 enum pstate_policy { PSTATE_KEEP, PSTATE_MAX };
 enum screen_mode { SCREEN_SUMMARY, SCREEN_FULL };
 
-/* Suites, as bits of options.suites */
-enum suite_bit { SUITE_TIMER = 1, SUITE_ALU = 2, SUITE_VMCOST = 4, SUITE_MEM = 8, SUITE_DISK = 16 };
-#define SUITE_ALL (SUITE_TIMER | SUITE_ALU | SUITE_VMCOST | SUITE_MEM | SUITE_DISK)
+/* Suites, as bits of options.suites: bit i is the i-th name options_register_suites gave */
+#define OPT_SUITES_MAX 16
 
 struct options {
-    unsigned suites;          /* suite=timer,alu,...|all */
+    unsigned suites;          /* suite=NAME,NAME|all: bits of the registered names */
     int reps;                 /* reps=N: measured repetitions per test */
     int then;                 /* enum then_action */
     int then_set;             /* then= was given */
@@ -74,6 +73,14 @@ void options_redact(const char *line, char *out, size_t n);
 /** Print every option with its values and meaning through `out`. */
 void options_help(void (*out)(const char *line));
 
+/** The suites suite= accepts, in run order (NULL-terminated): bit i of options.suites is
+ *  names[i].  The layer above the runtime registers them (app/ from bench/suites.c) before
+ *  options_defaults; until then suite= accepts no name.  `names` must outlive the run. */
+void options_register_suites(const char *const *names);
+/** The bits of every registered suite (suite=all). */
+unsigned options_all_suites(void);
+/** The bit of a registered suite name; 0 if there is none. */
+unsigned options_suite_bit(const char *name);
 /** Names of the suites selected, comma-separated, into buf. */
 void options_suite_names(unsigned mask, char *buf, size_t n);
 /** The name of a single suite bit. */
