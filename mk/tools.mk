@@ -6,7 +6,8 @@
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
 BC_LIB_SRCS := tools/benchcmp_doc.c tools/benchcmp_match.c tools/benchcmp_stats.c \
-               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c
+               tools/benchcmp_format.c tools/benchcmp_plot.c tools/benchcmp_env.c tools/safe_text.c \
+               bench/suite_charts.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := tools/collect.c tools/collect_http.c tools/collect_store.c tools/collect_auth.c \
                 tools/collect_quota.c tools/collect_recover.c tools/collect_doc.c tools/collect_gate.c \
