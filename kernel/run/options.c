@@ -202,7 +202,7 @@ static int suite_item(void *vc, const char *it)
         c->mask |= options_all_suites();
         return 0;
     }
-    for (int i = 0; suite_names[i]; i++)
+    for (int i = 0; suite_names[i] && i < OPT_SUITES_MAX; i++)
         if (eq(it, suite_names[i])) {
             c->mask |= 1u << i;
             return 0;
@@ -537,7 +537,7 @@ unsigned options_suite_bit(const char *name)
 
 const char *options_suite_name(unsigned bit)
 {
-    for (int i = 0; suite_names[i]; i++)
+    for (int i = 0; suite_names[i] && i < OPT_SUITES_MAX; i++)
         if (bit == 1u << i)
             return suite_names[i];
     return "?";
@@ -547,7 +547,7 @@ void options_suite_names(unsigned mask, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (int i = 0; suite_names[i]; i++)
+    for (int i = 0; suite_names[i] && i < OPT_SUITES_MAX; i++)
         if (mask & (1u << i))
             len += (size_t)bb_snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? "," : "",
                                        suite_names[i]);
