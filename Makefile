@@ -25,12 +25,17 @@ WARN := -std=c11 -Wall -Wextra -Werror
 COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
 
 # Sources are picked by folder (see docs/DEVELOPING.md "How it is built"):
-#   kernel/ bench/        portable, built into both the UEFI image and the Linux program
+#   kernel/ bench/ app/   portable, built into both the UEFI image and the Linux program
+#                         (layered one way: kernel/ <- bench/ <- app/, the run itself)
 #   boot/ drivers/        UEFI image only (firmware calls, barebench's own device drivers; the
 #                         unit tests also build drivers/*.c, over tests/unit/fake_pci.c)
 #   host/                 Linux program only
 # and in each of them <folder>/$(ARCH)/ holds that folder's architecture-specific part.
-PORTABLE := $(wildcard kernel/*.c kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c)
+# kernel/'s folders by concern (lib/, firmware/, machine/, ...) are portable; an architecture's
+# folder (kernel/<arch>/, named by mk/arch-<arch>.mk) only for its ARCH
+ARCHES := $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))
+KERNEL_SRCS := $(filter-out $(foreach a,$(ARCHES),kernel/$(a)/%),$(wildcard kernel/*.c kernel/*/*.c))
+PORTABLE := $(KERNEL_SRCS) $(wildcard kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c app/*.c)
 UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
 LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)
 

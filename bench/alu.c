@@ -4,10 +4,10 @@
 #include "bench/alu.h"
 #include "bench/suites.h"
 #include "arch/cpu.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #define SELFCHECK_ITERS 1000
 
@@ -99,5 +99,5 @@ static void run_alu(struct bench_ctx *c)
     plat_free(args);
 }
 
-const struct suite suite_alu = {"alu", SUITE_ALU,
-                                "integer, branch, FP64 and SIMD FMA throughput and latency", run_alu};
+const struct suite suite_alu = {"alu", "integer, branch, FP64 and SIMD FMA throughput and latency",
+                                run_alu, alu_summary};

@@ -75,4 +75,9 @@ extern const struct alu_kernel alu_fp_add_tput, alu_fp_add_lat, alu_fp_mul_tput,
 extern const struct alu_kernel alu_simd_sse2, alu_simd_avx2, alu_simd_avx512;
 extern const struct alu_kernel alu_mixed_int, alu_mixed_fp;
 
+struct summary;
+struct results;
+/** The suite's part of the end-of-run page (its struct suite's `summarize`). */
+void alu_summary(struct summary *s, const struct results *rs);
+
 #endif

@@ -74,4 +74,9 @@ int disk_is_san(const struct plat_disk *d);
 /** Text of a PLAT_IO_* / guard status. */
 const char *disk_status_text(int status);
 
+struct summary;
+struct results;
+/** The suite's part of the end-of-run page (its struct suite's `summarize`). */
+void disk_summary(struct summary *s, const struct results *rs);
+
 #endif

@@ -2,7 +2,7 @@
  * partitions), what it is, its geometry and flags, its scratch-marker verdict, holes found in it
  * and whether the suite preconditioned it. */
 #include "bench/disk.h"
-#include "kernel/json.h"
+#include "kernel/lib/json.h"
 #include "kernel/platform.h"
 
 #include <string.h>

@@ -2,8 +2,8 @@
  * with write=1.  Defence in depth: it re-reads the marker before, during and after every batch. */
 #include "bench/disk_guard.h"
 #include "bench/disk_marker.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

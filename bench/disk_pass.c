@@ -5,8 +5,8 @@
 #include "bench/disk_fill.h"
 #include "bench/disk_marker.h"
 #include "bench/disk_plan.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 /* Distance between the buffers of transfers of xfer bytes: xfer, rounded up to the device's

@@ -5,11 +5,11 @@
 #include "bench/disk_marker.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 
@@ -297,5 +297,5 @@ static void run_disk(struct bench_ctx *c)
     plat_disk_release(); /* every controller back to the firmware: saving results needs it */
 }
 
-const struct suite suite_disk = {"disk", SUITE_DISK, "block devices: read sweep, writes on scratch only",
-                                 run_disk};
+const struct suite suite_disk = {"disk", "block devices: read sweep, writes on scratch only",
+                                 run_disk, disk_summary};

@@ -4,11 +4,11 @@
 #include "bench/disk_marker.h"
 #include "bench/disk_plan.h"
 #include "bench/runner.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
-#include "kernel/stats.h"
+#include "kernel/report/results.h"
+#include "kernel/lib/stats.h"
 
 #include <string.h>
 

@@ -2,10 +2,10 @@
  * arrays in its own node's memory (buffer addresses and per-node figures recorded), and the
  * node matrix, test "numa": triad and latency from node i's processors to node j's memory. */
 #include "bench/mem_run.h"
-#include "kernel/fmt.h"
-#include "kernel/numa.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/machine/numa.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * >= 4x the last-level caches in use), the sweep points from 4 KiB up to it, the level labels,
  * and a stated reason whenever memory is too small.  Pure arithmetic, for the unit tests. */
 #include "bench/mem.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)

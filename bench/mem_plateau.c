@@ -3,12 +3,12 @@
  * pair ratios: the box's own swings are minutes long), or memory runs out, which a note then
  * says.  The chase latency at the DRAM point gets the same check for one doubling. */
 #include "bench/mem_run.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
-#include "kernel/stats.h"
+#include "kernel/report/results.h"
+#include "kernel/lib/stats.h"
 
 #include <string.h>
 

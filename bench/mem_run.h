@@ -44,4 +44,9 @@ void mem_cores_placed(struct mem_run *mr, int nt);
 /** Test "numa": triad and latency from each node's processors to each node's memory. */
 void mem_numa_matrix(struct mem_run *mr);
 
+struct summary;
+struct results;
+/** The suite's part of the end-of-run page (its struct suite's `summarize`). */
+void mem_summary(struct summary *s, const struct results *rs);
+
 #endif

@@ -4,12 +4,12 @@
 #include "bench/mem_run.h"
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
-#include "kernel/caches.h"
-#include "kernel/fmt.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/caches.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 
@@ -343,4 +343,5 @@ static void run_mem(struct bench_ctx *c)
     plat_free_pages(mr.buf, mr.got);
 }
 
-const struct suite suite_mem = {"mem", SUITE_MEM, "memory bandwidth per level, all cores, latency and page size", run_mem};
+const struct suite suite_mem = {"mem", "memory bandwidth per level, all cores, latency and page size",
+                                run_mem, mem_summary};

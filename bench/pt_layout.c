@@ -2,7 +2,7 @@
  * entry: extra.pml4_slot and extra.fw_pml4_lower_used (see docs/SCHEMA.md). */
 #include "bench/pt_layout.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 void result_pt_layout(struct result *r, uintptr_t addr)
 {

@@ -1,17 +1,17 @@
 /* runner.c - the measurement loop shared by all suites (see runner.h).  Data flow:
  * kernel -> ticks per sample -> rate or ns/op -> statistics -> one result entry. */
 #include "bench/runner.h"
-#include "kernel/bounds.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
-#include "kernel/coreclock.h"
-#include "kernel/degraded.h"
-#include "kernel/cpus_left.h"
-#include "kernel/steal.h"
-#include "kernel/topology.h"
+#include "kernel/report/results.h"
+#include "kernel/machine/coreclock.h"
+#include "kernel/run/degraded.h"
+#include "kernel/machine/cpus_left.h"
+#include "kernel/machine/steal.h"
+#include "kernel/machine/topology.h"
 #include "bench/runner_acct.h"
 
 #include <string.h>
@@ -32,7 +32,7 @@ void bench_ctx_init(struct bench_ctx *c, const struct options *o, struct results
     c->reps = o->reps;
     static const double by_profile[] = {0.002, 0.02, 0.1};
     c->min_seconds = o->min_time_ms ? o->min_time_ms / 1000.0 : by_profile[o->profile];
-    /* the cpus= selection (kernel/topology.c), applied by the caller before */
+    /* the cpus= selection (kernel/machine/topology.c), applied by the caller before */
     c->ncpus = g_topo.nsel > 0 ? g_topo.nsel : plat_cpu_count();
 }
 

@@ -2,10 +2,10 @@
  * cycles per operation, stolen time, outliers by median absolute deviation. */
 #include "bench/runner_acct.h"
 #include "bench/runner.h"
-#include "kernel/clock.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
-#include "kernel/stats.h"
+#include "kernel/report/results.h"
+#include "kernel/lib/stats.h"
 
 #include <string.h>
 

@@ -4,11 +4,11 @@
 #include "bench/runner.h"
 #include "bench/suites.h"
 #include "bench/timer_skew.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 static uint64_t k_tsc_read(void *arg, uint64_t iters)
 {
@@ -83,4 +83,4 @@ static void run_timer(struct bench_ctx *c)
     timer_skew_run(c);
 }
 
-const struct suite suite_timer = {"timer", SUITE_TIMER, "clock self-check", run_timer};
+const struct suite suite_timer = {"timer", "clock self-check", run_timer, NULL};

@@ -1,14 +1,19 @@
-/* suites.h - the registry of benchmark suites; each is a name, a bit and a run function. */
+/* suites.h - the registry of benchmark suites: each contributes its name, its run function and
+ * its rows of the end-of-run page; bench/suites.c lists them once, in run order, and that list
+ * is all the runtime knows of them (option names: app/ registers them with kernel/run/options). */
 #ifndef BB_SUITES_H
 #define BB_SUITES_H
 
 struct bench_ctx;
+struct summary;
+struct results;
 
 struct suite {
-    const char *name;
-    unsigned bit;      /* enum suite_bit */
+    const char *name;  /* suite=NAME, the "suite" of its entries */
     const char *desc;
     void (*run)(struct bench_ctx *c);
+    /* its headline figures on the end-of-run page (kernel/report/summary.h), or NULL */
+    void (*summarize)(struct summary *s, const struct results *rs);
 };
 
 /** The suites built into this binary, in run order; NULL-terminated. */

@@ -4,12 +4,12 @@
  * hypervisor, vCPU TSCs can differ; every all-core measurement depends on them agreeing. */
 #include "bench/runner.h"
 #include "bench/timer_skew.h"
-#include "kernel/cpus_left.h"
-#include "kernel/bounds.h"
-#include "kernel/clock.h"
+#include "kernel/machine/cpus_left.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
-#include "kernel/topology.h"
+#include "kernel/report/results.h"
+#include "kernel/machine/topology.h"
 
 #include <string.h>
 

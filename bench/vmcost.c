@@ -4,10 +4,10 @@
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <string.h>
 
@@ -102,6 +102,6 @@ static void run_vmcost(struct bench_ctx *c)
     plat_trap_end();
 }
 
-const struct suite suite_vmcost = {"vmcost", SUITE_VMCOST,
+const struct suite suite_vmcost = {"vmcost",
                                    "cost of operations a hypervisor may trap (ns, TSC cycles)",
-                                   run_vmcost};
+                                   run_vmcost, vmcost_summary};

@@ -43,4 +43,9 @@ const char *vm_vector_name(int vec, char *buf, int n);
 const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
                            const struct vm_arg *a);
 
+struct summary;
+struct results;
+/** The suite's part of the end-of-run page (its struct suite's `summarize`). */
+void vmcost_summary(struct summary *s, const struct results *rs);
+
 #endif

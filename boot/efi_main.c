@@ -1,14 +1,14 @@
 /* efi_main.c - the UEFI entry point: load options -> options text, watchdog off, SIMD state on,
  * processors counted, clock reference found; runs barebench, then does what then= says. */
 #include "boot/uefi.h"
-#include "kernel/bounds.h"
-#include "kernel/app.h"
-#include "kernel/config.h"
-#include "kernel/fmt.h"
-#include "kernel/fault.h"
-#include "kernel/options.h"
+#include "kernel/run/bounds.h"
+#include "app/app.h"
+#include "kernel/run/config.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/run/fault.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/summary.h"
+#include "kernel/report/summary.h"
 
 #include <string.h>
 
@@ -87,6 +87,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
     /* precedence: defaults < \barebench\barebench.cfg < load options */
     struct options base;
+    app_init(); /* the suites suite= names */
     options_defaults(&base);
     char cfg_err[256];
     int cfg_settings;

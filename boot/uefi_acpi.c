@@ -1,7 +1,7 @@
 /* uefi_acpi.c - where the UEFI image finds ACPI: the root pointer from the firmware's
- * configuration table (kernel/acpi.c walks the tables from there), and plat_acpi_table. */
+ * configuration table (kernel/firmware/acpi.c walks the tables from there), and plat_acpi_table. */
 #include "boot/uefi.h"
-#include "kernel/acpi.h"
+#include "kernel/firmware/acpi.h"
 #include "kernel/platform.h"
 
 const void *uefi_acpi_rsdp(void)

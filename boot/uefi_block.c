@@ -2,14 +2,14 @@
  * partitions), what it is from its device path (and PCI vendor, Disk Info), synchronous
  * Block IO transfers and queued Block IO 2 transfers (QD > 1) polled with CheckEvent. */
 #include "boot/uefi.h"
-#include "kernel/fault.h"
-#include "kernel/blk_engine.h"
-#include "kernel/bounds.h"
-#include "kernel/degraded.h"
+#include "kernel/run/fault.h"
+#include "kernel/block/blk_engine.h"
+#include "kernel/run/bounds.h"
+#include "kernel/run/degraded.h"
 #include "boot/uefi_block.h"
 #include "boot/uefi_native.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "boot/efi_protocols.h"
 
@@ -216,7 +216,7 @@ int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes)
     return rc ? rc : sync_io(d, 0, lba, buf, bytes);
 }
 
-/* Queued transfers through Block IO 2 (kernel/blk_engine.c): tokens and events made for each
+/* Queued transfers through Block IO 2 (kernel/block/blk_engine.c): tokens and events made for each
  * batch; when a transfer times out they and the buffers are abandoned, never reused or freed
  * (a late completion must not land in another batch or in memory given back). */
 struct qctx {

@@ -2,7 +2,7 @@
  * PCI vendor), model and serial from EFI_DISK_INFO (ATA IDENTIFY, SCSI INQUIRY) or, for NVMe,
  * Identify Controller through EFI_NVM_EXPRESS_PASS_THRU. */
 #include "boot/uefi_block.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "boot/efi_protocols.h"
 

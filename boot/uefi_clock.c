@@ -1,15 +1,15 @@
 /* uefi_clock.c - the reference clock of the UEFI build: the ACPI PM timer (3.579545 MHz,
  * 24 or 32 bits) from the FADT, else an HPET the firmware enabled, each used only when it counts
- * at its rate against firmware Stall (kernel/refclock.c); plus Stall, interrupts, time of day. */
+ * at its rate against firmware Stall (kernel/machine/refclock.c); plus Stall, interrupts, time of day. */
 #include "arch/cpu.h"
 #include "arch/io.h"
 #include "boot/uefi.h"
-#include "kernel/acpi.h"
-#include "kernel/clock.h"
-#include "kernel/fault.h"
-#include "kernel/fmt.h"
+#include "kernel/firmware/acpi.h"
+#include "kernel/machine/clock.h"
+#include "kernel/run/fault.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
-#include "kernel/refclock.h"
+#include "kernel/machine/refclock.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* uefi_config.c - reads \barebench\barebench.cfg from the volume barebench was loaded from and
- * applies it to the options (parsing: kernel/config.c).  No file there is not an error. */
+ * applies it to the options (parsing: kernel/run/config.c).  No file there is not an error. */
 #include "boot/uefi.h"
-#include "kernel/config.h"
-#include "kernel/fmt.h"
+#include "kernel/run/config.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 int uefi_config_load(struct options *o, int *settings, char *err, size_t errlen)

@@ -2,11 +2,11 @@
  * and straight to COM1 when ConOut does not already reach a serial port (or serial=on).  Either
  * is dropped for the rest of the run when its writes block (recorded in env.degraded). */
 #include "boot/uefi.h"
-#include "kernel/bounds.h"
-#include "kernel/clock.h"
-#include "kernel/options.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/clock.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/slow_console.h"
+#include "kernel/console/slow_console.h"
 
 static int use_conout = 1;
 static int use_uart;
@@ -52,7 +52,7 @@ void uefi_console_init(int serial_mode)
 static struct slow_console conout_guard = {"firmware console (ConOut)", 0, 0, 0};
 
 /* One OutputString call; on ConOut timed: a console that blocks on every call is retired
- * (kernel/slow_console.c), and COM1 then takes over when it was left to ConOut. */
+ * (kernel/console/slow_console.c), and COM1 then takes over when it was left to ConOut. */
 static void text_out(SIMPLE_TEXT_OUTPUT_INTERFACE *to, CHAR16 *buf, size_t chars)
 {
     if (to != ST->ConOut) {

@@ -1,7 +1,7 @@
 /* uefi_entropy.c - plat_entropy for the UEFI image: the firmware's EFI_RNG_PROTOCOL (default
  * algorithm) when it has one; OVMF offers it only with a virtio-rng device. */
 #include "boot/uefi.h"
-#include "kernel/run_id.h"
+#include "kernel/run/run_id.h"
 
 static EFI_GUID rng_guid = EFI_RNG_PROTOCOL_GUID;
 

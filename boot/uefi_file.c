@@ -1,7 +1,7 @@
 /* uefi_file.c - reads a small file from the volume barebench was loaded from (barebench.cfg, the
  * upload key file): plat_read_boot_file; the file is closed and nothing stays open after. */
 #include "boot/uefi.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 /* Read the whole open file into a plat_alloc'd buffer of max+1 bytes; -1 with err on failure or

@@ -1,8 +1,8 @@
 /* uefi_identity.c - the UEFI build's part of the machine identity: SMBIOS (3.x entry point
  * preferred, 2.x otherwise), memory map totals, firmware vendor and revision, ACPI OEM. */
 #include "boot/uefi.h"
-#include "kernel/identity.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/identity.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

@@ -1,12 +1,12 @@
 /* uefi_mp.c - multi-core on UEFI through EFI_MP_SERVICES_PROTOCOL: the firmware side of
- * kernel/mp_run.c (per-AP non-blocking StartupThisAP with one event each, blocking StartupAllAPs
- * as fallback).  AP code calls no boot services; every wait is bounded (kernel/bounds.h). */
+ * kernel/machine/mp_run.c (per-AP non-blocking StartupThisAP with one event each, blocking StartupAllAPs
+ * as fallback).  AP code calls no boot services; every wait is bounded (kernel/run/bounds.h). */
 #include "arch/cpu.h"
 #include "boot/uefi.h"
-#include "kernel/bounds.h"
-#include "kernel/clock.h"
-#include "kernel/fault.h"
-#include "kernel/mp_run.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/clock.h"
+#include "kernel/run/fault.h"
+#include "kernel/machine/mp_run.h"
 #include "kernel/platform.h"
 #include "boot/efi_protocols.h"
 

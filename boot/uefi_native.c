@@ -7,7 +7,7 @@
 #include "boot/uefi_block.h"
 #include "boot/uefi_pci.h"
 #include "drivers/blk_driver.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

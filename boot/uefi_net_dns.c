@@ -1,8 +1,8 @@
 /* uefi_net_dns.c - upload=http://NAME:PORT/ on the UEFI image: a DNS4 child of the firmware's
  * network stack looks the name up (servers from DHCP), bounded in time; says when there is none. */
 #include "boot/uefi_net_dns.h"
-#include "kernel/fmt.h"
-#include "kernel/upload.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/upload/upload.h"
 
 #include <string.h>
 

@@ -7,11 +7,11 @@
  * bounds the rest. */
 #include "boot/efi_protocols.h"
 #include "boot/uefi_net.h"
-#include "kernel/fault.h"
-#include "kernel/fmt.h"
+#include "kernel/run/fault.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
-#include "kernel/upload.h"
-#include "kernel/upload_retry.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_retry.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * firmware stack offers TCP4): the firmware's DHCP address, or a static address/prefix/gateway
  * kept on our own TCP4 child so that NVRAM is not written; every wait is bounded. */
 #include "boot/uefi_net.h"
-#include "kernel/fmt.h"
-#include "kernel/upload.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/upload/upload.h"
 
 #include <string.h>
 

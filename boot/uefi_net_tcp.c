@@ -3,11 +3,11 @@
  * https:// goes through the firmware's EFI HTTP instead (uefi_net_https.c). */
 #include "boot/uefi_net.h"
 #include "boot/uefi_net_dns.h"
-#include "kernel/fault.h"
-#include "kernel/fmt.h"
+#include "kernel/run/fault.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
-#include "kernel/upload.h"
-#include "kernel/upload_retry.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_retry.h"
 
 #include <string.h>
 

@@ -3,9 +3,9 @@
  * running a function on a processor of a given node (MP services StartupThisAP). */
 #include "boot/uefi.h"
 #include "boot/efi_protocols.h"
-#include "kernel/acpi.h"
-#include "kernel/fmt.h"
-#include "kernel/numa.h"
+#include "kernel/firmware/acpi.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/machine/numa.h"
 #include "kernel/platform.h"
 #include "arch/cpu.h"
 

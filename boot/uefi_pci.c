@@ -2,7 +2,7 @@
  * the firmware's view of the device stays consistent: config space, BAR access, attributes,
  * AllocateBuffer + Map CommonBuffer, and the TSC as the drivers' clock. */
 #include "boot/uefi_pci.h"
-#include "kernel/clock.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
 
 #define CALL uefi_call_wrapper

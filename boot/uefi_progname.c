@@ -1,7 +1,7 @@
 /* uefi_progname.c - strips the program's own name from LoadOptions, comparing the first word
- * with the last file-path node of the loaded image's device path (kernel/progname.c compares). */
+ * with the last file-path node of the loaded image's device path (kernel/run/progname.c compares). */
 #include "boot/uefi.h"
-#include "kernel/progname.h"
+#include "kernel/run/progname.h"
 
 const char *uefi_skip_own_name(const char *line)
 {

@@ -1,7 +1,7 @@
 /* uefi_save.c - writes the results document to \barebench\results\ on the volume barebench
  * was loaded from, when that volume is writable.  Never overwrites an existing file. */
 #include "boot/uefi.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "boot/uefi_native.h"
 

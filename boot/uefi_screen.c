@@ -1,7 +1,7 @@
 /* uefi_screen.c - tells the firmware's consoles apart: serial ones (a UART in the device path)
  * get the JSON document, screens (GOP text consoles) only the end-of-run summary page. */
 #include "boot/uefi.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #define MAX_OUT 8

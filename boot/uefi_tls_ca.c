@@ -5,8 +5,8 @@
  * fw_cfg etc/edk2/https/cacerts) is put back; a non-volatile one is never touched. */
 #include "boot/efi_protocols.h"
 #include "boot/uefi_net.h"
-#include "kernel/fmt.h"
-#include "kernel/upload_ca.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/upload/upload_ca.h"
 
 #include <string.h>
 

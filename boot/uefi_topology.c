@@ -4,7 +4,7 @@
 #include "boot/uefi.h"
 #include "boot/efi_protocols.h"
 #include "kernel/platform.h"
-#include "kernel/topology.h"
+#include "kernel/machine/topology.h"
 #include "arch/cpu.h"
 
 #define CPU_V2_EXTENDED_TOPOLOGY (1u << 24) /* PI 1.7: ask GetProcessorInfo for Location2 */

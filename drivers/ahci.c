@@ -2,7 +2,7 @@
  * IDENTIFY DEVICE, polled READ/WRITE FPDMA QUEUED (NCQ, up to 32 tags) or DMA EXT, FLUSH CACHE
  * EXT; errors recover the port, a command past the time limit stops it. */
 #include "drivers/ahci.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* ahci_queue.c - AHCI command logic shared by the UEFI driver and its unit test: slots/tags,
  * H2D register FIS, PRDT, completion and error/timeout decisions, the queue-depth loop. */
 #include "drivers/ahci_queue.h"
-#include "kernel/blk_engine.h"
+#include "kernel/block/blk_engine.h"
 #include "kernel/platform.h"
 
 #include <string.h>
@@ -92,7 +92,7 @@ int ahci_io_max_qd(const struct ahci_io *io, size_t bytes)
     return qd > AHCI_XFER_MAX ? AHCI_XFER_MAX : qd;
 }
 
-/* The block engine's view of the port (kernel/blk_engine.h): a transfer on slot s is `per`
+/* The block engine's view of the port (kernel/block/blk_engine.h): a transfer on slot s is `per`
  * commands (chunks of max_transfer), each on a free tag, issued as tags free up; the slot
  * finishes when its last chunk completes. */
 struct ahci_eng {

@@ -2,7 +2,7 @@
  * CAP.TO/DSTRD/MPSMIN, admin queue, Identify, one polled I/O queue pair; the queue logic
  * itself is drivers/nvme_queue.c. */
 #include "drivers/nvme.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

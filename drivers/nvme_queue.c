@@ -1,7 +1,7 @@
 /* nvme_queue.c - NVMe queue logic shared by the UEFI driver and the unit tests' model:
  * rings with phase tags, command ids, PRP lists, and the queue-depth batch loop. */
 #include "drivers/nvme_queue.h"
-#include "kernel/blk_engine.h"
+#include "kernel/block/blk_engine.h"
 #include "kernel/platform.h"
 
 #include <string.h>
@@ -134,7 +134,7 @@ static int submit_transfer(struct nvme_io *io, int write, int s, uint64_t lba, u
     return 0;
 }
 
-/* The block engine's view of the pair (kernel/blk_engine.h): a transfer on slot s is `per`
+/* The block engine's view of the pair (kernel/block/blk_engine.h): a transfer on slot s is `per`
  * commands pushed together, all tagged s; the slot finishes when the last one completes. */
 static int eng_submit(void *ctx, int s, int write, uint64_t lba, void *buf, size_t bytes, uint64_t now)
 {

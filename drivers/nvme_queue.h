@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define NVMEQ_MAX 1024 /* deepest queue the driver builds (entries) */
-#define NVME_IO_SLOTS 256 /* transfers in flight at most (kernel/blk_engine.h BLK_MAX_QD) */
+#define NVME_IO_SLOTS 256 /* transfers in flight at most (kernel/block/blk_engine.h BLK_MAX_QD) */
 
 /* Submission queue entry (NVMe base spec 2.0, figure 88) */
 struct nvme_sqe {
@@ -96,7 +96,7 @@ struct nvme_io {
 /** Largest queue depth (transfers in flight) the pair allows for transfers of `bytes`. */
 int nvme_io_max_qd(const struct nvme_io *io, size_t bytes);
 /** n transfers of `bytes` at blocks lba[], up to qd in flight (transfer i uses bufs[i]), run by
- *  the block engine (kernel/blk_engine.c); each transfer above max_chunk is split into commands
+ *  the block engine (kernel/block/blk_engine.c); each transfer above max_chunk is split into commands
  *  that stay in flight together; one doorbell write per batch of submissions and per drain of
  *  completions.  lat (may be NULL) receives
  *  each transfer's ticks.  Returns 0 or a PLAT_IO_* status (PLAT_IO_TIMEOUT: a command did not

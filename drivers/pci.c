@@ -2,7 +2,7 @@
  * 64-bit registers, capability walking and bounded waits, over the calls each platform
  * implements (boot/uefi_pci.c; tests/unit/fake_pci.c). */
 #include "drivers/pci.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 
 int pci_fn_identify(struct pci_fn *f)
 {

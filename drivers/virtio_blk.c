@@ -2,7 +2,7 @@
  * reset, feature negotiation, one polled split virtqueue; the ring and request logic itself is
  * drivers/virtq.c. */
 #include "drivers/virtio_blk.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

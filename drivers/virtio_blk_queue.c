@@ -1,6 +1,6 @@
 /* virtio_blk_queue.c - virtio-blk requests on a split virtqueue (see virtio_blk_queue.h). */
 #include "drivers/virtio_blk_queue.h"
-#include "kernel/blk_engine.h"
+#include "kernel/block/blk_engine.h"
 #include "kernel/platform.h"
 
 #include <string.h>
@@ -41,7 +41,7 @@ static int add_request(struct vblk_io *io, int s, uint32_t type, uint64_t sector
     return virtq_add(io->q, b, n, (uint16_t)s) < 0 ? -1 : 0;
 }
 
-/* The block engine's view of the queue (kernel/blk_engine.h): a transfer on slot s is one
+/* The block engine's view of the queue (kernel/block/blk_engine.h): a transfer on slot s is one
  * request chain tagged s. */
 static int eng_submit(void *ctx, int s, int write, uint64_t lba, void *buf, size_t bytes, uint64_t now)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define ACPI_KEEP 8             /* tables kept */
-#define ACPI_MAX_BYTES (1u << 24) /* as kernel/acpi.c: no table is larger */
+#define ACPI_MAX_BYTES (1u << 24) /* as kernel/firmware/acpi.c: no table is larger */
 
 static char root[256] = "/sys/firmware/acpi/tables";
 static struct {

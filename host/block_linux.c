@@ -2,8 +2,8 @@
  * named by disk=PATH[,PATH], opened read-only with O_DIRECT until the write guard verified
  * them (then reopened for writing, block devices with O_EXCL); QD1 by pread/pwrite, deeper
  * queues through Linux native AIO (io_setup/io_submit/io_getevents, as libaio issues them). */
-#include "kernel/blk_engine.h"
-#include "kernel/clock.h"
+#include "kernel/block/blk_engine.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
 #include "host/holes_linux.h"
 #include "host/blockdev_linux.h"

@@ -1,5 +1,5 @@
 /* entropy_linux.c - plat_entropy for the Linux build: getrandom(2). */
-#include "kernel/run_id.h"
+#include "kernel/run/run_id.h"
 
 #include <sys/random.h>
 

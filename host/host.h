@@ -19,7 +19,7 @@ int host_cpu_id(int idx);
 struct mp_state;
 struct mp_ops;
 /** Unit tests only: route plat_cpu_count / plat_run_on_cpus / plat_cpu_left_out through
- *  kernel/mp_run.c with a fake firmware MP service (NULL, NULL: the threads again). */
+ *  kernel/machine/mp_run.c with a fake firmware MP service (NULL, NULL: the threads again). */
 void host_mp_fake(struct mp_state *m, const struct mp_ops *o);
 
 /** 0 if `path` may take the results document: not a block or character device (nor any other

@@ -1,6 +1,6 @@
 /* identity_linux.c - the Linux build's part of the machine identity: SMBIOS from sysfs
  * (the raw table when readable, else the dmi/id strings), /proc/meminfo, uname. */
-#include "kernel/identity.h"
+#include "kernel/machine/identity.h"
 #include "kernel/platform.h"
 
 #include <stdio.h>

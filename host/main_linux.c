@@ -1,9 +1,9 @@
 /* main_linux.c - the Linux program: the same options as flags (--suite mem == suite=mem),
  * --json FILE for the document (--json - prints it between the markers, the only way it reaches
  * the terminal); runs the same suites as the UEFI image. */
-#include "kernel/app.h"
-#include "kernel/config.h"
-#include "kernel/fmt.h"
+#include "app/app.h"
+#include "kernel/run/config.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "host/host.h"
 
@@ -95,6 +95,7 @@ int main(int argc, char **argv)
         }
     }
     struct options base;
+    app_init(); /* the suites suite= names */
     options_defaults(&base);
     if (config) /* precedence as on the image: defaults < config file < flags */
         load_config(config, &base);

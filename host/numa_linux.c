@@ -2,8 +2,8 @@
  * distances, memory bound to a node (numa_tonode_memory before first touch), the node of a
  * page (numa_move_pages query) and running a function pinned to a processor of a node. */
 #include "host/host.h"
-#include "kernel/fmt.h"
-#include "kernel/numa.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/machine/numa.h"
 #include "kernel/platform.h"
 
 #include <numa.h>

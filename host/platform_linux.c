@@ -2,7 +2,7 @@
  * transparent huge pages on request), pinned pthreads, CLOCK_MONOTONIC_RAW as the reference. */
 #include "kernel/platform.h"
 #include "host/host.h"
-#include "kernel/mp_run.h"
+#include "kernel/machine/mp_run.h"
 
 #include <errno.h>
 #include <pthread.h>

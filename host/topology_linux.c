@@ -1,7 +1,7 @@
 /* topology_linux.c - processor topology from sysfs and /proc/cpuinfo, and per-processor stolen
  * time from /proc/stat, for the Linux build (run index -> Linux CPU number via host_cpu_id). */
 #include "kernel/platform.h"
-#include "kernel/topology.h"
+#include "kernel/machine/topology.h"
 #include "host/host.h"
 
 #include <stdio.h>

@@ -3,8 +3,8 @@
  * connecting, the handshake, sending and the answer. */
 #include "host/upload_linux.h"
 #include "kernel/platform.h"
-#include "kernel/upload.h"
-#include "kernel/upload_retry.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_retry.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -48,7 +48,7 @@ int plat_cpu_lost_running(void);
 typedef void (*plat_cpu_fn)(void *arg, int cpu);
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg);
 
-/* ---- topology and processor selection (kernel/topology.h) ---- */
+/* ---- topology and processor selection (kernel/machine/topology.h) ---- */
 struct topo_cpu;
 /** Location of processors 0..n-1 (package, die, core, thread, hardware id); *source names where
  *  it came from.  Returns 0, or -1 when the host cannot tell (the caller falls back to what the
@@ -74,7 +74,7 @@ struct ref_clock {
 };
 /** NULL when the host has none it can read (e.g. hardware-reduced ACPI has no timer block). */
 const struct ref_clock *plat_ref_clock(void);
-/** Why the host's reference clock(s) were refused by the sanity check (kernel/refclock.h),
+/** Why the host's reference clock(s) were refused by the sanity check (kernel/machine/refclock.h),
  *  e.g. "acpi-pm does not count ..."; NULL when nothing was refused. */
 const char *plat_ref_clock_rejected(void);
 /** Busy-wait about `us` microseconds using the host's own service (UEFI Stall / nanosleep). */

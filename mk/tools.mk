@@ -6,7 +6,8 @@
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
 BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_stats.c \
-                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c safe_text.c)
+                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c safe_text.c) \
+               bench/suite_charts.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_store.c collect_auth.c collect_tls.c \
                   collect_quota.c collect_recover.c collect_doc.c collect_gate.c \
@@ -14,10 +15,10 @@ COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_stor
                   collect_log.c collect_watch.c)
 # docs/schema.json as a C string: the collector checks documents against the schema itself
 COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
-# the key's text form and the signed message are shared with the image (kernel/upload_key.c)
+# the key's text form and the signed message are shared with the image (kernel/upload/upload_key.c)
 COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) \
                 $(BUILD)/host/obj/tools/benchcmp/benchcmp_doc.o \
-                $(BUILD)/host/obj/kernel/upload_key.o $(BUILD)/host/gen/collect_schema.o
+                $(BUILD)/host/obj/kernel/upload/upload_key.o $(BUILD)/host/gen/collect_schema.o
 TOOLS_LIBS := -ljansson -lm
 
 .PHONY: tools fuzz fuzz-run
@@ -41,7 +42,7 @@ $(BUILD)/host/gen/collect_schema.o: $(COLLECT_SCHEMA_C)
 
 # the collector with its crash seam (tools/collect/collect_crash.h), for tests/host/26-collect-crash.sh only
 $(BUILD)/tests/barebench-collect-crash: $(COLLECT_SRCS) tools/collect/collect_crash.c \
-                                        tools/benchcmp/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) \
+                                        tools/benchcmp/benchcmp_doc.c kernel/upload/upload_key.c $(COLLECT_SCHEMA_C) \
                                         tools/collect/collect.h tools/collect/collect_crash.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -DCOLLECT_CRASH_SEAM $(filter %.c,$^) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
@@ -67,7 +68,7 @@ $(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/too
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $^ -o $@ -lcmocka
 
 # the collector's signature checks against the image's own signing code (kernel objects + libcrypto)
-COLLECT_AUTH_OBJS := $(filter-out $(BUILD)/host/obj/kernel/upload_key.o,$(COLLECT_STORE_OBJS))
+COLLECT_AUTH_OBJS := $(filter-out $(BUILD)/host/obj/kernel/upload/upload_key.o,$(COLLECT_STORE_OBJS))
 # (not the drivers: they need the fake PCI layer of the driver tests)
 COLLECT_AUTH_LINK := $(filter-out $(UNIT_DRIVER_OBJS),$(UNIT_LINK))
 $(BUILD)/tests/test_collect_auth: tests/unit/test_collect_auth.c $(COLLECT_AUTH_OBJS) $(COLLECT_AUTH_LINK)
@@ -91,11 +92,11 @@ $(BUILD)/fuzz/fuzz_doc: tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) tools/benchcmp/benc
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_doc.c $(BC_LIB_SRCS) -o $@ $(TOOLS_LIBS)
 $(BUILD)/fuzz/fuzz_collect: tests/fuzz/fuzz_collect.c $(COLLECT_SRCS) tools/benchcmp/benchcmp_doc.c \
-                            tools/collect/collect.h kernel/upload_key.c $(COLLECT_SCHEMA_C)
+                            tools/collect/collect.h kernel/upload/upload_key.c $(COLLECT_SCHEMA_C)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -I$(CURDIR) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined tests/fuzz/fuzz_collect.c $(filter-out tools/collect/collect.c,$(COLLECT_SRCS)) \
-	    tools/benchcmp/benchcmp_doc.c kernel/upload_key.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
+	    tools/benchcmp/benchcmp_doc.c kernel/upload/upload_key.c $(COLLECT_SCHEMA_C) -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 # what benchcmp writes from hostile strings, judged by tests/unit/output_check.c
 $(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(BC_LIB_SRCS) tools/benchcmp/benchcmp.h \
                            tools/benchcmp/safe_text.h \

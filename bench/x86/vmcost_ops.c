@@ -3,7 +3,7 @@
  * Each kernel repeats its operation `iters` times and returns a value built from the results.
  * Also what they work on (vm_find_resources) and the probe check of the counting ones. */
 #include "bench/vmcost.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "arch/platform.h"
 

@@ -2,9 +2,9 @@
  * #UD, #GP, #PF (a fault inside plat_try returns to its caller like longjmp) and a local APIC
  * timer vector (HLT wake-ups at TPL_HIGH_LEVEL), an unmapped address, the PM timer's port. */
 #include "boot/uefi.h"
-#include "kernel/acpi.h"
-#include "kernel/bounds.h"
-#include "kernel/clock.h"
+#include "kernel/firmware/acpi.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
 #include "arch/platform.h"
 #include "kernel/x86/pt_slot.h"

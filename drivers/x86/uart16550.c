@@ -1,9 +1,9 @@
 /* uart16550.c - polled output on the COM1 16550 UART (I/O port 0x3F8).  Works with or without
  * boot services, so serial/SOL consoles get every line on any firmware; a port nobody drains is
- * given up after one bounded wait (kernel/uart_tx.c). */
-#include "kernel/clock.h"
-#include "kernel/fault.h"
-#include "kernel/uart_tx.h"
+ * given up after one bounded wait (kernel/console/uart_tx.c). */
+#include "kernel/machine/clock.h"
+#include "kernel/run/fault.h"
+#include "kernel/console/uart_tx.h"
 #include "kernel/x86/port_io.h"
 
 #define COM1 0x3f8
@@ -55,7 +55,7 @@ static double tsc_hz(void)
 static const struct uart_port_ops com1_ops = {"COM1 (I/O 0x3f8)", tx_ready, tx, tsc, tsc_hz};
 static struct uart_tx com1 = {&com1_ops, 0, 0};
 
-/* Polled output, every character bounded (kernel/uart_tx.c); returns -1 once the port is
+/* Polled output, every character bounded (kernel/console/uart_tx.c); returns -1 once the port is
  * retired because nobody drains it. */
 int uart_write(const char *s, size_t n)
 {

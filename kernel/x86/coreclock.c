@@ -1,9 +1,9 @@
 /* coreclock.c - effective core clock from a chain of dependent adds timed by the TSC (see
  * coreclock.h); APERF/MPERF read plainly only after a trap-safe probe on processor 0 worked. */
-#include "kernel/cpus_left.h"
-#include "kernel/coreclock.h"
-#include "kernel/clock.h"
-#include "kernel/json.h"
+#include "kernel/machine/cpus_left.h"
+#include "kernel/machine/coreclock.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/json.h"
 #include "kernel/platform.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"

@@ -1,8 +1,8 @@
 /* cpu.c - decodes CPUID: vendor, brand, family/model/stepping, features, caches,
  * frequency leaves 0x15/0x16 and the hypervisor leaves 0x40000000/0x40000010. */
 #include "kernel/x86/cpu.h"
-#include "kernel/fmt.h"
-#include "kernel/json.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/lib/json.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* power.c - frequency policy MSRs (see power.h): read trap-safely on processor 0, decoded by
  * pure functions; pstate=max writes only on bare metal, never enables HWP, and restores. */
-#include "kernel/power.h"
-#include "kernel/fmt.h"
-#include "kernel/json.h"
+#include "kernel/machine/power.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/lib/json.h"
 #include "kernel/platform.h"
-#include "kernel/topology.h"
+#include "kernel/machine/topology.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
 

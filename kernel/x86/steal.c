@@ -1,11 +1,11 @@
 /* steal.c - stolen-time interfaces (see steal.h): KVM steal time registered per processor,
  * Hyper-V VP runtime (wall time minus time the VP ran), VMware (steal_vmware.c), the host OS's
  * own account on Linux. */
-#include "kernel/cpus_left.h"
-#include "kernel/steal.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
-#include "kernel/json.h"
+#include "kernel/machine/cpus_left.h"
+#include "kernel/machine/steal.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/lib/json.h"
 #include "kernel/platform.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"

@@ -1,8 +1,8 @@
 /* steal_vmware.c - VMware stolen time (see steal_vmware.h): probing and decoding, testable with
  * a fake backdoor, and the image's real backdoor (I/O port, VMCALL or VMMCALL) and RDPMC. */
 #include "kernel/x86/steal_vmware.h"
-#include "kernel/clock.h"
-#include "kernel/fmt.h"
+#include "kernel/machine/clock.h"
+#include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 
 #include <string.h>

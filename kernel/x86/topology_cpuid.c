@@ -1,7 +1,7 @@
-/* topology_cpuid.c - the x86 answer of topo_from_cpu (kernel/topology.h) when the platform
+/* topology_cpuid.c - the x86 answer of topo_from_cpu (kernel/machine/topology.h) when the platform
  * cannot tell where the processors sit: CPUID leaf 0x1F (or 0xB) shifts applied to processor
  * 0's APIC id. */
-#include "kernel/topology.h"
+#include "kernel/machine/topology.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/topology_cpuid.h"
 

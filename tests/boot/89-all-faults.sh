@@ -4,7 +4,7 @@
 # answers, a disk whose reads fail (blkdebug), net= settings, and through the test-only option
 # fault= what QEMU cannot do: a PM timer that never moves, an AP that never checks in, a UART
 # that never empties, a Block IO 2 token that never completes, Tcp4 Cancel UNSUPPORTED.  Each
-# fault hits its bound (kernel/bounds.h) once.  Serial is dead, so the document comes off the
+# fault hits its bound (kernel/run/bounds.h) once.  Serial is dead, so the document comes off the
 # boot image's ESP; it must name every fault in env.degraded / errors / skipped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/undrained_com1.bash"
@@ -14,14 +14,14 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 
-# the bounds the faults hit, read from kernel/bounds.h and kernel/upload.h (one place each)
+# the bounds the faults hit, read from kernel/run/bounds.h and kernel/upload/upload.h (one place each)
 bound() { sed -n "s/^#define $1 \([0-9.e]*\).*/\1/p" "$top/kernel/$2" | head -1; }
-MP_START_US=$(bound BB_MP_START_TIMEOUT_US bounds.h)
-TSC_HZ_MAX=$(bound BB_TSC_HZ_MAX bounds.h)
-DISK_IO_S=$(bound BB_DISK_IO_TIMEOUT_S bounds.h)
-CONNECT_S=$(bound UPLOAD_CONNECT_S upload.h)
-TOTAL_S=$(bound UPLOAD_TOTAL_S upload.h)
-check "bounds read from kernel/bounds.h and kernel/upload.h" \
+MP_START_US=$(bound BB_MP_START_TIMEOUT_US run/bounds.h)
+TSC_HZ_MAX=$(bound BB_TSC_HZ_MAX run/bounds.h)
+DISK_IO_S=$(bound BB_DISK_IO_TIMEOUT_S run/bounds.h)
+CONNECT_S=$(bound UPLOAD_CONNECT_S upload/upload.h)
+TOTAL_S=$(bound UPLOAD_TOTAL_S upload/upload.h)
+check "bounds read from kernel/run/bounds.h and kernel/upload/upload.h" \
     test -n "$MP_START_US" -a -n "$TSC_HZ_MAX" -a -n "$DISK_IO_S" -a -n "$CONNECT_S" -a -n "$TOTAL_S"
 
 # an upload target that accepts and never answers; it notes when the guest lets go
@@ -84,7 +84,7 @@ echo "# every fault at once: powered off after ${took} s (QEMU status $rc); boun
      "(TSC $(python3 -c "print(round(float('$hz' or 0) / 1e9, 3))") GHz);" \
      "$(cat "$dir/holding.bytes" 2>/dev/null) bytes left in the 4 KiB COM1 pipe"
 check "all faults: QEMU powers off by itself (exit 0)" test "$rc" = 0
-check "all faults: within the bound from kernel/bounds.h (${took} s <= ${bound_s} s)" test "$took" -le "$bound_s"
+check "all faults: within the bound from kernel/run/bounds.h (${took} s <= ${bound_s} s)" test "$took" -le "$bound_s"
 check "all faults: the bound is a few minutes (<= 300 s)" test "$bound_s" -le 300
 check "undrained COM1: the pipe was full" test "$(cat "$dir/holding.bytes" 2>/dev/null)" = 4096
 jqcheck "document saved on the ESP, marked as a faulted run (env.faults)" "$doc" \

@@ -3,7 +3,7 @@ exchange 20 s by default), from a given loopback source address: shared by the c
 load and attack scripts (tests/boot/collect_*.py)."""
 import socket, time
 
-CONNECT_S, TOTAL_S = 5, 20  # kernel/upload.h: UPLOAD_CONNECT_S, UPLOAD_TOTAL_S
+CONNECT_S, TOTAL_S = 5, 20  # kernel/upload/upload.h: UPLOAD_CONNECT_S, UPLOAD_TOTAL_S
 
 
 def upload(host, port, body, src="127.0.0.1", token="", total_s=TOTAL_S):

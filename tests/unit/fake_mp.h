@@ -1,10 +1,10 @@
 /* fake_mp.h - a firmware MP service for unit tests: real threads play the APs, and the fake can
  * answer NOT_READY or UNSUPPORTED, or hold an AP back (never arrives / never completes).  Its
- * clock runs 100x faster than real time, so each bound of kernel/bounds.h costs milliseconds. */
+ * clock runs 100x faster than real time, so each bound of kernel/run/bounds.h costs milliseconds. */
 #ifndef FAKE_MP_H
 #define FAKE_MP_H
 
-#include "kernel/mp_run.h"
+#include "kernel/machine/mp_run.h"
 
 #define FAKE_MP_NAPS 3 /* APs of the fake machine: processors 1..3, processor 0 is the caller */
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/acpi.h"
-#include "kernel/numa.h"
+#include "kernel/firmware/acpi.h"
+#include "kernel/machine/numa.h"
 
 static void sum(uint8_t *p, size_t n, size_t at)
 {

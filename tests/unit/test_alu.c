@@ -11,13 +11,13 @@
 #include "bench/alu.h"
 #include "bench/suites.h"
 #include "bench/vmcost.h"
-#include "kernel/clock.h"
+#include "kernel/machine/clock.h"
 #include "arch/cpu.h"
 #include "arch/platform.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 static struct cpu_info host_cpu(void)
 {

@@ -11,10 +11,10 @@
 #include <cmocka.h>
 
 #include "bench/alu.h"
-#include "kernel/clock.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
-#include "kernel/results.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
+#include "kernel/report/results.h"
 #include "tools/bench/alu_peak.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* test_block_queue.c - the block engine (kernel/blk_engine.c), the one queue-depth loop of
+/* test_block_queue.c - the block engine (kernel/block/blk_engine.c), the one queue-depth loop of
  * every block path, against a fake device: transfers complete after a few polls, depth 1..32
  * kept full, a transfer that never completes (bounded, wedged, its slot and buffer never used
  * again), a transfer above the cap sent as pieces with the right blocks and buffer offsets, a
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/blk_engine.h"
+#include "kernel/block/blk_engine.h"
 #include "kernel/platform.h"
 
 #define BS 512

@@ -1,5 +1,5 @@
 /* test_clock_rates.c - the rates the CPU and a hypervisor state for the counter (arch/cpu.h
- * arch_counter_rates) reach kernel/clock.c as before the seam: cross-checked in the order
+ * arch_counter_rates) reach kernel/machine/clock.c as before the seam: cross-checked in the order
  * CPUID 0x15, hypervisor leaf 0x40000010, CPUID 0x16 base, then firmware/host Stall; the
  * hypervisor's word ranked before CPUID 0x15's when no reference clock calibrates. */
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "arch/cpu.h"
-#include "kernel/clock.h"
-#include "kernel/identity.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
 
 static struct identity id;
 

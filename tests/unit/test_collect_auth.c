@@ -3,15 +3,15 @@
  * a replayed body under another run id, a changed byte, a run id that is not the document's),
  * the legacy token, where secrets may come from (empty is an error, never "off"), which
  * addresses may be listened on; and that libcrypto's MAC equals the image's own
- * (kernel/upload.c over kernel/hmac.c), so both ends agree on every input. */
+ * (kernel/upload/upload.c over kernel/lib/hmac.c), so both ends agree on every input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/upload.h"
-#include "kernel/upload_key.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_key.h"
 #include "tools/collect/collect.h"
 
 #include <stdio.h>
@@ -268,7 +268,7 @@ static void bind_policy(void **state)
     }
 }
 
-/* libcrypto's HMAC (the collector) equals kernel/hmac.c's (the image) on many lengths and keys */
+/* libcrypto's HMAC (the collector) equals kernel/lib/hmac.c's (the image) on many lengths and keys */
 static void both_sides_agree(void **state)
 {
     static char body[5000];

@@ -1,4 +1,4 @@
-/* test_config.c - unit tests of barebench.cfg parsing (kernel/config.c): syntax, errors naming
+/* test_config.c - unit tests of barebench.cfg parsing (kernel/run/config.c): syntax, errors naming
  * file, line and key, all-or-nothing, and the precedence defaults < config < load options. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/config.h"
+#include "app/app.h"
+#include "kernel/run/config.h"
 
 static char err[256];
 
@@ -38,7 +39,7 @@ static void test_settings(void **state)
                            &o),
                      5);
     assert_int_equal(o.profile, PROFILE_QUICK);
-    assert_int_equal(o.suites, SUITE_TIMER | SUITE_MEM);
+    assert_int_equal(o.suites, options_suite_bit("timer") | options_suite_bit("mem"));
     assert_int_equal(o.reps, 2);
     assert_int_equal(o.then, THEN_EXIT);
     assert_int_equal(o.then_set, 1);
@@ -51,7 +52,7 @@ static void test_several_words_bom_no_newline(void **state)
     struct options o;
     options_defaults(&o);
     assert_int_equal(apply("\xef\xbb\xbfsuite=alu reps=9\nsave=no", &o), 3);
-    assert_int_equal(o.suites, SUITE_ALU);
+    assert_int_equal(o.suites, options_suite_bit("alu"));
     assert_int_equal(o.reps, 9);
     assert_int_equal(o.save, 0);
 }
@@ -119,13 +120,14 @@ static void test_precedence(void **state)
     assert_int_equal(apply("reps=2\nsuite=timer\ntag=fromcfg\n", &o), 3);
     assert_int_equal(options_parse("tag=fromcmd", &o, err, sizeof err), 0);
     assert_int_equal(o.reps, 2);
-    assert_int_equal(o.suites, SUITE_TIMER);
+    assert_int_equal(o.suites, options_suite_bit("timer"));
     assert_string_equal(o.tag, "fromcmd");
     assert_int_equal(o.profile, PROFILE_STANDARD); /* untouched default */
 }
 
 int main(void)
 {
+    app_init(); /* suite= names, as both builds register them */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_and_comments),
         cmocka_unit_test(test_settings),

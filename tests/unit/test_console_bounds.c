@@ -8,10 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/bounds.h"
-#include "kernel/degraded.h"
-#include "kernel/slow_console.h"
-#include "kernel/uart_tx.h"
+#include "kernel/run/bounds.h"
+#include "kernel/run/degraded.h"
+#include "kernel/console/slow_console.h"
+#include "kernel/console/uart_tx.h"
 
 static uint64_t tsc;          /* fake TSC, 1 GHz; each read advances it 100 ns */
 static int ready_every;       /* transmitter ready on every N-th poll; 0 = never */

@@ -10,9 +10,9 @@
 
 #include <jansson.h>
 
-#include "kernel/coreclock.h"
-#include "kernel/degraded.h"
-#include "kernel/json.h"
+#include "kernel/machine/coreclock.h"
+#include "kernel/run/degraded.h"
+#include "kernel/lib/json.h"
 
 #define NCPU 2
 

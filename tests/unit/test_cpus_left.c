@@ -1,5 +1,5 @@
 /* test_cpus_left.c - a processor that never checks in no longer fails the test that first meets
- * it: the real runner (bench/runner.c) and kernel/mp_run.c over a fake firmware MP service
+ * it: the real runner (bench/runner.c) and kernel/machine/mp_run.c over a fake firmware MP service
  * (threads as APs, host_mp_fake), one AP that accepts its start and never runs.  Fake time runs
  * 100x faster than real time, so the check-in bound costs 50 ms here. */
 #include <setjmp.h>
@@ -12,14 +12,14 @@
 
 #include "bench/runner.h"
 #include "host/host.h"
-#include "kernel/clock.h"
-#include "kernel/cpus_left.h"
-#include "kernel/degraded.h"
-#include "kernel/identity.h"
-#include "kernel/mp_run.h"
-#include "kernel/options.h"
-#include "kernel/results.h"
-#include "kernel/topology.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/cpus_left.h"
+#include "kernel/run/degraded.h"
+#include "kernel/machine/identity.h"
+#include "kernel/machine/mp_run.h"
+#include "kernel/run/options.h"
+#include "kernel/report/results.h"
+#include "kernel/machine/topology.h"
 #include "tests/unit/fake_mp.h"
 
 static struct mp_state st;

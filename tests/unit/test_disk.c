@@ -19,7 +19,7 @@
 
 #include "bench/disk_guard.h"
 #include "bench/disk_marker.h"
-#include "kernel/clock.h"
+#include "kernel/machine/clock.h"
 #include "kernel/platform.h"
 #include "host/host.h"
 

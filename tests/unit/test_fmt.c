@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 
 #define SAME(...)                                                                              \
     do {                                                                                       \

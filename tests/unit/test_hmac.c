@@ -1,4 +1,4 @@
-/* test_hmac.c - the image's SHA-256 and HMAC-SHA256 (kernel/sha256.c, kernel/hmac.c) against the
+/* test_hmac.c - the image's SHA-256 and HMAC-SHA256 (kernel/lib/sha256.c, kernel/lib/hmac.c) against the
  * published vectors: FIPS 180-4's examples (NIST CSRC "SHA256.pdf", plus the million-'a' message)
  * and RFC 4231's test cases 1-4, 6 and 7; any split of the input into updates gives the same. */
 #include <setjmp.h>
@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/hmac.h"
-#include "kernel/sha256.h"
+#include "kernel/lib/hmac.h"
+#include "kernel/lib/sha256.h"
 
 #include <stdio.h>
 #include <string.h>

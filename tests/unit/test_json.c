@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "kernel/json.h"
+#include "kernel/lib/json.h"
 
 static json_t *reparse(struct json *j)
 {

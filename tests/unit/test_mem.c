@@ -13,12 +13,12 @@
 #include "bench/mem.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
-#include "kernel/caches.h"
-#include "kernel/clock.h"
+#include "kernel/machine/caches.h"
+#include "kernel/machine/clock.h"
 #include "kernel/x86/cpu.h"
-#include "kernel/identity.h"
-#include "kernel/results.h"
-#include "kernel/options.h"
+#include "kernel/machine/identity.h"
+#include "kernel/report/results.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
 
 #define KiB 1024ull

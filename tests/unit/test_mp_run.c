@@ -11,9 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "kernel/bounds.h"
-#include "kernel/degraded.h"
-#include "kernel/mp_run.h"
+#include "kernel/run/bounds.h"
+#include "kernel/run/degraded.h"
+#include "kernel/machine/mp_run.h"
 #include "tests/unit/fake_mp.h"
 
 /* The function under test: counts calls per index and notes whether index i ran on the caller. */

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/fault.h"
-#include "kernel/options.h"
-#include "kernel/upload_auth.h"
+#include "app/app.h"
+#include "kernel/run/fault.h"
+#include "kernel/run/options.h"
+#include "kernel/upload/upload_auth.h"
 
 #include <stdlib.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ static void defaults(void **s)
 {
     (void)s;
     assert_int_equal(parse(""), 0);
-    assert_int_equal(o.suites, SUITE_ALL);
+    assert_int_equal(o.suites, options_all_suites());
     assert_int_equal(o.reps, 5);
     assert_int_equal(o.then, THEN_SHUTDOWN);
     assert_int_equal(o.then_set, 0);
@@ -41,7 +42,7 @@ static void good_line(void **s)
 {
     (void)s;
     assert_int_equal(parse("  suite=timer,mem\treps=7 then=wait profile=quick tag=esxi-7 "), 0);
-    assert_int_equal(o.suites, SUITE_TIMER | SUITE_MEM);
+    assert_int_equal(o.suites, options_suite_bit("timer") | options_suite_bit("mem"));
     assert_int_equal(o.reps, 7);
     assert_int_equal(o.then, THEN_WAIT);
     assert_int_equal(o.then_set, 1);
@@ -49,7 +50,7 @@ static void good_line(void **s)
     assert_string_equal(o.tag, "esxi-7");
     assert_int_equal(parse("suite=all reps=3 reps=9"), 0); /* the later value wins */
     assert_int_equal(o.reps, 9);
-    assert_int_equal(o.suites, SUITE_ALL);
+    assert_int_equal(o.suites, options_all_suites());
 }
 
 static void lists_and_sizes(void **s)
@@ -175,9 +176,50 @@ static void suite_names(void **s)
 {
     (void)s;
     char b[64];
-    options_suite_names(SUITE_TIMER | SUITE_DISK, b, sizeof b);
+    options_suite_names(options_suite_bit("timer") | options_suite_bit("disk"), b, sizeof b);
     assert_string_equal(b, "timer,disk");
-    assert_string_equal(options_suite_name(SUITE_VMCOST), "vmcost");
+    assert_string_equal(options_suite_name(options_suite_bit("vmcost")), "vmcost");
+    /* the bits follow the run order of bench/suites.c */
+    assert_int_equal(options_suite_bit("timer"), 1);
+    assert_int_equal(options_suite_bit("disk"), 16);
+    assert_int_equal(options_suite_bit("nosuch"), 0);
+}
+
+static int help_has(const char *needle);
+/* suite= knows what the layer above registered, nothing of its own (kernel/ names no suite) */
+static void registered_suites(void **s)
+{
+    (void)s;
+    static const char *const mine[] = {"fast", "slow", NULL};
+    options_register_suites(mine);
+    struct options o;
+    char err[256];
+    options_defaults(&o);
+    assert_int_equal(o.suites, 3);
+    assert_int_equal(options_set(&o, "suite", "slow", err, sizeof err), 0);
+    assert_int_equal(o.suites, 2);
+    assert_int_equal(options_set(&o, "suite", "alu", err, sizeof err), -1);
+    assert_non_null(strstr(err, "suite"));
+    assert_true(help_has("suite=all|fast,slow "));
+    app_init(); /* back to the suites of this build */
+    options_defaults(&o);
+    assert_int_equal(o.suites, 31);
+    assert_true(help_has("suite=all|timer,alu,vmcost,mem,disk "));
+}
+
+static const char *help_needle;
+static int help_found;
+static void help_line(const char *l)
+{
+    if (strstr(l, help_needle))
+        help_found = 1;
+}
+static int help_has(const char *needle)
+{
+    help_needle = needle;
+    help_found = 0;
+    options_help(help_line);
+    return help_found;
 }
 
 /* upload= is checked when parsed (this is the Linux build: host names are allowed there) */
@@ -325,13 +367,14 @@ static void fault_names_mask(void **s)
 
 int main(void)
 {
+    app_init(); /* suite= names, as both builds register them */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),      cmocka_unit_test(good_line),
         cmocka_unit_test(lists_and_sizes), cmocka_unit_test(unknown_key),
         cmocka_unit_test(bad_values),    cmocka_unit_test(missing_value),
         cmocka_unit_test(garbled_and_long), cmocka_unit_test(program_name),
         cmocka_unit_test(help_flag),     cmocka_unit_test(help_text),
-        cmocka_unit_test(suite_names),
+        cmocka_unit_test(suite_names),   cmocka_unit_test(registered_suites),
         cmocka_unit_test(upload_url),    cmocka_unit_test(screen_mode),
         cmocka_unit_test(upload_key_option), cmocka_unit_test(redacted_line),
         cmocka_unit_test(key_loading),

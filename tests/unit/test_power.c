@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/power.h"
+#include "kernel/machine/power.h"
 
 static void set(struct power_raw *r, enum power_reg reg, uint64_t v)
 {

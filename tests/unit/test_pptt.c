@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "host/host.h"
-#include "kernel/acpi_pptt.h"
-#include "kernel/caches.h"
+#include "kernel/firmware/acpi_pptt.h"
+#include "kernel/machine/caches.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
@@ -370,7 +370,7 @@ static void test_shared_structure(void **st)
     assert_int_equal(find_cache(&in, 2, 'U')->per_instance, 4);
 }
 
-/* ---- merging with CPUID's counts (kernel/caches.c) ---- */
+/* ---- merging with CPUID's counts (kernel/machine/caches.c) ---- */
 
 /* CPUID of a VM: 32K L1D, 512K L2 per core, one 16 MiB L3 shared by everything. */
 static struct cpu_info vm_cpu(void)

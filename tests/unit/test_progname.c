@@ -1,4 +1,4 @@
-/* test_progname.c - unit tests of kernel/progname.c: the program's own name is stripped from
+/* test_progname.c - unit tests of kernel/run/progname.c: the program's own name is stripped from
  * command lines as the UEFI shell and iPXE pass them; anything else is left for the parser. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/progname.h"
+#include "kernel/run/progname.h"
 
 static void test_shell_forms(void **state)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/bounds.h"
-#include "kernel/refclock.h"
+#include "kernel/run/bounds.h"
+#include "kernel/machine/refclock.h"
 
 /* Fake time in ns; the TSC runs at 2 GHz and every read of it costs 50 ns. */
 static uint64_t now_ns;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/smbios.h"
+#include "kernel/firmware/smbios.h"
 
 static size_t put(uint8_t *t, size_t off, const uint8_t *fmt, size_t flen, const char *strs,
                   size_t slen)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/stats.h"
+#include "kernel/lib/stats.h"
 
 static void odd_and_even(void **s)
 {

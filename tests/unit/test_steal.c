@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "bench/runner_acct.h"
-#include "kernel/steal.h"
+#include "kernel/machine/steal.h"
 #include "kernel/x86/steal_vmware.h"
 
 #include <pthread.h>

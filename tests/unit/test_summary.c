@@ -9,10 +9,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/clock.h"
-#include "kernel/identity.h"
-#include "kernel/results.h"
-#include "kernel/summary.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
+#include "kernel/report/results.h"
+#include "app/app.h"
+#include "kernel/report/summary.h"
 
 static struct results rs;
 static struct identity id;
@@ -97,7 +98,7 @@ static void fill(int ndisks)
         add_disk(d, "seq_write", 4096, 1, 300);
         add_disk(d, "seq_write", 1 << 20, 1, 2000);
     }
-    summary_collect(&sum, &id, &clk, &rs);
+    app_summary(&sum, &id, &clk, &rs);
 }
 
 static struct summary_end end(int status)
@@ -173,7 +174,7 @@ static void nothing_ran(void **st)
 {
     (void)st;
     results_init(&rs);
-    summary_collect(&sum, NULL, NULL, NULL);
+    app_summary(&sum, NULL, NULL, NULL);
     struct summary_end e = {2, 0, 0, 1, "1.0", "uefi", "load options: unknown option 'rpes'",
                             "JSON on COM1", "", "", "waiting for a key, then powering off"};
     int n = summary_format(&sum, &e, page, sizeof page);

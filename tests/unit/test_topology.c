@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kernel/topology.h"
+#include "kernel/machine/topology.h"
 #include "kernel/x86/topology_cpuid.h"
 #include "tests/unit/fake_cpuid.h"
 

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/run_id.h"
-#include "kernel/upload.h"
-#include "kernel/upload_key.h"
-#include "kernel/upload_retry.h"
+#include "kernel/run/run_id.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_key.h"
+#include "kernel/upload/upload_retry.h"
 
 #include <stdio.h>
 #include <string.h>

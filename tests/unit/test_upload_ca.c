@@ -1,4 +1,4 @@
-/* test_upload_ca.c - the CA of an https:// upload as the firmware takes it (kernel/upload_ca.c):
+/* test_upload_ca.c - the CA of an https:// upload as the firmware takes it (kernel/upload/upload_ca.c):
  * PEM (one or several) or DER in, EFI_SIGNATURE_LISTs of EFI_CERT_X509_GUID entries out, each
  * holding exactly the certificate's DER (checked against OpenSSL's own decoding); every kind of
  * bad file is refused with a reason; https:// URLs parse with port 443 by default. */
@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/upload.h"
-#include "kernel/upload_ca.h"
+#include "kernel/upload/upload.h"
+#include "kernel/upload/upload_ca.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>

@@ -3,10 +3,10 @@
  * CPUs; prints per run "isa threads GFLOP/s flop_per_TSC_cycle flop_per_core_cycle" (per CPU).
  * Usage: alu-peak [min_ms] [reps] */
 #include "tools/bench/alu_peak.h"
-#include "kernel/clock.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
-#include "kernel/results.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
+#include "kernel/report/results.h"
 
 #include <stdio.h>
 #include <stdlib.h>

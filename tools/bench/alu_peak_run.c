@@ -1,10 +1,10 @@
 /* alu_peak_run.c - the measuring part of alu-peak (see alu_peak.h): the same runner, kernel
  * objects and work accounting (alu_spec) as the Linux build's alu suite. */
 #include "tools/bench/alu_peak.h"
-#include "kernel/clock.h"
-#include "kernel/identity.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 struct result *alu_peak_kernel(struct bench_ctx *c, const struct alu_kernel *k, int threads,
                                struct alu_arg *args)

@@ -5,11 +5,11 @@
  * Usage: mem-triad BYTES THREADS [nt 0|1] [min_time_ms] [reps]   (BYTES: all arrays, all CPUs) */
 #include "bench/mem.h"
 #include "bench/runner.h"
-#include "kernel/clock.h"
-#include "kernel/identity.h"
-#include "kernel/options.h"
+#include "kernel/machine/clock.h"
+#include "kernel/machine/identity.h"
+#include "kernel/run/options.h"
 #include "kernel/platform.h"
-#include "kernel/results.h"
+#include "kernel/report/results.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,11 @@
-/* benchcmp_plot.c - renders charts with gnuplot (SVG + PNG): disk throughput vs block size per
- * environment, memory bandwidth per cache level, ALU and vmcost bars.  Kinds without data are skipped.
+/* benchcmp_plot.c - renders charts with gnuplot (SVG + PNG) of the kinds each suite asks for in
+ * bench/suite_charts.c: a value against block size per environment (sweep), memory per cache
+ * level (levels), and bars per test.  Kinds without data are skipped.
  * Documents are untrusted: gnuplot gets numbers through data files (numbers and '#' comments
  * only) and scripts of fixed commands in which every text is a single-quoted literal written by
  * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-]. */
 #include "tools/benchcmp/benchcmp.h"
+#include "bench/suite_charts.h"
 #include "tools/benchcmp/safe_text.h"
 
 #include <errno.h>
@@ -28,6 +30,7 @@ struct plotctx {
     char *err;
     size_t errlen;
     int charts;
+    const char *suite; /* the suite of the chart being drawn (bench/suite_charts.c) */
 };
 
 static int fail(struct plotctx *p, const char *fmt, ...)
@@ -410,7 +413,7 @@ static int mem_levelled(const struct bc_entry *e)
 /* Memory.  A test measured at several cache levels gets a chart of its own: bar groups per
  * level (and buffer size), smallest first.  Tests measured at one level only (the STREAM
  * kernels at DRAM) share a chart per level, ISA and unit, a bar group per test variant. */
-static int plot_mem(struct plotctx *p)
+static int plot_levels(struct plotctx *p)
 {
     const struct bc_table *t = p->t;
     static char keys[MAXCHARTS][240];
@@ -420,7 +423,7 @@ static int plot_mem(struct plotctx *p)
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
         char k[240], buf[32];
-        if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
+        if (!has_suite(&t->rows[i], p->suite) || !mem_levelled(e))
             continue;
         mem_group(e, k, sizeof k);
         const char *lv = param_str(e, "level", buf, sizeof buf);
@@ -445,12 +448,12 @@ static int plot_mem(struct plotctx *p)
         memset(&b, 0, sizeof b);
         char fn[128];
         file_safe(fn, sizeof fn, keys[c]);
-        snprintf(b.name, sizeof b.name, "mem-%.100s", fn);
+        snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         const char *unit = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
             char k[240], buf[32];
-            if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
+            if (!has_suite(&t->rows[i], p->suite) || !mem_levelled(e))
                 continue;
             mem_group(e, k, sizeof k);
             if (strcmp(k, keys[c]))
@@ -489,7 +492,7 @@ static int plot_mem(struct plotctx *p)
         const struct bc_entry *e0 = NULL;
         for (int i = 0; i < t->nrows && !e0; i++) {
             char k[240];
-            if (!has_suite(&t->rows[i], "mem") || !mem_levelled(t->rows[i].first))
+            if (!has_suite(&t->rows[i], p->suite) || !mem_levelled(t->rows[i].first))
                 continue;
             mem_group(t->rows[i].first, k, sizeof k);
             if (!strcmp(k, keys[c]))
@@ -510,14 +513,14 @@ static int plot_mem(struct plotctx *p)
         memset(&b, 0, sizeof b);
         char fn[128];
         file_safe(fn, sizeof fn, ck);
-        snprintf(b.name, sizeof b.name, "mem-%.100s", fn);
+        snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         for (int g = c; g < nk && b.n < 256; g++) { /* every single-level group of this chart */
             if (nlevels[g] != 1 || strcmp(lv1[g], lv1[c]))
                 continue;
             for (int i = 0; i < t->nrows && b.n < 256; i++) {
                 const struct bc_entry *e = t->rows[i].first;
                 char k[240], b2[32];
-                if (!has_suite(&t->rows[i], "mem") || !mem_levelled(e))
+                if (!has_suite(&t->rows[i], p->suite) || !mem_levelled(e))
                     continue;
                 mem_group(e, k, sizeof k);
                 const char *ei = param_str(e, "isa", b2, sizeof b2);
@@ -543,15 +546,16 @@ static int plot_mem(struct plotctx *p)
     return 0;
 }
 
-/* ALU / vmcost: one chart per suite and unit, one bar group per test (+ params). */
+/* Bars: one chart per suite and unit, one bar group per test (+ params). */
 static int plot_suite_bars(struct plotctx *p, const char *suite, const char *what,
-                           const char *quantity, int (*want)(const struct bc_table *, int))
+                           const char *quantity,
+                           int (*want)(const struct bc_table *, int, const char *))
 {
     const struct bc_table *t = p->t;
     const char *units[MAXCHARTS];
     int nu = 0;
     for (int i = 0; i < t->nrows; i++) {
-        if (!has_suite(&t->rows[i], suite) || (want && !want(t, i)))
+        if (!has_suite(&t->rows[i], suite) || (want && !want(t, i, suite)))
             continue;
         int seen = 0;
         for (int j = 0; j < nu; j++)
@@ -568,7 +572,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
         const char *better = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
-            if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i)))
+            if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i, suite)))
                 continue;
             b.row[b.n] = &t->rows[i];
             disp(b.cat[b.n], sizeof b.cat[0], e->test);
@@ -588,8 +592,8 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
     return 0;
 }
 
-/* The sweep a disk entry belongs to: test, unit and params other than block_size. */
-static void disk_group(const struct bc_entry *e, char *g, size_t n)
+/* The sweep an entry belongs to: test, unit and params other than block_size. */
+static void sweep_group(const struct bc_entry *e, char *g, size_t n)
 {
     static const char *const skip[] = {"block_size", NULL};
     char rest[200];
@@ -597,48 +601,48 @@ static void disk_group(const struct bc_entry *e, char *g, size_t n)
     snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
 }
 
-/* 1 when row i is a disk entry whose sweep has at least two block sizes. */
-static int disk_sweep_row(const struct bc_table *t, int i)
+/* 1 when row i is an entry of `suite` whose sweep has at least two block sizes. */
+static int sweep_row(const struct bc_table *t, int i, const char *suite)
 {
     const struct bc_entry *e = t->rows[i].first;
     json_t *bs = json_object_get(e->params, "block_size");
-    if (!has_suite(&t->rows[i], "disk") || !json_is_number(bs))
+    if (!has_suite(&t->rows[i], suite) || !json_is_number(bs))
         return 0;
     char g[300], h[300];
-    disk_group(e, g, sizeof g);
+    sweep_group(e, g, sizeof g);
     for (int j = 0; j < t->nrows; j++) {
         const struct bc_entry *f = t->rows[j].first;
         json_t *bs2 = json_object_get(f->params, "block_size");
-        if (j == i || !has_suite(&t->rows[j], "disk") || !json_is_number(bs2) ||
+        if (j == i || !has_suite(&t->rows[j], suite) || !json_is_number(bs2) ||
             json_number_value(bs2) == json_number_value(bs))
             continue;
-        disk_group(f, h, sizeof h);
+        sweep_group(f, h, sizeof h);
         if (!strcmp(g, h))
             return 1;
     }
     return 0;
 }
 
-static int not_disk_sweep_row(const struct bc_table *t, int i)
+static int not_sweep_row(const struct bc_table *t, int i, const char *suite)
 {
-    return !disk_sweep_row(t, i);
+    return !sweep_row(t, i, suite);
 }
 
-/* The chart of a disk sweep entry: "test (unit)" (display forms, also in its chart's title);
+/* The chart of a sweep entry: "test (unit)" (display forms, also in its chart's title);
  * -1 when row i is not in a sweep. */
-static int disk_key(const struct bc_table *t, int i, char *k, size_t n)
+static int sweep_key(const struct bc_table *t, int i, const char *suite, char *k, size_t n)
 {
     char test[61], unit[31];
-    if (!disk_sweep_row(t, i))
+    if (!sweep_row(t, i, suite))
         return -1;
     snprintf(k, n, "%s (%s)", disp(test, sizeof test, t->rows[i].first->test),
              disp(unit, sizeof unit, t->rows[i].first->unit));
     return 0;
 }
 
-/* Disk sweeps: one chart per test and unit, one line per environment (and other params such
+/* Sweeps (disk): one chart per test and unit, one line per environment (and other params such
  * as qd), the value against block size on a log2 axis. */
-static int plot_disk(struct plotctx *p)
+static int plot_sweep(struct plotctx *p)
 {
     static const char *const skip[] = {"block_size", "op", "pattern", NULL};
     const struct bc_table *t = p->t;
@@ -648,7 +652,7 @@ static int plot_disk(struct plotctx *p)
         const struct bc_entry *e = t->rows[i].first;
         char k[100];
         (void)e;
-        if (disk_key(t, i, k, sizeof k))
+        if (sweep_key(t, i, p->suite, k, sizeof k))
             continue;
         int seen = 0;
         for (int j = 0; j < nc; j++)
@@ -661,7 +665,7 @@ static int plot_disk(struct plotctx *p)
         double ticksv[64];
         int nt = 0, nv = 0;
         file_safe(fn, sizeof fn, charts[c]);
-        snprintf(name, sizeof name, "disk-%s", fn);
+        snprintf(name, sizeof name, "%.20s-%.99s", p->suite, fn);
         FILE *d = open_in_dir(p, name, "dat");
         if (!d)
             return -1;
@@ -670,7 +674,7 @@ static int plot_disk(struct plotctx *p)
             for (int i = 0; i < t->nrows; i++) {
                 const struct bc_entry *e = t->rows[i].first;
                 char k[100], v[160];
-                if (disk_key(t, i, k, sizeof k) || strcmp(k, charts[c]))
+                if (sweep_key(t, i, p->suite, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
                 bc_params_format(e->params, skip, v, sizeof v);
                 snprintf(unit, sizeof unit, "%s", e->unit);
@@ -706,7 +710,7 @@ static int plot_disk(struct plotctx *p)
                     const struct bc_row *r = &t->rows[i];
                     const struct bc_entry *e = r->c[k].e;
                     char key[100], var[160];
-                    if (!e || r->unit_mismatch || disk_key(t, i, key, sizeof key))
+                    if (!e || r->unit_mismatch || sweep_key(t, i, p->suite, key, sizeof key))
                         continue;
                     bc_params_format(e->params, skip, var, sizeof var);
                     if (strcmp(key, charts[c]) || strcmp(var, variants[v]))
@@ -751,7 +755,7 @@ static int plot_disk(struct plotctx *p)
             return -1;
         }
         char title[256], ylabel[100], dv[81], du[32];
-        snprintf(title, sizeof title, "disk %s vs block size: %.99s%s%.80s%s",
+        snprintf(title, sizeof title, "%.20s %s vs block size: %.99s%s%.80s%s", p->suite,
                  is_time_unit(unit) ? "latency" : "throughput", charts[c],
                  nv == 1 && variants[0][0] ? " (" : "", disp(dv, sizeof dv, nv == 1 ? variants[0] : ""),
                  nv == 1 && variants[0][0] ? ")" : "");
@@ -781,14 +785,20 @@ static int plot_disk(struct plotctx *p)
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0};
+    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
-    if (plot_disk(&p) || plot_mem(&p) ||
-        plot_suite_bars(&p, "alu", "ALU throughput per test", "throughput", NULL) ||
-        plot_suite_bars(&p, "vmcost", "cost of privileged operations and exits (vmcost)",
-                        "time per operation", NULL) ||
-        plot_suite_bars(&p, "disk", "disk tests at a single block size", NULL, not_disk_sweep_row))
-        return -1;
+    for (const struct suite_chart *c = suite_charts; c->suite; c++) {
+        p.suite = c->suite;
+        int bad;
+        switch (c->kind) {
+        case CHART_SWEEP: bad = plot_sweep(&p); break;
+        case CHART_LEVELS: bad = plot_levels(&p); break;
+        case CHART_BARS: bad = plot_suite_bars(&p, c->suite, c->title, c->quantity, NULL); break;
+        default: bad = plot_suite_bars(&p, c->suite, c->title, c->quantity, not_sweep_row); break;
+        }
+        if (bad)
+            return -1;
+    }
     return p.charts;
 }

@@ -3,7 +3,7 @@
  * token, or nobody checked at all (loopback only, or --insecure-open).  Also where the secrets
  * come from (a file or the environment, never argv) and which addresses may be listened on. */
 #include "tools/collect/collect.h"
-#include "kernel/upload_key.h"
+#include "kernel/upload/upload_key.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -230,7 +230,7 @@ int collect_auth_head(const struct collect_cfg *cfg, collect_header_fn header, v
     return 0;
 }
 
-/* HMAC-SHA256 under key of UPLOAD_SIG_PREFIX + run_id + "\n" + body (kernel/upload_key.h). */
+/* HMAC-SHA256 under key of UPLOAD_SIG_PREFIX + run_id + "\n" + body (kernel/upload/upload_key.h). */
 int collect_auth_mac(const unsigned char *key, size_t keylen, const char *run_id, const char *body,
                      size_t n, unsigned char out[32])
 {
