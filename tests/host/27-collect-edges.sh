@@ -152,7 +152,7 @@ print("second of .2:", status(open_("127.0.0.2", 600000, True)))
 h3 = open_("127.0.0.3", 1900000)
 print("first of .3:", status(h3))
 print(".4 with the budget taken:", status(open_("127.0.0.4", 1000000, True)))
-print("over half the budget:", status(open_("127.0.0.5", 2200000)))
+print("over half the budget:", status(promise("127.0.0.5", 2200000)))  # refused on its head
 h1.close(); h3.close()
 for p in promises:
     p.close()
