@@ -64,7 +64,9 @@ args+=("${QEMU_DISK_ARGS[@]}" "${QEMU_NET_ARGS[@]}")
 qemu_numa_args "${NUMA:-0}" "$SMP" "$MEM" || exit 1
 args+=("${QEMU_NUMA_ARGS[@]}")
 
-echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${MEDIA:+media=$media_out }$([ "${NUMA:-0}" != 0 ] && echo "numa=$NUMA ")${ARGS:+args=\"$ARGS\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
+# secrets in ARGS are not echoed (the run's own console and document redact them too)
+shown_args=$(sed -E 's/(upload_key|upload_token)=[^ ]*/\1=REDACTED/g' <<<"$ARGS")
+echo "qemu: accel=$QEMU_ACCEL smp=$SMP mem=$MEM ${MEDIA:+media=$media_out }$([ "${NUMA:-0}" != 0 ] && echo "numa=$NUMA ")${ARGS:+args=\"$shown_args\"} ${DISKS:+disks=$DISKS ($DISK_IF; $QEMU_DISK_CACHES)} net=$NET" >&2
 [ -n "${V:-}" ] || export HIDE_DOC=1
 qemu_boot "$OUT_DIR" "$TIMEOUT" "${args[@]}"
 rc=$?

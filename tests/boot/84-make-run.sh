@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 84-make-run.sh - `make run` as a new user meets it: the collector example of docs/FLEET.md (start
-# barebench-collect, `make run ARGS="upload=http://10.0.2.2:PORT/"`: a NIC is attached by itself
+# barebench-collect --key-file, `make run ARGS="upload=http://10.0.2.2:PORT/ upload_key=..."`: a NIC is attached by itself
 # and the document lands in the collector's directory); NET=none and DISKS=none attach nothing;
 # the default scratch disk is created filled with data, marked, and marked again when needed.
 # run.sh: lock=scratch (make run's build/scratch.img)
@@ -25,15 +25,20 @@ default_scratch_disk "$img" "$BUILD/host/mkscratch" 2>"$D/mk2.log"
 check "default scratch disk: marker lost -> marked again, said so" \
     bash -c "'$BUILD/host/mkscratch' --check '$img' && grep -q 'marking it again' '$D/mk2.log'"
 
-# the collector example of docs/FLEET.md, with a free port and short suites
+# the collector example of docs/FLEET.md, signed as it suggests (--key-file + upload_key=), with
+# a free port and short suites
 DISKOPTS="disk_blocks=4K,64K disk_qd=1 disk_budget=1M"
 mkdir -p "$D/results"
-start_collector "$D/collector.log" --dir "$D/results"
-check "collector started" test -n "$PORT"
-make -s -C "$top" run BUILD="$BUILD" RUN_OUT="$D/run" ARGS="upload=http://10.0.2.2:$PORT/ suite=timer,disk reps=2 $DISKOPTS" \
+openssl rand -hex 32 >"$D/fleet.key"
+start_collector "$D/collector.log" --dir "$D/results" --key-file "$D/fleet.key"
+check "collector started (signed uploads only)" grep -q "signed uploads only" "$D/collector.log"
+make -s -C "$top" run BUILD="$BUILD" RUN_OUT="$D/run" \
+    ARGS="upload=http://10.0.2.2:$PORT/ upload_key=$(cat "$D/fleet.key") suite=timer,disk reps=2 $DISKOPTS" \
     >"$D/run.log" 2>&1
 rc=$?
-check "make run with upload=: exit 0" test "$rc" = 0
+check "make run with upload= and upload_key=: exit 0" test "$rc" = 0
+check "the run signed its upload, and the key shows nowhere in what it printed" \
+    bash -c "grep -q 'signed with the fleet key' '$D/run/console.log' && ! grep -rqF '$(cat "$D/fleet.key")' '$D/run' '$D/run.log'"
 check "make run attached a user-mode NIC by itself" grep -q "net=user" "$D/run.log"
 check "make run attached the default scratch disk" grep -q "disks=$BUILD/scratch.img (virtio" "$D/run.log"
 check "console says uploaded with HTTP 201" grep -q "^results uploaded to http://10.0.2.2:$PORT/: HTTP 201" "$D/run/console.log"
