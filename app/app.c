@@ -20,6 +20,7 @@
 #include "kernel/machine/topology.h"
 #include "kernel/upload/upload_retry.h"
 #include "bench/disk.h"
+#include "bench/disk_options.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
 
@@ -41,9 +42,22 @@ static void print_line(const char *s)
 void app_init(void)
 {
     static const char *names[OPT_SUITES_MAX + 1];
-    for (int i = 0; bench_suites[i] && i < OPT_SUITES_MAX; i++)
+    static const struct opt_group *groups[OPT_SUITES_MAX + 1];
+    int ng = 0;
+    char err[160];
+    for (int i = 0; bench_suites[i] && i < OPT_SUITES_MAX; i++) {
         names[i] = bench_suites[i]->name;
+        if (bench_suites[i]->options)
+            groups[ng++] = bench_suites[i]->options;
+    }
     options_register_suites(names);
+    if (options_register_groups(groups, err, sizeof err)) /* a build mistake: test_options fails */
+        bb_printf("barebench: error: %s: the suites' own options are unknown\n", err);
+}
+
+const char *app_disks(const struct options *o)
+{
+    return disk_options(o)->disk;
 }
 
 void app_summary(struct summary *s, const struct identity *id, const struct clock_info *clk,

@@ -37,9 +37,12 @@ void app_run(const char *cmdline, const struct options *base, const char *source
 void app_refuse(const char *source, const char *err, const char *cmdline, const struct options *o,
                 struct app_outcome *out);
 
-/** Registers the suites of bench/suites.c with the options (suite=NAME); call first, before
- *  options_defaults. */
+/** Registers the suites of bench/suites.c with the options (suite=NAME, and each suite's own
+ *  options from its entry's `options`); call first, before options_defaults. */
 void app_init(void);
+
+/** The disk suite's disk= in `o`: the targets the Linux build keeps --json away from. */
+const char *app_disks(const struct options *o);
 
 struct identity;
 struct clock_info;

@@ -100,4 +100,4 @@ static void run_alu(struct bench_ctx *c)
 }
 
 const struct suite suite_alu = {"alu", "integer, branch, FP64 and SIMD FMA throughput and latency",
-                                run_alu, alu_summary};
+                                run_alu, alu_summary, NULL};

@@ -3,6 +3,7 @@
  * whose scratch marker the write guard verified.  Faults are reported per disk and point. */
 #include "bench/disk.h"
 #include "bench/disk_marker.h"
+#include "bench/disk_options.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
 #include "kernel/machine/clock.h"
@@ -74,7 +75,8 @@ static void budgets(struct disk_run *r, const struct options *o)
 {
     static const uint64_t by_profile[] = {16u << 20, 256u << 20, 1024u << 20};
     static const double secs[] = {1.5, 5, 20}, rep[] = {0.1, 0.5, 2};
-    r->budget = o->disk_budget ? o->disk_budget : by_profile[o->profile];
+    const struct disk_options *d = disk_options(o);
+    r->budget = d->budget ? d->budget : by_profile[o->profile];
     r->rep_seconds = o->min_time_ms ? o->min_time_ms / 1000.0 : rep[o->profile];
     r->point_seconds = secs[o->profile];
     if (r->point_seconds < r->rep_seconds * 2)
@@ -108,7 +110,7 @@ static int wanted(const char *list, const char *test)
 static void sweep(struct disk_run *r, int write, int nb, const uint64_t *blocks, int nq,
                   const int *qds)
 {
-    const char *tests = r->c->opt->disk_tests;
+    const char *tests = disk_options(r->c->opt)->tests;
     int seq = wanted(tests, write ? "seq_write" : "seq_read");
     int rnd = wanted(tests, write ? "rand_write" : "rand_read");
     for (int i = 0; i < nb; i++)
@@ -162,6 +164,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
                        const uint64_t *blocks, int nq, const int *qds)
 {
     const struct options *o = c->opt;
+    const struct disk_options *dop = disk_options(o);
     static struct disk_run r;
     memset(&r, 0, sizeof r);
     r.c = c;
@@ -185,7 +188,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
     int reads = !d->partition;
     /* the marker is always checked (and reported); only the guard can allow writes */
     st->marker = disk_guard_verify(&r.guard, d, NULL, st->marker_why, sizeof st->marker_why);
-    if (!o->disk_write && r.guard.verified) {
+    if (!dop->write && r.guard.verified) {
         disk_guard_disarm(&r.guard);
         bb_snprintf(st->marker_why, sizeof st->marker_why, "scratch, but disk_write=no");
     } else if (r.guard.verified) { /* opened read-only until now: ask for write access */
@@ -224,7 +227,7 @@ static void run_target(struct bench_ctx *c, struct plat_disk *d, struct disk_sta
         results_skip(c->res, "disk", "rand_read", "disk %d (%s): queue depths above %d skipped",
                      d->index, d->kind, d->max_qd);
     int fill = reads && writes &&
-               (wanted(o->disk_tests, "seq_read") || wanted(o->disk_tests, "rand_read"));
+               (wanted(dop->tests, "seq_read") || wanted(dop->tests, "rand_read"));
     holes_note(d, fill);
     if (fill)
         precondition(&r);
@@ -240,10 +243,10 @@ out:
 
 static void run_disk(struct bench_ctx *c)
 {
-    const struct options *o = c->opt;
+    const struct disk_options *o = disk_options(c->opt);
     struct plat_disk *list = NULL;
     /* disk=none measures nothing: then no controller is taken from the firmware either */
-    plat_disk_driver(strcmp(o->disk, "none") ? o->disk_driver : PLAT_DRIVER_FIRMWARE);
+    plat_disk_driver(strcmp(o->disk, "none") ? o->driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
     if (n <= 0) {
@@ -253,10 +256,10 @@ static void run_disk(struct bench_ctx *c)
                                : "no block devices found");
         return;
     }
-    int nb = o->ndisk_blocks ? o->ndisk_blocks : (int)(sizeof default_blocks / sizeof *default_blocks);
-    const uint64_t *blocks = o->ndisk_blocks ? o->disk_blocks : default_blocks;
-    int nq = o->ndisk_qd ? o->ndisk_qd : (int)(sizeof default_qd / sizeof *default_qd);
-    const int *qds = o->ndisk_qd ? o->disk_qd : default_qd;
+    int nb = o->nblocks ? o->nblocks : (int)(sizeof default_blocks / sizeof *default_blocks);
+    const uint64_t *blocks = o->nblocks ? o->blocks : default_blocks;
+    int nq = o->nqd ? o->nqd : (int)(sizeof default_qd / sizeof *default_qd);
+    const int *qds = o->nqd ? o->qd : default_qd;
 
     for (int i = 0; i < disk_discovered; i++) {
         struct plat_disk *d = &list[i];
@@ -270,7 +273,7 @@ static void run_disk(struct bench_ctx *c)
             st->selected = 0; /* a SAN LUN is shared: read only when named by its number */
         if (!st->selected)
             continue;
-        if (o->disk_driver == PLAT_DRIVER_NATIVE && !d->ctrl.driver) {
+        if (o->driver == PLAT_DRIVER_NATIVE && !d->ctrl.driver) {
             results_skip(c->res, "disk", "", "disk %d (%s): disk_driver=native and no own driver "
                          "for it%s%s", i, d->kind, d->ctrl.note[0] ? ": " : "", d->ctrl.note);
             continue;
@@ -290,7 +293,7 @@ static void run_disk(struct bench_ctx *c)
             continue;
         }
         run_target(c, d, st, nb, blocks, nq, qds);
-        if (o->disk_write && !st->writable && (!d->partition || st->marker == MARKER_OK))
+        if (o->write && !st->writable && (!d->partition || st->marker == MARKER_OK))
             results_skip(c->res, "disk", "seq_write", "disk %d (%s): not written: %s", i,
                          d->kind, st->marker_why);
     }
@@ -298,4 +301,4 @@ static void run_disk(struct bench_ctx *c)
 }
 
 const struct suite suite_disk = {"disk", "block devices: read sweep, writes on scratch only",
-                                 run_disk, disk_summary};
+                                 run_disk, disk_summary, &disk_option_group};

@@ -1,6 +1,7 @@
 /* mem_suite.c - suite "mem": STREAM-style bandwidth kernels at DRAM size for every ISA level
  * and store kind, a working-set sweep through L1/L2/L3/DRAM, DRAM bandwidth on one and on all
  * processors, and pointer-chase latency per working set and with 4 KiB vs 2 MiB pages. */
+#include "bench/mem_options.h"
 #include "bench/mem_run.h"
 #include "bench/pt_layout.h"
 #include "bench/suites.h"
@@ -237,8 +238,8 @@ static void layout(struct mem_run *mr, struct bench_ctx *c)
             mr->lay.share[u[i].level] = u[i].bytes / (uint64_t)u[i].per_instance;
     }
     mr->lay.free_bytes = plat_largest_free();
-    mr->lay.mem_max = c->opt->mem_max;
-    mr->lay.dram_array = c->opt->mem_dram;
+    mr->lay.mem_max = mem_options(c->opt)->max;
+    mr->lay.dram_array = mem_options(c->opt)->dram;
     mr->lay.profile = c->opt->profile;
     mr->lay.ncpus = c->ncpus;
 }
@@ -255,7 +256,7 @@ static size_t item_len(const char *p)
 /* Is `name` in mem_tests= ("all": every test)?  Unknown names are refused by tests_ok. */
 static int want(const struct bench_ctx *c, const char *name)
 {
-    const char *l = c->opt->mem_tests;
+    const char *l = mem_options(c->opt)->tests;
     size_t n = strlen(name);
     if (!strcmp(l, "all"))
         return 1;
@@ -268,7 +269,7 @@ static int want(const struct bench_ctx *c, const char *name)
 static int tests_ok(struct bench_ctx *c)
 {
     static const char *const known[] = {"kernels", "cores", "numa", "sweep", "latency", "plateau", "all"};
-    const char *l = c->opt->mem_tests;
+    const char *l = mem_options(c->opt)->tests;
     for (const char *p = l; *p; p += item_len(p), p += *p == ',') {
         size_t n = item_len(p), k = 0;
         while (k < sizeof known / sizeof known[0] && !(strlen(known[k]) == n && !strncmp(p, known[k], n)))
@@ -344,4 +345,4 @@ static void run_mem(struct bench_ctx *c)
 }
 
 const struct suite suite_mem = {"mem", "memory bandwidth per level, all cores, latency and page size",
-                                run_mem, mem_summary};
+                                run_mem, mem_summary, &mem_option_group};

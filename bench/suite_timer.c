@@ -83,4 +83,4 @@ static void run_timer(struct bench_ctx *c)
     timer_skew_run(c);
 }
 
-const struct suite suite_timer = {"timer", "clock self-check", run_timer, NULL};
+const struct suite suite_timer = {"timer", "clock self-check", run_timer, NULL, NULL};

@@ -104,4 +104,4 @@ static void run_vmcost(struct bench_ctx *c)
 
 const struct suite suite_vmcost = {"vmcost",
                                    "cost of operations a hypervisor may trap (ns, TSC cycles)",
-                                   run_vmcost, vmcost_summary};
+                                   run_vmcost, vmcost_summary, NULL};

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         load_config(config, &base);
     if (json) { /* refused before anything runs: never a device, never a disk under test */
         char why[512];
-        if (host_json_refused(json, disks ? disks : base.disk, why, sizeof why)) {
+        if (host_json_refused(json, disks ? disks : app_disks(&base), why, sizeof why)) {
             fprintf(stderr, "barebench: %s\n", why);
             return 2;
         }

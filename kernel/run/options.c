@@ -1,6 +1,7 @@
 /* options.c - parses and validates key=value options.  Anything unknown, malformed, out of
  * range, overlong or unprintable is rejected with a message naming it; nothing half-applies
- * silently.  One table describes every option, its values and its help line. */
+ * silently.  One table describes the runtime's options, their values and help lines; the suites
+ * add their own rows (struct opt_group, registered by the layer that has them). */
 #include "kernel/run/options.h"
 #include "kernel/run/fault.h"
 #include "kernel/lib/fmt.h"
@@ -11,26 +12,10 @@
 #include <stddef.h>
 #include <string.h>
 
-enum kind { K_SUITES, K_INT, K_ENUM, K_STR, K_SIZE, K_SIZELIST, K_INTLIST, K_BOOL, K_FLAG, K_URL,
-            K_MASK /* comma list of choices[i] -> bit i */,
-            K_KEY /* a fleet key (kernel/upload/upload_key.h); never quoted in a message */ };
-
-struct opt {
-    const char *key;
-    enum kind kind;
-    size_t off, cap;        /* field offset; capacity for strings */
-    long min, max;          /* K_INT / K_INTLIST range; K_SIZE(LIST) range in bytes;
-                               K_STR: min 1 = name characters only */
-    const char *const *choices; /* K_ENUM: the names, index = value */
-    const char *values;     /* shown in help */
-    const char *help;
-};
-
 static const char *const then_names[] = {"shutdown", "reboot", "exit", "wait", NULL};
 static const char *const profile_names[] = {"quick", "standard", "full", NULL};
 static const char *const tri_names[] = {"auto", "on", "off", NULL};
 static const char *const pstate_names[] = {"keep", "max", NULL};
-static const char *const driver_names[] = {"auto", "native", "firmware", "both", NULL};
 /* the suites suite= names, registered by the layer that has them (options_register_suites) */
 static const char *const no_suites[] = {NULL};
 static const char *const *suite_names = no_suites;
@@ -40,68 +25,59 @@ static const char *const screen_names[] = {"summary", "full", NULL};
 #define F(field) offsetof(struct options, field)
 #define S(field) sizeof(((struct options *)0)->field)
 
-static const struct opt table[] = {
-    {"suite", K_SUITES, F(suites), 0, 0, 0, NULL, suite_values,
-     "suites to run, comma-separated (default all)"},
-    {"reps", K_INT, F(reps), 0, 1, 1000, NULL, "1..1000", "measured repetitions per test (default 5)"},
-    {"then", K_ENUM, F(then), 0, 0, 0, then_names, "shutdown|reboot|exit|wait",
-     "what to do at the end (default shutdown; wait = keep results on screen until a key)"},
-    {"profile", K_ENUM, F(profile), 0, 0, 0, profile_names, "quick|standard|full",
-     "how long each suite runs (quick: seconds, for emulators and CI)"},
-    {"serial", K_ENUM, F(serial), 0, 0, 0, tri_names, "auto|on|off",
-     "also write to the COM1 UART directly (auto: when the console does not reach it)"},
-    {"cpus", K_STR, F(cpus), S(cpus), 0, 0, NULL, "all|cores|N|0,2,4-7",
-     "processors: all, one thread per core, first N (cores before siblings) or a list"},
-    {"pstate", K_ENUM, F(pstate), 0, 0, 0, pstate_names, "keep|max",
-     "frequency policy: keep (record only) or max (bare metal: highest performance, restored)"},
-    {"min_time_ms", K_INT, F(min_time_ms), 0, 0, 60000, NULL, "0..60000",
-     "shortest measured interval per sample (0 = by profile)"},
-    {"save", K_BOOL, F(save), 0, 0, 0, NULL, "yes|no",
-     "write the results file to the boot volume when it is writable (default yes)"},
-    {"tag", K_STR, F(tag), S(tag), 1, 0, NULL, "NAME",
-     "label for this environment (e.g. baremetal, kvm): letters, digits, . _ -"},
-    {"mem_max", K_SIZE, F(mem_max), 0, 0, 0, NULL, "SIZE",
-     "largest buffer the mem suite uses (e.g. 512M; 0 = from the memory map)"},
-    {"mem_dram", K_SIZE, F(mem_dram), 0, 65536, 1L << 40, NULL, "0|64K..1T",
-     "bytes per array of the mem suite's DRAM tests (0 = each array 4x the last-level caches in use)"},
-    {"mem_tests", K_STR, F(mem_tests), S(mem_tests), 0, 0, NULL, "all|kernels,cores,numa,sweep,latency,plateau",
-     "which mem tests to run (default all)"},
-    {"disk", K_STR, F(disk), S(disk), 0, 0, NULL, "all|none|N,N|PATH,PATH",
-     "disks to measure: by index (env.disks), or on Linux files/block devices by path"},
-    {"disk_blocks", K_SIZELIST, F(disk_blocks), OPT_LIST_MAX, 512, 1L << 30, NULL, "SIZE,SIZE",
-     "block sizes of the disk sweep (default 4K,16K,64K,256K,1M,4M,16M,64M)"},
-    {"disk_budget", K_SIZE, F(disk_budget), 0, 0, 0, NULL, "SIZE",
-     "most bytes per repetition of a disk sweep point (0 = by profile; length by min_time_ms)"},
-    {"disk_qd", K_INTLIST, F(disk_qd), OPT_LIST_MAX, 1, 256, NULL, "N,N",
-     "queue depths (default 1,4,16,32,64,128,256, capped by the device)"},
-    {"disk_driver", K_ENUM, F(disk_driver), 0, 0, 0, driver_names, "auto|native|firmware|both",
-     "UEFI: barebench's own NVMe driver where it has one (auto), only it, the firmware's, or both"},
-    {"disk_write", K_BOOL, F(disk_write), 0, 0, 0, NULL, "yes|no",
-     "write tests on disks carrying the barebench scratch marker (default yes; others never)"},
-    {"disk_tests", K_STR, F(disk_tests), S(disk_tests), 0, 0, NULL, "all|seq_read,seq_write,rand_read,rand_write",
-     "which disk sweeps to run (default all)"},
-    {"upload", K_URL, F(upload), S(upload), 0, 0, NULL, "URL",
-     "send the results to a collector (http://HOST:PORT/; names need the firmware's DNS4 on UEFI)"},
-    {"upload_key", K_KEY, F(upload_key), S(upload_key), 0, 0, NULL, "HEX",
-     "fleet key that signs each upload (HMAC-SHA256; 32..128 hex digits, openssl rand -hex 32)"},
-    {"upload_key_file", K_STR, F(upload_key_file), S(upload_key_file), 0, 0, NULL, "PATH",
-     "the fleet key from a file (UEFI: on the boot volume, e.g. /barebench/upload.key)"},
-    {"upload_ca_file", K_STR, F(upload_ca_file), S(upload_ca_file), 0, 0, NULL, "PATH",
-     "CA certificate (PEM or DER) an https:// upload trusts (UEFI: on the boot volume)"},
-    {"upload_token", K_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
-     "LEGACY: a shared token sent in clear text (use upload_key)"},
-    {"net", K_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
-     "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)"},
-    {"screen", K_ENUM, F(screen), 0, 0, 0, screen_names, "summary|full",
-     "end with a one-page summary on the screen (default), or also show the JSON document there"},
-    {"upload_retries", K_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
-     "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)"},
-    {"help", K_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing"},
-    {"fault", K_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls",
-     "TEST ONLY: make devices fail on purpose (recorded in env.faults; never on a real run)"},
+static const struct opt_def table[] = {
+    {"suite", OPT_SUITES, F(suites), 0, 0, 0, NULL, suite_values,
+     "suites to run, comma-separated (default all)", 0, NULL},
+    {"reps", OPT_INT, F(reps), 0, 1, 1000, NULL, "1..1000", "measured repetitions per test (default 5)", 0, NULL},
+    {"then", OPT_ENUM, F(then), 0, 0, 0, then_names, "shutdown|reboot|exit|wait",
+     "what to do at the end (default shutdown; wait = keep results on screen until a key)", 0, NULL},
+    {"profile", OPT_ENUM, F(profile), 0, 0, 0, profile_names, "quick|standard|full",
+     "how long each suite runs (quick: seconds, for emulators and CI)", 0, NULL},
+    {"serial", OPT_ENUM, F(serial), 0, 0, 0, tri_names, "auto|on|off",
+     "also write to the COM1 UART directly (auto: when the console does not reach it)", 0, NULL},
+    {"cpus", OPT_STR, F(cpus), S(cpus), 0, 0, NULL, "all|cores|N|0,2,4-7",
+     "processors: all, one thread per core, first N (cores before siblings) or a list", 0, NULL},
+    {"pstate", OPT_ENUM, F(pstate), 0, 0, 0, pstate_names, "keep|max",
+     "frequency policy: keep (record only) or max (bare metal: highest performance, restored)", 0, NULL},
+    {"min_time_ms", OPT_INT, F(min_time_ms), 0, 0, 60000, NULL, "0..60000",
+     "shortest measured interval per sample (0 = by profile)", 0, NULL},
+    {"save", OPT_BOOL, F(save), 0, 0, 0, NULL, "yes|no",
+     "write the results file to the boot volume when it is writable (default yes)", 0, NULL},
+    {"tag", OPT_STR, F(tag), S(tag), 1, 0, NULL, "NAME",
+     "label for this environment (e.g. baremetal, kvm): letters, digits, . _ -", 0, NULL},
+    {"upload", OPT_URL, F(upload), S(upload), 0, 0, NULL, "URL",
+     "send the results to a collector (http://HOST:PORT/; names need the firmware's DNS4 on UEFI)", 0, NULL},
+    {"upload_key", OPT_KEY, F(upload_key), S(upload_key), 0, 0, NULL, "HEX",
+     "fleet key that signs each upload (HMAC-SHA256; 32..128 hex digits, openssl rand -hex 32)", 0, NULL},
+    {"upload_key_file", OPT_STR, F(upload_key_file), S(upload_key_file), 0, 0, NULL, "PATH",
+     "the fleet key from a file (UEFI: on the boot volume, e.g. /barebench/upload.key)", 0, NULL},
+    {"upload_ca_file", OPT_STR, F(upload_ca_file), S(upload_ca_file), 0, 0, NULL, "PATH",
+     "CA certificate (PEM or DER) an https:// upload trusts (UEFI: on the boot volume)", 0, NULL},
+    {"upload_token", OPT_STR, F(upload_token), S(upload_token), 0, 0, NULL, "SECRET",
+     "LEGACY: a shared token sent in clear text (use upload_key)", 0, NULL},
+    {"net", OPT_STR, F(net), S(net), 0, 0, NULL, "dhcp|ADDR/PREFIX[,GW]",
+     "UEFI network setup for upload (default dhcp; e.g. 10.0.2.15/24,10.0.2.2)", 0, NULL},
+    {"screen", OPT_ENUM, F(screen), 0, 0, 0, screen_names, "summary|full",
+     "end with a one-page summary on the screen (default), or also show the JSON document there", 0, NULL},
+    {"upload_retries", OPT_INT, F(upload_retries), 0, 0, 10, NULL, "0..10",
+     "upload attempts after the first when there is no connection, a timeout or a 5xx (default 3)", 0, NULL},
+    {"help", OPT_FLAG, F(help), 0, 0, 0, NULL, "", "print this list and run nothing", 0, NULL},
+    {"fault", OPT_MASK, F(faults), 0, 0, 0, fault_names, "refclock-frozen,ap-stuck,uart-stuck,disk-hang,tcp-cancel,no-efi-tls",
+     "TEST ONLY: make devices fail on purpose (recorded in env.faults; never on a real run)", 0, NULL},
 };
 
 #define NOPT (sizeof table / sizeof table[0])
+
+/* The suites' groups (options_register_groups): each one's values at `base` bytes into struct
+ * options (inside group_values); the runtime's own rows have base 0. */
+static struct {
+    const struct opt_group *def;
+    size_t base;
+} groups[OPT_SUITES_MAX];
+static int ngroups;
+
+static int set_row(struct options *o, size_t base, const struct opt_def *op, const char *value,
+                   char *err, size_t errlen);
 
 void options_defaults(struct options *o)
 {
@@ -112,11 +88,14 @@ void options_defaults(struct options *o)
     o->profile = PROFILE_STANDARD;
     o->serial = TRI_AUTO;
     o->save = 1;
-    o->disk_write = 1;
     o->upload_retries = 3;
-    bb_snprintf(o->disk, sizeof o->disk, "all");
-    bb_snprintf(o->disk_tests, sizeof o->disk_tests, "all");
-    bb_snprintf(o->mem_tests, sizeof o->mem_tests, "all");
+    for (int g = 0; g < ngroups; g++) /* the suites' rows: their own defaults, parsed as given */
+        for (size_t i = 0; i < groups[g].def->nrows; i++)
+            if (groups[g].def->rows[i].def) {
+                char err[8];
+                set_row(o, groups[g].base, &groups[g].def->rows[i], groups[g].def->rows[i].def,
+                        err, sizeof err);
+            }
 }
 
 static int eq(const char *a, const char *b)
@@ -191,7 +170,7 @@ static int each_item(const char *v, int (*fn)(void *, const char *), void *ctx)
 }
 
 struct list_ctx {
-    const struct opt *o;
+    const struct opt_def *o;
     void *base;
     int n;
     unsigned mask;
@@ -258,58 +237,92 @@ static int str_ok(const char *v, int name_only)
     return 1;
 }
 
+/* The row of `key` (the runtime's, then the groups'), with its values' base in struct options. */
+static const struct opt_def *find(const char *key, size_t *base)
+{
+    for (size_t i = 0; i < NOPT; i++)
+        if (eq(table[i].key, key)) {
+            *base = 0;
+            return &table[i];
+        }
+    for (int g = 0; g < ngroups; g++)
+        for (size_t i = 0; i < groups[g].def->nrows; i++)
+            if (eq(groups[g].def->rows[i].key, key)) {
+                *base = groups[g].base;
+                return &groups[g].def->rows[i];
+            }
+    return NULL;
+}
+
+/* "512", "4K", "1G": a size for a message. */
+static void size_text(uint64_t v, char *b, size_t n)
+{
+    static const char *const units[] = {"", "K", "M", "G", "T"};
+    int u = 0;
+    while (u < 4 && v >= 1024 && v % 1024 == 0) {
+        v /= 1024;
+        u++;
+    }
+    bb_snprintf(b, n, "%llu%s", (unsigned long long)v, units[u]);
+}
+
 int options_set(struct options *o, const char *key, const char *value, char *err, size_t errlen)
 {
-    const struct opt *op = NULL;
-    for (size_t i = 0; i < NOPT; i++)
-        if (eq(table[i].key, key))
-            op = &table[i];
+    size_t base;
+    const struct opt_def *op = find(key, &base);
     if (!op) {
         bb_snprintf(err, errlen, "unknown option '%s' (try 'help' for the list)", key);
         return -1;
     }
-    if (op->kind == K_FLAG) {
+    return set_row(o, base, op, value, err, errlen);
+}
+
+static int set_row(struct options *o, size_t base, const struct opt_def *op, const char *value,
+                   char *err, size_t errlen)
+{
+    const char *key = op->key;
+    if (op->kind == OPT_FLAG) {
         if (value && !eq(value, "") && !eq(value, "yes") && !eq(value, "1")) {
             bb_snprintf(err, errlen, "option '%s' takes no value", key);
             return -1;
         }
-        *(int *)((char *)o + op->off) = 1;
+        *(int *)((char *)o + base + op->off) = 1;
         return 0;
     }
     if (!value || !*value) {
         bb_snprintf(err, errlen, "option '%s' needs a value (%s=%s)", key, key, op->values);
         return -1;
     }
-    void *field = (char *)o + op->off;
+    void *field = (char *)o + base + op->off;
     struct list_ctx lc = {op, field, 0, 0};
     long n;
     uint64_t sz;
     switch (op->kind) {
-    case K_SUITES:
+    case OPT_SUITES:
         if (each_item(value, suite_item, &lc) || lc.mask == 0)
             goto bad;
         *(unsigned *)field = lc.mask;
         return 0;
-    case K_MASK:
+    case OPT_MASK:
         if (each_item(value, mask_item, &lc))
             goto bad;
         *(unsigned *)field = lc.mask;
         return 0;
-    case K_INT:
+    case OPT_INT:
         if (parse_long(value, &n) || n < op->min || n > op->max)
             goto bad;
         *(int *)field = (int)n;
         return 0;
-    case K_ENUM:
+    case OPT_ENUM:
         for (int i = 0; op->choices[i]; i++)
             if (eq(value, op->choices[i])) {
                 *(int *)field = i;
-                if (op->off == F(then))
+                if (base == 0 && op->off == F(then))
                     o->then_set = 1;
                 return 0;
             }
         goto bad;
-    case K_BOOL:
+    case OPT_BOOL:
         if (eq(value, "yes") || eq(value, "on") || eq(value, "1") || eq(value, "true"))
             *(int *)field = 1;
         else if (eq(value, "no") || eq(value, "off") || eq(value, "0") || eq(value, "false"))
@@ -317,29 +330,29 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         else
             goto bad;
         return 0;
-    case K_STR:
+    case OPT_STR:
         if (strlen(value) >= op->cap || !str_ok(value, op->min == 1))
             goto bad;
         memcpy(field, value, strlen(value) + 1);
         return 0;
-    case K_SIZE:
+    case OPT_SIZE:
         if (options_parse_size(value, &sz))
             goto bad;
         if (op->max && sz && (sz < (uint64_t)op->min || sz > (uint64_t)op->max))
             goto bad; /* 0 (auto) or within the range */
         *(uint64_t *)field = sz;
         return 0;
-    case K_SIZELIST:
+    case OPT_SIZELIST:
         if (each_item(value, size_item, &lc))
             goto bad;
-        o->ndisk_blocks = lc.n;
+        *(int *)((char *)o + base + op->count_off) = lc.n;
         return 0;
-    case K_INTLIST:
+    case OPT_INTLIST:
         if (each_item(value, int_item, &lc))
             goto bad;
-        o->ndisk_qd = lc.n;
+        *(int *)((char *)o + base + op->count_off) = lc.n;
         return 0;
-    case K_URL: {
+    case OPT_URL: {
         char why[160];
         /* a host name is refused now only where it can never be resolved (UEFI without DNS4);
          * where the network stack starts only for the upload, the run says so before measuring */
@@ -354,7 +367,7 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         bb_snprintf(err, errlen, "bad value '%.100s' for '%s': %s", value, key, why);
         return -1;
     }
-    case K_KEY: {
+    case OPT_KEY: {
         uint8_t kb[UPLOAD_KEY_MAX];
         size_t kl;
         const char *why = upload_key_parse(value, strlen(value), kb, &kl);
@@ -366,22 +379,25 @@ int options_set(struct options *o, const char *key, const char *value, char *err
         memcpy(field, value, strlen(value) + 1);
         return 0;
     }
-    case K_FLAG:
+    case OPT_FLAG:
         break;
     }
 bad:
-    if (op->kind == K_STR && op->min == 1)
+    if (op->kind == OPT_STR && op->min == 1)
         bb_snprintf(err, errlen,
                     "bad value for '%s': expected a name of letters, digits, '.', '_' or '-', "
                     "under %u characters", key, (unsigned)op->cap);
-    else if (op->kind == K_STR)
+    else if (op->kind == OPT_STR)
         bb_snprintf(err, errlen,
                     "bad value for '%s': expected %s, printable, no quotes or blanks, under %u characters",
                     key, op->values, (unsigned)op->cap);
-    else if (op->kind == K_SIZELIST)
-        bb_snprintf(err, errlen, "bad value '%.40s' for '%s': expected %s (each 512..1G, at most %u)",
-                    value, key, op->values, (unsigned)op->cap);
-    else
+    else if (op->kind == OPT_SIZELIST) {
+        char lo[24], hi[24];
+        size_text((uint64_t)op->min, lo, sizeof lo);
+        size_text((uint64_t)op->max, hi, sizeof hi);
+        bb_snprintf(err, errlen, "bad value '%.40s' for '%s': expected %s (each %s..%s, at most %u)",
+                    value, key, op->values, lo, hi, (unsigned)op->cap);
+    } else
         bb_snprintf(err, errlen, "bad value '%.40s' for '%s': expected %s", value, key, op->values);
     return -1;
 }
@@ -444,15 +460,10 @@ int options_parse(const char *line, struct options *o, char *err, size_t errlen)
             return -1;
         }
         if (!eqs) { /* a bare word is only allowed for flags */
-            int flag = 0;
-            for (size_t i = 0; i < NOPT; i++)
-                if (eq(table[i].key, word) && table[i].kind == K_FLAG)
-                    flag = 1;
-            if (!flag) {
-                int known = 0;
-                for (size_t i = 0; i < NOPT; i++)
-                    known |= eq(table[i].key, word);
-                if (known)
+            size_t base;
+            const struct opt_def *op = find(word, &base);
+            if (!op || op->kind != OPT_FLAG) {
+                if (op)
                     bb_snprintf(err, errlen, "option '%.40s' needs a value (%.40s=...)", word, word);
                 else
                     bb_snprintf(err, errlen, "unknown option '%.40s' (try 'help' for the list)", word);
@@ -496,19 +507,74 @@ void options_redact(const char *line, char *out, size_t n)
     out[k] = '\0';
 }
 
+static void help_row(void (*out)(const char *line), const struct opt_def *op)
+{
+    char line[200], kv[64];
+    if (op->kind == OPT_FLAG)
+        bb_snprintf(kv, sizeof kv, "%s", op->key);
+    else
+        bb_snprintf(kv, sizeof kv, "%s=%s", op->key, op->values);
+    bb_snprintf(line, sizeof line, "  %-40s %s", kv, op->help);
+    out(line);
+}
+
 void options_help(void (*out)(const char *line))
 {
-    char line[200];
+    char line[80];
     out("barebench options (key=value, blank-separated; Linux build: --key value):");
-    for (size_t i = 0; i < NOPT; i++) {
-        char kv[64];
-        if (table[i].kind == K_FLAG)
-            bb_snprintf(kv, sizeof kv, "%s", table[i].key);
-        else
-            bb_snprintf(kv, sizeof kv, "%s=%s", table[i].key, table[i].values);
-        bb_snprintf(line, sizeof line, "  %-40s %s", kv, table[i].help);
+    for (size_t i = 0; i < NOPT; i++)
+        help_row(out, &table[i]);
+    for (int g = 0; g < ngroups; g++) {
+        bb_snprintf(line, sizeof line, "options of the %s suite:", groups[g].def->name);
         out(line);
+        for (size_t i = 0; i < groups[g].def->nrows; i++)
+            help_row(out, &groups[g].def->rows[i]);
     }
+}
+
+int options_register_groups(const struct opt_group *const *list, char *err, size_t errlen)
+{
+    size_t used = 0, base0 = offsetof(struct options, group_values);
+    int n = 0;
+    ngroups = 0; /* none registered until the whole list is known to fit */
+    for (; list[n]; n++) {
+        const struct opt_group *g = list[n];
+        if (n >= OPT_SUITES_MAX) {
+            bb_snprintf(err, errlen, "more than %d option groups", OPT_SUITES_MAX);
+            return -1;
+        }
+        used = (used + 15) & ~(size_t)15; /* each values struct 16-byte aligned */
+        if (g->size > OPT_GROUP_BYTES - used) {
+            bb_snprintf(err, errlen, "the options of suite %s do not fit: %u bytes, %u left of "
+                        "OPT_GROUP_BYTES", g->name, (unsigned)g->size, (unsigned)(OPT_GROUP_BYTES - used));
+            return -1;
+        }
+        for (size_t i = 0; i < g->nrows; i++) {
+            size_t b;
+            int clash = find(g->rows[i].key, &b) != NULL;
+            for (int h = 0; h <= n && !clash; h++)
+                for (size_t k = 0; k < list[h]->nrows && (h < n || k < i); k++)
+                    clash |= eq(list[h]->rows[k].key, g->rows[i].key);
+            if (clash) {
+                bb_snprintf(err, errlen, "option '%s' of suite %s is already an option",
+                            g->rows[i].key, g->name);
+                return -1;
+            }
+        }
+        groups[n].def = g;
+        groups[n].base = base0 + used;
+        used += g->size;
+    }
+    ngroups = n;
+    return 0;
+}
+
+const void *options_group_values(const struct options *o, const struct opt_group *g)
+{
+    for (int i = 0; i < ngroups; i++)
+        if (groups[i].def == g)
+            return (const char *)o + groups[i].base;
+    return NULL;
 }
 
 void options_register_suites(const char *const *names)

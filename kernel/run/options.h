@@ -18,6 +18,50 @@ enum screen_mode { SCREEN_SUMMARY, SCREEN_FULL };
 
 /* Suites, as bits of options.suites: bit i is the i-th name options_register_suites gave */
 #define OPT_SUITES_MAX 16
+/* room in struct options for the values of every suite's own options (options_register_groups) */
+#define OPT_GROUP_BYTES 1024
+
+/* How an option's value is parsed and stored. */
+enum opt_kind {
+    OPT_SUITES,   /* comma list of registered suite names | all -> unsigned bits */
+    OPT_INT,      /* int in min..max */
+    OPT_ENUM,     /* one of choices[] -> int index */
+    OPT_STR,      /* char[cap], printable; min 1 = name characters only */
+    OPT_SIZE,     /* uint64_t bytes (4K, 1M, ...); with max set: 0 or min..max */
+    OPT_SIZELIST, /* uint64_t[cap], each min..max; the count (int) at count_off */
+    OPT_INTLIST,  /* int[cap], each min..max; the count (int) at count_off */
+    OPT_BOOL,     /* int 0/1 from yes|no|on|off|1|0|true|false */
+    OPT_FLAG,     /* int set to 1 by the bare word */
+    OPT_URL,      /* char[cap], an upload URL (kernel/upload/upload.h) */
+    OPT_MASK,     /* comma list of choices[i] -> unsigned bit i */
+    OPT_KEY       /* char[cap], a fleet key (kernel/upload/upload_key.h); never quoted in a message */
+};
+
+/* One option: its key, how it parses, where its value lives and its line of help.  The
+ * runtime's rows are fields of struct options; a suite's rows (struct opt_group) are fields of
+ * the suite's own values struct. */
+struct opt_def {
+    const char *key;
+    enum opt_kind kind;
+    size_t off, cap;            /* field offset; capacity of a string or list */
+    long min, max;              /* OPT_INT / OPT_INTLIST range; OPT_SIZE(LIST) range in bytes;
+                                   OPT_STR: min 1 = name characters only */
+    const char *const *choices; /* OPT_ENUM / OPT_MASK: the names, index = value / bit */
+    const char *values;         /* shown in help and in messages */
+    const char *help;
+    size_t count_off;           /* OPT_SIZELIST / OPT_INTLIST: offset of the int count */
+    const char *def;            /* a suite's row: the default, set by options_defaults (NULL: 0) */
+};
+
+/* A suite's own options, registered through its struct suite entry (bench/suites.h): rows whose
+ * offsets are into a values struct of `size` bytes the suite declares; options_group_values
+ * finds it inside a struct options. */
+struct opt_group {
+    const char *name;           /* the suite: heads its rows in help */
+    const struct opt_def *rows;
+    size_t nrows;
+    size_t size;                /* sizeof the suite's values struct */
+};
 
 struct options {
     unsigned suites;          /* suite=NAME,NAME|all: bits of the registered names */
@@ -32,18 +76,6 @@ struct options {
     int save;                 /* save=yes|no: write the results file to the boot volume */
     int help;                 /* help */
     char tag[48];             /* tag=NAME: the environment's label, e.g. baremetal, kvm */
-    uint64_t mem_max;         /* mem_max=SIZE: largest buffer for the mem suite, 0 = auto */
-    uint64_t mem_dram;        /* mem_dram=SIZE: bytes per array of the DRAM tests, 0 = STREAM's rule */
-    char mem_tests[80];       /* mem_tests=all|kernels,cores,numa,sweep,latency,plateau */
-    uint64_t disk_blocks[OPT_LIST_MAX]; /* disk_blocks=4K,16K,...: block sizes of the sweep */
-    int ndisk_blocks;
-    uint64_t disk_budget;     /* disk_budget=SIZE: bytes read per sweep point, 0 = by profile */
-    int disk_qd[OPT_LIST_MAX];/* disk_qd=1,4,32: queue depths */
-    int ndisk_qd;
-    char disk[OPT_STR_MAX];   /* disk=all|none|0,2: which disks (by index) to measure */
-    int disk_write;           /* disk_write=yes|no: write tests on scratch-marked disks */
-    int disk_driver;          /* disk_driver=auto|native|firmware|both (PLAT_DRIVER_*) */
-    char disk_tests[64];      /* disk_tests=all|seq_read,seq_write,rand_read,rand_write */
     char upload[OPT_STR_MAX]; /* upload=http://host:port/ */
     char upload_token[64];    /* upload_token=SECRET (legacy; sent in clear) */
     char upload_key[129];     /* upload_key=HEX: the fleet key that signs uploads (kernel/upload/upload_key.h) */
@@ -53,6 +85,9 @@ struct options {
     int screen;               /* enum screen_mode: the document on the screen too (full) or not */
     int upload_retries;       /* upload_retries=0..10: attempts after the first (default 3) */
     unsigned faults;          /* fault=a,b: test-only fault injection (kernel/run/fault.h), 0 = none */
+    /* the suites' own options (struct opt_group), each group's values struct in its slice;
+     * kept here so a copy of the options carries them (defaults < config file < command line) */
+    _Alignas(16) unsigned char group_values[OPT_GROUP_BYTES];
 };
 
 void options_defaults(struct options *o);
@@ -78,6 +113,13 @@ void options_help(void (*out)(const char *line));
  *  names[i].  The layer above the runtime registers them (app/ from bench/suites.c) before
  *  options_defaults; until then suite= accepts no name.  `names` must outlive the run. */
 void options_register_suites(const char *const *names);
+/** The suites' own options (NULL-terminated; each group's rows and values, see struct opt_group),
+ *  replacing any registered before; call before options_defaults.  Refuses (-1 with err, and
+ *  none registered) a key the runtime or another group has, or values beyond OPT_GROUP_BYTES. */
+int options_register_groups(const struct opt_group *const *groups, char *err, size_t errlen);
+/** The values struct of a registered group inside `o` (NULL if `g` is not registered). */
+const void *options_group_values(const struct options *o, const struct opt_group *g);
+
 /** The bits of every registered suite (suite=all). */
 unsigned options_all_suites(void);
 /** The bit of a registered suite name; 0 if there is none. */

@@ -40,3 +40,7 @@ check "bad value: the error names key and range" grep -q "bad value '0' for 'rep
 
 boot help 1 256M "help"
 check "help lists the options" grep -q "then=shutdown|reboot|exit|wait" "$T/help/console.log"
+# the suites' own options, registered through their struct suite entries (app_init on the image too)
+check "help lists each suite's own options under its name" \
+    bash -c "tr -d '\r' <'$T/help/console.log' | grep -A3 '^options of the mem suite:' | grep -q '^  mem_max=SIZE' &&
+             tr -d '\r' <'$T/help/console.log' | grep -A7 '^options of the disk suite:' | grep -q '^  disk_write=yes|no '"

@@ -91,16 +91,34 @@ rule_layers() {
 }
 # 7. a suite is named where it registers (its struct suite, bench/suite_charts.c), not in the
 #    runtime (kernel/) or in benchcmp: no string literal of a suite's name there, but for the
-#    few keys that share a name (env.timer, the disk= option and "disk" parameter)
+#    few keys that share a name (env.timer, the "disk" parameter of a result)
+suite_name_re() {
+    (cd "$1" && grep -ohE 'const struct suite suite_[a-z0-9_]+ = \{"[a-z0-9_]+"' bench/*.c |
+         sed 's/.*{"\(.*\)"/\1/' | paste -sd'|')
+}
 rule_suite_names() {
     local re
-    re=$(cd "$1" && grep -ohE 'const struct suite suite_[a-z0-9_]+ = \{"[a-z0-9_]+"' bench/*.c |
-         sed 's/.*{"\(.*\)"/\1/' | paste -sd'|')
+    re=$(suite_name_re "$1")
     [ -n "$re" ] || return 1
     (cd "$1" && for f in $(find kernel -name '*.[ch]') tools/benchcmp/*.c; do
         code_of "$f" | grep -E "\"($re)\"" |
-            grep -vE 'json_key\(j, "timer"\)|json_kv_str\(j, "timer", |\{"disk", K_|"kernel", "disk",' |
+            grep -vE 'json_key\(j, "timer"\)|json_kv_str\(j, "timer", |"kernel", "disk",' |
             grep -q . && { echo "$f"; exit 1; }
+    done; exit 0)
+}
+# 8. a suite's own options are rows it declares (struct opt_group in bench/) and registers through
+#    its struct suite entry: no option row in kernel/ keyed by a suite's name or NAME_..., and no
+#    key a suite registers named in kernel/run/ (the option parser, the config file)
+rule_suite_options() {
+    local re keys
+    re=$(suite_name_re "$1")
+    keys=$(cd "$1" && grep -ohE '\.key = "[a-z0-9_]+"' bench/*.c | sed 's/.*"\(.*\)"/\1/' | paste -sd'|')
+    [ -n "$re" ] || return 1
+    (cd "$1" && for f in $(find kernel -name '*.[ch]'); do
+        code_of "$f" | grep -Eq "(\{ *|\.key *= *)\"($re)(_[a-z0-9_]*)?\" *," && { echo "$f"; exit 1; }
+    done
+    [ -z "$keys" ] || for f in $(find kernel/run -name '*.[ch]'); do
+        code_of "$f" | grep -Eq "\"($keys)\"" && { echo "$f"; exit 1; }
     done; exit 0)
 }
 
@@ -111,6 +129,7 @@ check "every \"arch/...\" header included exists under kernel/<arch>/arch/ for e
 check "the Makefile and mk/*.mk leave the toolchain to mk/arch-\$(ARCH).mk" rule_toolchain .
 check "layers one way: kernel/ and drivers/ include no bench/ or app/, bench/ no app/, hosts no bench/" rule_layers .
 check "no suite named in kernel/ or benchcmp (suites register in bench/)" rule_suite_names .
+check "no suite's option in kernel/ (each suite declares its rows and registers them in its struct suite)" rule_suite_options .
 
 # ---- tests and docs (docs/DEVELOPING.md "Tests"): a number names one script across tests/boot/
 # and tests/host/ (make test runs them in that order); a tests/boot/ script boots the image and a
@@ -187,13 +206,18 @@ planted rule_layers boot/uefi_clock.c '#include "bench/runner.h"'
 planted rule_suite_names kernel/run/options.c 'static const char *const names[] = {"timer", "alu", NULL};'
 planted rule_suite_names kernel/report/summary.c 'static int is_mem(const char *s) { return !strcmp(s, "mem"); }'
 planted rule_suite_names tools/benchcmp/benchcmp_plot.c 'static const char *const k = "vmcost";'
+planted rule_suite_names kernel/run/options.c 'static const char *const k = "disk";'
+planted rule_suite_options kernel/run/options.c '    {"mem_max", OPT_SIZE, 0, 0, 0, 0, NULL, "SIZE", "largest buffer"},'
+planted rule_suite_options kernel/run/options.c '    {"disk", OPT_STR, 0, 128, 0, 0, NULL, "all|none", "disks to measure"},'
+planted rule_suite_options kernel/lib/json.c '    {.key = "disk_label", .kind = OPT_STR},'
+planted rule_suite_options kernel/run/config.c '    if (!strcmp(key, "disk_write")) return 0;'
 # and the whole copy still passes every rule once the plants are gone
 check "the copy passes every rule again after the plants" bash -c \
     "$(declare -f code_of code_lines rule_arch_include rule_no_asm rule_platform_h rule_arch_headers \
                   rule_toolchain rule_test_numbers rule_boot_tests_boot rule_host_tests_do_not_boot \
-                  rule_readme_short rule_layers rule_suite_names);
+                  rule_readme_short rule_layers suite_name_re rule_suite_names rule_suite_options);
      arches='$arches' arch_re='$arch_re' src_dirs='$src_dirs' boots_re='$boots_re' readme_max=$readme_max;
      rule_arch_include $plant && rule_no_asm $plant && rule_platform_h $plant && rule_arch_headers $plant &&
      rule_toolchain $plant && rule_test_numbers $plant && rule_boot_tests_boot $plant &&
      rule_host_tests_do_not_boot $plant && rule_readme_short $plant && rule_layers $plant &&
-     rule_suite_names $plant"
+     rule_suite_names $plant && rule_suite_options $plant"

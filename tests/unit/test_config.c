@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "bench/disk_options.h"
+#include "bench/mem_options.h"
 #include "kernel/run/config.h"
 
 static char err[256];
@@ -125,6 +127,41 @@ static void test_precedence(void **state)
     assert_int_equal(o.profile, PROFILE_STANDARD); /* untouched default */
 }
 
+/* a suite's own options (registered through its struct suite entry) in the same order:
+ * defaults < barebench.cfg < load options (the Linux build's --key value flags become the same
+ * key=value line), and a bad one in the file leaves every setting as it was */
+static void test_precedence_suite_options(void **state)
+{
+    (void)state;
+    struct options o;
+    options_defaults(&o);
+    const struct disk_options *d = disk_options(&o);
+    assert_int_equal(apply("disk_write=no\ndisk_blocks=4K,64K\nmem_tests=cores\ndisk_qd=1,4\n", &o), 4);
+    assert_int_equal(d->write, 0);
+    assert_int_equal(d->nblocks, 2);
+    assert_int_equal(options_parse("disk_blocks=1M disk_qd=32", &o, err, sizeof err), 0);
+    assert_int_equal(d->nblocks, 1); /* the command line's list replaces the file's */
+    assert_int_equal(d->blocks[0], 1 << 20);
+    assert_int_equal(d->nqd, 1);
+    assert_int_equal(d->qd[0], 32);
+    assert_int_equal(d->write, 0);                        /* from the file */
+    assert_string_equal(mem_options(&o)->tests, "cores"); /* from the file */
+    assert_string_equal(d->disk, "all");                  /* untouched default */
+    assert_string_equal(d->tests, "all");
+    assert_int_equal(options_parse("disk_write=yes", &o, err, sizeof err), 0);
+    assert_int_equal(d->write, 1);
+
+    struct options before;
+    options_defaults(&o);
+    before = o;
+    assert_int_equal(apply("disk_write=no\ndisk=0\ndisk_qd=0\n", &o), -1);
+    assert_non_null(strstr(err, "line 3"));
+    assert_non_null(strstr(err, "disk_qd"));
+    assert_memory_equal(&o, &before, sizeof o); /* all or nothing: disk_write=no not half-applied */
+    assert_int_equal(disk_options(&o)->write, 1);
+    assert_string_equal(disk_options(&o)->disk, "all");
+}
+
 int main(void)
 {
     app_init(); /* suite= names, as both builds register them */
@@ -137,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_unprintable_and_utf16),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_precedence_suite_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "bench/disk_options.h"
+#include "bench/mem_options.h"
 #include "kernel/run/fault.h"
 #include "kernel/run/options.h"
 #include "kernel/upload/upload_auth.h"
@@ -57,14 +59,15 @@ static void lists_and_sizes(void **s)
 {
     (void)s;
     assert_int_equal(parse("disk_blocks=4K,1M,64MiB disk_qd=1,32 mem_max=512M disk_write=no"), 0);
-    assert_int_equal(o.ndisk_blocks, 3);
-    assert_int_equal(o.disk_blocks[0], 4096);
-    assert_int_equal(o.disk_blocks[1], 1 << 20);
-    assert_int_equal(o.disk_blocks[2], 64 << 20);
-    assert_int_equal(o.ndisk_qd, 2);
-    assert_int_equal(o.disk_qd[1], 32);
-    assert_int_equal(o.mem_max, 512ull << 20);
-    assert_int_equal(o.disk_write, 0);
+    const struct disk_options *d = disk_options(&o);
+    assert_int_equal(d->nblocks, 3);
+    assert_int_equal(d->blocks[0], 4096);
+    assert_int_equal(d->blocks[1], 1 << 20);
+    assert_int_equal(d->blocks[2], 64 << 20);
+    assert_int_equal(d->nqd, 2);
+    assert_int_equal(d->qd[1], 32);
+    assert_int_equal(mem_options(&o)->max, 512ull << 20);
+    assert_int_equal(d->write, 0);
     uint64_t v;
     assert_int_equal(options_parse_size("2G", &v), 0);
     assert_int_equal(v, 2ull << 30);
@@ -97,6 +100,7 @@ static void bad_values(void **s)
     assert_int_equal(parse("suite=gpu"), -1);
     assert_non_null(strstr(err, "'suite'"));
     assert_int_equal(parse("disk_blocks=100"), -1); /* below 512 */
+    assert_string_equal(err, "bad value '100' for 'disk_blocks': expected SIZE,SIZE (each 512..1G, at most 16)");
     assert_int_equal(parse("disk_qd=0"), -1);
     assert_int_equal(parse("tag=has\"quote"), -1);
     assert_int_equal(parse("tag=../etc"), -1); /* the tag goes into file names */
@@ -365,6 +369,135 @@ static void fault_names_mask(void **s)
     assert_string_equal(l, "uart-stuck,tcp-cancel");
 }
 
+/* The suites' own options: rows a suite declares (struct opt_group) and registers through its
+ * struct suite entry; parsed, defaulted, copied and listed in help like the runtime's own. */
+struct fast_values {
+    int level;
+    char names[16];
+    uint64_t sizes[4];
+    int nsizes;
+};
+static const struct opt_def fast_rows[] = {
+    {.key = "fast_level", .kind = OPT_INT, .off = offsetof(struct fast_values, level), .min = 1,
+     .max = 9, .values = "1..9", .help = "how fast (default 3)", .def = "3"},
+    {.key = "fast_names", .kind = OPT_STR, .off = offsetof(struct fast_values, names), .cap = 16,
+     .values = "all|NAME,NAME", .help = "which fast tests", .def = "all"},
+    {.key = "fast_sizes", .kind = OPT_SIZELIST, .off = offsetof(struct fast_values, sizes), .cap = 4,
+     .min = 4096, .max = 1 << 20, .count_off = offsetof(struct fast_values, nsizes),
+     .values = "SIZE,SIZE", .help = "sizes"},
+};
+static const struct opt_group fast_group = {"fast", fast_rows, 3, sizeof(struct fast_values)};
+
+static void suite_option_group(void **s)
+{
+    (void)s;
+    static const char *const mine[] = {"fast", "slow", NULL};
+    const struct opt_group *const list[] = {&fast_group, NULL};
+    options_register_suites(mine);
+    assert_int_equal(options_register_groups(list, err, sizeof err), 0);
+    struct options a, b;
+    options_defaults(&a);
+    const struct fast_values *v = options_group_values(&a, &fast_group);
+    assert_non_null(v);
+    assert_int_equal(v->level, 3); /* the row's default */
+    assert_string_equal(v->names, "all");
+    assert_int_equal(v->nsizes, 0);
+    assert_null(options_group_values(&a, &disk_option_group)); /* not registered now */
+    assert_int_equal(options_set(&a, "disk_write", "no", err, sizeof err), -1);
+    assert_string_equal(err, "unknown option 'disk_write' (try 'help' for the list)");
+    /* later wins, on a copy: the copy carries the group's values (defaults < cfg < command line) */
+    assert_int_equal(options_parse("fast_level=5 fast_sizes=4K,1M", &a, err, sizeof err), 0);
+    b = a;
+    assert_int_equal(options_parse("fast_level=7 reps=2", &b, err, sizeof err), 0);
+    const struct fast_values *w = options_group_values(&b, &fast_group);
+    assert_int_equal(v->level, 5);
+    assert_int_equal(w->level, 7);
+    assert_int_equal(w->nsizes, 2);
+    assert_int_equal(w->sizes[1], 1 << 20);
+    assert_int_equal(options_parse("fast_level=10", &b, err, sizeof err), -1);
+    assert_string_equal(err, "bad value '10' for 'fast_level': expected 1..9");
+    assert_int_equal(options_parse("fast_sizes=2M", &b, err, sizeof err), -1);
+    assert_string_equal(err, "bad value '2M' for 'fast_sizes': expected SIZE,SIZE (each 4K..1M, at most 4)");
+    assert_int_equal(options_parse("fast_level", &b, err, sizeof err), -1);
+    assert_string_equal(err, "option 'fast_level' needs a value (fast_level=...)");
+    assert_true(help_has("options of the fast suite:"));
+    assert_true(help_has("  fast_level=1..9"));
+    assert_true(help_has("how fast (default 3)"));
+    app_init(); /* back to the suites of this build */
+}
+
+/* a group whose key the runtime or another group has, or that does not fit, is refused whole */
+static void suite_option_group_refused(void **s)
+{
+    (void)s;
+    static const struct opt_def clash_reps[] = {{.key = "reps", .kind = OPT_INT, .max = 1}};
+    static const struct opt_def clash_fast[] = {{.key = "fast_level", .kind = OPT_INT, .max = 1}};
+    static const struct opt_group g_reps = {"bad", clash_reps, 1, sizeof(int)};
+    static const struct opt_group g_fast = {"other", clash_fast, 1, sizeof(int)};
+    static const struct opt_group g_big = {"big", fast_rows, 3, OPT_GROUP_BYTES + 1};
+    const struct opt_group *const l1[] = {&fast_group, &g_reps, NULL};
+    const struct opt_group *const l2[] = {&fast_group, &g_fast, NULL};
+    const struct opt_group *const l3[] = {&g_big, NULL};
+    const struct opt_group *const l4[] = {&fast_group, &fast_group, NULL};
+    assert_int_equal(options_register_groups(l1, err, sizeof err), -1);
+    assert_string_equal(err, "option 'reps' of suite bad is already an option");
+    assert_int_equal(options_register_groups(l2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "'fast_level' of suite other"));
+    assert_int_equal(options_register_groups(l3, err, sizeof err), -1);
+    assert_non_null(strstr(err, "options of suite big do not fit"));
+    assert_int_equal(options_register_groups(l4, err, sizeof err), -1);
+    struct options a;
+    options_defaults(&a);
+    assert_null(options_group_values(&a, &fast_group)); /* none registered */
+    assert_int_equal(options_set(&a, "fast_level", "2", err, sizeof err), -1);
+    app_init();
+}
+
+/* this build's suites: mem and disk declare their options, app_init registers them */
+static void this_builds_suite_options(void **s)
+{
+    (void)s;
+    assert_int_equal(parse(""), 0);
+    const struct disk_options *d = disk_options(&o);
+    const struct mem_options *m = mem_options(&o);
+    assert_non_null(d);
+    assert_non_null(m);
+    /* the defaults as before: every disk may be read, writes only on scratch-marked ones */
+    assert_string_equal(d->disk, "all");
+    assert_int_equal(d->write, 1);
+    assert_string_equal(d->tests, "all");
+    assert_int_equal(d->driver, 0);
+    assert_int_equal(d->nblocks, 0);
+    assert_int_equal(d->nqd, 0);
+    assert_int_equal(d->budget, 0);
+    assert_string_equal(m->tests, "all");
+    assert_int_equal(m->max, 0);
+    assert_int_equal(m->dram, 0);
+    assert_int_equal(parse("disk=none disk_driver=both disk_tests=seq_read disk_budget=64G "
+                           "mem_tests=cores mem_dram=1G disk_write=off"), 0);
+    assert_string_equal(d->disk, "none");
+    assert_int_equal(d->driver, 3);
+    assert_string_equal(d->tests, "seq_read");
+    assert_int_equal(d->budget, 64ull << 30);
+    assert_int_equal(d->write, 0);
+    assert_string_equal(m->tests, "cores");
+    assert_int_equal(m->dram, 1ull << 30);
+    assert_int_equal(parse("disk_write=maybe"), -1);
+    assert_string_equal(err, "bad value 'maybe' for 'disk_write': expected yes|no");
+    assert_int_equal(parse("disk=a\\b"), -1);
+    assert_int_equal(parse("disk_driver=mine"), -1);
+    assert_string_equal(err, "bad value 'mine' for 'disk_driver': expected auto|native|firmware|both");
+    assert_string_equal(app_disks(&o), "all");
+    /* every option is in help: the runtime's, then each suite's under its name */
+    static const char *const keys[] = {"mem_max=SIZE", "mem_dram=0|64K..1T", "mem_tests=all|",
+                                       "disk=all|none|N,N|PATH,PATH", "disk_blocks=SIZE,SIZE",
+                                       "disk_budget=SIZE", "disk_qd=N,N", "disk_driver=auto|",
+                                       "disk_write=yes|no", "disk_tests=all|",
+                                       "options of the mem suite:", "options of the disk suite:"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        assert_true(help_has(keys[i]));
+}
+
 int main(void)
 {
     app_init(); /* suite= names, as both builds register them */
@@ -379,6 +512,8 @@ int main(void)
         cmocka_unit_test(upload_key_option), cmocka_unit_test(redacted_line),
         cmocka_unit_test(key_loading),
         cmocka_unit_test(fault_names_mask),
+        cmocka_unit_test(suite_option_group), cmocka_unit_test(suite_option_group_refused),
+        cmocka_unit_test(this_builds_suite_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
