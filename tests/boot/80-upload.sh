@@ -11,9 +11,6 @@
 . "$(dirname "$0")/media.bash"
 D=$T/upload
 rm -rf "$D"; mkdir -p "$D/store"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 export QEMU_NET=1   # qemu_base_args leaves out -net none; the NIC comes from NET below
 NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=)
 STATIC="net=10.0.2.15/24,10.0.2.2"

@@ -8,9 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.bash"
 D=$(mktemp -d "$T/nvram.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 mkdir -p "$D/store"
 start_collector "$D/collector.log" --dir "$D/store"
 check "collector started" test -n "$PORT"

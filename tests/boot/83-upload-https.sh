@@ -12,9 +12,6 @@
 . "$(dirname "$0")/collector.bash"
 . "$(dirname "$0")/media.bash"
 D=$(mktemp -d "$T/https.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 export QEMU_NET=1
 NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=)
 STATIC="net=10.0.2.15/24,10.0.2.2"

@@ -1,8 +1,11 @@
 # shellcheck shell=bash
 # collector.bash - barebench-collect for the tests that upload to it (21, 22, 80, 81, 82): started
-# on an ephemeral loopback port, PORT read from its first line.  Source it after lib.sh; the test
-# declares pids=() and a cleanup that kills them.
+# on an ephemeral loopback port, PORT read from its first line.  Source it after lib.sh; what the
+# test starts in the background goes into pids, and everything there is killed when it exits.
 COL=$BUILD/host/barebench-collect
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
+trap cleanup EXIT
 # the collector refuses to run as root unless told; the tests run as root in CI
 AS_ROOT=(); [ "$(id -u)" = 0 ] && AS_ROOT=(--allow-root)
 

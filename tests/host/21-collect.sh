@@ -9,9 +9,6 @@
 FX=$top/tests/fixtures
 D=$T/collect
 rm -rf "$D"; mkdir -p "$D/store"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 
 # post FILE [curl args...]: prints the HTTP status; the answer body goes to $D/answer
 post() {

@@ -7,9 +7,6 @@
 . "$(dirname "$0")/../boot/lib.sh"
 . "$(dirname "$0")/../boot/collector.bash"
 D=$(mktemp -d "$T/load.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 mkdir -p "$D/store"
 BAREBENCH_TOKEN=s3cret start_collector "$D/collector.log" --dir "$D/store" --timeout 3
 check "collector started" test -n "$PORT"

@@ -9,9 +9,6 @@
 . "$(dirname "$0")/../boot/collector.bash"
 FX=$top/tests/fixtures
 D=$(mktemp -d "$T/auth.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 mkdir -p "$D/store"
 KEY=$(openssl rand -hex 32)
 printf '%s\n' "$KEY" >"$D/key"; chmod 600 "$D/key"

@@ -9,9 +9,6 @@
 . "$(dirname "$0")/../boot/collector.bash"
 FX=$top/tests/fixtures
 D=$(mktemp -d "$T/edges.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 RAW=$top/tests/host/collect_raw.py
 # raw SRC [collect_raw.py options]: the request on stdin, sent from SRC; the JSON line to stdout
 raw() { local src=$1; shift; timeout 70 python3 "$RAW" "$PORT" "$src" "$@"; }

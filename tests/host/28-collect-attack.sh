@@ -10,9 +10,6 @@
 . "$(dirname "$0")/../boot/lib.sh"
 . "$(dirname "$0")/../boot/collector.bash"
 D=$(mktemp -d "$T/attack.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 mkdir -p "$D/store" "$D/store2"
 hwm() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }   # kB
 

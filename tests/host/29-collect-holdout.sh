@@ -7,9 +7,6 @@
 . "$(dirname "$0")/../boot/lib.sh"
 . "$(dirname "$0")/../boot/collector.bash"
 D=$(mktemp -d "$T/holdout.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 openssl rand -hex 32 >"$D/key"
 jq '.results |= .[:20]' "$top/tests/fixtures/kvm.json" >"$D/doc.json"
 
