@@ -1,0 +1,43 @@
+/* fleet_set.h - the figures a fleet question works on, read from the store: the selected runs
+ * (one per machine, or all) with their machine, group and file, and per test (suite, test,
+ * params) each run's median.  Built by fleet_fetch.c, read by summary and outliers. */
+#ifndef BB_FLEET_SET_H
+#define BB_FLEET_SET_H
+
+#include <stddef.h>
+
+struct fleet_run {
+    char *run_id, *machine, *label, *group, *file; /* label: how a person names the machine */
+    long long time;
+};
+
+struct fleet_test {
+    char *key;                       /* "suite\x1ftest\x1fparams key" */
+    char *suite, *test, *params, *unit, *better;
+    int *run;                        /* index into fleet_set.runs, per value */
+    double *val;
+    int n, cap;
+};
+
+struct fleet_set {
+    struct fleet_run *runs;
+    int nruns, runs_cap;
+    struct fleet_test *tests;
+    int ntests, tests_cap;
+    int *slot;                       /* open-addressing table of test indexes (-1 empty) */
+    size_t nslots;
+};
+
+void fleet_set_init(struct fleet_set *s);
+void fleet_set_free(struct fleet_set *s);
+/** Add a run; NULL strings become "".  Returns its index, or -1 (memory). */
+int fleet_set_run(struct fleet_set *s, const char *run_id, const char *machine, const char *label,
+                  const char *group, const char *file, long long time);
+/** Add run r's median of one test.  0, or -1 (memory). */
+int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *test,
+                    const char *params_key, const char *params, const char *unit,
+                    const char *better, double median);
+/** Sort the tests by suite, test, params (the order every answer lists them in). */
+void fleet_set_sort(struct fleet_set *s);
+
+#endif
