@@ -1,0 +1,115 @@
+/* fleet_sqlite.c - the fleet store on SQLite (libsqlite3): one database file, written ahead
+ * (WAL) so readers never block the collector, a busy timeout so writers wait for each other
+ * (a lock held longer is an error, and the collector keeps the run pending). */
+#include "tools/fleet/fleet_engine.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLEET_SQLITE_BUSY_MS 5000 /* how long a writer waits for another one's lock */
+#define FLEET_SQLITE_MAX_COLS 128
+
+static void *sq_open(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    if (!path[0]) {
+        snprintf(err, errlen, "sqlite: no file named (write sqlite:PATH)");
+        return NULL;
+    }
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                            SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite:%s: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, FLEET_SQLITE_BUSY_MS);
+    char *msg = NULL;
+    /* WAL: readers and the one writer go on together; NORMAL: a commit is not fsync'ed each
+     * time (the document file is the source of truth and the collector re-checks at start) */
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                         " PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite:%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void sq_close(void *h)
+{
+    sqlite3_close(h);
+}
+
+static int sq_exec(void *h, const char *sql, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    snprintf(err, errlen, "sqlite: %s", msg ? msg : sqlite3_errmsg(h));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static int sq_query(void *h, const char *sql, int nparams, const char *const *params,
+                    fleet_row_fn fn, void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
+        return -1;
+    }
+    /* $N are named parameters to SQLite: bind each by its name, wherever it first appears */
+    for (int i = 0; i < nparams; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        if (idx > 0 && (params[i] ? sqlite3_bind_text(st, idx, params[i], -1, SQLITE_STATIC)
+                                  : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+            snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    int ncols = sqlite3_column_count(st), rc;
+    if (ncols > FLEET_SQLITE_MAX_COLS)
+        ncols = FLEET_SQLITE_MAX_COLS;
+    const char *vals[FLEET_SQLITE_MAX_COLS], *names[FLEET_SQLITE_MAX_COLS];
+    for (int c = 0; c < ncols; c++)
+        names[c] = sqlite3_column_name(st, c);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!fn)
+            continue;
+        for (int c = 0; c < ncols; c++)
+            vals[c] = (const char *)sqlite3_column_text(st, c);
+        int stop = fn(ctx, ncols, vals, names);
+        if (stop) {
+            sqlite3_finalize(st);
+            return stop;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+const struct fleet_engine fleet_sqlite_engine = {
+    .name = "sqlite",
+    .begin = "BEGIN IMMEDIATE",
+    .t_id = "INTEGER PRIMARY KEY",
+    .t_int = "INTEGER",
+    .t_real = "REAL",
+    .t_json = "TEXT",
+    .migrate_lock = "",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .query = sq_query,
+};
