@@ -2,8 +2,9 @@
 # fleet_gen.py - a synthetic fleet of barebench results documents for the fleet tests and
 # `make bench-fleet`: N machines made from one real document (a template), each with its own
 # identity (SMBIOS uuid/serial/asset tag, tag, hypervisor, system model, CPU, firmware) and its
-# figures scaled by its groups' factors and a bounded per-machine noise; some machines made slow
-# on one suite; some machines given an older run (slow on everything) before their latest one.
+# figures scaled by its groups' factors and a bounded per-machine noise; some machines of the first
+# tag made slow on one suite; some machines given an older run (slow on everything) before their
+# latest one.
 #
 #   fleet_gen.py --template DOC --machines N --out DIR [--seed S] [--slow SUITE:F1,F2,...]...
 #                [--older K] [--manifest FILE]
@@ -68,14 +69,15 @@ def machine_doc(tpl, m, run, rng, slow_suite, slow_factor, everything):
     d["time"] = run["time"]
     env = d.setdefault("env", {})
     man, prod = m["product"]
+    fv, fr = m["firmware"]
     env["system"] = {"smbios": True, "manufacturer": man, "product": prod, "uuid": m["uuid"],
-                     "serial": m["serial"], "asset_tag": m["asset_tag"]}
+                     "serial": m["serial"], "asset_tag": m["asset_tag"],
+                     "bios": {"vendor": fv, "version": fr, "date": "03/14/2026"}}
     hv, sig = m["hypervisor"]
     env["hypervisor"] = {"name": hv, "signature": sig, "cpuid_bit": hv != "none",
                          "max_leaf": "0x40000010" if hv != "none" else "0x0"}
     env.setdefault("cpu", {})["brand"] = m["cpu"]
-    fv, fr = m["firmware"]
-    env["firmware"] = {"vendor": fv, "revision": fr}
+    env["firmware"] = {"vendor": "EDK II", "revision": "0x10000"}
     base = TAG_FACTOR[m["tag"]] * HV_FACTOR[hv]
     for e in d["results"]:
         k = base * (1 + rng.uniform(-NOISE, NOISE))
@@ -108,10 +110,14 @@ def main():
         tpl = json.load(f)
     rng = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
-    # which machines are slow (spread over the fleet, not the first ones) and which have an older run
-    picks = rng.sample(range(a.machines), len(slow) + a.older)
+    # which machines are slow: spread over the first tag's machines (one group, so one spread:
+    # the worst factor has the largest robust z there), and which others have an older run
+    first_tag = list(range(0, a.machines, len(TAGS)))
+    if len(slow) > len(first_tag):
+        fail("more slow machines than machines tagged %s" % TAGS[0])
+    picks = rng.sample(first_tag, len(slow))
     slow_of = {picks[i]: slow[i] for i in range(len(slow))}
-    older = set(picks[len(slow):])
+    older = set(rng.sample([i for i in range(a.machines) if i not in slow_of], a.older))
     machines, slow_list = [], []
     for i in range(a.machines):
         m = {"index": i,

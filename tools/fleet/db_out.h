@@ -1,8 +1,8 @@
-/* fleet_out.h - the tables barebench-db prints: one list of rows with named columns, written as
+/* db_out.h - the tables barebench-db prints: one list of rows with named columns, written as
  * aligned text, CSV (RFC 4180, formula-safe) or JSON (an array of objects, numbers as numbers).
  * Text from documents is shown in its display form (tools/benchcmp/safe_text.h). */
-#ifndef BB_FLEET_OUT_H
-#define BB_FLEET_OUT_H
+#ifndef BB_DB_OUT_H
+#define BB_DB_OUT_H
 
 #include <stdio.h>
 

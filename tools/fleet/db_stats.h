@@ -1,8 +1,8 @@
-/* fleet_stats.h - the statistics of the fleet questions (barebench-db summary / outliers): a
+/* db_stats.h - the statistics of the fleet questions (barebench-db summary / outliers): a
  * distribution over machines (n, median, quartiles, min, max) and the robust z of each machine
  * from its group's median and median absolute deviation. */
-#ifndef BB_FLEET_STATS_H
-#define BB_FLEET_STATS_H
+#ifndef BB_DB_STATS_H
+#define BB_DB_STATS_H
 
 struct fleet_dist {
     int n;

@@ -1,9 +1,9 @@
-/* fleet_outliers.c - `barebench-db outliers`: per test, the machines whose figure is far from
+/* db_outliers.c - `barebench-db outliers`: per test, the machines whose figure is far from
  * their group's: robust z = 0.6745 (x - median) / MAD at least --threshold (3.5, Iglewicz and
  * Hoaglin's cut) and at least --min-pct away from the median; worst first, with run and file. */
-#include "tools/fleet/fleet_query.h"
-#include "tools/fleet/fleet_group.h"
-#include "tools/fleet/fleet_stats.h"
+#include "tools/fleet/db_query.h"
+#include "tools/fleet/db_group.h"
+#include "tools/fleet/db_stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -88,4 +88,10 @@ int fleet_outliers_table(const struct fleet_set *s, const struct fleet_args *a, 
         free(f);
     }
     return 0;
+}
+
+int fleet_cmd_outliers(int argc, char **argv, const char *db)
+{
+    return fleet_ask(argc, argv, db, FLEET_OPT_OUTLIERS, OUTLIERS_USAGE, fleet_outliers_table,
+                     "outliers");
 }

@@ -1,6 +1,6 @@
-/* fleet_stats.c - quartiles over machines, and the robust z (median / MAD) that names the
+/* db_stats.c - quartiles over machines, and the robust z (median / MAD) that names the
  * machines far from their group: the arithmetic behind barebench-db summary and outliers. */
-#include "tools/fleet/fleet_stats.h"
+#include "tools/fleet/db_stats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-/* fleet_group.h - one test's figures split by group: the machines' values in order of their
+/* db_group.h - one test's figures split by group: the machines' values in order of their
  * group's name, each group a contiguous slice (what summary and outliers both walk). */
-#ifndef BB_FLEET_GROUP_H
-#define BB_FLEET_GROUP_H
+#ifndef BB_DB_GROUP_H
+#define BB_DB_GROUP_H
 
-#include "tools/fleet/fleet_set.h"
+#include "tools/fleet/db_set.h"
 
 struct fleet_groups {
     int *idx;     /* positions into the test's run[]/val[], ordered by group then value */

@@ -1,8 +1,8 @@
-/* fleet_set.h - the figures a fleet question works on, read from the store: the selected runs
+/* db_set.h - the figures a fleet question works on, read from the store: the selected runs
  * (one per machine, or all) with their machine, group and file, and per test (suite, test,
- * params) each run's median.  Built by fleet_fetch.c, read by summary and outliers. */
-#ifndef BB_FLEET_SET_H
-#define BB_FLEET_SET_H
+ * params) each run's median.  Built by db_fetch.c, read by summary and outliers. */
+#ifndef BB_DB_SET_H
+#define BB_DB_SET_H
 
 #include <stddef.h>
 

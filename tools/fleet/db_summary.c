@@ -1,14 +1,15 @@
-/* fleet_summary.c - `barebench-db summary`: per test, the distribution of the machines' figures
+/* db_summary.c - `barebench-db summary`: per test, the distribution of the machines' figures
  * in each group (n, median, quartiles and IQR, min, max). */
-#include "tools/fleet/fleet_query.h"
-#include "tools/fleet/fleet_group.h"
-#include "tools/fleet/fleet_stats.h"
+#include "tools/fleet/db_query.h"
+#include "tools/fleet/db_group.h"
+#include "tools/fleet/db_stats.h"
 
 static const char *const heads[] = {"suite", "test", "params", "unit", "better", "group",
                                     "n", "median", "q1", "q3", "iqr", "min", "max"};
 
-int fleet_summary_table(const struct fleet_set *s, struct fleet_out *o)
+int fleet_summary_table(const struct fleet_set *s, const struct fleet_args *a, struct fleet_out *o)
 {
+    (void)a;
     fleet_out_init(o, (int)(sizeof heads / sizeof *heads), heads);
     for (int i = 0; i < s->ntests; i++) {
         const struct fleet_test *t = &s->tests[i];
@@ -36,4 +37,9 @@ int fleet_summary_table(const struct fleet_set *s, struct fleet_out *o)
         fleet_groups_free(&g);
     }
     return 0;
+}
+
+int fleet_cmd_summary(int argc, char **argv, const char *db)
+{
+    return fleet_ask(argc, argv, db, 0, SUMMARY_USAGE, fleet_summary_table, "summary");
 }

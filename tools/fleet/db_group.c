@@ -1,5 +1,5 @@
-/* fleet_group.c - splits one test's figures by the machines' group (see fleet_group.h). */
-#include "tools/fleet/fleet_group.h"
+/* db_group.c - splits one test's figures by the machines' group (see db_group.h). */
+#include "tools/fleet/db_group.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-/* fleet_args.h - the options the fleet questions share (barebench-db summary, outliers,
- * compare): which database, which runs (time range, tags, latest per machine or all), which
+/* db_args.h - the options the fleet questions share (barebench-db summary, outliers,
+ * compare; the database comes from barebench-db's --db): which runs (time range, tags, latest per machine or all), which
  * tests (suite, test), how machines are grouped, and the output format. */
-#ifndef BB_FLEET_ARGS_H
-#define BB_FLEET_ARGS_H
+#ifndef BB_DB_ARGS_H
+#define BB_DB_ARGS_H
 
-#include "tools/fleet/fleet_out.h"
+#include "tools/fleet/db_out.h"
 
 #define FLEET_MAX_TAGS 32
 
@@ -12,7 +12,6 @@
 enum fleet_by { FLEET_BY_TAG, FLEET_BY_HYPERVISOR, FLEET_BY_SYSTEM, FLEET_BY_CPU, FLEET_BY_FIRMWARE };
 
 struct fleet_args {
-    const char *db;                   /* "sqlite:PATH" or "postgresql://..." */
     enum fleet_by by;
     long long since, until;           /* run time range (seconds since 1970; 0: open) */
     const char *tags[FLEET_MAX_TAGS]; /* only runs with one of these tags (none: all) */
@@ -24,6 +23,8 @@ struct fleet_args {
     double min_pct;                   /* outliers: and at least this far from the median, in % */
     int min_n;                        /* outliers: groups of fewer machines are not judged */
     const char *baseline;             /* compare: the baseline group */
+    int match_exact;                  /* compare: --match exact (default role) */
+    int only;                         /* compare: --only summary|table (enum bc_part; 0 all) */
     const char *report;               /* compare: --report DIR */
 };
 
@@ -31,7 +32,7 @@ struct fleet_args {
 #define FLEET_OPT_OUTLIERS 1
 #define FLEET_OPT_COMPARE 2
 
-/** Parse argv[1..argc-1] (argv[0] is the subcommand) into a.  Returns 0, or -1 with a message
+/** Parse argv[0..argc-1] (what follows the subcommand's name) into a.  Returns 0, or -1 with a message
  *  naming the option in err. */
 int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, char *err, size_t n);
 /** "tag", "hypervisor", "system", "cpu", "firmware" -> enum fleet_by; -1 otherwise. */

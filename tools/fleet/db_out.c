@@ -1,5 +1,5 @@
-/* fleet_out.c - writes barebench-db's tables as aligned text, CSV or JSON (see fleet_out.h). */
-#include "tools/fleet/fleet_out.h"
+/* db_out.c - writes barebench-db's tables as aligned text, CSV or JSON (see db_out.h). */
+#include "tools/fleet/db_out.h"
 #include "tools/benchcmp/safe_text.h"
 
 #include <jansson.h>

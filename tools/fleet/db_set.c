@@ -1,6 +1,6 @@
-/* fleet_set.c - the runs and per-test figures of a fleet question, with the tests found by
+/* db_set.c - the runs and per-test figures of a fleet question, with the tests found by
  * their key through a hash table (a store of 10,000 machines gives about a million figures). */
-#include "tools/fleet/fleet_set.h"
+#include "tools/fleet/db_set.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* fleet_args.c - parses the options shared by barebench-db's questions (see fleet_args.h). */
-#include "tools/fleet/fleet_args.h"
+/* db_args.c - parses the options shared by barebench-db's questions (see db_args.h). */
+#include "tools/fleet/db_args.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <time.h>
 
 const char fleet_args_usage[] =
-    "  --db DB          sqlite:PATH or postgresql://... (the collector's --db)\n"
+    "  --db DB          sqlite:PATH or postgresql://... (the collector's --db; or $BAREBENCH_DB)\n"
     "  --by G           group machines by tag (default), hypervisor, system (model), cpu or firmware\n"
     "  --since T --until T  runs in this time range (seconds since 1970 or YYYY-MM-DD[THH:MM[:SS]], UTC)\n"
     "  --tag T          only runs with this tag (repeat for several)\n"
@@ -72,7 +72,7 @@ int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, cha
     a->threshold = 3.5;
     a->min_pct = 5;
     a->min_n = 5;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         const char *o = argv[i];
         int flag = !strcmp(o, "--all-runs");
         if (flag) {
@@ -85,9 +85,7 @@ int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, cha
         }
         const char *v = argv[++i];
         double x;
-        if (!strcmp(o, "--db")) {
-            a->db = v;
-        } else if (!strcmp(o, "--by")) {
+        if (!strcmp(o, "--by")) {
             int by = fleet_by_parse(v);
             if (by < 0) {
                 snprintf(err, n, "--by '%s': want tag, hypervisor, system, cpu or firmware", v);
@@ -130,6 +128,18 @@ int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, cha
             a->min_n = (int)x;
         } else if ((which & FLEET_OPT_COMPARE) && !strcmp(o, "--baseline")) {
             a->baseline = v;
+        } else if ((which & FLEET_OPT_COMPARE) && !strcmp(o, "--match")) {
+            if (strcmp(v, "role") && strcmp(v, "exact")) {
+                snprintf(err, n, "--match '%s': want role or exact", v);
+                return -1;
+            }
+            a->match_exact = !strcmp(v, "exact");
+        } else if ((which & FLEET_OPT_COMPARE) && !strcmp(o, "--only")) {
+            if (strcmp(v, "summary") && strcmp(v, "table")) {
+                snprintf(err, n, "--only '%s': want summary or table", v);
+                return -1;
+            }
+            a->only = !strcmp(v, "summary") ? 1 : 2; /* bc_part's BC_PART_SUMMARY, _TABLE */
         } else if ((which & FLEET_OPT_COMPARE) && !strcmp(o, "--report")) {
             a->report = v;
         } else {
