@@ -29,7 +29,7 @@ sed 's|/usr/local/bin/barebench-collect|/usr/bin/barebench-collect|' \
     "$top/tools/collect/barebench-collect.service" >"$pkg/lib/systemd/system/barebench-collect.service"
 chmod 644 "$pkg/lib/systemd/system/barebench-collect.service"
 for t in "${tools[@]}"; do gzip -9n <"$top/docs/man/$t.1" >"$pkg/usr/share/man/man1/$t.1.gz"; done
-install -m 644 "$top/README.md" "$top"/docs/*.md "$pkg/usr/share/doc/barebench/"
+install -m 644 "$top/README.md" "$top"/docs/*.md "$top/docs/schema.json" "$pkg/usr/share/doc/barebench/"
 gzip -9n <"$top/tools/deb/changelog" >"$pkg/usr/share/doc/barebench/changelog.Debian.gz"
 install -m 644 "$top/tools/deb/copyright" "$pkg/usr/share/doc/barebench/copyright"
 
