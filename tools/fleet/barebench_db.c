@@ -79,6 +79,13 @@ int main(int argc, char **argv)
             rest[n++] = argv[i];
         }
     }
+    if (db && db != getenv("BAREBENCH_DB") && fleet_spec_has_password(db)) {
+        fprintf(stderr, "barebench-db: --db: a password on the command line is visible to every "
+                        "local user (ps): put it in PGPASSWORD or PGPASSFILE (~/.pgpass), or the "
+                        "whole string in BAREBENCH_DB\n");
+        free(rest);
+        return 2;
+    }
     int rc = cmd->run(n, rest, db && db[0] ? db : NULL);
     free(rest);
     return rc;

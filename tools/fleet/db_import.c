@@ -18,40 +18,12 @@ struct tally {
     int stored, already, refused, failed;
 };
 
-/* The whole file (at most BC_MAX_BYTES_DEFAULT bytes) in a new buffer; NULL with err. */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st)) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > BC_MAX_BYTES_DEFAULT) {
-        snprintf(err, errlen, "larger than %u bytes", BC_MAX_BYTES_DEFAULT);
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    *len = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    int bad = !buf || ferror(f) || *len != (size_t)st.st_size;
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "cannot read: %s", buf ? strerror(errno) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 /* Check one document as the collector would and store it. */
 static void import_file(struct fleet_db *db, const char *path, struct tally *t)
 {
     char err[1024], msg[1024], full[PATH_MAX];
     size_t len = 0;
-    char *text = slurp(path, &len, err, sizeof err);
+    char *text = fleet_read_file(path, &len, err, sizeof err);
     struct bc_doc d;
     if (!text) {
         fprintf(stderr, "barebench-db: %s: refused: %s\n", path, err);

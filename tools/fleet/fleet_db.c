@@ -131,3 +131,19 @@ fail:
     fleet_rollback(db);
     return -1;
 }
+
+int fleet_spec_has_password(const char *spec)
+{
+    if (strncmp(spec, "postgresql://", 13) && strncmp(spec, "postgres://", 11))
+        return 0;
+    const char *auth = strstr(spec, "://") + 3;
+    size_t hostpart = strcspn(auth, "/?");
+    const char *at = memchr(auth, '@', hostpart);
+    if (at && memchr(auth, ':', (size_t)(at - auth)))
+        return 1; /* postgresql://user:PASSWORD@host */
+    const char *q = strchr(spec, '?');
+    for (const char *p = q; p; p = strchr(p + 1, '&'))
+        if (!strncmp(p + 1, "password=", 9))
+            return 1;
+    return 0;
+}

@@ -13,12 +13,18 @@ struct bc_doc;
 
 struct fleet_db;
 
+enum { FLEET_STORED = 1, FLEET_ALREADY = 0, FLEET_ERROR = -1, FLEET_REFUSED = -2 };
+
 /** Open a store: "sqlite:PATH" (the file is created when missing) or "postgresql://..." /
  *  "postgres://..." (a libpq URI; "postgresql:///DB?host=/run/dir" names a unix socket; the
  *  password comes from PGPASSWORD / PGPASSFILE / ~/.pgpass, never from the string one should
  *  show).  Does not create tables: call fleet_migrate.  NULL with the reason in err. */
 struct fleet_db *fleet_open(const char *spec, char *err, size_t errlen);
 void fleet_close(struct fleet_db *db);
+
+/** 1 when a postgresql:// string carries a password (user:PASSWORD@ or password=): the tools
+ *  refuse that on their command line, where ps shows it to every local user. */
+int fleet_spec_has_password(const char *spec);
 
 /** "sqlite" or "postgresql". */
 const char *fleet_engine(const struct fleet_db *db);
@@ -29,13 +35,14 @@ const char *fleet_engine(const struct fleet_db *db);
 int fleet_migrate(struct fleet_db *db, char *err, size_t errlen);
 
 /** One row of a query: ncols values as text (NULL: SQL NULL), the column names beside them.
- *  Return 0 to go on, anything else stops the query (fleet_query returns it). */
+ *  Return 0 to go on, a positive number to stop the query (fleet_query returns it). */
 typedef int (*fleet_row_fn)(void *ctx, int ncols, const char *const *vals,
                             const char *const *names);
 
 /** Run one SQL statement with text parameters written $1, $2, ... on both engines (NULL param:
- *  SQL NULL), calling fn for each row (fn may be NULL).  0, fn's non-zero return, or -1 with
- *  err. */
+ *  SQL NULL), calling fn for each row (fn may be NULL).  0, fn's positive return, or with err:
+ *  FLEET_REFUSED when the engine refused the values (a constraint, a bad value: the same
+ *  statement will fail again), -1 for anything else (connection, lock timeout, disk full). */
 int fleet_query(struct fleet_db *db, const char *sql, int nparams, const char *const *params,
                 fleet_row_fn fn, void *ctx, char *err, size_t errlen);
 
@@ -47,19 +54,18 @@ int fleet_begin(struct fleet_db *db, char *err, size_t errlen);
 int fleet_commit(struct fleet_db *db, char *err, size_t errlen);
 void fleet_rollback(struct fleet_db *db);
 
-enum { FLEET_STORED = 1, FLEET_ALREADY = 0, FLEET_ERROR = -1 };
-
 /** Store one run: the document's exact text (len bytes, its parsed form d from
  *  bc_doc_load_buffer/_file) and the file it is kept in (`file`: a name or path, may be NULL),
  *  as one row of runs and one row of results per entry, all in one transaction.  The run's key
  *  is tool.run_id (a document without one: "doc-" and the first 32 hex digits of the SHA-256 of
- *  its bytes).  FLEET_STORED, FLEET_ALREADY (that run id is in the store: nothing written), or
- *  FLEET_ERROR with err (nothing written). */
+ *  its bytes).  FLEET_STORED, FLEET_ALREADY (that run id is in the store: nothing written), or,
+ *  with err and nothing written: FLEET_REFUSED (the engine refused this document's values:
+ *  retrying will not help) or FLEET_ERROR (the store failed: retry later). */
 int fleet_store(struct fleet_db *db, const struct bc_doc *d, const char *text, size_t len,
                 const char *file, char *err, size_t errlen);
 
-/** The same from the text alone (parsed here; a document benchcmp's reader refuses is an error
- *  naming `file`). */
+/** The same from the text alone (parsed here; a document benchcmp's reader refuses is
+ *  FLEET_REFUSED with err naming `file`). */
 int fleet_store_text(struct fleet_db *db, const char *text, size_t len, const char *file,
                      char *err, size_t errlen);
 
@@ -72,6 +78,10 @@ void fleet_run_key(const struct bc_doc *d, const char *text, size_t len, char ou
  *  (a serial that is not a vendor placeholder), else "mac:M" (the NIC that uploaded), else
  *  "host:NAME" (env.system.hostname), else "run:RUNKEY" (nothing known: the run alone). */
 void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, size_t n);
+
+/** A document file read whole (a regular file of at most BC_MAX_BYTES_DEFAULT bytes), NUL
+ *  added; its length in len.  NULL with err ("cannot open: ...", errno kept). */
+char *fleet_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /** Is this run key in the store?  1, 0, or -1 with err. */
 int fleet_has_run(struct fleet_db *db, const char *run_key, char *err, size_t errlen);

@@ -65,9 +65,12 @@ static int pg_query(void *h, const char *sql, int nparams, const char *const *pa
     PGresult *r = PQexecParams(h, sql, nparams, NULL, params, NULL, NULL, 0);
     int st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        /* SQLSTATE classes 22 (data exception) and 23 (integrity): the values, not the server */
+        const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        int data = code && (!strncmp(code, "22", 2) || !strncmp(code, "23", 2));
         pg_err(err, errlen, PQerrorMessage(h));
         PQclear(r);
-        return -1;
+        return data ? FLEET_REFUSED : -1;
     }
     int ncols = PQnfields(r), nrows = PQntuples(r), stop = 0;
     if (ncols > FLEET_PG_MAX_COLS)

@@ -94,7 +94,9 @@ static int sq_query(void *h, const char *sql, int nparams, const char *const *pa
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
         sqlite3_finalize(st);
-        return -1;
+        /* the values, not the database: a constraint, a type, a size */
+        return rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG ||
+               rc == SQLITE_RANGE ? FLEET_REFUSED : -1;
     }
     sqlite3_finalize(st);
     return 0;

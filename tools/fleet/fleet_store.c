@@ -4,12 +4,14 @@
 #include "tools/fleet/fleet_db.h"
 #include "tools/benchcmp/benchcmp.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define RESULT_COLS 14
@@ -206,16 +208,20 @@ int fleet_store(struct fleet_db *db, const struct bc_doc *d, const char *text, s
     fleet_run_key(d, text, len, run_key);
     if (fleet_begin(db, err, errlen))
         goto out;
-    if (insert_run(db, d, doc, file, run_key, id, err, errlen))
+    if ((rc = insert_run(db, d, doc, file, run_key, id, err, errlen)) != 0) {
+        rc = rc == FLEET_REFUSED ? FLEET_REFUSED : FLEET_ERROR;
         goto fail;
+    }
     if (!id[0]) { /* stored before (or by another collector meanwhile) */
         rc = FLEET_ALREADY;
         goto fail;
     }
     for (int i = 0; i < d->n; i += RESULT_BATCH)
-        if (insert_results(db, d, id, i, i + RESULT_BATCH < d->n ? i + RESULT_BATCH : d->n, err,
-                           errlen))
+        if ((rc = insert_results(db, d, id, i, i + RESULT_BATCH < d->n ? i + RESULT_BATCH : d->n,
+                                 err, errlen)) != 0) {
+            rc = rc == FLEET_REFUSED ? FLEET_REFUSED : FLEET_ERROR;
             goto fail;
+        }
     rc = fleet_commit(db, err, errlen) ? FLEET_ERROR : FLEET_STORED;
     goto out;
 fail:
@@ -230,7 +236,7 @@ int fleet_store_text(struct fleet_db *db, const char *text, size_t len, const ch
 {
     struct bc_doc d;
     if (bc_doc_load_buffer(text, len, file ? file : "document", &d, err, errlen))
-        return FLEET_ERROR;
+        return FLEET_REFUSED;
     int rc = fleet_store(db, &d, text, len, file, err, errlen);
     bc_doc_free(&d);
     return rc;
@@ -243,4 +249,33 @@ int fleet_has_run(struct fleet_db *db, const char *run_key, char *err, size_t er
     if (fleet_query(db, "SELECT id FROM runs WHERE run_id = $1", 1, p, got_id, id, err, errlen))
         return -1;
     return id[0] != '\0';
+}
+
+char *fleet_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st)) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > BC_MAX_BYTES_DEFAULT) {
+        snprintf(err, errlen, S_ISREG(st.st_mode) ? "larger than %u bytes" : "not a file",
+                 BC_MAX_BYTES_DEFAULT);
+        fclose(f);
+        return NULL;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    *len = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    int bad = !buf || ferror(f) || *len != (size_t)st.st_size;
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "cannot read: %s", buf ? strerror(errno) : "out of memory");
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
 }
