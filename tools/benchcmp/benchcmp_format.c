@@ -308,9 +308,9 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
     return 0;
 }
 
-/* CSV: raw numbers, one column per value, for spreadsheets and scripts.  Per pool the columns
- * of before pooling first (median, min, max[, ratio_pct, overhead_pct, within_noise,
- * noise_test]), then n, missing, spread_min, spread_max, q1, q3, api. */
+/* CSV: raw numbers, one column per value, for spreadsheets and scripts.  First the columns of
+ * before pooling, per pool (median, min, max[, ratio_pct, overhead_pct, within_noise,
+ * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api. */
 static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
                                       "within_noise", "noise_test"};
 static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
@@ -332,11 +332,12 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
         return -1;
     char buf[128];
     int col = 5;
-    for (int i = 0; i < t->npools; i++) {
+    for (int i = 0; i < t->npools; i++)
         for (int k = 0; k < (i ? 7 : 3); k++) {
             snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_old[k]);
             put(g, 0, col++, buf);
         }
+    for (int i = 0; i < t->npools; i++) {
         for (int k = 0; k < CSV_NEW; k++) {
             snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_new[k]);
             put(g, 0, col++, buf);
@@ -362,6 +363,9 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
                     snprintf(buf, sizeof buf, "%s", c->method == 'r' ? "min-max overlap" : "");
                 put(g, r + 1, col++, buf);
             }
+        }
+        for (int i = 0; i < t->npools; i++) {
+            const struct bc_cell *c = &row->c[i];
             snprintf(buf, sizeof buf, "%d", c->n);
             put(g, r + 1, col++, buf);
             snprintf(buf, sizeof buf, "%d", c->n ? c->missing : t->pools[i].n);
