@@ -16,7 +16,7 @@ mkdir -p "$out"
 jq '.tool.tag = "uefi"' "$uefi" >"$out/1-uefi.json"
 jq '.tool.tag = "linux" | .results |= map(select(.suite != "fio"))' "$linux" >"$out/2-linux.json"
 # fio measured the guest's disks with the disk suite's params: its entries are disk entries
-jq '.tool.build = "linux+fio" | .tool.tag = "fio" | .results |= [.[] | select(.suite == "fio") | .suite = "disk"]' \
+jq '.tool.tag = "fio" | .results |= [.[] | select(.suite == "fio") | .suite = "disk"]' \
     "$linux" >"$out/3-linux-fio.json"
 
 docs=("$out/1-uefi.json" "$out/2-linux.json" "$out/3-linux-fio.json")

@@ -39,12 +39,13 @@ sys.exit(not(old[0]==new[0][:w] and sorted(old[1:])==sorted(r[:w] for r in new[1
     "$FX/study/exact-pre-pooling.csv" "$D/exact.csv"
 
 # two disks per document: a second, 100 GiB disk; the other document lists them the other way
-jq '.env.disks = [.env.disks[0] + {index: 0, bytes: 107374182400, model: "big"}, .env.disks[0] + {index: 1, model: "small"}]
-    | .results += [.results[] | select(.suite == "disk") | .params.disk = 1 | .median = .median * 10 | .min = .min * 10 | .max = .max * 10 | del(.samples)]' \
+ten='def ten: .median *= 10 | .min *= 10 | .max *= 10 | .mean *= 10 | .stddev *= 10 | .samples = [.samples[] * 10];'
+jq "$ten"' .env.disks = [.env.disks[0] + {index: 0, bytes: 107374182400, model: "big"}, .env.disks[0] + {index: 1, model: "small"}]
+    | .results += [.results[] | select(.suite == "disk") | .params.disk = 1 | ten]' \
     "$FX/baremetal.json" >"$D/two-a.json"
-jq '.env.disks = [.env.disks[0] + {index: 0, model: "small2"}, .env.disks[0] + {index: 1, bytes: 107800000000, model: "big2"}]
+jq "$ten"' .env.disks = [.env.disks[0] + {index: 0, model: "small2"}, .env.disks[0] + {index: 1, bytes: 107800000000, model: "big2"}]
     | .results |= (map(if .suite == "disk" then .params.disk = 1 else . end)
-                   + [.[] | select(.suite == "disk") | .params.disk = 0 | .median = .median * 10 | .min = .min * 10 | .max = .max * 10 | del(.samples)])' \
+                   + [.[] | select(.suite == "disk") | .params.disk = 0 | ten])' \
     "$FX/kvm.json" >"$D/two-b.json"
 "$BC" --format csv "$D/two-a.json" "$D/two-b.json" >"$D/two.csv" 2>"$D/two.err"
 # (the 16 MiB disks carry 10x the figures: a pairing by index would give 10% and 1000%)

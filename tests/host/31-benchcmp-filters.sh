@@ -55,5 +55,5 @@ jq '.results += [.results[] | select(.suite == "disk" and .params.block_size == 
     "$S/kvm-1.json" >"$D/guest.json"
 "$top/image/linux/os-compare.sh" "$S/esxi-1.json" "$D/guest.json" "$D/os" "$BC" >"$D/os.log" 2>&1
 check "compare-os: table with uefi, linux and fio; a 1 MiB seq_read row has all three figures" \
-    bash -c "grep -q '^uefi (baseline)' '$D/os/table.txt' && grep -q 'linux+fio' '$D/os/table.txt' && grep -E '^disk +seq_read +block_size=1048576 op=read pattern=seq qd=1 ' '$D/os/table.txt' | grep -q 'pvscsi / virtio-blk / fio-libaio'"
+    bash -c "grep -q '^uefi (baseline)' '$D/os/table.txt' && grep -q '^fio .* fio$' '$D/os/table.txt' && grep -E '^disk +seq_read +block_size=1048576 op=read pattern=seq qd=1 ' '$D/os/table.txt' | grep -q 'pvscsi / virtio-blk / fio-libaio'"
 check "compare-os: CSV and charts written" bash -c "test -s '$D/os/table.csv' && ls '$D/os'/*.gp >/dev/null 2>&1"
