@@ -130,9 +130,10 @@ int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *t
     return 0;
 }
 
+/* numbers inside keys compare as numbers (block_size=4096 before 262144): strverscmp */
 static int cmp_test(const void *a, const void *b)
 {
-    return strcmp(((const struct fleet_test *)a)->key, ((const struct fleet_test *)b)->key);
+    return strverscmp(((const struct fleet_test *)a)->key, ((const struct fleet_test *)b)->key);
 }
 
 void fleet_set_sort(struct fleet_set *s)

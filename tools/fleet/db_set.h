@@ -37,7 +37,8 @@ int fleet_set_run(struct fleet_set *s, const char *run_id, const char *machine, 
 int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *test,
                     const char *params_key, const char *params, const char *unit,
                     const char *better, double median);
-/** Sort the tests by suite, test, params (the order every answer lists them in). */
+/** Sort the tests by suite, test, params, numbers in them by value (the order every answer
+ *  lists them in). */
 void fleet_set_sort(struct fleet_set *s);
 
 #endif
