@@ -153,3 +153,19 @@ int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, cha
     }
     return 0;
 }
+
+int fleet_args_cli(int argc, char **argv, int which, const char *what, const char *usage,
+                   struct fleet_args *a)
+{
+    char err[512];
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: barebench-db %s\n%s", usage, fleet_args_usage);
+            return 0;
+        }
+    if (fleet_args_parse(argc, argv, which, a, err, sizeof err) < 0) {
+        fprintf(stderr, "barebench-db %s: %s\n", what, err);
+        return 2;
+    }
+    return -1;
+}

@@ -35,6 +35,10 @@ struct fleet_args {
 /** Parse argv[0..argc-1] (what follows the subcommand's name) into a.  Returns 0, or -1 with a message
  *  naming the option in err. */
 int fleet_args_parse(int argc, char **argv, int which, struct fleet_args *a, char *err, size_t n);
+/** The same for a subcommand's main: --help prints its usage (and 0 is returned), a bad option
+ *  "barebench-db WHAT: why" (2); -1 when a holds the options and the command goes on. */
+int fleet_args_cli(int argc, char **argv, int which, const char *what, const char *usage,
+                   struct fleet_args *a);
 /** "tag", "hypervisor", "system", "cpu", "firmware" -> enum fleet_by; -1 otherwise. */
 int fleet_by_parse(const char *s);
 const char *fleet_by_name(enum fleet_by by);

@@ -1,11 +1,11 @@
 /* db_ask.c - the steps every fleet question shares: parse the options, open the store, read
- * the selected runs and figures, build the answer's table, print it (text, CSV or JSON). */
+ * the selected runs and figures, build the answer's table, print it (text, CSV or JSON); and
+ * the subcommands summary and outliers made of them (their tables: db_summary.c, db_outliers.c). */
 #include "tools/fleet/db_query.h"
 #include "tools/fleet/db_fetch.h"
 #include "tools/fleet/fleet_cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 int fleet_ask(int argc, char **argv, const char *db, int which, const char *usage,
               int (*table)(const struct fleet_set *, const struct fleet_args *, struct fleet_out *),
@@ -13,15 +13,9 @@ int fleet_ask(int argc, char **argv, const char *db, int which, const char *usag
 {
     struct fleet_args a;
     char err[1024];
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: barebench-db %s\n%s", usage, fleet_args_usage);
-            return 0;
-        }
-    if (fleet_args_parse(argc, argv, which, &a, err, sizeof err) < 0) {
-        fprintf(stderr, "barebench-db %s: %s\n", what, err);
-        return 2;
-    }
+    int st = fleet_args_cli(argc, argv, which, what, usage, &a);
+    if (st >= 0)
+        return st;
     struct fleet_db *d = fleet_cli_open(db);
     if (!d)
         return 1;
@@ -47,4 +41,15 @@ out:
     fleet_set_free(&s);
     fleet_close(d);
     return rc;
+}
+
+int fleet_cmd_summary(int argc, char **argv, const char *db)
+{
+    return fleet_ask(argc, argv, db, 0, SUMMARY_USAGE, fleet_summary_table, "summary");
+}
+
+int fleet_cmd_outliers(int argc, char **argv, const char *db)
+{
+    return fleet_ask(argc, argv, db, FLEET_OPT_OUTLIERS, OUTLIERS_USAGE, fleet_outliers_table,
+                     "outliers");
 }

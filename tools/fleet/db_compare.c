@@ -132,15 +132,9 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
 {
     struct fleet_args a;
     char err[1024];
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: barebench-db %s\n%s", COMPARE_USAGE, fleet_args_usage);
-            return 0;
-        }
-    if (fleet_args_parse(argc, argv, FLEET_OPT_COMPARE, &a, err, sizeof err) < 0) {
-        fprintf(stderr, "barebench-db compare: %s\n", err);
-        return 2;
-    }
+    int st = fleet_args_cli(argc, argv, FLEET_OPT_COMPARE, "compare", COMPARE_USAGE, &a);
+    if (st >= 0)
+        return st;
     if (a.report) {
         fprintf(stderr, "barebench-db compare: --report is not in this build yet (use --format csv, "
                         "or benchcmp --report on the files it names)\n");

@@ -89,9 +89,3 @@ int fleet_outliers_table(const struct fleet_set *s, const struct fleet_args *a, 
     }
     return 0;
 }
-
-int fleet_cmd_outliers(int argc, char **argv, const char *db)
-{
-    return fleet_ask(argc, argv, db, FLEET_OPT_OUTLIERS, OUTLIERS_USAGE, fleet_outliers_table,
-                     "outliers");
-}

@@ -38,8 +38,3 @@ int fleet_summary_table(const struct fleet_set *s, const struct fleet_args *a, s
     }
     return 0;
 }
-
-int fleet_cmd_summary(int argc, char **argv, const char *db)
-{
-    return fleet_ask(argc, argv, db, 0, SUMMARY_USAGE, fleet_summary_table, "summary");
-}
