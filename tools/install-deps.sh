@@ -7,6 +7,7 @@ pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstool
       tesseract-ocr netpbm
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid
+      dpkg-dev man-db
       libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
 missing=()
 for p in "${pkgs[@]}"; do
