@@ -101,3 +101,7 @@ bad "--format xml: refused" 2 "want text, csv or json" outliers --db "sqlite:$T/
 bad "--threshold 0: refused" 2 "--threshold" outliers --db "sqlite:$T/fleet.sqlite" --threshold 0
 bad "compare --baseline of no group: named" 1 "no selected machine has that tag" \
     compare --db "sqlite:$T/fleet.sqlite" --baseline rack9
+
+# 99-schema validates every document left under build/tests: keep one of the 305 (all are made
+# the same way from one fixture) so it does not spend its time on the others
+find "$T/fleet" -name 'm*.json' ! -name 'm000000_r*' -delete
