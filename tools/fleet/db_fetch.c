@@ -155,7 +155,7 @@ struct vals {
     struct fleet_set *s;
     const int *run_of;       /* db id -> set index (-1: not selected) */
     long long max_id;
-    const char *suite, *test, *key, *params, *unit, *better;
+    int test;                /* index in s->tests */
     int oom;
 };
 
@@ -168,8 +168,7 @@ static int on_val(void *ctx, int ncols, const char *const *v, const char *const 
     long long id = atoll(v[0]);
     if (id < 0 || id > c->max_id || c->run_of[id] < 0)
         return 0;
-    if (fleet_set_value(c->s, c->run_of[id], c->suite, c->test, c->key, c->params, c->unit,
-                        c->better, strtod(v[1], NULL)) < 0) {
+    if (fleet_set_add(c->s, c->test, c->run_of[id], strtod(v[1], NULL)) < 0) {
         c->oom = 1;
         return 1;
     }
@@ -236,7 +235,11 @@ int fleet_fetch(struct fleet_db *db, const struct fleet_args *a, struct fleet_se
                             " AND test = $2 AND params_key = $3 LIMIT 1", 3, p3, on_desc, &d,
                         err, n) < 0)
             goto out;
-        struct vals c = {s, run_of, max_id, p3[0], p3[1], p3[2], d.params, d.unit, d.better, 0};
+        struct vals c = {s, run_of, max_id, fleet_set_test(s, p3[0], p3[1], p3[2], d.params, d.unit, d.better), 0};
+        if (c.test < 0) {
+            snprintf(err, n, "out of memory reading the tests");
+            goto out;
+        }
         if (fleet_query(db, median_sql, 3, p3, on_val, &c, err, n) || c.oom) {
             if (c.oom)
                 snprintf(err, n, "out of memory reading the figures");

@@ -105,14 +105,25 @@ static struct fleet_test *test_of(struct fleet_set *s, const char *suite, const 
     return t;
 }
 
+int fleet_set_test(struct fleet_set *s, const char *suite, const char *test,
+                   const char *params_key, const char *params, const char *unit, const char *better)
+{
+    struct fleet_test *t = test_of(s, suite ? suite : "", test ? test : "",
+                                   params_key ? params_key : "", params, unit, better);
+    return t ? (int)(t - s->tests) : -1;
+}
+
 int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *test,
                     const char *params_key, const char *params, const char *unit,
                     const char *better, double median)
 {
-    struct fleet_test *t = test_of(s, suite ? suite : "", test ? test : "",
-                                   params_key ? params_key : "", params, unit, better);
-    if (!t)
-        return -1;
+    int i = fleet_set_test(s, suite, test, params_key, params, unit, better);
+    return i < 0 ? -1 : fleet_set_add(s, i, r, median);
+}
+
+int fleet_set_add(struct fleet_set *s, int test, int r, double median)
+{
+    struct fleet_test *t = &s->tests[test];
     if (t->n == t->cap) {
         int cap = t->cap ? t->cap * 2 : 64;
         int *run = realloc(t->run, (size_t)cap * sizeof *run);

@@ -33,7 +33,12 @@ void fleet_set_free(struct fleet_set *s);
 /** Add a run; NULL strings become "".  Returns its index, or -1 (memory). */
 int fleet_set_run(struct fleet_set *s, const char *run_id, const char *machine, const char *label,
                   const char *group, const char *file, long long time);
-/** Add run r's median of one test.  0, or -1 (memory). */
+/** The index of a test in s->tests (added when new), or -1 (memory). */
+int fleet_set_test(struct fleet_set *s, const char *suite, const char *test,
+                   const char *params_key, const char *params, const char *unit, const char *better);
+/** Add run r's median to test number `test`.  0, or -1 (memory). */
+int fleet_set_add(struct fleet_set *s, int test, int r, double median);
+/** Add run r's median of one test (found or added by its key).  0, or -1 (memory). */
 int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *test,
                     const char *params_key, const char *params, const char *unit,
                     const char *better, double median);
