@@ -220,6 +220,27 @@ static EFI_HANDLE pick_nic(EFI_HANDLE *h, UINTN count)
     return h[0];
 }
 
+/* Connect the drivers of the network cards (PCI class 02h) and what sits on them, as the upload
+ * is about to: after a boot that did not start the network (e.g. -kernel). */
+static void connect_nics(void)
+{
+    EFI_HANDLE *devs = NULL;
+    UINTN nd = 0;
+    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &PciIoProtocol, NULL, &nd,
+                          &devs) != EFI_SUCCESS)
+        return;
+    for (UINTN i = 0; i < nd; i++) {
+        EFI_PCI_IO_PROTOCOL *pci = NULL;
+        UINT8 class = 0;
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, devs[i], &PciIoProtocol, (VOID **)&pci) ==
+                EFI_SUCCESS && pci &&
+            uefi_call_wrapper(pci->Pci.Read, 5, pci, EfiPciIoWidthUint8, 0x0b, 1, &class) ==
+                EFI_SUCCESS && class == 0x02)
+            uefi_call_wrapper(BS->ConnectController, 4, devs[i], NULL, NULL, TRUE);
+    }
+    FreePool(devs);
+}
+
 int plat_upload_mac(const char *url, char mac[18])
 {
     struct upload_url u;
@@ -227,8 +248,10 @@ int plat_upload_mac(const char *url, char mac[18])
     mac[0] = '\0';
     if (upload_parse_url(url, &u, why, sizeof why))
         return -1;
-    /* the NIC uefi_net_up will pick, among those whose stack is started (nothing is connected
-     * here); else among the cards the firmware drives */
+    /* the NIC uefi_net_up will pick, among those whose stack is started, else among the cards
+     * the firmware drives; when there are none yet, their drivers are connected first */
+    if (!uefi_handles_with(&tcp4_sb_guid) && !uefi_handles_with(&SimpleNetworkProtocol))
+        connect_nics();
     EFI_GUID *guids[] = {&tcp4_sb_guid, &SimpleNetworkProtocol};
     for (int g = 0; g < 2 && !mac[0]; g++) {
         EFI_HANDLE *h = NULL;

@@ -236,8 +236,9 @@ int plat_upload_results(const char *url, const struct upload_auth *auth, const c
 
 /** The MAC address of the network card an upload to url leaves through, as
  *  "aa:bb:cc:dd:ee:ff" in mac (18 bytes), for the document's env.network.mac: a machine is
- *  known by it across runs.  Called after measuring (UEFI: picks the NIC as the upload will,
- *  which may start the firmware's network drivers).  0, or -1 when unknown (bad URL, no NIC,
+ *  known by it across runs.  Called after measuring (UEFI: picks the NIC as the upload will;
+ *  when no card's driver is connected yet, connects those of the network cards, as the upload
+ *  is about to).  0, or -1 when unknown (bad URL, no NIC,
  *  a loopback route). */
 int plat_upload_mac(const char *url, char mac[18]);
 

@@ -32,7 +32,8 @@ struct item {
 struct collect_db {
     const struct collect_cfg *cfg;
     char *spec, *dir;
-    char sqlite_dir[4096]; /* where an SQLite database grows ("" for PostgreSQL) */
+    char sqlite_file[4096], sqlite_dir[4096]; /* an SQLite database and where it grows ("" for
+                                                 PostgreSQL) */
     char qdir[4096];
     int retry_max_s;
     pthread_t thread;
@@ -44,7 +45,8 @@ struct collect_db {
     /* the thread's own */
     struct fleet_db *db;
     int reconciled, marks; /* marks: DIR/.dbq may hold pending runs */
-    int down_logged;
+    int down_logged;       /* this failure is logged: quiet until a store succeeds */
+    int connected_once;
     time_t next_try;
     int wait_s;
 };
@@ -98,6 +100,17 @@ static void disconnect(struct collect_db *c, const char *why)
     c->next_try = time(NULL) + c->wait_s;
 }
 
+/* What storing a document of len bytes may take in an SQLite database's file system: its text,
+ * its rows and their log (COLLECT_DB_ROOM_FACTOR times it), and what the write-ahead log holds
+ * (a checkpoint copies that into the database file while the log is still there). */
+static size_t sqlite_need(const struct collect_db *c, size_t len)
+{
+    char wal[4200];
+    struct stat st;
+    snprintf(wal, sizeof wal, "%s-wal", c->sqlite_file);
+    return len * COLLECT_DB_ROOM_FACTOR + (stat(wal, &st) == 0 ? (size_t)st.st_size : 0);
+}
+
 /* Store DIR/name.  1 when done with it (stored, already there, refused, or its file gone), 0
  * when the database failed (disconnected; the caller marks it pending). */
 static int store(struct collect_db *c, const char *name)
@@ -113,8 +126,8 @@ static int store(struct collect_db *c, const char *name)
     }
     int rc = FLEET_ERROR;
     /* an SQLite file beside the documents keeps out of the collector's reserve too */
-    if (!c->sqlite_dir[0] || collect_room_for(c->cfg, c->sqlite_dir,
-                                              len * COLLECT_DB_ROOM_FACTOR, err, sizeof err) == 0)
+    if (!c->sqlite_dir[0] || collect_room_for(c->cfg, c->sqlite_dir, sqlite_need(c, len), err,
+                                              sizeof err) == 0)
         rc = fleet_store_text(c->db, text, len, path, err, sizeof err);
     free(text);
     if (rc == FLEET_ERROR) {
@@ -125,6 +138,7 @@ static int store(struct collect_db *c, const char *name)
     }
     if (rc == FLEET_REFUSED)
         logf_db(0, "%s: refused by the database, kept as a file only: %s", name, err);
+    c->down_logged = 0; /* the next failure is news again */
     return 1;
 }
 
@@ -207,9 +221,9 @@ static void connect_db(struct collect_db *c)
         return;
     }
     c->db = db;
-    logf_db(0, "%s %s (schema version %d)", fleet_engine(db),
-            c->down_logged ? "reachable again" : "ready", FLEET_SCHEMA_VERSION);
-    c->down_logged = 0;
+    if (!c->connected_once)
+        logf_db(0, "%s ready (schema version %d)", fleet_engine(db), FLEET_SCHEMA_VERSION);
+    c->connected_once = 1;
     c->marks = 1;
     if (!c->reconciled)
         reconcile(c);
@@ -299,8 +313,8 @@ struct collect_db *collect_db_start(const char *spec, const struct collect_cfg *
         goto fail;
     }
     c->cfg = cfg;
-    if (!strncmp(spec, "sqlite:", 7)) {
-        snprintf(c->sqlite_dir, sizeof c->sqlite_dir, "%s", spec + 7);
+    if (fleet_sqlite_file(spec, c->sqlite_file, sizeof c->sqlite_file)) {
+        snprintf(c->sqlite_dir, sizeof c->sqlite_dir, "%s", c->sqlite_file);
         char *slash = strrchr(c->sqlite_dir, '/');
         if (slash)
             slash[slash == c->sqlite_dir] = '\0'; /* "/x.sqlite": "/" */

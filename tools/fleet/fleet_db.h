@@ -15,12 +15,16 @@ struct fleet_db;
 
 enum { FLEET_STORED = 1, FLEET_ALREADY = 0, FLEET_ERROR = -1, FLEET_REFUSED = -2 };
 
-/** Open a store: "sqlite:PATH" (the file is created when missing) or "postgresql://..." /
+/** Open a store: "sqlite:PATH[?timeout=MS]" (the file is created when missing; a writer waits
+ *  up to MS, default 5000, for another one's lock) or "postgresql://..." /
  *  "postgres://..." (a libpq URI; "postgresql:///DB?host=/run/dir" names a unix socket; the
  *  password comes from PGPASSWORD / PGPASSFILE / ~/.pgpass, never from the string one should
  *  show).  Does not create tables: call fleet_migrate.  NULL with the reason in err. */
 struct fleet_db *fleet_open(const char *spec, char *err, size_t errlen);
 void fleet_close(struct fleet_db *db);
+
+/** The file of an "sqlite:PATH[?timeout=MS]" string into path: 1, or 0 for any other string. */
+int fleet_sqlite_file(const char *spec, char *path, size_t n);
 
 /** 1 when a postgresql:// string carries a password (user:PASSWORD@ or password=): the tools
  *  refuse that on their command line, where ps shows it to every local user. */
@@ -76,7 +80,7 @@ void fleet_run_key(const struct bc_doc *d, const char *text, size_t len, char ou
 /** The machine key that groups repeated runs of one machine (the column runs.machine):
  *  "uuid:U" (SMBIOS system UUID, not all 0 or all F), else "serial:MANUFACTURER/PRODUCT/SERIAL"
  *  (a serial that is not a vendor placeholder), else "mac:M" (the NIC that uploaded), else
- *  "host:NAME" (env.system.hostname), else "run:RUNKEY" (nothing known: the run alone). */
+ *  "host:NAME" (env.hostname), else "run:RUNKEY" (nothing known: the run alone). */
 void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, size_t n);
 
 /** A document file read whole (a regular file of at most BC_MAX_BYTES_DEFAULT bytes), NUL

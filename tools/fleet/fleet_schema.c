@@ -15,7 +15,7 @@ static const char step1[] =
     " run_id TEXT NOT NULL UNIQUE,"          /* tool.run_id, or doc-SHA256 prefix */
     " machine TEXT NOT NULL,"                /* fleet_machine_key: groups one machine's runs */
     " tag TEXT NOT NULL DEFAULT '',"         /* tool.tag */
-    " hostname TEXT NOT NULL DEFAULT '',"    /* env.system.hostname (Linux build) */
+    " hostname TEXT NOT NULL DEFAULT '',"    /* env.hostname (Linux build) */
     " sys_manufacturer TEXT NOT NULL DEFAULT ''," /* env.system.manufacturer (SMBIOS type 1) */
     " sys_product TEXT NOT NULL DEFAULT '',"
     " sys_serial TEXT NOT NULL DEFAULT '',"  /* env.system.serial */

@@ -8,16 +8,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLEET_SQLITE_BUSY_MS 5000 /* how long a writer waits for another one's lock */
+#define FLEET_SQLITE_BUSY_MS 5000 /* how long a writer waits for another one's lock
+                                     (sqlite:PATH?timeout=MS) */
 #define FLEET_SQLITE_MAX_COLS 128
 
-static void *sq_open(const char *path, char *err, size_t errlen)
+/* "PATH" or "PATH?timeout=MS": the file, and how long a writer waits for another's lock. */
+static int sq_spec(const char *spec, char *path, size_t n, int *busy_ms, char *err, size_t errlen)
+{
+    const char *q = strstr(spec, "?timeout=");
+    size_t len = q ? (size_t)(q - spec) : strlen(spec);
+    char *end = NULL;
+    *busy_ms = FLEET_SQLITE_BUSY_MS;
+    if (q) {
+        long v = strtol(q + 9, &end, 10);
+        if (end == q + 9 || *end || v < 0 || v > 3600000) {
+            snprintf(err, errlen, "sqlite:%.*s: timeout= takes milliseconds (0..3600000)",
+                     (int)len, spec);
+            return -1;
+        }
+        *busy_ms = (int)v;
+    }
+    if (!len || len >= n) {
+        snprintf(err, errlen, len ? "sqlite: path too long" : "sqlite: no file named (write sqlite:PATH)");
+        return -1;
+    }
+    memcpy(path, spec, len);
+    path[len] = '\0';
+    return 0;
+}
+
+int fleet_sqlite_file(const char *spec, char *path, size_t n)
+{
+    char err[160];
+    int busy_ms;
+    return !strncmp(spec, "sqlite:", 7) &&
+           sq_spec(spec + 7, path, n, &busy_ms, err, sizeof err) == 0;
+}
+
+static void *sq_open(const char *spec, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
-    if (!path[0]) {
-        snprintf(err, errlen, "sqlite: no file named (write sqlite:PATH)");
+    char path[4096];
+    int busy_ms;
+    if (sq_spec(spec, path, sizeof path, &busy_ms, err, errlen))
         return NULL;
-    }
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                             SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -25,11 +59,12 @@ static void *sq_open(const char *path, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
-    sqlite3_busy_timeout(db, FLEET_SQLITE_BUSY_MS);
+    sqlite3_busy_timeout(db, busy_ms);
     char *msg = NULL;
     /* WAL: readers and the one writer go on together; NORMAL: a commit is not fsync'ed each
      * time (the document file is the source of truth and the collector re-checks at start) */
     if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                         " PRAGMA journal_size_limit=4194304;"
                          " PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "sqlite:%s: %s", path, msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);

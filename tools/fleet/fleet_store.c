@@ -70,7 +70,7 @@ void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, s
     json_t *sys = json_object_get(env, "system");
     const char *uuid = str_at(sys, "uuid"), *serial = str_at(sys, "serial");
     const char *mac = str_at(json_object_get(env, "network"), "mac");
-    const char *host = str_at(sys, "hostname");
+    const char *host = str_at(env, "hostname");
     if (!uuid_unset(uuid)) {
         int k = snprintf(out, n, "uuid:%.64s", uuid);
         for (int i = 5; i < k && (size_t)i < n; i++) /* one machine, whatever the case */
@@ -113,7 +113,7 @@ static int insert_run(struct fleet_db *db, const struct bc_doc *d, const char *t
     else
         snprintf(firmware, sizeof firmware, "%.190s",
                  str_at(json_object_get(env, "firmware"), "vendor"));
-    const char *p[] = {run_key, machine, d->tag, str_at(sys, "hostname"), d->sys_manufacturer,
+    const char *p[] = {run_key, machine, d->tag, str_at(env, "hostname"), d->sys_manufacturer,
                        d->sys_product, str_at(sys, "serial"), str_at(sys, "uuid"),
                        str_at(sys, "asset_tag"), str_at(json_object_get(env, "network"), "mac"),
                        d->cpu_brand, d->cpu_vendor, fam, model, step, d->hv_name,
