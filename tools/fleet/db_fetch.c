@@ -246,7 +246,10 @@ int fleet_fetch(struct fleet_db *db, const struct fleet_args *a, struct fleet_se
             goto out;
         }
     }
-    fleet_set_sort(s);
+    if (fleet_set_sort(s) < 0) {
+        snprintf(err, n, "out of memory");
+        goto out;
+    }
     rc = 0;
 out:
     for (int i = 0; i < k.n * 3; i++)

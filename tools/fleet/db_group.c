@@ -11,9 +11,9 @@ static const struct fleet_test *sort_test;
 static int cmp_pos(const void *a, const void *b)
 {
     int i = *(const int *)a, j = *(const int *)b;
-    int c = strcmp(sort_set->runs[sort_test->run[i]].group, sort_set->runs[sort_test->run[j]].group);
-    if (c)
-        return c;
+    int gi = sort_set->runs[sort_test->run[i]].grank, gj = sort_set->runs[sort_test->run[j]].grank;
+    if (gi != gj)
+        return (gi > gj) - (gi < gj);
     double x = sort_test->val[i], y = sort_test->val[j];
     return (x > y) - (x < y);
 }
@@ -36,7 +36,7 @@ int fleet_groups_of(const struct fleet_set *s, const struct fleet_test *t, struc
     qsort(g->idx, (size_t)t->n, sizeof *g->idx, cmp_pos);
     for (int i = 0; i < t->n; i++) {
         g->val[i] = t->val[g->idx[i]];
-        if (i == 0 || strcmp(s->runs[t->run[g->idx[i]]].group, s->runs[t->run[g->idx[i - 1]]].group))
+        if (i == 0 || s->runs[t->run[g->idx[i]]].grank != s->runs[t->run[g->idx[i - 1]]].grank)
             g->start[g->ngroups++] = i;
     }
     g->start[g->ngroups] = t->n;

@@ -34,6 +34,7 @@ int fleet_set_run(struct fleet_set *s, const char *run_id, const char *machine, 
     r->group = dup0(group);
     r->file = dup0(file);
     r->time = time;
+    r->grank = 0;
     if (!r->run_id || !r->machine || !r->label || !r->group || !r->file) {
         free(r->run_id), free(r->machine), free(r->label), free(r->group), free(r->file);
         return -1;
@@ -147,13 +148,31 @@ static int cmp_test(const void *a, const void *b)
     return strverscmp(((const struct fleet_test *)a)->key, ((const struct fleet_test *)b)->key);
 }
 
-void fleet_set_sort(struct fleet_set *s)
+static int cmp_run_group(const void *a, const void *b)
+{
+    return strcmp((*(const struct fleet_run *const *)a)->group, (*(const struct fleet_run *const *)b)->group);
+}
+
+int fleet_set_sort(struct fleet_set *s)
 {
     qsort(s->tests, (size_t)s->ntests, sizeof *s->tests, cmp_test);
     free(s->slot); /* the table points at the old order */
     s->slot = NULL;
     s->nslots = 0;
-    rehash(s);
+    struct fleet_run **by = malloc((size_t)(s->nruns + 1) * sizeof *by);
+    if (!by || rehash(s) < 0) {
+        free(by);
+        return -1;
+    }
+    for (int i = 0; i < s->nruns; i++)
+        by[i] = &s->runs[i];
+    qsort(by, (size_t)s->nruns, sizeof *by, cmp_run_group);
+    for (int i = 0, rank = 0; i < s->nruns; i++) {
+        rank += i > 0 && strcmp(by[i]->group, by[i - 1]->group) != 0;
+        by[i]->grank = rank;
+    }
+    free(by);
+    return 0;
 }
 
 void fleet_set_free(struct fleet_set *s)

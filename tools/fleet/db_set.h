@@ -9,6 +9,8 @@
 struct fleet_run {
     char *run_id, *machine, *label, *group, *file; /* label: how a person names the machine */
     long long time;
+    int grank;                       /* the group's rank by name (fleet_set_sort); equal groups
+                                        have equal ranks, so sorting compares integers */
 };
 
 struct fleet_test {
@@ -43,7 +45,7 @@ int fleet_set_value(struct fleet_set *s, int r, const char *suite, const char *t
                     const char *params_key, const char *params, const char *unit,
                     const char *better, double median);
 /** Sort the tests by suite, test, params, numbers in them by value (the order every answer
- *  lists them in). */
-void fleet_set_sort(struct fleet_set *s);
+ *  lists them in), and rank the runs' groups by name (fleet_run.grank).  0, or -1 (memory). */
+int fleet_set_sort(struct fleet_set *s);
 
 #endif
