@@ -11,19 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bc_warn(struct bc_table *t, const char *fmt, ...)
+static void warn_push(struct bc_table *t, const char *text)
 {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     char **nw = realloc(t->warn, (size_t)(t->nwarn + 1) * sizeof *nw);
     if (!nw)
         return;
     t->warn = nw;
-    if ((t->warn[t->nwarn] = strdup(buf)))
+    if ((t->warn[t->nwarn] = strdup(text)))
         t->nwarn++;
+}
+
+void bc_warn(struct bc_table *t, const char *fmt, ...)
+{
+    char buf[1024];
+    if (t->nwarn >= BC_WARN_MAX - 2) { /* room kept for the closing two of bc_compare_opts */
+        t->warn_dropped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    warn_push(t, buf);
 }
 
 static uint64_t hash(const char *s)
@@ -301,9 +310,16 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
     cpu_warnings(t);
     bc_env_warnings(t);
     error_warnings(t);
-    if (t->unmatched)
-        bc_warn(t, "%d of %d entries are not in every %s (shown with '-')", t->unmatched, t->nrows,
-                t->npools < t->ndocs ? "environment" : "file");
+    char buf[160];
+    if (t->warn_dropped) {
+        snprintf(buf, sizeof buf, "... and %d more warnings not shown", t->warn_dropped);
+        warn_push(t, buf);
+    }
+    if (t->unmatched) {
+        snprintf(buf, sizeof buf, "%d of %d entries are not in every %s (shown with '-')", t->unmatched,
+                 t->nrows, t->npools < t->ndocs ? "environment" : "file");
+        warn_push(t, buf);
+    }
     rc = 0;
 out:
     for (int i = 0; ent && i < t->nrows; i++)
