@@ -143,6 +143,13 @@ static int cmp_order(const void *pa, const void *pb)
     return (a->row > b->row) - (a->row < b->row); /* else as first seen */
 }
 
+static int cmp_suite(const void *pa, const void *pb)
+{
+    const struct order *a = pa, *b = pb;
+    int c = strcmp(a->shown, b->shown);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
 /* Suites as first seen; disk-like rows (params op and block_size) by op, pattern (seq first),
  * test, block size, queue depth; the rest as first seen.  ent[] moves with its row. */
 static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
@@ -150,23 +157,25 @@ static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
     struct order *o = calloc((size_t)(t->nrows ? t->nrows : 1), sizeof *o);
     struct bc_row *rows = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rows);
     const struct bc_entry ***ents = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *ents);
-    if (!o || !rows || !ents) {
+    int *rank = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rank);
+    if (!o || !rows || !ents || !rank) {
         free(o);
         free(rows);
         free(ents);
+        free(rank);
         return -1;
     }
+    /* a suite's rank: its first row (rows sorted by suite, then by position) */
+    for (int i = 0; i < t->nrows; i++)
+        o[i] = (struct order){.row = i, .shown = t->rows[i].first->suite};
+    qsort(o, (size_t)t->nrows, sizeof *o, cmp_suite);
+    for (int i = 0; i < t->nrows; i++)
+        rank[o[i].row] = i && !strcmp(o[i].shown, o[i - 1].shown) ? rank[o[i - 1].row] : o[i].row;
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
-        int rank = i;
-        for (int j = 0; j < i; j++)
-            if (!strcmp(t->rows[o[j].row].first->suite, e->suite)) {
-                rank = o[j].suite_rank;
-                break;
-            }
         const char *op = json_string_value(json_object_get(e->params, "op"));
         const char *pat = json_string_value(json_object_get(e->params, "pattern"));
-        o[i] = (struct order){i, rank, op && param_num(e, "block_size") >= 0,
+        o[i] = (struct order){i, rank[i], op && param_num(e, "block_size") >= 0,
                               pat && !strcmp(pat, "seq") ? 0 : pat && !strcmp(pat, "rand") ? 1 : 2,
                               op ? op : "", e->test, t->rows[i].params_text,
                               param_num(e, "block_size"), param_num(e, "qd")};
@@ -181,6 +190,7 @@ static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
     free(o);
     free(rows);
     free(ents);
+    free(rank);
     return 0;
 }
 
