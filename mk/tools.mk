@@ -5,7 +5,8 @@
 #   make fuzz         build/fuzz/fuzz_doc, fuzz_collect and fuzz_report (clang + libFuzzer);
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
-BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_stats.c \
+BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_pool.c benchcmp_roles.c \
+                 benchcmp_summary.c benchcmp_stats.c \
                  benchcmp_format.c benchcmp_plot.c benchcmp_env.c safe_text.c) \
                bench/suite_charts.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
@@ -62,6 +63,9 @@ $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' -Itests/unit $< \
 	    $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) -o $@ -lcmocka $(TOOLS_LIBS)
+$(BUILD)/tests/test_benchcmp_pool: tests/unit/test_benchcmp_pool.c $(BC_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(BC_LIB_OBJS) -o $@ -lcmocka $(TOOLS_LIBS)
 $(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/tools/benchcmp/safe_text.o \
                                $(OUTPUT_CHECK_OBJ)
 	@mkdir -p $(dir $@)
