@@ -170,6 +170,16 @@ static void markdown_and_terminal(void **state)
     assert_int_equal(oc_terminal(term_ok, strlen(term_ok), why, sizeof why), 0);
 }
 
+/* HTML: no tag, attribute end or entity of the document's own survives; escapes shown */
+static void html(void **state)
+{
+    (void)state;
+    expect_put(st_put_html, "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    expect_put(st_put_html, "\" onload=\"x&amp;", "&quot; onload=&quot;x&amp;amp;");
+    expect_put(st_put_html, "e\x1b[2J \xe2\x80\xae \xff", "e\\x1b[2J \\u202e \\xff");
+    expect_put(st_put_html, "Ünïcode ≈", "Ünïcode ≈");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +187,7 @@ int main(void)
         cmocka_unit_test(gnuplot_literal),
         cmocka_unit_test(csv_cell),
         cmocka_unit_test(markdown_and_terminal),
+        cmocka_unit_test(html),
     };
     return cmocka_run_group_tests_name("safe_text", tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
-/* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F] [--plot DIR] X.json...
- * Loads every document (all errors reported), prints one table, optionally renders charts.
+/* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F] [--plot DIR]
+ * [--report DIR] X.json...  Loads every document (all errors reported), prints one table,
+ * optionally renders charts and writes the HTML report.
  * Messages show names and document text in their display form (control bytes escaped). */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
@@ -13,13 +14,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: benchcmp [--baseline FILE|TAG] [--format text|markdown|csv] [--plot DIR] "
-            "[--max-bytes N] DOC.json DOC.json...\n"
+            "[--report DIR] [--max-bytes N] DOC.json DOC.json...\n"
             "  Compares barebench results documents against one baseline (= 100%%).\n"
             "  --baseline B   the baseline: a document file (compared too when not among the\n"
             "                 others), or the one document whose tool.tag is B\n"
             "                 (default: the first file given; a warning when more than two)\n"
             "  --format F     aligned text (default), markdown or csv\n"
             "  --plot DIR     also write SVG and PNG charts into DIR (needs gnuplot)\n"
+            "  --report DIR   also write DIR/index.html: one self-contained page with the\n"
+            "                 environments, warnings, charts (inline SVG), the table and\n"
+            "                 links to copies of the documents (needs gnuplot)\n"
             "  --gnuplot PATH the gnuplot program (default: gnuplot)\n"
             "  --max-bytes N  refuse documents larger than N bytes (default %u)\n"
             "  Entries match by suite, test and params.  %% = median / baseline median;\n"
@@ -73,7 +77,7 @@ static int bad_usage(const char *what, const char *arg)
 int main(int argc, char **argv)
 {
     enum bc_format fmt = BC_TEXT;
-    const char *plot = NULL, *gnuplot = "gnuplot", *baseline = NULL;
+    const char *plot = NULL, *report = NULL, *gnuplot = "gnuplot", *baseline = NULL;
     size_t max_bytes = BC_MAX_BYTES_DEFAULT;
     char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
@@ -86,6 +90,7 @@ int main(int argc, char **argv)
             free(files);
             return 0;
         } else if (!strcmp(a, "--format") || !strcmp(a, "--plot") || !strcmp(a, "--max-bytes") ||
+                   !strcmp(a, "--report") ||
                    !strcmp(a, "--gnuplot") || !strcmp(a, "--baseline")) {
             if (i + 1 >= argc)
                 return bad_usage("missing value after", a);
@@ -94,6 +99,8 @@ int main(int argc, char **argv)
                 baseline = v;
             } else if (!strcmp(a, "--plot")) {
                 plot = v;
+            } else if (!strcmp(a, "--report")) {
+                report = v;
             } else if (!strcmp(a, "--gnuplot")) {
                 gnuplot = v;
             } else if (!strcmp(a, "--max-bytes")) {
@@ -180,6 +187,17 @@ int main(int argc, char **argv)
                     rc = 1;
                 } else {
                     fprintf(stderr, "benchcmp: %d chart%s in %s\n", n, n == 1 ? "" : "s", shown(plot));
+                }
+            }
+            if (report) {
+                char err[512];
+                int n = bc_report(&t, report, gnuplot, err, sizeof err);
+                if (n < 0) {
+                    fprintf(stderr, "benchcmp: error: %s\n", shown(err));
+                    rc = 1;
+                } else {
+                    fprintf(stderr, "benchcmp: report with %d chart%s: %s/index.html\n", n,
+                            n == 1 ? "" : "s", shown(report));
                 }
             }
             bc_table_free(&t);

@@ -125,6 +125,29 @@ static void print_csv(FILE *f, const struct grid *g)
     }
 }
 
+/* An HTML table (cells escaped); numbers right-aligned, cells within noise marked. */
+static void print_html(FILE *f, const struct grid *g, const char *cls, const char *mark)
+{
+    fprintf(f, "<table class=\"%s\">\n<thead><tr>", cls);
+    for (int r = 0; r < g->rows; r++) {
+        if (r == 1)
+            fputs("</tr></thead>\n<tbody>\n<tr>", f);
+        else if (r)
+            fputs("<tr>", f);
+        for (int c = 0; c < g->cols; c++) {
+            const char *s = cellstr(g, r, c), *tag = r ? "td" : "th";
+            size_t n = strlen(s), m = strlen(mark);
+            int noise = r && g->right[c] && n > m && !strcmp(s + n - m, mark);
+            fprintf(f, "<%s%s%s>", tag, g->right[c] ? " class=\"num" : "",
+                    g->right[c] ? (noise ? " noise\"" : "\"") : "");
+            st_put_html(f, s);
+            fprintf(f, "</%s>", tag);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</tr></thead>\n</table>\n", f);
+}
+
 /* Which machine each file came from. */
 static int identity_grid(const struct bc_table *t, struct grid *g)
 {
@@ -259,6 +282,36 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
     return 0;
 }
 
+/* BC_HTML: sections of the report page (tools/benchcmp/benchcmp_report.c). */
+void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
+{
+    struct grid g = {0};
+    if (part == BC_HTML_TABLE) {
+        fputs("<section id=\"table\">\n<h2>All results</h2>\n", f);
+        if (table_grid(t, &g, "≈") == 0)
+            print_html(f, &g, "results", "≈");
+        grid_free(&g);
+        fprintf(f, "<p class=\"legend\">%% = %% of the baseline median; overhead = how much worse "
+                   "than the baseline (positive: slower or less throughput, given &quot;better&quot;). "
+                   "≈ = within run-to-run noise: Mann-Whitney U p &ge; %.2f when both sides have &ge; "
+                   "%d samples, else overlapping min..max ranges.</p>\n</section>\n",
+                BC_MWU_ALPHA, BC_MWU_MIN_N);
+        return;
+    }
+    fputs("<section id=\"environments\">\n<h2>Environments</h2>\n"
+          "<p>The first is the baseline (= 100%).</p>\n", f);
+    if (identity_grid(t, &g) == 0)
+        print_html(f, &g, "identity", "\x01");
+    grid_free(&g);
+    fprintf(f, "</section>\n<section id=\"warnings\">\n<h2>Warnings (%d)</h2>\n<ul>\n", t->nwarn);
+    for (int i = 0; i < t->nwarn; i++) {
+        fputs("<li class=\"warning\">", f);
+        st_put_html(f, t->warn[i]);
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n</section>\n", f);
+}
+
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)
 {
     struct grid g = {0};
@@ -276,6 +329,11 @@ void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt
         if (csv_grid(t, &g) == 0)
             print_csv(f, &g);
         grid_free(&g);
+        return;
+    }
+    if (fmt == BC_HTML) {
+        bc_print_html(f, t, BC_HTML_FRONT);
+        bc_print_html(f, t, BC_HTML_TABLE);
         return;
     }
     int md = fmt == BC_MARKDOWN;

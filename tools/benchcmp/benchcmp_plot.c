@@ -3,7 +3,7 @@
  * level (levels), and bars per test.  Kinds without data are skipped.
  * Documents are untrusted: gnuplot gets numbers through data files (numbers and '#' comments
  * only) and scripts of fixed commands in which every text is a single-quoted literal written by
- * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-]. */
+ * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-] (st_file_part). */
 #include "tools/benchcmp/benchcmp.h"
 #include "bench/suite_charts.h"
 #include "tools/benchcmp/safe_text.h"
@@ -31,6 +31,7 @@ struct plotctx {
     size_t errlen;
     int charts;
     const char *suite; /* the suite of the chart being drawn (bench/suite_charts.c) */
+    struct bc_charts *list; /* the charts drawn, or NULL */
 };
 
 static int fail(struct plotctx *p, const char *fmt, ...)
@@ -47,22 +48,6 @@ static const char *disp(char *buf, size_t n, const char *s)
 {
     st_display(buf, n, s);
     return buf;
-}
-
-/* A file name part: letters, digits, '-', '_' and '.' only. */
-static void file_safe(char *dst, size_t n, const char *src)
-{
-    size_t i = 0;
-    for (; *src && i + 1 < n; src++) {
-        char c = *src;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '_' || c == '.';
-        if (ok || (i && dst[i - 1] != '-'))
-            dst[i++] = ok ? c : '-';
-    }
-    while (i && dst[i - 1] == '-')
-        i--;
-    dst[i] = '\0';
 }
 
 static const char *param_str(const struct bc_entry *e, const char *key, char *buf, size_t n)
@@ -94,14 +79,31 @@ static void size_name(char *buf, size_t n, double b)
         snprintf(buf, n, "%.3g%s", b, u[k]);
 }
 
+/* Note a chart drawn in p->list (when kept): its name, suite and title. */
+static int list_chart(struct plotctx *p, const char *name, const char *title)
+{
+    struct bc_charts *l = p->list;
+    if (!l)
+        return 0;
+    struct bc_chart *c = realloc(l->c, (size_t)(l->n + 1) * sizeof *c);
+    if (!c)
+        return fail(p, "out of memory");
+    l->c = c;
+    c += l->n++;
+    snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->suite, sizeof c->suite, "%s", p->suite ? p->suite : "");
+    snprintf(c->title, sizeof c->title, "%s", title);
+    return 0;
+}
+
 /* Run gnuplot on dir/NAME.gp with dir as working directory (no gnuplot: the script only). */
-static int run_gnuplot(struct plotctx *p, const char *name)
+static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
 {
     char script[200];
     snprintf(script, sizeof script, "%s.gp", name);
     if (!p->gnuplot) {
         p->charts++;
-        return 0;
+        return list_chart(p, name, title);
     }
     pid_t pid = fork();
     if (pid < 0)
@@ -127,7 +129,7 @@ static int run_gnuplot(struct plotctx *p, const char *name)
         fprintf(p->made, "/%s.png\n", name);
     }
     p->charts++;
-    return 0;
+    return list_chart(p, name, title);
 }
 
 static FILE *open_in_dir(struct plotctx *p, const char *name, const char *ext)
@@ -155,7 +157,7 @@ static void gp_lines(FILE *f, const char *text, char sep)
     }
 }
 
-/* "set output 'NAME.EXT'" (NAME is file_safe). */
+/* "set output 'NAME.EXT'" (NAME is st_file_part). */
 static void gp_output(FILE *f, const char *name, const char *ext)
 {
     char file[160];
@@ -369,7 +371,7 @@ static int plot_bars(struct plotctx *p, struct bars *b)
     fprintf(f, "\n");
     script_tail(f, b->name, width, height);
     fclose(f);
-    return run_gnuplot(p, b->name);
+    return run_gnuplot(p, b->name, b->title);
 }
 
 /* --- the kinds --- */
@@ -447,7 +449,7 @@ static int plot_levels(struct plotctx *p)
             continue;
         memset(&b, 0, sizeof b);
         char fn[128];
-        file_safe(fn, sizeof fn, keys[c]);
+        st_file_part(fn, sizeof fn, keys[c]);
         snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         const char *unit = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
@@ -512,7 +514,7 @@ static int plot_levels(struct plotctx *p)
         memcpy(done[ndone++], ck, sizeof ck);
         memset(&b, 0, sizeof b);
         char fn[128];
-        file_safe(fn, sizeof fn, ck);
+        st_file_part(fn, sizeof fn, ck);
         snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         for (int g = c; g < nk && b.n < 256; g++) { /* every single-level group of this chart */
             if (nlevels[g] != 1 || strcmp(lv1[g], lv1[c]))
@@ -567,7 +569,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
     for (int u = 0; u < nu; u++) {
         memset(&b, 0, sizeof b);
         char fn[64];
-        file_safe(fn, sizeof fn, units[u]);
+        st_file_part(fn, sizeof fn, units[u]);
         snprintf(b.name, sizeof b.name, "%s-%s", suite, fn[0] ? fn : "value");
         const char *better = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
@@ -664,7 +666,7 @@ static int plot_sweep(struct plotctx *p)
         char name[128], fn[100], unit[32] = "";
         double ticksv[64];
         int nt = 0, nv = 0;
-        file_safe(fn, sizeof fn, charts[c]);
+        st_file_part(fn, sizeof fn, charts[c]);
         snprintf(name, sizeof name, "%.20s-%.99s", p->suite, fn);
         FILE *d = open_in_dir(p, name, "dat");
         if (!d)
@@ -776,7 +778,7 @@ static int plot_sweep(struct plotctx *p)
         free(plot);
         script_tail(f, name, 1000, 560);
         fclose(f);
-        if (run_gnuplot(p, name))
+        if (run_gnuplot(p, name, title))
             return -1;
     }
     return 0;
@@ -785,7 +787,19 @@ static int plot_sweep(struct plotctx *p)
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL};
+    return bc_plot_list(t, dir, gnuplot, made, NULL, err, errlen);
+}
+
+void bc_charts_free(struct bc_charts *l)
+{
+    free(l->c);
+    memset(l, 0, sizeof *l);
+}
+
+int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
+                 struct bc_charts *list, char *err, size_t errlen)
+{
+    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL, list};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     for (const struct suite_chart *c = suite_charts; c->suite; c++) {
