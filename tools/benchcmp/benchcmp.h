@@ -59,34 +59,150 @@ enum bc_noise { BC_NOISE_NA = -1, BC_DIFFERENT = 0, BC_WITHIN_NOISE = 1 };
  *  approximation with tie correction for larger ones). */
 double bc_mann_whitney_p(const double *a, int na, const double *b, int nb);
 
+/* How entries of different documents become one row. */
+enum bc_match {
+    BC_MATCH_ROLE = 0, /* default: disk entries by the disk's role (see bc_disk_roles), never by
+                          index, kind or driver path (params disk, disk_kind, api left out) */
+    BC_MATCH_EXACT = 1 /* every param, as benchcmp did before pooling (--match exact) */
+};
+
+/* What bc_compare_opts compares; zero-initialised = every entry, role matching. */
+struct bc_opts {
+    enum bc_match match;
+    const char *const *suites; /* keep only these suites (NULL or nsuites 0: all) */
+    int nsuites;
+    const char *const *tests;  /* keep only tests matching one of these fnmatch(3) patterns */
+    int ntests;
+};
+
+/* One column of the table: the documents of one environment.  Documents with the same non-empty
+ * tool.tag are one pool (repeated runs, or many machines of one environment); a document
+ * without a tag is a pool of its own.  pools[0] is the baseline: the pool of docs[0]. */
+struct bc_pool {
+    char label[64];   /* the tag, else the document's label; unique in a table, CSV-safe */
+    int *doc;         /* indices into bc_table.docs, in the order given (owned) */
+    int n;            /* documents in the pool */
+    int missing;      /* (row, document) pairs where a document of the pool lacks a row that
+                         another document of the same pool has */
+};
+
+/* Kinds of I/O path a disk entry went through (from its api param). */
+enum bc_driver { BC_DRV_NONE = 0, BC_DRV_NATIVE, BC_DRV_FIRMWARE, BC_DRV_OS, BC_DRV_MIXED };
+
+/* One pool's figures for one row.  With one document in the pool median = its median,
+ * lo/hi = its min/max, so a table of single-document pools reads as before pooling. */
 struct bc_cell {
-    const struct bc_entry *e; /* NULL: this environment has no such entry */
+    const struct bc_entry *e; /* the entry of the pool's first document that has it; NULL: none */
+    int n;                    /* documents of the pool with this entry */
+    int missing;              /* documents of the pool without it (pool n - n) */
+    double median;            /* median of the documents' medians (NAN when n == 0) */
+    double min, max;          /* spread across documents: smallest and largest median */
+    double q1, q3;            /* interquartile range of the documents' medians (linear, type 7) */
+    double lo, hi;            /* lowest min and highest max of the documents' entries */
+    char api[48];             /* the api param(s) seen, "a+b" when the pool's documents differ;
+                                 "" when the entry has none */
+    int driver;               /* enum bc_driver of those apis */
     double ratio_pct;         /* median / baseline median * 100 */
     double overhead_pct;      /* how much worse than the baseline, in % (negative = better) */
-    int noise;                /* enum bc_noise */
+    int noise;                /* enum bc_noise: all samples of the pool against all of the
+                                 baseline pool's (U test when both have >= BC_MWU_MIN_N, else
+                                 lo..hi overlap) */
     char method;              /* 'U' Mann-Whitney, 'r' min..max overlap, 0 none */
     double p;                 /* U test p-value when method == 'U' */
 };
 
 struct bc_row {
-    const struct bc_entry *first; /* the entry giving suite/test/params/unit */
-    struct bc_cell *c;            /* ndocs cells */
-    int present;                  /* how many documents have this entry */
+    const struct bc_entry *first; /* the entry giving suite/test/unit/better */
+    char *key;                    /* the match key (owned) */
+    char *params_text;            /* params as shown: with BC_MATCH_ROLE disk entries show
+                                     disk=ROLE (only when there are several) and no disk_kind /
+                                     api (owned) */
+    struct bc_cell *c;            /* npools cells */
+    int present;                  /* how many pools have this entry */
     int unit_mismatch;
+    int mixed_drivers;            /* its pools went through different enum bc_driver kinds */
 };
 
 struct bc_table {
     struct bc_doc *docs;
     int ndocs;
-    struct bc_row *rows;
+    struct bc_pool *pools;        /* the columns; pools[0] is the baseline */
+    int npools;
+    struct bc_row *rows;          /* in reading order: suites as first seen; disk rows by op,
+                                     pattern, test, block size, qd; others as first seen */
     int nrows;
-    int unmatched;                /* rows not present in every document */
+    int unmatched;                /* rows not present in every pool */
+    int missing;                  /* sum of pools[].missing */
+    enum bc_match match;
     char **warn;
     int nwarn;
 };
 
-/** Match the entries of docs[0..n-1] (docs[0] is the baseline) into t.  0, or -1 (memory). */
+/** Match the entries of docs[0..n-1] into t: pools by tag (the pool of docs[0] is the baseline),
+ *  rows by o->match, pooled figures, ratios, noise, warnings.  0, or -1 (memory). */
+int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct bc_table *t);
+/** bc_compare_opts with every entry and role matching. */
 int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
+
+/** The pooling steps of bc_compare_opts (benchcmp_pool.c), for tools that build tables of
+ *  their own.  bc_make_pools: t->pools from t->docs by tag.  bc_fill_row: row r's cells from
+ *  ent[0..ndocs-1] (each document's entry, NULL: none).  bc_pool_warnings: entries missing from
+ *  some documents of a pool (counted per file), rows whose pools went through different kinds
+ *  of driver; ent[row][doc] as for bc_fill_row.  0, or -1 (memory). */
+int bc_make_pools(struct bc_table *t);
+int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *const *ent);
+void bc_pool_warnings(struct bc_table *t, const struct bc_entry *const *const *ent);
+
+/** The disk roles of docs[0..n-1] (benchcmp_roles.c): for each document, role[d][index] = the
+ *  role number of its disk with that env.disks index (-1: not measured), roles named in
+ *  names[r] ("" when every document measured one disk: the disk under test; else the
+ *  disk_label, or the size as "16 MiB" with "#2"... for more of that size).  Disks pair by
+ *  disk_label when both have one; else by size within 1%, then the same model, then serial.
+ *  Returns the number of roles, or -1 (memory); free with bc_disk_roles_free. */
+struct bc_roles {
+    int **role;     /* [doc][disk index], role_n[doc] wide */
+    int *role_n;
+    char **names;
+    int nroles, ndocs;
+};
+int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
+void bc_disk_roles_free(struct bc_roles *r);
+
+/** The kind of path an api param names: blockio* firmware, psync / linux-aio / fio-* the OS,
+ *  anything else (nvme, virtio-blk, ahci, pvscsi...) barebench's own (native) driver. */
+enum bc_driver bc_api_driver(const char *api);
+
+/* The summary (benchcmp_summary.c): one group per suite, and for disk per operation and
+ * block-size class; per non-baseline pool the median overhead, how many rows are outside
+ * noise, and the worst three rows. */
+#define BC_WORST 3
+#define BC_BS_SMALL (64 * 1024)    /* block-size classes: < 64 KiB small, */
+#define BC_BS_LARGE (1024 * 1024)  /* < 1 MiB medium, else large */
+struct bc_sum_cell {
+    int n;                      /* rows with an overhead for this pool */
+    double median_overhead_pct; /* NAN when n == 0 */
+    int outside_noise;          /* rows whose noise is BC_DIFFERENT */
+    int worst[BC_WORST];        /* row indices, largest overhead first */
+    int nworst;
+};
+struct bc_sum_group {
+    char suite[32];
+    char op[16];        /* disk: "read" / "write" (params.op); else "" */
+    char bs_class[16];  /* disk: "small" / "medium" / "large"; else "" */
+    char name[80];      /* as shown: "alu", "disk read small (<64K)" */
+    int nrows;          /* table rows in the group */
+    struct bc_sum_cell *c; /* npools cells; c[0] (the baseline) stays empty */
+};
+struct bc_summary {
+    struct bc_sum_group *g;
+    int ng, npools;
+};
+/** Fill s from t (groups in table order).  0, or -1 (memory). */
+int bc_summarize(const struct bc_table *t, struct bc_summary *s);
+void bc_summary_free(struct bc_summary *s);
+/** The group of a row: suite, op and block-size class ("" when not disk); name as shown. */
+void bc_row_group(const struct bc_row *r, char *op, size_t opn, char *bs, size_t bsn);
+
 /** Append a printf-style warning to t->warn (dropped when out of memory). */
 void bc_warn(struct bc_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -96,11 +212,17 @@ void bc_env_warnings(struct bc_table *t);
 void bc_table_free(struct bc_table *t);
 
 enum bc_format { BC_TEXT, BC_MARKDOWN, BC_CSV, BC_HTML };
-/** Print the identity of each document, warnings and the table to f; for CSV, f gets only the
- *  table and the identity and warnings go to `notes` (may be NULL); BC_HTML writes sections of
- *  an HTML page (bc_report's body), every document text escaped. */
+enum bc_part { BC_PART_ALL = 0, BC_PART_SUMMARY, BC_PART_TABLE };
+/** Print the identity of each pool (and its files), warnings, the summary and the table to f;
+ *  for CSV, f gets only the table and the identity and warnings go to `notes` (may be NULL);
+ *  BC_HTML writes sections of an HTML page (bc_report's body), every document text escaped. */
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt);
-/** The parts of BC_HTML: environments, warnings (and summary) first; the full table. */
+/** Same, limited to a part: BC_PART_SUMMARY prints only the summary (for CSV: the summary as
+ *  CSV instead of the table), BC_PART_TABLE everything but the summary. */
+void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt,
+                   enum bc_part part);
+/** The two parts of the report page (BC_HTML): environments, warnings and summary; the full
+ *  table.  bc_report puts the charts between them. */
 enum bc_html_part { BC_HTML_FRONT, BC_HTML_TABLE };
 void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part);
 

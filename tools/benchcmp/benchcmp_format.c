@@ -1,7 +1,7 @@
 /* benchcmp_format.c - prints the comparison as aligned text, Markdown or CSV: which machine
  * each file came from, warnings, then one row per suite/test/params with every environment.
  * Every string from a document is printed in its display form (tools/benchcmp/safe_text.h: control bytes
- * escaped), Markdown cells and CSV cells escaped for their readers. */
+ * escaped), Markdown cells, CSV cells and HTML escaped for their readers. */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
 
@@ -148,25 +148,45 @@ static void print_html(FILE *f, const struct grid *g, const char *cls, const cha
     fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</tr></thead>\n</table>\n", f);
 }
 
-/* Which machine each file came from. */
+/* Which machine each file came from, by environment (pool); a pool of many files shows its
+ * first few and how many more. */
+#define FILES_SHOWN 8
+
 static int identity_grid(const struct bc_table *t, struct grid *g)
 {
     static const char *const head[] = {"env", "file", "build", "cpu", "hypervisor", "system", "tag"};
-    if (grid_init(g, t->ndocs + 1, 7))
+    int rows = 1;
+    for (int p = 0; p < t->npools; p++)
+        rows += t->pools[p].n > FILES_SHOWN ? FILES_SHOWN + 1 : t->pools[p].n;
+    if (grid_init(g, rows, 7))
         return -1;
     for (int c = 0; c < 7; c++)
         put(g, 0, c, head[c]);
-    for (int i = 0; i < t->ndocs; i++) {
-        const struct bc_doc *d = &t->docs[i];
-        char sys[200];
-        snprintf(sys, sizeof sys, "%s%s%s", d->sys_manufacturer,
-                 d->sys_manufacturer[0] && d->sys_product[0] ? " " : "", d->sys_product);
-        char lab[80];
-        snprintf(lab, sizeof lab, "%s%s", d->label, i == 0 ? " (baseline)" : "");
-        const char *v[] = {lab, d->path, d->build, d->cpu_brand[0] ? d->cpu_brand : "?",
-                           d->hv_name[0] ? d->hv_name : "?", sys[0] ? sys : "-", d->tag[0] ? d->tag : "-"};
-        for (int c = 0; c < 7; c++)
-            put(g, i + 1, c, v[c]);
+    int r = 1;
+    for (int p = 0; p < t->npools; p++) {
+        const struct bc_pool *pl = &t->pools[p];
+        char lab[96];
+        if (pl->n > 1)
+            snprintf(lab, sizeof lab, "%s (n=%d%s)", pl->label, pl->n, p == 0 ? ", baseline" : "");
+        else
+            snprintf(lab, sizeof lab, "%s%s", pl->label, p == 0 ? " (baseline)" : "");
+        for (int k = 0; k < pl->n && k < FILES_SHOWN; k++) {
+            const struct bc_doc *d = &t->docs[pl->doc[k]];
+            char sys[200];
+            snprintf(sys, sizeof sys, "%s%s%s", d->sys_manufacturer,
+                     d->sys_manufacturer[0] && d->sys_product[0] ? " " : "", d->sys_product);
+            const char *v[] = {lab, d->path, d->build, d->cpu_brand[0] ? d->cpu_brand : "?",
+                               d->hv_name[0] ? d->hv_name : "?", sys[0] ? sys : "-", d->tag[0] ? d->tag : "-"};
+            for (int c = 0; c < 7; c++)
+                put(g, r, c, v[c]);
+            r++;
+        }
+        if (pl->n > FILES_SHOWN) {
+            char more[64];
+            snprintf(more, sizeof more, "... and %d more files", pl->n - FILES_SHOWN);
+            put(g, r, 0, lab);
+            put(g, r++, 1, more);
+        }
     }
     return 0;
 }
@@ -182,42 +202,116 @@ static int entry_grid(struct grid *g, int rows, int cols)
     return 0;
 }
 
-/* The comparison for text and Markdown: medians, ratio with noise mark, overhead. */
+/* Does any pool have more than one document (then n and range columns are shown)? */
+static int pooled(const struct bc_table *t)
+{
+    for (int p = 0; p < t->npools; p++)
+        if (t->pools[p].n > 1)
+            return 1;
+    return 0;
+}
+
+/* With role matching, does any row carry an api param (then its column is shown)? */
+static int has_api(const struct bc_table *t)
+{
+    for (int r = 0; t->match == BC_MATCH_ROLE && r < t->nrows; r++)
+        for (int p = 0; p < t->npools; p++)
+            if (t->rows[r].c[p].api[0])
+                return 1;
+    return 0;
+}
+
+/* The api each pool took for a row: "nvme" when all agree, else "nvme / virtio-blk / -". */
+static void api_text(const struct bc_table *t, const struct bc_row *row, char *buf, size_t n)
+{
+    int same = 1, any = 0;
+    for (int p = 0; p < t->npools; p++) {
+        same &= !strcmp(row->c[p].api, row->c[0].api);
+        any |= row->c[p].api[0] != 0;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    if (!any)
+        return;
+    for (int p = 0; p < (same ? 1 : t->npools) && used < n; p++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", p ? " / " : "",
+                                 row->c[p].api[0] ? row->c[p].api : "-");
+    if (row->mixed_drivers && used < n)
+        snprintf(buf + used, n - used, " (!)");
+}
+
+/* "n" of a cell: "3", or "2/3" when documents of the pool lack the entry. */
+static void n_text(char *buf, size_t n, const struct bc_cell *c, const struct bc_pool *pl)
+{
+    if (c->missing)
+        snprintf(buf, n, "%d/%d", c->n, pl->n);
+    else
+        snprintf(buf, n, "%d", c->n);
+}
+
+/* The comparison for text and Markdown: medians, ratio with noise mark, overhead; for pools of
+ * several documents n and the range of their medians; with role matching the api column. */
 static int table_grid(const struct bc_table *t, struct grid *g, const char *mark)
 {
-    if (entry_grid(g, t->nrows + 1, 5 + 1 + 3 * (t->ndocs - 1)))
+    int pool = pooled(t), api = has_api(t), ext = pool ? 2 : 0, first = 5 + api;
+    int per0 = 1 + ext, per = 3 + ext;
+    if (entry_grid(g, t->nrows + 1, first + per0 + per * (t->npools - 1)))
         return -1;
-    char buf[128];
-    put(g, 0, 5, t->docs[0].label);
-    g->right[5] = 1;
-    for (int i = 1; i < t->ndocs; i++) {
-        int c = 6 + 3 * (i - 1);
-        put(g, 0, c, t->docs[i].label);
-        snprintf(buf, sizeof buf, "%.50s %%", t->docs[i].label);
-        put(g, 0, c + 1, buf);
-        snprintf(buf, sizeof buf, "%.50s overhead", t->docs[i].label);
-        put(g, 0, c + 2, buf);
-        g->right[c] = g->right[c + 1] = g->right[c + 2] = 1;
+    char buf[128], b2[64];
+    if (api)
+        put(g, 0, 5, "api");
+    for (int i = 0; i < t->npools; i++) {
+        int c = i == 0 ? first : first + per0 + per * (i - 1);
+        const char *l = t->pools[i].label;
+        put(g, 0, c, l);
+        g->right[c] = 1;
+        if (i) {
+            snprintf(buf, sizeof buf, "%.50s %%", l);
+            put(g, 0, c + 1, buf);
+            snprintf(buf, sizeof buf, "%.50s overhead", l);
+            put(g, 0, c + 2, buf);
+            g->right[c + 1] = g->right[c + 2] = 1;
+        }
+        if (pool) {
+            int x = c + (i ? 3 : 1);
+            snprintf(buf, sizeof buf, "%.50s n", l);
+            put(g, 0, x, buf);
+            snprintf(buf, sizeof buf, "%.50s range", l);
+            put(g, 0, x + 1, buf);
+            g->right[x] = g->right[x + 1] = 1;
+        }
     }
     for (int r = 0; r < t->nrows; r++) {
         const struct bc_row *row = &t->rows[r];
         const struct bc_entry *e = row->first;
         put(g, r + 1, 0, e->suite);
         put(g, r + 1, 1, e->test);
-        put(g, r + 1, 2, e->params_text[0] ? e->params_text : "-");
+        put(g, r + 1, 2, row->params_text[0] ? row->params_text : "-");
         put(g, r + 1, 3, e->unit);
         put(g, r + 1, 4, e->better);
-        for (int i = 0; i < t->ndocs; i++) {
+        if (api) {
+            api_text(t, row, buf, sizeof buf);
+            put(g, r + 1, 5, buf);
+        }
+        for (int i = 0; i < t->npools; i++) {
             const struct bc_cell *c = &row->c[i];
-            int col = i == 0 ? 5 : 6 + 3 * (i - 1);
-            if (!c->e) {
-                put(g, r + 1, col, "-");
-                if (i)
-                    put(g, r + 1, col + 1, "-"), put(g, r + 1, col + 2, "-");
+            int col = i == 0 ? first : first + per0 + per * (i - 1);
+            int x = col + (i ? 3 : 1);
+            if (!c->n) {
+                for (int k = col; k < col + (i ? per : per0); k++)
+                    put(g, r + 1, k, "-");
                 continue;
             }
-            num(buf, sizeof buf, c->e->median);
+            num(buf, sizeof buf, c->median);
             put(g, r + 1, col, buf);
+            if (pool) {
+                n_text(buf, sizeof buf, c, &t->pools[i]);
+                put(g, r + 1, x, buf);
+                num(buf, sizeof buf, c->min);
+                num(b2, sizeof b2, c->max);
+                snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "..%s", b2);
+                put(g, r + 1, x + 1, c->n > 1 ? buf : "-");
+            }
             if (!i)
                 continue;
             if (isnan(c->ratio_pct))
@@ -237,52 +331,196 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
     return 0;
 }
 
-/* CSV: raw numbers, one column per value, for spreadsheets and scripts. */
+/* CSV: raw numbers, one column per value, for spreadsheets and scripts.  Per pool the columns
+ * of before pooling first (median, min, max[, ratio_pct, overhead_pct, within_noise,
+ * noise_test]), then n, missing, spread_min, spread_max, q1, q3, api. */
+static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
+                                      "within_noise", "noise_test"};
+static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
+#define CSV_NEW 7
+
+static void put_num(struct grid *g, int r, int c, double v)
+{
+    char buf[64];
+    if (isnan(v))
+        buf[0] = '\0';
+    else
+        snprintf(buf, sizeof buf, "%.6g", v);
+    put(g, r, c, buf);
+}
+
 static int csv_grid(const struct bc_table *t, struct grid *g)
 {
-    if (entry_grid(g, t->nrows + 1, 5 + 3 + 7 * (t->ndocs - 1)))
+    if (entry_grid(g, t->nrows + 1, 5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1)))
         return -1;
     char buf[128];
-    static const char *const per[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
-                                      "within_noise", "noise_test"};
     int col = 5;
-    for (int i = 0; i < t->ndocs; i++)
+    for (int i = 0; i < t->npools; i++) {
         for (int k = 0; k < (i ? 7 : 3); k++) {
-            snprintf(buf, sizeof buf, "%s_%s", t->docs[i].label, per[k]);
+            snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_old[k]);
             put(g, 0, col++, buf);
         }
+        for (int k = 0; k < CSV_NEW; k++) {
+            snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_new[k]);
+            put(g, 0, col++, buf);
+        }
+    }
     for (int r = 0; r < t->nrows; r++) {
         const struct bc_row *row = &t->rows[r];
         const struct bc_entry *e = row->first;
-        const char *v[] = {e->suite, e->test, e->params_text, e->unit, e->better};
+        const char *v[] = {e->suite, e->test, row->params_text, e->unit, e->better};
         for (int c = 0; c < 5; c++)
             put(g, r + 1, c, v[c]);
         col = 5;
-        for (int i = 0; i < t->ndocs; i++) {
+        for (int i = 0; i < t->npools; i++) {
             const struct bc_cell *c = &row->c[i];
-            double vals[] = {c->e ? c->e->median : NAN, c->e ? c->e->min : NAN,
-                             c->e ? c->e->max : NAN, c->ratio_pct, c->overhead_pct};
-            for (int k = 0; k < (i ? 5 : 3); k++) {
-                if (isnan(vals[k]))
-                    buf[0] = '\0';
+            double vals[] = {c->median, c->lo, c->hi, c->ratio_pct, c->overhead_pct};
+            for (int k = 0; k < (i ? 5 : 3); k++)
+                put_num(g, r + 1, col++, vals[k]);
+            if (i) {
+                put(g, r + 1, col++, c->noise == BC_NOISE_NA ? "" : c->noise == BC_WITHIN_NOISE ? "yes" : "no");
+                if (c->method == 'U')
+                    snprintf(buf, sizeof buf, "mann-whitney p=%.3g", c->p);
                 else
-                    snprintf(buf, sizeof buf, "%.6g", vals[k]);
+                    snprintf(buf, sizeof buf, "%s", c->method == 'r' ? "min-max overlap" : "");
                 put(g, r + 1, col++, buf);
             }
-            if (!i)
-                continue;
-            put(g, r + 1, col++, c->noise == BC_NOISE_NA ? "" : c->noise == BC_WITHIN_NOISE ? "yes" : "no");
-            if (c->method == 'U')
-                snprintf(buf, sizeof buf, "mann-whitney p=%.3g", c->p);
-            else
-                snprintf(buf, sizeof buf, "%s", c->method == 'r' ? "min-max overlap" : "");
+            snprintf(buf, sizeof buf, "%d", c->n);
             put(g, r + 1, col++, buf);
+            snprintf(buf, sizeof buf, "%d", c->n ? c->missing : t->pools[i].n);
+            put(g, r + 1, col++, buf);
+            double more[] = {c->min, c->max, c->q1, c->q3};
+            for (int k = 0; k < 4; k++)
+                put_num(g, r + 1, col++, more[k]);
+            put(g, r + 1, col++, c->api);
         }
     }
     return 0;
 }
 
-/* BC_HTML: sections of the report page (tools/benchcmp/benchcmp_report.c). */
+/* A test as the summary names it: disk-like rows as "seq_read 4K qd1", others test + params. */
+static void short_name(const struct bc_row *r, char *buf, size_t n)
+{
+    const struct bc_entry *e = r->first;
+    json_t *bs = json_object_get(e->params, "block_size"), *qd = json_object_get(e->params, "qd");
+    const char *op = json_string_value(json_object_get(e->params, "op"));
+    if (op && json_is_number(bs)) {
+        double b = json_number_value(bs);
+        const char *u = "";
+        if (b >= 1 << 20 && fmod(b, 1 << 20) == 0)
+            b /= 1 << 20, u = "M";
+        else if (b >= 1024 && fmod(b, 1024) == 0)
+            b /= 1024, u = "K";
+        snprintf(buf, n, "%s %.0f%s qd%lld", e->test, b, u, (long long)json_integer_value(qd));
+        const char *d = strstr(r->params_text, "disk=");
+        if (d == r->params_text) /* a named disk role leads the params */
+            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s", (int)strcspn(d, " "), d);
+    } else {
+        snprintf(buf, n, "%s%s%.60s", e->test, r->params_text[0] ? " " : "", r->params_text);
+    }
+}
+
+/* The summary for text and Markdown: one row per group and environment. */
+static int summary_grid(const struct bc_table *t, const struct bc_summary *s, struct grid *g)
+{
+    static const char *const head[] = {"summary", "env", "tests", "median overhead",
+                                       "outside noise", "worst three (overhead)"};
+    if (grid_init(g, 1 + s->ng * (t->npools - 1), 6))
+        return -1;
+    for (int c = 0; c < 6; c++)
+        put(g, 0, c, head[c]);
+    g->right[2] = g->right[3] = g->right[4] = 1;
+    int r = 1;
+    for (int k = 0; k < s->ng; k++)
+        for (int p = 1; p < t->npools; p++, r++) {
+            const struct bc_sum_group *gr = &s->g[k];
+            const struct bc_sum_cell *c = &gr->c[p];
+            char buf[400];
+            put(g, r, 0, gr->name);
+            put(g, r, 1, t->pools[p].label);
+            if (c->n < gr->nrows)
+                snprintf(buf, sizeof buf, "%d of %d", c->n, gr->nrows);
+            else
+                snprintf(buf, sizeof buf, "%d", c->n);
+            put(g, r, 2, buf);
+            if (isnan(c->median_overhead_pct))
+                snprintf(buf, sizeof buf, "-");
+            else
+                snprintf(buf, sizeof buf, "%+.1f%%", c->median_overhead_pct);
+            put(g, r, 3, buf);
+            snprintf(buf, sizeof buf, "%d", c->outside_noise);
+            put(g, r, 4, buf);
+            size_t used = 0;
+            buf[0] = '\0';
+            for (int w = 0; w < c->nworst && used < sizeof buf; w++) {
+                char nm[160];
+                const struct bc_row *row = &t->rows[c->worst[w]];
+                short_name(row, nm, sizeof nm);
+                used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %+.1f%%", w ? "; " : "",
+                                         nm, row->c[p].overhead_pct);
+            }
+            put(g, r, 5, c->nworst ? buf : "-");
+        }
+    return 0;
+}
+
+/* The summary as CSV (--only summary): one line per group and environment, raw numbers. */
+static int summary_csv_grid(const struct bc_table *t, const struct bc_summary *s, struct grid *g)
+{
+    static const char *const head[] = {"group", "suite", "op", "block_class", "env", "rows", "tests",
+                                       "median_overhead_pct", "outside_noise"};
+    int cols = 9 + 2 * BC_WORST;
+    if (grid_init(g, 1 + s->ng * (t->npools - 1), cols))
+        return -1;
+    char buf[300];
+    for (int c = 0; c < 9; c++)
+        put(g, 0, c, head[c]);
+    for (int w = 0; w < BC_WORST; w++) {
+        snprintf(buf, sizeof buf, "worst%d", w + 1);
+        put(g, 0, 9 + 2 * w, buf);
+        snprintf(buf, sizeof buf, "worst%d_overhead_pct", w + 1);
+        put(g, 0, 10 + 2 * w, buf);
+    }
+    int r = 1;
+    for (int k = 0; k < s->ng; k++)
+        for (int p = 1; p < t->npools; p++, r++) {
+            const struct bc_sum_group *gr = &s->g[k];
+            const struct bc_sum_cell *c = &gr->c[p];
+            const char *v[] = {gr->name, gr->suite, gr->op, gr->bs_class, t->pools[p].label};
+            for (int i = 0; i < 5; i++)
+                put(g, r, i, v[i]);
+            snprintf(buf, sizeof buf, "%d", gr->nrows);
+            put(g, r, 5, buf);
+            snprintf(buf, sizeof buf, "%d", c->n);
+            put(g, r, 6, buf);
+            put_num(g, r, 7, c->median_overhead_pct);
+            snprintf(buf, sizeof buf, "%d", c->outside_noise);
+            put(g, r, 8, buf);
+            for (int w = 0; w < c->nworst; w++) {
+                const struct bc_row *row = &t->rows[c->worst[w]];
+                snprintf(buf, sizeof buf, "%s%s%s", row->first->test, row->params_text[0] ? " " : "",
+                         row->params_text);
+                put(g, r, 9 + 2 * w, buf);
+                put_num(g, r, 10 + 2 * w, row->c[p].overhead_pct);
+            }
+        }
+    return 0;
+}
+
+static void print_warnings(FILE *f, const struct bc_table *t, int md)
+{
+    for (int i = 0; i < t->nwarn; i++) { /* warnings quote document strings */
+        fputs(md ? "> **warning:** " : "warning: ", f);
+        if (md)
+            st_put_markdown(f, t->warn[i]);
+        else
+            st_put_display(f, t->warn[i]);
+        fputs(md ? "\n\n" : "\n", f);
+    }
+}
+
+/* BC_HTML: the sections of the report page (tools/benchcmp/benchcmp_report.c), in two parts so
+ * that the charts go between them. */
 void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
 {
     struct grid g = {0};
@@ -294,8 +532,17 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
         fprintf(f, "<p class=\"legend\">%% = %% of the baseline median; overhead = how much worse "
                    "than the baseline (positive: slower or less throughput, given &quot;better&quot;). "
                    "≈ = within run-to-run noise: Mann-Whitney U p &ge; %.2f when both sides have &ge; "
-                   "%d samples, else overlapping min..max ranges.</p>\n</section>\n",
+                   "%d samples, else overlapping min..max ranges.</p>\n",
                 BC_MWU_ALPHA, BC_MWU_MIN_N);
+        if (pooled(t))
+            fputs("<p class=\"legend\">An environment of several files: its figure is the median of "
+                  "the files' medians, n = files with the entry (n/N: some lack it), range = their "
+                  "smallest..largest median; the noise test pools their samples.</p>\n", f);
+        if (has_api(t))
+            fputs("<p class=\"legend\">api = the I/O path each environment took (one name: all the "
+                  "same; (!) = different kinds of driver). Disks match by role, not index or path "
+                  "(--match exact: every param).</p>\n", f);
+        fputs("</section>\n", f);
         return;
     }
     fputs("<section id=\"environments\">\n<h2>Environments</h2>\n"
@@ -309,31 +556,48 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
         st_put_html(f, t->warn[i]);
         fputs("</li>\n", f);
     }
-    fputs("</ul>\n</section>\n", f);
+    fputs("</ul>\n</section>\n<section id=\"summary\">\n<h2>Summary</h2>\n", f);
+    struct bc_summary s = {0};
+    memset(&g, 0, sizeof g);
+    if (t->npools > 1 && bc_summarize(t, &s) == 0 && s.ng && summary_grid(t, &s, &g) == 0) {
+        fputs("<p>Per suite (disk per operation and block size), overhead against ", f);
+        st_put_html(f, t->pools[0].label);
+        fputs("; positive = worse.</p>\n", f);
+        print_html(f, &g, "summary", "\x01");
+    } else {
+        fputs("<p>No summary: one environment only.</p>\n", f);
+    }
+    grid_free(&g);
+    bc_summary_free(&s);
+    fputs("</section>\n", f);
 }
 
-void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)
+void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt,
+                   enum bc_part part)
 {
     struct grid g = {0};
+    struct bc_summary s = {0};
+    int want_sum = part != BC_PART_TABLE && t->npools > 1 && bc_summarize(t, &s) == 0;
     if (fmt == BC_CSV) {
         /* the identity and warnings go to `notes` so that f gets one CSV table */
         if (notes && identity_grid(t, &g) == 0)
             print_aligned(notes, &g, 0);
         grid_free(&g);
-        for (int i = 0; notes && i < t->nwarn; i++) {
-            fputs("warning: ", notes);
-            st_put_display(notes, t->warn[i]);
-            fputc('\n', notes);
-        }
+        if (notes)
+            print_warnings(notes, t, 0);
         memset(&g, 0, sizeof g);
-        if (csv_grid(t, &g) == 0)
+        if (part == BC_PART_SUMMARY ? want_sum && summary_csv_grid(t, &s, &g) == 0 : csv_grid(t, &g) == 0)
             print_csv(f, &g);
         grid_free(&g);
+        bc_summary_free(&s);
         return;
     }
     if (fmt == BC_HTML) {
-        bc_print_html(f, t, BC_HTML_FRONT);
-        bc_print_html(f, t, BC_HTML_TABLE);
+        if (part != BC_PART_TABLE)
+            bc_print_html(f, t, BC_HTML_FRONT);
+        if (part != BC_PART_SUMMARY)
+            bc_print_html(f, t, BC_HTML_TABLE);
+        bc_summary_free(&s);
         return;
     }
     int md = fmt == BC_MARKDOWN;
@@ -346,16 +610,21 @@ void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt
         print_aligned(f, &g, md);
     grid_free(&g);
     fputc('\n', f);
-    for (int i = 0; i < t->nwarn; i++) { /* warnings quote document strings */
-        fputs(md ? "> **warning:** " : "warning: ", f);
-        if (md)
-            st_put_markdown(f, t->warn[i]);
-        else
-            st_put_display(f, t->warn[i]);
-        fputs(md ? "\n\n" : "\n", f);
-    }
+    print_warnings(f, t, md);
     if (t->nwarn)
         fputc('\n', f);
+    if (want_sum && s.ng) {
+        fprintf(f, md ? "### Summary\n\n" : "summary: per suite (disk per operation and block size), "
+                                          "overhead against %s; positive = worse:\n", t->pools[0].label);
+        memset(&g, 0, sizeof g);
+        if (summary_grid(t, &s, &g) == 0)
+            print_aligned(f, &g, md);
+        grid_free(&g);
+        fputc('\n', f);
+    }
+    bc_summary_free(&s);
+    if (part == BC_PART_SUMMARY)
+        return;
     if (md)
         fprintf(f, "### Results\n\n");
     memset(&g, 0, sizeof g);
@@ -367,4 +636,17 @@ void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt
                "%s = within run-to-run noise: Mann-Whitney U p >= %.2f when both sides have >= %d "
                "samples, else overlapping min..max ranges.\n",
             md ? "%" : "%", mark, BC_MWU_ALPHA, BC_MWU_MIN_N);
+    if (pooled(t))
+        fprintf(f, "An environment of several files: its figure is the median of the files' medians, "
+                   "n = files with the entry (n/N: some lack it), range = their smallest..largest "
+                   "median; the noise test pools their samples.\n");
+    if (has_api(t))
+        fprintf(f, "api = the I/O path each environment took (one name: all the same; (!) = "
+                   "different kinds of driver).  Disks match by role, not index or path "
+                   "(--match exact: every param).\n");
+}
+
+void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)
+{
+    bc_print_part(f, notes, t, fmt, BC_PART_ALL);
 }

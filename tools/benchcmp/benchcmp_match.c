@@ -1,7 +1,9 @@
-/* benchcmp_match.c - matches the entries of N documents by suite/test/canonical params into
- * rows; computes each environment's ratio and overhead against the baseline and the noise flag. */
+/* benchcmp_match.c - matches the entries of N documents into rows (by suite/test/params, disks
+ * by role: benchcmp_roles.c), groups the documents into pools by tag, fills each pool's pooled
+ * figures (benchcmp_pool.c) and puts the rows in reading order. */
 #include "tools/benchcmp/benchcmp.h"
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,7 +12,7 @@
 
 void bc_warn(struct bc_table *t, const char *fmt, ...)
 {
-    char buf[512];
+    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
@@ -40,47 +42,136 @@ struct index {
 static int *find_slot(struct index *ix, const struct bc_table *t, const char *key)
 {
     for (size_t i = hash(key) & ix->mask;; i = (i + 1) & ix->mask)
-        if (!ix->slot[i] || !strcmp(t->rows[ix->slot[i] - 1].first->key, key))
+        if (!ix->slot[i] || !strcmp(t->rows[ix->slot[i] - 1].key, key))
             return &ix->slot[i];
 }
 
-/* Within noise?  Mann-Whitney U when both sides have enough samples, else min..max overlap. */
-static void noise(const struct bc_entry *base, const struct bc_entry *e, struct bc_cell *c)
+static int wanted(const struct bc_opts *o, const struct bc_entry *e)
 {
-    if (base->nsamples >= BC_MWU_MIN_N && e->nsamples >= BC_MWU_MIN_N) {
-        c->method = 'U';
-        c->p = bc_mann_whitney_p(base->samples, base->nsamples, e->samples, e->nsamples);
-        c->noise = c->p >= BC_MWU_ALPHA ? BC_WITHIN_NOISE : BC_DIFFERENT;
-    } else {
-        c->method = 'r';
-        c->noise = (e->max < base->min || base->max < e->min) ? BC_DIFFERENT : BC_WITHIN_NOISE;
-    }
+    int ok = !o->nsuites;
+    for (int i = 0; i < o->nsuites; i++)
+        ok |= !strcmp(o->suites[i], e->suite);
+    if (!ok)
+        return 0;
+    ok = !o->ntests;
+    for (int i = 0; i < o->ntests; i++)
+        ok |= fnmatch(o->tests[i], e->test, 0) == 0;
+    return ok;
 }
 
-static void fill_cells(struct bc_table *t, struct bc_row *r)
+/* The params that name a disk's identity and path, left out of role matching. */
+static const char *const disk_params[] = {"disk", "disk_kind", "api", NULL};
+
+/* The match key and the params as shown of entry e of document d. */
+static int entry_key(const struct bc_table *t, const struct bc_roles *roles, int d,
+                     const struct bc_entry *e, char **key, char **shown)
 {
-    const struct bc_entry *b = r->c[0].e;
-    for (int i = 0; i < t->ndocs; i++) {
-        struct bc_cell *c = &r->c[i];
-        c->ratio_pct = c->overhead_pct = NAN;
-        c->noise = BC_NOISE_NA;
-        if (!c->e || !b)
-            continue;
-        if (strcmp(c->e->unit, b->unit) || strcmp(c->e->better, b->better)) {
-            r->unit_mismatch = 1;
-            continue;
-        }
-        if (b->median != 0) {
-            c->ratio_pct = c->e->median / b->median * 100.0;
-            c->overhead_pct = !strcmp(b->better, "higher") ? (b->median - c->e->median) / b->median * 100.0
-                                                           : (c->e->median - b->median) / b->median * 100.0;
-        }
-        if (i > 0)
-            noise(b, c->e, c);
+    json_t *dj = json_object_get(e->params, "disk");
+    if (t->match == BC_MATCH_EXACT || !json_is_integer(dj) || json_integer_value(dj) < 0 ||
+        json_integer_value(dj) >= roles->role_n[d]) {
+        *key = strdup(e->key);
+        *shown = strdup(e->params_text);
+        return *key && *shown ? 0 : -1;
     }
-    if (r->unit_mismatch)
-        bc_warn(t, "%s/%s %s: units or direction differ between files; no ratio shown",
-             r->first->suite, r->first->test, r->first->params_text);
+    int role = roles->role[d][json_integer_value(dj)];
+    const char *name = role >= 0 ? roles->names[role] : "?";
+    json_t *p = json_copy(e->params);
+    for (int k = 0; p && disk_params[k]; k++)
+        json_object_del(p, disk_params[k]);
+    char *canon = p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(p);
+    size_t rest = bc_params_format(e->params, disk_params, NULL, 0);
+    size_t klen = strlen(e->suite) + strlen(e->test) + (canon ? strlen(canon) : 0) + 32;
+    size_t slen = strlen(name) + rest + 8;
+    *key = malloc(klen);
+    *shown = malloc(slen);
+    if (!canon || !*key || !*shown) {
+        free(canon);
+        return -1;
+    }
+    snprintf(*key, klen, "%s/%s/%s/role=%d", e->suite, e->test, canon, role);
+    free(canon);
+    int at = name[0] ? snprintf(*shown, slen, "disk=%s%s", name, rest ? " " : "") : 0;
+    bc_params_format(e->params, disk_params, *shown + at, slen - (size_t)at);
+    return 0;
+}
+
+/* --- reading order --- */
+
+struct order {
+    int row, suite_rank, disk_like, pattern_rank;
+    const char *op, *test, *shown;
+    double bs, qd;
+};
+
+static double param_num(const struct bc_entry *e, const char *k)
+{
+    json_t *v = json_object_get(e->params, k);
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+static int cmp_order(const void *pa, const void *pb)
+{
+    const struct order *a = pa, *b = pb;
+    if (a->suite_rank != b->suite_rank)
+        return a->suite_rank < b->suite_rank ? -1 : 1;
+    if (a->disk_like && b->disk_like) {
+        int c = strcmp(a->op, b->op);
+        if (!c)
+            c = a->pattern_rank - b->pattern_rank;
+        if (!c)
+            c = strcmp(a->test, b->test);
+        if (!c)
+            c = (a->bs > b->bs) - (a->bs < b->bs);
+        if (!c)
+            c = (a->qd > b->qd) - (a->qd < b->qd);
+        if (!c)
+            c = strcmp(a->shown, b->shown);
+        if (c)
+            return c;
+    }
+    return (a->row > b->row) - (a->row < b->row); /* else as first seen */
+}
+
+/* Suites as first seen; disk-like rows (params op and block_size) by op, pattern (seq first),
+ * test, block size, queue depth; the rest as first seen.  ent[] moves with its row. */
+static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
+{
+    struct order *o = calloc((size_t)(t->nrows ? t->nrows : 1), sizeof *o);
+    struct bc_row *rows = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rows);
+    const struct bc_entry ***ents = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *ents);
+    if (!o || !rows || !ents) {
+        free(o);
+        free(rows);
+        free(ents);
+        return -1;
+    }
+    for (int i = 0; i < t->nrows; i++) {
+        const struct bc_entry *e = t->rows[i].first;
+        int rank = i;
+        for (int j = 0; j < i; j++)
+            if (!strcmp(t->rows[o[j].row].first->suite, e->suite)) {
+                rank = o[j].suite_rank;
+                break;
+            }
+        const char *op = json_string_value(json_object_get(e->params, "op"));
+        const char *pat = json_string_value(json_object_get(e->params, "pattern"));
+        o[i] = (struct order){i, rank, op && param_num(e, "block_size") >= 0,
+                              pat && !strcmp(pat, "seq") ? 0 : pat && !strcmp(pat, "rand") ? 1 : 2,
+                              op ? op : "", e->test, t->rows[i].params_text,
+                              param_num(e, "block_size"), param_num(e, "qd")};
+    }
+    qsort(o, (size_t)t->nrows, sizeof *o, cmp_order);
+    for (int i = 0; i < t->nrows; i++) {
+        rows[i] = t->rows[o[i].row];
+        ents[i] = ent[o[i].row];
+    }
+    memcpy(t->rows, rows, (size_t)t->nrows * sizeof *rows);
+    memcpy(ent, ents, (size_t)t->nrows * sizeof *ents);
+    free(o);
+    free(rows);
+    free(ents);
+    return 0;
 }
 
 static void cpu_warnings(struct bc_table *t)
@@ -88,6 +179,13 @@ static void cpu_warnings(struct bc_table *t)
     const struct bc_doc *b = &t->docs[0];
     for (int i = 1; i < t->ndocs; i++) {
         const struct bc_doc *d = &t->docs[i];
+        int seen = 0; /* one warning per CPU, however many documents have it */
+        for (int j = 1; j < i && !seen; j++)
+            seen = !strcmp(t->docs[j].cpu_brand, d->cpu_brand) && !strcmp(t->docs[j].cpu_vendor, d->cpu_vendor) &&
+                   t->docs[j].cpu_family == d->cpu_family && t->docs[j].cpu_model == d->cpu_model &&
+                   t->docs[j].cpu_stepping == d->cpu_stepping;
+        if (seen)
+            continue;
         if (strcmp(b->cpu_brand, d->cpu_brand) || strcmp(b->cpu_vendor, d->cpu_vendor) ||
             b->cpu_family != d->cpu_family || b->cpu_model != d->cpu_model ||
             b->cpu_stepping != d->cpu_stepping)
@@ -98,14 +196,28 @@ static void cpu_warnings(struct bc_table *t)
     }
 }
 
-int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
+/* A run that reported errors may be missing entries. */
+static void error_warnings(struct bc_table *t)
 {
-    memset(t, 0, sizeof *t);
-    t->docs = docs;
-    t->ndocs = n;
+    for (int i = 0; i < t->ndocs; i++) {
+        const struct bc_doc *d = &t->docs[i];
+        json_t *errs = json_object_get(d->root, "errors");
+        if (json_is_array(errs) && json_array_size(errs)) {
+            json_t *e0 = json_array_get(errs, 0);
+            const char *what = json_string_value(json_object_get(e0, "what"));
+            bc_warn(t, "%s (%s) records %zu error%s, first: %.200s", d->label, d->path,
+                    json_array_size(errs), json_array_size(errs) == 1 ? "" : "s", what ? what : "?");
+        }
+    }
+}
+
+/* Put entries into rows: ent[row][doc] = the entry of that document. */
+static int match_entries(struct bc_table *t, const struct bc_opts *o, const struct bc_roles *roles,
+                         const struct bc_entry ****entp)
+{
     size_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += (size_t)docs[i].n;
+    for (int i = 0; i < t->ndocs; i++)
+        total += (size_t)t->docs[i].n;
     struct index ix = {0};
     size_t cap = 16;
     while (cap < total * 2 + 2)
@@ -113,64 +225,111 @@ int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
     ix.mask = cap - 1;
     ix.slot = calloc(cap, sizeof *ix.slot);
     t->rows = calloc(total ? total : 1, sizeof *t->rows);
-    if (!ix.slot || !t->rows)
+    const struct bc_entry ***ent = calloc(total ? total : 1, sizeof *ent);
+    *entp = ent;
+    if (!ix.slot || !t->rows || !ent)
         goto err;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < t->ndocs; i++) {
         int dups = 0;
-        for (int k = 0; k < docs[i].n; k++) {
-            const struct bc_entry *e = &docs[i].e[k];
-            int *slot = find_slot(&ix, t, e->key);
+        for (int k = 0; k < t->docs[i].n; k++) {
+            const struct bc_entry *e = &t->docs[i].e[k];
+            char *key, *shown;
+            if (!wanted(o, e))
+                continue;
+            if (entry_key(t, roles, i, e, &key, &shown)) {
+                free(key);
+                free(shown);
+                goto err;
+            }
+            int *slot = find_slot(&ix, t, key);
             if (!*slot) {
                 struct bc_row *r = &t->rows[t->nrows];
                 r->first = e;
-                r->c = calloc((size_t)n, sizeof *r->c);
-                if (!r->c)
+                r->key = key;
+                r->params_text = shown;
+                ent[t->nrows] = calloc((size_t)t->ndocs, sizeof **ent);
+                if (!ent[t->nrows]) {
+                    r->key = r->params_text = NULL;
+                    free(key);
+                    free(shown);
                     goto err;
+                }
                 *slot = ++t->nrows;
+            } else {
+                free(key);
+                free(shown);
             }
-            struct bc_row *r = &t->rows[*slot - 1];
-            if (r->c[i].e) {
+            if (ent[*slot - 1][i]) {
                 dups++;
                 continue;
             }
-            r->c[i].e = e;
-            r->present++;
+            ent[*slot - 1][i] = e;
         }
         if (dups)
             bc_warn(t, "%s: %d entries repeat a suite/test/params seen before in the same file; "
-                    "the first one is used", docs[i].path, dups);
+                    "the first one is used", t->docs[i].path, dups);
     }
     free(ix.slot);
-    for (int i = 0; i < t->nrows; i++) {
-        fill_cells(t, &t->rows[i]);
-        if (t->rows[i].present < n)
-            t->unmatched++;
-    }
-    cpu_warnings(t);
-    bc_env_warnings(t);
-    for (int i = 0; i < n; i++) { /* a run that reported errors may be missing entries */
-        json_t *errs = json_object_get(docs[i].root, "errors");
-        if (json_is_array(errs) && json_array_size(errs)) {
-            json_t *e0 = json_array_get(errs, 0);
-            const char *what = json_string_value(json_object_get(e0, "what"));
-            bc_warn(t, "%s (%s) records %zu error%s, first: %.200s", docs[i].label, docs[i].path,
-                 json_array_size(errs), json_array_size(errs) == 1 ? "" : "s", what ? what : "?");
-        }
-    }
-    if (t->unmatched)
-        bc_warn(t, "%d of %d entries are not in every file (shown with '-')", t->unmatched, t->nrows);
     return 0;
 err:
     free(ix.slot);
-    bc_table_free(t);
     return -1;
+}
+
+int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct bc_table *t)
+{
+    static const struct bc_opts all = {0};
+    const struct bc_entry ***ent = NULL;
+    struct bc_roles roles = {0};
+    int rc = -1;
+    memset(t, 0, sizeof *t);
+    t->docs = docs;
+    t->ndocs = n;
+    t->match = (o ? o : &all)->match;
+    if (bc_make_pools(t) || bc_disk_roles(docs, n, &roles) < 0 ||
+        match_entries(t, o ? o : &all, &roles, &ent) || sort_rows(t, ent))
+        goto out;
+    for (int i = 0; i < t->nrows; i++) {
+        if (!(t->rows[i].c = calloc((size_t)t->npools, sizeof *t->rows[i].c)) ||
+            bc_fill_row(t, &t->rows[i], ent[i]))
+            goto out;
+        if (t->rows[i].present < t->npools)
+            t->unmatched++;
+    }
+    bc_pool_warnings(t, (const struct bc_entry *const *const *)ent);
+    cpu_warnings(t);
+    bc_env_warnings(t);
+    error_warnings(t);
+    if (t->unmatched)
+        bc_warn(t, "%d of %d entries are not in every %s (shown with '-')", t->unmatched, t->nrows,
+                t->npools < t->ndocs ? "environment" : "file");
+    rc = 0;
+out:
+    for (int i = 0; ent && i < t->nrows; i++)
+        free(ent[i]);
+    free(ent);
+    bc_disk_roles_free(&roles);
+    if (rc)
+        bc_table_free(t);
+    return rc;
+}
+
+int bc_compare(struct bc_doc *docs, int n, struct bc_table *t)
+{
+    return bc_compare_opts(docs, n, NULL, t);
 }
 
 void bc_table_free(struct bc_table *t)
 {
-    for (int i = 0; i < t->nrows; i++)
+    for (int i = 0; i < t->nrows; i++) {
         free(t->rows[i].c);
+        free(t->rows[i].key);
+        free(t->rows[i].params_text);
+    }
     free(t->rows);
+    for (int i = 0; i < t->npools; i++)
+        free(t->pools[i].doc);
+    free(t->pools);
     for (int i = 0; i < t->nwarn; i++)
         free(t->warn[i]);
     free(t->warn);

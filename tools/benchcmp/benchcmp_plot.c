@@ -293,15 +293,15 @@ static int plot_bars(struct plotctx *p, struct bars *b)
     fprintf(d, "# category (the x tick), then median min max per environment\n");
     for (int i = 0; i < b->n; i++) {
         fprintf(d, "%d", i);
-        for (int k = 0; k < t->ndocs; k++) {
-            const struct bc_entry *e = b->row[i]->c[k].e;
-            if (e && !b->row[i]->unit_mismatch) {
-                fprintf(d, " %.9g %.9g %.9g", e->median, e->min, e->max);
+        for (int k = 0; k < t->npools; k++) {
+            const struct bc_cell *e = &b->row[i]->c[k];
+            if (e->n && !b->row[i]->unit_mismatch) {
+                fprintf(d, " %.9g %.9g %.9g", e->median, e->lo, e->hi);
                 has[k % 64] = any = 1;
-                if (e->min > 0 && e->min < lo)
-                    lo = e->min;
-                if (e->max > hi)
-                    hi = e->max;
+                if (e->lo > 0 && e->lo < lo)
+                    lo = e->lo;
+                if (e->hi > hi)
+                    hi = e->hi;
             } else {
                 fprintf(d, " ? ? ?");
             }
@@ -335,7 +335,7 @@ static int plot_bars(struct plotctx *p, struct bars *b)
             }
         }
     }
-    int per = 9 * widest + 16, bars = 30 + 22 * t->ndocs;
+    int per = 9 * widest + 16, bars = 30 + 22 * t->npools;
     int width = 300 + b->n * (per > bars ? per : bars), height = 560;
     if (width < 760)
         width = 760;
@@ -358,13 +358,13 @@ static int plot_bars(struct plotctx *p, struct bars *b)
     fputs("plot ", f);
     char dat[160];
     snprintf(dat, sizeof dat, "%s.dat", b->name);
-    for (int k = 0, first = 1; k < t->ndocs; k++) {
+    for (int k = 0, first = 1; k < t->npools; k++) {
         if (!has[k % 64])
             continue; /* an environment without any of these entries gets no empty legend entry */
         fputs(first ? "" : ", \\\n     ", f);
         st_put_gnuplot(f, dat);
         fprintf(f, " using %d:%d:%d title ", 2 + 3 * k, 3 + 3 * k, 4 + 3 * k);
-        st_put_gnuplot(f, t->docs[k].label);
+        st_put_gnuplot(f, t->pools[k].label);
         fprintf(f, " lc rgb '%s'", colors[k % NCOLORS]);
         first = 0;
     }
@@ -578,7 +578,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
                 continue;
             b.row[b.n] = &t->rows[i];
             disp(b.cat[b.n], sizeof b.cat[0], e->test);
-            disp(b.sub[b.n++], sizeof b.sub[0], e->params_text);
+            disp(b.sub[b.n++], sizeof b.sub[0], t->rows[i].params_text);
             better = e->better; /* "higher" or "lower": checked when loaded */
         }
         snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
@@ -595,9 +595,21 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
 }
 
 /* The sweep an entry belongs to: test, unit and params other than block_size. */
-static void sweep_group(const struct bc_entry *e, char *g, size_t n)
+/* Params a sweep's lines are not told apart by: the block size (the x axis), and with role
+ * matching the disk's index, kind and path (environments differ in those); the lines' own
+ * variants (qd...) also leave out op and pattern, which the chart is already about. */
+static const char *const *sweep_skip(const struct bc_table *t)
 {
-    static const char *const skip[] = {"block_size", NULL};
+    static const char *const role[] = {"block_size", "op", "pattern", "disk", "disk_kind", "api", NULL};
+    static const char *const exact[] = {"block_size", "op", "pattern", NULL};
+    return t->match == BC_MATCH_ROLE ? role : exact;
+}
+
+static void sweep_group(const struct bc_table *t, const struct bc_entry *e, char *g, size_t n)
+{
+    static const char *const bs_only[] = {"block_size", NULL};
+    static const char *const bs_disk[] = {"block_size", "disk", "disk_kind", "api", NULL};
+    const char *const *skip = t->match == BC_MATCH_ROLE ? bs_disk : bs_only;
     char rest[200];
     bc_params_format(e->params, skip, rest, sizeof rest);
     snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
@@ -611,14 +623,14 @@ static int sweep_row(const struct bc_table *t, int i, const char *suite)
     if (!has_suite(&t->rows[i], suite) || !json_is_number(bs))
         return 0;
     char g[300], h[300];
-    sweep_group(e, g, sizeof g);
+    sweep_group(t, e, g, sizeof g);
     for (int j = 0; j < t->nrows; j++) {
         const struct bc_entry *f = t->rows[j].first;
         json_t *bs2 = json_object_get(f->params, "block_size");
         if (j == i || !has_suite(&t->rows[j], suite) || !json_is_number(bs2) ||
             json_number_value(bs2) == json_number_value(bs))
             continue;
-        sweep_group(f, h, sizeof h);
+        sweep_group(t, f, h, sizeof h);
         if (!strcmp(g, h))
             return 1;
     }
@@ -646,8 +658,8 @@ static int sweep_key(const struct bc_table *t, int i, const char *suite, char *k
  * as qd), the value against block size on a log2 axis. */
 static int plot_sweep(struct plotctx *p)
 {
-    static const char *const skip[] = {"block_size", "op", "pattern", NULL};
     const struct bc_table *t = p->t;
+    const char *const *skip = sweep_skip(t);
     char charts[MAXCHARTS][100], variants[MAXCHARTS][160];
     int nc = 0;
     for (int i = 0; i < t->nrows; i++) {
@@ -704,13 +716,14 @@ static int plot_sweep(struct plotctx *p)
             return fail(p, "out of memory");
         }
         snprintf(dat, sizeof dat, "%s.dat", name);
-        for (int k = 0; k < t->ndocs; k++)
+        for (int k = 0; k < t->npools; k++)
             for (int v = 0; v < nv; v++) {
                 double pts[256][4];
                 int np = 0;
                 for (int i = 0; i < t->nrows && np < 256; i++) {
                     const struct bc_row *r = &t->rows[i];
                     const struct bc_entry *e = r->c[k].e;
+                    const struct bc_cell *cl = &r->c[k];
                     char key[100], var[160];
                     if (!e || r->unit_mismatch || sweep_key(t, i, p->suite, key, sizeof key))
                         continue;
@@ -723,14 +736,14 @@ static int plot_sweep(struct plotctx *p)
                         memcpy(pts[at], pts[at - 1], sizeof pts[0]);
                         at--;
                     }
-                    pts[at][0] = bs, pts[at][1] = e->median, pts[at][2] = e->min, pts[at][3] = e->max;
+                    pts[at][0] = bs, pts[at][1] = cl->median, pts[at][2] = cl->lo, pts[at][3] = cl->hi;
                 }
                 if (!np)
                     continue;
                 /* the series: environment, and the variant when there are several (one: in
                  * the title) */
                 char series[512];
-                snprintf(series, sizeof series, "%.63s%s%.159s", t->docs[k].label, nv > 1 ? " " : "",
+                snprintf(series, sizeof series, "%.63s%s%.159s", t->pools[k].label, nv > 1 ? " " : "",
                          nv > 1 ? variants[v] : "");
                 fputs("# ", d);
                 st_put_display(d, series);
