@@ -237,7 +237,7 @@ int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE
 struct bc_chart {
     char name[128];  /* [A-Za-z0-9._-] only */
     char suite[32];  /* the suite it shows (may be cut) */
-    char title[256]; /* its title, lines separated by '\n' (display forms of document text) */
+    char title[400]; /* its title, lines separated by '\n' (display forms of document text) */
 };
 struct bc_charts {
     struct bc_chart *c;
