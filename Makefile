@@ -136,6 +136,7 @@ help:
 	@echo "make run-linux    boot that guest like make run (same SMP MEM ARGS DISKS DISK_IF V)"
 	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/"
 	@echo "make bench-alu|bench-mem|bench-disk  our kernels against likwid-bench / fio, ending with ratio X"
+	@echo "make bench-report  benchcmp --report on 1,000 documents: time and peak memory against targets"
 	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
 	@echo "make V=1      show full compiler commands"
 	@echo "make ARCH=x86 the architecture (mk/arch-<arch>.mk: toolchain, flags, boot file name; default x86)"

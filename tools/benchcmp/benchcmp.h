@@ -243,9 +243,10 @@ struct bc_charts {
     struct bc_chart *c;
     int n;
 };
-/** bc_plot that also lists the charts drawn in *list (appended; bc_charts_free frees). */
+/** bc_plot that also lists the charts drawn in *list (appended; bc_charts_free frees);
+ *  svg_only: no PNG. */
 int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
-                 struct bc_charts *list, char *err, size_t errlen);
+                 struct bc_charts *list, int svg_only, char *err, size_t errlen);
 void bc_charts_free(struct bc_charts *l);
 
 /** Write dir/index.html, the study as one self-contained page: the environments, warnings, the

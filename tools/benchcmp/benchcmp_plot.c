@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #define MAXCHARTS 64 /* per kind: a safety net against documents with endless param variants */
 
@@ -32,6 +35,7 @@ struct plotctx {
     int charts;
     const char *suite; /* the suite of the chart being drawn (bench/suite_charts.c) */
     struct bc_charts *list; /* the charts drawn, or NULL */
+    int svg_only;           /* no PNG (the report inlines the SVG only) */
 };
 
 static int fail(struct plotctx *p, const char *fmt, ...)
@@ -105,14 +109,20 @@ static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
         p->charts++;
         return list_chart(p, name, title);
     }
-    pid_t pid = fork();
-    if (pid < 0)
-        return fail(p, "cannot start gnuplot: %s", strerror(errno));
-    if (pid == 0) {
-        if (chdir(p->dir) == 0)
-            execlp(p->gnuplot, p->gnuplot, script, (char *)NULL);
-        _exit(127);
-    }
+    /* spawned, not forked: a fork would copy the page tables of every document loaded */
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    char *argv[] = {(char *)p->gnuplot, script, NULL};
+    if (posix_spawn_file_actions_init(&fa))
+        return fail(p, "cannot start gnuplot: out of memory");
+    int e = posix_spawn_file_actions_addchdir_np(&fa, p->dir);
+    if (!e)
+        e = posix_spawnp(&pid, p->gnuplot, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (e == ENOENT)
+        return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
+    if (e)
+        return fail(p, "cannot start gnuplot: %s", strerror(e));
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
@@ -124,9 +134,13 @@ static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
     if (p->made) {
         fputs("chart: ", p->made);
         st_put_display(p->made, p->dir);
-        fprintf(p->made, "/%s.svg ", name);
-        st_put_display(p->made, p->dir);
-        fprintf(p->made, "/%s.png\n", name);
+        fprintf(p->made, "/%s.svg", name);
+        if (!p->svg_only) {
+            fputc(' ', p->made);
+            st_put_display(p->made, p->dir);
+            fprintf(p->made, "/%s.png", name);
+        }
+        fputc('\n', p->made);
     }
     p->charts++;
     return list_chart(p, name, title);
@@ -186,8 +200,10 @@ static void script_head(FILE *f, const char *title, const char *xlabel, const ch
     fputs(" noenhanced\n", f);
 }
 
-static void script_tail(FILE *f, const char *name, int width, int height)
+static void script_tail(struct plotctx *p, FILE *f, const char *name, int width, int height)
 {
+    if (p->svg_only)
+        return;
     fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Sans,11' background rgb 'white'\n",
             width, height);
     gp_output(f, name, "png");
@@ -418,7 +434,7 @@ static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int
                 k - first);
     }
     fputc('\n', f);
-    script_tail(f, name, width, 600);
+    script_tail(p, f, name, width, 600);
     fclose(f);
     return run_gnuplot(p, name, pb->title);
 }
@@ -939,7 +955,7 @@ static int sweep_chart(struct plotctx *p, const struct sweep *sw, int pct)
     fprintf(f, "%s\n", plot);
     free(plot);
     free(labels);
-    script_tail(f, name, 1000, 580);
+    script_tail(p, f, name, 1000, 580);
     fclose(f);
     return run_gnuplot(p, name, title);
 }
@@ -1006,7 +1022,7 @@ static int plot_sweep(struct plotctx *p)
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen)
 {
-    return bc_plot_list(t, dir, gnuplot, made, NULL, err, errlen);
+    return bc_plot_list(t, dir, gnuplot, made, NULL, 0, err, errlen);
 }
 
 void bc_charts_free(struct bc_charts *l)
@@ -1016,9 +1032,9 @@ void bc_charts_free(struct bc_charts *l)
 }
 
 int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
-                 struct bc_charts *list, char *err, size_t errlen)
+                 struct bc_charts *list, int svg_only, char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL, list};
+    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL, list, svg_only};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     for (const struct suite_chart *c = suite_charts; c->suite; c++) {

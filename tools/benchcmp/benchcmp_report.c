@@ -170,7 +170,7 @@ int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, ch
     snprintf(charts, sizeof charts, "%s/charts", dir);
     if (mkdir(dir, 0777) && errno != EEXIST)
         return bc_fail(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-    int n = bc_plot_list(t, charts, gnuplot, NULL, &list, err, errlen);
+    int n = bc_plot_list(t, charts, gnuplot, NULL, &list, 1, err, errlen);
     if (n < 0) {
         bc_charts_free(&list);
         return -1;
