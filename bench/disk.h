@@ -21,6 +21,7 @@ struct disk_state {
     char marker_why[256];
     int writable;        /* the guard was armed: write sweep allowed */
     int preconditioned;  /* written once before the read sweep (scratch targets) */
+    char label[32];      /* disk_label= (env.disks[].label), "" when not named */
 };
 
 /* One target being measured. */

@@ -26,6 +26,8 @@ void disk_env_json(struct json *j)
         json_kv_str(j, "model", d->model);
         json_kv_str(j, "serial", d->serial);
         json_kv_str(j, "path", d->path);
+        if (st->label[0]) /* disk_label=: how benchcmp pairs disks across runs */
+            json_kv_str(j, "label", st->label);
         json_kv_uint(j, "block_size", d->block_size);
         json_kv_uint(j, "io_align", d->io_align);
         json_kv_uint(j, "blocks", d->blocks);

@@ -1,10 +1,11 @@
 /* disk_options.h - the disk suite's own options (disk=, disk_blocks=, disk_budget=, disk_qd=,
- * disk_driver=, disk_write=, disk_tests=): their values, kept inside struct options, and the
+ * disk_driver=, disk_write=, disk_tests=, disk_label=): their values, kept inside struct options, and the
  * group its struct suite entry registers.  disk= and disk_write= decide what may be written:
  * docs/DISK.md. */
 #ifndef BB_DISK_OPTIONS_H
 #define BB_DISK_OPTIONS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/run/options.h"
@@ -19,7 +20,15 @@ struct disk_options {
     int driver;                       /* disk_driver=auto|native|firmware|both (PLAT_DRIVER_*) */
     int write;                        /* disk_write=yes|no: write tests on scratch-marked disks */
     char tests[64];                   /* disk_tests=all|seq_read,seq_write,rand_read,rand_write */
+    char label[OPT_STR_MAX];          /* disk_label=NAME|N=NAME,...|PATH=NAME: env.disks[].label */
 };
+
+#define DISK_LABEL_MAX 32 /* a disk label's bytes with its NUL */
+
+/** The label disk_label= gives the disk with this index and path (path may be NULL) into out
+ *  ("" when none).  0, or -1 with the problem in why (malformed spec). */
+int disk_label_of(const char *spec, int index, const char *path, char *out, size_t n, char *why,
+                  size_t whyn);
 
 extern const struct opt_group disk_option_group;
 

@@ -266,6 +266,9 @@ static void run_disk(struct bench_ctx *c)
         struct disk_state *st = &disk_states[i];
         memset(st, 0, sizeof *st);
         st->marker = -1000;
+        char lwhy[160];
+        if (disk_label_of(o->label, i, d->path, st->label, sizeof st->label, lwhy, sizeof lwhy) && i == 0)
+            results_error(c->res, "disk", "", "%s", lwhy); /* once: the spec is the same for all */
         /* disk=N also names N's twin: the same disk through the other driver */
         st->selected = selected(o->disk, i) ||
                        (d->twin >= 0 && d->twin < i && selected(o->disk, d->twin));

@@ -1,4 +1,5 @@
-/* suite_charts.c - which charts benchcmp draws of which suite (bench/suite_charts.h). */
+/* suite_charts.c - which charts benchcmp draws of which suite, and which params name a device
+ * and its I/O path (bench/suite_charts.h). */
 #include "bench/suite_charts.h"
 
 #include <stddef.h>
@@ -15,4 +16,15 @@ const struct suite_chart suite_charts[] = {
     {"vmcost", CHART_BARS, "cost of privileged operations and exits (vmcost)", "time per operation"},
     {"disk", CHART_BARS_UNSWEPT, "disk tests at a single block size", NULL},
     {NULL, CHART_BARS, NULL, NULL},
+};
+
+const char *const suite_device_params[] = {"disk", "disk_kind", "api", NULL};
+
+const struct api_path api_paths[] = {
+    {"blockio", API_FIRMWARE}, /* blockio, blockio2: the firmware's Block I/O protocols */
+    {"psync", API_OS},         /* the Linux build */
+    {"linux-aio", API_OS},
+    {"io_uring", API_OS},
+    {"fio-", API_OS},          /* fio in the Linux guest (fio-libaio) */
+    {NULL, API_NATIVE},
 };

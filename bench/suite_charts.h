@@ -1,6 +1,7 @@
 /* suite_charts.h - the charts benchcmp draws of each suite's entries, in drawing order: plain
  * data with no benchmark code, so the host tool links it without the kernels.  A suite that
- * wants charts adds its rows here; benchcmp names no suite.  A suite without rows gets no chart
+ * wants charts adds its rows here; benchcmp names no suite.  Also what benchcmp must know of
+ * the params that identify a device and its I/O path.  A suite without rows gets no chart
  * (timer: it measures the clock benchcmp's ratios rest on, not the environment's cost). */
 #ifndef BB_SUITE_CHARTS_H
 #define BB_SUITE_CHARTS_H
@@ -25,5 +26,20 @@ struct suite_chart {
 
 /** Every chart kind of every suite, in the order benchcmp draws them; {NULL}-terminated. */
 extern const struct suite_chart suite_charts[];
+
+/** The params of an entry that name the device it measured and the path it took (the disk
+ *  suite's, and fio's): [0] is the env.disks index.  benchcmp matches environments by the
+ *  device's role instead of these (docs/COMPARING.md).  NULL-terminated. */
+extern const char *const suite_device_params[];
+
+/* What kind of I/O path an "api" param names. */
+enum api_kind { API_NATIVE = 0, API_FIRMWARE, API_OS };
+struct api_path {
+    const char *prefix; /* an api value starting with this */
+    enum api_kind kind;
+};
+/** The firmware's and the OS's api names ({NULL}-terminated); any other is barebench's own
+ *  driver (nvme, virtio-blk, ahci, pvscsi...). */
+extern const struct api_path api_paths[];
 
 #endif

@@ -68,6 +68,9 @@ $(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' -Itests/unit $< \
 	    $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) -o $@ -lcmocka $(TOOLS_LIBS)
+$(BUILD)/tests/test_benchcmp_pool: tests/unit/test_benchcmp_pool.c $(BC_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter $< $(BC_LIB_OBJS) -o $@ -lcmocka $(TOOLS_LIBS)
 $(BUILD)/tests/test_safe_text: tests/unit/test_safe_text.c $(BUILD)/host/obj/tools/benchcmp/safe_text.o \
                                $(OUTPUT_CHECK_OBJ)
 	@mkdir -p $(dir $@)

@@ -18,7 +18,7 @@ check "text: esxi int_add 90.2%, overhead +9.8%, not noise" \
     grep -Eq "^alu +int_add .* 100\.0% ~ +\+0\.0% +9\.2 +90\.2% +\+9\.8%$" "$D/text.txt"
 check "text: lower-is-better overhead (vmcost cpuid +2400%)" grep -Eq "^vmcost +cpuid .*2500\.0% +\+2400\.0%" "$D/text.txt"
 check "text: unmatched entries shown with '-'" \
-    grep -Eq "^disk +seq_read +api=psync block_size=262144 .* - +- +- +- +[0-9.]+ +- +- *$" "$D/text.txt"
+    grep -Eq "^disk +seq_read +block_size=262144 op=read pattern=seq qd=1 .* - +- +- +- +[0-9.]+ +- +- *$" "$D/text.txt"
 check "text: unmatched count warned" grep -q "5 of 123 entries are not in every file" "$D/text.txt"
 jq '.errors=[{"suite":"mem","test":"x","what":"out of memory"}]' "${fx[1]}" >"$D/kvm-errors.json"
 check "text: errors recorded in a document are warned about" \
@@ -44,10 +44,10 @@ check "markdown: every table row has the same number of cells" \
 
 "$BC" --format csv "${fx[@]}" >"$D/table.csv" 2>"$D/csv.err"
 check "csv: header names every environment's columns" \
-    grep -q "^suite,test,params,unit,better,baremetal_median,baremetal_min,baremetal_max,kvm_median,.*,esxi_noise_test$" "$D/table.csv"
+    grep -q "^suite,test,params,unit,better,baremetal_median,baremetal_min,baremetal_max,kvm_median,.*,esxi_noise_test,baremetal_n,.*,esxi_api$" "$D/table.csv"
 check "csv: 123 rows + header, same column count" \
     bash -c "test \$(wc -l <'$D/table.csv') = 124 && python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); sys.exit(len({len(x) for x in r})!=1)' '$D/table.csv'"
-check "csv: raw ratio for esxi int_add" grep -q "^alu,int_add,isa=x86-64 kind=throughput threads=1,Gop/s,higher,.*,90.1961,9.80392,no,mann-whitney p=0.00794$" "$D/table.csv"
+check "csv: raw ratio for esxi int_add" grep -q "^alu,int_add,isa=x86-64 kind=throughput threads=1,Gop/s,higher,.*,90.1961,9.80392,no,mann-whitney p=0.00794,1,0," "$D/table.csv"
 check "csv: identity goes to stderr" grep -q "PowerEdge R650" "$D/csv.err"
 
 # real documents: Linux build twice, and the UEFI image (its CPU is QEMU's, so a warning)

@@ -51,7 +51,7 @@ for iface in virtio nvme; do
             bash -c "diff <(grep '^qemu: ' '$out/run.log') <(grep '^qemu: ' '$out/uefi.log')"
         "$top/image/linux/os-compare.sh" "$out/latest.json" "$J" "$out/cmp" "$BUILD/host/benchcmp" >"$out/cmp.log" 2>&1
         check "compare-os: table names the uefi, linux and fio documents" \
-            bash -c "grep -q 'uefi' '$out/cmp/table.txt' && grep -q 'linux+fio' '$out/cmp/table.txt' && grep -qw linux '$out/cmp/table.txt'"
+            bash -c "grep -q 'uefi' '$out/cmp/table.txt' && grep -q '^fio ' '$out/cmp/table.txt' && grep -qw linux '$out/cmp/table.txt'"
         check "compare-os: disk rows line up across UEFI, Linux and fio (seq_read 1M has 3 figures)" \
             bash -c "grep -E '^disk +seq_read .*block_size=1048576' '$out/cmp/table.txt' | grep -v -- ' - ' | grep -q ."
         check "compare-os: charts drawn" bash -c "ls '$out/cmp'/*.svg >/dev/null 2>&1"

@@ -1,6 +1,7 @@
-/* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F] [--plot DIR]
- * [--report DIR] X.json...  Loads every document (all errors reported), prints one table,
- * optionally renders charts and writes the HTML report.
+/* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F]
+ * [--match role|exact] [--suite S] [--test T] [--only summary|table] [--plot DIR] [--report DIR]
+ * X.json...  Loads every document (all errors reported), prints the summary and the table of the
+ * environments (documents pooled by tag), optionally renders charts and writes the HTML report.
  * Messages show names and document text in their display form (control bytes escaped). */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
@@ -13,13 +14,21 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: benchcmp [--baseline FILE|TAG] [--format text|markdown|csv] [--plot DIR] "
-            "[--report DIR] [--max-bytes N] DOC.json DOC.json...\n"
-            "  Compares barebench results documents against one baseline (= 100%%).\n"
+            "usage: benchcmp [--baseline FILE|TAG] [--format text|markdown|csv] [--match role|exact]\n"
+            "                [--suite S,S] [--test PATTERN,PATTERN] [--only summary|table]\n"
+            "                [--plot DIR] [--report DIR] [--max-bytes N] DOC.json DOC.json...\n"
+            "  Compares barebench results documents against one baseline (= 100%%).  Documents\n"
+            "  with the same tool.tag are one environment (a column): the median of their\n"
+            "  medians, n, and the range across them.\n"
             "  --baseline B   the baseline: a document file (compared too when not among the\n"
-            "                 others), or the one document whose tool.tag is B\n"
+            "                 others), or the tag of an environment\n"
             "                 (default: the first file given; a warning when more than two)\n"
             "  --format F     aligned text (default), markdown or csv\n"
+            "  --match M      role (default): disk entries match by the disk's role (its\n"
+            "                 disk_label, the one disk under test, or size within 1%%), not by\n"
+            "                 index, kind or api; exact: every param must be equal\n"
+            "  --suite S,S    only these suites;  --test P,P  only tests matching these globs\n"
+            "  --only P       summary: only the summary (CSV: the summary as CSV); table: no summary\n"
             "  --plot DIR     also write SVG and PNG charts into DIR (needs gnuplot)\n"
             "  --report DIR   also write DIR/index.html: one self-contained page with the\n"
             "                 environments, warnings, charts (inline SVG), the table and\n"
@@ -41,28 +50,21 @@ static const char *shown(const char *s)
     return buf;
 }
 
-/* Index of the document --baseline names: a file given (same path or same file), else the one
- * document whose tool.tag is `b`; -1 with a message when none or several match. */
+/* Index of the document --baseline names: a file given (same path or same file), else the
+ * first document whose tool.tag is `b` (its environment is the baseline); -1 with a message
+ * when none matches. */
 static int find_baseline(const struct bc_doc *docs, int n, const char *b)
 {
     struct stat sb, sd;
-    int have_sb = stat(b, &sb) == 0, found = -1, tags = 0;
+    int have_sb = stat(b, &sb) == 0;
     for (int i = 0; i < n; i++)
         if (!strcmp(docs[i].path, b) ||
             (have_sb && stat(docs[i].path, &sd) == 0 && sd.st_dev == sb.st_dev && sd.st_ino == sb.st_ino))
             return i;
     for (int i = 0; i < n; i++)
-        if (docs[i].tag && !strcmp(docs[i].tag, b)) {
-            found = i;
-            tags++;
-        }
-    if (tags == 1)
-        return found;
-    if (tags > 1)
-        fprintf(stderr, "benchcmp: --baseline '%s': %d documents have that tag; name the file instead\n",
-                shown(b), tags);
-    else
-        fprintf(stderr, "benchcmp: --baseline '%s' is neither a file given nor the tag of one of them\n",
+        if (docs[i].tag && !strcmp(docs[i].tag, b))
+            return i;
+    fprintf(stderr, "benchcmp: --baseline '%s' is neither a file given nor the tag of one of them\n",
                 shown(b));
     return -1;
 }
@@ -74,9 +76,35 @@ static int bad_usage(const char *what, const char *arg)
     return 2;
 }
 
+/* A comma-separated list added to l (its names point into argv). */
+struct list {
+    const char *v[64];
+    int n;
+    char buf[64][128];
+};
+
+static int add_list(struct list *l, const char *arg)
+{
+    for (const char *p = arg;; p++) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof l->buf[0] || l->n >= 64)
+            return -1;
+        memcpy(l->buf[l->n], p, n);
+        l->buf[l->n][n] = '\0';
+        l->v[l->n] = l->buf[l->n];
+        l->n++;
+        p += n;
+        if (!*p)
+            return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     enum bc_format fmt = BC_TEXT;
+    enum bc_part part = BC_PART_ALL;
+    static struct list suites, tests;
+    struct bc_opts opts = {0};
     const char *plot = NULL, *report = NULL, *gnuplot = "gnuplot", *baseline = NULL;
     size_t max_bytes = BC_MAX_BYTES_DEFAULT;
     char **files = calloc((size_t)argc, sizeof *files);
@@ -90,12 +118,24 @@ int main(int argc, char **argv)
             free(files);
             return 0;
         } else if (!strcmp(a, "--format") || !strcmp(a, "--plot") || !strcmp(a, "--max-bytes") ||
-                   !strcmp(a, "--report") ||
-                   !strcmp(a, "--gnuplot") || !strcmp(a, "--baseline")) {
+                   !strcmp(a, "--gnuplot") || !strcmp(a, "--baseline") || !strcmp(a, "--match") ||
+                   !strcmp(a, "--suite") || !strcmp(a, "--test") || !strcmp(a, "--only") ||
+                   !strcmp(a, "--report")) {
             if (i + 1 >= argc)
                 return bad_usage("missing value after", a);
             const char *v = argv[++i];
-            if (!strcmp(a, "--baseline")) {
+            if (!strcmp(a, "--match")) {
+                if (strcmp(v, "role") && strcmp(v, "exact"))
+                    return bad_usage("unknown --match (role or exact)", v);
+                opts.match = !strcmp(v, "exact") ? BC_MATCH_EXACT : BC_MATCH_ROLE;
+            } else if (!strcmp(a, "--only")) {
+                if (strcmp(v, "summary") && strcmp(v, "table"))
+                    return bad_usage("unknown --only (summary or table)", v);
+                part = !strcmp(v, "summary") ? BC_PART_SUMMARY : BC_PART_TABLE;
+            } else if (!strcmp(a, "--suite") || !strcmp(a, "--test")) {
+                if (add_list(!strcmp(a, "--suite") ? &suites : &tests, v))
+                    return bad_usage("empty name in", v);
+            } else if (!strcmp(a, "--baseline")) {
                 baseline = v;
             } else if (!strcmp(a, "--plot")) {
                 plot = v;
@@ -174,11 +214,17 @@ int main(int argc, char **argv)
         rc = rc ? rc : 1;
     } else {
         bc_doc_labels(docs, nfiles);
-        if (bc_compare(docs, nfiles, &t)) {
+        opts.suites = suites.v;
+        opts.nsuites = suites.n;
+        opts.tests = tests.v;
+        opts.ntests = tests.n;
+        if (bc_compare_opts(docs, nfiles, &opts, &t)) {
             fprintf(stderr, "benchcmp: error: out of memory\n");
             rc = 1;
         } else {
-            bc_print(stdout, stderr, &t, fmt);
+            if ((suites.n || tests.n) && t.nrows == 0)
+                fprintf(stderr, "benchcmp: warning: no entry matches --suite/--test\n");
+            bc_print_part(stdout, stderr, &t, fmt, part);
             if (plot) {
                 char err[512];
                 int n = bc_plot(&t, plot, gnuplot, stderr, err, sizeof err);

@@ -331,9 +331,9 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
     return 0;
 }
 
-/* CSV: raw numbers, one column per value, for spreadsheets and scripts.  Per pool the columns
- * of before pooling first (median, min, max[, ratio_pct, overhead_pct, within_noise,
- * noise_test]), then n, missing, spread_min, spread_max, q1, q3, api. */
+/* CSV: raw numbers, one column per value, for spreadsheets and scripts.  First the columns of
+ * before pooling, per pool (median, min, max[, ratio_pct, overhead_pct, within_noise,
+ * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api. */
 static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
                                       "within_noise", "noise_test"};
 static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
@@ -355,11 +355,12 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
         return -1;
     char buf[128];
     int col = 5;
-    for (int i = 0; i < t->npools; i++) {
+    for (int i = 0; i < t->npools; i++)
         for (int k = 0; k < (i ? 7 : 3); k++) {
             snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_old[k]);
             put(g, 0, col++, buf);
         }
+    for (int i = 0; i < t->npools; i++) {
         for (int k = 0; k < CSV_NEW; k++) {
             snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_new[k]);
             put(g, 0, col++, buf);
@@ -385,6 +386,9 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
                     snprintf(buf, sizeof buf, "%s", c->method == 'r' ? "min-max overlap" : "");
                 put(g, r + 1, col++, buf);
             }
+        }
+        for (int i = 0; i < t->npools; i++) {
+            const struct bc_cell *c = &row->c[i];
             snprintf(buf, sizeof buf, "%d", c->n);
             put(g, r + 1, col++, buf);
             snprintf(buf, sizeof buf, "%d", c->n ? c->missing : t->pools[i].n);
@@ -420,22 +424,34 @@ static void short_name(const struct bc_row *r, char *buf, size_t n)
     }
 }
 
-/* The summary for text and Markdown: one row per group and environment. */
+/* Lines of the summary: a group x environment with at least one figure against the baseline. */
+static int summary_lines(const struct bc_table *t, const struct bc_summary *s)
+{
+    int n = 0;
+    for (int k = 0; k < s->ng; k++)
+        for (int p = 1; p < t->npools; p++)
+            n += s->g[k].c[p].n > 0;
+    return n;
+}
+
+/* The summary for text and Markdown: one row per group and environment that has figures. */
 static int summary_grid(const struct bc_table *t, const struct bc_summary *s, struct grid *g)
 {
     static const char *const head[] = {"summary", "env", "tests", "median overhead",
                                        "outside noise", "worst three (overhead)"};
-    if (grid_init(g, 1 + s->ng * (t->npools - 1), 6))
+    if (grid_init(g, 1 + summary_lines(t, s), 6))
         return -1;
     for (int c = 0; c < 6; c++)
         put(g, 0, c, head[c]);
     g->right[2] = g->right[3] = g->right[4] = 1;
     int r = 1;
     for (int k = 0; k < s->ng; k++)
-        for (int p = 1; p < t->npools; p++, r++) {
+        for (int p = 1; p < t->npools; p++) {
             const struct bc_sum_group *gr = &s->g[k];
             const struct bc_sum_cell *c = &gr->c[p];
             char buf[400];
+            if (!c->n)
+                continue;
             put(g, r, 0, gr->name);
             put(g, r, 1, t->pools[p].label);
             if (c->n < gr->nrows)
@@ -459,7 +475,7 @@ static int summary_grid(const struct bc_table *t, const struct bc_summary *s, st
                 used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %+.1f%%", w ? "; " : "",
                                          nm, row->c[p].overhead_pct);
             }
-            put(g, r, 5, c->nworst ? buf : "-");
+            put(g, r++, 5, c->nworst ? buf : "-");
         }
     return 0;
 }
@@ -470,7 +486,7 @@ static int summary_csv_grid(const struct bc_table *t, const struct bc_summary *s
     static const char *const head[] = {"group", "suite", "op", "block_class", "env", "rows", "tests",
                                        "median_overhead_pct", "outside_noise"};
     int cols = 9 + 2 * BC_WORST;
-    if (grid_init(g, 1 + s->ng * (t->npools - 1), cols))
+    if (grid_init(g, 1 + summary_lines(t, s), cols))
         return -1;
     char buf[300];
     for (int c = 0; c < 9; c++)
@@ -483,9 +499,11 @@ static int summary_csv_grid(const struct bc_table *t, const struct bc_summary *s
     }
     int r = 1;
     for (int k = 0; k < s->ng; k++)
-        for (int p = 1; p < t->npools; p++, r++) {
+        for (int p = 1; p < t->npools; p++) {
             const struct bc_sum_group *gr = &s->g[k];
             const struct bc_sum_cell *c = &gr->c[p];
+            if (!c->n)
+                continue;
             const char *v[] = {gr->name, gr->suite, gr->op, gr->bs_class, t->pools[p].label};
             for (int i = 0; i < 5; i++)
                 put(g, r, i, v[i]);
@@ -503,6 +521,7 @@ static int summary_csv_grid(const struct bc_table *t, const struct bc_summary *s
                 put(g, r, 9 + 2 * w, buf);
                 put_num(g, r, 10 + 2 * w, row->c[p].overhead_pct);
             }
+            r++;
         }
     return 0;
 }

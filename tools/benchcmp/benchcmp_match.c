@@ -2,6 +2,7 @@
  * by role: benchcmp_roles.c), groups the documents into pools by tag, fills each pool's pooled
  * figures (benchcmp_pool.c) and puts the rows in reading order. */
 #include "tools/benchcmp/benchcmp.h"
+#include "bench/suite_charts.h"
 
 #include <fnmatch.h>
 #include <math.h>
@@ -60,13 +61,13 @@ static int wanted(const struct bc_opts *o, const struct bc_entry *e)
 }
 
 /* The params that name a disk's identity and path, left out of role matching. */
-static const char *const disk_params[] = {"disk", "disk_kind", "api", NULL};
+static const char *const *const disk_params = suite_device_params;
 
 /* The match key and the params as shown of entry e of document d. */
 static int entry_key(const struct bc_table *t, const struct bc_roles *roles, int d,
                      const struct bc_entry *e, char **key, char **shown)
 {
-    json_t *dj = json_object_get(e->params, "disk");
+    json_t *dj = json_object_get(e->params, disk_params[0]);
     if (t->match == BC_MATCH_EXACT || !json_is_integer(dj) || json_integer_value(dj) < 0 ||
         json_integer_value(dj) >= roles->role_n[d]) {
         *key = strdup(e->key);

@@ -764,20 +764,26 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
 
 /* The sweep an entry belongs to: test, unit and params other than block_size. */
 /* Params a sweep's lines are not told apart by: the block size (the x axis), and with role
- * matching the disk's index, kind and path (environments differ in those); the lines' own
- * variants (qd...) also leave out op and pattern, which the chart is already about. */
-static const char *const *sweep_skip(const struct bc_table *t)
+ * matching the device params (environments differ in those); the lines' own variants (qd...)
+ * also leave out op and pattern, which the chart is already about.  `lead` params first. */
+#define SKIP_MAX 16
+static const char *const *sweep_skip(const struct bc_table *t, const char *const *lead,
+                                     const char **v)
 {
-    static const char *const role[] = {"block_size", "op", "pattern", "disk", "disk_kind", "api", NULL};
-    static const char *const exact[] = {"block_size", "op", "pattern", NULL};
-    return t->match == BC_MATCH_ROLE ? role : exact;
+    int n = 0;
+    for (; *lead && n < 8; lead++)
+        v[n++] = *lead;
+    for (const char *const *d = suite_device_params; t->match == BC_MATCH_ROLE && *d && n < 15; d++)
+        v[n++] = *d;
+    v[n] = NULL;
+    return v;
 }
 
 static void sweep_group(const struct bc_table *t, const struct bc_entry *e, char *g, size_t n)
 {
-    static const char *const bs_only[] = {"block_size", NULL};
-    static const char *const bs_disk[] = {"block_size", "disk", "disk_kind", "api", NULL};
-    const char *const *skip = t->match == BC_MATCH_ROLE ? bs_disk : bs_only;
+    static const char *const bs[] = {"block_size", NULL};
+    const char *buf[SKIP_MAX];
+    const char *const *skip = sweep_skip(t, bs, buf);
     char rest[200];
     bc_params_format(e->params, skip, rest, sizeof rest);
     snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
@@ -965,7 +971,9 @@ static int sweep_chart(struct plotctx *p, const struct sweep *sw, int pct)
 static int plot_sweep(struct plotctx *p)
 {
     const struct bc_table *t = p->t;
-    const char *const *skip = sweep_skip(t);
+    static const char *const axes[] = {"block_size", "op", "pattern", NULL};
+    const char *buf[SKIP_MAX];
+    const char *const *skip = sweep_skip(t, axes, buf);
     static char charts[MAXCHARTS][100];
     int nc = 0;
     for (int i = 0; i < t->nrows; i++) {

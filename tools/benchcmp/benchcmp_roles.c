@@ -4,6 +4,7 @@
  * same serial.  Never by index, kind or driver path: a study has NVMe on bare metal, virtio-blk
  * under KVM and PVSCSI under ESXi. */
 #include "tools/benchcmp/benchcmp.h"
+#include "bench/suite_charts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,11 +30,9 @@ enum bc_driver bc_api_driver(const char *api)
 {
     if (!api || !*api)
         return BC_DRV_NONE;
-    if (!strncmp(api, "blockio", 7))
-        return BC_DRV_FIRMWARE;
-    if (!strcmp(api, "psync") || !strcmp(api, "linux-aio") || !strncmp(api, "fio", 3) ||
-        !strcmp(api, "io_uring"))
-        return BC_DRV_OS;
+    for (const struct api_path *a = api_paths; a->prefix; a++)
+        if (!strncmp(api, a->prefix, strlen(a->prefix)))
+            return a->kind == API_FIRMWARE ? BC_DRV_FIRMWARE : BC_DRV_OS;
     return BC_DRV_NATIVE;
 }
 
@@ -62,7 +61,7 @@ static int measured(const struct bc_doc *d, struct disk_seen **out)
     int n = 0, cap = 0;
     struct disk_seen *v = NULL;
     for (int k = 0; k < d->n; k++) {
-        json_t *x = json_object_get(d->e[k].params, "disk");
+        json_t *x = json_object_get(d->e[k].params, suite_device_params[0]);
         if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 4096)
             continue;
         int idx = (int)json_integer_value(x), at = 0;

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# 18-benchcmp-match.sh - benchcmp matches disks as a reader means them (issue 27): copies of the
+# fixtures whose disks differ only in index, kind and api (nvme / virtio-blk / pvscsi) line up
+# and show each environment's api; two disks per document pair by size; disk_label= (Linux build,
+# two scratch files given in opposite orders) pairs them explicitly and is recorded; a native vs
+# firmware row is warned about; --match exact gives the table benchcmp gave before pooling
+# (tests/fixtures/study/exact-pre-pooling.csv: benchcmp of commit 8c268f4, `--format csv` on the
+# same three copies).  No boot.
+. "$(dirname "$0")/../boot/lib.sh"
+BC=$BUILD/host/benchcmp
+FX=$top/tests/fixtures
+D=$(mktemp -d "$T/match.XXXXXX")
+disk_as() { # FILE INDEX KIND API -> the fixture with every disk entry on that disk
+    jq --argjson i "$2" --arg k "$3" --arg a "$4" \
+        '(.results[] | select(.suite == "disk") | .params) |= (.disk = $i | .disk_kind = $k | .api = $a)
+         | .env.disks[0].index = $i' "$FX/$1.json" >"$D/$1.json"
+}
+disk_as baremetal 0 nvme nvme; disk_as kvm 1 virtio virtio-blk; disk_as esxi 2 scsi pvscsi
+three=("$D/baremetal.json" "$D/kvm.json" "$D/esxi.json")
+
+"$BC" "${three[@]}" >"$D/role.txt" 2>&1
+check "role: disks differing only in index/kind/api line up (5 of 123 unmatched, as the originals)" \
+    grep -q "warning: 5 of 123 entries are not in every file" "$D/role.txt"
+check "role: a disk row has every environment's figures and the api each took" \
+    grep -Eq "^disk +seq_read +block_size=4096 op=read pattern=seq qd=1 +MB/s +higher +nvme / virtio-blk / pvscsi +95 +66\.5 +70\.0% +\+30\.0% +104\.5 +110\.0% +-10\.0%$" "$D/role.txt"
+check "role: no driver-kind warning (all three native)" bash -c "! grep -q '^warning: .*went through different kinds of driver' '$D/role.txt'"
+"$BC" --format csv "${three[@]}" >"$D/role.csv" 2>/dev/null
+check "role csv: api columns per environment" \
+    python3 -c 'import csv,sys
+r=[x for x in csv.DictReader(open(sys.argv[1])) if x["suite"]=="disk" and x["baremetal_median"] and x["kvm_median"]]
+sys.exit(not r or any((x["baremetal_api"],x["kvm_api"])!=("nvme","virtio-blk") for x in r if x["params"].endswith("qd=1")))' "$D/role.csv"
+
+"$BC" --match exact --format csv "${three[@]}" >"$D/exact.csv" 2>"$D/exact.err"
+check "exact: the rule before pooling (29 of 140 unmatched)" grep -q "29 of 140 entries are not in every file" "$D/exact.err"
+check "exact: the same rows and numbers as benchcmp before pooling (its columns, any order)" \
+    python3 -c 'import csv,sys
+old=list(csv.reader(open(sys.argv[1]))); new=list(csv.reader(open(sys.argv[2]))); w=len(old[0])
+sys.exit(not(old[0]==new[0][:w] and sorted(old[1:])==sorted(r[:w] for r in new[1:]) and len(old)==141))' \
+    "$FX/study/exact-pre-pooling.csv" "$D/exact.csv"
+
+# two disks per document: a second, 100 GiB disk; the other document lists them the other way
+ten='def ten: .median *= 10 | .min *= 10 | .max *= 10 | .mean *= 10 | .stddev *= 10 | .samples = [.samples[] * 10];'
+jq "$ten"' .env.disks = [.env.disks[0] + {index: 0, bytes: 107374182400, model: "big"}, .env.disks[0] + {index: 1, model: "small"}]
+    | .results += [.results[] | select(.suite == "disk") | .params.disk = 1 | ten]' \
+    "$FX/baremetal.json" >"$D/two-a.json"
+jq "$ten"' .env.disks = [.env.disks[0] + {index: 0, model: "small2"}, .env.disks[0] + {index: 1, bytes: 107800000000, model: "big2"}]
+    | .results |= (map(if .suite == "disk" then .params.disk = 1 else . end)
+                   + [.[] | select(.suite == "disk") | .params.disk = 0 | ten])' \
+    "$FX/kvm.json" >"$D/two-b.json"
+"$BC" --format csv "$D/two-a.json" "$D/two-b.json" >"$D/two.csv" 2>"$D/two.err"
+# (the 16 MiB disks carry 10x the figures: a pairing by index would give 10% and 1000%)
+check "two disks per document pair by size (100 GiB with 100.4 GiB, 16 MiB with 16 MiB)" \
+    python3 -c 'import csv,sys
+r=[x for x in csv.DictReader(open(sys.argv[1])) if x["suite"]=="disk" and x["test"]=="seq_read" and "block_size=65536 " in x["params"]]
+big=[x for x in r if x["params"].startswith("disk=100 GiB ")]; small=[x for x in r if x["params"].startswith("disk=16 MiB ")]
+sys.exit(not(len(big)==1 and len(small)==1 and float(big[0]["kvm_median"])<1000 and float(small[0]["kvm_median"])>2000
+             and abs(float(big[0]["kvm_ratio_pct"])-100)<1 and abs(float(small[0]["kvm_ratio_pct"])-100)<1))' "$D/two.csv"
+check "two disks per document: every entry matched" bash -c "grep -q '^disk,' '$D/two.csv' && ! grep -q 'not in every' '$D/two.err'"
+
+# disk_label= end to end: two scratch files of one size, named in opposite orders (in a short
+# directory: disk= holds at most 127 characters)
+S=$(mktemp -d /tmp/bbm.XXXXXX)
+trap 'rm -rf "$S"' EXIT
+"$BUILD/host/mkscratch" --size 16M --label m1 "$S/a.img" >/dev/null 2>&1
+"$BUILD/host/mkscratch" --size 16M --label m2 "$S/b.img" >/dev/null 2>&1
+run_disk() { "$BUILD/host/barebench" --suite disk --profile quick --reps 3 --disk_blocks 64K --disk_qd 1 \
+    --disk_tests seq_read "$@" >/dev/null 2>&1; }
+run_disk --disk "$S/a.img,$S/b.img" --disk_label "0=fast,1=slow" --tag one --json "$D/l1.json"
+run_disk --disk "$S/b.img,$S/a.img" --disk_label "0=slow,$S/a.img=fast" --tag two --json "$D/l2.json"
+check "disk_label: recorded in env.disks[].label (by index and by path)" \
+    bash -c "jq -e '[.env.disks[].label] == [\"fast\",\"slow\"]' '$D/l1.json' && jq -e '[.env.disks[].label] == [\"slow\",\"fast\"]' '$D/l2.json'" 
+"$BC" --format csv "$D/l1.json" "$D/l2.json" >"$D/label.csv" 2>/dev/null
+check "disk_label: disks pair by label, not by index (disk=fast / disk=slow rows, both figures)" \
+    python3 -c 'import csv,sys
+r=[x for x in csv.DictReader(open(sys.argv[1])) if x["test"]=="seq_read"]
+sys.exit(not(len(r)==4 and {x["params"].split()[0] for x in r}=={"disk=fast","disk=slow"} and all(x["one_median"] and x["two_median"] for x in r)))' "$D/label.csv"
+run_disk --disk "$S/a.img" --disk_label "x,0=y" --tag bad --json "$D/l3.json"
+check "disk_label: a malformed value is an error naming it" \
+    jq -e '.errors[] | select(.what | test("disk_label=x,0=y: a bare NAME labels every disk"))' "$D/l3.json"
+
+# a row measured through the firmware on one side and an own driver on the other
+jq '(.results[] | select(.suite == "disk") | .params.api) = "blockio"' "$D/kvm.json" >"$D/kvm-fw.json"
+"$BC" "$D/baremetal.json" "$D/kvm-fw.json" >"$D/fw.txt" 2>&1
+check "native vs firmware: rows warned about with both paths named, marked (!)" \
+    bash -c "grep -q 'rows went through different kinds of driver.*baremetal nvme native, kvm blockio firmware' '$D/fw.txt' && grep -Eq '^disk .*nvme / blockio \(!\)' '$D/fw.txt'"
