@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# 32-report-browser.sh - benchcmp --report on the study fixtures, opened in a real headless
-# browser (Debian's chromium): the page renders with no console message (no script error, no
-# load the page's policy refused), its screenshot is not blank, and in the rendered DOM every
-# section is there in order, the summary has a row per suite line of the text summary, every
-# chart drawn is an inline <svg> with its drawing, the full table has every row and noise mark
-# of the CSV, and every link stays inside the report.  The checks are shown failing first on
-# planted pages (a console error, a script the policy blocks, a blank page).  No boot.
+# 32-report-browser.sh - benchcmp --report on the study fixtures (tests/fixtures/study: three
+# environments of three runs each), opened in a real headless browser (Debian's chromium): the
+# page renders with no console message (no script error, no load its policy refused), its
+# screenshot is not blank, and in the rendered DOM every section is there in order, the summary
+# has a row per environment and group of `--only summary --format csv`, every chart drawn is an
+# inline <svg> with its drawing, the full table has every row and noise mark of the CSV, every
+# link stays inside the report and each document is linked; it prints to a PDF of several
+# pages.  The checks are shown failing first on planted pages (a console error, a script the
+# policy blocks, a blank page).  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 . "$top/tests/host/browser.bash"
 BC=${BC:-$BUILD/host/benchcmp}
 D=$(mktemp -d "$T/report.XXXXXX")
-FX=$top/tests/fixtures
-docs=("$FX"/baremetal.json "$FX"/kvm.json "$FX"/esxi.json)
+# the study: three environments of three runs each (pools), disks on different I/O paths
+docs=("$top"/tests/fixtures/study/*.json)
 args=(--baseline baremetal "${docs[@]}")
 
 "$BC" --report "$D/r" "${args[@]}" >"$D/text.txt" 2>"$D/report.err"
 check "report: exit 0, DIR/index.html written" test -s "$D/r/index.html"
 "$BC" --format csv "${args[@]}" >"$D/table.csv" 2>/dev/null
+"$BC" --format csv --only summary "${args[@]}" >"$D/summary.csv" 2>/dev/null
 
 # the checks, each shown failing on a planted page first
 printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body>\n<script>console.error("planted");</script></body></html>\n' >"$D/planted.html"
@@ -37,10 +40,11 @@ check "browser: no console message at all (no error, nothing blocked)" console_q
 n=$(colours "$D/page.png")
 check "browser: the screenshot is not blank ($n colours)" test "$n" -gt 100
 
-check "DOM: sections in order, each chart an inline <svg> with its drawing, table and links whole" python3 - "$D/page.dom" "$D/r" "$D/table.csv" "$D/text.txt" <<'EOF'
+check "DOM: sections in order, a summary row per environment and group, each chart an inline <svg> with its drawing, table and links whole" \
+    python3 - "$D/page.dom" "$D/r" "$D/table.csv" "$D/summary.csv" "${#docs[@]}" <<'EOF'
 import csv, os, sys
 from html.parser import HTMLParser
-dom, rdir, table, text = sys.argv[1:]
+dom, rdir, table, summary, ndocs = sys.argv[1:]
 
 class Page(HTMLParser):
     def __init__(self):
@@ -79,7 +83,7 @@ class Page(HTMLParser):
 
 p = Page()
 p.feed(open(dom, encoding="utf-8").read())
-want = ["environments", "warnings", "charts", "table", "documents"]
+want = ["environments", "warnings", "summary", "charts", "table", "documents"]
 assert [s for s in p.sections if s in want] == want, p.sections
 assert not p.bad, p.bad
 drawn = {f[:-4] for f in os.listdir(rdir + "/charts") if f.endswith(".svg")}
@@ -92,7 +96,9 @@ noise = sum(1 for r in rows for k, v in r.items() if k.endswith("_within_noise")
 assert p.noise == noise, (p.noise, noise)
 for h in p.links:
     assert h.startswith("#") or (h.startswith("docs/") and os.path.isfile(os.path.join(rdir, h))), h
-assert sum(h.startswith("docs/") for h in p.links) == 3, p.links
+assert sum(h.startswith("docs/") for h in p.links) == int(ndocs), p.links
+sums = list(csv.DictReader(open(summary, newline="")))
+assert sums and p.rows["summary"] == len(sums) + 1, (p.rows, len(sums))
 EOF
 timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$D/pdf.profile" \
     --no-pdf-header-footer --print-to-pdf="$D/page.pdf" "file://$D/r/index.html" >/dev/null 2>&1
