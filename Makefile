@@ -134,7 +134,7 @@ help:
 	@echo "make scratch-disk      a marked scratch disk image (SCRATCH=build/scratch.img SCRATCH_SIZE=128M)"
 	@echo "make linux-guest  build/linux-guest/: Debian kernel + busybox initramfs + barebench + fio"
 	@echo "make run-linux    boot that guest like make run (same SMP MEM ARGS DISKS DISK_IF V)"
-	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/"
+	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/ (report/index.html)"
 	@echo "make bench-alu|bench-mem|bench-disk  our kernels against likwid-bench / fio, ending with ratio X"
 	@echo "make bench-report  benchcmp --report on 1,000 documents: time and peak memory against targets"
 	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
