@@ -513,6 +513,56 @@ static void clock_moved_warning(void **state)
     }
 }
 
+/* BC_HTML (the report's sections) on documents whose strings are markup: every '<' written is
+ * one of the page's own tags, and the document's text is there escaped. */
+static void html_escapes_markup(void **state)
+{
+    (void)state;
+    static const char *const own[] = {"section", "h2", "p", "table", "thead", "tbody", "tr", "th",
+                                      "td", "ul", "li", NULL};
+    struct bc_doc d[2];
+    struct bc_table t;
+    char buf[1024], err[256], *out = NULL;
+    size_t n = 0;
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 2; i++) {
+        snprintf(buf, sizeof buf,
+                 "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"<b>uefi</b>\"},"
+                 "\"env\":{\"hypervisor\":{\"name\":\"<img src=x onerror=alert(1)>\"}},"
+                 "\"errors\":[{\"what\":\"<iframe src='http://example.invalid'>\"}],"
+                 "\"results\":[{\"suite\":\"alu\",\"test\":\"<script>alert(1)</script>\","
+                 "\"params\":{\"k\":\"\\\"><svg onload=x>\"},\"unit\":\"a&amp;b\",\"better\":\"higher\","
+                 "\"min\":1,\"median\":%d,\"max\":3,\"samples\":[1,2,2,3]}]}",
+                 i ? "vm</td><td>" : "metal", 2 + i);
+        assert_int_equal(bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err), 0);
+    }
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, &t), 0);
+    FILE *f = open_memstream(&out, &n);
+    assert_non_null(f);
+    bc_print(f, NULL, &t, BC_HTML);
+    fclose(f);
+    for (const char *q = out; (q = strchr(q, '<')); q++) {
+        const char *name = q + 1 + (q[1] == '/');
+        size_t l = strcspn(name, " >");
+        int ok = 0;
+        for (int i = 0; own[i] && !ok; i++)
+            ok = strlen(own[i]) == l && !strncmp(name, own[i], l);
+        if (!ok)
+            fail_msg("a tag the page does not write: %.40s", q);
+    }
+    assert_non_null(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(out, "&lt;img src=x onerror=alert(1)&gt;"));
+    assert_non_null(strstr(out, "&quot;&gt;&lt;svg onload=x&gt;"));
+    assert_non_null(strstr(out, "a&amp;amp;b"));
+    assert_non_null(strstr(out, "vm&lt;/td&gt;&lt;td&gt;"));
+    assert_non_null(strstr(out, "&lt;iframe src=&#39;http://example.invalid&#39;&gt;"));
+    free(out);
+    bc_table_free(&t);
+    for (int i = 0; i < 2; i++)
+        bc_doc_free(&d[i]);
+}
+
 /* Every writer on a document whose strings attack their readers: backquotes, $(), quotes and
  * @macros for gnuplot, ESC/C1/bidi for terminals, formulas for spreadsheets, '|' for Markdown,
  * newlines to forge lines.  Nothing raw comes out; the strings stay readable.  The hostile
@@ -612,6 +662,7 @@ int main(void)
         cmocka_unit_test(environment_warnings),
         cmocka_unit_test(clock_moved_warning),
         cmocka_unit_test(faulted_warning),
+        cmocka_unit_test(html_escapes_markup),
     };
     const struct CMUnitTest hostile_tests[] = {
         cmocka_unit_test(hostile_terminal),

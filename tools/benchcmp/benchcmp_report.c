@@ -188,18 +188,18 @@ int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, ch
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
     char title[512];
     size_t tl = (size_t)snprintf(title, sizeof title, "barebench study: ");
-    for (int i = 0; i < t->ndocs && tl < sizeof title - 80; i++)
+    for (int i = 0; i < t->npools && tl < sizeof title - 80; i++)
         tl += (size_t)snprintf(title + tl, sizeof title - tl, "%s%.60s", i ? " vs " : "",
-                               t->docs[i].label);
+                               t->pools[i].label);
     st_put_html(out, title);
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
     st_put_html(out, title);
-    fprintf(out, "</h1>\n<p>%d document%s, %d entries; the first environment is the baseline "
-                 "(= 100%%). Written by benchcmp --report.</p>\n"
+    fprintf(out, "</h1>\n<p>%d document%s in %d environment%s, %d rows; the first environment is "
+                 "the baseline (= 100%%). Written by benchcmp --report.</p>\n"
                  "<nav><a href=\"#environments\">environments</a> · <a href=\"#warnings\">warnings</a>"
-                 " · <a href=\"#charts\">charts</a> · <a href=\"#table\">all results</a> · "
+                 " · <a href=\"#summary\">summary</a> · <a href=\"#charts\">charts</a> · <a href=\"#table\">all results</a> · "
                  "<a href=\"#documents\">documents</a></nav>\n</header>\n",
-            t->ndocs, t->ndocs == 1 ? "" : "s", t->nrows);
+            t->ndocs, t->ndocs == 1 ? "" : "s", t->npools, t->npools == 1 ? "" : "s", t->nrows);
     bc_print_html(out, t, BC_HTML_FRONT);
     fprintf(out, "<section id=\"charts\">\n<h2>Charts (%d)</h2>\n", list.n);
     int rc = 0;
