@@ -451,24 +451,33 @@ static void environment_warnings(void **state)
 /* A document whose run saw its core clock move: warned about, naming the spread and its ends;
  * moved false (or absent, older documents) is not. */
 /* A document made with fault= is named as not a real run; one without env.faults is not. */
+/* Documents metal and vm from a JSON format with a %s for the tag (metal, vm) and one for
+ * `extra[i]`, compared into t. */
+static void load_two(const char *fmt, const char *const extra[2], struct bc_doc d[2],
+                     struct bc_table *t)
+{
+    char buf[2048], err[256];
+    memset(d, 0, 2 * sizeof *d);
+    for (int i = 0; i < 2; i++) {
+        snprintf(buf, sizeof buf, fmt, i ? "vm" : "metal", extra[i]);
+        if (bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err))
+            fail_msg("%s", err);
+    }
+    bc_doc_labels(d, 2);
+    assert_int_equal(bc_compare(d, 2, t), 0);
+}
+
 static void faulted_warning(void **state)
 {
     (void)state;
     struct bc_doc d[2];
     struct bc_table t;
-    char buf[1024], err[256];
-    memset(d, 0, sizeof d);
-    for (int i = 0; i < 2; i++) {
-        snprintf(buf, sizeof buf,
-                 "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"uefi\"},"
-                 "\"env\":{%s},\"results\":[{\"suite\":\"alu\",\"test\":\"int_add\","
-                 "\"params\":{},\"unit\":\"Gop/s\",\"better\":\"higher\",\"min\":1,\"median\":1,"
-                 "\"max\":1,\"samples\":[1,1,1]}]}",
-                 i ? "vm" : "metal", i ? "\"faults\":[\"refclock-frozen\",\"ap-stuck\"]" : "");
-        assert_int_equal(bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err), 0);
-    }
-    bc_doc_labels(d, 2);
-    assert_int_equal(bc_compare(d, 2, &t), 0);
+    static const char *const faults[] = {"", "\"faults\":[\"refclock-frozen\",\"ap-stuck\"]"};
+    load_two("{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"uefi\"},"
+             "\"env\":{%s},\"results\":[{\"suite\":\"alu\",\"test\":\"int_add\","
+             "\"params\":{},\"unit\":\"Gop/s\",\"better\":\"higher\",\"min\":1,\"median\":1,"
+             "\"max\":1,\"samples\":[1,1,1]}]}",
+             faults, d, &t);
     assert_non_null(warning_with(&t, "vm: made with test-only fault injection",
                                  "refclock-frozen,ap-stuck", "not a real run"));
     assert_null(warning_with(&t, "metal: made with", NULL, NULL));
@@ -520,24 +529,18 @@ static void html_escapes_markup(void **state)
     (void)state;
     static const char *const own[] = {"section", "h2", "p", "table", "thead", "tbody", "tr", "th",
                                       "td", "ul", "li", NULL};
+    static const char *const median[] = {"2", "3"};
     struct bc_doc d[2];
     struct bc_table t;
-    char buf[1024], err[256], *out = NULL;
+    char *out = NULL;
     size_t n = 0;
-    memset(d, 0, sizeof d);
-    for (int i = 0; i < 2; i++) {
-        snprintf(buf, sizeof buf,
-                 "{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s\",\"build\":\"<b>uefi</b>\"},"
-                 "\"env\":{\"hypervisor\":{\"name\":\"<img src=x onerror=alert(1)>\"}},"
-                 "\"errors\":[{\"what\":\"<iframe src='http://example.invalid'>\"}],"
-                 "\"results\":[{\"suite\":\"alu\",\"test\":\"<script>alert(1)</script>\","
-                 "\"params\":{\"k\":\"\\\"><svg onload=x>\"},\"unit\":\"a&amp;b\",\"better\":\"higher\","
-                 "\"min\":1,\"median\":%d,\"max\":3,\"samples\":[1,2,2,3]}]}",
-                 i ? "vm</td><td>" : "metal", 2 + i);
-        assert_int_equal(bc_doc_load_buffer(buf, strlen(buf), i ? "vm" : "metal", &d[i], err, sizeof err), 0);
-    }
-    bc_doc_labels(d, 2);
-    assert_int_equal(bc_compare(d, 2, &t), 0);
+    load_two("{\"schema\":\"barebench/1\",\"tool\":{\"tag\":\"%s</td><td>\",\"build\":\"<b>uefi</b>\"},"
+             "\"env\":{\"hypervisor\":{\"name\":\"<img src=x onerror=alert(1)>\"}},"
+             "\"errors\":[{\"what\":\"<iframe src='http://example.invalid'>\"}],"
+             "\"results\":[{\"suite\":\"alu\",\"test\":\"<script>alert(1)</script>\","
+             "\"params\":{\"k\":\"\\\"><svg onload=x>\"},\"unit\":\"a&amp;b\",\"better\":\"higher\","
+             "\"min\":1,\"median\":%s,\"max\":3,\"samples\":[1,2,2,3]}]}",
+             median, d, &t);
     FILE *f = open_memstream(&out, &n);
     assert_non_null(f);
     bc_print(f, NULL, &t, BC_HTML);
