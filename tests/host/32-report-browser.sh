@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # 32-report-browser.sh - benchcmp --report on the study fixtures (tests/fixtures/study: three
-# environments of three runs each), opened in a real headless browser (Debian's chromium): the
+# environments of three runs each, and a fourth of one run lacking two entries), opened in a real
+# headless browser (Debian's chromium): the
 # page renders with no console message (no script error, no load its policy refused), its
 # screenshot is not blank, and in the rendered DOM every section is there in order, the summary
 # has a row per environment and group of `--only summary --format csv`, every chart drawn is an
 # inline <svg> with its drawing, the full table has every row and noise mark of the CSV, every
 # link stays inside the report and each document is linked; it prints to a PDF of several
 # pages.  The checks are shown failing first on planted pages (a console error, a script the
-# policy blocks, a blank page).  No boot.
+# policy blocks, a blank page).  Then the charts: an overhead chart per suite (none for timer),
+# each disk sweep also as % of the baseline, log y where values span decades, "n/a" for the
+# missing entries, titles in words with shared params below, none over 1200 px.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 . "$top/tests/host/browser.bash"
 BC=${BC:-$BUILD/host/benchcmp}
 D=$(mktemp -d "$T/report.XXXXXX")
-# the study: three environments of three runs each (pools), disks on different I/O paths
-docs=("$top"/tests/fixtures/study/*.json)
+# the study: three environments of three runs each (pools), disks on different I/O paths, and a
+# fourth of one run that lacks the 4K sequential read and the first alu test (its "n/a")
+jq '.tool.tag = "xen" | .results |= map(select((.suite == "disk" and .test == "seq_read" and
+    .params.block_size == 4096) or (.suite == "alu" and .test == "int_add") | not))' \
+    "$top/tests/fixtures/study/kvm-1.json" >"$D/xen-1.json"
+docs=("$top"/tests/fixtures/study/*.json "$D/xen-1.json")
 args=(--baseline baremetal "${docs[@]}")
 
 "$BC" --report "$D/r" "${args[@]}" >"$D/text.txt" 2>"$D/report.err"
@@ -104,3 +111,22 @@ timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-
     --no-pdf-header-footer --print-to-pdf="$D/page.pdf" "file://$D/r/index.html" >/dev/null 2>&1
 check "print: the page prints to a PDF of several pages" \
     bash -c "head -c 5 '$D/page.pdf' | grep -q '%PDF' && test \$(grep -ac '/Type /Page\\b' '$D/page.pdf') -ge 3"
+
+# the charts a paper prints (their gnuplot scripts are kept beside the SVG in DIR/charts)
+C=$D/r/charts
+check "charts: an overhead chart (% of the baseline, 100% line) for alu, vmcost and disk, none for timer" \
+    bash -c "for s in alu vmcost disk; do ls '$C'/\$s-overhead-*.gp >/dev/null 2>&1 || exit 1; done
+             grep -q 'first 100' '$C'/alu-overhead-higher*.gp && ! ls '$C'/timer-* >/dev/null 2>&1"
+check "charts: each disk sweep also as % of the baseline" \
+    bash -c "n=0; for g in '$C'/disk-seq_*-MB-s.gp; do test -s \${g%.gp}-pct.svg || exit 1; n=\$((n+1)); done; test \$n = 2"
+check "charts: log y where the values span decades (sweep 4K..64M), linear where not (alu as %)" \
+    bash -c "grep -q 'set logscale y' '$C/disk-seq_read-MB-s.gp' && ! grep -q 'set logscale y' '$C/alu-overhead-higher-p1.gp'"
+check "charts: 'n/a' where an environment has no figure (xen: seq_read at 4K, alu int_add)" \
+    bash -c "grep -q \"set label 'n/a' at first 4096,\" '$C/disk-seq_read-MB-s.gp' &&
+             grep -q \"set label 'n/a'\" '$C/alu-overhead-higher-p1.gp' && grep -q '>n/a<' '$C/disk-seq_read-MB-s.svg'"
+check "charts: titles in words, the shared params in a subtitle" \
+    bash -c "grep -q '>Disk: seq read throughput against block size<' '$C/disk-seq_read-MB-s.svg' &&
+             grep -q '>every line: qd=1; median' '$C/disk-seq_read-MB-s.svg'"
+check "charts: none wider than 1200 px; many tests make several charts (part 1 of N)" \
+    bash -c "! grep -h '^set terminal svg size' '$C'/*.gp | awk -F'[ ,]' '\$5 > 1200 { bad = 1 } END { exit !bad }' &&
+             ls '$C'/alu-overhead-higher-p2.svg >/dev/null && grep -q 'part 1 of ' '$C/alu-overhead-higher-p1.svg'"
