@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # 32-report-browser.sh - benchcmp --report on the study fixtures (tests/fixtures/study: three
 # environments of three runs each, and a fourth of one run lacking two entries), opened in a real
-# headless browser (Debian's chromium): the
-# page renders with no console message (no script error, no load its policy refused), its
-# screenshot is not blank, and in the rendered DOM every section is there in order, the summary
-# has a row per environment and group of `--only summary --format csv`, every chart drawn is an
-# inline <svg> with its drawing, the full table has every row and noise mark of the CSV, every
-# link stays inside the report and each document is linked; it prints to a PDF of several
-# pages.  The checks are shown failing first on planted pages (a console error, a script the
-# policy blocks, a blank page).  Then the charts: an overhead chart per suite (none for timer),
-# each disk sweep also as % of the baseline, log y where values span decades, "n/a" for the
-# missing entries, titles in words with shared params below, none over 1200 px.  No boot.
+# headless browser (Debian's chromium): the page renders with no console message (no script error,
+# no load its policy refused), its screenshot is not blank, and in the rendered DOM every section
+# is there in order, the summary has a row per environment and group of `--only summary --format
+# csv`, every chart drawn is an inline <svg> with its drawing, the full table has every row and
+# noise mark of the CSV, every link stays inside the report and each document is linked; it prints
+# to a PDF of several pages.  The checks are shown failing first on planted pages (a console
+# error, a script the policy blocks, a blank page).  Then the charts: an overhead chart per suite
+# (none for timer), each disk sweep also as % of the baseline, log y where values span decades,
+# "n/a" for the missing entries, titles in words with shared params below, none over 1200 px.  No
+# boot.
 . "$(dirname "$0")/../boot/lib.sh"
 . "$top/tests/host/browser.bash"
 BC=${BC:-$BUILD/host/benchcmp}
