@@ -310,7 +310,7 @@ static void real_linux_documents(void **state)
         assert_true(c->noise == BC_WITHIN_NOISE || c->noise == BC_DIFFERENT);
         if (t.rows[r].c[0].e->median != 0) {
             double want = c->e->median / t.rows[r].c[0].e->median * 100;
-            assert_true(fabs(c->ratio_pct - want) < 1e-9 * want);
+            assert_true(fabs(c->ratio_pct - want) <= 1e-9 * fabs(want)); /* skew may be < 0 */
         }
     }
     const struct bc_row *tr = row(&t, "timer", "tsc_read", "clock=tsc");
@@ -329,9 +329,10 @@ static void real_linux_documents(void **state)
 /* t printed in every format, each judged; fails naming `name` and the finding. */
 static void judge_prints(const struct bc_table *t, const char *name)
 {
-    static const enum bc_format fmts[] = {BC_TEXT, BC_MARKDOWN, BC_CSV};
-    static int (*const check[])(const char *, size_t, char *, size_t) = {oc_terminal, oc_markdown, oc_csv};
-    for (int k = 0; k < 3; k++) {
+    static const enum bc_format fmts[] = {BC_TEXT, BC_MARKDOWN, BC_CSV, BC_HTML};
+    static int (*const check[])(const char *, size_t, char *, size_t) = {oc_terminal, oc_markdown, oc_csv,
+                                                                         oc_html};
+    for (int k = 0; k < 4; k++) {
         char *out = NULL, *notes = NULL, why[512];
         size_t nout = 0, nnotes = 0;
         FILE *f = open_memstream(&out, &nout), *g = open_memstream(&notes, &nnotes);
@@ -522,13 +523,11 @@ static void clock_moved_warning(void **state)
     }
 }
 
-/* BC_HTML (the report's sections) on documents whose strings are markup: every '<' written is
- * one of the page's own tags, and the document's text is there escaped. */
+/* BC_HTML (the report's sections) on documents whose strings are markup: only the writer's own
+ * tags and entities (oc_html), and the document's text is there escaped. */
 static void html_escapes_markup(void **state)
 {
     (void)state;
-    static const char *const own[] = {"section", "h2", "p", "table", "thead", "tbody", "tr", "th",
-                                      "td", "ul", "li", NULL};
     static const char *const median[] = {"2", "3"};
     struct bc_doc d[2];
     struct bc_table t;
@@ -545,15 +544,9 @@ static void html_escapes_markup(void **state)
     assert_non_null(f);
     bc_print(f, NULL, &t, BC_HTML);
     fclose(f);
-    for (const char *q = out; (q = strchr(q, '<')); q++) {
-        const char *name = q + 1 + (q[1] == '/');
-        size_t l = strcspn(name, " >");
-        int ok = 0;
-        for (int i = 0; own[i] && !ok; i++)
-            ok = strlen(own[i]) == l && !strncmp(name, own[i], l);
-        if (!ok)
-            fail_msg("a tag the page does not write: %.40s", q);
-    }
+    char why[512];
+    if (oc_html(out, n, why, sizeof why))
+        fail_msg("%s", why);
     assert_non_null(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert_non_null(strstr(out, "&lt;img src=x onerror=alert(1)&gt;"));
     assert_non_null(strstr(out, "&quot;&gt;&lt;svg onload=x&gt;"));

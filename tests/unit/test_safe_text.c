@@ -178,6 +178,17 @@ static void html(void **state)
     expect_put(st_put_html, "\" onload=\"x&amp;", "&quot; onload=&quot;x&amp;amp;");
     expect_put(st_put_html, "e\x1b[2J \xe2\x80\xae \xff", "e\\x1b[2J \\u202e \\xff");
     expect_put(st_put_html, "Ünïcode ≈", "Ünïcode ≈");
+    char why[256];
+    const char *ok = "<section id=\"table\">\n<table class=\"results\"><tr><td class=\"num noise\">"
+                     "1 &lt;b&gt; &amp; &quot;&#39; &ge;</td></tr></table>\n</section>\n";
+    if (oc_html(ok, strlen(ok), why, sizeof why))
+        fail_msg("%s", why);
+    const char *refused[] = {"<script>", "<td onclick=\"x\">", "<td class=\"a\" onload=x>",
+                             "<td class='a'>", "<img src=x>", "&foo;", "&", "<td", "<td class=\"A\">",
+                             "<td>\x1b</td>"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        if (oc_html(refused[i], strlen(refused[i]), why, sizeof why) != -1)
+            fail_msg("oc_html took %s", refused[i]);
 }
 
 int main(void)
