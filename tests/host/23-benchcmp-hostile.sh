@@ -37,9 +37,11 @@ check "plot: the hostile mem test got its chart, its title readable (backquotes 
 check "plot: the legend shows the hostile tag as written" grep -qF ">x\`touch $canary\`<" "$mem"
 check "plot: quotes, backslash, \$(), system() and @macro shown literally in a legend" \
     grep -qF "note='\"\\ @M \$(touch $canary) system(\"touch $canary\")" "$D/plots/disk-seq_read-MB-s.svg"
+# (the api param is in a legend only when it is matched on: --match exact)
+"$BC" --match exact --plot "$D/plots-exact" "$FX/baremetal.json" "$D/hostile.json" >/dev/null 2>&1
 check "plot: an ESC in a param is shown as \\x1b in the legend" \
-    grep -qF 'api=psync\x1b[31m note=@M' "$D/plots/disk-seq_read-MB-s.svg"
-check "plot: no raw ESC in any SVG" bash -c "! grep -lq '$esc' '$D'/plots/*.svg"
+    grep -qF 'api=psync\x1b[31m note=@M' "$D/plots-exact/disk-seq_read-MB-s.svg"
+check "plot: no raw ESC in any SVG" bash -c "! grep -lq '$esc' '$D'/plots/*.svg '$D'/plots-exact/*.svg"
 check "plot: every SVG is well-formed XML (no control byte or bad UTF-8 in its text)" python3 -c '
 import sys, xml.etree.ElementTree as ET
 for f in sys.argv[1:]: ET.parse(f)

@@ -136,7 +136,9 @@ struct bc_table {
     enum bc_match match;
     char **warn;
     int nwarn;
+    int warn_dropped;             /* warnings beyond BC_WARN_MAX, counted in the last one */
 };
+#define BC_WARN_MAX 100           /* a fleet of documents would otherwise print thousands */
 
 /** Match the entries of docs[0..n-1] into t: pools by tag (the pool of docs[0] is the baseline),
  *  rows by o->match, pooled figures, ratios, noise, warnings.  0, or -1 (memory). */

@@ -633,8 +633,13 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
     if (t->nwarn)
         fputc('\n', f);
     if (want_sum && s.ng) {
-        fprintf(f, md ? "### Summary\n\n" : "summary: per suite (disk per operation and block size), "
-                                          "overhead against %s; positive = worse:\n", t->pools[0].label);
+        if (md) {
+            fprintf(f, "### Summary\n\n");
+        } else { /* the label is a document's tag: its display form */
+            fputs("summary: per suite (disk per operation and block size), overhead against ", f);
+            st_put_display(f, t->pools[0].label);
+            fputs("; positive = worse:\n", f);
+        }
         memset(&g, 0, sizeof g);
         if (summary_grid(t, &s, &g) == 0)
             print_aligned(f, &g, md);
