@@ -101,8 +101,10 @@ rows = list(csv.DictReader(open(table, newline="")))
 assert p.rows["results"] == len(rows) + 1, (p.rows, len(rows))
 noise = sum(1 for r in rows for k, v in r.items() if k.endswith("_within_noise") and v == "yes")
 assert p.noise == noise, (p.noise, noise)
-for h in p.links:
-    assert h.startswith("#") or (h.startswith("docs/") and os.path.isfile(os.path.join(rdir, h))), h
+for h in p.links: # inside the page (a section or a chart of its index) or a copied document
+    assert (h[1:] in p.sections or (h.startswith("#chart-") and h[7:] in p.figures) or
+            (h.startswith("docs/") and os.path.isfile(os.path.join(rdir, h)))), h
+assert sum(h.startswith("#chart-") for h in p.links) == len(p.figures), "the charts' index"
 assert sum(h.startswith("docs/") for h in p.links) == int(ndocs), p.links
 sums = list(csv.DictReader(open(summary, newline="")))
 assert sums and p.rows["summary"] == len(sums) + 1, (p.rows, len(sums))

@@ -20,8 +20,8 @@ static const char style[] =
     "th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}td.noise{color:#888}\n"
     "li.warning{color:#8a4b00}figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}\n"
     "figure.chart svg{width:100%;height:auto;max-width:1000px;display:block}\n"
-    "figcaption{font-size:12px;color:#555}.results-wrap{overflow-x:auto}\n"
-    "@media print{body{font-size:10pt;max-width:none;margin:0}nav{display:none}"
+    "ol.chart-index{columns:2;font-size:12px}.results-wrap{overflow-x:auto}\n"
+    "@media print{body{font-size:10pt;max-width:none;margin:0}nav,ol.chart-index{display:none}"
     "table{font-size:7pt}th,td{padding:1px 3px}.results-wrap{overflow:visible}"
     "h2{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}"
     "a[href]:after{content:\" (\" attr(href) \")\";font-size:8pt}}\n";
@@ -201,7 +201,15 @@ int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, ch
                  "<a href=\"#documents\">documents</a></nav>\n</header>\n",
             t->ndocs, t->ndocs == 1 ? "" : "s", t->npools, t->npools == 1 ? "" : "s", t->nrows);
     bc_print_html(out, t, BC_HTML_FRONT);
-    fprintf(out, "<section id=\"charts\">\n<h2>Charts (%d)</h2>\n", list.n);
+    fprintf(out, "<section id=\"charts\">\n<h2>Charts (%d)</h2>\n<ol class=\"chart-index\">\n", list.n);
+    for (int i = 0; i < list.n; i++) { /* an index: the first line of each title */
+        char first[sizeof list.c[i].title];
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(list.c[i].title, "\n"), list.c[i].title);
+        fprintf(out, "<li><a href=\"#chart-%s\">", list.c[i].name);
+        st_put_html(out, first);
+        fputs("</a></li>\n", out);
+    }
+    fputs("</ol>\n", out);
     int rc = 0;
     for (int i = 0; i < list.n && !rc; i++)
         rc = inline_svg(out, charts, &list.c[i], i, err, errlen);
