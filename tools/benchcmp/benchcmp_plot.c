@@ -83,6 +83,16 @@ static void size_name(char *buf, size_t n, double b)
         snprintf(buf, n, "%.3g%s", b, u[k]);
 }
 
+/* A test's name in words: "seq_read" -> "seq read" (display form). */
+static const char *words(char *buf, size_t n, const char *test)
+{
+    disp(buf, n, test);
+    for (char *q = buf; *q; q++)
+        if (*q == '_')
+            *q = ' ';
+    return buf;
+}
+
 /* Note a chart drawn in p->list (when kept): its name, suite and title. */
 static int list_chart(struct plotctx *p, const char *name, const char *title)
 {
@@ -548,6 +558,7 @@ static int plot_levels(struct plotctx *p)
         st_file_part(fn, sizeof fn, keys[c]);
         snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         const char *unit = "";
+        const struct bc_entry *e0 = NULL;
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
             char k[240], buf[32];
@@ -556,6 +567,7 @@ static int plot_levels(struct plotctx *p)
             mem_group(e, k, sizeof k);
             if (strcmp(k, keys[c]))
                 continue;
+            e0 = e0 ? e0 : e;
             int at = b.n++; /* insertion sort by buffer size */
             while (at > 0 && mem_bytes(b.row[at - 1]->first) > mem_bytes(e)) {
                 b.row[at] = b.row[at - 1];
@@ -570,8 +582,12 @@ static int plot_levels(struct plotctx *p)
                 size_name(b.sub[at], sizeof b.sub[0], mem_bytes(e));
             unit = e->unit;
         }
-        snprintf(b.title, sizeof b.title, "memory per cache level: %.150s\n"
-                 "bars: median, whiskers: min..max", keys[c]);
+        static const char *const skip[] = {"level", "bytes", NULL};
+        char test[61], rest[160], drest[160];
+        bc_params_format(e0->params, skip, rest, sizeof rest);
+        snprintf(b.title, sizeof b.title, "Memory: %s per cache level and buffer size\n%s%s%s"
+                 "bars: median, whiskers: lowest..highest sample", words(test, sizeof test, e0->test),
+                 rest[0] ? "all with " : "", disp(drest, sizeof drest, rest), rest[0] ? "\n" : "");
         snprintf(b.xlabel, sizeof b.xlabel, "cache level and buffer size (bytes)");
         char du[32];
         snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
@@ -632,9 +648,9 @@ static int plot_levels(struct plotctx *p)
             }
         }
         char dl[21], di[31], du[32];
-        snprintf(b.title, sizeof b.title, "memory at %s%s%s, per kernel\n"
-                 "bars: median, whiskers: min..max", disp(dl, sizeof dl, lv1[c]),
-                 isa[0] ? ", isa " : "", disp(di, sizeof di, isa));
+        snprintf(b.title, sizeof b.title, "Memory at %s, per kernel%s%s%s\n"
+                 "bars: median, whiskers: lowest..highest sample", disp(dl, sizeof dl, lv1[c]),
+                 isa[0] ? " (isa " : "", disp(di, sizeof di, isa), isa[0] ? ")" : "");
         snprintf(b.xlabel, sizeof b.xlabel, "kernel and its parameters");
         snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
                  disp(du, sizeof du, unit));
@@ -644,15 +660,6 @@ static int plot_levels(struct plotctx *p)
     return 0;
 }
 
-/* A test's name in words: "seq_read" -> "seq read" (display form). */
-static const char *words(char *buf, size_t n, const char *test)
-{
-    disp(buf, n, test);
-    for (char *q = buf; *q; q++)
-        if (*q == '_')
-            *q = ' ';
-    return buf;
-}
 
 /* A row's params for a tick label: block_size and bytes as 4K, 1M... (display form). */
 static void tick_params(const struct bc_row *r, char *buf, size_t n)
@@ -749,7 +756,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
             disp(b.sub[b.n++], sizeof b.sub[0], t->rows[i].params_text);
             better = e->better; /* "higher" or "lower": checked when loaded */
         }
-        snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
+        snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: lowest..highest sample",
                  what, better);
         snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
         char du[64];
