@@ -21,6 +21,7 @@
 extern char **environ;
 
 #define MAXCHARTS 64 /* per kind: a safety net against documents with endless param variants */
+#define GP_PARALLEL 3 /* gnuplot processes at a time (each chart is its own) */
 
 static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -36,6 +37,11 @@ struct plotctx {
     const char *suite; /* the suite of the chart being drawn (bench/suite_charts.c) */
     struct bc_charts *list; /* the charts drawn, or NULL */
     int svg_only;           /* no PNG (the report inlines the SVG only) */
+    struct running {        /* gnuplot processes not waited for yet, oldest first */
+        pid_t pid;
+        char name[128], suite[32], title[400];
+    } run[GP_PARALLEL];
+    int nrun;
 };
 
 static int fail(struct plotctx *p, const char *fmt, ...)
@@ -94,7 +100,7 @@ static const char *words(char *buf, size_t n, const char *test)
 }
 
 /* Note a chart drawn in p->list (when kept): its name, suite and title. */
-static int list_chart(struct plotctx *p, const char *name, const char *title)
+static int list_chart(struct plotctx *p, const char *name, const char *suite, const char *title)
 {
     struct bc_charts *l = p->list;
     if (!l)
@@ -105,20 +111,67 @@ static int list_chart(struct plotctx *p, const char *name, const char *title)
     l->c = c;
     c += l->n++;
     snprintf(c->name, sizeof c->name, "%s", name);
-    snprintf(c->suite, sizeof c->suite, "%s", p->suite ? p->suite : "");
+    snprintf(c->suite, sizeof c->suite, "%s", suite ? suite : "");
     snprintf(c->title, sizeof c->title, "%s", title);
     return 0;
 }
 
-/* Run gnuplot on dir/NAME.gp with dir as working directory (no gnuplot: the script only). */
+/* Wait for the oldest gnuplot still running; its chart is drawn (listed, named in `made`) when
+ * it succeeded. */
+static int reap_oldest(struct plotctx *p)
+{
+    struct running r = p->run[0];
+    memmove(&p->run[0], &p->run[1], (size_t)--p->nrun * sizeof p->run[0]);
+    int st;
+    while (waitpid(r.pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return fail(p, "waiting for gnuplot: %s", strerror(errno));
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+        return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return fail(p, "gnuplot failed on %s/%s.gp", p->dir, r.name);
+    if (p->made) {
+        fputs("chart: ", p->made);
+        st_put_display(p->made, p->dir);
+        fprintf(p->made, "/%s.svg", r.name);
+        if (!p->svg_only) {
+            fputc(' ', p->made);
+            st_put_display(p->made, p->dir);
+            fprintf(p->made, "/%s.png", r.name);
+        }
+        fputc('\n', p->made);
+    }
+    p->charts++;
+    return list_chart(p, r.name, r.suite, r.title);
+}
+
+/* Wait for every gnuplot still running (all of them, also after a failure); 0 when all drew.
+ * The message is the first failure's (also one set before the call when keep_err). */
+static int reap_all(struct plotctx *p, int keep_err)
+{
+    char first[512];
+    int bad = keep_err;
+    snprintf(first, sizeof first, "%s", keep_err ? p->err : "");
+    while (p->nrun)
+        if (reap_oldest(p) && !bad++)
+            snprintf(first, sizeof first, "%s", p->err);
+    if (bad)
+        snprintf(p->err, p->errlen, "%s", first);
+    return bad ? -1 : 0;
+}
+
+/* Start gnuplot on dir/NAME.gp with dir as working directory, at most GP_PARALLEL at a time
+ * (no gnuplot: the script only, counted as drawn). */
 static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
 {
     char script[200];
     snprintf(script, sizeof script, "%s.gp", name);
     if (!p->gnuplot) {
         p->charts++;
-        return list_chart(p, name, title);
+        return list_chart(p, name, p->suite, title);
     }
+    if (p->nrun == GP_PARALLEL && reap_oldest(p))
+        return -1;
     /* spawned, not forked: a fork would copy the page tables of every document loaded */
     posix_spawn_file_actions_t fa;
     pid_t pid;
@@ -133,27 +186,12 @@ static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
         return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
     if (e)
         return fail(p, "cannot start gnuplot: %s", strerror(e));
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return fail(p, "waiting for gnuplot: %s", strerror(errno));
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-        return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return fail(p, "gnuplot failed on %s/%s", p->dir, script);
-    if (p->made) {
-        fputs("chart: ", p->made);
-        st_put_display(p->made, p->dir);
-        fprintf(p->made, "/%s.svg", name);
-        if (!p->svg_only) {
-            fputc(' ', p->made);
-            st_put_display(p->made, p->dir);
-            fprintf(p->made, "/%s.png", name);
-        }
-        fputc('\n', p->made);
-    }
-    p->charts++;
-    return list_chart(p, name, title);
+    struct running *r = &p->run[p->nrun++];
+    r->pid = pid;
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->suite, sizeof r->suite, "%s", p->suite ? p->suite : "");
+    snprintf(r->title, sizeof r->title, "%s", title);
+    return 0;
 }
 
 static FILE *open_in_dir(struct plotctx *p, const char *name, const char *ext)
@@ -1049,7 +1087,8 @@ void bc_charts_free(struct bc_charts *l)
 int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
                  struct bc_charts *list, int svg_only, char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL, list, svg_only};
+    struct plotctx p = {.t = t, .dir = dir, .gnuplot = gnuplot, .made = made, .err = err,
+                        .errlen = errlen, .list = list, .svg_only = svg_only};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     for (const struct suite_chart *c = suite_charts; c->suite; c++) {
@@ -1062,8 +1101,10 @@ int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot,
         case CHART_OVERHEAD: bad = plot_overhead(&p, c->title); break;
         default: bad = plot_suite_bars(&p, c->suite, c->title, c->quantity, not_sweep_row); break;
         }
-        if (bad)
+        if (bad) {
+            reap_all(&p, 1); /* no process left behind */
             return -1;
+        }
     }
-    return p.charts;
+    return reap_all(&p, 0) ? -1 : p.charts;
 }
