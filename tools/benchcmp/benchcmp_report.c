@@ -21,7 +21,9 @@ static const char style[] =
     "li.warning{color:#8a4b00}figure.chart{margin:1em 0;break-inside:avoid;page-break-inside:avoid}\n"
     "figure.chart svg{width:100%;height:auto;max-width:1000px;display:block}\n"
     "ol.chart-index{columns:2;font-size:12px}.results-wrap{overflow-x:auto}\n"
+    "@page{size:A4 landscape;margin:1cm}\n"
     "@media print{body{font-size:10pt;max-width:none;margin:0}nav,ol.chart-index{display:none}"
+    "figure.chart svg{max-height:17cm}"
     "table{font-size:7pt}th,td{padding:1px 3px}.results-wrap{overflow:visible}"
     "h2{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}"
     "a[href]:after{content:\" (\" attr(href) \")\";font-size:8pt}}\n";
