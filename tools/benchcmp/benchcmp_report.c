@@ -106,30 +106,39 @@ static int inline_svg(FILE *out, const char *dir, const struct bc_chart *c, int 
         free(svg);
         return bc_fail(err, errlen, "%s is not an SVG gnuplot wrote (no <svg>, or an element gnuplot does not write)", path);
     }
-    static const char *const from[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#",
-                                       "<title>Gnuplot</title>"};
+    /* inside tags only (text holds no raw '<': gnuplot escapes it): ids and references to them */
+    static const char *const from[] = {" id='", " id=\"", "href='#", "href=\"#", "url(#"};
+    static const char gp_title[] = "<title>Gnuplot</title>";
     fprintf(out, "<figure class=\"chart\" id=\"chart-%s\" data-chart=\"%s\" data-suite=\"", c->name,
             c->name);
     st_put_html(out, c->suite);
     fputs("\">\n", out);
+    int in_tag = 0;
     for (const char *q = p; *q;) {
         size_t i = 0;
-        while (i < sizeof from / sizeof from[0] && strncmp(q, from[i], strlen(from[i])))
+        while (in_tag && i < sizeof from / sizeof from[0] && strncmp(q, from[i], strlen(from[i])))
             i++;
-        if (i == sizeof from / sizeof from[0]) {
+        if (in_tag && i < sizeof from / sizeof from[0]) {
+            fprintf(out, "%sc%d-", from[i], k);
+            q += strlen(from[i]);
+        } else if (!strncmp(q, gp_title, sizeof gp_title - 1)) {
+            fputs("<title>", out); /* the chart's title, its lines joined */
+            for (const char *l = c->title; *l; l += *l == '\n') {
+                char line[sizeof c->title];
+                size_t n = strcspn(l, "\n");
+                snprintf(line, sizeof line, "%.*s", (int)n, l);
+                fputs(l == c->title ? "" : " — ", out);
+                st_put_html(out, line);
+                l += n;
+            }
+            fputs("</title>", out);
+            q += sizeof gp_title - 1;
+        } else {
+            in_tag = *q == '<' ? 1 : *q == '>' ? 0 : in_tag;
             fputc(*q++, out);
             if (q == p + 4) /* just after "<svg" */
                 fputs(" role=\"img\"", out);
-            continue;
         }
-        if (i == 5) {
-            fputs("<title>", out);
-            st_put_html(out, c->title);
-            fputs("</title>", out);
-        } else {
-            fprintf(out, "%sc%d-", from[i], k);
-        }
-        q += strlen(from[i]);
     }
     fputs("</figure>\n", out);
     free(svg);
