@@ -790,8 +790,8 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
             if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i, suite)))
                 continue;
             b.row[b.n] = &t->rows[i];
-            disp(b.cat[b.n], sizeof b.cat[0], e->test);
-            disp(b.sub[b.n++], sizeof b.sub[0], t->rows[i].params_text);
+            words(b.cat[b.n], sizeof b.cat[0], e->test);
+            tick_params(&t->rows[i], b.sub[b.n++], sizeof b.sub[0]);
             better = e->better; /* "higher" or "lower": checked when loaded */
         }
         snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: lowest..highest sample",
