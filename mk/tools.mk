@@ -2,12 +2,13 @@
 # build/host/barebench-collect (receive documents over HTTP); their unit tests; the fuzz targets;
 # the collector's crash-seam build for tests (build/tests/barebench-collect-crash).
 #   make tools        both programs (also part of `make host`)
+#   make bench-report benchcmp --report on 1,000 study-shaped documents, timed (tools/bench/)
 #   make fuzz         build/fuzz/fuzz_doc, fuzz_collect and fuzz_report (clang + libFuzzer);
 #   make fuzz-run FUZZ_SECONDS=300 runs each on its tests/fuzz/corpus*
 
 BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_pool.c benchcmp_roles.c \
                  benchcmp_summary.c benchcmp_stats.c \
-                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c safe_text.c) \
+                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c benchcmp_report.c safe_text.c) \
                bench/suite_charts.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_store.c collect_auth.c collect_tls.c \
@@ -23,14 +24,18 @@ COLLECT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(COLLECT_SRCS)) \
                 $(BUILD)/host/obj/kernel/upload/upload_key.o $(BUILD)/host/gen/collect_schema.o
 TOOLS_LIBS := -ljansson -lm
 
-.PHONY: tools fuzz fuzz-run
+.PHONY: tools fuzz fuzz-run bench-report
 tools: $(BUILD)/host/benchcmp $(BUILD)/host/barebench-collect
 host: tools
 
 $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp/benchcmp.o $(BC_LIB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
-COLLECT_LIBS := -lmicrohttpd -lsqlite3 -lpq -lcrypto -pthread
+# benchcmp --report on 1,000 documents of the study's shape: time and peak memory vs targets
+bench-report: $(BUILD)/host/benchcmp
+	@BUILD='$(BUILD)' tools/bench/bench-report.sh
+
+COLLECT_LIBS := -lmicrohttpd -lcrypto -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 

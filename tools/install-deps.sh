@@ -6,7 +6,7 @@ pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstool
       jq libcmocka-dev libjansson-dev sbsigntool openssl ipxe dnsmasq-base iproute2 python3 coreutils gnuplot-nox curl
       tesseract-ocr netpbm
       linux-image-cloud-amd64 busybox-static fio kmod cpio
-      likwid
+      likwid chromium time
       dpkg-dev man-db
       libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
 missing=()

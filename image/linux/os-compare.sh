@@ -2,7 +2,8 @@
 # os-compare.sh - the UEFI image's document and the Linux guest's document of the same VM in one
 # benchcmp table (UEFI = 100%): benchcmp matches disks by role (size, not index or I/O path) and
 # shows the api each side took; the guest's fio entries become a third environment ("fio").
-# Each document gets its own tag so that benchcmp never pools them.  Then the charts.
+# Each document gets its own tag so that benchcmp never pools them.  Then the charts and the
+# HTML report (OUT_DIR/report/index.html).
 #   image/linux/os-compare.sh UEFI.json LINUX.json OUT_DIR BENCHCMP
 set -euo pipefail
 uefi=${1:?usage: os-compare.sh UEFI.json LINUX.json OUT_DIR BENCHCMP}
@@ -25,3 +26,6 @@ suites=alu,vmcost,mem,disk,timer
 "$benchcmp" --baseline uefi --suite "$suites" --format csv "${docs[@]}" >"$out/table.csv" 2>/dev/null
 "$benchcmp" --baseline uefi --suite "$suites" --plot "$out" "${docs[@]}" >/dev/null \
     && echo "charts: $out" >&2
+# the whole comparison as one page (charts inline, the documents copied beside it)
+"$benchcmp" --baseline uefi --suite "$suites" --report "$out/report" "${docs[@]}" >/dev/null 2>&1 \
+    && echo "report: $out/report/index.html" >&2

@@ -2,8 +2,8 @@
  * cut at NUL bytes, fills every string of a document (tag, build, CPU brand, hypervisor, system,
  * an error, suites, tests, units, param keys and values) whose entries are shaped for every chart
  * kind; the document goes through the real loader, is compared with itself, printed as text,
- * Markdown and CSV and plotted (scripts and data only), and tests/unit/output_check.c judges all
- * of it: a backquote, @, double quote, system( or unclosed quote in a gnuplot script, a raw
+ * Markdown, CSV and the report's HTML and plotted (scripts and data only), and
+ * tests/unit/output_check.c judges all of it: a backquote, @, double quote, system( or unclosed quote in a gnuplot script, a raw
  * control byte on the terminal or a formula cell in the CSV aborts with what it found. */
 #include "tools/benchcmp/benchcmp.h"
 #include "tests/unit/output_check.h"
@@ -149,9 +149,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bc_doc_labels(docs, 2);
     struct bc_table t;
     if (bc_compare(docs, 2, &t) == 0) {
-        static const enum bc_format fmts[] = {BC_TEXT, BC_MARKDOWN, BC_CSV};
-        static const char *const names[] = {"text", "markdown", "csv"};
-        for (int k = 0; k < 3; k++) {
+        static const enum bc_format fmts[] = {BC_TEXT, BC_MARKDOWN, BC_CSV, BC_HTML};
+        static const char *const names[] = {"text", "markdown", "csv", "html"};
+        static int (*const checks[])(const char *, size_t, char *, size_t) = {oc_terminal, oc_markdown,
+                                                                             oc_csv, oc_html};
+        for (int k = 0; k < 4; k++) {
             char *out = NULL, *notes = NULL;
             size_t nout = 0, nnotes = 0;
             FILE *f = open_memstream(&out, &nout), *g = open_memstream(&notes, &nnotes);
@@ -160,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             bc_print(f, g, &t, fmts[k]);
             fclose(f);
             fclose(g);
-            judge(names[k], k == 0 ? oc_terminal : k == 1 ? oc_markdown : oc_csv, out, nout);
+            judge(names[k], checks[k], out, nout);
             judge("notes", oc_terminal, notes, nnotes);
             free(out);
             free(notes);

@@ -3,7 +3,11 @@
 # (tests/fixtures/hostile/hostile.json, its canary made absolute): plotting it runs nothing
 # (backquotes, $(...), system(), @macros and quotes in every string gnuplot sees) while every chart
 # is still drawn with readable titles; text, Markdown and messages carry no raw ESC or other
-# control byte; CSV cells a spreadsheet would run as formulas are neutralised.  No boot.
+# control byte; CSV cells a spreadsheet would run as formulas are neutralised; the HTML report
+# (--report) of the document with markup added (script, img onerror, svg onload, javascript:
+# link, iframe) holds no element or attribute of it, shows it as text, and chromium renders it
+# with no console message and no injected element (each shown failing with st_put_html off).
+# No boot.
 #   BC=/path/to/benchcmp tests/run.sh boot tests/host/23-benchcmp-hostile.sh   (another build)
 . "$(dirname "$0")/../boot/lib.sh"
 BC=${BC:-$BUILD/host/benchcmp}
@@ -29,13 +33,15 @@ check "plot: charts drawn, an SVG and a PNG per script (at least 10)" \
     bash -c "n=0; for g in '$D'/plots/*.gp; do b=\${g%.gp}; test -s \$b.svg && head -c 4 \$b.png | grep -q PNG || exit 1; n=\$((n+1)); done; test \$n -ge 10"
 mem=$(ls "$D"/plots/mem-copy-*.svg 2>/dev/null | head -1)
 check "plot: the hostile mem test got its chart, its title readable (backquotes and all)" \
-    grep -qF "memory per cache level: copy\`touch $canary\` isa=sse2 (GB/s)" "$mem"
+    bash -c "grep -qF 'Memory: copy\`touch $canary\` per cache level and buffer size' '$mem' && grep -qF '>all with isa=sse2<' '$mem'"
 check "plot: the legend shows the hostile tag as written" grep -qF ">x\`touch $canary\`<" "$mem"
 check "plot: quotes, backslash, \$(), system() and @macro shown literally in a legend" \
     grep -qF "note='\"\\ @M \$(touch $canary) system(\"touch $canary\")" "$D/plots/disk-seq_read-MB-s.svg"
+# (the api param is in a legend only when it is matched on: --match exact)
+"$BC" --match exact --plot "$D/plots-exact" "$FX/baremetal.json" "$D/hostile.json" >/dev/null 2>&1
 check "plot: an ESC in a param is shown as \\x1b in the legend" \
-    grep -qF 'api=psync\x1b[31m note=@M' "$D/plots/disk-seq_read-MB-s.svg"
-check "plot: no raw ESC in any SVG" bash -c "! grep -lq '$esc' '$D'/plots/*.svg"
+    grep -qF 'api=psync\x1b[31m note=@M' "$D/plots-exact/disk-seq_read-MB-s.svg"
+check "plot: no raw ESC in any SVG" bash -c "! grep -lq '$esc' '$D'/plots/*.svg '$D'/plots-exact/*.svg"
 check "plot: every SVG is well-formed XML (no control byte or bad UTF-8 in its text)" python3 -c '
 import sys, xml.etree.ElementTree as ET
 for f in sys.argv[1:]: ET.parse(f)
@@ -72,3 +78,54 @@ printf '{"schema": "barebench/1", "results": [ \033[2J ]}' >"$D/bad-esc.json"
 "$BC" "$D/bad-esc.json" "$D/missing"$'\033'"[31m.json" >/dev/null 2>"$D/err.txt"
 check "errors: a bad document and a file name with ESC are named, escaped" \
     bash -c "grep -qF 'missing\\x1b[31m.json: cannot open' '$D/err.txt' && grep -q 'bad-esc.json:1:' '$D/err.txt' && ! grep -q '$esc' '$D/err.txt'"
+
+# the HTML report: markup in a document stays text (escaped), in the file and in a real browser
+. "$top/tests/host/browser.bash"
+jq '.env.system.product = "</td><script>document.title=\"pwned\"</script>" |
+    .env.hypervisor.name = "<img src=x onerror=alert(1)>&lt;b&gt;" |
+    .results[0].test = "\"><svg onload=alert(1)><a href=\"javascript:alert(1)\">x</a>" |
+    .errors = [{"what": "<iframe src=\"http://example.invalid/\"></iframe>"}]' \
+    "$D/hostile.json" >"$D/hostile-html.json"
+"$BC" --report "$D/report" "$FX/baremetal.json" "$D/hostile-html.json" >/dev/null 2>"$D/report.err"
+check "report: exit 0 on the hostile document, the canary untouched" \
+    bash -c "test -s '$D/report/index.html' && ! test -e '$canary'"
+check "report: no element or attribute from a document; its markup shown as text" python3 - "$D/report/index.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+page = ("html head meta title style body header h1 h2 p nav a section table thead tbody tr th td "
+        "ul ol li div figure").split()
+svg = "svg title desc g defs rect circle ellipse path use filter feflood fecomposite text tspan polygon polyline line clippath".split()
+class P(HTMLParser):
+    bad, text = [], ""
+    def handle_starttag(self, tag, attrs):
+        if tag not in page + svg or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append(tag)
+        if tag == "a" and not dict(attrs).get("href", "").startswith(("#", "docs/")):
+            self.bad.append("a href=" + dict(attrs).get("href", ""))
+    def handle_data(self, d):
+        self.text += d
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+want = ['<script>document.title="pwned"</script>', "<img src=x onerror=alert(1)>&lt;b&gt;",
+        '"><svg onload=alert(1)>', '<iframe src="http://example.invalid/"></iframe>']
+missing = [w for w in want if w not in p.text]
+sys.exit(1 if p.bad or missing else 0)
+PY
+browse "$D/report/index.html" "$D/page"
+check "report in chromium: no console message (no script ran, nothing loaded or blocked)" console_quiet "$D/page"
+check "report in chromium: no element a document injected, the title its own" python3 - "$D/page.dom" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    bad, title, intitle = [], "", False
+    def handle_starttag(self, tag, attrs):
+        self.intitle = tag == "title" and not self.title
+        if tag in ("script", "img", "iframe", "object", "embed") or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append(tag)
+    def handle_data(self, d):
+        if self.intitle:
+            self.title += d
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+sys.exit(1 if p.bad or not p.title.startswith("barebench study") else 0)
+PY

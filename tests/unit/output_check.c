@@ -235,6 +235,51 @@ int oc_markdown(const char *s, size_t n, char *why, size_t whylen)
     return 0;
 }
 
+/* The tags and attributes benchcmp's HTML sections write; "" ends a list. */
+static const char *const html_tags[] = {"section", "h2", "p", "table", "thead", "tbody", "tr", "th",
+                                        "td", "ul", "li", ""};
+static const char *const html_entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&ge;", ""};
+
+static size_t listed(const char *s, size_t n, const char *const *list)
+{
+    for (int i = 0; list[i][0]; i++) {
+        size_t l = strlen(list[i]);
+        if (l <= n && !strncmp(s, list[i], l))
+            return l;
+    }
+    return 0;
+}
+
+int oc_html(const char *s, size_t n, char *why, size_t whylen)
+{
+    if (oc_terminal(s, n, why, whylen))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '&' && !listed(s + i, n - i, html_entities))
+            return bad(why, whylen, s, i, n, "an '&' that starts no entity the writer uses");
+        if (s[i] != '<')
+            continue;
+        size_t k = i + 1 + (i + 1 < n && s[i + 1] == '/');
+        size_t l = listed(s + k, n - k, html_tags);
+        if (!l || k + l >= n || (s[k + l] != '>' && s[k + l] != ' '))
+            return bad(why, whylen, s, i, n, "a tag the writer does not write");
+        for (k += l; k < n && s[k] == ' ';) { /* attributes: class="..." or id="...", [a-z -] */
+            size_t a = !strncmp(s + k, " class=\"", 8) ? 8 : !strncmp(s + k, " id=\"", 5) ? 5 : 0;
+            if (!a)
+                return bad(why, whylen, s, k, n, "an attribute the writer does not write");
+            for (k += a; k < n && (islower((unsigned char)s[k]) || s[k] == ' ' || s[k] == '-'); k++)
+                ;
+            if (k >= n || s[k] != '"')
+                return bad(why, whylen, s, k, n, "an attribute value the writer does not write");
+            k++;
+        }
+        if (k >= n || s[k] != '>')
+            return bad(why, whylen, s, i, n, "an unclosed tag");
+        i = k;
+    }
+    return 0;
+}
+
 static int plain_number(const char *s)
 {
     char *end;

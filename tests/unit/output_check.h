@@ -25,6 +25,10 @@ int oc_markdown(const char *s, size_t n, char *why, size_t whylen);
  *  rules in each cell, and no cell (nor a part after ';') that starts with = + - @ TAB or CR
  *  unless the cell is a plain number. */
 int oc_csv(const char *s, size_t n, char *why, size_t whylen);
+/** HTML sections (bc_print's BC_HTML): terminal rules, every '<' one of the writer's own tags
+ *  (section h2 p table thead tbody tr th td ul li, opening or closing) with at most class="..."
+ *  and id="..." of [a-z -], every '&' one of its entities (&amp; &lt; &gt; &quot; &#39; &ge;). */
+int oc_html(const char *s, size_t n, char *why, size_t whylen);
 /** Every NAME.gp and NAME.dat in dir through the checks above; -1 also when dir is unreadable. */
 int oc_plot_dir(const char *dir, char *why, size_t whylen);
 /** Removes the files in dir (charts of the last run), not dir itself. */

@@ -135,6 +135,19 @@ static void role_ignores_index_kind_api(void **state)
     assert_non_null(warning_with("2 of 2 entries are not in every file"));
 }
 
+/* Two documents of two disks each (env.disks a and b), one 4 KiB seq_read per disk with the
+ * medians given, compared with role matching. */
+static void two_disk_docs(const char *a, const char *b, double a0, double a1, double b0, double b1)
+{
+    mkdoc(&docs[0], "bare", a, dent("seq_read", 0, "nvme", "nvme", 4096, 1, a0),
+          dent("seq_read", 1, "nvme", "nvme", 4096, 1, a1), NULL);
+    mkdoc(&docs[1], "kvm", b, dent("seq_read", 0, "virtio", "virtio-blk", 4096, 1, b0),
+          dent("seq_read", 1, "virtio", "virtio-blk", 4096, 1, b1), NULL);
+    compare(2, BC_MATCH_ROLE);
+    assert_int_equal(tab.nrows, 2);
+    assert_int_equal(tab.unmatched, 0);
+}
+
 /* Two disks per document pair by size within 1% (then model), whatever their order. */
 static void two_disks_pair_by_size(void **state)
 {
@@ -143,13 +156,7 @@ static void two_disks_pair_by_size(void **state)
                     "{\"index\":1,\"kind\":\"nvme\",\"model\":\"small\",\"bytes\":" GIB "}]";
     const char *b = "[{\"index\":0,\"kind\":\"virtio\",\"model\":\"small\",\"bytes\":1075000000},"
                     "{\"index\":1,\"kind\":\"virtio\",\"model\":\"big\",\"bytes\":107800000000}]";
-    mkdoc(&docs[0], "bare", a, dent("seq_read", 0, "nvme", "nvme", 4096, 1, 10),
-          dent("seq_read", 1, "nvme", "nvme", 4096, 1, 20), NULL);
-    mkdoc(&docs[1], "kvm", b, dent("seq_read", 0, "virtio", "virtio-blk", 4096, 1, 21),
-          dent("seq_read", 1, "virtio", "virtio-blk", 4096, 1, 11), NULL);
-    compare(2, BC_MATCH_ROLE);
-    assert_int_equal(tab.nrows, 2);
-    assert_int_equal(tab.unmatched, 0);
+    two_disk_docs(a, b, 10, 20, 21, 11);
     for (int i = 0; i < 2; i++) { /* 10 with 11 (the 100 GiB disks), 20 with 21 (the 1 GiB ones) */
         const struct bc_row *r = &tab.rows[i];
         assert_true(fabs(r->c[1].median - r->c[0].median - 1) < 1e-9);
@@ -177,12 +184,7 @@ static void disk_label_pairs(void **state)
                     "{\"index\":1,\"model\":\"m\",\"bytes\":" GIB ",\"label\":\"slow\"}]";
     const char *b = "[{\"index\":0,\"model\":\"m\",\"bytes\":" GIB ",\"label\":\"slow\"},"
                     "{\"index\":1,\"model\":\"m\",\"bytes\":" GIB ",\"label\":\"fast\"}]";
-    mkdoc(&docs[0], "bare", a, dent("seq_read", 0, "nvme", "nvme", 4096, 1, 500),
-          dent("seq_read", 1, "nvme", "nvme", 4096, 1, 50), NULL);
-    mkdoc(&docs[1], "kvm", b, dent("seq_read", 0, "virtio", "virtio-blk", 4096, 1, 45),
-          dent("seq_read", 1, "virtio", "virtio-blk", 4096, 1, 450), NULL);
-    compare(2, BC_MATCH_ROLE);
-    assert_int_equal(tab.nrows, 2);
+    two_disk_docs(a, b, 500, 50, 45, 450);
     for (int i = 0; i < 2; i++) {
         const struct bc_row *r = &tab.rows[i];
         assert_true(fabs(r->c[1].ratio_pct - 90.0) < 1e-9);

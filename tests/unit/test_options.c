@@ -492,10 +492,41 @@ static void this_builds_suite_options(void **s)
     static const char *const keys[] = {"mem_max=SIZE", "mem_dram=0|64K..1T", "mem_tests=all|",
                                        "disk=all|none|N,N|PATH,PATH", "disk_blocks=SIZE,SIZE",
                                        "disk_budget=SIZE", "disk_qd=N,N", "disk_driver=auto|",
-                                       "disk_write=yes|no", "disk_tests=all|",
+                                       "disk_write=yes|no", "disk_tests=all|", "disk_label=NAME|",
                                        "options of the mem suite:", "options of the disk suite:"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         assert_true(help_has(keys[i]));
+}
+
+/* disk_label=: which disk gets which name, and malformed values named */
+static void disk_label_spec(void **state)
+{
+    (void)state;
+    char out[DISK_LABEL_MAX], why[200];
+    assert_int_equal(disk_label_of("ssd", 3, "/x", out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, "ssd"); /* a bare name: every disk */
+    assert_int_equal(disk_label_of("0=fast,1=slow", 1, NULL, out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, "slow");
+    assert_int_equal(disk_label_of("0=fast,1=slow", 2, NULL, out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(disk_label_of("1=x,/dev/sdb=data", 0, "/dev/sdb", out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, "data"); /* by path (Linux) */
+    assert_int_equal(disk_label_of("10=x", 1, NULL, out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, ""); /* 10 is not 1 */
+    assert_int_equal(disk_label_of("", 0, NULL, out, sizeof out, why, sizeof why), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(disk_label_of("x,0=y", 0, NULL, out, sizeof out, why, sizeof why), -1);
+    assert_string_equal(out, "");
+    assert_non_null(strstr(why, "a bare NAME labels every disk"));
+    assert_int_equal(disk_label_of("0=", 0, NULL, out, sizeof out, why, sizeof why), -1);
+    assert_non_null(strstr(why, "item 1 needs a name of 1..31 characters"));
+    assert_int_equal(disk_label_of("0=a,=b", 0, NULL, out, sizeof out, why, sizeof why), -1);
+    assert_non_null(strstr(why, "item 2 needs a disk before '='"));
+    assert_int_equal(disk_label_of("0=a/b", 0, NULL, out, sizeof out, why, sizeof why), -1);
+    assert_non_null(strstr(why, "'/' in a name"));
+    assert_int_equal(disk_label_of("0=abcdefghijabcdefghijabcdefghijXY", 0, NULL, out, sizeof out, why,
+                                   sizeof why), -1);
+    assert_int_equal(parse("disk_label=0=fast,1=slow"), 0);
 }
 
 int main(void)
@@ -508,6 +539,7 @@ int main(void)
         cmocka_unit_test(garbled_and_long), cmocka_unit_test(program_name),
         cmocka_unit_test(help_flag),     cmocka_unit_test(help_text),
         cmocka_unit_test(suite_names),   cmocka_unit_test(registered_suites),
+        cmocka_unit_test(disk_label_spec),
         cmocka_unit_test(upload_url),    cmocka_unit_test(screen_mode),
         cmocka_unit_test(upload_key_option), cmocka_unit_test(redacted_line),
         cmocka_unit_test(key_loading),

@@ -170,6 +170,27 @@ static void markdown_and_terminal(void **state)
     assert_int_equal(oc_terminal(term_ok, strlen(term_ok), why, sizeof why), 0);
 }
 
+/* HTML: no tag, attribute end or entity of the document's own survives; escapes shown */
+static void html(void **state)
+{
+    (void)state;
+    expect_put(st_put_html, "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    expect_put(st_put_html, "\" onload=\"x&amp;", "&quot; onload=&quot;x&amp;amp;");
+    expect_put(st_put_html, "e\x1b[2J \xe2\x80\xae \xff", "e\\x1b[2J \\u202e \\xff");
+    expect_put(st_put_html, "Ünïcode ≈", "Ünïcode ≈");
+    char why[256];
+    const char *ok = "<section id=\"table\">\n<table class=\"results\"><tr><td class=\"num noise\">"
+                     "1 &lt;b&gt; &amp; &quot;&#39; &ge;</td></tr></table>\n</section>\n";
+    if (oc_html(ok, strlen(ok), why, sizeof why))
+        fail_msg("%s", why);
+    const char *refused[] = {"<script>", "<td onclick=\"x\">", "<td class=\"a\" onload=x>",
+                             "<td class='a'>", "<img src=x>", "&foo;", "&", "<td", "<td class=\"A\">",
+                             "<td>\x1b</td>"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        if (oc_html(refused[i], strlen(refused[i]), why, sizeof why) != -1)
+            fail_msg("oc_html took %s", refused[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +198,7 @@ int main(void)
         cmocka_unit_test(gnuplot_literal),
         cmocka_unit_test(csv_cell),
         cmocka_unit_test(markdown_and_terminal),
+        cmocka_unit_test(html),
     };
     return cmocka_run_group_tests_name("safe_text", tests, NULL, NULL);
 }

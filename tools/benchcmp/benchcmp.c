@@ -1,7 +1,7 @@
 /* benchcmp.c - command line of the comparer: benchcmp [--baseline FILE|TAG] [--format F]
- * [--match role|exact] [--suite S] [--test T] [--only summary|table] [--plot DIR] X.json...
- * Loads every document (all errors reported), prints the summary and the table of the
- * environments (documents pooled by tag), optionally renders charts.
+ * [--match role|exact] [--suite S] [--test T] [--only summary|table] [--plot DIR] [--report DIR]
+ * X.json...  Loads every document (all errors reported), prints the summary and the table of the
+ * environments (documents pooled by tag), optionally renders charts and writes the HTML report.
  * Messages show names and document text in their display form (control bytes escaped). */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
@@ -16,7 +16,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: benchcmp [--baseline FILE|TAG] [--format text|markdown|csv] [--match role|exact]\n"
             "                [--suite S,S] [--test PATTERN,PATTERN] [--only summary|table]\n"
-            "                [--plot DIR] [--max-bytes N] DOC.json DOC.json...\n"
+            "                [--plot DIR] [--report DIR] [--max-bytes N] DOC.json DOC.json...\n"
             "  Compares barebench results documents against one baseline (= 100%%).  Documents\n"
             "  with the same tool.tag are one environment (a column): the median of their\n"
             "  medians, n, and the range across them.\n"
@@ -30,6 +30,9 @@ static void usage(FILE *f)
             "  --suite S,S    only these suites;  --test P,P  only tests matching these globs\n"
             "  --only P       summary: only the summary (CSV: the summary as CSV); table: no summary\n"
             "  --plot DIR     also write SVG and PNG charts into DIR (needs gnuplot)\n"
+            "  --report DIR   also write DIR/index.html: one self-contained page with the\n"
+            "                 environments, warnings, charts (inline SVG), the table and\n"
+            "                 links to copies of the documents (needs gnuplot)\n"
             "  --gnuplot PATH the gnuplot program (default: gnuplot)\n"
             "  --max-bytes N  refuse documents larger than N bytes (default %u)\n"
             "  Entries match by suite, test and params.  %% = median / baseline median;\n"
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
     enum bc_part part = BC_PART_ALL;
     static struct list suites, tests;
     struct bc_opts opts = {0};
-    const char *plot = NULL, *gnuplot = "gnuplot", *baseline = NULL;
+    const char *plot = NULL, *report = NULL, *gnuplot = "gnuplot", *baseline = NULL;
     size_t max_bytes = BC_MAX_BYTES_DEFAULT;
     char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
@@ -116,7 +119,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--format") || !strcmp(a, "--plot") || !strcmp(a, "--max-bytes") ||
                    !strcmp(a, "--gnuplot") || !strcmp(a, "--baseline") || !strcmp(a, "--match") ||
-                   !strcmp(a, "--suite") || !strcmp(a, "--test") || !strcmp(a, "--only")) {
+                   !strcmp(a, "--suite") || !strcmp(a, "--test") || !strcmp(a, "--only") ||
+                   !strcmp(a, "--report")) {
             if (i + 1 >= argc)
                 return bad_usage("missing value after", a);
             const char *v = argv[++i];
@@ -135,6 +139,8 @@ int main(int argc, char **argv)
                 baseline = v;
             } else if (!strcmp(a, "--plot")) {
                 plot = v;
+            } else if (!strcmp(a, "--report")) {
+                report = v;
             } else if (!strcmp(a, "--gnuplot")) {
                 gnuplot = v;
             } else if (!strcmp(a, "--max-bytes")) {
@@ -227,6 +233,17 @@ int main(int argc, char **argv)
                     rc = 1;
                 } else {
                     fprintf(stderr, "benchcmp: %d chart%s in %s\n", n, n == 1 ? "" : "s", shown(plot));
+                }
+            }
+            if (report) {
+                char err[512];
+                int n = bc_report(&t, report, gnuplot, err, sizeof err);
+                if (n < 0) {
+                    fprintf(stderr, "benchcmp: error: %s\n", shown(err));
+                    rc = 1;
+                } else {
+                    fprintf(stderr, "benchcmp: report with %d chart%s: %s/index.html\n", n,
+                            n == 1 ? "" : "s", shown(report));
                 }
             }
             bc_table_free(&t);

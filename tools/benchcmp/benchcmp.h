@@ -42,6 +42,8 @@ int bc_doc_load_buffer(const char *buf, size_t len, const char *name, struct bc_
 int bc_doc_load_file(const char *path, size_t max_bytes, struct bc_doc *d, char *err,
                      size_t errlen);
 void bc_doc_free(struct bc_doc *d);
+/** snprintf into err (errlen bytes); returns -1: `return bc_fail(err, errlen, "...", ...)`. */
+int bc_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /** "k=v k=v" of a params object, keys sorted, leaving out the keys in skip (NULL-terminated,
  *  or NULL).  Writes at most n bytes; returns the length it needed (like snprintf). */
 size_t bc_params_format(json_t *params, const char *const *skip, char *buf, size_t n);
@@ -134,7 +136,9 @@ struct bc_table {
     enum bc_match match;
     char **warn;
     int nwarn;
+    int warn_dropped;             /* warnings beyond BC_WARN_MAX, counted in the last one */
 };
+#define BC_WARN_MAX 100           /* a fleet of documents would otherwise print thousands */
 
 /** Match the entries of docs[0..n-1] into t: pools by tag (the pool of docs[0] is the baseline),
  *  rows by o->match, pooled figures, ratios, noise, warnings.  0, or -1 (memory). */
@@ -209,15 +213,20 @@ void bc_warn(struct bc_table *t, const char *fmt, ...) __attribute__((format(pri
 void bc_env_warnings(struct bc_table *t);
 void bc_table_free(struct bc_table *t);
 
-enum bc_format { BC_TEXT, BC_MARKDOWN, BC_CSV };
+enum bc_format { BC_TEXT, BC_MARKDOWN, BC_CSV, BC_HTML };
 enum bc_part { BC_PART_ALL = 0, BC_PART_SUMMARY, BC_PART_TABLE };
 /** Print the identity of each pool (and its files), warnings, the summary and the table to f;
- *  for CSV, f gets only the table and the identity and warnings go to `notes` (may be NULL). */
+ *  for CSV, f gets only the table and the identity and warnings go to `notes` (may be NULL);
+ *  BC_HTML writes sections of an HTML page (bc_report's body), every document text escaped. */
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt);
 /** Same, limited to a part: BC_PART_SUMMARY prints only the summary (for CSV: the summary as
  *  CSV instead of the table), BC_PART_TABLE everything but the summary. */
 void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt,
                    enum bc_part part);
+/** The two parts of the report page (BC_HTML): environments, warnings and summary; the full
+ *  table.  bc_report puts the charts between them. */
+enum bc_html_part { BC_HTML_FRONT, BC_HTML_TABLE };
+void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part);
 
 /** Write charts (SVG and PNG) into dir with gnuplot; names of the files made go to `made`
  *  (one per line) if not NULL.  Returns the number of charts, or -1 with a message in err.
@@ -225,5 +234,29 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
  *  No text from a document reaches gnuplot except as a single-quoted literal. */
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen);
+
+/* A chart bc_plot_list drew: dir/NAME.svg (and .png, .gp, .dat). */
+struct bc_chart {
+    char name[128];  /* [A-Za-z0-9._-] only */
+    char suite[32];  /* the suite it shows (may be cut) */
+    char title[400]; /* its title, lines separated by '\n' (display forms of document text) */
+};
+struct bc_charts {
+    struct bc_chart *c;
+    int n;
+};
+/** bc_plot that also lists the charts drawn in *list (appended; bc_charts_free frees);
+ *  svg_only: no PNG. */
+int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
+                 struct bc_charts *list, int svg_only, char *err, size_t errlen);
+void bc_charts_free(struct bc_charts *l);
+
+/** Write dir/index.html, the study as one self-contained page: the environments, warnings, the
+ *  table (bc_print's BC_HTML) and every chart (drawn with gnuplot into dir/charts, inlined as
+ *  <svg>), with the documents copied into dir/docs and linked.  Every text from a document is
+ *  HTML-escaped; the page loads nothing (its Content-Security-Policy forbids it).  Returns the
+ *  number of charts, or -1 with a message in err. */
+int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, char *err,
+              size_t errlen);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int bc_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -107,44 +107,44 @@ static int load_entry(json_t *o, size_t i, const char *name, struct bc_entry *e,
 {
     static const char *const strs[] = {"suite", "test", "unit", "better"};
     if (!json_is_object(o))
-        return fail(err, errlen, "%s: results[%zu] is not an object", name, i);
+        return bc_fail(err, errlen, "%s: results[%zu] is not an object", name, i);
     for (int k = 0; k < 4; k++)
         if (!json_is_string(json_object_get(o, strs[k])))
-            return fail(err, errlen, "%s: results[%zu]: \"%s\" is missing or not a string", name,
+            return bc_fail(err, errlen, "%s: results[%zu]: \"%s\" is missing or not a string", name,
                         i, strs[k]);
     e->suite = str_at(o, "suite", "");
     e->test = str_at(o, "test", "");
     e->unit = str_at(o, "unit", "");
     e->better = str_at(o, "better", "");
     if (strcmp(e->better, "higher") && strcmp(e->better, "lower"))
-        return fail(err, errlen, "%s: results[%zu] (%s/%s): \"better\" is \"%.20s\", not higher|lower",
+        return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): \"better\" is \"%.20s\", not higher|lower",
                     name, i, e->suite, e->test, e->better);
     e->params = json_object_get(o, "params");
     if (e->params && !json_is_object(e->params))
-        return fail(err, errlen, "%s: results[%zu] (%s/%s): \"params\" is not an object", name, i,
+        return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): \"params\" is not an object", name, i,
                     e->suite, e->test);
     static const char *const nums[] = {"min", "median", "max"};
     double *dst[] = {&e->min, &e->median, &e->max};
     for (int k = 0; k < 3; k++)
         if (num_at(o, nums[k], dst[k]))
-            return fail(err, errlen, "%s: results[%zu] (%s/%s): \"%s\" is missing or not a number",
+            return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): \"%s\" is missing or not a number",
                         name, i, e->suite, e->test, nums[k]);
     if (!(e->min <= e->median && e->median <= e->max))
-        return fail(err, errlen, "%s: results[%zu] (%s/%s): min <= median <= max does not hold",
+        return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): min <= median <= max does not hold",
                     name, i, e->suite, e->test);
     json_t *s = json_object_get(o, "samples");
     if (s && !json_is_array(s))
-        return fail(err, errlen, "%s: results[%zu] (%s/%s): \"samples\" is not an array", name, i,
+        return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): \"samples\" is not an array", name, i,
                     e->suite, e->test);
     size_t ns = json_array_size(s);
     if (ns) {
         e->samples = malloc(ns * sizeof(double));
         if (!e->samples)
-            return fail(err, errlen, "%s: out of memory", name);
+            return bc_fail(err, errlen, "%s: out of memory", name);
         for (size_t k = 0; k < ns; k++) {
             json_t *v = json_array_get(s, k);
             if (!json_is_number(v))
-                return fail(err, errlen, "%s: results[%zu] (%s/%s): samples[%zu] is not a number",
+                return bc_fail(err, errlen, "%s: results[%zu] (%s/%s): samples[%zu] is not a number",
                             name, i, e->suite, e->test, k);
             e->samples[k] = json_number_value(v);
         }
@@ -158,7 +158,7 @@ static int load_entry(json_t *o, size_t i, const char *name, struct bc_entry *e,
     e->key = malloc(klen);
     if (!canon || !e->params_text || !e->key) {
         free(canon);
-        return fail(err, errlen, "%s: out of memory", name);
+        return bc_fail(err, errlen, "%s: out of memory", name);
     }
     snprintf(e->key, klen, "%s/%s/%s", e->suite, e->test, canon);
     free(canon);
@@ -191,44 +191,44 @@ int bc_doc_load_buffer(const char *buf, size_t len, const char *name, struct bc_
     memset(d, 0, sizeof *d);
     d->path = strdup(name);
     if (!d->path)
-        return fail(err, errlen, "%s: out of memory", name);
+        return bc_fail(err, errlen, "%s: out of memory", name);
     d->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!d->root) {
-        fail(err, errlen, "%s:%d:%d: not valid JSON: %s (byte %zu)", name, je.line, je.column,
+        bc_fail(err, errlen, "%s:%d:%d: not valid JSON: %s (byte %zu)", name, je.line, je.column,
              je.text, (size_t)je.position);
         goto err;
     }
     if (!json_is_object(d->root)) {
-        fail(err, errlen, "%s: not a barebench results document (top level is not an object)", name);
+        bc_fail(err, errlen, "%s: not a barebench results document (top level is not an object)", name);
         goto err;
     }
     json_t *schema = json_object_get(d->root, "schema");
     if (!json_is_string(schema)) {
-        fail(err, errlen, "%s: not a barebench results document (no \"schema\" string)", name);
+        bc_fail(err, errlen, "%s: not a barebench results document (no \"schema\" string)", name);
         goto err;
     }
     if (strcmp(json_string_value(schema), BC_SCHEMA)) {
-        fail(err, errlen, "%s: unsupported schema \"%.40s\" (this tool reads \"%s\")", name,
+        bc_fail(err, errlen, "%s: unsupported schema \"%.40s\" (this tool reads \"%s\")", name,
              json_string_value(schema), BC_SCHEMA);
         goto err;
     }
     json_t *res = json_object_get(d->root, "results");
     if (!json_is_array(res)) {
-        fail(err, errlen, "%s: \"results\" is missing or not an array", name);
+        bc_fail(err, errlen, "%s: \"results\" is missing or not an array", name);
         goto err;
     }
     if (json_object_get(d->root, "tool") && !json_is_object(json_object_get(d->root, "tool"))) {
-        fail(err, errlen, "%s: \"tool\" is not an object", name);
+        bc_fail(err, errlen, "%s: \"tool\" is not an object", name);
         goto err;
     }
     if (json_object_get(d->root, "env") && !json_is_object(json_object_get(d->root, "env"))) {
-        fail(err, errlen, "%s: \"env\" is not an object", name);
+        bc_fail(err, errlen, "%s: \"env\" is not an object", name);
         goto err;
     }
     size_t n = json_array_size(res);
     d->e = calloc(n ? n : 1, sizeof *d->e);
     if (!d->e) {
-        fail(err, errlen, "%s: out of memory", name);
+        bc_fail(err, errlen, "%s: out of memory", name);
         goto err;
     }
     for (size_t i = 0; i < n; i++) {
@@ -250,11 +250,11 @@ int bc_doc_load_file(const char *path, size_t max_bytes, struct bc_doc *d, char 
     memset(d, 0, sizeof *d);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return bc_fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        return fail(err, errlen, "%s: is a directory", path);
+        return bc_fail(err, errlen, "%s: is a directory", path);
     }
     /* read at most max_bytes + 1 so that pipes and growing files are bounded too */
     size_t cap = 65536, len = 0;
@@ -276,19 +276,19 @@ int bc_doc_load_file(const char *path, size_t max_bytes, struct bc_doc *d, char 
     int rerr = ferror(f);
     fclose(f);
     if (!buf)
-        return fail(err, errlen, "%s: out of memory", path);
+        return bc_fail(err, errlen, "%s: out of memory", path);
     if (len > max_bytes) {
         free(buf);
-        return fail(err, errlen, "%s: file too large (over %zu bytes; the limit is --max-bytes %zu)",
+        return bc_fail(err, errlen, "%s: file too large (over %zu bytes; the limit is --max-bytes %zu)",
                     path, max_bytes, max_bytes);
     }
     if (rerr) {
         free(buf);
-        return fail(err, errlen, "%s: read error", path);
+        return bc_fail(err, errlen, "%s: read error", path);
     }
     if (len == 0) {
         free(buf);
-        return fail(err, errlen, "%s: empty file", path);
+        return bc_fail(err, errlen, "%s: empty file", path);
     }
     int rc = bc_doc_load_buffer(buf, len, path, d, err, errlen);
     free(buf);

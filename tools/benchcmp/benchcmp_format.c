@@ -1,7 +1,7 @@
 /* benchcmp_format.c - prints the comparison as aligned text, Markdown or CSV: which machine
  * each file came from, warnings, then one row per suite/test/params with every environment.
  * Every string from a document is printed in its display form (tools/benchcmp/safe_text.h: control bytes
- * escaped), Markdown cells and CSV cells escaped for their readers. */
+ * escaped), Markdown cells, CSV cells and HTML escaped for their readers. */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
 
@@ -123,6 +123,29 @@ static void print_csv(FILE *f, const struct grid *g)
         }
         fputc('\n', f);
     }
+}
+
+/* An HTML table (cells escaped); numbers right-aligned, cells within noise marked. */
+static void print_html(FILE *f, const struct grid *g, const char *cls, const char *mark)
+{
+    fprintf(f, "<table class=\"%s\">\n<thead><tr>", cls);
+    for (int r = 0; r < g->rows; r++) {
+        if (r == 1)
+            fputs("</tr></thead>\n<tbody>\n<tr>", f);
+        else if (r)
+            fputs("<tr>", f);
+        for (int c = 0; c < g->cols; c++) {
+            const char *s = cellstr(g, r, c), *tag = r ? "td" : "th";
+            size_t n = strlen(s), m = strlen(mark);
+            int noise = r && g->right[c] && n > m && !strcmp(s + n - m, mark);
+            fprintf(f, "<%s%s%s>", tag, g->right[c] ? " class=\"num" : "",
+                    g->right[c] ? (noise ? " noise\"" : "\"") : "");
+            st_put_html(f, s);
+            fprintf(f, "</%s>", tag);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</tr></thead>\n</table>\n", f);
 }
 
 /* Which machine each file came from, by environment (pool); a pool of many files shows its
@@ -515,6 +538,59 @@ static void print_warnings(FILE *f, const struct bc_table *t, int md)
     }
 }
 
+/* BC_HTML: the sections of the report page (tools/benchcmp/benchcmp_report.c), in two parts so
+ * that the charts go between them. */
+void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
+{
+    struct grid g = {0};
+    if (part == BC_HTML_TABLE) {
+        fputs("<section id=\"table\">\n<h2>All results</h2>\n", f);
+        if (table_grid(t, &g, "≈") == 0)
+            print_html(f, &g, "results", "≈");
+        grid_free(&g);
+        fprintf(f, "<p class=\"legend\">%% = %% of the baseline median; overhead = how much worse "
+                   "than the baseline (positive: slower or less throughput, given &quot;better&quot;). "
+                   "≈ = within run-to-run noise: Mann-Whitney U p &ge; %.2f when both sides have &ge; "
+                   "%d samples, else overlapping min..max ranges.</p>\n",
+                BC_MWU_ALPHA, BC_MWU_MIN_N);
+        if (pooled(t))
+            fputs("<p class=\"legend\">An environment of several files: its figure is the median of "
+                  "the files' medians, n = files with the entry (n/N: some lack it), range = their "
+                  "smallest..largest median; the noise test pools their samples.</p>\n", f);
+        if (has_api(t))
+            fputs("<p class=\"legend\">api = the I/O path each environment took (one name: all the "
+                  "same; (!) = different kinds of driver). Disks match by role, not index or path "
+                  "(--match exact: every param).</p>\n", f);
+        fputs("</section>\n", f);
+        return;
+    }
+    fputs("<section id=\"environments\">\n<h2>Environments</h2>\n"
+          "<p>The first is the baseline (= 100%).</p>\n", f);
+    if (identity_grid(t, &g) == 0)
+        print_html(f, &g, "identity", "\x01");
+    grid_free(&g);
+    fprintf(f, "</section>\n<section id=\"warnings\">\n<h2>Warnings (%d)</h2>\n<ul>\n", t->nwarn);
+    for (int i = 0; i < t->nwarn; i++) {
+        fputs("<li class=\"warning\">", f);
+        st_put_html(f, t->warn[i]);
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n</section>\n<section id=\"summary\">\n<h2>Summary</h2>\n", f);
+    struct bc_summary s = {0};
+    memset(&g, 0, sizeof g);
+    if (t->npools > 1 && bc_summarize(t, &s) == 0 && s.ng && summary_grid(t, &s, &g) == 0) {
+        fputs("<p>Per suite (disk per operation and block size), overhead against ", f);
+        st_put_html(f, t->pools[0].label);
+        fputs("; positive = worse.</p>\n", f);
+        print_html(f, &g, "summary", "\x01");
+    } else {
+        fputs("<p>No summary: one environment only.</p>\n", f);
+    }
+    grid_free(&g);
+    bc_summary_free(&s);
+    fputs("</section>\n", f);
+}
+
 void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt,
                    enum bc_part part)
 {
@@ -535,6 +611,14 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
         bc_summary_free(&s);
         return;
     }
+    if (fmt == BC_HTML) {
+        if (part != BC_PART_TABLE)
+            bc_print_html(f, t, BC_HTML_FRONT);
+        if (part != BC_PART_SUMMARY)
+            bc_print_html(f, t, BC_HTML_TABLE);
+        bc_summary_free(&s);
+        return;
+    }
     int md = fmt == BC_MARKDOWN;
     const char *mark = md ? "≈" : "~";
     if (md)
@@ -549,8 +633,13 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
     if (t->nwarn)
         fputc('\n', f);
     if (want_sum && s.ng) {
-        fprintf(f, md ? "### Summary\n\n" : "summary: per suite (disk per operation and block size), "
-                                          "overhead against %s; positive = worse:\n", t->pools[0].label);
+        if (md) {
+            fprintf(f, "### Summary\n\n");
+        } else { /* the label is a document's tag: its display form */
+            fputs("summary: per suite (disk per operation and block size), overhead against ", f);
+            st_put_display(f, t->pools[0].label);
+            fputs("; positive = worse:\n", f);
+        }
         memset(&g, 0, sizeof g);
         if (summary_grid(t, &s, &g) == 0)
             print_aligned(f, &g, md);

@@ -11,19 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bc_warn(struct bc_table *t, const char *fmt, ...)
+static void warn_push(struct bc_table *t, const char *text)
 {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     char **nw = realloc(t->warn, (size_t)(t->nwarn + 1) * sizeof *nw);
     if (!nw)
         return;
     t->warn = nw;
-    if ((t->warn[t->nwarn] = strdup(buf)))
+    if ((t->warn[t->nwarn] = strdup(text)))
         t->nwarn++;
+}
+
+void bc_warn(struct bc_table *t, const char *fmt, ...)
+{
+    char buf[1024];
+    if (t->nwarn >= BC_WARN_MAX - 2) { /* room kept for the closing two of bc_compare_opts */
+        t->warn_dropped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    warn_push(t, buf);
 }
 
 static uint64_t hash(const char *s)
@@ -134,6 +143,13 @@ static int cmp_order(const void *pa, const void *pb)
     return (a->row > b->row) - (a->row < b->row); /* else as first seen */
 }
 
+static int cmp_suite(const void *pa, const void *pb)
+{
+    const struct order *a = pa, *b = pb;
+    int c = strcmp(a->shown, b->shown);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
 /* Suites as first seen; disk-like rows (params op and block_size) by op, pattern (seq first),
  * test, block size, queue depth; the rest as first seen.  ent[] moves with its row. */
 static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
@@ -141,23 +157,25 @@ static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
     struct order *o = calloc((size_t)(t->nrows ? t->nrows : 1), sizeof *o);
     struct bc_row *rows = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rows);
     const struct bc_entry ***ents = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *ents);
-    if (!o || !rows || !ents) {
+    int *rank = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rank);
+    if (!o || !rows || !ents || !rank) {
         free(o);
         free(rows);
         free(ents);
+        free(rank);
         return -1;
     }
+    /* a suite's rank: its first row (rows sorted by suite, then by position) */
+    for (int i = 0; i < t->nrows; i++)
+        o[i] = (struct order){.row = i, .shown = t->rows[i].first->suite};
+    qsort(o, (size_t)t->nrows, sizeof *o, cmp_suite);
+    for (int i = 0; i < t->nrows; i++)
+        rank[o[i].row] = i && !strcmp(o[i].shown, o[i - 1].shown) ? rank[o[i - 1].row] : o[i].row;
     for (int i = 0; i < t->nrows; i++) {
         const struct bc_entry *e = t->rows[i].first;
-        int rank = i;
-        for (int j = 0; j < i; j++)
-            if (!strcmp(t->rows[o[j].row].first->suite, e->suite)) {
-                rank = o[j].suite_rank;
-                break;
-            }
         const char *op = json_string_value(json_object_get(e->params, "op"));
         const char *pat = json_string_value(json_object_get(e->params, "pattern"));
-        o[i] = (struct order){i, rank, op && param_num(e, "block_size") >= 0,
+        o[i] = (struct order){i, rank[i], op && param_num(e, "block_size") >= 0,
                               pat && !strcmp(pat, "seq") ? 0 : pat && !strcmp(pat, "rand") ? 1 : 2,
                               op ? op : "", e->test, t->rows[i].params_text,
                               param_num(e, "block_size"), param_num(e, "qd")};
@@ -172,6 +190,7 @@ static int sort_rows(struct bc_table *t, const struct bc_entry ***ent)
     free(o);
     free(rows);
     free(ents);
+    free(rank);
     return 0;
 }
 
@@ -301,9 +320,16 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
     cpu_warnings(t);
     bc_env_warnings(t);
     error_warnings(t);
-    if (t->unmatched)
-        bc_warn(t, "%d of %d entries are not in every %s (shown with '-')", t->unmatched, t->nrows,
-                t->npools < t->ndocs ? "environment" : "file");
+    char buf[160];
+    if (t->warn_dropped) {
+        snprintf(buf, sizeof buf, "... and %d more warnings not shown", t->warn_dropped);
+        warn_push(t, buf);
+    }
+    if (t->unmatched) {
+        snprintf(buf, sizeof buf, "%d of %d entries are not in every %s (shown with '-')", t->unmatched,
+                 t->nrows, t->npools < t->ndocs ? "environment" : "file");
+        warn_push(t, buf);
+    }
     rc = 0;
 out:
     for (int i = 0; ent && i < t->nrows; i++)

@@ -3,7 +3,7 @@
  * level (levels), and bars per test.  Kinds without data are skipped.
  * Documents are untrusted: gnuplot gets numbers through data files (numbers and '#' comments
  * only) and scripts of fixed commands in which every text is a single-quoted literal written by
- * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-]. */
+ * st_put_gnuplot (no `command` substitution, no @macros there); file names are [A-Za-z0-9._-] (st_file_part). */
 #include "tools/benchcmp/benchcmp.h"
 #include "bench/suite_charts.h"
 #include "tools/benchcmp/safe_text.h"
@@ -14,10 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #define MAXCHARTS 64 /* per kind: a safety net against documents with endless param variants */
+#define GP_PARALLEL 3 /* gnuplot processes at a time (each chart is its own) */
 
 static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -31,6 +35,13 @@ struct plotctx {
     size_t errlen;
     int charts;
     const char *suite; /* the suite of the chart being drawn (bench/suite_charts.c) */
+    struct bc_charts *list; /* the charts drawn, or NULL */
+    int svg_only;           /* no PNG (the report inlines the SVG only) */
+    struct running {        /* gnuplot processes not waited for yet, oldest first */
+        pid_t pid;
+        char name[128], suite[32], title[400];
+    } run[GP_PARALLEL];
+    int nrun;
 };
 
 static int fail(struct plotctx *p, const char *fmt, ...)
@@ -47,22 +58,6 @@ static const char *disp(char *buf, size_t n, const char *s)
 {
     st_display(buf, n, s);
     return buf;
-}
-
-/* A file name part: letters, digits, '-', '_' and '.' only. */
-static void file_safe(char *dst, size_t n, const char *src)
-{
-    size_t i = 0;
-    for (; *src && i + 1 < n; src++) {
-        char c = *src;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '_' || c == '.';
-        if (ok || (i && dst[i - 1] != '-'))
-            dst[i++] = ok ? c : '-';
-    }
-    while (i && dst[i - 1] == '-')
-        i--;
-    dst[i] = '\0';
 }
 
 static const char *param_str(const struct bc_entry *e, const char *key, char *buf, size_t n)
@@ -94,39 +89,108 @@ static void size_name(char *buf, size_t n, double b)
         snprintf(buf, n, "%.3g%s", b, u[k]);
 }
 
-/* Run gnuplot on dir/NAME.gp with dir as working directory (no gnuplot: the script only). */
-static int run_gnuplot(struct plotctx *p, const char *name)
+/* A test's name in words: "seq_read" -> "seq read" (display form). */
+static const char *words(char *buf, size_t n, const char *test)
 {
-    char script[200];
-    snprintf(script, sizeof script, "%s.gp", name);
-    if (!p->gnuplot) {
-        p->charts++;
+    disp(buf, n, test);
+    for (char *q = buf; *q; q++)
+        if (*q == '_')
+            *q = ' ';
+    return buf;
+}
+
+/* Note a chart drawn in p->list (when kept): its name, suite and title. */
+static int list_chart(struct plotctx *p, const char *name, const char *suite, const char *title)
+{
+    struct bc_charts *l = p->list;
+    if (!l)
         return 0;
-    }
-    pid_t pid = fork();
-    if (pid < 0)
-        return fail(p, "cannot start gnuplot: %s", strerror(errno));
-    if (pid == 0) {
-        if (chdir(p->dir) == 0)
-            execlp(p->gnuplot, p->gnuplot, script, (char *)NULL);
-        _exit(127);
-    }
+    struct bc_chart *c = realloc(l->c, (size_t)(l->n + 1) * sizeof *c);
+    if (!c)
+        return fail(p, "out of memory");
+    l->c = c;
+    c += l->n++;
+    snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->suite, sizeof c->suite, "%s", suite ? suite : "");
+    snprintf(c->title, sizeof c->title, "%s", title);
+    return 0;
+}
+
+/* Wait for the oldest gnuplot still running; its chart is drawn (listed, named in `made`) when
+ * it succeeded. */
+static int reap_oldest(struct plotctx *p)
+{
+    struct running r = p->run[0];
+    memmove(&p->run[0], &p->run[1], (size_t)--p->nrun * sizeof p->run[0]);
     int st;
-    while (waitpid(pid, &st, 0) < 0)
+    while (waitpid(r.pid, &st, 0) < 0)
         if (errno != EINTR)
             return fail(p, "waiting for gnuplot: %s", strerror(errno));
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
         return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return fail(p, "gnuplot failed on %s/%s", p->dir, script);
+        return fail(p, "gnuplot failed on %s/%s.gp", p->dir, r.name);
     if (p->made) {
         fputs("chart: ", p->made);
         st_put_display(p->made, p->dir);
-        fprintf(p->made, "/%s.svg ", name);
-        st_put_display(p->made, p->dir);
-        fprintf(p->made, "/%s.png\n", name);
+        fprintf(p->made, "/%s.svg", r.name);
+        if (!p->svg_only) {
+            fputc(' ', p->made);
+            st_put_display(p->made, p->dir);
+            fprintf(p->made, "/%s.png", r.name);
+        }
+        fputc('\n', p->made);
     }
     p->charts++;
+    return list_chart(p, r.name, r.suite, r.title);
+}
+
+/* Wait for every gnuplot still running (all of them, also after a failure); 0 when all drew.
+ * The message is the first failure's (also one set before the call when keep_err). */
+static int reap_all(struct plotctx *p, int keep_err)
+{
+    char first[512];
+    int bad = keep_err;
+    snprintf(first, sizeof first, "%s", keep_err ? p->err : "");
+    while (p->nrun)
+        if (reap_oldest(p) && !bad++)
+            snprintf(first, sizeof first, "%s", p->err);
+    if (bad)
+        snprintf(p->err, p->errlen, "%s", first);
+    return bad ? -1 : 0;
+}
+
+/* Start gnuplot on dir/NAME.gp with dir as working directory, at most GP_PARALLEL at a time
+ * (no gnuplot: the script only, counted as drawn). */
+static int run_gnuplot(struct plotctx *p, const char *name, const char *title)
+{
+    char script[200];
+    snprintf(script, sizeof script, "%s.gp", name);
+    if (!p->gnuplot) {
+        p->charts++;
+        return list_chart(p, name, p->suite, title);
+    }
+    if (p->nrun == GP_PARALLEL && reap_oldest(p))
+        return -1;
+    /* spawned, not forked: a fork would copy the page tables of every document loaded */
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    char *argv[] = {(char *)p->gnuplot, script, NULL};
+    if (posix_spawn_file_actions_init(&fa))
+        return fail(p, "cannot start gnuplot: out of memory");
+    int e = posix_spawn_file_actions_addchdir_np(&fa, p->dir);
+    if (!e)
+        e = posix_spawnp(&pid, p->gnuplot, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (e == ENOENT)
+        return fail(p, "cannot run '%s' (install gnuplot-nox, or give --gnuplot PATH)", p->gnuplot);
+    if (e)
+        return fail(p, "cannot start gnuplot: %s", strerror(e));
+    struct running *r = &p->run[p->nrun++];
+    r->pid = pid;
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->suite, sizeof r->suite, "%s", p->suite ? p->suite : "");
+    snprintf(r->title, sizeof r->title, "%s", title);
     return 0;
 }
 
@@ -155,7 +219,7 @@ static void gp_lines(FILE *f, const char *text, char sep)
     }
 }
 
-/* "set output 'NAME.EXT'" (NAME is file_safe). */
+/* "set output 'NAME.EXT'" (NAME is st_file_part). */
 static void gp_output(FILE *f, const char *name, const char *ext)
 {
     char file[160];
@@ -184,8 +248,10 @@ static void script_head(FILE *f, const char *title, const char *xlabel, const ch
     fputs(" noenhanced\n", f);
 }
 
-static void script_tail(FILE *f, const char *name, int width, int height)
+static void script_tail(struct plotctx *p, FILE *f, const char *name, int width, int height)
 {
+    if (p->svg_only)
+        return;
     fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Sans,11' background rgb 'white'\n",
             width, height);
     gp_output(f, name, "png");
@@ -195,7 +261,8 @@ static void script_tail(FILE *f, const char *name, int width, int height)
 /* --- bar charts: categories on x, one bar per environment, min..max as error bars --- */
 
 struct bars {
-    char name[128], title[256], xlabel[128], ylabel[128];
+    char name[128], title[400], xlabel[128], ylabel[128];
+    int pct; /* 1: each bar is % of the baseline pool's median (which is not drawn: a line) */
     int n;
     const struct bc_row *row[256];
     char cat[256][64];  /* tick label: the category ... */
@@ -279,97 +346,176 @@ static void hoist_common_params(struct bars *b)
     snprintf(b->title + tl, sizeof b->title - tl, "\nall with %.150s", common);
 }
 
-static int plot_bars(struct plotctx *p, struct bars *b)
+/* The figures of pool k in row r (NULL: none) as drawn: the median with its whiskers, absolute
+ * (lo..hi: the lowest and highest sample) or, pct, in % of the baseline pool's median (whiskers:
+ * the spread of the pool's run medians).  0 when there is none to draw. */
+static int cell_value(const struct bc_row *r, int k, int pct, double v[3])
 {
-    hoist_common_params(b);
+    const struct bc_cell *c = r ? &r->c[k] : NULL, *base = r ? &r->c[0] : NULL;
+    if (!c || !c->n || r->unit_mismatch || isnan(c->median))
+        return 0;
+    if (!pct) {
+        v[0] = c->median, v[1] = c->lo, v[2] = c->hi;
+        return 1;
+    }
+    if (!base->n || isnan(base->median) || base->median == 0)
+        return 0;
+    v[0] = c->median / base->median * 100, v[1] = c->min / base->median * 100;
+    v[2] = c->max / base->median * 100;
+    return 1;
+}
+
+/* The widest word of a bar group's tick label, in characters. */
+static int tick_width(const struct bars *b, int i)
+{
+    int widest = (int)strlen(b->cat[i]), run = 0;
+    for (const char *q = b->sub[i];; q++) {
+        if (!*q || *q == ' ') {
+            if (run > widest)
+                widest = run;
+            run = 0;
+            if (!*q)
+                break;
+        } else {
+            run++;
+        }
+    }
+    return widest;
+}
+
+/* One chart of bar groups from..to-1 of b (NAME, or NAME-pPART when b is split): bars drawn as
+ * boxes at computed positions so that a missing figure gets an "n/a" where its bar would be. */
+static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int to, int part,
+                          int parts, int width)
+{
     const struct bc_table *t = p->t;
-    FILE *d = open_in_dir(p, b->name, "dat");
+    char name[128], title[sizeof b->title];
+    if (parts > 1) {
+        snprintf(name, sizeof name, "%.110s-p%d", b->name, part);
+        const char *nl = strchr(b->title, '\n'); /* "(part i of n)" ends the first line */
+        int l = nl ? (int)(nl - b->title) : (int)strlen(b->title);
+        snprintf(title, sizeof title, "%.*s (part %d of %d)%.*s", l > 200 ? 200 : l, b->title, part,
+                 parts, 180, nl ? nl : "");
+    } else {
+        snprintf(name, sizeof name, "%.120s", b->name);
+        snprintf(title, sizeof title, "%s", b->title);
+    }
+    int first = b->pct, drawn = t->npools - first;
+    if (drawn < 1)
+        return 0;
+    double bw = 0.8 / drawn, lo = INFINITY, hi = 0, v[3];
+    int any = 0;
+    FILE *d = open_in_dir(p, name, "dat");
     if (!d)
         return -1;
-    double lo = INFINITY, hi = 0;
-    int has[64] = {0}, any = 0;
-    fprintf(d, "# category (the x tick), then median min max per environment\n");
-    for (int i = 0; i < b->n; i++) {
-        fprintf(d, "%d", i);
-        for (int k = 0; k < t->npools; k++) {
-            const struct bc_cell *e = &b->row[i]->c[k];
-            if (e->n && !b->row[i]->unit_mismatch) {
-                fprintf(d, " %.9g %.9g %.9g", e->median, e->lo, e->hi);
-                has[k % 64] = any = 1;
-                if (e->lo > 0 && e->lo < lo)
-                    lo = e->lo;
-                if (e->hi > hi)
-                    hi = e->hi;
-            } else {
-                fprintf(d, " ? ? ?");
+    fprintf(d, "# one block per environment: x median whisker-low whisker-high\n");
+    for (int k = first; k < t->npools; k++) {
+        fprintf(d, "# block %d\n", k - first);
+        for (int i = from; i < to; i++) {
+            if (!cell_value(b->row[i], k, b->pct, v))
+                continue;
+            fprintf(d, "%.6g %.9g %.9g %.9g\n", i - from + (k - first - (drawn - 1) / 2.0) * bw, v[0],
+                    v[1], v[2]);
+            any = 1;
+            for (int j = 0; j < 3; j++) {
+                if (v[j] > 0 && v[j] < lo)
+                    lo = v[j];
+                if (v[j] > hi)
+                    hi = v[j];
             }
         }
-        fputc('\n', d);
+        fprintf(d, "\n\n");
     }
     fclose(d);
     if (!any)
         return 0; /* nothing to draw */
-    FILE *f = open_in_dir(p, b->name, "gp");
+    FILE *f = open_in_dir(p, name, "gp");
     if (!f)
         return -1;
-    /* wide enough that the (unrotated, one param per line) tick labels do not collide */
-    int widest = 0;
-    for (int i = 0; i < b->n; i++) {
-        int run = 0;
-        for (const char *q = b->cat[i]; *q; q++)
-            run++;
-        if (run > widest)
-            widest = run;
-        run = 0;
-        for (const char *q = b->sub[i];; q++) {
-            if (!*q || *q == ' ') {
-                if (run > widest)
-                    widest = run;
-                run = 0;
-                if (!*q)
-                    break;
-            } else {
-                run++;
-            }
-        }
-    }
-    int per = 9 * widest + 16, bars = 30 + 22 * t->npools;
-    int width = 300 + b->n * (per > bars ? per : bars), height = 560;
-    if (width < 760)
-        width = 760;
-    if (width > 4000)
-        width = 4000;
-    int logy = hi > 0 && lo < INFINITY && hi / lo > 50;
-    char ylabel[160];
+    int logy = hi > 0 && lo < INFINITY && hi / lo > 20; /* values span decades */
+    char ylabel[200];
     snprintf(ylabel, sizeof ylabel, "%s%s", b->ylabel, logy ? " (log scale)" : "");
-    script_head(f, b->title, b->xlabel, ylabel, width, height);
-    fprintf(f, "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\n"
-               "set style fill solid 0.85 border rgb '#333333'\nset boxwidth 0.9\n"
-               "set xtics scale 0 %s\n",
-            "");
-    bar_tics(f, b);
+    static struct bars part_b; /* the tick labels of this part, positions from 0 */
+    struct bars *pb = &part_b;
+    pb->n = to - from;
+    snprintf(pb->title, sizeof pb->title, "%s", title);
+    memcpy(pb->cat, b->cat + from, (size_t)(to - from) * sizeof b->cat[0]);
+    memcpy(pb->sub, b->sub + from, (size_t)(to - from) * sizeof b->sub[0]);
+    hoist_common_params(pb); /* what this part's groups share goes to its subtitle */
+    script_head(f, pb->title, b->xlabel, ylabel, width, 600);
+    fprintf(f, "set style fill solid 0.85 border rgb '#333333'\nset xtics scale 0\n"
+               "set xrange [-0.6:%g]\n", to - from - 0.4);
+    bar_tics(f, pb);
     if (logy)
-        fprintf(f, "set logscale y\nset yrange [%g:*]\n", lo / 2);
+        fprintf(f, "set logscale y\nset yrange [%g:%g]\n", lo / 2, hi * 1.5);
     else
-        fprintf(f, "set yrange [0:*]\n");
-    gp_output(f, b->name, "svg");
+        fprintf(f, "set yrange [0:%g]\n", hi * 1.08);
+    if (b->pct) /* the baseline */
+        fprintf(f, "set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2 lw 1.5 "
+                   "lc rgb '#444444' front\n");
+    for (int k = first; k < t->npools; k++) /* "n/a" where an environment has no figure */
+        for (int i = from; i < to; i++)
+            if (!cell_value(b->row[i], k, b->pct, v))
+                fprintf(f, "set label 'n/a' at first %.6g, graph 0.02 rotate by 90 left font ',10' "
+                           "tc rgb '%s' front\n",
+                        i - from + (k - first - (drawn - 1) / 2.0) * bw, colors[k % NCOLORS]);
+    gp_output(f, name, "svg");
     fputs("plot ", f);
-    char dat[160];
-    snprintf(dat, sizeof dat, "%s.dat", b->name);
-    for (int k = 0, first = 1; k < t->npools; k++) {
-        if (!has[k % 64])
-            continue; /* an environment without any of these entries gets no empty legend entry */
-        fputs(first ? "" : ", \\\n     ", f);
-        st_put_gnuplot(f, dat);
-        fprintf(f, " using %d:%d:%d title ", 2 + 3 * k, 3 + 3 * k, 4 + 3 * k);
-        st_put_gnuplot(f, t->pools[k].label);
-        fprintf(f, " lc rgb '%s'", colors[k % NCOLORS]);
-        first = 0;
+    char dat[170];
+    snprintf(dat, sizeof dat, "%s.dat", name);
+    if (b->pct) {
+        fputs("keyentry with lines dt 2 lw 1.5 lc rgb '#444444' title ", f);
+        char base[100];
+        snprintf(base, sizeof base, "%.63s = 100%%", t->pools[0].label);
+        st_put_gnuplot(f, base);
+        fputs(", \\\n     ", f);
     }
-    fprintf(f, "\n");
-    script_tail(f, b->name, width, height);
+    for (int k = first; k < t->npools; k++) {
+        fputs(k > first ? ", \\\n     " : "", f);
+        st_put_gnuplot(f, dat);
+        fprintf(f, " index %d using 1:2:(%g) with boxes lc rgb '%s' title ", k - first, bw * 0.95,
+                colors[k % NCOLORS]);
+        st_put_gnuplot(f, t->pools[k].label);
+        fputs(", \\\n     ", f);
+        st_put_gnuplot(f, dat);
+        fprintf(f, " index %d using 1:3:(0):(column(4) > column(3) ? column(4) - column(3) : NaN) with vectors heads size screen 0.006,90 lw 1.2 lc rgb '#222222' notitle",
+                k - first);
+    }
+    fputc('\n', f);
+    script_tail(p, f, name, width, 600);
     fclose(f);
-    return run_gnuplot(p, b->name);
+    return run_gnuplot(p, name, pb->title);
+}
+
+#define BARS_MAX_WIDTH 1200 /* px: more bar groups than fit make several charts */
+
+static int plot_bars(struct plotctx *p, struct bars *b)
+{
+    hoist_common_params(b);
+    int drawn = p->t->npools - b->pct, widest = 0;
+    for (int i = 0; i < b->n; i++)
+        if (tick_width(b, i) > widest)
+            widest = tick_width(b, i);
+    /* wide enough that the (unrotated, one param per line) tick labels do not collide */
+    int per = 8 * widest + 16, bars = 24 + 20 * (drawn > 0 ? drawn : 1);
+    if (bars > per)
+        per = bars;
+    int fit = (BARS_MAX_WIDTH - 260) / per;
+    if (fit < 1)
+        fit = 1;
+    int parts = (b->n + fit - 1) / fit;
+    if (parts < 1)
+        return 0;
+    int each = (b->n + parts - 1) / parts; /* spread evenly over the parts */
+    for (int part = 0; part < parts; part++) {
+        int from = part * each, to = from + each < b->n ? from + each : b->n;
+        int width = 260 + (to - from) * per;
+        if (width < 900)
+            width = 900;
+        if (from < to && plot_bars_part(p, b, from, to, part + 1, parts, width))
+            return -1;
+    }
+    return 0;
 }
 
 /* --- the kinds --- */
@@ -447,9 +593,10 @@ static int plot_levels(struct plotctx *p)
             continue;
         memset(&b, 0, sizeof b);
         char fn[128];
-        file_safe(fn, sizeof fn, keys[c]);
+        st_file_part(fn, sizeof fn, keys[c]);
         snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         const char *unit = "";
+        const struct bc_entry *e0 = NULL;
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
             const struct bc_entry *e = t->rows[i].first;
             char k[240], buf[32];
@@ -458,6 +605,7 @@ static int plot_levels(struct plotctx *p)
             mem_group(e, k, sizeof k);
             if (strcmp(k, keys[c]))
                 continue;
+            e0 = e0 ? e0 : e;
             int at = b.n++; /* insertion sort by buffer size */
             while (at > 0 && mem_bytes(b.row[at - 1]->first) > mem_bytes(e)) {
                 b.row[at] = b.row[at - 1];
@@ -472,8 +620,12 @@ static int plot_levels(struct plotctx *p)
                 size_name(b.sub[at], sizeof b.sub[0], mem_bytes(e));
             unit = e->unit;
         }
-        snprintf(b.title, sizeof b.title, "memory per cache level: %.150s\n"
-                 "bars: median, whiskers: min..max", keys[c]);
+        static const char *const skip[] = {"level", "bytes", NULL};
+        char test[61], rest[160], drest[160];
+        bc_params_format(e0->params, skip, rest, sizeof rest);
+        snprintf(b.title, sizeof b.title, "Memory: %s per cache level and buffer size\n%s%s%s"
+                 "bars: median, whiskers: lowest..highest sample", words(test, sizeof test, e0->test),
+                 rest[0] ? "all with " : "", disp(drest, sizeof drest, rest), rest[0] ? "\n" : "");
         snprintf(b.xlabel, sizeof b.xlabel, "cache level and buffer size (bytes)");
         char du[32];
         snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
@@ -512,7 +664,7 @@ static int plot_levels(struct plotctx *p)
         memcpy(done[ndone++], ck, sizeof ck);
         memset(&b, 0, sizeof b);
         char fn[128];
-        file_safe(fn, sizeof fn, ck);
+        st_file_part(fn, sizeof fn, ck);
         snprintf(b.name, sizeof b.name, "%.20s-%.100s", p->suite, fn);
         for (int g = c; g < nk && b.n < 256; g++) { /* every single-level group of this chart */
             if (nlevels[g] != 1 || strcmp(lv1[g], lv1[c]))
@@ -534,12 +686,75 @@ static int plot_levels(struct plotctx *p)
             }
         }
         char dl[21], di[31], du[32];
-        snprintf(b.title, sizeof b.title, "memory at %s%s%s, per kernel\n"
-                 "bars: median, whiskers: min..max", disp(dl, sizeof dl, lv1[c]),
-                 isa[0] ? ", isa " : "", disp(di, sizeof di, isa));
+        snprintf(b.title, sizeof b.title, "Memory at %s, per kernel%s%s%s\n"
+                 "bars: median, whiskers: lowest..highest sample", disp(dl, sizeof dl, lv1[c]),
+                 isa[0] ? " (isa " : "", disp(di, sizeof di, isa), isa[0] ? ")" : "");
         snprintf(b.xlabel, sizeof b.xlabel, "kernel and its parameters");
         snprintf(b.ylabel, sizeof b.ylabel, "%s (%s)", !strcmp(unit, "ns") ? "latency" : "bandwidth",
                  disp(du, sizeof du, unit));
+        if (plot_bars(p, &b))
+            return -1;
+    }
+    return 0;
+}
+
+
+/* A row's params for a tick label: block_size and bytes as 4K, 1M... (display form). */
+static void tick_params(const struct bc_row *r, char *buf, size_t n)
+{
+    char raw[200], out[200] = "", tok[96];
+    disp(raw, sizeof raw, r->params_text);
+    for (const char *q = raw; *q;) {
+        size_t l = strcspn(q, " ");
+        snprintf(tok, sizeof tok, "%.*s", (int)l, q);
+        char *eq = strchr(tok, '=');
+        if (eq && (!strncmp(tok, "bytes=", 6) || !strncmp(tok, "block_size=", 11)) &&
+            strspn(eq + 1, "0123456789") == strlen(eq + 1) && eq[1]) {
+            char sn[16];
+            size_name(sn, sizeof sn, strtod(eq + 1, NULL));
+            snprintf(eq + 1, sizeof tok - (size_t)(eq + 1 - tok), "%s", sn);
+        }
+        append_tok(out, sizeof out, tok, strlen(tok));
+        q += l;
+        q += *q == ' ';
+    }
+    snprintf(buf, n, "%s", out);
+}
+
+static int sweep_row(const struct bc_table *t, int i, const char *suite);
+
+/* Overhead: per suite and direction (higher / lower is better), a bar group per test (not
+ * those of a block-size sweep: their own % chart shows them), one bar per environment as % of
+ * the baseline, whiskers the spread of the pool's run medians; several charts when wide. */
+static int plot_overhead(struct plotctx *p, const char *what)
+{
+    const struct bc_table *t = p->t;
+    static struct bars b;
+    static const char *const dirs[] = {"higher", "lower"};
+    if (t->npools < 2)
+        return 0;
+    for (int d = 0; d < 2; d++) {
+        memset(&b, 0, sizeof b);
+        b.pct = 1;
+        snprintf(b.name, sizeof b.name, "%.20s-overhead-%s", p->suite, dirs[d]);
+        for (int i = 0; i < t->nrows && b.n < 256; i++) {
+            const struct bc_entry *e = t->rows[i].first;
+            if (!has_suite(&t->rows[i], p->suite) || strcmp(e->better, dirs[d]) ||
+                sweep_row(t, i, p->suite))
+                continue;
+            b.row[b.n] = &t->rows[i];
+            words(b.cat[b.n], sizeof b.cat[0], e->test);
+            tick_params(&t->rows[i], b.sub[b.n++], sizeof b.sub[0]);
+        }
+        if (!b.n)
+            continue;
+        char base[64];
+        disp(base, sizeof base, t->pools[0].label);
+        snprintf(b.title, sizeof b.title, "%s: %% of %s per test (%s is better)\n"
+                 "bars: median; whiskers: spread of the run medians", what, base, dirs[d]);
+        snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
+        snprintf(b.ylabel, sizeof b.ylabel, "%% of %s (%s)", base,
+                 d ? "above 100: slower" : "below 100: slower");
         if (plot_bars(p, &b))
             return -1;
     }
@@ -567,7 +782,7 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
     for (int u = 0; u < nu; u++) {
         memset(&b, 0, sizeof b);
         char fn[64];
-        file_safe(fn, sizeof fn, units[u]);
+        st_file_part(fn, sizeof fn, units[u]);
         snprintf(b.name, sizeof b.name, "%s-%s", suite, fn[0] ? fn : "value");
         const char *better = "";
         for (int i = 0; i < t->nrows && b.n < 256; i++) {
@@ -575,11 +790,11 @@ static int plot_suite_bars(struct plotctx *p, const char *suite, const char *wha
             if (!has_suite(&t->rows[i], suite) || strcmp(e->unit, units[u]) || (want && !want(t, i, suite)))
                 continue;
             b.row[b.n] = &t->rows[i];
-            disp(b.cat[b.n], sizeof b.cat[0], e->test);
-            disp(b.sub[b.n++], sizeof b.sub[0], t->rows[i].params_text);
+            words(b.cat[b.n], sizeof b.cat[0], e->test);
+            tick_params(&t->rows[i], b.sub[b.n++], sizeof b.sub[0]);
             better = e->better; /* "higher" or "lower": checked when loaded */
         }
-        snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: min..max",
+        snprintf(b.title, sizeof b.title, "%s (%s is better)\nbars: median, whiskers: lowest..highest sample",
                  what, better);
         snprintf(b.xlabel, sizeof b.xlabel, "test and its parameters");
         char du[64];
@@ -658,20 +873,156 @@ static int sweep_key(const struct bc_table *t, int i, const char *suite, char *k
     return 0;
 }
 
-/* Sweeps (disk): one chart per test and unit, one line per environment (and other params such
- * as qd), the value against block size on a log2 axis. */
+/* One sweep chart's rows: what each line is drawn from. */
+struct sweep {
+    char key[100], unit[32], test[61];
+    char variants[MAXCHARTS][160];
+    int nv;
+    double bs[64]; /* the block sizes of the chart, ascending */
+    int nbs;
+    const struct bc_row *at[MAXCHARTS][64]; /* [variant][block size]: the row, or NULL */
+};
+
+/* One chart of a sweep: a line per environment (and variant such as qd), the value against
+ * block size on a log2 axis, log y when the values span decades; "n/a" at the block sizes an
+ * environment lacks.  pct: each environment as % of the baseline (a dashed line at 100%). */
+static int sweep_chart(struct plotctx *p, const struct sweep *sw, int pct)
+{
+    const struct bc_table *t = p->t;
+    char name[128], fn[100], dat[160];
+    st_file_part(fn, sizeof fn, sw->key);
+    snprintf(name, sizeof name, "%.20s-%.90s%s", p->suite, fn, pct ? "-pct" : "");
+    snprintf(dat, sizeof dat, "%s.dat", name);
+    FILE *d = open_in_dir(p, name, "dat");
+    if (!d)
+        return -1;
+    char *plot = NULL, *labels = NULL;
+    size_t plotlen = 0, labelslen = 0;
+    FILE *pc = open_memstream(&plot, &plotlen), *lc = open_memstream(&labels, &labelslen);
+    if (!pc || !lc) {
+        fclose(d);
+        if (pc)
+            fclose(pc);
+        free(plot);
+        return fail(p, "out of memory");
+    }
+    int nseries = 0, nna = 0;
+    double lo = INFINITY, hi = 0, v[3];
+    for (int k = pct; k < t->npools; k++)
+        for (int vi = 0; vi < sw->nv; vi++) {
+            int np = 0;
+            for (int i = 0; i < sw->nbs; i++)
+                np += cell_value(sw->at[vi][i], k, pct, v);
+            char series[512];
+            snprintf(series, sizeof series, "%.63s%s%.159s", t->pools[k].label,
+                     sw->nv > 1 ? " " : "", sw->nv > 1 ? sw->variants[vi] : "");
+            fputs("# ", d);
+            st_put_display(d, series);
+            fputc('\n', d);
+            for (int i = 0; i < sw->nbs; i++) {
+                if (cell_value(sw->at[vi][i], k, pct, v)) {
+                    fprintf(d, "%.9g %.9g %.9g %.9g\n", sw->bs[i], v[0], v[1], v[2]);
+                    for (int j = 0; j < 3; j++) {
+                        if (v[j] > 0 && v[j] < lo)
+                            lo = v[j];
+                        if (v[j] > hi)
+                            hi = v[j];
+                    }
+                } else if (sw->at[vi][i] && nna < 200) { /* others have it, this one not */
+                    fprintf(lc, "set label 'n/a' at first %.9g, graph %.3f center font ',10' "
+                                "tc rgb '%s' front\n",
+                            sw->bs[i], 0.03 + 0.04 * ((k - pct) % 5), colors[k % NCOLORS]);
+                    nna++;
+                }
+            }
+            fprintf(d, "\n\n");
+            if (!np) { /* still in the key: its points are all n/a */
+                fprintf(pc, "%skeyentry with linespoints lw 2 pt 7 lc rgb '%s' dt %d title ",
+                        nseries ? ", \\\n     " : "", colors[k % NCOLORS], vi % 5 + 1);
+            } else {
+                fputs(nseries ? ", \\\n     " : "", pc);
+                st_put_gnuplot(pc, dat);
+                fprintf(pc, " index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb '%s' "
+                            "dt %d title ", nseries, colors[k % NCOLORS], vi % 5 + 1);
+            }
+            st_put_gnuplot(pc, series);
+            nseries += np > 0;
+            if (!np) /* keep index numbers in step with the data blocks */
+                nseries++;
+        }
+    fclose(d);
+    fclose(pc);
+    fclose(lc);
+    FILE *f = hi > 0 ? open_in_dir(p, name, "gp") : NULL;
+    if (!f) {
+        free(plot);
+        free(labels);
+        return hi > 0 ? -1 : 0; /* nothing to draw */
+    }
+    int logy = lo < INFINITY && hi / lo > 20;
+    char title[400], ylabel[160], test[61], du[32], dv[101], base[64];
+    const char *what = is_time_unit(sw->unit) ? "latency" : "throughput";
+    disp(base, sizeof base, t->pools[0].label);
+    snprintf(title, sizeof title, "%c%.19s: %s %s%s%s against block size\n%s%s%s%s",
+             p->suite[0] >= 'a' && p->suite[0] <= 'z' ? p->suite[0] - 'a' + 'A' : p->suite[0],
+             p->suite + 1, words(test, sizeof test, sw->test), what, pct ? " as % of " : "",
+             pct ? base : "", sw->nv == 1 && sw->variants[0][0] ? "every line: " : "",
+             sw->nv == 1 ? disp(dv, sizeof dv, sw->variants[0]) : "",
+             sw->nv == 1 && sw->variants[0][0] ? "; " : "",
+             pct ? "median; whiskers: spread of the run medians" : "median; whiskers: lowest..highest sample");
+    if (pct)
+        snprintf(ylabel, sizeof ylabel, "%% of %s%s", base, logy ? " (log scale)" : "");
+    else
+        snprintf(ylabel, sizeof ylabel, "%s (%s)%s", what, disp(du, sizeof du, sw->unit),
+                 logy ? ", log scale" : "");
+    script_head(f, title, "block size (bytes, log2 scale)", ylabel, 1000, 580);
+    fputs("set logscale x 2\nset xtics (", f);
+    for (int i = 0; i < sw->nbs; i++) {
+        char sn[16];
+        size_name(sn, sizeof sn, sw->bs[i]);
+        fputs(i ? ", " : "", f);
+        st_put_gnuplot(f, sn);
+        fprintf(f, " %.0f", sw->bs[i]);
+    }
+    fprintf(f, ")\nset xrange [%g:%g]\nset key outside right top\n", sw->bs[0] / 1.25,
+            sw->bs[sw->nbs - 1] * 1.25);
+    if (logy)
+        fprintf(f, "set logscale y\nset yrange [%g:%g]\n", lo / 2, hi * 2);
+    else
+        fprintf(f, "set yrange [0:%g]\n", hi * 1.1);
+    if (pct)
+        fprintf(f, "set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2 lw 1.5 "
+                   "lc rgb '#444444' front\n");
+    fputs(labels, f);
+    gp_output(f, name, "svg");
+    fputs("plot ", f);
+    if (pct) {
+        char b100[100];
+        snprintf(b100, sizeof b100, "%.63s = 100%%", t->pools[0].label);
+        fputs("keyentry with lines dt 2 lw 1.5 lc rgb '#444444' title ", f);
+        st_put_gnuplot(f, b100);
+        fputs(", \\\n     ", f);
+    }
+    fprintf(f, "%s\n", plot);
+    free(plot);
+    free(labels);
+    script_tail(p, f, name, 1000, 580);
+    fclose(f);
+    return run_gnuplot(p, name, title);
+}
+
+/* Sweeps (disk): per test and unit a chart of the values and one of each environment as % of
+ * the baseline (where the crossover at small blocks shows). */
 static int plot_sweep(struct plotctx *p)
 {
     const struct bc_table *t = p->t;
     static const char *const axes[] = {"block_size", "op", "pattern", NULL};
     const char *buf[SKIP_MAX];
     const char *const *skip = sweep_skip(t, axes, buf);
-    char charts[MAXCHARTS][100], variants[MAXCHARTS][160];
+    static char charts[MAXCHARTS][100];
     int nc = 0;
     for (int i = 0; i < t->nrows; i++) {
-        const struct bc_entry *e = t->rows[i].first;
         char k[100];
-        (void)e;
         if (sweep_key(t, i, p->suite, k, sizeof k))
             continue;
         int seen = 0;
@@ -680,124 +1031,42 @@ static int plot_sweep(struct plotctx *p)
         if (!seen && nc < MAXCHARTS)
             memcpy(charts[nc++], k, sizeof k);
     }
+    static struct sweep sw;
     for (int c = 0; c < nc; c++) {
-        char name[128], fn[100], unit[32] = "";
-        double ticksv[64];
-        int nt = 0, nv = 0;
-        file_safe(fn, sizeof fn, charts[c]);
-        snprintf(name, sizeof name, "%.20s-%.99s", p->suite, fn);
-        FILE *d = open_in_dir(p, name, "dat");
-        if (!d)
-            return -1;
-        /* the variants (params other than block size/op/pattern) present in this chart */
-        for (int pass = 0; pass < 2; pass++)
+        memset(&sw, 0, sizeof sw);
+        memcpy(sw.key, charts[c], sizeof sw.key);
+        for (int pass = 0; pass < 2; pass++) /* block sizes and variants, then the rows */
             for (int i = 0; i < t->nrows; i++) {
                 const struct bc_entry *e = t->rows[i].first;
                 char k[100], v[160];
                 if (sweep_key(t, i, p->suite, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
                 bc_params_format(e->params, skip, v, sizeof v);
-                snprintf(unit, sizeof unit, "%s", e->unit);
+                snprintf(sw.unit, sizeof sw.unit, "%s", e->unit);
+                snprintf(sw.test, sizeof sw.test, "%s", e->test);
                 double bs = json_number_value(json_object_get(e->params, "block_size"));
-                int seen = 0;
-                for (int j = 0; j < nt; j++)
-                    seen |= ticksv[j] == bs;
-                if (!seen && nt < 64)
-                    ticksv[nt++] = bs;
-                seen = 0;
-                for (int j = 0; j < nv; j++)
-                    seen |= !strcmp(variants[j], v);
-                if (!seen && nv < MAXCHARTS)
-                    memcpy(variants[nv++], v, sizeof v);
-                (void)pass;
-            }
-        /* one data block per environment x variant: block_size median min max, sorted; the
-         * plot command that draws them is written to `pc` meanwhile */
-        int nseries = 0;
-        char *plot = NULL, dat[160];
-        size_t plotlen = 0;
-        FILE *pc = open_memstream(&plot, &plotlen);
-        if (!pc) {
-            fclose(d);
-            return fail(p, "out of memory");
-        }
-        snprintf(dat, sizeof dat, "%s.dat", name);
-        for (int k = 0; k < t->npools; k++)
-            for (int v = 0; v < nv; v++) {
-                double pts[256][4];
-                int np = 0;
-                for (int i = 0; i < t->nrows && np < 256; i++) {
-                    const struct bc_row *r = &t->rows[i];
-                    const struct bc_entry *e = r->c[k].e;
-                    const struct bc_cell *cl = &r->c[k];
-                    char key[100], var[160];
-                    if (!e || r->unit_mismatch || sweep_key(t, i, p->suite, key, sizeof key))
-                        continue;
-                    bc_params_format(e->params, skip, var, sizeof var);
-                    if (strcmp(key, charts[c]) || strcmp(var, variants[v]))
-                        continue;
-                    double bs = json_number_value(json_object_get(e->params, "block_size"));
-                    int at = np++;
-                    while (at > 0 && pts[at - 1][0] > bs) { /* insertion sort by block size */
-                        memcpy(pts[at], pts[at - 1], sizeof pts[0]);
+                int b = 0, vi = 0;
+                while (b < sw.nbs && sw.bs[b] != bs)
+                    b++;
+                while (vi < sw.nv && strcmp(sw.variants[vi], v))
+                    vi++;
+                if (pass == 1) {
+                    if (b < sw.nbs && vi < sw.nv)
+                        sw.at[vi][b] = &t->rows[i];
+                    continue;
+                }
+                if (b == sw.nbs && sw.nbs < 64) { /* insert in order */
+                    int at = sw.nbs++;
+                    while (at > 0 && sw.bs[at - 1] > bs) {
+                        sw.bs[at] = sw.bs[at - 1];
                         at--;
                     }
-                    pts[at][0] = bs, pts[at][1] = cl->median, pts[at][2] = cl->lo, pts[at][3] = cl->hi;
+                    sw.bs[at] = bs;
                 }
-                if (!np)
-                    continue;
-                /* the series: environment, and the variant when there are several (one: in
-                 * the title) */
-                char series[512];
-                snprintf(series, sizeof series, "%.63s%s%.159s", t->pools[k].label, nv > 1 ? " " : "",
-                         nv > 1 ? variants[v] : "");
-                fputs("# ", d);
-                st_put_display(d, series);
-                fputc('\n', d);
-                for (int i = 0; i < np; i++)
-                    fprintf(d, "%.9g %.9g %.9g %.9g\n", pts[i][0], pts[i][1], pts[i][2], pts[i][3]);
-                fprintf(d, "\n\n");
-                fputs(nseries ? ", \\\n     " : "", pc);
-                st_put_gnuplot(pc, dat);
-                fprintf(pc, " index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb '%s' "
-                            "dt %d title ", nseries, colors[k % NCOLORS], v % 5 + 1);
-                st_put_gnuplot(pc, series);
-                nseries++;
+                if (vi == sw.nv && sw.nv < MAXCHARTS)
+                    memcpy(sw.variants[sw.nv++], v, sizeof v);
             }
-        fclose(d);
-        fclose(pc);
-        if (!nseries) {
-            free(plot);
-            continue;
-        }
-        FILE *f = open_in_dir(p, name, "gp");
-        if (!f) {
-            free(plot);
-            return -1;
-        }
-        char title[256], ylabel[100], dv[81], du[32];
-        snprintf(title, sizeof title, "%.20s %s vs block size: %.99s%s%.80s%s", p->suite,
-                 is_time_unit(unit) ? "latency" : "throughput", charts[c],
-                 nv == 1 && variants[0][0] ? " (" : "", disp(dv, sizeof dv, nv == 1 ? variants[0] : ""),
-                 nv == 1 && variants[0][0] ? ")" : "");
-        snprintf(ylabel, sizeof ylabel, "%s (%s), median with min..max",
-                 is_time_unit(unit) ? "latency" : "throughput", disp(du, sizeof du, unit));
-        script_head(f, title, "block size (bytes, log2 scale)", ylabel, 1000, 560);
-        fputs("set key inside left top\nset logscale x 2\nset xtics (", f);
-        for (int i = 0; i < nt; i++) {
-            char sn[16];
-            size_name(sn, sizeof sn, ticksv[i]);
-            fputs(i ? ", " : "", f);
-            st_put_gnuplot(f, sn);
-            fprintf(f, " %.0f", ticksv[i]);
-        }
-        fputs(")\nset yrange [0:*]\nset offsets graph 0.03, graph 0.03, 0, 0\n", f);
-        gp_output(f, name, "svg");
-        fprintf(f, "plot %s\n", plot);
-        free(plot);
-        script_tail(f, name, 1000, 560);
-        fclose(f);
-        if (run_gnuplot(p, name))
+        if (sweep_chart(p, &sw, 0) || (t->npools > 1 && sweep_chart(p, &sw, 1)))
             return -1;
     }
     return 0;
@@ -806,7 +1075,20 @@ static int plot_sweep(struct plotctx *p)
 int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
             char *err, size_t errlen)
 {
-    struct plotctx p = {t, dir, gnuplot, made, err, errlen, 0, NULL};
+    return bc_plot_list(t, dir, gnuplot, made, NULL, 0, err, errlen);
+}
+
+void bc_charts_free(struct bc_charts *l)
+{
+    free(l->c);
+    memset(l, 0, sizeof *l);
+}
+
+int bc_plot_list(const struct bc_table *t, const char *dir, const char *gnuplot, FILE *made,
+                 struct bc_charts *list, int svg_only, char *err, size_t errlen)
+{
+    struct plotctx p = {.t = t, .dir = dir, .gnuplot = gnuplot, .made = made, .err = err,
+                        .errlen = errlen, .list = list, .svg_only = svg_only};
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fail(&p, "cannot create %s: %s", dir, strerror(errno));
     for (const struct suite_chart *c = suite_charts; c->suite; c++) {
@@ -816,10 +1098,13 @@ int bc_plot(const struct bc_table *t, const char *dir, const char *gnuplot, FILE
         case CHART_SWEEP: bad = plot_sweep(&p); break;
         case CHART_LEVELS: bad = plot_levels(&p); break;
         case CHART_BARS: bad = plot_suite_bars(&p, c->suite, c->title, c->quantity, NULL); break;
+        case CHART_OVERHEAD: bad = plot_overhead(&p, c->title); break;
         default: bad = plot_suite_bars(&p, c->suite, c->title, c->quantity, not_sweep_row); break;
         }
-        if (bad)
+        if (bad) {
+            reap_all(&p, 1); /* no process left behind */
             return -1;
+        }
     }
-    return p.charts;
+    return reap_all(&p, 0) ? -1 : p.charts;
 }

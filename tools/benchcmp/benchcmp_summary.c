@@ -28,101 +28,109 @@ static int cmp_double(const void *a, const void *b)
 
 static int class_rank(const char *c)
 {
-    return !strcmp(c, "small") ? 0 : !strcmp(c, "medium") ? 1 : 2;
+    return !c[0] ? -1 : !strcmp(c, "small") ? 0 : !strcmp(c, "medium") ? 1 : 2;
 }
 
-/* Groups in table order, a suite's disk groups by op then block-size class. */
-static int cmp_group(const struct bc_sum_group *a, const struct bc_sum_group *b, int ra, int rb)
+/* A row on its way into a group. */
+struct member {
+    int row, suite_rank;
+    const char *suite;
+    char op[16], bs[16];
+};
+
+static int cmp_suite(const void *pa, const void *pb)
 {
-    if (ra != rb)
-        return ra - rb;
-    int c = strcmp(a->op, b->op);
-    return c ? c : class_rank(a->bs_class) - class_rank(b->bs_class);
+    const struct member *a = pa, *b = pb;
+    int c = strcmp(a->suite, b->suite);
+    return c ? c : a->row - b->row;
 }
 
-static int group_of(struct bc_summary *s, const char *suite, const char *op, const char *bs)
+/* Reading order: the suite's first row, then op, then block-size class; rows as they come. */
+static int cmp_member(const void *pa, const void *pb)
 {
-    for (int g = 0; g < s->ng; g++)
-        if (!strcmp(s->g[g].suite, suite) && !strcmp(s->g[g].op, op) && !strcmp(s->g[g].bs_class, bs))
-            return g;
-    return -1;
+    const struct member *a = pa, *b = pb;
+    int c = a->suite_rank - b->suite_rank;
+    if (!c)
+        c = strcmp(a->op, b->op);
+    if (!c)
+        c = class_rank(a->bs) - class_rank(b->bs);
+    return c ? c : a->row - b->row;
+}
+
+static int same_group(const struct member *a, const struct member *b)
+{
+    return !strcmp(a->suite, b->suite) && !strcmp(a->op, b->op) && !strcmp(a->bs, b->bs);
+}
+
+/* Group g's figures for pool p: the rows of the group are m[0..n-1]. */
+static void fill_sum_cell(const struct bc_table *t, const struct member *m, int n, int p,
+                          struct bc_sum_cell *c, double *v)
+{
+    for (int k = 0; k < n; k++) {
+        int i = m[k].row;
+        const struct bc_cell *x = &t->rows[i].c[p];
+        if (isnan(x->overhead_pct))
+            continue;
+        v[c->n++] = x->overhead_pct;
+        c->outside_noise += x->noise == BC_DIFFERENT;
+        int at = c->nworst < BC_WORST ? c->nworst++ : BC_WORST;
+        while (at > 0 && t->rows[c->worst[at - 1]].c[p].overhead_pct < x->overhead_pct) {
+            if (at < BC_WORST)
+                c->worst[at] = c->worst[at - 1];
+            at--;
+        }
+        if (at < BC_WORST)
+            c->worst[at] = i;
+    }
+    qsort(v, (size_t)c->n, sizeof *v, cmp_double);
+    c->median_overhead_pct = !c->n ? NAN : c->n % 2 ? v[c->n / 2] : (v[c->n / 2 - 1] + v[c->n / 2]) / 2;
 }
 
 int bc_summarize(const struct bc_table *t, struct bc_summary *s)
 {
     memset(s, 0, sizeof *s);
     s->npools = t->npools;
-    s->g = calloc((size_t)(t->nrows ? t->nrows : 1), sizeof *s->g);
-    int *grp = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *grp);
-    int *rank = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *rank);
-    double *v = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof *v);
-    if (!s->g || !grp || !rank || !v)
+    size_t n = (size_t)(t->nrows ? t->nrows : 1);
+    struct member *m = calloc(n, sizeof *m);
+    double *v = malloc(n * sizeof *v);
+    s->g = calloc(n, sizeof *s->g);
+    if (!m || !v || !s->g)
         goto err;
     for (int i = 0; i < t->nrows; i++) {
-        char op[16], bs[16];
-        const char *suite = t->rows[i].first->suite;
-        bc_row_group(&t->rows[i], op, sizeof op, bs, sizeof bs);
-        int g = group_of(s, suite, op, bs);
-        if (g < 0) {
-            struct bc_sum_group *ng = &s->g[g = s->ng++];
-            snprintf(ng->suite, sizeof ng->suite, "%s", suite);
-            snprintf(ng->op, sizeof ng->op, "%s", op);
-            snprintf(ng->bs_class, sizeof ng->bs_class, "%s", bs);
-            if (op[0])
-                snprintf(ng->name, sizeof ng->name, "%.31s %.15s %s", suite, op,
-                         !strcmp(bs, "small") ? "<64K" : !strcmp(bs, "medium") ? "64K..<1M" : ">=1M");
-            else
-                snprintf(ng->name, sizeof ng->name, "%s", suite);
-            rank[g] = g; /* the suite's first group's position */
-            for (int k = 0; k < g; k++)
-                if (!strcmp(s->g[k].suite, suite)) {
-                    rank[g] = rank[k];
-                    break;
-                }
-            if (!(ng->c = calloc((size_t)t->npools, sizeof *ng->c)))
-                goto err;
-        }
-        grp[i] = g;
-        s->g[g].nrows++;
+        m[i].row = i;
+        m[i].suite = t->rows[i].first->suite;
+        bc_row_group(&t->rows[i], m[i].op, sizeof m[i].op, m[i].bs, sizeof m[i].bs);
     }
-    for (int g = 0; g < s->ng; g++)
-        for (int p = 1; p < t->npools; p++) {
-            struct bc_sum_cell *c = &s->g[g].c[p];
-            for (int i = 0; i < t->nrows; i++) {
-                const struct bc_cell *x = &t->rows[i].c[p];
-                if (grp[i] != g || isnan(x->overhead_pct))
-                    continue;
-                v[c->n++] = x->overhead_pct;
-                c->outside_noise += x->noise == BC_DIFFERENT;
-                int at = c->nworst < BC_WORST ? c->nworst++ : BC_WORST;
-                while (at > 0 && t->rows[c->worst[at - 1]].c[p].overhead_pct < x->overhead_pct) {
-                    if (at < BC_WORST)
-                        c->worst[at] = c->worst[at - 1];
-                    at--;
-                }
-                if (at < BC_WORST)
-                    c->worst[at] = i;
-            }
-            qsort(v, (size_t)c->n, sizeof *v, cmp_double);
-            c->median_overhead_pct = !c->n ? NAN : c->n % 2 ? v[c->n / 2] : (v[c->n / 2 - 1] + v[c->n / 2]) / 2;
-        }
-    /* insertion sort of the groups (few) into reading order */
-    for (int g = 1; g < s->ng; g++)
-        for (int k = g; k > 0 && cmp_group(&s->g[k - 1], &s->g[k], rank[k - 1], rank[k]) > 0; k--) {
-            struct bc_sum_group tg = s->g[k];
-            s->g[k] = s->g[k - 1];
-            s->g[k - 1] = tg;
-            int tr = rank[k];
-            rank[k] = rank[k - 1];
-            rank[k - 1] = tr;
-        }
-    free(grp);
-    free(rank);
+    /* a suite's rank is its first row */
+    qsort(m, (size_t)t->nrows, sizeof *m, cmp_suite);
+    for (int i = 0; i < t->nrows; i++)
+        m[i].suite_rank = i && !strcmp(m[i].suite, m[i - 1].suite) ? m[i - 1].suite_rank : m[i].row;
+    qsort(m, (size_t)t->nrows, sizeof *m, cmp_member);
+    for (int i = 0, start = 0; i < t->nrows; i++) {
+        if (i + 1 < t->nrows && same_group(&m[i], &m[i + 1]))
+            continue;
+        struct bc_sum_group *g = &s->g[s->ng++];
+        const struct member *f = &m[start];
+        snprintf(g->suite, sizeof g->suite, "%s", f->suite);
+        snprintf(g->op, sizeof g->op, "%s", f->op);
+        snprintf(g->bs_class, sizeof g->bs_class, "%s", f->bs);
+        if (f->op[0])
+            snprintf(g->name, sizeof g->name, "%.31s %.15s %s", f->suite, f->op,
+                     !strcmp(f->bs, "small") ? "<64K" : !strcmp(f->bs, "medium") ? "64K..<1M" : ">=1M");
+        else
+            snprintf(g->name, sizeof g->name, "%s", f->suite);
+        g->nrows = i + 1 - start;
+        if (!(g->c = calloc((size_t)t->npools, sizeof *g->c)))
+            goto err;
+        for (int p = 1; p < t->npools; p++)
+            fill_sum_cell(t, f, g->nrows, p, &g->c[p], v);
+        start = i + 1;
+    }
+    free(m);
     free(v);
     return 0;
 err:
-    free(grp);
-    free(rank);
+    free(m);
     free(v);
     bc_summary_free(s);
     return -1;

@@ -1,4 +1,4 @@
-/* safe_text.c - escaping of untrusted strings for terminals, Markdown, CSV and gnuplot: one
+/* safe_text.c - escaping of untrusted strings for terminals, Markdown, CSV, HTML and gnuplot: one
  * decoder (display_unit) decides what is shown as is and what escaped; the forms build on it. */
 #include "tools/benchcmp/safe_text.h"
 
@@ -132,6 +132,16 @@ void st_put_markdown(FILE *f, const char *src)
     put_units(f, src, "|\\<", md_esc);
 }
 
+static const char *html_esc(char c)
+{
+    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "&#39;";
+}
+
+void st_put_html(FILE *f, const char *src)
+{
+    put_units(f, src, "&<>\"'", html_esc);
+}
+
 static const char *gp_esc(char c)
 {
     (void)c;
@@ -198,4 +208,20 @@ void st_put_csv(FILE *f, const char *src)
     }
     fputc('"', f);
     free(d);
+}
+
+void st_file_part(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    for (; *src && i + 1 < n; src++) {
+        char c = *src;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.';
+        if (ok || (i && dst[i - 1] != '-'))
+            dst[i++] = ok ? c : '-';
+    }
+    while (i && dst[i - 1] == '-')
+        i--;
+    if (n)
+        dst[i] = '\0';
 }

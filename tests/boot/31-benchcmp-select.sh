@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# 31-benchcmp-filters.sh - benchcmp's reading order and selections: disk rows by op, pattern,
+# 31-benchcmp-select.sh - benchcmp's reading order and selections: disk rows by op, pattern,
 # test, block size, qd; --suite and --test (globs) keep only what they name, in the table and the
 # summary; --only table / --only summary; Markdown has the summary before the results; bad values
 # of the new options are refused by name; compare-os (image/linux/os-compare.sh) lines up two
-# documents' disks through benchcmp.  No boot.
-. "$(dirname "$0")/../boot/lib.sh"
+# documents' disks through benchcmp.  One quick boot: the image and the Linux build measure the
+# same scratch file, both with disk_label=, and benchcmp pairs them (own virtio-blk driver vs
+# the OS: warned as different kinds of driver).
+. "$(dirname "$0")/lib.sh"
 BC=$BUILD/host/benchcmp
 S=$top/tests/fixtures/study
 D=$(mktemp -d "$T/filters.XXXXXX")
@@ -57,3 +59,19 @@ jq '.results += [.results[] | select(.suite == "disk" and .params.block_size == 
 check "compare-os: table with uefi, linux and fio; a 1 MiB seq_read row has all three figures" \
     bash -c "grep -q '^uefi (baseline)' '$D/os/table.txt' && grep -q '^fio .* fio$' '$D/os/table.txt' && grep -E '^disk +seq_read +block_size=1048576 op=read pattern=seq qd=1 ' '$D/os/table.txt' | grep -q 'pvscsi / virtio-blk / fio-libaio'"
 check "compare-os: CSV and charts written" bash -c "test -s '$D/os/table.csv' && ls '$D/os'/*.gp >/dev/null 2>&1"
+
+# the image (own virtio-blk driver) and the Linux build on one scratch file, both labelled
+"$BUILD/host/mkscratch" --size 32M --label lbl "$D/s.img" >/dev/null 2>&1
+boot bc-label 1 256M "suite=disk profile=quick reps=3 disk_budget=1M disk_blocks=64K disk_qd=1 disk_tests=seq_read min_time_ms=20 disk_label=scratch tag=image" \
+    -drive if=none,id=v1,format=raw,file="$D/s.img" -device virtio-blk-pci,drive=v1,disable-legacy=on >/dev/null 2>&1
+I=$T/bc-label/latest.json
+jqcheck "image: disk_label= recorded in env.disks[].label" "$I" '[.env.disks[] | select(.label == "scratch")] | length >= 1'
+S2=$(mktemp -d /tmp/bbs.XXXXXX); trap 'rm -rf "$S2"' EXIT   # disk= holds at most 127 characters
+cp "$D/s.img" "$S2/s.img"
+"$BUILD/host/barebench" --suite disk --disk "$S2/s.img" --profile quick --reps 3 --disk_blocks 64K --disk_qd 1 \
+    --disk_tests seq_read --disk_label scratch --tag linux --json "$D/linux.json" >/dev/null 2>&1
+"$BC" --baseline image "$I" "$D/linux.json" >"$D/il.txt" 2>&1
+check "image vs Linux build: the labelled disk pairs (64 KiB seq_read has both figures, disk=scratch)" \
+    grep -Eq "^disk +seq_read +disk=scratch block_size=65536 op=read pattern=seq qd=1 +MB/s +higher +virtio-blk / psync \(!\) +[0-9.]+ +[0-9.]+ " "$D/il.txt"
+check "image vs Linux build: own driver vs the OS warned" \
+    grep -q "went through different kinds of driver.*image virtio-blk native, linux psync OS" "$D/il.txt"
