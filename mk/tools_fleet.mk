@@ -21,3 +21,9 @@ $(BUILD)/host/barebench-db: $(FLEET_DB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(FLEET_LIBS) -ljansson -lm -pthread
 
 -include $(patsubst %.o,%.d,$(FLEET_DB_OBJS))
+
+# the library's unit test (SQLite; the PostgreSQL side is tests/host/71-73)
+$(BUILD)/tests/test_fleet: tests/unit/test_fleet.c $(FLEET_LIB_OBJS) $(BC_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -DBB_TOP='"$(CURDIR)"' $< $(FLEET_LIB_OBJS) $(BC_LIB_OBJS) -o $@ \
+	    -lcmocka $(FLEET_LIBS) -ljansson -lm

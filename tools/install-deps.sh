@@ -7,7 +7,8 @@ pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstool
       tesseract-ocr netpbm
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid
-      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
+      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring
+      libsqlite3-dev sqlite3 libpq-dev postgresql)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
