@@ -227,8 +227,10 @@ static void connect_db(struct collect_db *c)
         return;
     }
     c->db = db;
-    if (!c->connected_once)
-        logf_db(0, "%s ready (schema version %d)", fleet_engine(db), FLEET_SCHEMA_VERSION);
+    if (!c->connected_once) /* where, unless the string holds a password */
+        logf_db(0, "%s ready (schema version %d)",
+                fleet_spec_has_password(c->spec) ? fleet_engine(db) : c->spec,
+                FLEET_SCHEMA_VERSION);
     c->connected_once = 1;
     c->marks = 1;
     if (!c->reconciled)
