@@ -29,7 +29,7 @@ host: tools
 $(BUILD)/host/benchcmp: $(BUILD)/host/obj/tools/benchcmp/benchcmp.o $(BC_LIB_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS)
 
-COLLECT_LIBS := -lmicrohttpd -lsqlite3 -lpq -lcrypto -pthread
+COLLECT_LIBS := -lmicrohttpd -lcrypto -pthread
 $(BUILD)/host/barebench-collect: $(COLLECT_OBJS)
 	$(Q)$(CC) $^ -o $@ $(TOOLS_LIBS) $(COLLECT_LIBS)
 

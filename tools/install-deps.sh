@@ -5,10 +5,10 @@ set -euo pipefail
 pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstools xorriso gdisk
       jq libcmocka-dev libjansson-dev sbsigntool openssl ipxe dnsmasq-base iproute2 python3 coreutils gnuplot-nox curl
       tesseract-ocr netpbm
+      libsqlite3-dev sqlite3 libpq-dev postgresql
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid
-      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring
-      libsqlite3-dev sqlite3 libpq-dev postgresql)
+      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
