@@ -65,8 +65,8 @@ mkdir -p "$D/def"
 start_collector "$D/def.log" --dir "$D/def"
 curl -s -m 10 -o /dev/null -X POST --data-binary @"$D/doc.json" "http://127.0.0.1:$PORT/"
 kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null
-check "default database: DIR/barebench.sqlite holds the run" \
-    test "$(sqlite3 "$D/def/barebench.sqlite" 'SELECT count(*) FROM runs')" = 1
+check "default database: DIR/barebench.sqlite holds the run, the log names it" \
+    test "$(sqlite3 "$D/def/barebench.sqlite" 'SELECT count(*) FROM runs') $(grep -c "database: sqlite:$D/def/barebench.sqlite ready" "$D/def.log")" = "1 1"
 start_collector "$D/def2.log" --dir "$D/def"
 kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null
 check "...and is not counted as a document (quota)" grep -q 'holds 1 documents' "$D/def2.log"

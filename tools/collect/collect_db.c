@@ -142,10 +142,16 @@ static int store(struct collect_db *c, const char *name)
     return 1;
 }
 
+/* The run ids the database holds, sorted once read. */
+struct id_list {
+    char **ids;
+    size_t n, cap;
+};
+
 static int add_id(void *ctx, int ncols, const char *const *vals, const char *const *names)
 {
     (void)names;
-    struct { char **ids; size_t n, cap; } *l = ctx;
+    struct id_list *l = ctx;
     if (!ncols || !vals[0] || !collect_run_id_ok(vals[0]))
         return 0;
     if (l->n == l->cap) {
@@ -170,7 +176,7 @@ static int cmp_id(const void *a, const void *b)
 /* The runs DIR/.runs names that the database lacks get marked pending. */
 static void reconcile(struct collect_db *c)
 {
-    struct { char **ids; size_t n, cap; } l = {NULL, 0, 0};
+    struct id_list l = {NULL, 0, 0};
     char err[1024], runs[4200];
     int missing = 0;
     if (fleet_query(c->db, "SELECT run_id FROM runs", 0, NULL, add_id, &l, err, sizeof err)) {
@@ -221,22 +227,33 @@ static void connect_db(struct collect_db *c)
         return;
     }
     c->db = db;
-    if (!c->connected_once)
-        logf_db(0, "%s ready (schema version %d)", fleet_engine(db), FLEET_SCHEMA_VERSION);
+    if (!c->connected_once) /* where, unless the string holds a password */
+        logf_db(0, "%s ready (schema version %d)",
+                fleet_spec_has_password(c->spec) ? fleet_engine(db) : c->spec,
+                FLEET_SCHEMA_VERSION);
     c->connected_once = 1;
     c->marks = 1;
     if (!c->reconciled)
         reconcile(c);
 }
 
-/* Store every pending run while the database takes them. */
+static int stopping(struct collect_db *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int s = c->stopping;
+    pthread_mutex_unlock(&c->mu);
+    return s;
+}
+
+/* Store every pending run while the database takes them (at a stop, the rest stay marked for
+ * the next start). */
 static void drain_marks(struct collect_db *c)
 {
     DIR *d = opendir(c->qdir);
     struct dirent *e;
     int stored = 0;
     c->marks = 0;
-    while (d && c->db && (e = readdir(d))) {
+    while (d && c->db && !stopping(c) && (e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
         if (!store(c, e->d_name)) {
@@ -279,11 +296,11 @@ static void *db_thread(void *arg)
                 c->tail = NULL;
             c->queued--;
         }
-        int stopping = c->stopping;
+        int stop = c->stopping;
         pthread_mutex_unlock(&c->mu);
-        if (!it && stopping)
+        if (!it && stop)
             break;
-        if (!c->db && !stopping && time(NULL) >= c->next_try)
+        if (!c->db && !stop && time(NULL) >= c->next_try)
             connect_db(c);
         if (it) {
             if (!c->db || !store(c, it->name))

@@ -97,6 +97,12 @@ static int first_int(void *ctx, int ncols, const char *const *vals, const char *
 int fleet_migrate(struct fleet_db *db, char *err, size_t errlen)
 {
     long long have = 0;
+    char ignored[256];
+    /* up to date already: nothing to write (a reader without write access gets this far) */
+    if (fleet_query(db, "SELECT max(version) FROM schema_version", 0, NULL, first_int, &have,
+                    ignored, sizeof ignored) == 0 && have == FLEET_SCHEMA_VERSION)
+        return 0;
+    have = 0;
     if (fleet_begin(db, err, errlen))
         return -1;
     if ((db->e->migrate_lock[0] && fleet_exec(db, db->e->migrate_lock, err, errlen)) ||

@@ -89,21 +89,57 @@ static int sq_exec(void *h, const char *sql, char *err, size_t errlen)
     return -1;
 }
 
+/* The statement with each $N written ?N, SQLite's parameter number N (a $N would be a name), or,
+ * when they come in order $1, $2, $3 ... once each (the many-row INSERTs), as plain ?: SQLite
+ * looks each ?N and name up in a list, quadratic in a statement of a thousand parameters.
+ * Quoted text is left alone.  A new string, or NULL when out of memory. */
+static char *numbered(const char *sql)
+{
+    char *out = malloc(strlen(sql) + 1), quote = 0;
+    long next = 1;
+    int in_order = 1;
+    for (int pass = 0; out && pass < 2; pass++) {
+        char *o = out;
+        quote = 0;
+        for (const char *p = sql; *p; p++) {
+            *o++ = *p;
+            if (quote)
+                quote = *p == quote ? 0 : quote;
+            else if (*p == '\'' || *p == '"')
+                quote = *p;
+            else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+                char *end;
+                long n = strtol(p + 1, &end, 10);
+                o[-1] = '?';
+                if (pass == 0)
+                    in_order &= n == next++;
+                else if (in_order)
+                    p = end - 1; /* the digits go */
+            }
+        }
+        *o = '\0';
+        if (!in_order)
+            break; /* ?N as written in the first pass */
+    }
+    return out;
+}
+
 static int sq_query(void *h, const char *sql, int nparams, const char *const *params,
                     fleet_row_fn fn, void *ctx, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+    char *text = numbered(sql);
+    int prep = text ? sqlite3_prepare_v2(h, text, -1, &st, NULL) : SQLITE_NOMEM;
+    free(text);
+    if (prep != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
         return -1;
     }
-    /* $N are named parameters to SQLite: bind each by its name, wherever it first appears */
-    for (int i = 0; i < nparams; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "$%d", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
-        if (idx > 0 && (params[i] ? sqlite3_bind_text(st, idx, params[i], -1, SQLITE_STATIC)
-                                  : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+    int nbind = sqlite3_bind_parameter_count(st);
+    for (int i = 0; i < nparams && i < nbind; i++) {
+        int idx = i + 1;
+        if ((params[i] ? sqlite3_bind_text(st, idx, params[i], -1, SQLITE_STATIC)
+                       : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
             snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
             sqlite3_finalize(st);
             return -1;
