@@ -18,6 +18,9 @@ python3 "$top/tools/bench/fleet_gen.py" --template "$top/tests/fixtures/baremeta
 check "fleet_gen.py wrote 305 documents (300 machines, 5 with an older run)" \
     test "$(ls "$T/fleet" | wc -l)" = 305
 
+gone_file=$(jq -r '.machines[1].runs[-1].file' "$T/manifest.json") # a rack2 machine
+gone_run=$(jq -r '.machines[1].runs[-1].run_id' "$T/manifest.json")
+
 # out NAME CMD...: runs CMD, its stdout in $T/NAME, stderr in $T/NAME.err, status in $T/NAME.rc
 out() { local n=$1; shift; "$@" >"$T/$n" 2>"$T/$n.err"; echo $? >"$T/$n.rc"; }
 rc() { cat "$T/$1.rc"; }
@@ -79,7 +82,17 @@ for db in "sqlite:$T/fleet.sqlite" "$PG_URL"; do
         "$T/$e-compare.json" "(.pools | map([.group, .n])) == $(jq -c '[.machines[] | select(.tag == "rack3")] |
             group_by(.firmware) | map(["Dell Inc. " + .[0].firmware, length])' "$T/manifest.json") and
             (.rows | length) > 0 and all(.rows[]; .suite == \"alu\")"
+    # the HTML page of benchcmp (bc_report); on PostgreSQL one run's file is gone from this host:
+    # its document comes from the store (DIR/store/RUN_ID.json) and the page still links it
+    [ $e = postgresql ] && mv "$T/fleet/$gone_file" "$T/gone.json"
+    out "$e-report.txt" "$DB" compare --db "$db" --by hypervisor --tag rack2 --suite alu --report "$T/$e-report"
+    [ $e = postgresql ] && mv "$T/gone.json" "$T/fleet/$gone_file"
+    check "$e: compare --report: benchcmp's page with both groups, its charts inline and the 100 documents linked" \
+        bash -c "grep -q '<svg' '$T/$e-report/index.html' && grep -q '>kvm' '$T/$e-report/index.html' &&
+                 grep -q '>none' '$T/$e-report/index.html' && [ \$(ls '$T/$e-report/docs' | wc -l) = 100 ]"
 done
+check "postgresql: compare --report: a run whose file is not on this host is written from the store" \
+    bash -c "cmp <(jq -S . '$T/fleet/$gone_file') <(jq -S . '$T/postgresql-report/store/$gone_run.json')"
 
 # bad input: a clear message and exit status 2 (usage) or 1 (the store), never a hang
 bad() { # bad WHAT STATUS PATTERN ARGS...

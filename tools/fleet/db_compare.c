@@ -1,30 +1,55 @@
 /* db_compare.c - `barebench-db compare --by tag|hypervisor|firmware`: the study's table between
  * groups of machines, made by benchcmp's own library (one implementation of matching, pooling
  * and the summary): each selected run's document is read from the store, its group becomes its
- * tag, so each group is one pool (column); the baseline group's documents come first. */
+ * tag, so each group is one pool (column); the baseline group's documents come first.
+ * --report DIR writes benchcmp's HTML page of that table (bc_report). */
 #include "tools/fleet/db_query.h"
 #include "tools/fleet/db_fetch.h"
 #include "tools/fleet/fleet_cli.h"
 #include "tools/benchcmp/benchcmp.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct doc_ctx {
     struct bc_doc *d;
-    const char *name;
+    const char *name;        /* the run's file, or its run id when it has none */
+    const char *run_id;
+    const char *report;      /* --report DIR, or NULL */
     char *err;
     size_t n;
     int ok;
 };
 
+/* For --report: the page links a copy of each document, made from its file; a run whose file is
+ * not on this host (another collector's) is written from the store into DIR/store/RUN_ID.json. */
+static const char *report_name(const struct doc_ctx *c, const char *text, char *buf, size_t n)
+{
+    if (!c->report || access(c->name, R_OK) == 0)
+        return c->name;
+    snprintf(buf, n, "%s/store", c->report);
+    if ((mkdir(c->report, 0777) && errno != EEXIST) || (mkdir(buf, 0777) && errno != EEXIST))
+        return c->name; /* bc_report then says it cannot copy */
+    snprintf(buf, n, "%s/store/%s.json", c->report, c->run_id);
+    FILE *f = fopen(buf, "w");
+    int bad = !f || fputs(text, f) < 0;
+    if (f)
+        bad |= fclose(f) != 0;
+    return bad ? c->name : buf;
+}
+
 static int on_doc(void *ctx, int ncols, const char *const *v, const char *const *names)
 {
     struct doc_ctx *c = ctx;
+    char path[4096];
     (void)names;
     if (ncols >= 1 && v[0])
-        c->ok = bc_doc_load_buffer(v[0], strlen(v[0]), c->name, c->d, c->err, c->n) == 0;
+        c->ok = bc_doc_load_buffer(v[0], strlen(v[0]), report_name(c, v[0], path, sizeof path), c->d,
+                                   c->err, c->n) == 0;
     return 1;
 }
 
@@ -135,11 +160,6 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
     int st = fleet_args_cli(argc, argv, FLEET_OPT_COMPARE, "compare", COMPARE_USAGE, &a);
     if (st >= 0)
         return st;
-    if (a.report) {
-        fprintf(stderr, "barebench-db compare: --report is not in this build yet (use --format csv, "
-                        "or benchcmp --report on the files it names)\n");
-        return 2;
-    }
     struct fleet_db *d = fleet_cli_open(db);
     if (!d)
         return 1;
@@ -172,7 +192,8 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
         char id[32];
         snprintf(id, sizeof id, "%lld", ids[order[i]]);
         const char *const p1[1] = {id};
-        struct doc_ctx c = {&docs[i], r->file[0] ? r->file : r->run_id, err, sizeof err, 0};
+        struct doc_ctx c = {&docs[i], r->file[0] ? r->file : r->run_id, r->run_id, a.report, err,
+                            sizeof err, 0};
         if (fleet_query(d, "SELECT doc FROM runs WHERE id = $1", 1, p1, on_doc, &c, err, sizeof err) < 0 ||
             !c.ok) {
             fprintf(stderr, "barebench-db compare: run %s: %s\n", r->run_id, c.ok ? err : "its document cannot be read");
@@ -198,6 +219,16 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
         rc = 0;
     }
     rc |= fflush(stdout) != 0;
+    if (a.report) { /* benchcmp's page (bc_report): the same table, its charts inlined */
+        int nc = bc_report(&t, a.report, "gnuplot", err, sizeof err);
+        if (nc < 0) {
+            fprintf(stderr, "barebench-db compare: --report: %s\n", err);
+            rc = 1;
+        } else {
+            fprintf(stderr, "barebench-db compare: report with %d chart%s: %s/index.html\n", nc,
+                    nc == 1 ? "" : "s", a.report);
+        }
+    }
     bc_table_free(&t);
     goto out;
 oom:

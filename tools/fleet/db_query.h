@@ -17,8 +17,8 @@
     "      and >= P% (5) off the median, in groups of >= N machines (5), worst first"
 #define COMPARE_USAGE \
     "compare --by tag|hypervisor|firmware [--baseline GROUP] [--match role|exact]\n" \
-    "      [filters] [--only summary|table] [--format F]  the study's table (benchcmp's\n" \
-    "      pooling: one column per group) between groups"
+    "      [filters] [--only summary|table] [--format F] [--report DIR]  the study's table\n" \
+    "      (benchcmp's pooling: one column per group) between groups; --report: its HTML page"
 
 /** The summary table of s: per test and group n, median, q1, q3, iqr, min, max.  0 or -1. */
 int fleet_summary_table(const struct fleet_set *s, const struct fleet_args *a, struct fleet_out *o);
