@@ -7,18 +7,27 @@
 
 #include <stdio.h>
 
+struct fleet_db *fleet_ask_open(int argc, char **argv, const char *db, int which, const char *what,
+                                const char *usage, struct fleet_args *a, int *status)
+{
+    *status = fleet_args_cli(argc, argv, which, what, usage, a);
+    if (*status >= 0)
+        return NULL;
+    struct fleet_db *d = fleet_cli_open(db);
+    *status = d ? 0 : 1;
+    return d;
+}
+
 int fleet_ask(int argc, char **argv, const char *db, int which, const char *usage,
               int (*table)(const struct fleet_set *, const struct fleet_args *, struct fleet_out *),
               const char *what)
 {
     struct fleet_args a;
     char err[1024];
-    int st = fleet_args_cli(argc, argv, which, what, usage, &a);
-    if (st >= 0)
-        return st;
-    struct fleet_db *d = fleet_cli_open(db);
+    int st;
+    struct fleet_db *d = fleet_ask_open(argc, argv, db, which, what, usage, &a, &st);
     if (!d)
-        return 1;
+        return st;
     struct fleet_set s;
     struct fleet_out o;
     fleet_set_init(&s);

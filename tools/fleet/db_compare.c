@@ -157,12 +157,10 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
 {
     struct fleet_args a;
     char err[1024];
-    int st = fleet_args_cli(argc, argv, FLEET_OPT_COMPARE, "compare", COMPARE_USAGE, &a);
-    if (st >= 0)
-        return st;
-    struct fleet_db *d = fleet_cli_open(db);
+    int st;
+    struct fleet_db *d = fleet_ask_open(argc, argv, db, FLEET_OPT_COMPARE, "compare", COMPARE_USAGE, &a, &st);
     if (!d)
-        return 1;
+        return st;
     struct fleet_set s;
     long long *ids = NULL;
     struct bc_doc *docs = NULL;

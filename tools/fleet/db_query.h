@@ -6,6 +6,7 @@
 #include "tools/fleet/db_args.h"
 #include "tools/fleet/db_out.h"
 #include "tools/fleet/db_set.h"
+#include "tools/fleet/fleet_db.h"
 
 /* the subcommands' usage lines (barebench-db --help, and each one's --help) */
 #define SUMMARY_USAGE \
@@ -25,6 +26,10 @@ int fleet_summary_table(const struct fleet_set *s, const struct fleet_args *a, s
 /** The outliers of s under a's threshold, min_pct and min_n, worst first per test.  0 or -1. */
 int fleet_outliers_table(const struct fleet_set *s, const struct fleet_args *a, struct fleet_out *o);
 
+/** A question's options (fleet_args_cli) and its open store (fleet_cli_open); NULL with the
+ *  exit status in *status: 0 after --help, 2 bad usage, 1 the store could not be opened. */
+struct fleet_db *fleet_ask_open(int argc, char **argv, const char *db, int which, const char *what,
+                                const char *usage, struct fleet_args *a, int *status);
 /** Answer one question: options (which: FLEET_OPT_*), the store db, the selected figures,
  *  table(), printed under a title starting with `what`.  Exit status: 0, 1 failed, 2 usage. */
 int fleet_ask(int argc, char **argv, const char *db, int which, const char *usage,
