@@ -41,14 +41,14 @@ check "the key is in neither the stored document nor the serial log" \
 jqcheck "the document names the machine: SMBIOS UUID, serial, asset tag, and the NIC it uploaded from" "$f" \
     ".env.system.uuid == \"$UUID\" and .env.system.serial == \"7XK2LM3\" and .env.system.asset_tag == \"RACK7-U12\" and .env.network.mac == \"52:54:00:12:34:56\""
 
-n=$(ls "$D/store" | wc -l)
+n=$(ls "$D/store" | grep -c '\.json$')
 boot up-badkey 1 256M "suite=timer reps=3 profile=quick tag=bad $STATIC upload=http://10.0.2.2:$PORT/ upload_key=$(openssl rand -hex 16)" "${NET[@]}"
 rc=$?
 check "wrong key: run still ends normally" test "$rc" = 0
 check "wrong key: refused with 401, said on the console" grep -q "^results not uploaded to .*: HTTP 401: wrong signature" "$T/up-badkey/console.log"
 check "wrong key: a 4xx is not retried" \
     bash -c "grep -q '^upload attempt 1 of 4 refused: HTTP 401' '$T/up-badkey/console.log' && ! grep -q '^upload attempt 2' '$T/up-badkey/console.log'"
-check "wrong key: nothing stored" test "$(ls "$D/store" | wc -l)" = "$n"
+check "wrong key: nothing stored" test "$(ls "$D/store" | grep -c '\.json$')" = "$n"
 check "wrong key: results still on serial" test -s "$T/up-badkey/latest.json"
 
 # the key in a file on the ESP of a disk image (upload_key_file= in its barebench.cfg)
