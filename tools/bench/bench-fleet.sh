@@ -2,7 +2,9 @@
 # bench-fleet.sh - the fleet store's speed against issue 29's targets: N documents of the study's
 # shape (tools/bench/fleet_gen.py: N machines from one real document, a few slow) imported with
 # `barebench-db import` into SQLite and into PostgreSQL, then `barebench-db outliers` (every test,
-# the latest run of each of the N machines) and `summary` over each store.  Prints, per engine,
+# the latest run of each of the N machines) and `summary` over each store (the first query after
+# the import is shown apart: it may pay for what the engine does once after a bulk load; the
+# timed ones follow it).  Prints, per engine,
 # the import rate and the query times against the targets (import >= 200 documents/s into
 # SQLite; a query over 10,000 machines < 2 s on both engines), each target's margin (>= 1: met),
 # and ends with "ratio X" = the smallest margin.
@@ -72,8 +74,11 @@ for engine in $ENGINES; do
     echo "$engine: import of $N documents: $t s"
     [ "$engine" = sqlite ] && report "$engine import (documents/s)" "$rate" "$IMPORT_TARGET" rate ||
         printf '%-44s %12s   (no target)\n' "$engine import (documents/s)" "$rate"
+    # the first query right after a bulk import may pay for what the engine does once (PostgreSQL:
+    # heap visits until autovacuum has set the visibility map): shown, then each query timed again
     t=$(secs "$db" outliers --db "$url" --format csv)
-    echo "$engine: outliers named $(($(wc -l <"$FLEET_DIR/last.out") - 1)) rows"
+    echo "$engine: outliers named $(($(wc -l <"$FLEET_DIR/last.out") - 1)) rows; the first query after the import: $t s"
+    t=$(secs "$db" outliers --db "$url" --format csv)
     report "$engine outliers over $N machines (s)" "$t" "$QUERY_TARGET" time
     t=$(secs "$db" summary --db "$url" --format csv)
     report "$engine summary over $N machines (s)" "$t" "$QUERY_TARGET" time
