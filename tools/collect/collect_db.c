@@ -42,6 +42,7 @@ struct collect_db {
     struct item *head, *tail;
     int queued, stopping;
     int overflow;          /* runs were marked pending directly (the memory queue was full) */
+    long long last_upload_ms; /* when collect_db_stored was last called (CLOCK_MONOTONIC) */
     /* the thread's own */
     struct fleet_db *db;
     int reconciled, marks; /* marks: DIR/.dbq may hold pending runs */
@@ -245,6 +246,28 @@ static int stopping(struct collect_db *c)
     return s;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Uploads first: a burst of a rack's uploads is parsed and stored without this thread's parsing
+ * and inserting beside it (as much work again); while uploads keep coming (one in the last
+ * COLLECT_DB_QUIET_MS), wait, at most COLLECT_DB_YIELD_MAX_MS before storing one run anyway. */
+static void yield_to_uploads(struct collect_db *c)
+{
+    for (int waited = 0; waited < COLLECT_DB_YIELD_MAX_MS; waited += 20) {
+        pthread_mutex_lock(&c->mu);
+        int busy = !c->stopping && now_ms() - c->last_upload_ms < COLLECT_DB_QUIET_MS;
+        pthread_mutex_unlock(&c->mu);
+        if (!busy)
+            return;
+        usleep(20000);
+    }
+}
+
 /* Store every pending run while the database takes them (at a stop, the rest stay marked for
  * the next start). */
 static void drain_marks(struct collect_db *c)
@@ -256,6 +279,7 @@ static void drain_marks(struct collect_db *c)
     while (d && c->db && !stopping(c) && (e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
+        yield_to_uploads(c);
         if (!store(c, e->d_name)) {
             c->marks = 1;
             break;
@@ -302,6 +326,8 @@ static void *db_thread(void *arg)
             break;
         if (!c->db && !stop && time(NULL) >= c->next_try)
             connect_db(c);
+        if (it && c->db)
+            yield_to_uploads(c);
         if (it) {
             if (!c->db || !store(c, it->name))
                 mark(c, it->name);
@@ -370,6 +396,7 @@ void collect_db_stored(struct collect_db *c, const char *path)
         return;
     }
     pthread_mutex_lock(&c->mu);
+    c->last_upload_ms = now_ms();
     if (!it || c->queued >= COLLECT_DB_MEMORY_QUEUE) {
         /* too many waiting: the mark keeps it, the thread finds it there */
         if (touch(c->qdir, name))

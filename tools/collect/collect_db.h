@@ -11,6 +11,9 @@
 #define COLLECT_DB_DEFAULT_FILE "barebench.sqlite" /* --db default: sqlite:DIR/barebench.sqlite */
 #define COLLECT_DB_RETRY_MAX_S 30      /* longest wait between two tries (--db-retry) */
 #define COLLECT_DB_MEMORY_QUEUE 10000  /* runs waiting in memory; more are marked pending at once */
+#define COLLECT_DB_QUIET_MS 200       /* uploads first: the thread waits while one came in this
+                                          recently ... */
+#define COLLECT_DB_YIELD_MAX_MS 5000   /* ... but at most this long before storing a run anyway */
 #define COLLECT_DB_ROOM_FACTOR 3       /* an SQLite file grows by up to this many times a document
                                           (its text, its rows, the write-ahead log) */
 
