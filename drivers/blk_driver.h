@@ -23,6 +23,8 @@ struct blk_unit {
     int queue_depth;           /* entries per I/O queue (or command slots) */
     uint32_t max_transfer;     /* bytes per command */
     struct plat_disk_addr addr;  /* transport, port, target, lun, nsid (kernel/platform.h) */
+    /* SCSI logical units: INQUIRY's vendor, product, revision (NULL elsewhere) */
+    const char *vendor, *product, *revision;
 };
 
 struct blk_driver {
@@ -48,6 +50,9 @@ struct blk_driver {
     int (*rw)(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
               void *const *bufs, uint64_t *lat);
     int (*flush)(void *ctrl, int unit);
+    /** What the last failed transfer on the unit got from the device ("CHECK CONDITION MEDIUM
+     *  ERROR 11/00"), "" if nothing; NULL when the driver keeps no such detail. */
+    const char *(*last_error)(void *ctrl, int unit);
 };
 
 /** Every driver, NULL-terminated (drivers/blk_drivers.c): the first whose match() says yes. */
