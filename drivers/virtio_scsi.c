@@ -22,7 +22,7 @@ static void notify(void *ctx)
 /* Commands stopped completing: a device reset stops all DMA (virtio 1.2, 2.4). */
 static int reset(void *ctx, char *what, size_t n)
 {
-    struct vscsi_dev *d = ctx;
+    struct vscsi_dev *d = ((struct vscsi_io *)ctx)->ctx; /* the ops' ctx is the queue */
     int rc = virtio_pci_reset(&d->vp);
     d->running = 0;
     bb_snprintf(what, n, "%s", rc ? "device reset did not finish within 1 s" : "device reset");
