@@ -14,7 +14,6 @@
 
 #define MAX_CTRL 8
 #define MAX_NDISK 32
-#define MAX_CHILDREN 16
 #define CALL uefi_call_wrapper
 
 struct nctrl {
@@ -26,8 +25,6 @@ struct nctrl {
     int unusable;     /* left to the firmware; why says why */
     char why[96];
     char addr[16], id[12];
-    EFI_HANDLE children[MAX_CHILDREN]; /* disconnected from a firmware_stays controller */
-    int nchildren;
 };
 
 struct ndisk {
@@ -84,50 +81,9 @@ static int ctrl_start(struct nctrl *c)
     return rc;
 }
 
-/* Disconnect what the firmware's drivers built on controller c (the child handles that opened
- * one of its protocols BY_CHILD_CONTROLLER: disks, and the partitions and file systems above
- * them), keeping the children's handles to connect them again.  The drivers bound to c stay. */
-static EFI_STATUS disconnect_children(struct nctrl *c)
-{
-    EFI_GUID **protos = NULL;
-    UINTN np = 0;
-    EFI_STATUS st = CALL(BS->ProtocolsPerHandle, 3, c->host.h, &protos, &np);
-    if (st != EFI_SUCCESS)
-        return st;
-    c->nchildren = 0;
-    for (UINTN p = 0; p < np; p++) {
-        EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
-        UINTN n = 0;
-        if (CALL(BS->OpenProtocolInformation, 4, c->host.h, protos[p], &e, &n) != EFI_SUCCESS)
-            continue;
-        for (UINTN i = 0; i < n; i++) {
-            EFI_HANDLE ch = e[i].ControllerHandle;
-            int known = 0;
-            if (!(e[i].Attributes & EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER) || ch == c->host.h)
-                continue;
-            for (int k = 0; k < c->nchildren; k++)
-                known |= c->children[k] == ch;
-            if (!known && c->nchildren < MAX_CHILDREN)
-                c->children[c->nchildren++] = ch;
-        }
-        FreePool(e);
-    }
-    FreePool(protos);
-    for (int k = 0; k < c->nchildren; k++) {
-        EFI_STATUS s1 = CALL(BS->DisconnectController, 3, c->children[k], NULL, NULL);
-        if (s1 != EFI_SUCCESS)
-            st = s1;
-    }
-    return st;
-}
-
-/* Let the firmware's drivers bind again, recursively: the controller, or its children when its
- * own drivers stayed. */
+/* Let the firmware's drivers bind again, recursively (partitions and file systems too). */
 static void reconnect(struct nctrl *c)
 {
-    if (c->drv->firmware_stays)
-        for (int k = 0; k < c->nchildren; k++)
-            CALL(BS->ConnectController, 4, c->children[k], NULL, NULL, TRUE);
     CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     uefi_block_rebind();
 }
@@ -140,7 +96,8 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = c->drv->firmware_stays ? disconnect_children(c)
+    /* a firmware_stays driver's stack stays bound, idle: none of it is called while ours runs */
+    EFI_STATUS st = c->drv->firmware_stays ? EFI_SUCCESS
                                            : CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
