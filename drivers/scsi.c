@@ -234,7 +234,7 @@ int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, double seconds, struct sc
     struct scsi_unit *u = unit_at(h, c->target, c->lun);
     if (h->dead)
         return PLAT_IO_TIMEOUT;
-    if (c->len && c->buf && pci_dma_addr(h->hba.pci, c->buf, c->len, &c->buf_dev))
+    if (c->len && !c->buf_dev && pci_dma_addr(h->hba.pci, c->buf, c->len, &c->buf_dev))
         return PLAT_IO_UNSUPPORTED;
     uint64_t end = drv_deadline(seconds);
     for (int tries = 0;; tries++) {

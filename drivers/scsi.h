@@ -153,7 +153,8 @@ struct scsi_host {
 int scsi_scan(struct scsi_host *h);
 /** Free the scratch page (the driver stops its controller itself). */
 void scsi_release(struct scsi_host *h);
-/** One command waited for (bounded by `seconds`), UNIT ATTENTION and BUSY retried:
+/** One command waited for (bounded by `seconds`), UNIT ATTENTION and BUSY retried; c->buf is
+ *  mapped for DMA unless c->buf_dev is already set (a pci_dma_alloc'd buffer):
  *  0 GOOD, PLAT_IO_ERROR (CHECK CONDITION: *sense set; other status; transport error),
  *  PLAT_IO_UNSUPPORTED (ILLEGAL REQUEST: invalid opcode or field), PLAT_IO_NO_MEDIA (no target),
  *  PLAT_IO_TIMEOUT (controller reset, h->dead).  r (may be NULL) gets the last result. */
