@@ -4,6 +4,7 @@
  * Which driver a controller has is the driver table's business (drivers/blk_drivers.c): no
  * driver is named here; a disk's device-path node follows from its transport address. */
 #include "boot/uefi_native.h"
+#include "boot/efi_protocols.h"
 #include "boot/uefi_block.h"
 #include "boot/uefi_pci.h"
 #include "drivers/blk_driver.h"
@@ -274,20 +275,22 @@ static int add_units(struct plat_disk *disks, int n, int max, struct nctrl *c)
     return n;
 }
 
-/* Does a firmware driver manage the PCI function on handle h (an agent opened its PciIo
- * BY_DRIVER)?  Asked before we take it. */
+/* Does the firmware have a driver for the storage controller on handle h?  Asked before we take
+ * it: a firmware storage driver puts Block IO (virtio-blk) or a pass-thru protocol (SCSI, ATA,
+ * NVMe) on the controller's own handle; a transport driver alone (Virtio10Dxe under a
+ * VirtioScsiDxe that refused the device) or none at all (PVSCSI, LSI SAS on Debian 12's OVMF)
+ * leaves its disks to us. */
 static int firmware_drives(EFI_HANDLE h)
 {
-    EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
-    UINTN n = 0;
-    int drives = 0;
-    if (CALL(BS->OpenProtocolInformation, 4, h, &PciIoProtocol, &e, &n) != EFI_SUCCESS)
-        return 1; /* cannot tell: say nothing */
-    for (UINTN i = 0; i < n; i++)
-        if (e[i].Attributes & EFI_OPEN_PROTOCOL_BY_DRIVER)
-            drives = 1;
-    FreePool(e);
-    return drives;
+    static EFI_GUID g[] = {BB_EFI_EXT_SCSI_PASS_THRU_PROTOCOL_GUID, BB_EFI_SCSI_PASS_THRU_PROTOCOL_GUID,
+                           BB_EFI_ATA_PASS_THRU_PROTOCOL_GUID, BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL_GUID};
+    VOID *p = NULL;
+    if (CALL(BS->HandleProtocol, 3, h, &BlockIoProtocol, &p) == EFI_SUCCESS)
+        return 1;
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        if (CALL(BS->HandleProtocol, 3, h, &g[i], &p) == EFI_SUCCESS)
+            return 1;
+    return 0;
 }
 
 int plat_disk_unserved(int i, char *text, size_t n)

@@ -92,8 +92,8 @@ struct scsi_hba {
     uint32_t max_target;       /* targets 0..max_target are scanned */
     uint64_t max_lun;          /* LUNs above it are ignored */
     int skip_target;           /* the adapter's own id (Fusion-MPT's IOC, PVSCSI's 7), or -1 */
-    uint32_t max_transfer;     /* bytes per command (a multiple of 4096); larger transfers are
-                                * sent as consecutive pieces */
+    uint32_t max_transfer;     /* bytes per command (a multiple of 512); larger transfers are
+                                * sent as consecutive pieces; units with larger blocks skipped */
     int cmd_per_lun;           /* commands one LU may have in flight, 0 = no limit beyond tags */
 };
 
