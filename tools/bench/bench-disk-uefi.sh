@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench-disk-uefi.sh - `make bench-disk-uefi`: the image under QEMU+OVMF with a scratch disk
-# (DISK_SIZE) on NVMe and one on virtio-blk, disk_driver=both: every point through barebench's own
-# driver and through the firmware's, side by side.  Ends with "ratio X" = own / firmware 4 KiB
-# random-read IOPS at QD32 on NVMe, and prints virtio-blk QD1 latency p50 of both paths.
+# (DISK_SIZE) on NVMe, one on virtio-blk and one on virtio-scsi, disk_driver=both: every point
+# through barebench's own driver and through the firmware's, side by side.  Prints virtio-blk QD1
+# latency p50 of both paths; for virtio-scsi the own driver's 4 KiB random-read IOPS at QD32 against
+# QD1, against the firmware's at QD32 and against the own virtio-blk driver at QD32 (each with its
+# ratio); ends with "ratio X" = own / firmware 4 KiB random-read IOPS at QD32 on NVMe.
 # QEMU here is TCG: the figures compare two drivers on one emulated device, not hardware.
 # env: BUILD=build REPS=3 MS=200 QDS=1,4,16,32,64,128,256 DISK_SIZE=1G (each scratch disk)
 #      KEEP=1 (keep the temp dir)
@@ -24,6 +26,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/bench-disk-uefi.XXXXXX")
 
 "$MK" --size "$DISK_SIZE" --label bench-nvme "$T/nvme.img" >/dev/null
 "$MK" --size "$DISK_SIZE" --label bench-virtio "$T/virtio.img" >/dev/null
+"$MK" --size "$DISK_SIZE" --label bench-scsi "$T/scsi.img" >/dev/null
 OPTS="suite=disk profile=quick reps=$REPS min_time_ms=$MS disk_driver=both disk_write=no disk=all"
 OPTS+=" disk_tests=rand_read,seq_read disk_blocks=4K,1M disk_qd=$QDS disk_budget=256M"
 echo "booting: $OPTS" >&2
@@ -31,6 +34,7 @@ bench_load start
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} boot bench 1 1G "$OPTS" \
     -drive if=none,id=n0,format=raw,file="$T/nvme.img" -device nvme,drive=n0,serial=bench \
     -drive if=none,id=v0,format=raw,file="$T/virtio.img" -device virtio-blk-pci,drive=v0 \
+    -device virtio-scsi-pci,id=s -drive if=none,id=s0,format=raw,file="$T/scsi.img" -device scsi-hd,bus=s.0,drive=s0 \
     || { echo "error: the boot failed (console: $T/bench/console.log)" >&2; KEEP=1; exit 1; }
 bench_load end
 J=$T/bench/latest.json
@@ -54,5 +58,12 @@ echo
 echo "nvme 4K random read QD32: own $own IOPS, firmware $fw IOPS"
 vo=$(pick virtio own rand_read_lat_p50 1); vf=$(pick virtio firmware rand_read_lat_p50 1)
 echo "virtio-blk 4K random read QD1 latency p50: own ${vo:-n/a (not measured)} us, firmware ${vf:-n/a (not measured)} us"
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
+whole() { [ -n "$1" ] || return 0; awk -v a="$1" 'BEGIN { printf "%.0f", a }'; } # IOPS without decimals
+s1=$(whole "$(pick scsi own rand_read 1)"); s32=$(whole "$(pick scsi own rand_read 32)")
+sf=$(whole "$(pick scsi firmware rand_read 32)"); b32=$(whole "$(pick virtio own rand_read 32)")
+echo "virtio-scsi 4K random read, own driver: QD1 ${s1:-n/a} IOPS, QD32 ${s32:-n/a} IOPS: QD32/QD1 $(ratio "$s32" "$s1")"
+echo "virtio-scsi 4K random read QD32: own ${s32:-n/a} IOPS, firmware ${sf:-n/a} IOPS: own/firmware $(ratio "$s32" "$sf")"
+echo "4K random read QD32, own drivers: virtio-scsi ${s32:-n/a} IOPS, virtio-blk ${b32:-n/a} IOPS: scsi/blk $(ratio "$s32" "$b32")"
 [ -n "$own" ] && [ -n "$fw" ] || { echo "error: QD32 figures missing on one side" >&2; exit 1; }
 awk -v a="$own" -v b="$fw" 'BEGIN { printf "ratio %.2f\n", a / b }'
