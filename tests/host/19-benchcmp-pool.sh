@@ -97,3 +97,28 @@ check "summary (text): the disk groups by op and block size, per environment" \
 "$BC" --baseline kvm --format csv "${docs[@]}" >"$D/kvm.csv" 2>"$D/kvm.err"
 check "--baseline TAG of a pool: kvm first, no error" \
     bash -c "head -1 '$D/kvm.csv' | grep -q '^suite,test,params,unit,better,kvm_median,' && grep -q '^kvm (n=3, baseline)' '$D/kvm.err'"
+
+# an environment with no figure in a whole chart (kvm ran without alu and without seq_read):
+# the others keep their own colour and key entry, kvm gets its "n/a" marks and a key entry only
+for k in 1 2 3; do
+    jq '.results |= map(select(.suite != "alu" and .test != "seq_read"))' "$S/kvm-$k.json" >"$D/kvm-$k.json"
+done
+"$BC" --baseline baremetal --plot "$D/plots" "$S"/baremetal-?.json "$D"/kvm-?.json "$S"/esxi-?.json \
+    >/dev/null 2>"$D/plots.err"
+check "charts with an environment absent: exit 0, no gnuplot warning" \
+    bash -c "test $? = 0 && ! grep -q 'Skipping data file' '$D/plots.err'"
+check "charts with an environment absent: esxi's bars and line drawn under esxi, none under kvm" \
+    python3 - "$D/plots" <<'PY'
+import re, sys
+def groups(f):  # gnuplot's SVG: one <g id="gnuplot_plot_N"><title>KEY</title> per plot clause
+    svg = open(f"{sys.argv[1]}/{f}").read()
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r'<g id="gnuplot_plot_\d+" ><title>([^<]*)</title>(.*?)(?=<g id="gnuplot_plot_|\Z)', svg, re.S)}
+bars = groups("alu-Gop-s-p1.svg")
+ok = bars["esxi"].count("<polygon") > 1 and bars["kvm"].count("<polygon") == 1  # the key's box only
+for f in ("disk-seq_read-MB-s.svg", "disk-seq_read-MB-s-pct.svg"):
+    g = groups(f)  # esxi's line: a path through the nine block sizes
+    ok &= "esxi" in g and max((p.count(" L") for p in re.findall(r"<path[^>]*d='([^']*)'", g["esxi"])), default=0) >= 8
+    ok &= "kvm" in g and not re.search(r"<path[^>]*d='M[^']*( L[^']*){8}", g["kvm"])
+sys.exit(not ok)
+PY

@@ -383,6 +383,16 @@ static int tick_width(const struct bars *b, int i)
     return widest;
 }
 
+/* How many bars pool k has among groups from..to-1 of b. */
+static int bars_of(const struct bars *b, int k, int from, int to)
+{
+    double v[3];
+    int n = 0;
+    for (int i = from; i < to; i++)
+        n += cell_value(b->row[i], k, b->pct, v);
+    return n;
+}
+
 /* One chart of bar groups from..to-1 of b (NAME, or NAME-pPART when b is split): bars drawn as
  * boxes at computed positions so that a missing figure gets an "n/a" where its bar would be. */
 static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int to, int part,
@@ -411,6 +421,8 @@ static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int
     fprintf(d, "# one block per environment: x median whisker-low whisker-high\n");
     for (int k = first; k < t->npools; k++) {
         fprintf(d, "# block %d\n", k - first);
+        if (!bars_of(b, k, from, to)) /* gnuplot counts only blocks with a record: keep the index in step */
+            fprintf(d, "? ? ? ?\n");
         for (int i = from; i < to; i++) {
             if (!cell_value(b->row[i], k, b->pct, v))
                 continue;
@@ -472,6 +484,11 @@ static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int
     }
     for (int k = first; k < t->npools; k++) {
         fputs(k > first ? ", \\\n     " : "", f);
+        if (!bars_of(b, k, from, to)) { /* no bar here: only its "n/a" marks, still in the key */
+            fprintf(f, "keyentry with boxes lc rgb '%s' title ", colors[k % NCOLORS]);
+            st_put_gnuplot(f, t->pools[k].label);
+            continue;
+        }
         st_put_gnuplot(f, dat);
         fprintf(f, " index %d using 1:2:(%g) with boxes lc rgb '%s' title ", k - first, bw * 0.95,
                 colors[k % NCOLORS]);
@@ -935,6 +952,8 @@ static int sweep_chart(struct plotctx *p, const struct sweep *sw, int pct)
                     nna++;
                 }
             }
+            if (!np) /* gnuplot counts only blocks with a record: keep the index in step */
+                fprintf(d, "? ? ? ?\n");
             fprintf(d, "\n\n");
             if (!np) { /* still in the key: its points are all n/a */
                 fprintf(pc, "%skeyentry with linespoints lw 2 pt 7 lc rgb '%s' dt %d title ",
