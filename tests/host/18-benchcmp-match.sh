@@ -56,6 +56,17 @@ big=[x for x in r if x["params"].startswith("disk=100 GiB ")]; small=[x for x in
 sys.exit(not(len(big)==1 and len(small)==1 and float(big[0]["kvm_median"])<1000 and float(small[0]["kvm_median"])>2000
              and abs(float(big[0]["kvm_ratio_pct"])-100)<1 and abs(float(small[0]["kvm_ratio_pct"])-100)<1))' "$D/two.csv"
 check "two disks per document: every entry matched" bash -c "grep -q '^disk,' '$D/two.csv' && ! grep -q 'not in every' '$D/two.err'"
+"$BC" --only summary "$D/two-a.json" "$D/two-b.json" >"$D/two-sum.txt" 2>&1
+check "two disks: the summary's worst three name the disk role whole (disk=100 GiB, not disk=100)" \
+    bash -c "grep -Eq '^disk read .* qd1 disk=(100 GiB|16 MiB) [+-]' '$D/two-sum.txt' && ! grep -Eq 'qd1 disk=(100|16) [+-]' '$D/two-sum.txt'"
+check "two disks of different sizes: no warning about pairing by order" \
+    bash -c "! grep -q 'paired by order' '$D/two-sum.txt'"
+# two disks of one size per document, no model or serial in common: paired by order, said
+jq '.env.disks[0].bytes = .env.disks[1].bytes' "$D/two-a.json" >"$D/same-a.json"
+jq '.env.disks[1].bytes = .env.disks[0].bytes' "$D/two-b.json" >"$D/same-b.json"
+"$BC" "$D/same-a.json" "$D/same-b.json" >"$D/same.txt" 2>&1
+check "two disks of one size: a warning names the document and asks for disk_label=" \
+    grep -q "^warning: $D/same-b.json: its disk 0 (16 MiB) fits 2 disks of the other documents equally .*paired by order.*disk_label=" "$D/same.txt"
 
 # disk_label= end to end: two scratch files of one size, named in opposite orders (in a short
 # directory: disk= holds at most 127 characters)
@@ -74,6 +85,11 @@ check "disk_label: disks pair by label, not by index (disk=fast / disk=slow rows
     python3 -c 'import csv,sys
 r=[x for x in csv.DictReader(open(sys.argv[1])) if x["test"]=="seq_read"]
 sys.exit(not(len(r)==4 and {x["params"].split()[0] for x in r}=={"disk=fast","disk=slow"} and all(x["one_median"] and x["two_median"] for x in r)))' "$D/label.csv"
+jq 'del(.env.disks[].label) | .tool.tag = "three"' "$D/l1.json" >"$D/l1-bare.json"
+"$BC" "$D/l1.json" "$D/l1-bare.json" >"$D/half.txt" 2>&1
+check "disk_label on one side only: a warning says its rows do not line up, naming the other file" \
+    bash -c "grep -q \"^warning: disk_label 'fast' is in 1 of the 2 documents that measured disks (not in $D/l1-bare.json\" '$D/half.txt' && grep -q \"^warning: disk_label 'slow' is in 1 of the 2\" '$D/half.txt'"
+check "disk_label on both sides: no such warning" bash -c "! '$BC' '$D/l1.json' '$D/l2.json' 2>&1 | grep -q 'pairs only with the same label'"
 run_disk --disk "$S/a.img" --disk_label "x,0=y" --tag bad --json "$D/l3.json"
 check "disk_label: a malformed value is an error naming it" \
     jq -e '.errors[] | select(.what | test("disk_label=x,0=y: a bare NAME labels every disk"))' "$D/l3.json"

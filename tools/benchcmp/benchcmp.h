@@ -166,6 +166,9 @@ struct bc_roles {
     int *role_n;
     char **names;
     int nroles, ndocs;
+    char **warn; /* what a reader must know of the pairing: disks of one size paired by
+                    order, a disk_label some documents lack (benchcmp puts them in t.warn) */
+    int nwarn;
 };
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
 void bc_disk_roles_free(struct bc_roles *r);

@@ -316,6 +316,8 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
         if (t->rows[i].present < t->npools)
             t->unmatched++;
     }
+    for (int i = 0; i < roles.nwarn; i++)
+        bc_warn(t, "%s", roles.warn[i]);
     bc_pool_warnings(t, (const struct bc_entry *const *const *)ent);
     cpu_warnings(t);
     bc_env_warnings(t);
