@@ -122,3 +122,10 @@ for f in ("disk-seq_read-MB-s.svg", "disk-seq_read-MB-s-pct.svg"):
     ok &= "kvm" in g and not re.search(r"<path[^>]*d='M[^']*( L[^']*){8}", g["kvm"])
 sys.exit(not ok)
 PY
+
+# a pool whose documents disagree on a unit: no ratio, and the warning names the odd file
+jq '(.results[] | select(.test == "cpuid")) |= (.unit = "us" | .median /= 1000 | .min /= 1000 | .max /= 1000 | .samples = [.samples[] / 1000])' \
+    "$S/kvm-2.json" >"$D/kvm-2-us.json"
+"$BC" --baseline baremetal --suite vmcost "$S"/baremetal-?.json "$S/kvm-1.json" "$D/kvm-2-us.json" "$S/kvm-3.json" >"$D/units.txt" 2>&1
+check "units differ inside a pool: no ratio, and the warning names the file and its unit" \
+    bash -c "grep -q \"^warning: vmcost/cpuid leaf=0x0: units or direction differ between files (.*baremetal-1.json: ns lower; $D/kvm-2-us.json: us lower)\" '$D/units.txt' && grep -Eq '^vmcost +cpuid +leaf=0x0 .* - +- ' '$D/units.txt'"

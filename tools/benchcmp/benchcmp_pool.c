@@ -147,9 +147,15 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
     if (!s || !ns)
         goto out;
     r->present = 0;
-    for (int i = 0; i < t->ndocs; i++)
-        if (ent[i] && (strcmp(ent[i]->unit, r->first->unit) || strcmp(ent[i]->better, r->first->better)))
+    int odd = -1, first = -1; /* a document whose unit or direction differs from the row's first */
+    for (int i = 0; i < t->ndocs; i++) {
+        if (ent[i] && ent[i] == r->first)
+            first = i;
+        if (ent[i] && (strcmp(ent[i]->unit, r->first->unit) || strcmp(ent[i]->better, r->first->better))) {
             r->unit_mismatch = 1;
+            odd = odd < 0 ? i : odd;
+        }
+    }
     int drv = 0;
     for (int p = 0; p < t->npools; p++) {
         struct bc_cell *c = &r->c[p];
@@ -175,8 +181,10 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
             noise(b, s[0], ns[0], c, s[p], ns[p]);
     }
     if (r->unit_mismatch)
-        bc_warn(t, "%s/%s %s: units or direction differ between files; no ratio shown",
-                r->first->suite, r->first->test, r->params_text);
+        bc_warn(t, "%s/%s %s: units or direction differ between files (%s: %.20s %.10s; %s: %.20s %.10s); "
+                   "no ratio shown", r->first->suite, r->first->test, r->params_text,
+                first >= 0 ? t->docs[first].path : "?", r->first->unit, r->first->better,
+                t->docs[odd].path, ent[odd]->unit, ent[odd]->better);
     rc = 0;
 out:
     for (int p = 0; s && p < t->npools; p++)
