@@ -132,7 +132,7 @@ static void print_html(FILE *f, const struct grid *g, const char *cls, const cha
     fprintf(f, "<table class=\"%s\">\n<thead><tr>", cls);
     for (int r = 0; r < g->rows; r++) {
         if (r == 1)
-            fputs("</tr></thead>\n<tbody>\n<tr>", f);
+            fputs("</thead>\n<tbody>\n<tr>", f);
         else if (r)
             fputs("<tr>", f);
         for (int c = 0; c < g->cols; c++) {
@@ -146,7 +146,7 @@ static void print_html(FILE *f, const struct grid *g, const char *cls, const cha
         }
         fputs("</tr>\n", f);
     }
-    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</tr></thead>\n</table>\n", f);
+    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</thead>\n</table>\n", f);
 }
 
 /* Which machine each file came from, by environment (pool); a pool of many files shows its
