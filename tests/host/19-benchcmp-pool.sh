@@ -129,3 +129,11 @@ jq '(.results[] | select(.test == "cpuid")) |= (.unit = "us" | .median /= 1000 |
 "$BC" --baseline baremetal --suite vmcost "$S"/baremetal-?.json "$S/kvm-1.json" "$D/kvm-2-us.json" "$S/kvm-3.json" >"$D/units.txt" 2>&1
 check "units differ inside a pool: no ratio, and the warning names the file and its unit" \
     bash -c "grep -q \"^warning: vmcost/cpuid leaf=0x0: units or direction differ between files (.*baremetal-1.json: ns lower; $D/kvm-2-us.json: us lower)\" '$D/units.txt' && grep -Eq '^vmcost +cpuid +leaf=0x0 .* - +- ' '$D/units.txt'"
+
+# no test in common (the baseline ran disk only, kvm alu only): the summary says so, in the
+# text and in the report, instead of an empty table
+jq '.results |= map(select(.suite == "disk"))' "$S/baremetal-1.json" >"$D/only-disk.json"
+jq '.results |= map(select(.suite == "alu"))' "$S/kvm-1.json" >"$D/only-alu.json"
+"$BC" --report "$D/none" "$D/only-disk.json" "$D/only-alu.json" >"$D/none.txt" 2>&1
+check "nothing in common: the summary says so (text and report), no empty summary table" \
+    bash -c "grep -q '^summary: no test has a figure both in the baseline and in another environment' '$D/none.txt' && ! grep -q '^summary  *env ' '$D/none.txt' && grep -q '<p>No summary: no test has a figure both in the baseline' '$D/none/index.html' && ! grep -q 'class=\"summary\"' '$D/none/index.html'"

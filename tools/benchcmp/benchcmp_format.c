@@ -428,6 +428,8 @@ static void short_name(const struct bc_row *r, char *buf, size_t n)
     }
 }
 
+#define NOTHING_IN_COMMON "no test has a figure both in the baseline and in another environment"
+
 /* Lines of the summary: a group x environment with at least one figure against the baseline. */
 static int summary_lines(const struct bc_table *t, const struct bc_summary *s)
 {
@@ -582,11 +584,16 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
     fputs("</ul>\n</section>\n<section id=\"summary\">\n<h2>Summary</h2>\n", f);
     struct bc_summary s = {0};
     memset(&g, 0, sizeof g);
-    if (t->npools > 1 && bc_summarize(t, &s) == 0 && s.ng && summary_grid(t, &s, &g) == 0) {
+    int sum = t->npools > 1 && bc_summarize(t, &s) == 0;
+    if (sum && summary_lines(t, &s) && summary_grid(t, &s, &g) == 0) {
         fputs("<p>Per suite (disk per operation and block size), overhead against ", f);
         st_put_html(f, t->pools[0].label);
         fputs("; positive = worse.</p>\n", f);
         print_html(f, &g, "summary", "\x01");
+    } else if (sum) {
+        fputs("<p>No summary: ", f);
+        st_put_html(f, NOTHING_IN_COMMON);
+        fputs("</p>\n", f);
     } else {
         fputs("<p>No summary: one environment only.</p>\n", f);
     }
@@ -636,7 +643,9 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
     print_warnings(f, t, md);
     if (t->nwarn)
         fputc('\n', f);
-    if (want_sum && s.ng) {
+    if (want_sum && !summary_lines(t, &s)) {
+        fprintf(f, "%ssummary: %s\n\n", md ? "### Summary\n\n" : "", NOTHING_IN_COMMON);
+    } else if (want_sum) {
         if (md) {
             fprintf(f, "### Summary\n\n");
         } else { /* the label is a document's tag: its display form */
