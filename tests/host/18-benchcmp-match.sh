@@ -68,6 +68,18 @@ jq '.env.disks[1].bytes = .env.disks[0].bytes' "$D/two-b.json" >"$D/same-b.json"
 check "two disks of one size: a warning names the document and asks for disk_label=" \
     grep -q "^warning: $D/same-b.json: its disk 0 (16 MiB) fits 2 disks of the other documents equally .*paired by order.*disk_label=" "$D/same.txt"
 
+# a physical disk against virtual ones of another size, once one run measured two disks: the
+# one-disk rule no longer applies and no size pairs; the reader is told why and what to do
+jq '.env.disks[0].bytes = 1920383410176' "$D/baremetal.json" >"$D/big-bm.json"
+jq '.env.disks[0].bytes = 107374182400' "$D/kvm.json" >"$D/big-kvm.json"
+jq '.env.disks = [.env.disks[0] + {index: 2, bytes: 107374182400}, .env.disks[0] + {index: 3, bytes: 17179869184}]
+    | .results += [.results[] | select(.suite == "disk") | .params.disk = 3]' "$D/esxi.json" >"$D/big-esxi.json"
+"$BC" "$D/big-bm.json" "$D/big-kvm.json" "$D/big-esxi.json" >"$D/alone.txt" 2>&1
+check "a disk pairing with no other environment's: a warning says why (the run with two disks) and asks for disk_label=" \
+    grep -q "^warning: $D/big-bm.json: no disk it measured pairs with a disk of another environment (.*the one-disk rule does not apply, since $D/big-esxi.json measured 2 disks), .*disk_label=" "$D/alone.txt"
+check "kvm's and esxi's 100 GiB disks still pair (no such warning for them)" \
+    bash -c "! grep -q 'big-kvm.json: no disk' '$D/alone.txt' && grep -Eq '^disk +seq_read +disk=100 GiB block_size=4096 .* virtio-blk / pvscsi +- +[0-9.]+ +- +- +[0-9.]+ ' '$D/alone.txt'"
+
 # disk_label= end to end: two scratch files of one size, named in opposite orders (in a short
 # directory: disk= holds at most 127 characters)
 S=$(mktemp -d /tmp/bbm.XXXXXX)

@@ -156,6 +156,43 @@ static void label_warnings(const struct bc_doc *docs, int n, struct disk_seen **
     }
 }
 
+/* d and e are one environment: the same document, or the same tag (a pool). */
+static int same_env(const struct bc_doc *d, const struct bc_doc *e)
+{
+    return d == e || (d->tag && e->tag && d->tag[0] && !strcmp(d->tag, e->tag));
+}
+
+/* A document none of whose measured disks pairs with another environment's (a 1.7 TiB NVMe
+ * against 100 GiB virtual disks, once some run measured two disks): every disk row of it stands
+ * alone, and only disk_label= can say which disks are the same. */
+static void alone_warning(const struct bc_doc *docs, int n, struct disk_seen **seen, const int *nseen,
+                          int one_each, struct bc_roles *r)
+{
+    int with_disks = 0, alone = -1, many = -1;
+    for (int d = 0; d < n; d++) {
+        with_disks += nseen[d] > 0;
+        if (nseen[d] > 1 && many < 0)
+            many = d;
+        int shared = 0;
+        for (int k = 0; k < nseen[d] && !shared; k++)
+            for (int e = 0; e < n && !shared; e++)
+                for (int j = 0; !same_env(&docs[d], &docs[e]) && j < nseen[e] && !shared; j++)
+                    shared = r->role[e][seen[e][j].index] == r->role[d][seen[d][k].index];
+        if (nseen[d] && !shared && alone < 0)
+            alone = d;
+    }
+    if (with_disks < 2 || alone < 0)
+        return;
+    char why[300] = "";
+    if (!one_each && many >= 0)
+        snprintf(why, sizeof why, "; the one-disk rule does not apply, since %.200s measured %d disks",
+                 docs[many].path, nseen[many]);
+    role_warn(r, "%s: no disk it measured pairs with a disk of another environment (disks pair by "
+              "disk_label, else by size within 1%%%s), so its disk rows stand alone; name the disk "
+              "under test with disk_label= in every run to pair them",
+              docs[alone].path, why);
+}
+
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
 {
     memset(r, 0, sizeof *r);
@@ -232,6 +269,8 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
         }
     r->nroles = nroles;
     label_warnings(docs, n, seen, nseen, roles, nroles, r);
+    if (!labelled) /* else label_warnings said why */
+        alone_warning(docs, n, seen, nseen, one_each, r);
     if (!(r->names = calloc((size_t)(nroles ? nroles : 1), sizeof *r->names)))
         goto err;
     for (int q = 0; q < nroles; q++)
