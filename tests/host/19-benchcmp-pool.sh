@@ -137,3 +137,11 @@ jq '.results |= map(select(.suite == "alu"))' "$S/kvm-1.json" >"$D/only-alu.json
 "$BC" --report "$D/none" "$D/only-disk.json" "$D/only-alu.json" >"$D/none.txt" 2>&1
 check "nothing in common: the summary says so (text and report), no empty summary table" \
     bash -c "grep -q '^summary: no test has a figure both in the baseline and in another environment' '$D/none.txt' && ! grep -q '^summary  *env ' '$D/none.txt' && grep -q '<p>No summary: no test has a figure both in the baseline' '$D/none/index.html' && ! grep -q 'class=\"summary\"' '$D/none/index.html'"
+
+# the same run twice in a pool (a file given twice, or a copy): said, since it would count twice
+cp "$S/kvm-1.json" "$D/kvm-1-copy.json"
+"$BC" --baseline baremetal --suite vmcost "$S"/baremetal-?.json "$S"/kvm-?.json "$D/kvm-1-copy.json" >"$D/twice.txt" 2>&1
+check "one run twice in a pool: a warning names both files and the run id" \
+    grep -q "^warning: kvm: $S/kvm-1.json and $D/kvm-1-copy.json are one run (tool.run_id $(jq -r .tool.run_id "$S/kvm-1.json")): it counts twice" "$D/twice.txt"
+check "distinct runs: no such warning (the fixtures' three runs per tag)" \
+    bash -c "! grep -q 'are one run' '$D/text.txt'"

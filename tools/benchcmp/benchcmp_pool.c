@@ -202,8 +202,35 @@ static const char *driver_name(int d)
 
 #define NAMED_ROWS 3 /* rows a warning names before "and N more" */
 
+static const char *run_id(const struct bc_doc *d)
+{
+    return json_string_value(json_object_get(json_object_get(d->root, "tool"), "run_id"));
+}
+
+/* The same run twice in a pool (a file given twice, or a copy) would count twice in n, the
+ * pooled median and the noise test, which then sees "more samples" than were measured. */
+static void repeat_warnings(struct bc_table *t)
+{
+    for (int p = 0; p < t->npools; p++) {
+        const struct bc_pool *pl = &t->pools[p];
+        for (int a = 0; a < pl->n; a++) {
+            const char *ra = run_id(&t->docs[pl->doc[a]]);
+            int twin = -1;
+            for (int b = 0; b < a && twin < 0 && ra && ra[0]; b++) {
+                const char *rb = run_id(&t->docs[pl->doc[b]]);
+                twin = rb && !strcmp(ra, rb) ? b : -1;
+            }
+            if (twin >= 0)
+                bc_warn(t, "%s: %s and %s are one run (tool.run_id %.40s): it counts twice in n, the "
+                           "median and the noise test; give each run once", pl->label,
+                        t->docs[pl->doc[twin]].path, t->docs[pl->doc[a]].path, ra);
+        }
+    }
+}
+
 void bc_pool_warnings(struct bc_table *t, const struct bc_entry *const *const *ent)
 {
+    repeat_warnings(t);
     int *dmiss = calloc((size_t)(t->ndocs ? t->ndocs : 1), sizeof *dmiss);
     for (int i = 0; i < t->nrows; i++)
         for (int p = 0; p < t->npools; p++) {
