@@ -59,6 +59,22 @@ check "two disks per document: every entry matched" bash -c "grep -q '^disk,' '$
 "$BC" --only summary "$D/two-a.json" "$D/two-b.json" >"$D/two-sum.txt" 2>&1
 check "two disks: the summary's worst three name the disk role whole (disk=100 GiB, not disk=100)" \
     bash -c "grep -Eq '^disk read .* qd1 disk=(100 GiB|16 MiB) [+-]' '$D/two-sum.txt' && ! grep -Eq 'qd1 disk=(100|16) [+-]' '$D/two-sum.txt'"
+"$BC" --plot "$D/two-plots" "$D/two-a.json" "$D/two-b.json" >/dev/null 2>&1
+check "two disks: each disk's sweep is a line of its own in the charts (not one disk's drawn over the other's)" \
+    python3 - "$D/two-plots" <<'PY'
+import glob, re, sys
+files = glob.glob(f"{sys.argv[1]}/disk-seq_read-*.gp")  # the sweep charts, absolute and %
+ok = len(files) == 2
+for f in files:
+    keys = set(re.findall(r"title '([^']*)'", open(f).read()))
+    envs = ["kvm"] if f.endswith("-pct.gp") else ["baremetal", "kvm"]
+    for env in envs:  # a line per environment and disk
+        ok &= any(k.startswith(env + " ") and "disk=100GiB" in k.split() for k in keys)
+        ok &= any(k.startswith(env + " ") and "disk=16MiB" in k.split() for k in keys)
+sys.exit(not ok)
+PY
+check "two disks: bar tick labels name the role as one token (no 'all with GiB' subtitle)" \
+    bash -c "grep -q \"'disk=16MiB'\" '$D/two-plots/disk-overhead-higher.gp' && ! grep -Eq \"all with (GiB|MiB)\" '$D/two-plots'/*.gp"
 check "two disks of different sizes: no warning about pairing by order" \
     bash -c "! grep -q 'paired by order' '$D/two-sum.txt'"
 # two disks of one size per document, no model or serial in common: paired by order, said

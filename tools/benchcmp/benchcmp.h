@@ -171,6 +171,9 @@ struct bc_roles {
     int nwarn;
 };
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
+/** The length of the "disk=ROLE" that leads r->params_text under role matching (ROLE may hold
+ *  spaces: "disk=16 MiB"), 0 when the row names no role. */
+size_t bc_row_role_len(const struct bc_row *r);
 void bc_disk_roles_free(struct bc_roles *r);
 
 /** The kind of path an api param names: blockio* firmware, psync / linux-aio / fio-* the OS,

@@ -4,7 +4,6 @@
  * escaped), Markdown cells, CSV cells and HTML escaped for their readers. */
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
-#include "bench/suite_charts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -417,12 +416,9 @@ static void short_name(const struct bc_row *r, char *buf, size_t n)
         else if (b >= 1024 && fmod(b, 1024) == 0)
             b /= 1024, u = "K";
         snprintf(buf, n, "%s %.0f%s qd%lld", e->test, b, u, (long long)json_integer_value(qd));
-        /* a named disk role leads the params ("disk=1 GiB op=read..."): the role's name is
-         * what precedes the other params, spaces and all */
-        size_t all = strlen(r->params_text), rest = bc_params_format(e->params, suite_device_params, NULL, 0);
-        if (!strncmp(r->params_text, "disk=", 5) && all > rest + (rest ? 1 : 0) + 5)
-            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s", (int)(all - rest - (rest ? 1 : 0)),
-                     r->params_text);
+        size_t role = bc_row_role_len(r); /* a named disk role ("disk=1 GiB"), spaces and all */
+        if (role)
+            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s", (int)role, r->params_text);
     } else {
         snprintf(buf, n, "%s%s%.60s", e->test, r->params_text[0] ? " " : "", r->params_text);
     }

@@ -716,11 +716,27 @@ static int plot_levels(struct plotctx *p)
 }
 
 
+/* The disk role a row leads with as one token of the charts' space-separated params:
+ * "disk=16 MiB" -> "disk=16MiB" (display form); "" when none. */
+static void role_token(const struct bc_row *r, char *buf, size_t n)
+{
+    char raw[100];
+    size_t len = bc_row_role_len(r), k = 0;
+    snprintf(raw, sizeof raw, "%.*s", (int)len, r->params_text);
+    disp(buf, n, raw);
+    for (size_t i = 0; buf[i]; i++)
+        if (buf[i] != ' ')
+            buf[k++] = buf[i];
+    buf[k] = '\0';
+}
+
 /* A row's params for a tick label: block_size and bytes as 4K, 1M... (display form). */
 static void tick_params(const struct bc_row *r, char *buf, size_t n)
 {
     char raw[200], out[200] = "", tok[96];
-    disp(raw, sizeof raw, r->params_text);
+    size_t role = bc_row_role_len(r);
+    role_token(r, out, sizeof out);
+    disp(raw, sizeof raw, r->params_text + role + (role && r->params_text[role] == ' '));
     for (const char *q = raw; *q;) {
         size_t l = strcspn(q, " ");
         snprintf(tok, sizeof tok, "%.*s", (int)l, q);
@@ -841,14 +857,19 @@ static const char *const *sweep_skip(const struct bc_table *t, const char *const
     return v;
 }
 
-static void sweep_group(const struct bc_table *t, const struct bc_entry *e, char *g, size_t n)
+static void role_token(const struct bc_row *r, char *buf, size_t n);
+
+/* A row's sweep: its test, unit, disk role and params other than block_size. */
+static void sweep_group(const struct bc_table *t, const struct bc_row *r, char *g, size_t n)
 {
     static const char *const bs[] = {"block_size", NULL};
+    const struct bc_entry *e = r->first;
     const char *buf[SKIP_MAX];
     const char *const *skip = sweep_skip(t, bs, buf);
-    char rest[200];
+    char rest[200], role[100];
     bc_params_format(e->params, skip, rest, sizeof rest);
-    snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
+    role_token(r, role, sizeof role);
+    snprintf(g, n, "%.40s|%.20s|%s|%s", e->test, e->unit, role, rest);
 }
 
 /* 1 when row i is an entry of `suite` whose sweep has at least two block sizes. */
@@ -858,15 +879,15 @@ static int sweep_row(const struct bc_table *t, int i, const char *suite)
     json_t *bs = json_object_get(e->params, "block_size");
     if (!has_suite(&t->rows[i], suite) || !json_is_number(bs))
         return 0;
-    char g[300], h[300];
-    sweep_group(t, e, g, sizeof g);
+    char g[400], h[400];
+    sweep_group(t, &t->rows[i], g, sizeof g);
     for (int j = 0; j < t->nrows; j++) {
         const struct bc_entry *f = t->rows[j].first;
         json_t *bs2 = json_object_get(f->params, "block_size");
         if (j == i || !has_suite(&t->rows[j], suite) || !json_is_number(bs2) ||
             json_number_value(bs2) == json_number_value(bs))
             continue;
-        sweep_group(t, f, h, sizeof h);
+        sweep_group(t, &t->rows[j], h, sizeof h);
         if (!strcmp(g, h))
             return 1;
     }
@@ -1060,7 +1081,11 @@ static int plot_sweep(struct plotctx *p)
                 char k[100], v[160];
                 if (sweep_key(t, i, p->suite, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
-                bc_params_format(e->params, skip, v, sizeof v);
+                role_token(&t->rows[i], v, sizeof v); /* the disk's role tells lines apart too */
+                size_t rl = strlen(v);
+                bc_params_format(e->params, skip, v + rl + !!rl, sizeof v - rl - !!rl);
+                if (rl && v[rl + 1])
+                    v[rl] = ' ';
                 snprintf(sw.unit, sizeof sw.unit, "%s", e->unit);
                 snprintf(sw.test, sizeof sw.test, "%s", e->test);
                 double bs = json_number_value(json_object_get(e->params, "block_size"));
