@@ -166,23 +166,43 @@ static int same_env(const struct bc_doc *d, const struct bc_doc *e)
  * against 100 GiB virtual disks, once some run measured two disks): every disk row of it stands
  * alone, and only disk_label= can say which disks are the same. */
 static void alone_warning(const struct bc_doc *docs, int n, struct disk_seen **seen, const int *nseen,
-                          int one_each, struct bc_roles *r)
+                          int nroles, int one_each, struct bc_roles *r)
 {
-    int with_disks = 0, alone = -1, many = -1;
+    /* first[q]: the first document with role q; shared[q]: another environment has it too */
+    int *first = malloc((size_t)(nroles ? nroles : 1) * sizeof *first);
+    char *shared = calloc((size_t)(nroles ? nroles : 1), 1);
+    int envs = 0, one = -1, alone = -1, many = -1;
+    if (!first || !shared)
+        goto out;
+    for (int q = 0; q < nroles; q++)
+        first[q] = -1;
     for (int d = 0; d < n; d++) {
-        with_disks += nseen[d] > 0;
+        if (nseen[d] && one < 0)
+            one = d;
+        envs |= nseen[d] && !same_env(&docs[one], &docs[d]); /* two environments measured disks */
         if (nseen[d] > 1 && many < 0)
             many = d;
-        int shared = 0;
-        for (int k = 0; k < nseen[d] && !shared; k++)
-            for (int e = 0; e < n && !shared; e++)
-                for (int j = 0; !same_env(&docs[d], &docs[e]) && j < nseen[e] && !shared; j++)
-                    shared = r->role[e][seen[e][j].index] == r->role[d][seen[d][k].index];
-        if (nseen[d] && !shared && alone < 0)
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            if (q < 0 || q >= nroles)
+                continue;
+            if (first[q] < 0)
+                first[q] = d;
+            else
+                shared[q] |= !same_env(&docs[first[q]], &docs[d]);
+        }
+    }
+    for (int d = 0; d < n && alone < 0; d++) {
+        int pairs = 0;
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            pairs |= q >= 0 && q < nroles && shared[q];
+        }
+        if (nseen[d] && !pairs)
             alone = d;
     }
-    if (with_disks < 2 || alone < 0)
-        return;
+    if (!envs || alone < 0)
+        goto out;
     char why[300] = "";
     if (!one_each && many >= 0)
         snprintf(why, sizeof why, "; the one-disk rule does not apply, since %.200s measured %d disks",
@@ -191,6 +211,9 @@ static void alone_warning(const struct bc_doc *docs, int n, struct disk_seen **s
               "disk_label, else by size within 1%%%s), so its disk rows stand alone; name the disk "
               "under test with disk_label= in every run to pair them",
               docs[alone].path, why);
+out:
+    free(first);
+    free(shared);
 }
 
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
@@ -270,7 +293,7 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
     r->nroles = nroles;
     label_warnings(docs, n, seen, nseen, roles, nroles, r);
     if (!labelled) /* else label_warnings said why */
-        alone_warning(docs, n, seen, nseen, one_each, r);
+        alone_warning(docs, n, seen, nseen, nroles, one_each, r);
     if (!(r->names = calloc((size_t)(nroles ? nroles : 1), sizeof *r->names)))
         goto err;
     for (int q = 0; q < nroles; q++)
