@@ -130,30 +130,45 @@ static int fit(const struct role *r, const struct disk_seen *s)
            (s->serial[0] && !strcmp(s->serial, r->rep.serial));
 }
 
-/* A disk_label that some documents measuring disks lack: its rows cannot line up with theirs. */
+/* A disk_label that some documents measuring disks lack: its rows cannot line up with theirs.
+ * Linear in the disks (documents are untrusted: thousands of labels must not cost squares). */
+#define LABEL_WARNINGS 3
 static void label_warnings(const struct bc_doc *docs, int n, struct disk_seen **seen, const int *nseen,
                            const struct role *roles, int nroles, struct bc_roles *r)
 {
-    int with_disks = 0;
-    for (int d = 0; d < n; d++)
+    int with_disks = 0, told = 0, more = 0;
+    int *have = calloc((size_t)(nroles ? nroles : 1), sizeof *have); /* documents with role q */
+    if (!have)
+        return;
+    for (int d = 0; d < n; d++) {
         with_disks += nseen[d] > 0;
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            if (q >= 0 && q < nroles)
+                have[q]++;
+        }
+    }
     for (int q = 0; q < nroles; q++) {
-        if (!roles[q].rep.label[0])
+        if (!roles[q].rep.label[0] || have[q] >= with_disks)
             continue;
-        int have = 0, lack = -1;
-        for (int d = 0; d < n; d++) {
+        if (told++ >= LABEL_WARNINGS) {
+            more++;
+            continue;
+        }
+        int lack = -1;
+        for (int d = 0; d < n && lack < 0; d++) {
             int found = 0;
             for (int k = 0; k < nseen[d]; k++)
-                found |= !strcmp(seen[d][k].label, roles[q].rep.label);
-            have += found;
-            if (!found && nseen[d] && lack < 0)
-                lack = d;
+                found |= r->role[d][seen[d][k].index] == q;
+            lack = nseen[d] && !found ? d : -1;
         }
-        if (have < with_disks)
-            role_warn(r, "disk_label '%.70s' is in %d of the %d documents that measured disks (not in %s, "
-                      "for one): a label pairs only with the same label, so its rows do not line up there",
-                      roles[q].rep.label, have, with_disks, lack >= 0 ? docs[lack].path : "?");
+        role_warn(r, "disk_label '%.70s' is in %d of the %d documents that measured disks (not in %s, "
+                  "for one): a label pairs only with the same label, so its rows do not line up there",
+                  roles[q].rep.label, have[q], with_disks, lack >= 0 ? docs[lack].path : "?");
     }
+    if (more)
+        role_warn(r, "... and %d more disk_labels that some documents lack", more);
+    free(have);
 }
 
 /* d and e are one environment: the same document, or the same tag (a pool). */
