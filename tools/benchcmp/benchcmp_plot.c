@@ -1081,7 +1081,7 @@ static int plot_sweep(struct plotctx *p)
                 char k[100], v[160];
                 if (sweep_key(t, i, p->suite, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
-                role_token(&t->rows[i], v, sizeof v); /* the disk's role tells lines apart too */
+                role_token(&t->rows[i], v, sizeof v / 2); /* the disk's role tells lines apart too */
                 size_t rl = strlen(v);
                 bc_params_format(e->params, skip, v + rl + !!rl, sizeof v - rl - !!rl);
                 if (rl && v[rl + 1])
