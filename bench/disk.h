@@ -21,6 +21,7 @@ struct disk_state {
     char marker_why[256];
     int writable;        /* the guard was armed: write sweep allowed */
     int preconditioned;  /* written once before the read sweep (scratch targets) */
+    int qd_used;         /* deepest queue depth a measured point ran at */
 };
 
 /* One target being measured. */

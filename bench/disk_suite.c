@@ -241,6 +241,20 @@ out:
         plat_free_pages(r.buf, r.buf_bytes);
 }
 
+/* Controllers only barebench's own driver can reach (the firmware has no driver for them): with
+ * disk_driver=firmware their disks are not measured at all, with both only natively; say so. */
+static void unserved_skips(struct bench_ctx *c, const struct disk_options *o)
+{
+    char what[64];
+    if (!strcmp(o->disk, "none") || (o->driver != PLAT_DRIVER_FIRMWARE && o->driver != PLAT_DRIVER_BOTH))
+        return;
+    for (int i = 0; plat_disk_unserved(i, what, sizeof what); i++)
+        results_skip(c->res, "disk", "", "controller %s: the firmware has no driver for it: its "
+                     "disks are %s", what, o->driver == PLAT_DRIVER_FIRMWARE
+                         ? "not measured (disk_driver=auto or native measures them with barebench's own driver)"
+                         : "measured through barebench's own driver only");
+}
+
 static void run_disk(struct bench_ctx *c)
 {
     const struct disk_options *o = disk_options(c->opt);
@@ -256,6 +270,7 @@ static void run_disk(struct bench_ctx *c)
                                : "no block devices found");
         return;
     }
+    unserved_skips(c, o);
     int nb = o->nblocks ? o->nblocks : (int)(sizeof default_blocks / sizeof *default_blocks);
     const uint64_t *blocks = o->nblocks ? o->blocks : default_blocks;
     int nq = o->nqd ? o->nqd : (int)(sizeof default_qd / sizeof *default_qd);

@@ -14,6 +14,7 @@
 
 #define MAX_CTRL 8
 #define MAX_NDISK 32
+#define MAX_CHILDREN 16
 #define CALL uefi_call_wrapper
 
 struct nctrl {
@@ -25,6 +26,8 @@ struct nctrl {
     int unusable;     /* left to the firmware; why says why */
     char why[96];
     char addr[16], id[12];
+    EFI_HANDLE children[MAX_CHILDREN]; /* disconnected from a firmware_stays controller */
+    int nchildren;
 };
 
 struct ndisk {
@@ -38,6 +41,8 @@ static struct nctrl ctrls[MAX_CTRL];
 static int nctrls;
 static struct ndisk nds[MAX_NDISK];
 static int nnds;
+static char unserved[MAX_CTRL][64]; /* controllers of ours no firmware driver manages */
+static int nunserved;
 static EFI_DEVICE_PATH *boot_dp; /* the boot volume's device path, kept before any take */
 
 void plat_disk_driver(int m)
@@ -79,6 +84,54 @@ static int ctrl_start(struct nctrl *c)
     return rc;
 }
 
+/* Disconnect what the firmware's drivers built on controller c (the child handles that opened
+ * one of its protocols BY_CHILD_CONTROLLER: disks, and the partitions and file systems above
+ * them), keeping the children's handles to connect them again.  The drivers bound to c stay. */
+static EFI_STATUS disconnect_children(struct nctrl *c)
+{
+    EFI_GUID **protos = NULL;
+    UINTN np = 0;
+    EFI_STATUS st = CALL(BS->ProtocolsPerHandle, 3, c->host.h, &protos, &np);
+    if (st != EFI_SUCCESS)
+        return st;
+    c->nchildren = 0;
+    for (UINTN p = 0; p < np; p++) {
+        EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
+        UINTN n = 0;
+        if (CALL(BS->OpenProtocolInformation, 4, c->host.h, protos[p], &e, &n) != EFI_SUCCESS)
+            continue;
+        for (UINTN i = 0; i < n; i++) {
+            EFI_HANDLE ch = e[i].ControllerHandle;
+            int known = 0;
+            if (!(e[i].Attributes & EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER) || ch == c->host.h)
+                continue;
+            for (int k = 0; k < c->nchildren; k++)
+                known |= c->children[k] == ch;
+            if (!known && c->nchildren < MAX_CHILDREN)
+                c->children[c->nchildren++] = ch;
+        }
+        FreePool(e);
+    }
+    FreePool(protos);
+    for (int k = 0; k < c->nchildren; k++) {
+        EFI_STATUS s1 = CALL(BS->DisconnectController, 3, c->children[k], NULL, NULL);
+        if (s1 != EFI_SUCCESS)
+            st = s1;
+    }
+    return st;
+}
+
+/* Let the firmware's drivers bind again, recursively: the controller, or its children when its
+ * own drivers stayed. */
+static void reconnect(struct nctrl *c)
+{
+    if (c->drv->firmware_stays)
+        for (int k = 0; k < c->nchildren; k++)
+            CALL(BS->ConnectController, 4, c->children[k], NULL, NULL, TRUE);
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
+    uefi_block_rebind();
+}
+
 /* Disconnect the firmware's drivers (and everything above them), reset and start ours. */
 static int take(struct nctrl *c)
 {
@@ -87,7 +140,8 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
+    EFI_STATUS st = c->drv->firmware_stays ? disconnect_children(c)
+                                           : CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
                     (unsigned long long)st);
@@ -106,8 +160,7 @@ err_restore:
     pci_restore(&c->pci);
 err_connect:
     c->unusable = 1;
-    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
-    uefi_block_rebind();
+    reconnect(c);
     return -1;
 }
 
@@ -120,9 +173,8 @@ static void give_back(struct nctrl *c)
     c->drv->stop(c->state);
     pci_unmap_all(&c->pci);
     pci_restore(&c->pci);
-    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     c->taken = 0;
-    uefi_block_rebind();
+    reconnect(c);
 }
 
 /* Does device-path node `node` (right after the controller's own path) name the unit at a?
@@ -205,6 +257,10 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const struct blk_u
     d->ctrl.queue_depth = u->queue_depth;
     d->ctrl.max_transfer = u->max_transfer;
     d->ctrl.addr = u->addr;
+    d->ctrl.type = c->drv->name;
+    bb_snprintf(d->ctrl.vendor, sizeof d->ctrl.vendor, "%s", u->vendor ? u->vendor : "");
+    bb_snprintf(d->ctrl.product, sizeof d->ctrl.product, "%s", u->product ? u->product : "");
+    bb_snprintf(d->ctrl.revision, sizeof d->ctrl.revision, "%s", u->revision ? u->revision : "");
 }
 
 /* Controller c was left to the firmware: say so on the firmware's entries behind it. */
@@ -219,6 +275,7 @@ static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
         bb_snprintf(disks[i].ctrl.pci_id, sizeof disks[i].ctrl.pci_id, "%s", c->id);
         bb_snprintf(disks[i].ctrl.note, sizeof disks[i].ctrl.note, "left to the firmware: %s",
                     c->why);
+        disks[i].ctrl.type = c->drv->name;
     }
 }
 
@@ -260,12 +317,34 @@ static int add_units(struct plat_disk *disks, int n, int max, struct nctrl *c)
     return n;
 }
 
+/* Does a firmware driver manage the PCI function on handle h (an agent opened its PciIo
+ * BY_DRIVER)?  Asked before we take it. */
+static int firmware_drives(EFI_HANDLE h)
+{
+    EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
+    UINTN n = 0;
+    int drives = 0;
+    if (CALL(BS->OpenProtocolInformation, 4, h, &PciIoProtocol, &e, &n) != EFI_SUCCESS)
+        return 1; /* cannot tell: say nothing */
+    for (UINTN i = 0; i < n; i++)
+        if (e[i].Attributes & EFI_OPEN_PROTOCOL_BY_DRIVER)
+            drives = 1;
+    FreePool(e);
+    return drives;
+}
+
+int plat_disk_unserved(int i, char *text, size_t n)
+{
+    if (i < 0 || i >= nunserved)
+        return 0;
+    bb_snprintf(text, n, "%s", unserved[i]);
+    return 1;
+}
+
 int uefi_native_merge(struct plat_disk *disks, int n, int max)
 {
     EFI_HANDLE *hs = NULL;
     UINTN nh = 0;
-    if (mode == PLAT_DRIVER_FIRMWARE)
-        return n;
     if (CALL(BS->LocateHandleBuffer, 5, ByProtocol, &PciIoProtocol, NULL, &nh, &hs) != EFI_SUCCESS)
         return n;
     for (UINTN i = 0; i < nh && nctrls < MAX_CTRL; i++) {
@@ -276,10 +355,15 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
         c->drv = blk_driver_for(&c->pci);
         if (!c->drv)
             continue; /* the rest stay with the firmware's drivers */
+        pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
+        if (nunserved < MAX_CTRL && !firmware_drives(hs[i]))
+            bb_snprintf(unserved[nunserved++], sizeof unserved[0], "%s (%s, %s)", c->addr, c->id,
+                        c->drv->name);
+        if (mode == PLAT_DRIVER_FIRMWARE)
+            continue;
         c->state = plat_alloc(c->drv->size);
         if (!c->state)
             break;
-        pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
         nctrls++;
         if (take(c)) {
             bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n", c->drv->name,
@@ -304,6 +388,13 @@ static struct ndisk *own(const struct plat_disk *d)
 int uefi_native_owns(const struct plat_disk *d)
 {
     return own(d) != NULL;
+}
+
+const char *plat_disk_error_detail(const struct plat_disk *d)
+{
+    struct ndisk *k = own(d);
+    const char *t = k && k->c->drv->last_error ? k->c->drv->last_error(k->c->state, k->unit) : NULL;
+    return t ? t : "";
 }
 
 int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)

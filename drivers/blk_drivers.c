@@ -4,11 +4,13 @@
 #include "drivers/ahci.h"
 #include "drivers/nvme.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/virtio_scsi.h"
 
 const struct blk_driver *const blk_drivers[] = {
     &nvme_driver,        /* drivers/nvme.c: NVM Express, class 01:08:02 */
     &virtio_blk_driver,  /* drivers/virtio_blk.c: 1af4:1042 modern, 1af4:1001 transitional */
     &ahci_driver,        /* drivers/ahci.c: SATA AHCI, class 01:06:01 */
+    &virtio_scsi_driver, /* drivers/virtio_scsi.c: 1af4:1048 modern, 1af4:1004 transitional */
     NULL,
 };
 
