@@ -263,6 +263,7 @@ static void run_disk(struct bench_ctx *c)
     plat_disk_driver(strcmp(o->disk, "none") ? o->driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
+    unserved_skips(c, o); /* also when the firmware shows no disk at all */
     if (n <= 0) {
         results_skip(c->res, "disk", "",
                      "%s", !strcmp(plat_build(), "linux")
@@ -270,7 +271,6 @@ static void run_disk(struct bench_ctx *c)
                                : "no block devices found");
         return;
     }
-    unserved_skips(c, o);
     int nb = o->nblocks ? o->nblocks : (int)(sizeof default_blocks / sizeof *default_blocks);
     const uint64_t *blocks = o->nblocks ? o->blocks : default_blocks;
     int nq = o->nqd ? o->nqd : (int)(sizeof default_qd / sizeof *default_qd);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# 58-pvscsi.sh - disks on a VMware PVSCSI controller (Debian's OVMF has no driver for it) measured
+# by barebench's own driver: a data disk (512 B blocks, target 0) and a scratch disk (4 KiB
+# blocks, target 3) on one controller, writes asked on every disk land only on the marked one,
+# the data disk is unchanged.  Two targets, not a LUN above 0: QEMU's pvscsi model refuses one
+# (hw/scsi/vmw_pvscsi.c: .max_lun = 0), which the last check shows.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/scsi_vmware.bash"
+
+vmw_setup pvscsi
+vmw_boot pvscsi "$VMW_OPTS" pvscsi 0:0 3:0 4096
+check "pvscsi: the run completes and powers off (QEMU exit 0)" test $? = 0
+vmw_checks pvscsi pvscsi 15ad:07c0 4096 "[[0,0],[3,0]]"
+jqcheck "pvscsi: rings as deep as they go (256), the QD32 points run at QD32" "$T/pvscsi/latest.json" \
+    '[.env.disks[] | select(.driver=="pvscsi") | .max_qd] == [256,256]'
+check "QEMU's pvscsi takes no LUN above 0 (so two targets are tested instead)" bash -c \
+    "'$QEMU' -machine q35 -nodefaults -display none -S -monitor none -device pvscsi,id=c \
+     -drive if=none,id=x,format=raw,file='$D/data.img',readonly=on -device scsi-hd,bus=c.0,scsi-id=1,lun=1,drive=x \
+     2>&1 </dev/null | grep -q 'bad scsi device lun: 1'"
