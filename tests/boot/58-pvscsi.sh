@@ -8,11 +8,9 @@
 . "$(dirname "$0")/scsi_vmware.bash"
 
 vmw_setup pvscsi
-vmw_boot pvscsi "$VMW_OPTS" pvscsi 0:0 3:0 4096
-check "pvscsi: the run completes and powers off (QEMU exit 0)" test $? = 0
-vmw_checks pvscsi pvscsi 15ad:07c0 4096 "[[0,0],[3,0]]"
-jqcheck "pvscsi: rings as deep as they go (256), the QD32 points run at QD32" "$T/pvscsi/latest.json" \
-    '[.env.disks[] | select(.driver=="pvscsi") | .max_qd] == [256,256]'
+vmw_args pvscsi pvscsi 0:0 3:0 4096
+boot pvscsi 1 512M "$VMW_OPTS" "${VMW_ARGS[@]}"
+vmw_case_checks $? pvscsi 15ad:07c0 "[[0,0],[3,0]]" 256 # rings as deep as they go
 check "QEMU's pvscsi takes no LUN above 0 (so two targets are tested instead)" bash -c \
     "'$QEMU' -machine q35 -nodefaults -display none -S -monitor none -device pvscsi,id=c \
      -drive if=none,id=x,format=raw,file='$D/data.img',readonly=on -device scsi-hd,bus=c.0,scsi-id=1,lun=1,drive=x \

@@ -7,8 +7,6 @@
 . "$(dirname "$0")/scsi_vmware.bash"
 
 vmw_setup mpt
-vmw_boot mpt "$VMW_OPTS" mptsas1068 0:0 1:1 4096
-check "mpt: the run completes and powers off (QEMU exit 0)" test $? = 0
-vmw_checks mpt mpt 1000:0054 4096 "[[0,0],[1,1]]"
-jqcheck "mpt: depth from IOC_FACTS (credits 128, a FIFO holds one less)" "$T/mpt/latest.json" \
-    '[.env.disks[] | select(.driver=="mpt") | .max_qd] == [127,127]'
+vmw_args mpt mptsas1068 0:0 1:1 4096
+boot mpt 1 512M "$VMW_OPTS" "${VMW_ARGS[@]}"
+vmw_case_checks $? mpt 1000:0054 "[[0,0],[1,1]]" 127 # IOC_FACTS credits 128, less one

@@ -7,20 +7,15 @@
 # alone.  A second, short boot with vmport=off shows the backdoor field follows the machine.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
+. "$(dirname "$0")/scsi_vmware.bash"
 
-MK=${MKSCRATCH:-$BUILD/host/mkscratch}
-[ -x "$MK" ] || { echo "not ok - $MK missing (make host)"; exit 1; }
-D=$(mktemp -d "$T/vmw.XXXXXX")
-trap 'rm -rf "$D"' EXIT
-
-yes "barebench data disk: must never be written" | head -c 32M >"$D/data.img"
-sum_before=$(sha256sum <"$D/data.img")
+vmw_setup vmw
 "$MK" --size 32M --label vmw-scratch "$D/scratch.img" >/dev/null
 ARGS="profile=quick reps=2 tag=vmware-vm mem_max=64M mem_tests=cores,latency disk_blocks=4K \
 disk_qd=1,32 disk_budget=1M min_time_ms=20 disk_write=yes disk=all" \
     "$top/image/mkiso.sh" "$EFI" "$D/bb.iso" >/dev/null 2>&1
 
-boot_media vmw 2 1G -machine vmport=on -drive if=none,id=cd,media=cdrom,file="$D/bb.iso" \
+boot_media vmw 1 1G -machine vmport=on -drive if=none,id=cd,media=cdrom,file="$D/bb.iso" \
     -device ide-cd,bus=ide.0,drive=cd \
     -device pvscsi,id=pv -drive if=none,id=d0,format=raw,file="$D/data.img" \
     -device scsi-hd,bus=pv.0,scsi-id=0,drive=d0 \
@@ -42,7 +37,7 @@ jqcheck "vmware-vm: hypervisor tcg (CPUID), the VMware backdoor answering GETVER
 jqcheck "vmware-vm: writes only on the scratch-marked PVSCSI disk, no errors" "$J" \
     '[.env.disks[] | select(.scratch=="yes") | .index] as $s | (.errors == []) and ($s | length == 1) and
      ([.results[] | select(.params.op=="write")] | length > 0 and all(.[]; .params.disk == $s[0]))'
-check "vmware-vm: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$sum_before"
+check "vmware-vm: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$VMW_SUM"
 check "vmware-vm: scratch marker intact" "$MK" --check "$D/scratch.img"
 
 boot vmw-off 1 512M "suite=timer profile=quick reps=2" -machine vmport=off

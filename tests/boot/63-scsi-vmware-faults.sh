@@ -2,7 +2,9 @@
 # 63-scsi-vmware-faults.sh - I/O errors through the own PVSCSI and Fusion-MPT drivers (QEMU
 # blkdebug: read errors on the data disk behind PVSCSI, write errors on the scratch disk behind
 # MPT, one boot with both controllers): each failed point is recorded with the disk it hit, the
-# other points and the run go on, no controller is reset (an error is not a timeout).
+# other points and the run go on, no controller is reset (an error is not a timeout).  With
+# disk_driver=firmware the same machine says in `skipped` that the firmware (Debian's OVMF) has
+# no driver for either controller.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scsi_vmware.bash"
 
@@ -35,3 +37,10 @@ jqcheck "faults: the MPT scratch disk's reads and the clean PVSCSI disk still me
      ([.results[] | select(.params.op=="write" and .params.disk==$p and .params.api=="pvscsi")] | length >= 2)'
 jqcheck "faults: an error is not a timeout (no controller reset)" "$J" \
     '[.errors[] | select(.what | test("did not complete|reset"))] | length == 0'
+
+boot vmw-fw 1 512M "suite=disk profile=quick disk_driver=firmware" \
+    -device pvscsi -device mptsas1068,id=mp -drive if=none,id=d2,format=raw,file="$D/werr.img" \
+    -device scsi-hd,bus=mp.0,scsi-id=0,drive=d2
+jqcheck "disk_driver=firmware: skipped names both controllers the firmware has no driver for" \
+    "$T/vmw-fw/latest.json" '[.skipped[].why | select(test("the firmware has no driver for it")) |
+     capture("\\((?<id>[0-9a-f:]+), (?<drv>[^)]+)\\)") | "\(.id) \(.drv)"] | sort == ["1000:0054 Fusion-MPT","15ad:07c0 PVSCSI"]'

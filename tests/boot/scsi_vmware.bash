@@ -21,15 +21,15 @@ vmw_data_disk() {
     VMW_SUM=$(sha256sum <"$D/data.img")
 }
 
-# vmw_boot NAME OPTS CTRL DATA_T:L SCRATCH_T:L LBS: controller CTRL (id c0) with the data disk
-# (512 B blocks) and a fresh scratch disk $D/NAME.img (LBS-byte blocks); $T/NAME/latest.json
-vmw_boot() {
-    local name=$1 opts=$2 ctrl=$3 dt=${4%:*} dl=${4#*:} st=${5%:*} sl=${5#*:} lbs=$6
+# vmw_args NAME CTRL DATA_T:L SCRATCH_T:L LBS: VMW_ARGS = controller CTRL (id c0) with the data
+# disk (512 B blocks) and a fresh scratch disk $D/NAME.img (LBS-byte blocks), for `boot`
+vmw_args() {
+    local name=$1 ctrl=$2 dt=${3%:*} dl=${3#*:} st=${4%:*} sl=${4#*:} lbs=$5
     "$MK" --size 64M --label "$name" "$D/$name.img" >/dev/null
-    boot "$name" 1 512M "$opts" -device "$ctrl",id=c0 \
-        -drive if=none,id=d0,format=raw,file="$D/data.img" -device scsi-hd,bus=c0.0,scsi-id="$dt",lun="$dl",drive=d0 \
-        -drive if=none,id=d1,format=raw,file="$D/$name.img" \
-        -device scsi-hd,bus=c0.0,scsi-id="$st",lun="$sl",drive=d1,logical_block_size="$lbs",physical_block_size="$lbs"
+    VMW_ARGS=(-device "$ctrl",id=c0
+        -drive if=none,id=d0,format=raw,file="$D/data.img" -device scsi-hd,bus=c0.0,scsi-id="$dt",lun="$dl",drive=d0
+        -drive if=none,id=d1,format=raw,file="$D/$name.img"
+        -device scsi-hd,bus=c0.0,scsi-id="$st",lun="$sl",drive=d1,logical_block_size="$lbs",physical_block_size="$lbs")
 }
 
 # vmw_checks NAME API PCI_ID LBS "[[T,L],[T,L]]": both units measured natively by API on that
@@ -51,4 +51,13 @@ vmw_checks() {
     jqcheck "$n: no errors" "$J" '.errors == []'
     check "$n: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$VMW_SUM"
     check "$n: scratch marker intact" "$MK" --check "$D/$n.img"
+}
+
+# vmw_case_checks RC NAME PCI_ID "[[T,L],[T,L]]" DEPTH: the checks of a boot NAME (api NAME, 4 KiB
+# scratch blocks, writes asked everywhere), the depth the driver states included
+vmw_case_checks() {
+    check "$2: the run completes and powers off (QEMU exit 0)" test "$1" = 0
+    vmw_checks "$2" "$2" "$3" 4096 "$4"
+    jqcheck "$2: queue depth $5 on both units" "$T/$2/latest.json" \
+        '[.env.disks[] | select(.driver=="'"$2"'") | .max_qd] == ['"$5,$5"']'
 }
