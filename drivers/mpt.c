@@ -209,6 +209,7 @@ static int op_submit(void *ctx, int tag, const struct scsi_cmd *c)
     m->sge_addr_low = c->len ? (uint32_t)c->buf_dev : 0;
     m->sge_addr_high = c->len ? (uint32_t)(c->buf_dev >> 32) : 0;
     d->busy[tag] = 1;
+    d->inflight++;
     d->len[tag] = c->len;
     d->rw[tag] = c->cdb[0] == 0x28 || c->cdb[0] == 0x2A || c->cdb[0] == 0x88 || c->cdb[0] == 0x8A;
     d->pending[d->npending++] = (uint8_t)tag;
@@ -270,8 +271,12 @@ static int op_reap(void *ctx, scsi_done_fn done, void *arg)
     int got = 0;
     for (int guard = 0; d->running && guard < 2 * MPT_SLOTS; guard++) {
         uint32_t w = rd(d, MPT_R_REPLY_FIFO);
-        if (w == 0xFFFFFFFF)
-            break; /* empty (the read also drops the reply interrupt) */
+        if (w == 0xFFFFFFFF) { /* empty (the read also drops the reply interrupt) */
+            if (!got && d->inflight > 1)
+                drv_stall_us(d->inflight < MPT_POLL_BACKOFF_MAX_US ? (uint64_t)d->inflight
+                                                                   : MPT_POLL_BACKOFF_MAX_US);
+            break;
+        }
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         struct scsi_result r;
         int tag;
@@ -286,6 +291,7 @@ static int op_reap(void *ctx, scsi_done_fn done, void *arg)
         if (tag < 0)
             continue;
         d->busy[tag] = 0;
+        d->inflight--;
         got++;
         done(arg, tag, &r);
     }
@@ -299,7 +305,7 @@ static int op_reset(void *ctx, char *what, size_t n)
     struct mpt_dev *d = ctx;
     int rc = ioc_reset(d);
     memset(d->busy, 0, sizeof d->busy);
-    d->npending = 0;
+    d->npending = d->inflight = 0;
     bb_snprintf(what, n, "IOC message unit reset%s", rc ? ", then diagnostic reset: IOC not ready" : "");
     return rc;
 }

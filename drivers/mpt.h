@@ -19,6 +19,12 @@
 #define MPT_MAX_XFER (4u << 20)   /* bytes per command: one simple 64-bit SGE (24-bit length) */
 #define MPT_HANDSHAKE_TIMEOUT_S 10.0 /* one doorbell handshake (PORT_ENABLE may take seconds) */
 #define MPT_RESET_TIMEOUT_S 5.0   /* the IOC back in READY after a reset */
+/* After an empty read of the reply FIFO with n > 1 commands in flight, wait min(n, this) us
+ * before the next read; at QD1 the poll stays tight.  Each read is a register access: in a VM an
+ * exit, under QEMU one that takes the global lock its main loop needs to run the request FIFO's
+ * bottom half and finish I/O.  QD32 4K random reads under TCG on a loaded box (2026-12-06):
+ * median 25.6k IOPS over 6 runs with it, 13.2k over 10 without (single runs swing 3x). */
+#define MPT_POLL_BACKOFF_MAX_US 20
 
 /* Registers (the memory BAR, else the I/O BAR: the same layout) */
 enum {
@@ -86,6 +92,7 @@ struct mpt_dev {
     uint64_t frames_dev, replies_dev, sense_dev;
     int running;
     int npending;
+    int inflight;                  /* commands submitted and not yet completed */
     uint8_t pending[MPT_SLOTS];    /* submitted, not yet posted to the request FIFO */
     uint8_t busy[MPT_SLOTS];
     uint8_t rw[MPT_SLOTS];
