@@ -95,9 +95,10 @@ static int probe(struct disk_run *r)
         if (rc == PLAT_IO_RANGE)
             rc = PLAT_IO_SHORT; /* the last block it claims is not there */
     }
+    const char *detail = plat_disk_error_detail(d);
     if (rc)
-        results_error(r->c->res, "disk", "probe", "disk %d (%s): %s block unreadable: %s",
-                      d->index, d->kind, which, disk_status_text(rc));
+        results_error(r->c->res, "disk", "probe", "disk %d (%s): %s block unreadable: %s%s%s",
+                      d->index, d->kind, which, disk_status_text(rc), detail[0] ? ": " : "", detail);
     return rc;
 }
 
@@ -140,9 +141,10 @@ static void precondition(struct disk_run *r)
     int rc = disk_precondition(r);
     if (!rc)
         return;
+    const char *detail = plat_disk_error_detail(r->d);
     results_error(r->c->res, "disk", "precondition", "disk %d (%s): preconditioning failed: %s "
-                  "(status %d); reads measured on an unconditioned target", r->d->index,
-                  r->d->kind, disk_status_text(rc), rc);
+                  "(status %d)%s%s; reads measured on an unconditioned target", r->d->index,
+                  r->d->kind, disk_status_text(rc), rc, detail[0] ? ": " : "", detail);
     bb_printf("disk %d: preconditioning failed: %s\n", r->d->index, disk_status_text(rc));
     if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED)
         r->dead = 1;
@@ -263,7 +265,7 @@ static void run_disk(struct bench_ctx *c)
     plat_disk_driver(strcmp(o->disk, "none") ? o->driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
-    unserved_skips(c, o); /* also when the firmware shows no disk at all */
+    unserved_skips(c, o);
     if (n <= 0) {
         results_skip(c->res, "disk", "",
                      "%s", !strcmp(plat_build(), "linux")

@@ -129,10 +129,8 @@ int plat_disks(const char *spec, struct plat_disk **list)
     EFI_HANDLE *handles = NULL;
     UINTN n = 0;
     if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &BlockIoProtocol, NULL, &n,
-                          &handles) != EFI_SUCCESS) {
-        handles = NULL; /* no firmware disk at all: our own drivers may still find some */
-        n = 0;
-    }
+                          &handles) != EFI_SUCCESS)
+        n = 0; /* none from the firmware: our own drivers may still find some */
     for (UINTN k = 0; k < n && ndisks < MAX_DISKS; k++) {
         EFI_BLOCK_IO *bio = NULL;
         if (uefi_call_wrapper(BS->HandleProtocol, 3, handles[k], &BlockIoProtocol,

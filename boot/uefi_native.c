@@ -4,6 +4,7 @@
  * Which driver a controller has is the driver table's business (drivers/blk_drivers.c): no
  * driver is named here; a disk's device-path node follows from its transport address. */
 #include "boot/uefi_native.h"
+#include "boot/efi_protocols.h"
 #include "boot/uefi_block.h"
 #include "boot/uefi_pci.h"
 #include "drivers/blk_driver.h"
@@ -14,7 +15,6 @@
 
 #define MAX_CTRL 8
 #define MAX_NDISK 32
-#define MAX_CHILDREN 16
 #define CALL uefi_call_wrapper
 
 struct nctrl {
@@ -26,8 +26,6 @@ struct nctrl {
     int unusable;     /* left to the firmware; why says why */
     char why[96];
     char addr[16], id[12];
-    EFI_HANDLE children[MAX_CHILDREN]; /* disconnected from a firmware_stays controller */
-    int nchildren;
 };
 
 struct ndisk {
@@ -84,50 +82,9 @@ static int ctrl_start(struct nctrl *c)
     return rc;
 }
 
-/* Disconnect what the firmware's drivers built on controller c (the child handles that opened
- * one of its protocols BY_CHILD_CONTROLLER: disks, and the partitions and file systems above
- * them), keeping the children's handles to connect them again.  The drivers bound to c stay. */
-static EFI_STATUS disconnect_children(struct nctrl *c)
-{
-    EFI_GUID **protos = NULL;
-    UINTN np = 0;
-    EFI_STATUS st = CALL(BS->ProtocolsPerHandle, 3, c->host.h, &protos, &np);
-    if (st != EFI_SUCCESS)
-        return st;
-    c->nchildren = 0;
-    for (UINTN p = 0; p < np; p++) {
-        EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
-        UINTN n = 0;
-        if (CALL(BS->OpenProtocolInformation, 4, c->host.h, protos[p], &e, &n) != EFI_SUCCESS)
-            continue;
-        for (UINTN i = 0; i < n; i++) {
-            EFI_HANDLE ch = e[i].ControllerHandle;
-            int known = 0;
-            if (!(e[i].Attributes & EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER) || ch == c->host.h)
-                continue;
-            for (int k = 0; k < c->nchildren; k++)
-                known |= c->children[k] == ch;
-            if (!known && c->nchildren < MAX_CHILDREN)
-                c->children[c->nchildren++] = ch;
-        }
-        FreePool(e);
-    }
-    FreePool(protos);
-    for (int k = 0; k < c->nchildren; k++) {
-        EFI_STATUS s1 = CALL(BS->DisconnectController, 3, c->children[k], NULL, NULL);
-        if (s1 != EFI_SUCCESS)
-            st = s1;
-    }
-    return st;
-}
-
-/* Let the firmware's drivers bind again, recursively: the controller, or its children when its
- * own drivers stayed. */
+/* Let the firmware's drivers bind again, recursively (partitions and file systems too). */
 static void reconnect(struct nctrl *c)
 {
-    if (c->drv->firmware_stays)
-        for (int k = 0; k < c->nchildren; k++)
-            CALL(BS->ConnectController, 4, c->children[k], NULL, NULL, TRUE);
     CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     uefi_block_rebind();
 }
@@ -140,7 +97,8 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = c->drv->firmware_stays ? disconnect_children(c)
+    /* a firmware_stays driver's stack stays bound, idle: none of it is called while ours runs */
+    EFI_STATUS st = c->drv->firmware_stays ? EFI_SUCCESS
                                            : CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
@@ -317,20 +275,22 @@ static int add_units(struct plat_disk *disks, int n, int max, struct nctrl *c)
     return n;
 }
 
-/* Does a firmware driver manage the PCI function on handle h (an agent opened its PciIo
- * BY_DRIVER)?  Asked before we take it. */
+/* Does the firmware have a driver for the storage controller on handle h?  Asked before we take
+ * it: a firmware storage driver puts Block IO (virtio-blk) or a pass-thru protocol (SCSI, ATA,
+ * NVMe) on the controller's own handle; a transport driver alone (Virtio10Dxe under a
+ * VirtioScsiDxe that refused the device) or none at all (PVSCSI, LSI SAS on Debian 12's OVMF)
+ * leaves its disks to us. */
 static int firmware_drives(EFI_HANDLE h)
 {
-    EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *e = NULL;
-    UINTN n = 0;
-    int drives = 0;
-    if (CALL(BS->OpenProtocolInformation, 4, h, &PciIoProtocol, &e, &n) != EFI_SUCCESS)
-        return 1; /* cannot tell: say nothing */
-    for (UINTN i = 0; i < n; i++)
-        if (e[i].Attributes & EFI_OPEN_PROTOCOL_BY_DRIVER)
-            drives = 1;
-    FreePool(e);
-    return drives;
+    static EFI_GUID g[] = {BB_EFI_EXT_SCSI_PASS_THRU_PROTOCOL_GUID, BB_EFI_SCSI_PASS_THRU_PROTOCOL_GUID,
+                           BB_EFI_ATA_PASS_THRU_PROTOCOL_GUID, BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL_GUID};
+    VOID *p = NULL;
+    if (CALL(BS->HandleProtocol, 3, h, &BlockIoProtocol, &p) == EFI_SUCCESS)
+        return 1;
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        if (CALL(BS->HandleProtocol, 3, h, &g[i], &p) == EFI_SUCCESS)
+            return 1;
+    return 0;
 }
 
 int plat_disk_unserved(int i, char *text, size_t n)

@@ -32,10 +32,10 @@ struct blk_driver {
     /** 1 when this driver drives PCI function f (ids, class). */
     int (*match)(const struct pci_fn *f);
     size_t size;               /* bytes of the controller state start/stop/... work on */
-    /** 1: the firmware's own driver stays bound to the controller; only what it built on top
-     *  (its child handles: disks, partitions, file systems) is disconnected.  start saves the
-     *  device state that driver left and stop puts it back.  For a stack whose Stop crashes
-     *  some firmware (Debian 12's OVMF: ScsiBusDxe under VirtioScsiDxe). */
+    /** 1: the firmware's drivers stay bound to the controller and what they built on it (disks,
+     *  partitions, file systems), idle while ours runs: start saves the device state the
+     *  firmware's driver left and stop puts it back.  For a stack whose Stop crashes some
+     *  firmware (Debian 12's OVMF: ScsiBusDxe and ScsiDiskDxe over VirtioScsiDxe). */
     int firmware_stays;
     /** Reset and start the controller (state zeroed, size bytes): 0, or -1 and why() says why,
      *  with everything undone. */

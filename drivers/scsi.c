@@ -234,7 +234,7 @@ int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, double seconds, struct sc
     struct scsi_unit *u = unit_at(h, c->target, c->lun);
     if (h->dead)
         return PLAT_IO_TIMEOUT;
-    if (c->len && c->buf && pci_dma_addr(h->hba.pci, c->buf, c->len, &c->buf_dev))
+    if (c->len && !c->buf_dev && pci_dma_addr(h->hba.pci, c->buf, c->len, &c->buf_dev))
         return PLAT_IO_UNSUPPORTED;
     uint64_t end = drv_deadline(seconds);
     for (int tries = 0;; tries++) {
@@ -325,7 +325,8 @@ static int capacity(struct scsi_host *h, struct scsi_unit *u)
         u->block_size = (uint32_t)rd_be(d + 4, 4);
         u->use16 = 0;
     }
-    if (u->block_size < 512 || u->block_size > 65536 || (u->block_size & (u->block_size - 1)))
+    if (u->block_size < 512 || u->block_size > 65536 || (u->block_size & (u->block_size - 1)) ||
+        u->block_size > h->hba.max_transfer) /* not one block per command: unusable */
         return PLAT_IO_UNSUPPORTED;
     return 0;
 }
@@ -414,7 +415,7 @@ int scsi_scan(struct scsi_host *h)
     h->nunits = 0;
     h->dead = 0;
     h->timeout = drv_ticks_of(SCSI_IO_TIMEOUT_S);
-    if (!h->hba.max_transfer || h->hba.max_transfer % 4096) {
+    if (!h->hba.max_transfer || h->hba.max_transfer % 512) {
         bb_snprintf(h->why, sizeof h->why, "unusable largest transfer (%u bytes)", h->hba.max_transfer);
         return -1;
     }

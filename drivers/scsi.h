@@ -92,8 +92,8 @@ struct scsi_hba {
     uint32_t max_target;       /* targets 0..max_target are scanned */
     uint64_t max_lun;          /* LUNs above it are ignored */
     int skip_target;           /* the adapter's own id (Fusion-MPT's IOC, PVSCSI's 7), or -1 */
-    uint32_t max_transfer;     /* bytes per command (a multiple of 4096); larger transfers are
-                                * sent as consecutive pieces */
+    uint32_t max_transfer;     /* bytes per command (a multiple of 512); larger transfers are
+                                * sent as consecutive pieces; units with larger blocks skipped */
     int cmd_per_lun;           /* commands one LU may have in flight, 0 = no limit beyond tags */
 };
 
@@ -153,7 +153,8 @@ struct scsi_host {
 int scsi_scan(struct scsi_host *h);
 /** Free the scratch page (the driver stops its controller itself). */
 void scsi_release(struct scsi_host *h);
-/** One command waited for (bounded by `seconds`), UNIT ATTENTION and BUSY retried:
+/** One command waited for (bounded by `seconds`), UNIT ATTENTION and BUSY retried; c->buf is
+ *  mapped for DMA unless c->buf_dev is already set (a pci_dma_alloc'd buffer):
  *  0 GOOD, PLAT_IO_ERROR (CHECK CONDITION: *sense set; other status; transport error),
  *  PLAT_IO_UNSUPPORTED (ILLEGAL REQUEST: invalid opcode or field), PLAT_IO_NO_MEDIA (no target),
  *  PLAT_IO_TIMEOUT (controller reset, h->dead).  r (may be NULL) gets the last result. */

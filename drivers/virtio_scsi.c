@@ -110,7 +110,7 @@ int vscsi_start(struct vscsi_dev *d, struct pci_fn *f)
     if (virtio_pci_status(&d->vp) & VIRTIO_S_FAILED)
         return fail(d, "device failed after DRIVER_OK");
     d->running = 1;
-    uint32_t xfer = max_bytes && max_bytes < VSCSI_MAX_XFER ? (uint32_t)max_bytes & ~4095u : VSCSI_MAX_XFER;
+    uint32_t xfer = max_bytes && max_bytes < VSCSI_MAX_XFER ? (uint32_t)max_bytes & ~511u : VSCSI_MAX_XFER;
     d->host.hba = (struct scsi_hba){&ops, &d->io, f, "virtio-scsi", max_target > 255 ? 255 : max_target,
                                     max_lun > 16383 ? 16383 : max_lun, -1, xfer, cmd_per_lun};
     if (scsi_scan(&d->host) < 0) {

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench-disk-uefi.sh - `make bench-disk-uefi`: the image under QEMU+OVMF with a scratch disk
-# (DISK_SIZE) on NVMe and one on virtio-blk, disk_driver=both: every point through barebench's own
-# driver and through the firmware's, side by side.  Ends with "ratio X" = own / firmware 4 KiB
-# random-read IOPS at QD32 on NVMe, and prints virtio-blk QD1 latency p50 of both paths.
+# (DISK_SIZE) on NVMe, one on virtio-blk and one on virtio-scsi, disk_driver=both: every point
+# through barebench's own driver and through the firmware's, side by side.  Prints virtio-blk QD1
+# latency p50 of both paths; for virtio-scsi the own driver's 4 KiB random-read IOPS at QD32 against
+# QD1, against the firmware's at QD32 and against the own virtio-blk driver at QD32 (each with its
+# ratio); ends with "ratio X" = own / firmware 4 KiB random-read IOPS at QD32 on NVMe.
 # PVSCSI and Fusion-MPT (mptsas1068) scratch disks ride along (no firmware driver for them in
-# Debian's OVMF: own driver only): their 4 KiB random-read IOPS at QD1 and QD32, QD32/QD1, and
-# QD32 against the own virtio-blk driver's QD32 in the same run; MODEL_TRACE=1 also logs QEMU's
-# own pvscsi/mptsas trace events and prints the most commands each device model held at once
-# (whether the model queues or serialises; the logging slows QEMU, so not for the figures).
+# Debian's OVMF: own driver only): their QD32 against QD1 and against the own virtio-blk driver;
+# MODEL_TRACE=1 also logs QEMU's own pvscsi/mptsas trace events and prints the most commands
+# each device model held at once (whether the model queues or serialises; the logging slows
+# QEMU, so not for the figures).
 # QEMU here is TCG: the figures compare two drivers on one emulated device, not hardware.
 # env: BUILD=build REPS=3 MS=200 QDS=1,4,16,32,64,128,256 DISK_SIZE=1G (each scratch disk)
 #      KEEP=1 (keep the temp dir)
@@ -29,6 +31,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/bench-disk-uefi.XXXXXX")
 
 "$MK" --size "$DISK_SIZE" --label bench-nvme "$T/nvme.img" >/dev/null
 "$MK" --size "$DISK_SIZE" --label bench-virtio "$T/virtio.img" >/dev/null
+"$MK" --size "$DISK_SIZE" --label bench-scsi "$T/scsi.img" >/dev/null
 
 # PVSCSI and Fusion-MPT: one scratch disk on each controller (VMW_ARGS for the boot)
 vmw_disks() {
@@ -50,6 +53,7 @@ bench_load start
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} boot bench 1 1G "$OPTS" \
     -drive if=none,id=n0,format=raw,file="$T/nvme.img" -device nvme,drive=n0,serial=bench \
     -drive if=none,id=v0,format=raw,file="$T/virtio.img" -device virtio-blk-pci,drive=v0 \
+    -device virtio-scsi-pci,id=s -drive if=none,id=s0,format=raw,file="$T/scsi.img" -device scsi-hd,bus=s.0,drive=s0 \
     "${VMW_ARGS[@]}" \
     || { echo "error: the boot failed (console: $T/bench/console.log)" >&2; KEEP=1; exit 1; }
 bench_load end
@@ -75,23 +79,27 @@ echo "nvme 4K random read QD32: own $own IOPS, firmware $fw IOPS"
 vo=$(pick virtio own rand_read_lat_p50 1); vf=$(pick virtio firmware rand_read_lat_p50 1)
 echo "virtio-blk 4K random read QD1 latency p50: own ${vo:-n/a (not measured)} us, firmware ${vf:-n/a (not measured)} us"
 
-# PVSCSI and Fusion-MPT: QD32 against QD1, and against the own virtio-blk driver at QD32
+# one own driver's 4K random-read median IOPS at a depth (pvscsi, mpt and virtio-scsi are all kind scsi)
 pick_driver() { # DRIVER (env.disks[].driver) QD -> 4K random-read median IOPS or empty
     jq -r --arg drv "$1" --argjson qd "$2" '.env.disks as $d |
         [.results[] | select(.test=="rand_read" and .params.qd==$qd and .params.block_size==4096 and
           $d[.params.disk].driver==$drv) | .median][0] // empty' "$J"
 }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
+whole() { [ -n "$1" ] || return 0; awk -v a="$1" 'BEGIN { printf "%.0f", a }'; } # IOPS without decimals
+s1=$(whole "$(pick_driver virtio-scsi 1)"); s32=$(whole "$(pick_driver virtio-scsi 32)")
+sf=$(whole "$(pick scsi firmware rand_read 32)"); b32=$(whole "$(pick virtio own rand_read 32)")
+echo "virtio-scsi 4K random read, own driver: QD1 ${s1:-n/a} IOPS, QD32 ${s32:-n/a} IOPS: QD32/QD1 $(ratio "$s32" "$s1")"
+echo "virtio-scsi 4K random read QD32: own ${s32:-n/a} IOPS, firmware ${sf:-n/a} IOPS: own/firmware $(ratio "$s32" "$sf")"
+echo "4K random read QD32, own drivers: virtio-scsi ${s32:-n/a} IOPS, virtio-blk ${b32:-n/a} IOPS: scsi/blk $(ratio "$s32" "$b32")"
+
+# PVSCSI and Fusion-MPT: QD32 against QD1, and against the own virtio-blk driver at QD32
 vmw_report() {
-    local vb q1 q32 drv
-    vb=$(pick_driver virtio-blk 32)
+    local drv q1 q32
     for drv in pvscsi mpt; do
-        q1=$(pick_driver "$drv" 1); q32=$(pick_driver "$drv" 32)
-        awk -v d="$drv" -v a="${q1:-n/a}" -v b="${q32:-n/a}" -v v="${vb:-n/a}" 'function f(x) { return x == "n/a" ? x : sprintf("%.0f", x) }
-            BEGIN { printf "%s 4K random read: QD1 %s IOPS, QD32 %s IOPS, own virtio-blk QD32 %s IOPS\n", d, f(a), f(b), f(v) }'
-        [ -n "$q1" ] && [ -n "$q32" ] && awk -v a="$q32" -v b="$q1" -v d="$drv" \
-            'BEGIN { printf "%s QD32/QD1 %.2f (target >= 4)\n", d, a / b }'
-        [ -n "$q32" ] && [ -n "$vb" ] && awk -v a="$q32" -v b="$vb" -v d="$drv" \
-            'BEGIN { printf "%s QD32 / virtio-blk QD32 %.2f\n", d, a / b }'
+        q1=$(whole "$(pick_driver "$drv" 1)"); q32=$(whole "$(pick_driver "$drv" 32)")
+        echo "$drv 4K random read, own driver: QD1 ${q1:-n/a} IOPS, QD32 ${q32:-n/a} IOPS: QD32/QD1 $(ratio "$q32" "$q1") (target >= 4)"
+        echo "4K random read QD32, own drivers: $drv ${q32:-n/a} IOPS, virtio-blk ${b32:-n/a} IOPS: $drv/blk $(ratio "$q32" "$b32")"
     done
     [ -z "${MODEL_TRACE:-}" ] || vmw_model_inflight
     return 0
