@@ -7,9 +7,14 @@
 # alone.  A second, short boot with vmport=off shows the backdoor field follows the machine.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
-. "$(dirname "$0")/scsi_vmware.bash"
+. "$(dirname "$0")/scsi.bash"
 
-vmw_setup vmw
+MK=${MKSCRATCH:-$BUILD/host/mkscratch}
+[ -x "$MK" ] || { echo "not ok - $MK missing (make host)"; exit 1; }
+D=$(mktemp -d "$T/vmw.XXXXXX")
+trap 'rm -rf "$D"' EXIT
+
+scsi_data_disk
 "$MK" --size 32M --label vmw-scratch "$D/scratch.img" >/dev/null
 ARGS="profile=quick reps=2 tag=vmware-vm mem_max=64M mem_tests=cores,latency disk_blocks=4K \
 disk_qd=1,32 disk_budget=1M min_time_ms=20 disk_write=yes disk=all" \
@@ -37,7 +42,7 @@ jqcheck "vmware-vm: hypervisor tcg (CPUID), the VMware backdoor answering GETVER
 jqcheck "vmware-vm: writes only on the scratch-marked PVSCSI disk, no errors" "$J" \
     '[.env.disks[] | select(.scratch=="yes") | .index] as $s | (.errors == []) and ($s | length == 1) and
      ([.results[] | select(.params.op=="write")] | length > 0 and all(.[]; .params.disk == $s[0]))'
-check "vmware-vm: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$VMW_SUM"
+check "vmware-vm: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$SCSI_DATA_SUM"
 check "vmware-vm: scratch marker intact" "$MK" --check "$D/scratch.img"
 
 boot vmw-off 1 512M "suite=timer profile=quick reps=2" -machine vmport=off
