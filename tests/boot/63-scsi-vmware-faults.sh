@@ -3,7 +3,8 @@
 # blkdebug; one boot, both controllers, on each a data disk failing its reads and a scratch disk
 # failing its writes): each failed point is recorded with the disk it hit, the other points and
 # the run go on, no controller is reset (an error is not a timeout).  With disk_driver=firmware
-# the same controllers are named in `skipped`: the firmware (Debian's OVMF) has no driver for them.
+# the same controllers are named in `skipped`: the firmware (Debian's OVMF) has no driver for them;
+# that boot has vmport=off, and the VMware backdoor (answering in 61) then does not answer.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scsi.bash"
 
@@ -42,8 +43,11 @@ done
 jqcheck "faults: an error is not a timeout (no controller reset)" "$J" \
     '[.errors[] | select(.what | test("did not complete|reset"))] | length == 0'
 
-boot vmw-fw 1 512M "suite=disk profile=quick disk_driver=firmware" \
+boot vmw-fw 1 512M "suite=disk profile=quick disk_driver=firmware" -machine vmport=off \
     -device pvscsi -device mptsas1068,id=mp -drive if=none,id=d2,format=raw,file="$D/mwerr.img" \
     -device scsi-hd,bus=mp.0,scsi-id=0,drive=d2
 scsi_firmware_skip_check vmw-fw 15ad:07c0 PVSCSI
 scsi_firmware_skip_check vmw-fw 1000:0054 Fusion-MPT
+jqcheck "vmport=off: the VMware backdoor does not answer, the hypervisor is still tcg" "$T/vmw-fw/latest.json" \
+    '.env.hypervisor.name == "tcg" and .env.hypervisor.vmware_backdoor.probed and
+     (.env.hypervisor.vmware_backdoor.answers | not)'
