@@ -569,6 +569,8 @@ const char *scsi_dead(void *ctrl, int unit)
 const char *scsi_last_error(void *ctrl, int unit)
 {
     struct scsi_host *h = host_of(ctrl);
+    if (h->dead)
+        return h->why; /* the timeout, and what the controller did about it */
     return unit >= 0 && unit < h->nunits ? h->unit[unit].last_error : "";
 }
 

@@ -7,7 +7,8 @@
 # disk_driver=both: units described, writes only on the marked one, the data unchanged, the
 # firmware path working after the hand-back; a controller the firmware has no driver for
 # (VirtioScsiDxe refuses max_sectors=1) measured natively, and named in skipped with
-# disk_driver=firmware; blkdebug read and write errors recorded with their
+# disk_driver=firmware; the same controller under trixie's OVMF (modern interface, both units
+# twinned); blkdebug read and write errors recorded with their
 # sense; a disk image booted from virtio-scsi still saves its results.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/media.bash"
@@ -59,6 +60,27 @@ case_firmware_only() {
         '([.env.disks[] | select(.driver!="firmware")] == []) and ([.results[] | select(.params.api=="virtio-scsi")] == [])'
 }
 
+# trixie's OVMF (EDK2 2025.02) sees both units and runs the device through its modern
+# interface: every unit twinned, the firmware path measuring them after the hand-back
+case_trixie() {
+    local rc j=$T/disk-scsi-trixie/latest.json
+    check "trixie's OVMF is installed (tools/fetch-ovmf-trixie.sh)" test -s "$OVMF_TRIXIE_DIR/OVMF_CODE_4M.fd"
+    OVMF_CODE=$OVMF_TRIXIE_DIR/OVMF_CODE_4M.fd OVMF_VARS=$OVMF_TRIXIE_DIR/OVMF_VARS_4M.fd \
+        scsi_boot disk-scsi-trixie "$SCSI_OPTS disk_driver=both disk_tests=rand_read,seq_write" virtio-scsi-pci 0:0 1:2 4096
+    rc=$?
+    check "trixie: QEMU exits cleanly" test "$rc" = 0
+    jqcheck "trixie: both units twinned, each read through the firmware after the hand-back and natively" "$j" \
+        '. as $doc | [.env.disks[] | select(.driver=="virtio-scsi" and .twin>=0)] as $n | ($n | length == 2) and
+         all($n[]; .twin as $f | .index as $i |
+             ([$doc.results[] | select(.test=="rand_read" and .params.disk==$f and .params.api=="blockio")] | length == 1) and
+             ([$doc.results[] | select(.test=="rand_read" and .params.disk==$i and .params.api=="virtio-scsi")] | length == 2))'
+    jqcheck "trixie: no errors; writes only on the scratch unit, through both drivers" "$j" \
+        '[.env.disks[] | select(.scratch=="yes") | .index] as $s | ($s | length == 2) and (.errors == []) and
+         ([.results[] | select(.test=="seq_write") | .params.disk] | unique == $s) and
+         ([.results[] | select(.test=="seq_write") | .params.api] | index("virtio-scsi") != null and index("blockio") != null)'
+    check "trixie: data disk unchanged (sha256)" test "$(sha256sum <"$D/data.img")" = "$SCSI_DATA_SUM"
+}
+
 case_faults() {
     local rc
     scsi_fault_boot disk-scsi-faults "$SCSI_OPTS" virtio-scsi-pci
@@ -84,5 +106,6 @@ case_boot_disk() {
 
 case_two_controllers
 case_firmware_only
+case_trixie
 case_faults
 case_boot_disk

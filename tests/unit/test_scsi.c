@@ -279,6 +279,7 @@ static void never_completing(void **state)
     drv_check_error_and_timeout(&drv, h, 0, &f);
     assert_int_equal(h->resets, 1);
     assert_non_null(strstr(drv.dead(h, 0), "READ(16) to target 0 LUN 0 did not complete within 5 s: model adapter reset"));
+    assert_string_equal(drv.last_error(h, 0), drv.dead(h, 0)); /* the point's error says it too */
     assert_int_equal(drv.flush(h, 0), PLAT_IO_TIMEOUT);
     assert_int_equal(drv.max_qd(h, 0, 4096), 0);
     free_hba(h);
