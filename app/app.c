@@ -359,6 +359,8 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     doc_begin(&j, &o, cmdline);
     json_key(&j, "env");
     json_obj_begin(&j);
+    if (o.upload[0]) /* the card the upload leaves through: who the machine is, for the fleet */
+        plat_upload_mac(o.upload, g_id.mac);
     identity_write_json(&g_id, &j);
     clock_write_json(&j);
     topology_write_json(&g_topo, &j);

@@ -1,6 +1,7 @@
 /* uefi_net_ip.c - brings up IPv4 on the NIC barebench was loaded from (else the first whose
  * firmware stack offers TCP4): the firmware's DHCP address, or a static address/prefix/gateway
- * kept on our own TCP4 child so that NVRAM is not written; every wait is bounded. */
+ * kept on our own TCP4 child so that NVRAM is not written; every wait is bounded.  Also names
+ * that NIC's MAC address for the document (plat_upload_mac). */
 #include "boot/uefi_net.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/upload/upload.h"
@@ -208,6 +209,68 @@ static EFI_DEVICE_PATH *image_device_path(void)
     return DevicePathFromHandle(li->DeviceHandle);
 }
 
+/* Of the NICs h[0..count-1], the one we were loaded from (PXE/HTTP boot) is the one that is
+ * cabled; else the first: a fleet machine has one cabled NIC. */
+static EFI_HANDLE pick_nic(EFI_HANDLE *h, UINTN count)
+{
+    EFI_DEVICE_PATH *image_dp = image_device_path();
+    for (UINTN i = 0; i < count; i++)
+        if (loaded_from(h[i], image_dp))
+            return h[i];
+    return h[0];
+}
+
+/* Connect the drivers of the network cards (PCI class 02h) and what sits on them, as the upload
+ * is about to: after a boot that did not start the network (e.g. -kernel). */
+static void connect_nics(void)
+{
+    EFI_HANDLE *devs = NULL;
+    UINTN nd = 0;
+    if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &PciIoProtocol, NULL, &nd,
+                          &devs) != EFI_SUCCESS)
+        return;
+    for (UINTN i = 0; i < nd; i++) {
+        EFI_PCI_IO_PROTOCOL *pci = NULL;
+        UINT8 class = 0;
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, devs[i], &PciIoProtocol, (VOID **)&pci) ==
+                EFI_SUCCESS && pci &&
+            uefi_call_wrapper(pci->Pci.Read, 5, pci, EfiPciIoWidthUint8, 0x0b, 1, &class) ==
+                EFI_SUCCESS && class == 0x02)
+            uefi_call_wrapper(BS->ConnectController, 4, devs[i], NULL, NULL, TRUE);
+    }
+    FreePool(devs);
+}
+
+int plat_upload_mac(const char *url, char mac[18])
+{
+    struct upload_url u;
+    char why[160];
+    mac[0] = '\0';
+    if (upload_parse_url(url, &u, why, sizeof why))
+        return -1;
+    /* the NIC uefi_net_up will pick, among those whose stack is started, else among the cards
+     * the firmware drives; when there are none yet, their drivers are connected first */
+    if (!uefi_handles_with(&tcp4_sb_guid) && !uefi_handles_with(&SimpleNetworkProtocol))
+        connect_nics();
+    EFI_GUID *guids[] = {&tcp4_sb_guid, &SimpleNetworkProtocol};
+    for (int g = 0; g < 2 && !mac[0]; g++) {
+        EFI_HANDLE *h = NULL;
+        UINTN count = 0;
+        EFI_SIMPLE_NETWORK *snp = NULL;
+        if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, guids[g], NULL, &count, &h) !=
+                EFI_SUCCESS || !count)
+            continue;
+        EFI_HANDLE nic = pick_nic(h, count);
+        FreePool(h);
+        if (uefi_call_wrapper(BS->HandleProtocol, 3, nic, &SimpleNetworkProtocol, (VOID **)&snp) !=
+                EFI_SUCCESS || !snp || !snp->Mode || snp->Mode->HwAddressSize != 6)
+            continue;
+        const UINT8 *a = snp->Mode->CurrentAddress.Addr;
+        bb_snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+    return mac[0] ? 0 : -1;
+}
+
 int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
 {
     ZeroMem(n, sizeof *n);
@@ -222,16 +285,7 @@ int uefi_net_up(const char *net, struct uefi_net *n, char *why, size_t whylen)
         bb_snprintf(why, whylen, "no network interface with a firmware TCP/IP stack");
         return -2;
     }
-    /* the NIC we were loaded from (PXE/HTTP boot) is the one that is cabled; else the first:
-     * a fleet machine has one cabled NIC */
-    EFI_DEVICE_PATH *image_dp = image_device_path();
-    UINTN pick = 0;
-    for (UINTN i = 0; i < count; i++)
-        if (loaded_from(h[i], image_dp)) {
-            pick = i;
-            break;
-        }
-    n->nic = h[pick];
+    n->nic = pick_nic(h, count);
     FreePool(h);
     int rc = 0;
     if (dhcp) {

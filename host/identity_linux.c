@@ -28,6 +28,22 @@ static void dmi_str(const char *name, char *dst, size_t n)
         dst[--k] = '\0';
 }
 
+/* The 32 hexadecimal digits of a UUID's text (dashes skipped) as 16 bytes; 1, or 0 if not. */
+static int uuid_bytes(const char *text, uint8_t u[16])
+{
+    int k = 0;
+    for (const char *p = text; *p; p++) {
+        int c = *p | 32, v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (*p == '-')
+            continue;
+        if (v < 0 || k == 32)
+            return 0;
+        u[k / 2] = (uint8_t)(k % 2 ? u[k / 2] | v : v << 4);
+        k++;
+    }
+    return k == 32;
+}
+
 static void read_smbios(struct smbios_info *s)
 {
     uint8_t ep[64];
@@ -49,6 +65,14 @@ static void read_smbios(struct smbios_info *s)
     dmi_str("bios_vendor", s->bios_vendor, sizeof s->bios_vendor);
     dmi_str("bios_version", s->bios_version, sizeof s->bios_version);
     dmi_str("bios_date", s->bios_date, sizeof s->bios_date);
+    /* readable by root only (the serial and UUID); the asset tag by everyone */
+    dmi_str("product_serial", s->sys_serial, sizeof s->sys_serial);
+    dmi_str("chassis_asset_tag", s->asset_tag, sizeof s->asset_tag);
+    char text[64];
+    uint8_t u[16];
+    dmi_str("product_uuid", text, sizeof text);
+    if (uuid_bytes(text, u))
+        smbios_uuid_text(u, 2, 0, s->sys_uuid); /* in display order already: no byte swap */
     s->present = s->sys_manufacturer[0] || s->bios_vendor[0];
 }
 
@@ -69,8 +93,10 @@ void plat_identity(struct identity *id)
     if (f)
         fclose(f);
     struct utsname u;
-    if (uname(&u) == 0)
+    if (uname(&u) == 0) {
         snprintf(id->os, sizeof id->os, "%.32s %.60s", u.sysname, u.release);
+        snprintf(id->hostname, sizeof id->hostname, "%.63s", u.nodename);
+    }
     long online = 0;
     FILE *p = fopen("/sys/devices/system/cpu/online", "r");
     if (p) {

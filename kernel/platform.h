@@ -243,6 +243,14 @@ struct upload_auth;
 int plat_upload_results(const char *url, const struct upload_auth *auth, const char *json,
                         size_t n, char *why, size_t whylen);
 
+/** The MAC address of the network card an upload to url leaves through, as
+ *  "aa:bb:cc:dd:ee:ff" in mac (18 bytes), for the document's env.network.mac: a machine is
+ *  known by it across runs.  Called after measuring (UEFI: picks the NIC as the upload will;
+ *  when no card's driver is connected yet, connects those of the network cards, as the upload
+ *  is about to).  0, or -1 when unknown (bad URL, no NIC,
+ *  a loopback route). */
+int plat_upload_mac(const char *url, char mac[18]);
+
 /** Whether an https:// upload can be made: 1 yes (Linux: OpenSSL; UEFI: the firmware offers
  *  EFI HTTP and TLS), 0 no (why says what is missing), -1 cannot tell before the upload (UEFI
  *  whose network stack is not started yet: TLS is there, HTTP shows up on the NIC only then). */

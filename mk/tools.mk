@@ -14,7 +14,8 @@ BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_store.c collect_auth.c collect_tls.c \
                   collect_quota.c collect_recover.c collect_doc.c collect_gate.c \
                   collect_limits.c collect_queue.c collect_cost.c collect_ip.c \
-                  collect_log.c collect_watch.c)
+                  collect_log.c collect_watch.c collect_db.c) \
+                $(sort $(wildcard tools/fleet/fleet_*.c))
 # docs/schema.json as a C string: the collector checks documents against the schema itself
 COLLECT_SCHEMA_C := $(BUILD)/host/gen/collect_schema.c
 # the key's text form and the signed message are shared with the image (kernel/upload/upload_key.c)

@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstools xorriso gdisk
       jq libcmocka-dev libjansson-dev sbsigntool openssl ipxe dnsmasq-base iproute2 python3 coreutils gnuplot-nox curl
       tesseract-ocr netpbm
+      libsqlite3-dev sqlite3 libpq-dev postgresql
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid chromium time
       libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)

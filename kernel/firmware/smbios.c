@@ -1,4 +1,4 @@
-/* smbios.c - SMBIOS entry points and structures (types 0, 1, 4, 17), bounds-checked so a
+/* smbios.c - SMBIOS entry points and structures (types 0, 1, 3, 4, 17), bounds-checked so a
  * broken table yields empty fields, never a fault. */
 #include "kernel/firmware/smbios.h"
 #include "kernel/lib/fmt.h"
@@ -93,6 +93,29 @@ static const char *mem_type_name(uint8_t t)
     }
 }
 
+void smbios_uuid_text(const uint8_t u[16], int major, int minor, char out[37])
+{
+    int zero = 1, ff = 1;
+    for (int i = 0; i < 16; i++)
+        zero &= u[i] == 0, ff &= u[i] == 0xff;
+    out[0] = '\0';
+    if (zero || ff)
+        return;
+    /* byte order of each output position: time_low, time_mid, time_hi swapped from 2.6 on */
+    static const uint8_t le[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    int swap = major > 2 || (major == 2 && minor >= 6);
+    static const char hex[] = "0123456789abcdef";
+    int k = 0;
+    for (int i = 0; i < 16; i++) {
+        uint8_t b = u[swap ? le[i] : i];
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[b >> 4];
+        out[k++] = hex[b & 15];
+    }
+    out[k] = '\0';
+}
+
 #define FIELD(off, w) (hl > (off) + (w) - 1)
 
 void smbios_parse(const uint8_t *t, size_t len, int major, int minor, struct smbios_info *o)
@@ -120,7 +143,11 @@ void smbios_parse(const uint8_t *t, size_t len, int major, int minor, struct smb
             if (FIELD(4, 1)) get_str(strs, end, p[4], o->sys_manufacturer);
             if (FIELD(5, 1)) get_str(strs, end, p[5], o->sys_product);
             if (FIELD(6, 1)) get_str(strs, end, p[6], o->sys_version);
+            if (FIELD(7, 1)) get_str(strs, end, p[7], o->sys_serial);
+            if (FIELD(8, 16)) smbios_uuid_text(p + 8, major, minor, o->sys_uuid);
             if (FIELD(0x1a, 1)) get_str(strs, end, p[0x1a], o->sys_family);
+        } else if (type == 3 && !o->asset_tag[0]) {
+            if (FIELD(8, 1)) get_str(strs, end, p[8], o->asset_tag);
         } else if (type == 4 && o->ncpus < SMBIOS_MAX_CPUS) {
             struct smbios_cpu *c = &o->cpus[o->ncpus++];
             if (FIELD(4, 1)) get_str(strs, end, p[4], c->socket);
@@ -177,6 +204,13 @@ void smbios_write_json(const struct smbios_info *s, struct json *j)
         json_kv_str(j, "product", s->sys_product);
         json_kv_str(j, "version", s->sys_version);
         json_kv_str(j, "family", s->sys_family);
+        /* who the machine is, across runs (a fleet groups its runs by these); absent: unknown */
+        if (s->sys_uuid[0])
+            json_kv_str(j, "uuid", s->sys_uuid);
+        if (s->sys_serial[0])
+            json_kv_str(j, "serial", s->sys_serial);
+        if (s->asset_tag[0])
+            json_kv_str(j, "asset_tag", s->asset_tag);
         json_key(j, "bios");
         json_obj_begin(j);
         json_kv_str(j, "vendor", s->bios_vendor);

@@ -62,6 +62,14 @@ void identity_write_json(const struct identity *id, struct json *j)
     json_obj_end(j);
     if (id->os[0])
         json_kv_str(j, "os", id->os);
+    if (id->hostname[0])
+        json_kv_str(j, "hostname", id->hostname);
+    if (id->mac[0]) {
+        json_key(j, "network");
+        json_obj_begin(j);
+        json_kv_str(j, "mac", id->mac);
+        json_obj_end(j);
+    }
     struct cache_use u[CPU_MAX_CACHES];
     caches_write_json(u, caches_collect(&id->cpu, id->apic, id->napic, u), j);
     numa_write_json(plat_numa(), j);

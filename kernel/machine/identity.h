@@ -21,6 +21,9 @@ struct identity {
     uint32_t fw_revision;
     char uefi_version[16];     /* "2.70" */
     char os[96];               /* Linux build: kernel name and release */
+    char hostname[64];         /* Linux build: the host's name (uname) */
+    char mac[18];              /* the NIC the upload leaves through, aa:bb:cc:dd:ee:ff; "" when
+                                  unknown or no upload (set by the app: plat_upload_mac) */
     char acpi_oem[8];          /* ACPI RSDP OEM id, when known */
     uint32_t apic[1024];       /* APIC id of each processor we run on (by run index) */
     int napic;                 /* 0 when they could not be asked */

@@ -5,7 +5,8 @@
 # document on serial and the key is in neither; a wrong key is refused (401); a missing key file
 # stops the run before it measures; a closed port costs a bounded wait and the run still ends
 # normally; DHCP works too; with the collector down at first, a retry lands the document once it
-# is up.  Also the Linux build's upload over plain sockets (signed, and the legacy token).
+# is up; the document names the machine (SMBIOS UUID, serial, asset tag; the NIC's MAC).  Also
+# the Linux build's upload over plain sockets (signed, and the legacy token).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.bash"
 . "$(dirname "$0")/media.bash"
@@ -20,7 +21,10 @@ printf '%s\n' "$KEY" >"$D/key"
 start_collector "$D/collector.log" --dir "$D/store" --key-file "$D/key"
 check "collector started" test -n "$PORT"
 
-boot up-ok 1 256M "suite=timer reps=3 profile=quick tag=upload $STATIC upload=http://10.0.2.2:$PORT/ upload_key=$KEY" "${NET[@]}"
+# (the machine's identity as a rack server states it: SMBIOS UUID, serial, chassis asset tag)
+UUID=4c4c4544-0037-5810-804b-b7c04f4d4c33
+boot up-ok 1 256M "suite=timer reps=3 profile=quick tag=upload $STATIC upload=http://10.0.2.2:$PORT/ upload_key=$KEY" "${NET[@]}" \
+    -smbios "type=1,serial=7XK2LM3,uuid=$UUID" -smbios type=3,asset=RACK7-U12
 rc=$?
 L=$T/up-ok/console.log
 check "upload boot powers off normally" test "$rc" = 0
@@ -34,15 +38,17 @@ jqcheck "stored document is the UEFI run, its command line with the key REDACTED
     ".tool.build == \"uefi\" and .tool.tag == \"upload\" and (.tool.command_line | endswith(\"upload_key=REDACTED\"))"
 check "the key is in neither the stored document nor the serial log" \
     bash -c "test -n '$f' && ! grep -q '$KEY' '$f' '$T/up-ok/serial.log' '$L'"
+jqcheck "the document names the machine: SMBIOS UUID, serial, asset tag, and the NIC it uploaded from" "$f" \
+    ".env.system.uuid == \"$UUID\" and .env.system.serial == \"7XK2LM3\" and .env.system.asset_tag == \"RACK7-U12\" and .env.network.mac == \"52:54:00:12:34:56\""
 
-n=$(ls "$D/store" | wc -l)
+n=$(ls "$D/store" | grep -c '\.json$')
 boot up-badkey 1 256M "suite=timer reps=3 profile=quick tag=bad $STATIC upload=http://10.0.2.2:$PORT/ upload_key=$(openssl rand -hex 16)" "${NET[@]}"
 rc=$?
 check "wrong key: run still ends normally" test "$rc" = 0
 check "wrong key: refused with 401, said on the console" grep -q "^results not uploaded to .*: HTTP 401: wrong signature" "$T/up-badkey/console.log"
 check "wrong key: a 4xx is not retried" \
     bash -c "grep -q '^upload attempt 1 of 4 refused: HTTP 401' '$T/up-badkey/console.log' && ! grep -q '^upload attempt 2' '$T/up-badkey/console.log'"
-check "wrong key: nothing stored" test "$(ls "$D/store" | wc -l)" = "$n"
+check "wrong key: nothing stored" test "$(ls "$D/store" | grep -c '\.json$')" = "$n"
 check "wrong key: results still on serial" test -s "$T/up-badkey/latest.json"
 
 # the key in a file on the ESP of a disk image (upload_key_file= in its barebench.cfg)

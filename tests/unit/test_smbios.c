@@ -1,5 +1,6 @@
 /* test_smbios.c - SMBIOS entry points (2.x, 3.x, bad checksums) and structure parsing of
- * types 0/1/4/17, including truncated tables that must not be read past their end. */
+ * types 0/1/3/4/17 (the machine's serial, UUID in both byte orders, asset tag), including
+ * truncated tables that must not be read past their end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,6 +102,60 @@ static void truncated_tables_are_safe(void **s)
     assert_string_equal(si.sys_manufacturer, "");
 }
 
+/* A Dell-shaped type 1 (serial "7XK2LM3", UUID 4c4c4544-0037-5810-804b-b7c04f4d4c33 as
+ * SMBIOS 2.6+ stores it: first three fields little-endian) and a type 3 with an asset tag. */
+static const uint8_t dell_uuid[16] = {0x44, 0x45, 0x4c, 0x4c, 0x37, 0x00, 0x10, 0x58,
+                                      0x80, 0x4b, 0xb7, 0xc0, 0x4f, 0x4d, 0x4c, 0x33};
+
+static size_t build_identity(uint8_t *t, const uint8_t uuid[16])
+{
+    size_t o = 0;
+    uint8_t t1[0x1b] = {1, 0x1b, 1, 0, 1, 2, 0, 3};
+    memcpy(t1 + 8, uuid, 16);
+    o = put(t, o, t1, sizeof t1, "Dell Inc.\0" "PowerEdge R650\0" "7XK2LM3 \0\0", 35);
+    uint8_t t3[0x15] = {3, 0x15, 2, 0, 1, 0x17, 0, 0, 2};
+    o = put(t, o, t3, sizeof t3, "Dell Inc.\0" "RACK7-U12\0\0", 21);
+    uint8_t t3b[0x15] = {3, 0x15, 3, 0, 0, 0x17, 0, 0, 1}; /* a second chassis: not ours */
+    o = put(t, o, t3b, sizeof t3b, "OTHER\0\0", 7);
+    uint8_t end[4] = {127, 4, 0xff, 0xff};
+    return put(t, o, end, 4, "\0\0", 2);
+}
+
+static void machine_identity(void **s)
+{
+    (void)s;
+    static uint8_t t[512];
+    static struct smbios_info si;
+    size_t n = build_identity(t, dell_uuid);
+    smbios_parse(t, n, 3, 3, &si);
+    assert_string_equal(si.sys_serial, "7XK2LM3"); /* trailing blank trimmed */
+    assert_string_equal(si.sys_uuid, "4c4c4544-0037-5810-804b-b7c04f4d4c33");
+    assert_string_equal(si.asset_tag, "RACK7-U12"); /* the first chassis' */
+    /* before SMBIOS 2.6 the bytes are in display order: no swap */
+    smbios_parse(t, n, 2, 5, &si);
+    assert_string_equal(si.sys_uuid, "44454c4c-3700-1058-804b-b7c04f4d4c33");
+    smbios_parse(t, n, 2, 6, &si);
+    assert_string_equal(si.sys_uuid, "4c4c4544-0037-5810-804b-b7c04f4d4c33");
+    /* all 00h: no UUID; all FFh: settable but not set; neither is a machine's identity */
+    static const uint8_t zero[16], ff[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    smbios_parse(t, build_identity(t, zero), 3, 0, &si);
+    assert_string_equal(si.sys_uuid, "");
+    assert_string_equal(si.sys_serial, "7XK2LM3");
+    smbios_parse(t, build_identity(t, ff), 3, 0, &si);
+    assert_string_equal(si.sys_uuid, "");
+    /* a type 1 too short to hold the UUID (SMBIOS 2.0: 8 bytes) has none, and no over-read */
+    static const uint8_t t1[8] = {1, 8, 1, 0, 1, 2, 0, 3};
+    n = put(t, 0, t1, sizeof t1, "Dell Inc.\0" "PowerEdge R650\0" "7XK2LM3\0\0", 34);
+    uint8_t *copy = test_malloc(n);
+    memcpy(copy, t, n);
+    smbios_parse(copy, n, 2, 0, &si);
+    test_free(copy);
+    assert_string_equal(si.sys_uuid, "");
+    assert_string_equal(si.sys_serial, "7XK2LM3");
+    assert_string_equal(si.sys_manufacturer, "Dell Inc.");
+}
+
 static void fix_sum(uint8_t *p, size_t n, size_t at)
 {
     uint8_t sum = 0;
@@ -146,7 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_table), cmocka_unit_test(truncated_tables_are_safe),
-        cmocka_unit_test(entry_points),
+        cmocka_unit_test(entry_points), cmocka_unit_test(machine_identity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

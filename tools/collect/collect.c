@@ -1,6 +1,8 @@
 /* collect.c - barebench-collect: an HTTP/1.1 server (libmicrohttpd) that receives results
  * documents (POST or PUT) from barebench runs, many at once, and stores each run once. */
 #include "tools/collect/collect.h"
+#include "tools/collect/collect_db.h"
+#include "tools/fleet/fleet_db.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,6 +65,7 @@ static void usage(FILE *f)
                "       [--burst-per-addr N] [--mem-budget N[K|M|G]] [--max-values N]\n"
                "       [--parsers N] [--queue N] [--trust-proxy ADDR[,ADDR]] [--quota-bytes N]\n"
                "       [--quota-files N] [--reserve-bytes N] [--allow-root] [--once]\n"
+               "       [--db sqlite:PATH|postgresql://... | --db-file F | --no-db] [--db-retry S]\n"
                "  Receives barebench results documents (HTTP POST or PUT of the JSON) and stores\n"
                "  each one in DIR as TAG_HYPERVISOR_SYSTEM_TIME[_RUNID].json; never overwrites a\n"
                "  file; a run (tool.run_id) is stored once: a repeat answers 200, or 409 if it differs.\n"
@@ -98,6 +101,15 @@ static void usage(FILE *f)
                "  --queue N      documents waiting for a parser (default %d; more: 503)\n"
                "  --trust-proxy ADDR  a proxy (e.g. nginx on 127.0.0.1) whose X-Forwarded-For names\n"
                "                 the client (its last entry); repeat it or give a comma list\n"
+               "  --db DB        also store each run in a database: sqlite:PATH (default\n"
+               "                 sqlite:DIR/%s) or postgresql://... (a unix socket:\n"
+               "                 postgresql:///DB?host=/run/postgresql); a password only from\n"
+               "                 PGPASSWORD, PGPASSFILE or ~/.pgpass, never here; DB may also come\n"
+               "                 from $BAREBENCH_DB or --db-file F (its first line).  When the\n"
+               "                 database fails the upload is still stored and answered; the run\n"
+               "                 waits in DIR/%s and is retried\n"
+               "  --db-retry S   longest wait between two tries of a failed database (default %d)\n"
+               "  --no-db        files only\n"
                "  --allow-root   run even as root (refused otherwise: run it as a plain user)\n"
                "  --once         exit after storing one document\n",
             COLLECT_MAX_BYTES_DEFAULT, COLLECT_TIMEOUT_DEFAULT, COLLECT_HEAD_TIMEOUT_DEFAULT,
@@ -105,7 +117,8 @@ static void usage(FILE *f)
             COLLECT_QUOTA_BYTES_DEFAULT >> 30, COLLECT_QUOTA_FILES_DEFAULT, COLLECT_RESERVE_CAP >> 20,
             COLLECT_CONNS_PER_ADDR_DEFAULT, COLLECT_RATE_PER_ADDR_DEFAULT,
             COLLECT_BURST_PER_ADDR_DEFAULT, COLLECT_MEM_BUDGET_DEFAULT >> 20,
-            COLLECT_MAX_VALUES_DEFAULT, COLLECT_PARSERS_DEFAULT, COLLECT_QUEUE_DEFAULT);
+            COLLECT_MAX_VALUES_DEFAULT, COLLECT_PARSERS_DEFAULT, COLLECT_QUEUE_DEFAULT,
+            COLLECT_DB_DEFAULT_FILE, COLLECT_DB_QUEUE_DIR, COLLECT_DB_RETRY_MAX_S);
 }
 
 static int number(const char *s, unsigned long long max, unsigned long long *out)
@@ -157,6 +170,42 @@ static int trust(struct collect_cfg *cfg, const char *list)
             return 0;
         p = e + 1;
     }
+}
+
+/* The database: --db, else --db-file's first line, else $BAREBENCH_DB, else
+ * sqlite:DIR/barebench.sqlite; a password is refused on the command line (ps shows it) and
+ * accepted from the file or the environment.  0, or -1 with err. */
+static int db_choice(const char *arg, const char *file, const char *dir, char *out, size_t n,
+                     char *err, size_t errlen)
+{
+    if (arg && file) {
+        snprintf(err, errlen, "--db and --db-file: choose one");
+        return -1;
+    }
+    if (arg && fleet_spec_has_password(arg)) {
+        snprintf(err, errlen, "--db: a password on the command line is visible to every local "
+                              "user (ps): put it in PGPASSWORD, PGPASSFILE (~/.pgpass) or the "
+                              "--db-file file");
+        return -1;
+    }
+    if (file) {
+        FILE *f = fopen(file, "r");
+        if (!f || !fgets(out, (int)n, f)) {
+            snprintf(err, errlen, "--db-file %s: %s", file, f ? "empty" : strerror(errno));
+            if (f)
+                fclose(f);
+            return -1;
+        }
+        fclose(f);
+        out[strcspn(out, "\r\n")] = '\0';
+        return 0;
+    }
+    const char *env = getenv("BAREBENCH_DB");
+    if (arg || (env && env[0]))
+        snprintf(out, n, "%s", arg ? arg : env);
+    else
+        snprintf(out, n, "sqlite:%s/%s", dir, COLLECT_DB_DEFAULT_FILE);
+    return 0;
 }
 
 /* Room for the connections: the gate's and the server's (2 x --max-conns) and some more. */
@@ -228,7 +277,8 @@ int main(int argc, char **argv)
                               .queue = COLLECT_QUEUE_DEFAULT};
     const char *bind_addr = "127.0.0.1", *key_file = NULL, *token_file = NULL;
     const char *tls_cert = NULL, *tls_key = NULL;
-    int insecure_open = 0;
+    const char *db_arg = NULL, *db_file = NULL;
+    int insecure_open = 0, no_db = 0, db_retry = 0;
     long port = -1;
     int allow_root = 0;
     for (int i = 1; i < argc; i++) {
@@ -287,6 +337,14 @@ int main(int argc, char **argv)
         } else if (i + 1 < argc && !strcmp(a, "--reserve-bytes") && !collect_parse_size(argv[i + 1], &v) &&
                    v <= (1ull << 62)) {
             cfg.reserve_bytes = (long long)v, i++;
+        } else if (!strcmp(a, "--no-db")) {
+            no_db = 1;
+        } else if (i + 1 < argc && !strcmp(a, "--db")) {
+            db_arg = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--db-file")) {
+            db_file = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--db-retry") && !number(argv[i + 1], 3600, &v) && v) {
+            db_retry = (int)v, i++;
         } else if (i + 1 < argc && !strcmp(a, "--dir")) {
             cfg.dir = argv[++i];
         } else if (i + 1 < argc && !strcmp(a, "--bind")) {
@@ -330,6 +388,12 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("barebench-collect: %s\n", info);
+    char db[2048];
+    if (!no_db && (db_choice(db_arg, db_file, cfg.dir, db, sizeof db, err, sizeof err) ||
+                   !(cfg.db = collect_db_start(db, &cfg, db_retry, err, sizeof err)))) {
+        fprintf(stderr, "barebench-collect: %s\n", err);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     int lfd = listen_on(bind_addr, (int)port);
     if (lfd < 0) {
@@ -358,6 +422,7 @@ int main(int argc, char **argv)
     }
     collect_wait(srv);
     collect_stop(srv);
+    collect_db_stop(cfg.db); /* what is queued: into the database, or marked pending */
     close(lfd);
     return 0;
 }

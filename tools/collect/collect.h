@@ -66,6 +66,7 @@ struct collect_cfg {
     int ntrusted;
     const char *tls_cert;     /* HTTPS: the certificate chain (PEM text, collect_tls.c); NULL: HTTP */
     const char *tls_key;      /* its private key (PEM text) */
+    struct collect_db *db;    /* the fleet database's thread (collect_db.h); NULL: --no-db */
 };
 
 struct collect_server;
@@ -111,6 +112,10 @@ int collect_quota_scan(const char *dir, char *err, size_t errlen);
 /** Room for one more document of n bytes: 0 (reserved until collect_quota_release), or 507 with
  *  the limit it would pass in msg. */
 int collect_quota_reserve(const struct collect_cfg *cfg, size_t n, char *msg, size_t msglen);
+/** Room for n more bytes written in the file system holding path (the database beside the
+ *  documents), leaving the reserve free: 0, or -1 with what is short in msg. */
+int collect_room_for(const struct collect_cfg *cfg, const char *path, size_t n, char *msg,
+                     size_t msglen);
 /** End a reservation: `stored` 1 when the document now is a file in the directory. */
 void collect_quota_release(size_t n, int stored);
 /** The documents counted in the directory (for the start-up line and tests). */

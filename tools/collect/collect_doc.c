@@ -154,3 +154,12 @@ int collect_doc_check(json_t *root, char *msg, size_t msglen)
                  "says what it measured, or why it measured nothing)", sep);
     return -1;
 }
+
+int collect_run_id_ok(const char *s)
+{
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (i >= 32 || !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == 32;
+}

@@ -5,6 +5,7 @@
  * is suspended, and the answer goes out when it is resumed. */
 #include "tools/collect/collect.h"
 #include "tools/collect/collect_cost.h"
+#include "tools/collect/collect_db.h"
 #include "tools/collect/collect_gate.h"
 #include "tools/collect/collect_limits.h"
 #include "tools/collect/collect_log.h"
@@ -245,6 +246,8 @@ static void run_job(void *job, void *cls)
             if (!r->result)
                 r->result = collect_store(r->body ? r->body : "", r->len, &s->cfg, r->msg,
                                           sizeof r->msg, stored, sizeof stored);
+            if (s->cfg.db && (r->result == 201 || r->result == 200))
+                collect_db_stored(s->cfg.db, stored); /* the file is the truth; then the database */
             collect_limits_release(s->limits, &r->client, need);
         } else if (got == COLLECT_TOO_BIG) {
             r->result = 413;

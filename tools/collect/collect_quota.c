@@ -2,6 +2,7 @@
  * documents in DIR (bytes and files) and a reserve of free space on its file system, both checked
  * before a document is written, so that an upload is refused with 507 before the disk is full. */
 #include "tools/collect/collect.h"
+#include "tools/collect/collect_db.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 #define RESCAN_MS 5000 /* a quota reached is counted again (files removed since?) at most this often */
 
-/* The documents in DIR (regular files not named .*, whatever wrote them) as last counted plus
+/* The documents in DIR (regular files not named .* nor barebench.sqlite*, whatever wrote them) as last counted plus
  * what was stored since, and the uploads being stored now (reserved, not yet counted).  An
  * upload counts as pending while its temporary file is written, so the count errs on the safe
  * side while uploads are in flight; a count from the directory puts it right. */
@@ -53,7 +54,8 @@ static void tally_document(int dfd, const char *name, const struct stat *st, voi
 {
     struct tally *t = ctx;
     (void)dfd;
-    if (name[0] != '.')
+    /* the default database beside the documents (collect_db.h) is not a document */
+    if (name[0] != '.' && strncmp(name, COLLECT_DB_DEFAULT_FILE, strlen(COLLECT_DB_DEFAULT_FILE)))
         t->bytes += (unsigned long long)st->st_size, t->files++;
 }
 
@@ -159,6 +161,18 @@ int collect_quota_reserve(const struct collect_cfg *cfg, size_t n, char *msg, si
         g.pending_bytes += n, g.pending_files++;
     pthread_mutex_unlock(&g.lock);
     return refused ? 507 : 0;
+}
+
+int collect_room_for(const struct collect_cfg *cfg, const char *path, size_t n, char *msg,
+                     size_t msglen)
+{
+    struct statvfs fs;
+    if (statvfs(path, &fs))
+        return 0; /* not known: the write says what is wrong */
+    pthread_mutex_lock(&g.lock);
+    int refused = over_reserve(cfg, &fs, n, msg, msglen);
+    pthread_mutex_unlock(&g.lock);
+    return refused ? -1 : 0;
 }
 
 void collect_quota_release(size_t n, int stored)

@@ -40,15 +40,6 @@
  * process cannot both store (other processes keep out: the directory's lock). */
 static pthread_mutex_t g_claim = PTHREAD_MUTEX_INITIALIZER;
 
-int collect_run_id_ok(const char *s)
-{
-    size_t i = 0;
-    for (; s[i]; i++)
-        if (i >= 32 || !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return i == 32;
-}
-
 void collect_name(const char *tag, const char *hv, const char *system, long long unix_time,
                   const char *run_id, char *out, size_t n)
 {
