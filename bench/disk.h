@@ -22,6 +22,7 @@ struct disk_state {
     int writable;        /* the guard was armed: write sweep allowed */
     int preconditioned;  /* written once before the read sweep (scratch targets) */
     char label[32];      /* disk_label= (env.disks[].label), "" when not named */
+    int qd_used;         /* deepest queue depth a measured point ran at */
 };
 
 /* One target being measured. */

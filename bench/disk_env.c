@@ -55,6 +55,16 @@ void disk_env_json(struct json *j)
             json_kv_uint(j, "namespace", d->ctrl.addr.transport == PLAT_T_SATA ? d->ctrl.addr.port
                                          : d->ctrl.addr.nsid);
         }
+        if (d->ctrl.type)
+            json_kv_str(j, "controller", d->ctrl.type);
+        if (d->ctrl.addr.transport == PLAT_T_SCSI) { /* a SCSI logical unit on an own driver */
+            json_kv_uint(j, "target", d->ctrl.addr.target);
+            json_kv_uint(j, "lun", d->ctrl.addr.lun);
+            json_kv_str(j, "vendor", d->ctrl.vendor);
+            json_kv_str(j, "product", d->ctrl.product);
+            json_kv_str(j, "revision", d->ctrl.revision);
+        }
+        json_kv_int(j, "qd_used", st->qd_used);
         if (d->ctrl.note[0])
             json_kv_str(j, "controller_note", d->ctrl.note);
         json_kv_bool(j, "selected", st->selected);

@@ -95,9 +95,10 @@ static int probe(struct disk_run *r)
         if (rc == PLAT_IO_RANGE)
             rc = PLAT_IO_SHORT; /* the last block it claims is not there */
     }
+    const char *detail = plat_disk_error_detail(d);
     if (rc)
-        results_error(r->c->res, "disk", "probe", "disk %d (%s): %s block unreadable: %s",
-                      d->index, d->kind, which, disk_status_text(rc));
+        results_error(r->c->res, "disk", "probe", "disk %d (%s): %s block unreadable: %s%s%s",
+                      d->index, d->kind, which, disk_status_text(rc), detail[0] ? ": " : "", detail);
     return rc;
 }
 
@@ -140,9 +141,10 @@ static void precondition(struct disk_run *r)
     int rc = disk_precondition(r);
     if (!rc)
         return;
+    const char *detail = plat_disk_error_detail(r->d);
     results_error(r->c->res, "disk", "precondition", "disk %d (%s): preconditioning failed: %s "
-                  "(status %d); reads measured on an unconditioned target", r->d->index,
-                  r->d->kind, disk_status_text(rc), rc);
+                  "(status %d)%s%s; reads measured on an unconditioned target", r->d->index,
+                  r->d->kind, disk_status_text(rc), rc, detail[0] ? ": " : "", detail);
     bb_printf("disk %d: preconditioning failed: %s\n", r->d->index, disk_status_text(rc));
     if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED)
         r->dead = 1;
@@ -241,6 +243,20 @@ out:
         plat_free_pages(r.buf, r.buf_bytes);
 }
 
+/* Controllers only barebench's own driver can reach (the firmware has no driver for them): with
+ * disk_driver=firmware their disks are not measured at all, with both only natively; say so. */
+static void unserved_skips(struct bench_ctx *c, const struct disk_options *o)
+{
+    char what[64];
+    if (!strcmp(o->disk, "none") || (o->driver != PLAT_DRIVER_FIRMWARE && o->driver != PLAT_DRIVER_BOTH))
+        return;
+    for (int i = 0; plat_disk_unserved(i, what, sizeof what); i++)
+        results_skip(c->res, "disk", "", "controller %s: the firmware has no driver for it: its "
+                     "disks are %s", what, o->driver == PLAT_DRIVER_FIRMWARE
+                         ? "not measured (disk_driver=auto or native measures them with barebench's own driver)"
+                         : "measured through barebench's own driver only");
+}
+
 static void run_disk(struct bench_ctx *c)
 {
     const struct disk_options *o = disk_options(c->opt);
@@ -249,6 +265,7 @@ static void run_disk(struct bench_ctx *c)
     plat_disk_driver(strcmp(o->disk, "none") ? o->driver : PLAT_DRIVER_FIRMWARE);
     int n = plat_disks(o->disk, &list);
     disk_discovered = n < 0 ? 0 : (n > DISK_MAX ? DISK_MAX : n);
+    unserved_skips(c, o);
     if (n <= 0) {
         results_skip(c->res, "disk", "",
                      "%s", !strcmp(plat_build(), "linux")

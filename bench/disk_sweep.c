@@ -109,9 +109,10 @@ static void report_error(struct disk_run *r, const char *test, int write, const 
                          int rep, int rc)
 {
     struct plat_disk *d = r->d;
-    results_error(r->c->res, "disk", test, "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d) on %s",
+    const char *detail = plat_disk_error_detail(d); /* e.g. a CHECK CONDITION's sense */
+    results_error(r->c->res, "disk", test, "disk %d (%s) %s bs=%s qd=%d rep %d: %s (status %d) on %s%s%s",
                   d->index, d->kind, write ? "write" : "read", bs, qd, rep, disk_status_text(rc), rc,
-                  d->path[0] ? d->path : d->model);
+                  d->path[0] ? d->path : d->model, detail[0] ? ": " : "", detail);
     bb_printf("  disk %d %s bs=%s: %s\n", d->index, test, bs, disk_status_text(rc));
     if (rc == PLAT_IO_TIMEOUT || rc == PLAT_IO_NO_MEDIA || rc == PLAT_IO_CHANGED ||
         rc == DISK_GUARD_REFUSED || rc == DISK_GUARD_MARKER_LOST)
@@ -193,6 +194,8 @@ static void point(struct disk_run *r, int write, int random, uint64_t xfer, int 
         report_error(r, test, write, bs, qd, 0, rc);
         goto out;
     }
+    if (d->index >= 0 && d->index < DISK_MAX && qd > disk_states[d->index].qd_used)
+        disk_states[d->index].qd_used = qd;
     disk_plan_set_count(&p, size_count(r, p.count, p.warm, ticks));
     uint64_t count = p.count;
     if (with_lat) {

@@ -85,6 +85,16 @@ typedef struct {
     { 0x52c78312, 0x8edc, 0x4233, { 0x98, 0xf2, 0x1a, 0x1a, 0xa5, 0xe3, 0x88, 0xa5 } }
 #define BB_NVME_CDW10_VALID 0x04
 
+/* The pass-thru protocols a firmware storage driver installs on its controller's handle (UEFI
+ * 2.x: Extended SCSI, SCSI, ATA; NVMe above): only looked for, to tell a controller the
+ * firmware has a driver for (boot/uefi_native.c). */
+#define BB_EFI_EXT_SCSI_PASS_THRU_PROTOCOL_GUID                                                \
+    { 0x143b7632, 0xb81b, 0x4cb7, { 0xab, 0xd3, 0xb6, 0x25, 0xa5, 0xb9, 0xbf, 0xfe } }
+#define BB_EFI_SCSI_PASS_THRU_PROTOCOL_GUID                                                    \
+    { 0xa59e8fcf, 0xbda0, 0x43bb, { 0x90, 0xb1, 0xd3, 0x73, 0x2e, 0xca, 0xa8, 0x77 } }
+#define BB_EFI_ATA_PASS_THRU_PROTOCOL_GUID                                                     \
+    { 0x1d3de7f0, 0x0807, 0x424f, { 0xaa, 0x69, 0x11, 0xa5, 0x4e, 0x19, 0xa4, 0x6f } }
+
 typedef struct {
     UINT32 Attributes, IoAlign, NvmeVersion;
 } BB_EFI_NVM_EXPRESS_PASS_THRU_MODE;

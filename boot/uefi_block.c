@@ -130,7 +130,7 @@ int plat_disks(const char *spec, struct plat_disk **list)
     UINTN n = 0;
     if (uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &BlockIoProtocol, NULL, &n,
                           &handles) != EFI_SUCCESS)
-        return 0;
+        n = 0; /* none from the firmware: our own drivers may still find some */
     for (UINTN k = 0; k < n && ndisks < MAX_DISKS; k++) {
         EFI_BLOCK_IO *bio = NULL;
         if (uefi_call_wrapper(BS->HandleProtocol, 3, handles[k], &BlockIoProtocol,
@@ -141,7 +141,8 @@ int plat_disks(const char *spec, struct plat_disk **list)
     for (int i = 0; i < ndisks; i++)
         if (disks[i].partition)
             disks[i].parent = parent_of(i);
-    FreePool(handles);
+    if (handles)
+        FreePool(handles);
     ndisks = uefi_native_merge(disks, ndisks, MAX_DISKS);
     return ndisks;
 }

@@ -4,6 +4,7 @@
  * Which driver a controller has is the driver table's business (drivers/blk_drivers.c): no
  * driver is named here; a disk's device-path node follows from its transport address. */
 #include "boot/uefi_native.h"
+#include "boot/efi_protocols.h"
 #include "boot/uefi_block.h"
 #include "boot/uefi_pci.h"
 #include "drivers/blk_driver.h"
@@ -38,6 +39,8 @@ static struct nctrl ctrls[MAX_CTRL];
 static int nctrls;
 static struct ndisk nds[MAX_NDISK];
 static int nnds;
+static char unserved[MAX_CTRL][64]; /* controllers of ours no firmware driver manages */
+static int nunserved;
 static EFI_DEVICE_PATH *boot_dp; /* the boot volume's device path, kept before any take */
 
 void plat_disk_driver(int m)
@@ -79,6 +82,13 @@ static int ctrl_start(struct nctrl *c)
     return rc;
 }
 
+/* Let the firmware's drivers bind again, recursively (partitions and file systems too). */
+static void reconnect(struct nctrl *c)
+{
+    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
+    uefi_block_rebind();
+}
+
 /* Disconnect the firmware's drivers (and everything above them), reset and start ours. */
 static int take(struct nctrl *c)
 {
@@ -87,7 +97,9 @@ static int take(struct nctrl *c)
     if (c->unusable)
         return -1;
     remember_boot_volume();
-    EFI_STATUS st = CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
+    /* a firmware_stays driver's stack stays bound, idle: none of it is called while ours runs */
+    EFI_STATUS st = c->drv->firmware_stays ? EFI_SUCCESS
+                                           : CALL(BS->DisconnectController, 3, c->host.h, NULL, NULL);
     if (st != EFI_SUCCESS) {
         bb_snprintf(c->why, sizeof c->why, "the firmware's driver did not let go (status 0x%llx)",
                     (unsigned long long)st);
@@ -106,8 +118,7 @@ err_restore:
     pci_restore(&c->pci);
 err_connect:
     c->unusable = 1;
-    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
-    uefi_block_rebind();
+    reconnect(c);
     return -1;
 }
 
@@ -120,9 +131,8 @@ static void give_back(struct nctrl *c)
     c->drv->stop(c->state);
     pci_unmap_all(&c->pci);
     pci_restore(&c->pci);
-    CALL(BS->ConnectController, 4, c->host.h, NULL, NULL, TRUE);
     c->taken = 0;
-    uefi_block_rebind();
+    reconnect(c);
 }
 
 /* Does device-path node `node` (right after the controller's own path) name the unit at a?
@@ -205,6 +215,10 @@ static void fill(struct plat_disk *d, struct nctrl *c, int k, const struct blk_u
     d->ctrl.queue_depth = u->queue_depth;
     d->ctrl.max_transfer = u->max_transfer;
     d->ctrl.addr = u->addr;
+    d->ctrl.type = c->drv->name;
+    bb_snprintf(d->ctrl.vendor, sizeof d->ctrl.vendor, "%s", u->vendor ? u->vendor : "");
+    bb_snprintf(d->ctrl.product, sizeof d->ctrl.product, "%s", u->product ? u->product : "");
+    bb_snprintf(d->ctrl.revision, sizeof d->ctrl.revision, "%s", u->revision ? u->revision : "");
 }
 
 /* Controller c was left to the firmware: say so on the firmware's entries behind it. */
@@ -219,6 +233,7 @@ static void note_left(struct plat_disk *disks, int n, struct nctrl *c)
         bb_snprintf(disks[i].ctrl.pci_id, sizeof disks[i].ctrl.pci_id, "%s", c->id);
         bb_snprintf(disks[i].ctrl.note, sizeof disks[i].ctrl.note, "left to the firmware: %s",
                     c->why);
+        disks[i].ctrl.type = c->drv->name;
     }
 }
 
@@ -260,12 +275,36 @@ static int add_units(struct plat_disk *disks, int n, int max, struct nctrl *c)
     return n;
 }
 
+/* Does the firmware have a driver for the storage controller on handle h?  Asked before we take
+ * it: a firmware storage driver puts Block IO (virtio-blk) or a pass-thru protocol (SCSI, ATA,
+ * NVMe) on the controller's own handle; a transport driver alone (Virtio10Dxe under a
+ * VirtioScsiDxe that refused the device) or none at all (PVSCSI, LSI SAS on Debian 12's OVMF)
+ * leaves its disks to us. */
+static int firmware_drives(EFI_HANDLE h)
+{
+    static EFI_GUID g[] = {BB_EFI_EXT_SCSI_PASS_THRU_PROTOCOL_GUID, BB_EFI_SCSI_PASS_THRU_PROTOCOL_GUID,
+                           BB_EFI_ATA_PASS_THRU_PROTOCOL_GUID, BB_EFI_NVM_EXPRESS_PASS_THRU_PROTOCOL_GUID};
+    VOID *p = NULL;
+    if (CALL(BS->HandleProtocol, 3, h, &BlockIoProtocol, &p) == EFI_SUCCESS)
+        return 1;
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        if (CALL(BS->HandleProtocol, 3, h, &g[i], &p) == EFI_SUCCESS)
+            return 1;
+    return 0;
+}
+
+int plat_disk_unserved(int i, char *text, size_t n)
+{
+    if (i < 0 || i >= nunserved)
+        return 0;
+    bb_snprintf(text, n, "%s", unserved[i]);
+    return 1;
+}
+
 int uefi_native_merge(struct plat_disk *disks, int n, int max)
 {
     EFI_HANDLE *hs = NULL;
     UINTN nh = 0;
-    if (mode == PLAT_DRIVER_FIRMWARE)
-        return n;
     if (CALL(BS->LocateHandleBuffer, 5, ByProtocol, &PciIoProtocol, NULL, &nh, &hs) != EFI_SUCCESS)
         return n;
     for (UINTN i = 0; i < nh && nctrls < MAX_CTRL; i++) {
@@ -276,10 +315,15 @@ int uefi_native_merge(struct plat_disk *disks, int n, int max)
         c->drv = blk_driver_for(&c->pci);
         if (!c->drv)
             continue; /* the rest stay with the firmware's drivers */
+        pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
+        if (nunserved < MAX_CTRL && !firmware_drives(hs[i]))
+            bb_snprintf(unserved[nunserved++], sizeof unserved[0], "%s (%s, %s)", c->addr, c->id,
+                        c->drv->name);
+        if (mode == PLAT_DRIVER_FIRMWARE)
+            continue;
         c->state = plat_alloc(c->drv->size);
         if (!c->state)
             break;
-        pci_fn_names(&c->pci, c->addr, sizeof c->addr, c->id, sizeof c->id);
         nctrls++;
         if (take(c)) {
             bb_printf("disk: %s controller %s (%s) left to the firmware: %s\n", c->drv->name,
@@ -304,6 +348,13 @@ static struct ndisk *own(const struct plat_disk *d)
 int uefi_native_owns(const struct plat_disk *d)
 {
     return own(d) != NULL;
+}
+
+const char *plat_disk_error_detail(const struct plat_disk *d)
+{
+    struct ndisk *k = own(d);
+    const char *t = k && k->c->drv->last_error ? k->c->drv->last_error(k->c->state, k->unit) : NULL;
+    return t ? t : "";
 }
 
 int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)

@@ -23,6 +23,8 @@ struct blk_unit {
     int queue_depth;           /* entries per I/O queue (or command slots) */
     uint32_t max_transfer;     /* bytes per command */
     struct plat_disk_addr addr;  /* transport, port, target, lun, nsid (kernel/platform.h) */
+    /* SCSI logical units: INQUIRY's vendor, product, revision (NULL elsewhere) */
+    const char *vendor, *product, *revision;
 };
 
 struct blk_driver {
@@ -30,6 +32,11 @@ struct blk_driver {
     /** 1 when this driver drives PCI function f (ids, class). */
     int (*match)(const struct pci_fn *f);
     size_t size;               /* bytes of the controller state start/stop/... work on */
+    /** 1: the firmware's drivers stay bound to the controller and what they built on it (disks,
+     *  partitions, file systems), idle while ours runs: start saves the device state the
+     *  firmware's driver left and stop puts it back.  For a stack whose Stop crashes some
+     *  firmware (Debian 12's OVMF: ScsiBusDxe and ScsiDiskDxe over VirtioScsiDxe). */
+    int firmware_stays;
     /** Reset and start the controller (state zeroed, size bytes): 0, or -1 and why() says why,
      *  with everything undone. */
     int (*start)(void *ctrl, struct pci_fn *f);
@@ -48,6 +55,9 @@ struct blk_driver {
     int (*rw)(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n, size_t bytes,
               void *const *bufs, uint64_t *lat);
     int (*flush)(void *ctrl, int unit);
+    /** What the last failed transfer on the unit got from the device ("CHECK CONDITION MEDIUM
+     *  ERROR 11/00"), "" if nothing; NULL when the driver keeps no such detail. */
+    const char *(*last_error)(void *ctrl, int unit);
 };
 
 /** Every driver, NULL-terminated (drivers/blk_drivers.c): the first whose match() says yes. */

@@ -52,6 +52,27 @@ int virtio_pci_accept(struct virtio_pci *v, uint64_t features);
 int virtio_pci_queue(struct virtio_pci *v, uint16_t index, int max, struct virtio_pci_queue *pq,
                      struct virtq *q);
 void virtio_pci_queue_free(struct virtio_pci *v, struct virtio_pci_queue *pq);
+/* What a firmware driver that stays bound to the device set up (features, queues), saved before
+ * we reset it and put back afterwards (virtio_pci_save / virtio_pci_restore). */
+#define VIRTIO_SAVE_QUEUES 4
+struct virtio_pci_state {
+    int valid;                 /* the device was running (DRIVER_OK) when saved */
+    uint8_t status;
+    uint64_t features;         /* the driver's accepted features */
+    struct { uint16_t size, enabled; uint64_t desc, avail, used; } q[VIRTIO_SAVE_QUEUES];
+    int legacy;                /* set up through the legacy I/O BAR 0 (virtio 0.9.5): */
+    uint32_t legacy_features, pfn[VIRTIO_SAVE_QUEUES];
+};
+/** Save the running configuration of queues 0..VIRTIO_SAVE_QUEUES-1: through the modern
+ *  registers, or the legacy ones when FEATURES_OK was never set (a transitional device a legacy
+ *  driver runs, as Debian 12's OVMF does with virtio-scsi). */
+void virtio_pci_save(struct virtio_pci *v, struct virtio_pci_state *s);
+/** Reset the device and set it up again as saved, each queue's rings emptied (available and
+ *  used index 0 in memory: the rings are at device address = host address, as OVMF maps
+ *  them without an IOMMU), so the firmware's driver carries on with its next request.
+ *  0, or -1 when the device does not take it back. */
+int virtio_pci_restore(struct virtio_pci *v, const struct virtio_pci_state *s);
+
 /** Tell the device queue pq has new available entries. */
 void virtio_pci_notify(struct virtio_pci *v, const struct virtio_pci_queue *pq);
 

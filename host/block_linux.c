@@ -344,3 +344,17 @@ int plat_disk_open(struct plat_disk *d, char *why, size_t whylen)
 void plat_disk_release(void)
 {
 }
+
+const char *plat_disk_error_detail(const struct plat_disk *d)
+{
+    (void)d;
+    return ""; /* the kernel's errno is all there is */
+}
+
+int plat_disk_unserved(int i, char *text, size_t n)
+{
+    (void)i;
+    if (n)
+        text[0] = 0;
+    return 0; /* every controller has the kernel's driver */
+}

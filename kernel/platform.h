@@ -149,6 +149,8 @@ struct plat_disk {
             uint64_t lun;
         } addr;
         char note[96];            /* why the controller was left to the firmware, or "" */
+        const char *type;         /* the own driver's name for the controller ("virtio-scsi") */
+        char vendor[9], product[17], revision[5]; /* SCSI INQUIRY, "" elsewhere */
     } ctrl;
 };
 
@@ -175,6 +177,13 @@ void plat_disk_driver(int mode);
 int plat_disk_open(struct plat_disk *d, char *why, size_t whylen);
 /** End of the disk suite: every controller goes back to the firmware (reset, reconnected). */
 void plat_disk_release(void);
+/** What the device said about the last failed transfer on d (an own driver's detail, e.g. a
+ *  SCSI CHECK CONDITION's sense key and ASC/ASCQ), "" when nothing is known. */
+const char *plat_disk_error_detail(const struct plat_disk *d);
+/** The i-th storage controller barebench has its own driver for but no firmware driver
+ *  manages (its disks exist only for the own driver): 1 with `text` describing it
+ *  ("0000:00:05.0 (15ad:07c0, PVSCSI)"), 0 past the last (Linux: none). */
+int plat_disk_unserved(int i, char *text, size_t n);
 
 /** Read `bytes` (a multiple of block_size) at block `lba` into buf (aligned to io_align). */
 int plat_disk_read(struct plat_disk *d, uint64_t lba, void *buf, size_t bytes);

@@ -65,7 +65,7 @@ $(BUILD)/tests/test_collect_store: tests/unit/test_collect_store.c $(COLLECT_STO
 # the comparer's unit tests link the comparer core (not the benchmark objects) and the output
 # oracle (tests/unit/output_check.c, also in the fuzz target)
 OUTPUT_CHECK_OBJ := $(BUILD)/tests/obj/output_check.o
-$(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ)
+$(BUILD)/tests/test_benchcmp: tests/unit/test_benchcmp.c $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) $(BUILD)/host/barebench
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-unused-parameter -DBB_TOP='"$(CURDIR)"' -Itests/unit $< \
 	    $(BC_LIB_OBJS) $(OUTPUT_CHECK_OBJ) -o $@ -lcmocka $(TOOLS_LIBS)

@@ -13,6 +13,7 @@ void identity_collect(struct identity *id)
 {
     memset(id, 0, sizeof *id);
     arch_cpu_identify(&id->cpu);
+    arch_cpu_probe_hypervisor(&id->cpu);
     id->ncpus = plat_cpu_count();
     id->ncpus_enabled = id->ncpus;
     plat_identity(id);

@@ -321,5 +321,19 @@ void cpu_write_json(const struct cpu_info *c, struct json *j)
         json_kv_uint(j, "tsc_khz", c->hv_tsc_khz);
     if (c->hv_apic_khz)
         json_kv_uint(j, "apic_khz", c->hv_apic_khz);
+    json_key(j, "vmware_backdoor"); /* the port answering is no proof of VMware: name stays CPUID's */
+    json_obj_begin(j);
+    json_kv_bool(j, "probed", c->bdoor_probed);
+    json_kv_bool(j, "answers", c->bdoor_answers);
+    if (c->bdoor_answers) {
+        json_kv_uint(j, "version", c->bdoor_version);
+        json_kv_uint(j, "type", c->bdoor_type);
+    } else {
+        json_kv_str(j, "why", !c->hypervisor ? "no hypervisor (CPUID): not probed on bare metal"
+                              : c->bdoor_fault == -1 ? "trap handlers unavailable: not probed"
+                              : c->bdoor_fault ? "the port read faulted (not open to this program)"
+                                               : "no answer on port 0x5658 (GETVERSION)");
+    }
+    json_obj_end(j);
     json_obj_end(j);
 }

@@ -45,6 +45,11 @@ struct cpu_info {
     uint32_t hv_max_leaf;
     uint64_t hv_tsc_khz;     /* leaf 0x40000010 EAX, 0 if absent */
     uint64_t hv_apic_khz;    /* leaf 0x40000010 EBX */
+    /* the VMware backdoor port (kernel/x86/vmware_backdoor.c): probed (under a hypervisor
+     * only), answered GETVERSION with the magic, its version (EAX) and product type (ECX),
+     * the fault the probe took (0 none, -1 no trap handlers) */
+    int bdoor_probed, bdoor_answers, bdoor_fault;
+    uint32_t bdoor_version, bdoor_type;
     /* frequency leaves */
     uint64_t cpuid15_tsc_hz;     /* from leaf 0x15 (with crystal from 0x16 when ECX is 0) */
     uint64_t cpuid15_crystal_hz;

@@ -56,6 +56,45 @@ big=[x for x in r if x["params"].startswith("disk=100 GiB ")]; small=[x for x in
 sys.exit(not(len(big)==1 and len(small)==1 and float(big[0]["kvm_median"])<1000 and float(small[0]["kvm_median"])>2000
              and abs(float(big[0]["kvm_ratio_pct"])-100)<1 and abs(float(small[0]["kvm_ratio_pct"])-100)<1))' "$D/two.csv"
 check "two disks per document: every entry matched" bash -c "grep -q '^disk,' '$D/two.csv' && ! grep -q 'not in every' '$D/two.err'"
+"$BC" --only summary "$D/two-a.json" "$D/two-b.json" >"$D/two-sum.txt" 2>&1
+check "two disks: the summary's worst three name the disk role whole (disk=100 GiB, not disk=100)" \
+    bash -c "grep -Eq '^disk read .* qd1 disk=(100 GiB|16 MiB) [+-]' '$D/two-sum.txt' && ! grep -Eq 'qd1 disk=(100|16) [+-]' '$D/two-sum.txt'"
+"$BC" --plot "$D/two-plots" "$D/two-a.json" "$D/two-b.json" >/dev/null 2>&1
+check "two disks: each disk's sweep is a line of its own in the charts (not one disk's drawn over the other's)" \
+    python3 - "$D/two-plots" <<'PY'
+import glob, re, sys
+files = glob.glob(f"{sys.argv[1]}/disk-seq_read-*.gp")  # the sweep charts, absolute and %
+ok = len(files) == 2
+for f in files:
+    keys = set(re.findall(r"title '([^']*)'", open(f).read()))
+    envs = ["kvm"] if f.endswith("-pct.gp") else ["baremetal", "kvm"]
+    for env in envs:  # a line per environment and disk
+        ok &= any(k.startswith(env + " ") and "disk=100GiB" in k.split() for k in keys)
+        ok &= any(k.startswith(env + " ") and "disk=16MiB" in k.split() for k in keys)
+sys.exit(not ok)
+PY
+check "two disks: bar tick labels name the role as one token (no 'all with GiB' subtitle)" \
+    bash -c "grep -q \"'disk=16MiB'\" '$D/two-plots/disk-overhead-higher.gp' && ! grep -Eq \"all with (GiB|MiB)\" '$D/two-plots'/*.gp"
+check "two disks of different sizes: no warning about pairing by order" \
+    bash -c "! grep -q 'paired by order' '$D/two-sum.txt'"
+# two disks of one size per document, no model or serial in common: paired by order, said
+jq '.env.disks[0].bytes = .env.disks[1].bytes' "$D/two-a.json" >"$D/same-a.json"
+jq '.env.disks[1].bytes = .env.disks[0].bytes' "$D/two-b.json" >"$D/same-b.json"
+"$BC" "$D/same-a.json" "$D/same-b.json" >"$D/same.txt" 2>&1
+check "two disks of one size: a warning names the document and asks for disk_label=" \
+    grep -q "^warning: $D/same-b.json: its disk 0 (16 MiB) fits 2 disks of the other documents equally .*paired by order.*disk_label=" "$D/same.txt"
+
+# a physical disk against virtual ones of another size, once one run measured two disks: the
+# one-disk rule no longer applies and no size pairs; the reader is told why and what to do
+jq '.env.disks[0].bytes = 1920383410176' "$D/baremetal.json" >"$D/big-bm.json"
+jq '.env.disks[0].bytes = 107374182400' "$D/kvm.json" >"$D/big-kvm.json"
+jq '.env.disks = [.env.disks[0] + {index: 2, bytes: 107374182400}, .env.disks[0] + {index: 3, bytes: 17179869184}]
+    | .results += [.results[] | select(.suite == "disk") | .params.disk = 3]' "$D/esxi.json" >"$D/big-esxi.json"
+"$BC" "$D/big-bm.json" "$D/big-kvm.json" "$D/big-esxi.json" >"$D/alone.txt" 2>&1
+check "a disk pairing with no other environment's: a warning says why (the run with two disks) and asks for disk_label=" \
+    grep -q "^warning: $D/big-bm.json: no disk it measured pairs with a disk of another environment (.*the one-disk rule does not apply, since $D/big-esxi.json measured 2 disks), .*disk_label=" "$D/alone.txt"
+check "kvm's and esxi's 100 GiB disks still pair (no such warning for them)" \
+    bash -c "! grep -q 'big-kvm.json: no disk' '$D/alone.txt' && grep -Eq '^disk +seq_read +disk=100 GiB block_size=4096 .* virtio-blk / pvscsi +- +[0-9.]+ +- +- +[0-9.]+ ' '$D/alone.txt'"
 
 # disk_label= end to end: two scratch files of one size, named in opposite orders (in a short
 # directory: disk= holds at most 127 characters)
@@ -74,6 +113,11 @@ check "disk_label: disks pair by label, not by index (disk=fast / disk=slow rows
     python3 -c 'import csv,sys
 r=[x for x in csv.DictReader(open(sys.argv[1])) if x["test"]=="seq_read"]
 sys.exit(not(len(r)==4 and {x["params"].split()[0] for x in r}=={"disk=fast","disk=slow"} and all(x["one_median"] and x["two_median"] for x in r)))' "$D/label.csv"
+jq 'del(.env.disks[].label) | .tool.tag = "three"' "$D/l1.json" >"$D/l1-bare.json"
+"$BC" "$D/l1.json" "$D/l1-bare.json" >"$D/half.txt" 2>&1
+check "disk_label on one side only: a warning says its rows do not line up, naming the other file" \
+    bash -c "grep -q \"^warning: disk_label 'fast' is in 1 of the 2 documents that measured disks (not in $D/l1-bare.json\" '$D/half.txt' && grep -q \"^warning: disk_label 'slow' is in 1 of the 2\" '$D/half.txt'"
+check "disk_label on both sides: no such warning" bash -c "! '$BC' '$D/l1.json' '$D/l2.json' 2>&1 | grep -q 'pairs only with the same label'"
 run_disk --disk "$S/a.img" --disk_label "x,0=y" --tag bad --json "$D/l3.json"
 check "disk_label: a malformed value is an error naming it" \
     jq -e '.errors[] | select(.what | test("disk_label=x,0=y: a bare NAME labels every disk"))' "$D/l3.json"

@@ -97,3 +97,51 @@ check "summary (text): the disk groups by op and block size, per environment" \
 "$BC" --baseline kvm --format csv "${docs[@]}" >"$D/kvm.csv" 2>"$D/kvm.err"
 check "--baseline TAG of a pool: kvm first, no error" \
     bash -c "head -1 '$D/kvm.csv' | grep -q '^suite,test,params,unit,better,kvm_median,' && grep -q '^kvm (n=3, baseline)' '$D/kvm.err'"
+
+# an environment with no figure in a whole chart (kvm ran without alu and without seq_read):
+# the others keep their own colour and key entry, kvm gets its "n/a" marks and a key entry only
+for k in 1 2 3; do
+    jq '.results |= map(select(.suite != "alu" and .test != "seq_read"))' "$S/kvm-$k.json" >"$D/kvm-$k.json"
+done
+"$BC" --baseline baremetal --plot "$D/plots" "$S"/baremetal-?.json "$D"/kvm-?.json "$S"/esxi-?.json \
+    >/dev/null 2>"$D/plots.err"
+check "charts with an environment absent: exit 0, no gnuplot warning" \
+    bash -c "test $? = 0 && ! grep -q 'Skipping data file' '$D/plots.err'"
+check "charts with an environment absent: esxi's bars and line drawn under esxi, none under kvm" \
+    python3 - "$D/plots" <<'PY'
+import re, sys
+def groups(f):  # gnuplot's SVG: one <g id="gnuplot_plot_N"><title>KEY</title> per plot clause
+    svg = open(f"{sys.argv[1]}/{f}").read()
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r'<g id="gnuplot_plot_\d+" ><title>([^<]*)</title>(.*?)(?=<g id="gnuplot_plot_|\Z)', svg, re.S)}
+bars = groups("alu-Gop-s-p1.svg")
+ok = bars["esxi"].count("<polygon") > 1 and bars["kvm"].count("<polygon") == 1  # the key's box only
+for f in ("disk-seq_read-MB-s.svg", "disk-seq_read-MB-s-pct.svg"):
+    g = groups(f)  # esxi's line: a path through the nine block sizes
+    ok &= "esxi" in g and max((p.count(" L") for p in re.findall(r"<path[^>]*d='([^']*)'", g["esxi"])), default=0) >= 8
+    ok &= "kvm" in g and not re.search(r"<path[^>]*d='M[^']*( L[^']*){8}", g["kvm"])
+sys.exit(not ok)
+PY
+
+# a pool whose documents disagree on a unit: no ratio, and the warning names the odd file
+jq '(.results[] | select(.test == "cpuid")) |= (.unit = "us" | .median /= 1000 | .min /= 1000 | .max /= 1000 | .samples = [.samples[] / 1000])' \
+    "$S/kvm-2.json" >"$D/kvm-2-us.json"
+"$BC" --baseline baremetal --suite vmcost "$S"/baremetal-?.json "$S/kvm-1.json" "$D/kvm-2-us.json" "$S/kvm-3.json" >"$D/units.txt" 2>&1
+check "units differ inside a pool: no ratio, and the warning names the file and its unit" \
+    bash -c "grep -q \"^warning: vmcost/cpuid leaf=0x0: units or direction differ between files (.*baremetal-1.json: ns lower; $D/kvm-2-us.json: us lower)\" '$D/units.txt' && grep -Eq '^vmcost +cpuid +leaf=0x0 .* - +- ' '$D/units.txt'"
+
+# no test in common (the baseline ran disk only, kvm alu only): the summary says so, in the
+# text and in the report, instead of an empty table
+jq '.results |= map(select(.suite == "disk"))' "$S/baremetal-1.json" >"$D/only-disk.json"
+jq '.results |= map(select(.suite == "alu"))' "$S/kvm-1.json" >"$D/only-alu.json"
+"$BC" --report "$D/none" "$D/only-disk.json" "$D/only-alu.json" >"$D/none.txt" 2>&1
+check "nothing in common: the summary says so (text and report), no empty summary table" \
+    bash -c "grep -q '^summary: no test has a figure both in the baseline and in another environment' '$D/none.txt' && ! grep -q '^summary  *env ' '$D/none.txt' && grep -q '<p>No summary: no test has a figure both in the baseline' '$D/none/index.html' && ! grep -q 'class=\"summary\"' '$D/none/index.html'"
+
+# the same run twice in a pool (a file given twice, or a copy): said, since it would count twice
+cp "$S/kvm-1.json" "$D/kvm-1-copy.json"
+"$BC" --baseline baremetal --suite vmcost "$S"/baremetal-?.json "$S"/kvm-?.json "$D/kvm-1-copy.json" >"$D/twice.txt" 2>&1
+check "one run twice in a pool: a warning names both files and the run id" \
+    grep -q "^warning: kvm: $S/kvm-1.json and $D/kvm-1-copy.json are one run (tool.run_id $(jq -r .tool.run_id "$S/kvm-1.json")): it counts twice" "$D/twice.txt"
+check "distinct runs: no such warning (the fixtures' three runs per tag)" \
+    bash -c "! grep -q 'are one run' '$D/text.txt'"

@@ -25,6 +25,8 @@ args=(--baseline baremetal "${docs[@]}")
 
 "$BC" --report "$D/r" "${args[@]}" >"$D/text.txt" 2>"$D/report.err"
 check "report: exit 0, DIR/index.html written" test -s "$D/r/index.html"
+check "report: every table row closed once (as many </tr> as <tr>)" \
+    bash -c "test \$(grep -o '<tr>' '$D/r/index.html' | wc -l) -gt 10 && test \$(grep -o '<tr>' '$D/r/index.html' | wc -l) = \$(grep -o '</tr>' '$D/r/index.html' | wc -l)"
 "$BC" --format csv "${args[@]}" >"$D/table.csv" 2>/dev/null
 "$BC" --format csv --only summary "${args[@]}" >"$D/summary.csv" 2>/dev/null
 

@@ -8,7 +8,7 @@
 
 #include "drivers/pci.h"
 
-#define FAKE_BAR_BYTES 0x4000
+#define FAKE_BAR_BYTES 0x8000 /* PVSCSI: KickRwIo at 0x4018 in its 32 KiB BAR 0 */
 
 struct pci_host {
     uint8_t cfg[256];

@@ -35,6 +35,7 @@ rnd = random.Random(27)
 for i in range(n):
     d = json.loads(json.dumps(envs[i % 3]))
     d.setdefault("tool", {})["tag"] = tags[i % 3]
+    d["tool"]["run_id"] = "%032x" % (i + 1)  # each a run of its own (benchcmp warns of repeats)
     for e in d.get("results", []):
         f = rnd.uniform(0.9, 1.1)
         for k in ("min", "median", "max"):

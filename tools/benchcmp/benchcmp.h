@@ -166,8 +166,14 @@ struct bc_roles {
     int *role_n;
     char **names;
     int nroles, ndocs;
+    char **warn; /* what a reader must know of the pairing: disks of one size paired by
+                    order, a disk_label some documents lack (benchcmp puts them in t.warn) */
+    int nwarn;
 };
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
+/** The length of the "disk=ROLE" that leads r->params_text under role matching (ROLE may hold
+ *  spaces: "disk=16 MiB"), 0 when the row names no role. */
+size_t bc_row_role_len(const struct bc_row *r);
 void bc_disk_roles_free(struct bc_roles *r);
 
 /** The kind of path an api param names: blockio* firmware, psync / linux-aio / fio-* the OS,

@@ -131,7 +131,7 @@ static void print_html(FILE *f, const struct grid *g, const char *cls, const cha
     fprintf(f, "<table class=\"%s\">\n<thead><tr>", cls);
     for (int r = 0; r < g->rows; r++) {
         if (r == 1)
-            fputs("</tr></thead>\n<tbody>\n<tr>", f);
+            fputs("</thead>\n<tbody>\n<tr>", f);
         else if (r)
             fputs("<tr>", f);
         for (int c = 0; c < g->cols; c++) {
@@ -145,7 +145,7 @@ static void print_html(FILE *f, const struct grid *g, const char *cls, const cha
         }
         fputs("</tr>\n", f);
     }
-    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</tr></thead>\n</table>\n", f);
+    fputs(g->rows > 1 ? "</tbody>\n</table>\n" : "</thead>\n</table>\n", f);
 }
 
 /* Which machine each file came from, by environment (pool); a pool of many files shows its
@@ -416,13 +416,15 @@ static void short_name(const struct bc_row *r, char *buf, size_t n)
         else if (b >= 1024 && fmod(b, 1024) == 0)
             b /= 1024, u = "K";
         snprintf(buf, n, "%s %.0f%s qd%lld", e->test, b, u, (long long)json_integer_value(qd));
-        const char *d = strstr(r->params_text, "disk=");
-        if (d == r->params_text) /* a named disk role leads the params */
-            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s", (int)strcspn(d, " "), d);
+        size_t role = bc_row_role_len(r); /* a named disk role ("disk=1 GiB"), spaces and all */
+        if (role)
+            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s", (int)role, r->params_text);
     } else {
         snprintf(buf, n, "%s%s%.60s", e->test, r->params_text[0] ? " " : "", r->params_text);
     }
 }
+
+#define NOTHING_IN_COMMON "no test has a figure both in the baseline and in another environment"
 
 /* Lines of the summary: a group x environment with at least one figure against the baseline. */
 static int summary_lines(const struct bc_table *t, const struct bc_summary *s)
@@ -578,11 +580,16 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
     fputs("</ul>\n</section>\n<section id=\"summary\">\n<h2>Summary</h2>\n", f);
     struct bc_summary s = {0};
     memset(&g, 0, sizeof g);
-    if (t->npools > 1 && bc_summarize(t, &s) == 0 && s.ng && summary_grid(t, &s, &g) == 0) {
+    int sum = t->npools > 1 && bc_summarize(t, &s) == 0;
+    if (sum && summary_lines(t, &s) && summary_grid(t, &s, &g) == 0) {
         fputs("<p>Per suite (disk per operation and block size), overhead against ", f);
         st_put_html(f, t->pools[0].label);
         fputs("; positive = worse.</p>\n", f);
         print_html(f, &g, "summary", "\x01");
+    } else if (sum) {
+        fputs("<p>No summary: ", f);
+        st_put_html(f, NOTHING_IN_COMMON);
+        fputs("</p>\n", f);
     } else {
         fputs("<p>No summary: one environment only.</p>\n", f);
     }
@@ -632,7 +639,9 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
     print_warnings(f, t, md);
     if (t->nwarn)
         fputc('\n', f);
-    if (want_sum && s.ng) {
+    if (want_sum && !summary_lines(t, &s)) {
+        fprintf(f, "%ssummary: %s\n\n", md ? "### Summary\n\n" : "", NOTHING_IN_COMMON);
+    } else if (want_sum) {
         if (md) {
             fprintf(f, "### Summary\n\n");
         } else { /* the label is a document's tag: its display form */

@@ -106,6 +106,16 @@ static int entry_key(const struct bc_table *t, const struct bc_roles *roles, int
     return 0;
 }
 
+size_t bc_row_role_len(const struct bc_row *r)
+{
+    const char *shown = r->params_text;
+    if (strncmp(shown, "disk=", 5) || !strcmp(shown, r->first->params_text)) /* exact: as written */
+        return 0;
+    size_t all = strlen(shown), rest = bc_params_format(r->first->params, disk_params, NULL, 0);
+    size_t sep = rest ? 1 : 0;
+    return all > rest + sep + 5 ? all - rest - sep : 0;
+}
+
 /* --- reading order --- */
 
 struct order {
@@ -316,6 +326,8 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
         if (t->rows[i].present < t->npools)
             t->unmatched++;
     }
+    for (int i = 0; i < roles.nwarn; i++)
+        bc_warn(t, "%s", roles.warn[i]);
     bc_pool_warnings(t, (const struct bc_entry *const *const *)ent);
     cpu_warnings(t);
     bc_env_warnings(t);

@@ -383,6 +383,16 @@ static int tick_width(const struct bars *b, int i)
     return widest;
 }
 
+/* How many bars pool k has among groups from..to-1 of b. */
+static int bars_of(const struct bars *b, int k, int from, int to)
+{
+    double v[3];
+    int n = 0;
+    for (int i = from; i < to; i++)
+        n += cell_value(b->row[i], k, b->pct, v);
+    return n;
+}
+
 /* One chart of bar groups from..to-1 of b (NAME, or NAME-pPART when b is split): bars drawn as
  * boxes at computed positions so that a missing figure gets an "n/a" where its bar would be. */
 static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int to, int part,
@@ -411,6 +421,8 @@ static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int
     fprintf(d, "# one block per environment: x median whisker-low whisker-high\n");
     for (int k = first; k < t->npools; k++) {
         fprintf(d, "# block %d\n", k - first);
+        if (!bars_of(b, k, from, to)) /* gnuplot counts only blocks with a record: keep the index in step */
+            fprintf(d, "? ? ? ?\n");
         for (int i = from; i < to; i++) {
             if (!cell_value(b->row[i], k, b->pct, v))
                 continue;
@@ -472,6 +484,11 @@ static int plot_bars_part(struct plotctx *p, const struct bars *b, int from, int
     }
     for (int k = first; k < t->npools; k++) {
         fputs(k > first ? ", \\\n     " : "", f);
+        if (!bars_of(b, k, from, to)) { /* no bar here: only its "n/a" marks, still in the key */
+            fprintf(f, "keyentry with boxes lc rgb '%s' title ", colors[k % NCOLORS]);
+            st_put_gnuplot(f, t->pools[k].label);
+            continue;
+        }
         st_put_gnuplot(f, dat);
         fprintf(f, " index %d using 1:2:(%g) with boxes lc rgb '%s' title ", k - first, bw * 0.95,
                 colors[k % NCOLORS]);
@@ -699,11 +716,27 @@ static int plot_levels(struct plotctx *p)
 }
 
 
+/* The disk role a row leads with as one token of the charts' space-separated params:
+ * "disk=16 MiB" -> "disk=16MiB" (display form); "" when none. */
+static void role_token(const struct bc_row *r, char *buf, size_t n)
+{
+    char raw[100];
+    size_t len = bc_row_role_len(r), k = 0;
+    snprintf(raw, sizeof raw, "%.*s", (int)len, r->params_text);
+    disp(buf, n, raw);
+    for (size_t i = 0; buf[i]; i++)
+        if (buf[i] != ' ')
+            buf[k++] = buf[i];
+    buf[k] = '\0';
+}
+
 /* A row's params for a tick label: block_size and bytes as 4K, 1M... (display form). */
 static void tick_params(const struct bc_row *r, char *buf, size_t n)
 {
     char raw[200], out[200] = "", tok[96];
-    disp(raw, sizeof raw, r->params_text);
+    size_t role = bc_row_role_len(r);
+    role_token(r, out, sizeof out);
+    disp(raw, sizeof raw, r->params_text + role + (role && r->params_text[role] == ' '));
     for (const char *q = raw; *q;) {
         size_t l = strcspn(q, " ");
         snprintf(tok, sizeof tok, "%.*s", (int)l, q);
@@ -824,14 +857,19 @@ static const char *const *sweep_skip(const struct bc_table *t, const char *const
     return v;
 }
 
-static void sweep_group(const struct bc_table *t, const struct bc_entry *e, char *g, size_t n)
+static void role_token(const struct bc_row *r, char *buf, size_t n);
+
+/* A row's sweep: its test, unit, disk role and params other than block_size. */
+static void sweep_group(const struct bc_table *t, const struct bc_row *r, char *g, size_t n)
 {
     static const char *const bs[] = {"block_size", NULL};
+    const struct bc_entry *e = r->first;
     const char *buf[SKIP_MAX];
     const char *const *skip = sweep_skip(t, bs, buf);
-    char rest[200];
+    char rest[200], role[100];
     bc_params_format(e->params, skip, rest, sizeof rest);
-    snprintf(g, n, "%.40s|%.20s|%s", e->test, e->unit, rest);
+    role_token(r, role, sizeof role);
+    snprintf(g, n, "%.40s|%.20s|%s|%s", e->test, e->unit, role, rest);
 }
 
 /* 1 when row i is an entry of `suite` whose sweep has at least two block sizes. */
@@ -841,15 +879,15 @@ static int sweep_row(const struct bc_table *t, int i, const char *suite)
     json_t *bs = json_object_get(e->params, "block_size");
     if (!has_suite(&t->rows[i], suite) || !json_is_number(bs))
         return 0;
-    char g[300], h[300];
-    sweep_group(t, e, g, sizeof g);
+    char g[400], h[400];
+    sweep_group(t, &t->rows[i], g, sizeof g);
     for (int j = 0; j < t->nrows; j++) {
         const struct bc_entry *f = t->rows[j].first;
         json_t *bs2 = json_object_get(f->params, "block_size");
         if (j == i || !has_suite(&t->rows[j], suite) || !json_is_number(bs2) ||
             json_number_value(bs2) == json_number_value(bs))
             continue;
-        sweep_group(t, f, h, sizeof h);
+        sweep_group(t, &t->rows[j], h, sizeof h);
         if (!strcmp(g, h))
             return 1;
     }
@@ -935,6 +973,8 @@ static int sweep_chart(struct plotctx *p, const struct sweep *sw, int pct)
                     nna++;
                 }
             }
+            if (!np) /* gnuplot counts only blocks with a record: keep the index in step */
+                fprintf(d, "? ? ? ?\n");
             fprintf(d, "\n\n");
             if (!np) { /* still in the key: its points are all n/a */
                 fprintf(pc, "%skeyentry with linespoints lw 2 pt 7 lc rgb '%s' dt %d title ",
@@ -1041,7 +1081,11 @@ static int plot_sweep(struct plotctx *p)
                 char k[100], v[160];
                 if (sweep_key(t, i, p->suite, k, sizeof k) || strcmp(k, charts[c]))
                     continue;
-                bc_params_format(e->params, skip, v, sizeof v);
+                role_token(&t->rows[i], v, sizeof v / 2); /* the disk's role tells lines apart too */
+                size_t rl = strlen(v);
+                bc_params_format(e->params, skip, v + rl + !!rl, sizeof v - rl - !!rl);
+                if (rl && v[rl + 1])
+                    v[rl] = ' ';
                 snprintf(sw.unit, sizeof sw.unit, "%s", e->unit);
                 snprintf(sw.test, sizeof sw.test, "%s", e->test);
                 double bs = json_number_value(json_object_get(e->params, "block_size"));

@@ -147,9 +147,15 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
     if (!s || !ns)
         goto out;
     r->present = 0;
-    for (int i = 0; i < t->ndocs; i++)
-        if (ent[i] && (strcmp(ent[i]->unit, r->first->unit) || strcmp(ent[i]->better, r->first->better)))
+    int odd = -1, first = -1; /* a document whose unit or direction differs from the row's first */
+    for (int i = 0; i < t->ndocs; i++) {
+        if (ent[i] && ent[i] == r->first)
+            first = i;
+        if (ent[i] && (strcmp(ent[i]->unit, r->first->unit) || strcmp(ent[i]->better, r->first->better))) {
             r->unit_mismatch = 1;
+            odd = odd < 0 ? i : odd;
+        }
+    }
     int drv = 0;
     for (int p = 0; p < t->npools; p++) {
         struct bc_cell *c = &r->c[p];
@@ -175,8 +181,10 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
             noise(b, s[0], ns[0], c, s[p], ns[p]);
     }
     if (r->unit_mismatch)
-        bc_warn(t, "%s/%s %s: units or direction differ between files; no ratio shown",
-                r->first->suite, r->first->test, r->params_text);
+        bc_warn(t, "%s/%s %s: units or direction differ between files (%s: %.20s %.10s; %s: %.20s %.10s); "
+                   "no ratio shown", r->first->suite, r->first->test, r->params_text,
+                first >= 0 ? t->docs[first].path : "?", r->first->unit, r->first->better,
+                t->docs[odd].path, ent[odd]->unit, ent[odd]->better);
     rc = 0;
 out:
     for (int p = 0; s && p < t->npools; p++)
@@ -194,8 +202,35 @@ static const char *driver_name(int d)
 
 #define NAMED_ROWS 3 /* rows a warning names before "and N more" */
 
+static const char *run_id(const struct bc_doc *d)
+{
+    return json_string_value(json_object_get(json_object_get(d->root, "tool"), "run_id"));
+}
+
+/* The same run twice in a pool (a file given twice, or a copy) would count twice in n, the
+ * pooled median and the noise test, which then sees "more samples" than were measured. */
+static void repeat_warnings(struct bc_table *t)
+{
+    for (int p = 0; p < t->npools; p++) {
+        const struct bc_pool *pl = &t->pools[p];
+        for (int a = 0; a < pl->n; a++) {
+            const char *ra = run_id(&t->docs[pl->doc[a]]);
+            int twin = -1;
+            for (int b = 0; b < a && twin < 0 && ra && ra[0]; b++) {
+                const char *rb = run_id(&t->docs[pl->doc[b]]);
+                twin = rb && !strcmp(ra, rb) ? b : -1;
+            }
+            if (twin >= 0)
+                bc_warn(t, "%s: %s and %s are one run (tool.run_id %.40s): it counts twice in n, the "
+                           "median and the noise test; give each run once", pl->label,
+                        t->docs[pl->doc[twin]].path, t->docs[pl->doc[a]].path, ra);
+        }
+    }
+}
+
 void bc_pool_warnings(struct bc_table *t, const struct bc_entry *const *const *ent)
 {
+    repeat_warnings(t);
     int *dmiss = calloc((size_t)(t->ndocs ? t->ndocs : 1), sizeof *dmiss);
     for (int i = 0; i < t->nrows; i++)
         for (int p = 0; p < t->npools; p++) {

@@ -7,10 +7,27 @@
 #include "bench/suite_charts.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SIZE_TOLERANCE 0.01
+
+static void role_warn(struct bc_roles *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void role_warn(struct bc_roles *r, const char *fmt, ...)
+{
+    char buf[600], **nw = realloc(r->warn, (size_t)(r->nwarn + 1) * sizeof *nw);
+    if (!nw)
+        return;
+    r->warn = nw;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if ((r->warn[r->nwarn] = strdup(buf)))
+        r->nwarn++;
+}
 
 /* What a document says about one measured disk. */
 struct disk_seen {
@@ -113,13 +130,114 @@ static int fit(const struct role *r, const struct disk_seen *s)
            (s->serial[0] && !strcmp(s->serial, r->rep.serial));
 }
 
+/* A disk_label that some documents measuring disks lack: its rows cannot line up with theirs.
+ * Linear in the disks (documents are untrusted: thousands of labels must not cost squares). */
+#define LABEL_WARNINGS 3
+static void label_warnings(const struct bc_doc *docs, int n, struct disk_seen **seen, const int *nseen,
+                           const struct role *roles, int nroles, struct bc_roles *r)
+{
+    int with_disks = 0, told = 0, more = 0;
+    int *have = calloc((size_t)(nroles ? nroles : 1), sizeof *have); /* documents with role q */
+    if (!have)
+        return;
+    for (int d = 0; d < n; d++) {
+        with_disks += nseen[d] > 0;
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            if (q >= 0 && q < nroles)
+                have[q]++;
+        }
+    }
+    for (int q = 0; q < nroles; q++) {
+        if (!roles[q].rep.label[0] || have[q] >= with_disks)
+            continue;
+        if (told++ >= LABEL_WARNINGS) {
+            more++;
+            continue;
+        }
+        int lack = -1;
+        for (int d = 0; d < n && lack < 0; d++) {
+            int found = 0;
+            for (int k = 0; k < nseen[d]; k++)
+                found |= r->role[d][seen[d][k].index] == q;
+            lack = nseen[d] && !found ? d : -1;
+        }
+        role_warn(r, "disk_label '%.70s' is in %d of the %d documents that measured disks (not in %s, "
+                  "for one): a label pairs only with the same label, so its rows do not line up there",
+                  roles[q].rep.label, have[q], with_disks, lack >= 0 ? docs[lack].path : "?");
+    }
+    if (more)
+        role_warn(r, "... and %d more disk_labels that some documents lack", more);
+    free(have);
+}
+
+/* d and e are one environment: the same document, or the same tag (a pool). */
+static int same_env(const struct bc_doc *d, const struct bc_doc *e)
+{
+    return d == e || (d->tag && e->tag && d->tag[0] && !strcmp(d->tag, e->tag));
+}
+
+/* A document none of whose measured disks pairs with another environment's (a 1.7 TiB NVMe
+ * against 100 GiB virtual disks, once some run measured two disks): every disk row of it stands
+ * alone, and only disk_label= can say which disks are the same. */
+static void alone_warning(const struct bc_doc *docs, int n, struct disk_seen **seen, const int *nseen,
+                          int nroles, int one_each, struct bc_roles *r)
+{
+    /* first[q]: the first document with role q; shared[q]: another environment has it too */
+    int *first = malloc((size_t)(nroles ? nroles : 1) * sizeof *first);
+    char *shared = calloc((size_t)(nroles ? nroles : 1), 1);
+    int envs = 0, one = -1, alone = -1, many = -1;
+    if (!first || !shared)
+        goto out;
+    for (int q = 0; q < nroles; q++)
+        first[q] = -1;
+    for (int d = 0; d < n; d++) {
+        if (nseen[d] && one < 0)
+            one = d;
+        envs |= nseen[d] && !same_env(&docs[one], &docs[d]); /* two environments measured disks */
+        if (nseen[d] > 1 && many < 0)
+            many = d;
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            if (q < 0 || q >= nroles)
+                continue;
+            if (first[q] < 0)
+                first[q] = d;
+            else
+                shared[q] |= !same_env(&docs[first[q]], &docs[d]);
+        }
+    }
+    for (int d = 0; d < n && alone < 0; d++) {
+        int pairs = 0;
+        for (int k = 0; k < nseen[d]; k++) {
+            int q = r->role[d][seen[d][k].index];
+            pairs |= q >= 0 && q < nroles && shared[q];
+        }
+        if (nseen[d] && !pairs)
+            alone = d;
+    }
+    if (!envs || alone < 0)
+        goto out;
+    char why[300] = "";
+    if (!one_each && many >= 0)
+        snprintf(why, sizeof why, "; the one-disk rule does not apply, since %.200s measured %d disks",
+                 docs[many].path, nseen[many]);
+    role_warn(r, "%s: no disk it measured pairs with a disk of another environment (disks pair by "
+              "disk_label, else by size within 1%%%s), so its disk rows stand alone; name the disk "
+              "under test with disk_label= in every run to pair them",
+              docs[alone].path, why);
+out:
+    free(first);
+    free(shared);
+}
+
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
 {
     memset(r, 0, sizeof *r);
     struct disk_seen **seen = calloc((size_t)(n ? n : 1), sizeof *seen);
     int *nseen = calloc((size_t)(n ? n : 1), sizeof *nseen);
     struct role *roles = NULL;
-    int nroles = 0, cap = 0, one_each = 1, labelled = 0;
+    int nroles = 0, cap = 0, one_each = 1, labelled = 0, ambiguous_told = 0;
     r->ndocs = n;
     r->role = calloc((size_t)(n ? n : 1), sizeof *r->role);
     r->role_n = calloc((size_t)(n ? n : 1), sizeof *r->role_n);
@@ -144,11 +262,20 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
     for (int d = 0; d < n; d++)
         for (int k = 0; k < nseen[d]; k++) {
             const struct disk_seen *s = &seen[d][k];
-            int best = -1, score = -1;
+            int best = -1, score = -1, ties = 0;
             for (int q = 0; q < nroles; q++) {
                 int f = roles[q].used_by == d ? -1 : one_each && !s->label[0] && !roles[q].rep.label[0] ? 0 : fit(&roles[q], s);
+                ties = f > score ? 1 : ties + (f >= 0 && f == score);
                 if (f > score)
                     best = q, score = f;
+            }
+            if (ties > 1 && !one_each && !ambiguous_told++) {
+                char sz[32];
+                size_text(sz, sizeof sz, s->bytes);
+                role_warn(r, "%s: its disk %d (%s) fits %d disks of the other documents equally (same size, "
+                          "no model or serial in common): paired by order, which may not be the same disk; "
+                          "name the disks with disk_label= to pair them yourself",
+                          docs[d].path, s->index, s->bytes < 0 ? "size unknown" : sz, ties);
             }
             if (best < 0) {
                 if (nroles == cap) {
@@ -179,6 +306,9 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
             r->role[d][s->index] = best;
         }
     r->nroles = nroles;
+    label_warnings(docs, n, seen, nseen, roles, nroles, r);
+    if (!labelled) /* else label_warnings said why */
+        alone_warning(docs, n, seen, nseen, nroles, one_each, r);
     if (!(r->names = calloc((size_t)(nroles ? nroles : 1), sizeof *r->names)))
         goto err;
     for (int q = 0; q < nroles; q++)
@@ -210,5 +340,8 @@ void bc_disk_roles_free(struct bc_roles *r)
     for (int q = 0; r->names && q < r->nroles; q++)
         free(r->names[q]);
     free(r->names);
+    for (int i = 0; i < r->nwarn; i++)
+        free(r->warn[i]);
+    free(r->warn);
     memset(r, 0, sizeof *r);
 }

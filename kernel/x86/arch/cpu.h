@@ -7,6 +7,7 @@
 
 #include "kernel/x86/apic_id.h"
 #include "kernel/x86/cpu.h"
+#include "kernel/x86/vmware_backdoor.h"
 
 #include <stdint.h>
 
@@ -57,6 +58,10 @@ static inline void arch_cpu_identify(struct cpu_info *out)
 {
     cpu_decode(cpuid_native, cpu_read_xcr0(), out);
 }
+
+/** What the hypervisor answers beyond CPUID (x86: the VMware backdoor port), into *c; needs
+ *  the platform's trap-safe calls (plat_try). */
+static inline void arch_cpu_probe_hypervisor(struct cpu_info *c) { vmw_backdoor_probe(c); }
 
 /** The calling processor's hardware id (x2APIC / initial APIC id); callable on every
  *  processor, also where firmware services may not be called. */
