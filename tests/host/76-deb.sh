@@ -70,7 +70,14 @@ if start_collector "$T/collect.log" --dir "$T/results"; then
     run_id=$(jq -r .tool.run_id "$T/run.json")
     check "the collector stored the run's document as a file" \
         bash -c "cmp <(jq -S . '$T/run.json') <(jq -S . '$T'/results/debtest_*.json)"
-    "$R/usr/bin/barebench-db" summary --db "sqlite:$T/results/barebench.sqlite" --format json >"$T/summary.json" 2>"$T/summary.err"
+    # the collector stores into its database on a thread of its own after the answer: wait for it
+    # (at most 15 s)
+    for _ in $(seq 75); do
+        "$R/usr/bin/barebench-db" summary --db "sqlite:$T/results/barebench.sqlite" --format json \
+            >"$T/summary.json" 2>"$T/summary.err"
+        [ "$(jq length "$T/summary.json" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+        sleep 0.2
+    done
     jqcheck "... and in its database (sqlite:DIR/barebench.sqlite), which the installed barebench-db reads" \
         "$T/summary.json" 'length > 0 and all(.[]; .group == "debtest" and .n == 1 and .suite == "timer")'
     check "... under the run's id" bash -c "python3 -c 'import sqlite3, sys
