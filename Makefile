@@ -137,6 +137,8 @@ help:
 	@echo "make compare-os   make run + make run-linux + benchcmp -> build/results/compare-os/ (report/index.html)"
 	@echo "make bench-alu|bench-mem|bench-disk  our kernels against likwid-bench / fio, ending with ratio X"
 	@echo "make bench-report  benchcmp --report on 1,000 documents: time and peak memory against targets"
+	@echo "make bench-fleet  import and fleet-query times on N=10000 synthetic documents, SQLite and PostgreSQL"
+	@echo "make deb     build/barebench_VERSION_ARCH.deb: the host tools, image files, collector unit, man pages"
 	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
 	@echo "make V=1      show full compiler commands"
 	@echo "make ARCH=x86 the architecture (mk/arch-<arch>.mk: toolchain, flags, boot file name; default x86)"

@@ -8,6 +8,7 @@ pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstool
       libsqlite3-dev sqlite3 libpq-dev postgresql
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid chromium time
+      dpkg-dev man-db
       libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
 missing=()
 for p in "${pkgs[@]}"; do

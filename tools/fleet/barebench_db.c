@@ -1,6 +1,7 @@
 /* barebench_db.c - barebench-db: the fleet store's tool.  `barebench-db SUBCOMMAND [--db DB]
  * ...`: DB is sqlite:PATH or postgresql://... (the strings barebench-collect takes). */
 #include "tools/fleet/fleet_cli.h"
+#include "tools/fleet/db_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@ static const struct fleet_cmd cmds[] = {
     {"import", "import [--db DB] DIR|FILE...  store results documents (a DIR: its *.json);\n"
                "      a run already stored is left alone; default DB with one DIR:\n"
                "      sqlite:DIR/barebench.sqlite", fleet_cmd_import},
+    {"summary", SUMMARY_USAGE, fleet_cmd_summary},
+    {"outliers", OUTLIERS_USAGE, fleet_cmd_outliers},
+    {"compare", COMPARE_USAGE, fleet_cmd_compare},
 };
 #define NCMDS (int)(sizeof cmds / sizeof cmds[0])
 

@@ -17,5 +17,9 @@ struct fleet_cmd {
 struct fleet_db *fleet_cli_open(const char *db);
 
 int fleet_cmd_import(int argc, char **argv, const char *db);
+/* the questions (tools/fleet/db_summary.c, db_outliers.c, db_compare.c) */
+int fleet_cmd_summary(int argc, char **argv, const char *db);
+int fleet_cmd_outliers(int argc, char **argv, const char *db);
+int fleet_cmd_compare(int argc, char **argv, const char *db);
 
 #endif
