@@ -1,6 +1,7 @@
 /* suite_timer.c - suite "timer": the clock self-check.  How well the calibrated TSC agrees
  * with the reference clock over several interval lengths, what reading each clock costs, and
  * how far the processors' TSCs are apart (timer_skew.c). */
+#include "arch/cpu.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
 #include "bench/timer_skew.h"
@@ -71,7 +72,7 @@ static void run_timer(struct bench_ctx *c)
                            "ns", "lower", 1, 0, 1, 0};
     struct result *r = bench_run(c, &s, k_tsc_read, 0, 0);
     if (r)
-        result_param_str(r, "clock", "tsc");
+        result_param_str(r, "clock", ARCH_COUNTER_NAME);
 
     if (rc) {
         struct bench_spec s2 = {"timer", "ref_read", "cost of one read of the reference clock",

@@ -23,16 +23,16 @@ $(BIOS_SECTOR): image/bios/nouefi.S
 	@size=$$(stat -c %s $@); [ $$size -le 440 ] || { echo "error: $@ is $$size bytes, more than the 440 of an MBR's boot code" >&2; rm -f $@; exit 1; }
 
 iso: deps efi host $(BIOS_SECTOR)
-	@EFI_BOOT_NAME=$(EFI_BOOT_NAME) BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkiso.sh $(BUILD)/barebench.efi $(BUILD)/barebench.iso
+	@EFI_BOOT_NAME=$(EFI_BOOT_NAME) BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkiso.sh $(EFI_BUILD)/barebench.efi $(BUILD)/barebench.iso
 
 img: deps efi host $(BIOS_SECTOR)
-	@EFI_BOOT_NAME=$(EFI_BOOT_NAME) BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkimg.sh $(BUILD)/barebench.efi $(BUILD)/barebench.img
+	@EFI_BOOT_NAME=$(EFI_BOOT_NAME) BIOS_SECTOR=$(BIOS_SECTOR) BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkimg.sh $(EFI_BUILD)/barebench.efi $(BUILD)/barebench.img
 
 pxe: deps efi host
-	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkpxe.sh $(BUILD)/barebench.efi $(BUILD)/pxe
+	@BB_HOST=$(BB_HOST) ARGS='$(ARGS)' image/mkpxe.sh $(EFI_BUILD)/barebench.efi $(BUILD)/pxe
 
 sign: deps efi
-	@image/sign.sh '$(KEY)' '$(CERT)' $(BUILD)/barebench.efi
+	@image/sign.sh '$(KEY)' '$(CERT)' $(EFI_BUILD)/barebench.efi
 
 results-from-img:
 	@tools/img-results.sh '$(IMG)' '$(DEST)'

@@ -42,6 +42,9 @@
 #define BB_MP_RUN_TIMEOUT_US 900000000ull
 #define BB_MP_NOT_READY_TRIES 5
 #define BB_MP_NOT_READY_RETRY_US 200000
+/* aarch64 without EFI MP services: a processor started by PSCI CPU_ON must be seen OFF again
+ * (AFFINITY_INFO) this long after its CPU_OFF, before it is started again or the run ends */
+#define BB_PSCI_OFF_TIMEOUT_US 1000000
 #define BB_BARRIER_TIMEOUT_S 30.0
 
 /* Disks (boot/uefi_block.c): one queued transfer may take this long; one transfer is at most

@@ -1,0 +1,200 @@
+/* uefi_psci.c (aarch64) - processors without EFI MP services (AAVMF has none): barebench's
+ * own bring-up with PSCI.  The processors are the MADT's enabled GICC entries (MPIDR); each run
+ * on an AP is one CPU_ON (entry = ap_start below, context = its struct ap_ctx), which sets the
+ * boot processor's translation, memory attributes, FP/SVE access and vector base, takes its own
+ * stack and calls mp_ap_entry; then it marks itself done and calls CPU_OFF.  The next start on
+ * it, and the end of the run, wait (bounded) until AFFINITY_INFO says it is OFF again, so the
+ * firmware finds every processor as it left it.  APs never call boot services. */
+#include "boot/uefi.h"
+#include "kernel/aarch64/smccc.h"
+#include "kernel/machine/mp_run.h"
+#include "kernel/run/bounds.h"
+#include "kernel/run/degraded.h"
+#include "kernel/platform.h"
+#include "arch/cpu.h"
+#include "arch/platform.h"
+
+#include <string.h>
+
+#define AP_STACK_BYTES (64 * 1024)
+
+/* What ap_start reads with the MMU and caches off: the offsets are used by the assembly. */
+struct ap_ctx {
+    uint64_t mair, tcr, ttbr0, sctlr, vbar, cpacr; /* 0, 8, 16, 24, 32, 40 */
+    uint64_t sp;                                    /* 48 */
+    uint64_t entry;                                 /* 56: ap_main */
+    void *arg;                                      /* 64: the run's job for mp_ap_entry */
+    volatile uint32_t done;                         /* 72: ap_main returned */
+    uint64_t mpidr;
+    void *stack;
+} __attribute__((aligned(64)));
+
+static struct ap_ctx *ctx;   /* by processor number (0: the boot processor, unused) */
+static int nproc;
+
+void bb_a64_ap_start(void);
+__asm__(".text\n\t.balign 8\n\t.globl bb_a64_ap_start\nbb_a64_ap_start:\n\t"
+        "ldr x1, [x0, #0]\n\tmsr mair_el1, x1\n\t"
+        "ldr x1, [x0, #8]\n\tmsr tcr_el1, x1\n\t"
+        "ldr x1, [x0, #16]\n\tmsr ttbr0_el1, x1\n\t"
+        "isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb\n\t"
+        "ldr x1, [x0, #24]\n\tmsr sctlr_el1, x1\n\tisb\n\t"
+        "ldr x1, [x0, #32]\n\tmsr vbar_el1, x1\n\t"
+        "ldr x1, [x0, #40]\n\tmsr cpacr_el1, x1\n\tisb\n\t"
+        "ldr x1, [x0, #48]\n\tmov sp, x1\n\t"
+        "ldr x1, [x0, #56]\n\tblr x1\n\t"
+        "1:\n\twfi\n\tb 1b\n\t"
+        ".previous");
+
+static void cpu_off(void)
+{
+    uint64_t r[4];
+    plat_smccc(PSCI_CPU_OFF, 0, 0, 0, r); /* returns only when refused */
+}
+
+static void ap_main(struct ap_ctx *c)
+{
+    mp_ap_entry(c->arg);
+    __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+    cpu_off();
+    arch_halt_forever();
+}
+
+/* Clean the context to the point of coherency: the AP reads it with its caches off. */
+static void clean_to_poc(const void *p, size_t n)
+{
+    uint64_t ctr;
+    __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+    uintptr_t line = (uintptr_t)4 << ((ctr >> 16) & 0xf), a = (uintptr_t)p & ~(line - 1);
+    for (; a < (uintptr_t)p + n; a += line)
+        __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+    __asm__ volatile("dsb sy" ::: "memory");
+}
+
+static uint64_t (*now_us)(void); /* the MP layer's clock (struct mp_ops), callable anywhere */
+
+/* AFFINITY_INFO of processor p: 0 ON, 1 OFF, 2 ON_PENDING, < 0 an error. */
+static int64_t affinity(int p)
+{
+    uint64_t r[4];
+    if (plat_smccc(PSCI_AFFINITY_INFO, ctx[p].mpidr, 0, 0, r) != 0)
+        return -1;
+    return (int64_t)r[0];
+}
+
+/* Until processor p is OFF, at most BB_PSCI_OFF_TIMEOUT_US; 1 when it is. */
+static int wait_off(int p)
+{
+    uint64_t t0 = now_us();
+    for (;;) {
+        int64_t a = affinity(p);
+        if (a == 1)
+            return 1;
+        if (a < 0 || now_us() - t0 > BB_PSCI_OFF_TIMEOUT_US)
+            return 0;
+        arch_relax();
+    }
+}
+
+static int start_ap(void *c0, int proc, void *arg, uint64_t timeout_us)
+{
+    (void)c0, (void)timeout_us;
+    if (proc <= 0 || proc >= nproc || !wait_off(proc))
+        return MP_ERROR; /* still on from an earlier run: never start it twice */
+    struct ap_ctx *c = &ctx[proc];
+    __asm__ volatile("mrs %0, mair_el1" : "=r"(c->mair));
+    __asm__ volatile("mrs %0, tcr_el1" : "=r"(c->tcr));
+    __asm__ volatile("mrs %0, ttbr0_el1" : "=r"(c->ttbr0));
+    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(c->sctlr));
+    __asm__ volatile("mrs %0, vbar_el1" : "=r"(c->vbar));
+    __asm__ volatile("mrs %0, cpacr_el1" : "=r"(c->cpacr));
+    c->sp = (uint64_t)(uintptr_t)c->stack + AP_STACK_BYTES;
+    c->entry = (uint64_t)(uintptr_t)ap_main;
+    c->arg = arg;
+    c->done = 0;
+    clean_to_poc(c, sizeof *c);
+    uint64_t r[4];
+    /* UEFI maps memory one to one: the entry's and the context's addresses are physical */
+    if (plat_smccc(PSCI_CPU_ON, c->mpidr, (uint64_t)(uintptr_t)bb_a64_ap_start,
+                   (uint64_t)(uintptr_t)c, r) != 0)
+        return MP_UNSUPPORTED;
+    int64_t st = (int64_t)r[0];
+    return st == 0 ? MP_OK : st == -1 ? MP_UNSUPPORTED : MP_ERROR;
+}
+
+static int ap_done(void *c0, int proc)
+{
+    (void)c0;
+    return __atomic_load_n(&ctx[proc].done, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void ap_release(void *c0, int proc)
+{
+    (void)c0;
+    if (!wait_off(proc))
+        degraded_note("mp", "processor %d (MPIDR 0x%llx) did not turn OFF after CPU_OFF",
+                      proc, (unsigned long long)ctx[proc].mpidr);
+}
+
+static int no_blocking(void *c0, void *arg, uint64_t timeout_us)
+{
+    (void)c0, (void)arg, (void)timeout_us;
+    return MP_UNSUPPORTED;
+}
+
+int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why)
+{
+    uint64_t el;
+    __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+    if (((el >> 2) & 3) != 1) {
+        *why = "the firmware runs at EL2: PSCI bring-up is written for EL1 only";
+        return -1;
+    }
+    if (plat_smccc_conduit(why) == SMCCC_NONE)
+        return -1;
+    uint32_t len = 0;
+    const uint8_t *t = plat_acpi_table("APIC", &len, NULL);
+    if (!t) {
+        *why = "no MADT";
+        return -1;
+    }
+    uint64_t me = (uint64_t)arch_cpu_hw_id();
+    int n = 1, cap = MP_MAX_CPUS;
+    ctx = plat_alloc_pages((size_t)cap * sizeof *ctx, 4096, 0);
+    if (!ctx) {
+        *why = "out of memory";
+        return -1;
+    }
+    memset(ctx, 0, (size_t)cap * sizeof *ctx);
+    for (uint32_t off = 44; off + 2 <= len && n < cap;) {
+        uint8_t type = t[off], l = t[off + 1];
+        if (l < 2 || off + l > len)
+            break;
+        if (type == 0x0b && l >= 76) { /* GICC: flags at 12, MPIDR at 68 */
+            uint32_t flags;
+            uint64_t mpidr;
+            memcpy(&flags, t + off + 12, 4);
+            memcpy(&mpidr, t + off + 68, 8);
+            uint64_t aff = ((mpidr >> 8) & 0xff000000ull) | (mpidr & 0xffffff);
+            if ((flags & 1) && aff != me) {
+                ctx[n].mpidr = mpidr;
+                ctx[n].stack = plat_alloc_pages(AP_STACK_BYTES, 4096, 0);
+                if (ctx[n].stack)
+                    n++;
+            }
+        }
+        off += l;
+    }
+    nproc = n;
+    st->naps = 0;
+    for (int p = 1; p < n; p++)
+        st->ap[st->naps++] = p;
+    now_us = o->now_us;
+    o->ctx = NULL;
+    o->start_ap = start_ap;
+    o->ap_done = ap_done;
+    o->ap_release = ap_release;
+    o->start_all_blocking = no_blocking;
+    *why = NULL;
+    return 0;
+}
