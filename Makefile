@@ -10,6 +10,12 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # */$(ARCH)/.  HOST_ARCH is the build machine's: the Linux program, the unit tests and the host
 # tools are built for it with $(CC) (ARCH=aarch64 on an x86 machine: a cross-built image, native tools).
 ARCH ?= x86
+# make iso|img ARCH=both: the default architecture's media with every other architecture's boot
+# file beside its own (mk/image.mk), so one medium boots either kind of machine
+ifeq ($(ARCH),both)
+override ARCH := x86
+MEDIA_ALL_ARCHES := 1
+endif
 HOST_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),aarch64,x86)
 ifeq ($(wildcard mk/arch-$(ARCH).mk),)
 $(error ARCH=$(ARCH): no mk/arch-$(ARCH).mk (architectures: $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))))

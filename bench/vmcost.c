@@ -117,5 +117,5 @@ static void run_vmcost(struct bench_ctx *c)
 }
 
 const struct suite suite_vmcost = {"vmcost",
-                                   "cost of operations a hypervisor may trap (ns, TSC cycles)",
+                                   "cost of operations a hypervisor may trap (ns, counter cycles)",
                                    run_vmcost, vmcost_summary, NULL};

@@ -29,6 +29,12 @@ extern const struct vm_op vm_empty_loop;
 
 /* The operations, their resources and fault names are the architecture's (bench/<arch>/). */
 
+/** The operations on the end-of-run page, three of them, by test name and label (x86: CPUID,
+ *  a port read, the HLT wake-up). */
+extern const struct vm_op_label {
+    const char *test, *label;
+} vm_summary_ops[3];
+
 /** Find what the ring-0 kernels work on (ring 0, under plat_trap_begin); whatever is missing
  *  stays 0 and vm_unavailable says so. */
 void vm_find_resources(struct vm_arg *a);

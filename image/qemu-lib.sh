@@ -56,6 +56,18 @@ kvm_usable() {
     [ "$verdict" = yes ]
 }
 
+# qemu_cdrom_args ISO: fills QEMU_CDROM_ARGS to attach ISO as a CD-ROM of the machine (q35: its
+# AHCI -cdrom; Arm's virt has no IDE/AHCI: a virtio-scsi CD, which AAVMF boots from)
+qemu_cdrom_args() {
+    qemu_arch_setup
+    if [ "$QEMU_MACHINE" = virt ]; then
+        QEMU_CDROM_ARGS=(-drive "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=$1"
+                         -device virtio-scsi-pci,id=cdscsi -device scsi-cd,drive=cd,bus=cdscsi.0)
+    else
+        QEMU_CDROM_ARGS=(-cdrom "$1")
+    fi
+}
+
 # qemu_base_args SMP MEM DIR: fills QEMU_ARGS (machine, firmware, serial) and QEMU_ACCEL.
 qemu_base_args() {
     local smp=$1 mem=$2 dir=$3

@@ -6,6 +6,7 @@
  * compares the two.  Also what they work on (vm_find_resources) and the fault names. */
 #include "bench/vmcost.h"
 #include "kernel/aarch64/smccc.h"
+#include "kernel/firmware/acpi.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/platform.h"
 #include "arch/cpu.h"
@@ -70,6 +71,9 @@ const struct vm_op vm_ops[] = {
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
+const struct vm_op_label vm_summary_ops[3] = {
+    {"cpuid", "ID register"}, {"hypercall", "hypercall"}, {"mmio_read", "MMIO read"}};
+
 const char *vm_vector_name(int vec, char *buf, int n)
 {
     switch (vec) {
@@ -94,30 +98,11 @@ const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
     return NULL;
 }
 
-/* The GIC distributor's base from the MADT's GICD entry (type 0x0C, base at offset 8). */
-static uint64_t gicd_base(void)
-{
-    uint32_t len = 0;
-    const uint8_t *t = plat_acpi_table("APIC", &len, NULL);
-    if (!t)
-        return 0;
-    for (uint32_t off = 44; off + 2 <= len;) {
-        uint8_t type = t[off], l = t[off + 1];
-        if (l < 2 || off + l > len)
-            break;
-        if (type == 0x0c && l >= 16) {
-            uint64_t b = 0;
-            memcpy(&b, t + off + 8, sizeof b);
-            return b;
-        }
-        off += l;
-    }
-    return 0;
-}
-
 void vm_find_resources(struct vm_arg *a)
 {
-    a->lapic_base = gicd_base();
+    uint32_t len = 0;
+    const void *madt = plat_acpi_table("APIC", &len, NULL);
+    a->lapic_base = madt ? acpi_madt_gicd(madt, len) : 0; /* the MMIO kernel's register block */
     a->unmapped = plat_unmapped_address();
 }
 

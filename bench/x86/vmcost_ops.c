@@ -149,6 +149,9 @@ const struct vm_op vm_ops[] = {
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
+const struct vm_op_label vm_summary_ops[3] = {
+    {"cpuid", "CPUID"}, {"io_read", "port read"}, {"hlt_timer", "HLT wake-up"}};
+
 const char *vm_vector_name(int vec, char *buf, int n)
 {
     switch (vec) {

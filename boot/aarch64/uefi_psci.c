@@ -7,6 +7,7 @@
  * firmware finds every processor as it left it.  APs never call boot services. */
 #include "boot/uefi.h"
 #include "kernel/aarch64/smccc.h"
+#include "kernel/firmware/acpi.h"
 #include "kernel/machine/mp_run.h"
 #include "kernel/run/bounds.h"
 #include "kernel/run/degraded.h"
@@ -153,38 +154,34 @@ int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why)
     if (plat_smccc_conduit(why) == SMCCC_NONE)
         return -1;
     uint32_t len = 0;
-    const uint8_t *t = plat_acpi_table("APIC", &len, NULL);
+    const void *t = plat_acpi_table("APIC", &len, NULL);
     if (!t) {
         *why = "no MADT";
         return -1;
     }
-    uint64_t me = (uint64_t)arch_cpu_hw_id();
-    int n = 1, cap = MP_MAX_CPUS;
+    uint32_t me = arch_cpu_hw_id();
+    int cap = MP_MAX_CPUS;
+    uint64_t *mpidr = plat_alloc((size_t)cap * sizeof *mpidr);
     ctx = plat_alloc_pages((size_t)cap * sizeof *ctx, 4096, 0);
-    if (!ctx) {
-        *why = "out of memory";
+    int ng = mpidr && ctx ? acpi_madt_gicc(t, len, mpidr, cap) : -1;
+    if (ng < 0) {
+        *why = mpidr && ctx ? "the MADT is malformed" : "out of memory";
         return -1;
     }
     memset(ctx, 0, (size_t)cap * sizeof *ctx);
-    for (uint32_t off = 44; off + 2 <= len && n < cap;) {
-        uint8_t type = t[off], l = t[off + 1];
-        if (l < 2 || off + l > len)
-            break;
-        if (type == 0x0b && l >= 76) { /* GICC: flags at 12, MPIDR at 68 */
-            uint32_t flags;
-            uint64_t mpidr;
-            memcpy(&flags, t + off + 12, 4);
-            memcpy(&mpidr, t + off + 68, 8);
-            uint64_t aff = ((mpidr >> 8) & 0xff000000ull) | (mpidr & 0xffffff);
-            if ((flags & 1) && aff != me) {
-                ctx[n].mpidr = mpidr;
-                ctx[n].stack = plat_alloc_pages(AP_STACK_BYTES, 4096, 0);
-                if (ctx[n].stack)
-                    n++;
-            }
+    int n = 1;
+    for (int i = 0; i < ng && n < cap; i++) {
+        if (acpi_mpidr_id(mpidr[i]) == me)
+            continue;
+        ctx[n].mpidr = mpidr[i];
+        ctx[n].stack = plat_alloc_pages(AP_STACK_BYTES, 4096, 0);
+        if (!ctx[n].stack) {
+            *why = "out of memory for the processors' stacks";
+            return -1;
         }
-        off += l;
+        n++;
     }
+    plat_free(mpidr);
     nproc = n;
     st->naps = 0;
     for (int p = 1; p < n; p++)

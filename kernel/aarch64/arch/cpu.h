@@ -26,6 +26,8 @@ static inline uint64_t arch_ticks_fenced(void)
 /* The counter arch_ticks_fenced reads, as the document and the notes name it. */
 #define ARCH_COUNTER_NAME "cntvct"
 #define ARCH_COUNTER_LABEL "CNTVCT"
+/* Where the CPU's own cache description comes from (env.caches[].source when not the PPTT). */
+#define ARCH_CACHE_SOURCE "id-registers"
 /* The ISA every CPU of the architecture has: the "isa" param of entries that need nothing more. */
 #define ARCH_BASE_ISA "aarch64"
 

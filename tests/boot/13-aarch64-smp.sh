@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# 13-aarch64-smp.sh - four processors on the aarch64 image without EFI MP services (AAVMF has
+# none): barebench starts the three others itself with PSCI CPU_ON (the MADT's GICC MPIDRs, the
+# conduit from the FADT), each on its own stack; all four run the all-core measurements (the core
+# clock of each, the timer suite's counter offsets) and every one is seen OFF again (AFFINITY_INFO)
+# after each run - a processor that is not leaves a note in env.degraded.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/aarch64.bash"
+
+boot a64-smp 4 512M "suite=timer profile=quick reps=2"
+rc=$?
+J=$T/a64-smp/latest.json
+check "QEMU exits cleanly with four processors" test "$rc" = 0
+jqcheck "four processors counted (PSCI bring-up; the firmware offers no MP services)" "$J" \
+    '.env.processors.logical == 4'
+jqcheck "each processor's hardware id is its MPIDR affinity, all different" "$J" \
+    '[.env.topology.processor[].apic_id] | sort == [0,1,2,3]'
+jqcheck "the core clock measured on all four at once" "$J" \
+    '(.env.clock.all_core_hz | length) == 4 and all(.env.clock.all_core_hz[]; . > 0)'
+jqcheck "timer suite: counter offsets between the four processors measured" "$J" \
+    '[.results[] | select(.test=="tsc_offset" and .params.threads==4 and (.per_cpu | length) == 4)] | length == 1'
+jqcheck "every processor started, ran and was seen OFF again (no mp note)" "$J" \
+    '[.env.degraded[]? | select(.what == "mp")] | length == 0'
+jqcheck "no errors" "$J" '.errors == []'
