@@ -19,13 +19,14 @@ static const struct {
 
 const char *cpu_hv_uid_name(const struct smccc_uid *u, char *buf, int n)
 {
-    /* the UID's bytes are x0..x3 little-endian, in the RFC 4122 layout of the text form */
+    /* the UID's 16 bytes are w0..w3, each little-endian, in the order of the text form (Linux's
+     * UUID_INIT(0x28b46fb6, ...) for KVM is w0 = 0xb66fb428) */
     uint8_t b[16];
     for (int i = 0; i < 16; i++)
         b[i] = (uint8_t)(u->w[i / 4] >> (8 * (i % 4)));
     bb_snprintf(buf, (size_t)n,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-                b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
                 b[15]);
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (!memcmp(u->w, known[i].uid.w, sizeof u->w))
