@@ -153,5 +153,6 @@ help:
 	@echo "make ARCH=x86 the architecture (mk/arch-<arch>.mk: toolchain, flags, boot file name; default x86)"
 	@echo "              ARCH=aarch64: build/aarch64/barebench.efi, make run boots it on qemu-system-aarch64 + AAVMF"
 	@echo "              ARCH=both (iso|img only): one medium with the boot file of each architecture"
+	@echo "make linux-cross ARCH=aarch64  the Linux program of ARCH, cross-built: build/aarch64/linux/barebench"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -22,3 +22,7 @@ EFI_BUILD_SUB :=
 EFI_BOOT_NAME := BOOTX64.EFI
 # the QEMU that boots the image (make run, the boot tests through image/qemu-lib.sh)
 QEMU_SYSTEM := qemu-system-x86_64
+# the Linux program of this architecture built as a cross build (make linux-cross): the build
+# machine's own headers and libraries
+LINUX_CROSS_FLAGS :=
+LINUX_CROSS_LIBDIR :=

@@ -36,10 +36,11 @@ TEST_SCRIPTS := $(call in_number_order,$(BOOT_SCRIPTS) $(HOST_SCRIPTS))
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
-# every architecture's image (the aarch64 boot tests boot build/aarch64/barebench.efi)
+# every architecture's image and Linux program (the aarch64 boot tests boot
+# build/aarch64/barebench.efi and run build/aarch64/linux/barebench under qemu-user)
 .PHONY: efi-other-arches
 efi-other-arches:
-	@$(foreach a,$(filter-out $(ARCH),$(ARCHES)),$(MAKE) --no-print-directory ARCH=$(a) efi &&) true
+	@$(foreach a,$(filter-out $(ARCH),$(ARCHES)),$(MAKE) --no-print-directory ARCH=$(a) efi linux-cross &&) true
 
 boot-test: deps efi efi-other-arches host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh boot $(call in_number_order,$(BOOT_SCRIPTS))

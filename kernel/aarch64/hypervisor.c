@@ -68,7 +68,9 @@ void cpu_hypervisor_probe(struct cpu_info *out)
     if (out->hv_signature[0]) {
         /* QEMU's virt machine says "QEMU" under KVM and TCG alike; KVM answers the UID call
          * (since Linux 5.10), so QEMU without it is QEMU's own emulation */
-        out->hv_name = !strcmp(out->hv_signature, "QEMU") ? "tcg" : "unknown";
+        out->hv_name = !strcmp(out->hv_signature, "QEMU")       ? "tcg"
+                     : !strcmp(out->hv_signature, "FIRECKVM") ? "kvm" /* Firecracker */
+                                                               : "unknown";
         out->hv_source = "fadt";
     }
 }

@@ -4,7 +4,8 @@
 # and its vector length), the hypervisor named, the CNTVCT clock at CNTFRQ_EL0's rate and
 # cross-checked against firmware Stall, alu (ASIMD and SVE FMLA), mem (ASIMD STREAM) and vmcost
 # (ID register, counter, PSCI_VERSION hypercall, GIC MMIO) entries under x86's names; the
-# document validates against docs/schema.json; NVRAM is as the firmware alone leaves it.
+# document validates against docs/schema.json; NVRAM is as the firmware alone leaves it.  Then
+# the aarch64 Linux program under qemu-user (correctness only).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/aarch64.bash"
 vars() { python3 "$top/tests/boot/nvvars.py" "$1" | sort; }  # re-written records move to the end
@@ -56,3 +57,18 @@ check "nothing x86 on the console (no TSC, CPUID, APIC)" bash -c "! grep -Eq 'TS
 diff <(vars "$T/a64-warm/before.fd") <(vars "$T/a64/ovmf_vars.fd") >"$T/a64/vars.diff"
 check "NVRAM: variable by variable as before the run, but the firmware's boot counter (MTC)" \
     bash -c "test \$(grep '^[<>]' '$T/a64/vars.diff' | grep -vc ' MTC ') = 0"
+
+# the Linux program for aarch64 (make linux-cross ARCH=aarch64) under qemu-user: correctness
+# only (an emulated CPU measures nothing), the same document from the same sources
+LX=$BUILD/aarch64/linux/barebench
+LIBS=${ARM64_SYSROOT:-/usr/local/share/barebench/arm64-sysroot}/usr/lib/aarch64-linux-gnu
+qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$LIBS" "$LX" --suite timer,vmcost \
+    --profile quick --reps 2 --tag a64linux --json "$T/a64/linux.json" >"$T/a64/linux.out" 2>&1
+check "Linux build for aarch64 runs under qemu-aarch64 and exits 0" test $? = 0
+jqcheck "Linux build: an aarch64 document of the Linux build, counter calibrated by the OS clock" \
+    "$T/a64/linux.json" '.tool.build == "linux" and .tool.tag == "a64linux" and .env.cpu.arch == "aarch64"
+     and .env.timer.source == "cntvct" and .env.timer.calibrated_by == "clock_monotonic_raw"'
+jqcheck "Linux build: EL0 skips the hypercall and MMIO with the reason, times the trapped ID register" \
+    "$T/a64/linux.json" '([.skipped[] | select(.suite=="vmcost" and (.test=="hypercall" or .test=="mmio_read") and (.why | test("EL1")))] | length == 2)
+     and ([.results[] | select(.suite=="vmcost" and .test=="cpuid" and .median > 0)] | length == 1)'
+check "Linux build: the document validates against docs/schema.json" "$top/tests/validate-docs.sh" "$T/a64/linux.json"
