@@ -11,6 +11,7 @@
 #include "kernel/machine/mp_run.h"
 #include "kernel/run/bounds.h"
 #include "kernel/run/degraded.h"
+#include "kernel/run/fault.h"
 #include "kernel/platform.h"
 #include "arch/cpu.h"
 #include "arch/platform.h"
@@ -53,8 +54,14 @@ static void cpu_off(void)
     plat_smccc(PSCI_CPU_OFF, 0, 0, 0, r); /* returns only when refused */
 }
 
+static int stuck_taken; /* fault=ap-stuck: one AP, once */
+
 static void ap_main(struct ap_ctx *c)
 {
+    /* fault=ap-stuck: never checks in nor returns (WFI, interrupts off: no host time under
+     * emulation); the run leaves it out after its bounded wait, and it stays ON */
+    if (fault_on(FAULT_AP_STUCK) && !__atomic_exchange_n(&stuck_taken, 1, __ATOMIC_ACQ_REL))
+        arch_halt_forever();
     mp_ap_entry(c->arg);
     __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
     cpu_off();

@@ -3,9 +3,13 @@
 #ifndef BB_BOUNDS_H
 #define BB_BOUNDS_H
 
-/* Before calibration the TSC rate is unknown: waits are bounded in TSC ticks assuming the
- * fastest plausible TSC, so a slower TSC only makes the real bound longer (never infinite). */
-#define BB_TSC_HZ_MAX 10e9
+#include "arch/cpu.h"
+
+/* Before calibration the counter's rate is unknown: waits are bounded in counter ticks assuming
+ * the fastest plausible rate, so a slower counter only makes the real bound longer (never
+ * infinite).  The architecture's (arch/cpu.h): x86 10 GHz (any TSC); aarch64 twice the rate the
+ * firmware states in CNTFRQ_EL0 (a 62.5 MHz counter taken for 10 GHz made 5 s waits 13 min). */
+#define BB_TSC_HZ_MAX ARCH_COUNTER_HZ_MAX
 
 /* Reference clock sanity check (kernel/machine/refclock.c): firmware Stall of this length, at most this
  * many tries (interrupts off); the reference must advance between MIN and MAX times its nominal

@@ -22,3 +22,14 @@ jqcheck "timer suite: counter offsets between the four processors measured" "$J"
 jqcheck "every processor started, ran and was seen OFF again (no mp note)" "$J" \
     '[.env.degraded[]? | select(.what == "mp")] | length == 0'
 jqcheck "no errors" "$J" '.errors == []'
+
+# fault=ap-stuck: the first processor started halts before checking in; the bounded waits give
+# up on it, it is named and left out, and the all-core measurements run on the three others
+boot a64-stuck 4 512M "suite=timer profile=quick reps=2 fault=ap-stuck"
+rc=$?
+J=$T/a64-stuck/latest.json
+check "ap-stuck: QEMU still exits cleanly" test "$rc" = 0
+jqcheck "ap-stuck: the processor is named and left out" "$J" \
+    '.env.degraded | any(.what == "mp" and (.note | test("processor [0-9]+")))'
+jqcheck "ap-stuck: the counter offsets measured on the three processors left, no errors" "$J" \
+    '([.results[] | select(.test=="tsc_offset" and .params.threads==3)] | length == 1) and .errors == []'

@@ -28,8 +28,19 @@ static inline uint64_t arch_ticks_fenced(void)
 #define ARCH_COUNTER_LABEL "CNTVCT"
 /* Where the CPU's own cache description comes from (env.caches[].source when not the PPTT). */
 #define ARCH_CACHE_SOURCE "id-registers"
+/* The fastest plausible counter before calibration (kernel/run/bounds.h): twice CNTFRQ_EL0's
+ * stated rate, or 2 GHz where the firmware left it 0 (Armv8.6 fixes the counter at 1 GHz). */
+#define ARCH_COUNTER_HZ_MAX arch_counter_hz_max()
 /* The ISA every CPU of the architecture has: the "isa" param of entries that need nothing more. */
 #define ARCH_BASE_ISA "aarch64"
+
+static inline double arch_counter_hz_max(void)
+{
+    uint64_t f;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+    f &= 0xffffffffu;
+    return f ? 2.0 * (double)f : 2e9;
+}
 
 /** The generic timer's count is architecturally constant-rate (the system counter). */
 static inline int arch_counter_invariant(const struct cpu_info *c)
