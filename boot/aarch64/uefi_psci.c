@@ -189,6 +189,8 @@ int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why)
         n++;
     }
     plat_free(mpidr);
+    /* the entry runs with caches off: its instructions must be in memory, not only in a cache */
+    clean_to_poc((const void *)(uintptr_t)bb_a64_ap_start, 256);
     nproc = n;
     st->naps = 0;
     for (int p = 1; p < n; p++)
