@@ -20,19 +20,23 @@
 
 #define AP_STACK_BYTES (64 * 1024)
 
-/* What ap_start reads with the MMU and caches off: the offsets are used by the assembly. */
+/* What ap_start reads with the MMU and caches off: the offsets are used by the assembly.  The
+ * registers are those of the EL the firmware runs at (EL1, or EL2 with HCR_EL2; cpacr is then
+ * CPTR_EL2), the EL PSCI starts the processor at. */
 struct ap_ctx {
     uint64_t mair, tcr, ttbr0, sctlr, vbar, cpacr; /* 0, 8, 16, 24, 32, 40 */
     uint64_t sp;                                    /* 48 */
     uint64_t entry;                                 /* 56: ap_main */
     void *arg;                                      /* 64: the run's job for mp_ap_entry */
     volatile uint32_t done;                         /* 72: ap_main returned */
+    uint64_t hcr;                                   /* 80: EL2 only */
     uint64_t mpidr;
     void *stack;
 } __attribute__((aligned(64)));
 
 static struct ap_ctx *ctx;   /* by processor number (0: the boot processor, unused) */
 static int nproc;
+static int at_el2;           /* the firmware (and so every processor PSCI starts) runs at EL2 */
 
 void bb_a64_ap_start(void);
 __asm__(".text\n\t.balign 8\n\t.globl bb_a64_ap_start\nbb_a64_ap_start:\n\t"
@@ -43,6 +47,22 @@ __asm__(".text\n\t.balign 8\n\t.globl bb_a64_ap_start\nbb_a64_ap_start:\n\t"
         "ldr x1, [x0, #24]\n\tmsr sctlr_el1, x1\n\tisb\n\t"
         "ldr x1, [x0, #32]\n\tmsr vbar_el1, x1\n\t"
         "ldr x1, [x0, #40]\n\tmsr cpacr_el1, x1\n\tisb\n\t"
+        "ldr x1, [x0, #48]\n\tmov sp, x1\n\t"
+        "ldr x1, [x0, #56]\n\tblr x1\n\t"
+        "1:\n\twfi\n\tb 1b\n\t"
+        ".previous");
+
+/* The same at EL2 (UEFI at EL2 runs with HCR_EL2.E2H clear: the EL2 registers of their own). */
+void bb_a64_ap_start_el2(void);
+__asm__(".text\n\t.balign 8\n\t.globl bb_a64_ap_start_el2\nbb_a64_ap_start_el2:\n\t"
+        "ldr x1, [x0, #80]\n\tmsr hcr_el2, x1\n\t"
+        "ldr x1, [x0, #0]\n\tmsr mair_el2, x1\n\t"
+        "ldr x1, [x0, #8]\n\tmsr tcr_el2, x1\n\t"
+        "ldr x1, [x0, #16]\n\tmsr ttbr0_el2, x1\n\t"
+        "isb\n\ttlbi alle2\n\tdsb nsh\n\tisb\n\t"
+        "ldr x1, [x0, #24]\n\tmsr sctlr_el2, x1\n\tisb\n\t"
+        "ldr x1, [x0, #32]\n\tmsr vbar_el2, x1\n\t"
+        "ldr x1, [x0, #40]\n\tmsr cptr_el2, x1\n\tisb\n\t"
         "ldr x1, [x0, #48]\n\tmov sp, x1\n\t"
         "ldr x1, [x0, #56]\n\tblr x1\n\t"
         "1:\n\twfi\n\tb 1b\n\t"
@@ -110,12 +130,22 @@ static int start_ap(void *c0, int proc, void *arg, uint64_t timeout_us)
     if (proc <= 0 || proc >= nproc || !wait_off(proc))
         return MP_ERROR; /* still on from an earlier run: never start it twice */
     struct ap_ctx *c = &ctx[proc];
-    __asm__ volatile("mrs %0, mair_el1" : "=r"(c->mair));
-    __asm__ volatile("mrs %0, tcr_el1" : "=r"(c->tcr));
-    __asm__ volatile("mrs %0, ttbr0_el1" : "=r"(c->ttbr0));
-    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(c->sctlr));
-    __asm__ volatile("mrs %0, vbar_el1" : "=r"(c->vbar));
-    __asm__ volatile("mrs %0, cpacr_el1" : "=r"(c->cpacr));
+    if (at_el2) {
+        __asm__ volatile("mrs %0, mair_el2" : "=r"(c->mair));
+        __asm__ volatile("mrs %0, tcr_el2" : "=r"(c->tcr));
+        __asm__ volatile("mrs %0, ttbr0_el2" : "=r"(c->ttbr0));
+        __asm__ volatile("mrs %0, sctlr_el2" : "=r"(c->sctlr));
+        __asm__ volatile("mrs %0, vbar_el2" : "=r"(c->vbar));
+        __asm__ volatile("mrs %0, cptr_el2" : "=r"(c->cpacr));
+        __asm__ volatile("mrs %0, hcr_el2" : "=r"(c->hcr));
+    } else {
+        __asm__ volatile("mrs %0, mair_el1" : "=r"(c->mair));
+        __asm__ volatile("mrs %0, tcr_el1" : "=r"(c->tcr));
+        __asm__ volatile("mrs %0, ttbr0_el1" : "=r"(c->ttbr0));
+        __asm__ volatile("mrs %0, sctlr_el1" : "=r"(c->sctlr));
+        __asm__ volatile("mrs %0, vbar_el1" : "=r"(c->vbar));
+        __asm__ volatile("mrs %0, cpacr_el1" : "=r"(c->cpacr));
+    }
     c->sp = (uint64_t)(uintptr_t)c->stack + AP_STACK_BYTES;
     c->entry = (uint64_t)(uintptr_t)ap_main;
     c->arg = arg;
@@ -123,8 +153,8 @@ static int start_ap(void *c0, int proc, void *arg, uint64_t timeout_us)
     clean_to_poc(c, sizeof *c);
     uint64_t r[4];
     /* UEFI maps memory one to one: the entry's and the context's addresses are physical */
-    if (plat_smccc(PSCI_CPU_ON, c->mpidr, (uint64_t)(uintptr_t)bb_a64_ap_start,
-                   (uint64_t)(uintptr_t)c, r) != 0)
+    uint64_t entry = (uint64_t)(uintptr_t)(at_el2 ? bb_a64_ap_start_el2 : bb_a64_ap_start);
+    if (plat_smccc(PSCI_CPU_ON, c->mpidr, entry, (uint64_t)(uintptr_t)c, r) != 0)
         return MP_UNSUPPORTED;
     int64_t st = (int64_t)r[0];
     return st == 0 ? MP_OK : st == -1 ? MP_UNSUPPORTED : MP_ERROR;
@@ -154,10 +184,12 @@ int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why)
 {
     uint64_t el;
     __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-    if (((el >> 2) & 3) != 1) {
-        *why = "the firmware runs at EL2: PSCI bring-up is written for EL1 only";
+    el = (el >> 2) & 3;
+    if (el != 1 && el != 2) {
+        *why = "the firmware runs at neither EL1 nor EL2";
         return -1;
     }
+    at_el2 = el == 2;
     if (plat_smccc_conduit(why) == SMCCC_NONE)
         return -1;
     uint32_t len = 0;
@@ -191,6 +223,7 @@ int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why)
     plat_free(mpidr);
     /* the entry runs with caches off: its instructions must be in memory, not only in a cache */
     clean_to_poc((const void *)(uintptr_t)bb_a64_ap_start, 256);
+    clean_to_poc((const void *)(uintptr_t)bb_a64_ap_start_el2, 256);
     nproc = n;
     st->naps = 0;
     for (int p = 1; p < n; p++)

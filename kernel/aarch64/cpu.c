@@ -170,6 +170,8 @@ void cpu_write_json(const struct cpu_info *c, struct json *j)
     json_kv_bool(j, "ecv", c->ecv);
     json_obj_end(j);
     json_kv_uint(j, "sve_vector_bits", c->sve_vl_bits);
+    if (r->current_el)
+        json_kv_uint(j, "exception_level", r->current_el);
     json_key(j, "id_registers");
     json_obj_begin(j);
     kv_hex(j, "midr_el1", r->midr);

@@ -18,6 +18,7 @@ struct cpu_idregs {
     uint64_t ccsidr[14]; /* CCSIDR_EL1 for CSSELR = 0..13 (level << 1 | instruction), 0: none */
     uint64_t cntfrq;
     uint32_t sve_vl;     /* SVE vector length in bytes (RDVL), 0 without SVE */
+    uint32_t current_el; /* the exception level the program runs at (UEFI: 1 or 2), 0 unknown */
 };
 
 struct cpu_info {

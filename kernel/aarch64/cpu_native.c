@@ -28,6 +28,9 @@ void cpu_idregs_native(struct cpu_idregs *r)
     /* EL1 only (the Linux build's EL0 may not): the affinity, and each cache level's geometry
      * through CSSELR_EL1 (put back as found) */
     MRS("mpidr_el1", r->mpidr);
+    uint64_t el;
+    MRS("CurrentEL", el);
+    r->current_el = (uint32_t)(el >> 2) & 3;
     MRS("clidr_el1", r->clidr);
     uint64_t keep;
     MRS("csselr_el1", keep);

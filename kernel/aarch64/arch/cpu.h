@@ -28,6 +28,8 @@ static inline uint64_t arch_ticks_fenced(void)
 #define ARCH_COUNTER_LABEL "CNTVCT"
 /* Where the CPU's own cache description comes from (env.caches[].source when not the PPTT). */
 #define ARCH_CACHE_SOURCE "id-registers"
+/* The instructions of arch_ticks_fenced, as the timer suite's description names them. */
+#define ARCH_COUNTER_READ "isb;mrs cntvct_el0;isb"
 /* The fastest plausible counter before calibration (kernel/run/bounds.h): twice CNTFRQ_EL0's
  * stated rate, or 2 GHz where the firmware left it 0 (Armv8.6 fixes the counter at 1 GHz). */
 #define ARCH_COUNTER_HZ_MAX arch_counter_hz_max()
