@@ -1,6 +1,7 @@
 /* steal.c (aarch64) - stolen time through the SMCCC paravirtualized time interface (Arm DEN0057:
  * PV_TIME_FEATURES, then PV_TIME_ST on each processor gives the address of its record, whose
- * stolen_time counts ns), where the hypervisor offers it; otherwise the document says why. */
+ * stolen_time counts ns), where the hypervisor offers it; in the Linux program the OS's own
+ * account (/proc/stat); otherwise the document says why. */
 #include "kernel/aarch64/smccc.h"
 #include "kernel/machine/cpus_left.h"
 #include "kernel/machine/steal.h"
@@ -22,6 +23,7 @@ static struct {
     char why[192];
     volatile struct pv_time_record **rec; /* by run index */
     int n;
+    int os;                               /* the OS's account (plat_os_steal_ns) */
 } st;
 
 static void locate(void *arg, int cpu)
@@ -37,7 +39,16 @@ void steal_init(const struct cpu_info *c, int n)
     (void)c;
     memset(&st, 0, sizeof st);
     const char *why;
-    uint64_t r[4];
+    uint64_t r[4], ns;
+    if (!plat_ring0()) { /* the Linux program: the OS keeps the account */
+        if (plat_os_steal_ns(0, &ns) == 0) {
+            st.os = 1;
+            st.name = "linux /proc/stat steal (resolution 1/USER_HZ)";
+        } else {
+            bb_snprintf(st.why, sizeof st.why, "the OS offers no per-processor steal account");
+        }
+        return;
+    }
     if (plat_smccc_conduit(&why) == SMCCC_NONE) {
         bb_snprintf(st.why, sizeof st.why, "no SMCCC conduit (%s)", why ? why : "?");
         return;
@@ -71,6 +82,11 @@ int steal_available(void) { return st.name != NULL; }
 
 uint64_t steal_now(int idx)
 {
+    uint64_t ns = 0;
+    if (st.os) {
+        plat_os_steal_ns(idx, &ns);
+        return ns;
+    }
     if (!st.name || idx < 0 || idx >= st.n)
         return 0;
     return st.rec[idx]->stolen_time;

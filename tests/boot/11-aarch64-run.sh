@@ -29,6 +29,8 @@ jqcheck "ISA level: ASIMD always; -cpu max has SVE2 with a vector of 128..2048 b
      and .env.cpu.sve_vector_bits % 128 == 0'
 jqcheck "caches from CLIDR/CCSIDR (an L1 data cache with its line)" "$J" \
     '[.env.cpu.caches[] | select(.level == 1 and .type == "D" and .bytes > 0 and .line >= 16)] | length == 1'
+jqcheck "steal: no SMCCC PV_TIME under TCG, and the document says so" "$J" \
+    '.env.steal.interface == "none" and (.env.steal.why | test("PV_TIME"))'
 jqcheck "hypervisor named: tcg by the FADT (no KVM UID over SMCCC), or kvm by its UID" "$J" \
     '(.env.hypervisor.name == "tcg" and .env.hypervisor.source == "fadt" and .env.hypervisor.signature == "QEMU")
      or (.env.hypervisor.name == "kvm" and .env.hypervisor.source == "smccc-uid")'
@@ -65,9 +67,10 @@ LIBS=${ARM64_SYSROOT:-/usr/local/share/barebench/arm64-sysroot}/usr/lib/aarch64-
 qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$LIBS" "$LX" --suite timer,vmcost \
     --profile quick --reps 2 --tag a64linux --json "$T/a64/linux.json" >"$T/a64/linux.out" 2>&1
 check "Linux build for aarch64 runs under qemu-aarch64 and exits 0" test $? = 0
-jqcheck "Linux build: an aarch64 document of the Linux build, counter calibrated by the OS clock" \
+jqcheck "Linux build: an aarch64 document of the Linux build, counter calibrated by the OS clock, OS steal" \
     "$T/a64/linux.json" '.tool.build == "linux" and .tool.tag == "a64linux" and .env.cpu.arch == "aarch64"
-     and .env.timer.source == "cntvct" and .env.timer.calibrated_by == "clock_monotonic_raw"'
+     and .env.timer.source == "cntvct" and .env.timer.calibrated_by == "clock_monotonic_raw"
+     and (.env.steal.interface | test("/proc/stat"))'
 jqcheck "Linux build: EL0 skips the hypercall and MMIO with the reason, times the trapped ID register" \
     "$T/a64/linux.json" '([.skipped[] | select(.suite=="vmcost" and (.test=="hypercall" or .test=="mmio_read") and (.why | test("EL1")))] | length == 2)
      and ([.results[] | select(.suite=="vmcost" and .test=="cpuid" and .median > 0)] | length == 1)'
