@@ -45,11 +45,11 @@ jqcheck "clock: firmware Stall (50 ms) confirms CNTFRQ_EL0's rate (-5%..+100% un
 jqcheck "alu: integer entries at the base ISA, FMLA peaks on ASIMD and on SVE" "$J" \
     '([.results[] | select(.suite=="alu" and .test=="int_add" and .params.isa=="aarch64")] | length == 2)
      and ([.results[] | select(.test=="simd_fma" and .unit=="GFLOP/s" and .median > 0) | .params.isa] | sort == ["asimd","sve"])'
-jqcheck "mem: STREAM copy/scale/add/triad/sum in ASIMD, regular and non-temporal stores" "$J" \
-    '[.results[] | select(.suite=="mem" and .params.isa=="asimd" and .unit=="GB/s" and .median > 0)
+jqcheck "mem: STREAM copy/scale/add/triad/sum in ASIMD and SVE, regular and non-temporal stores" "$J" \
+    '.results as $r | all("asimd","sve"; . as $isa | [$r[] | select(.suite=="mem" and .params.isa==$isa and .unit=="GB/s" and .median > 0)
       | .test + "/" + (.params.nt | tostring)] as $t
      | all("copy/false","copy/true","scale/false","scale/true","add/false","add/true","triad/false",
-           "triad/true","sum/false"; IN($t[]))'
+           "triad/true","sum/false"; IN($t[])))'
 jqcheck "vmcost: ID register, counter, PSCI_VERSION hypercall and GIC MMIO read, in ns" "$J" \
     '[.results[] | select(.suite=="vmcost" and .unit=="ns" and .median > 0) | .test] | sort == ["cpuid","hypercall","mmio_read","rdtsc"]'
 jqcheck "no errors" "$J" '.errors == []'
