@@ -59,6 +59,32 @@ static uint64_t k_mmio(void *p, uint64_t n)
     return x;
 }
 
+/* WFI woken by the virtual timer armed one tick ahead, interrupts masked (a pending interrupt
+ * wakes WFI whatever PSTATE says; nothing is taken, the GIC is not touched): the timer's state is
+ * put back afterwards, so the firmware's own use of it goes on.  Counts the wake-ups that saw the
+ * timer's condition; a WFI ending early (any other pending interrupt) waits again, at most 1000
+ * times. */
+static uint64_t k_wfi(void *p, uint64_t n)
+{
+    (void)p;
+    uint64_t daif, ctl0, cval0, ctl = 0, wakes = 0;
+    __asm__ volatile("mrs %0, daif\n\tmsr daifset, #3" : "=r"(daif)::"memory");
+    __asm__ volatile("mrs %0, cntv_ctl_el0\n\tmrs %1, cntv_cval_el0" : "=r"(ctl0), "=r"(cval0));
+    for (uint64_t i = 0; i < n; i++) {
+        __asm__ volatile("msr cntv_tval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(1ull), "r"(1ull));
+        for (int k = 0; k < 1000; k++) {
+            __asm__ volatile("wfi\n\tmrs %0, cntv_ctl_el0" : "=r"(ctl)::"memory");
+            if (ctl & 4) /* ISTATUS: the condition met */
+                break;
+        }
+        wakes += (ctl & 4) != 0;
+        __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"(2ull)); /* off, masked: the line drops */
+    }
+    __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb\n\tmsr daif, %2"
+                     ::"r"(cval0), "r"(ctl0), "r"(daif) : "memory");
+    return wakes;
+}
+
 const struct vm_op vm_ops[] = {
     {"cpuid", "MRS of ID_AA64PFR0_EL1 (an identification register; KVM traps them, TID3)",
      k_idreg, 0, "register", "id_aa64pfr0_el1"},
@@ -68,11 +94,13 @@ const struct vm_op vm_ops[] = {
      k_hypercall, 1, "call", "psci_version"},
     {"mmio_read", "32-bit read of the GIC distributor's GICD_TYPER register (MMIO)", k_mmio, 1,
      "register", "gicd-typer"},
+    {"hlt_timer", "WFI woken by the virtual timer armed 1 tick ahead (arm+WFI+wake, interrupts masked)",
+     k_wfi, 1, "timer", "cntv-wfi"},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 const struct vm_op_label vm_summary_ops[3] = {
-    {"cpuid", "ID register"}, {"hypercall", "hypercall"}, {"mmio_read", "MMIO read"}};
+    {"cpuid", "ID register"}, {"hypercall", "hypercall"}, {"hlt_timer", "WFI wake-up"}};
 
 const char *vm_vector_name(int vec, char *buf, int n)
 {
@@ -95,7 +123,32 @@ const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
         return why ? why : "no SMCCC conduit";
     if (!strcmp(op->test, "mmio_read") && !a->lapic_base)
         return "no GIC distributor in the MADT";
+    if (!strcmp(op->test, "hlt_timer") && !a->wake_irq)
+        return a->wake_why ? a->wake_why : "the virtual timer cannot wake WFI";
     return NULL;
+}
+
+/* The virtual timer's PPI (the GTDT's, else 27) when the GICv2 distributor has it enabled (the
+ * banked GICD_ISENABLER0 of this processor); a WFI waiting for a disabled one would never end. */
+static void find_wake_irq(struct vm_arg *a, const uint8_t *madt, uint32_t len)
+{
+    uint32_t glen = 0, ppi = 27;
+    const uint8_t *g = plat_acpi_table("GTDT", &glen, NULL);
+    if (g && glen >= 68)
+        memcpy(&ppi, g + 64, 4); /* virtual EL1 timer GSIV */
+    int version = 0;
+    for (uint32_t off = 44; madt && off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1])
+        if (madt[off] == 0x0c && madt[off + 1] >= 24)
+            version = madt[off + 20];
+    if (!a->lapic_base || ppi < 16 || ppi > 31) {
+        a->wake_why = "no GIC distributor, or no per-processor virtual timer interrupt";
+    } else if (version != 2) {
+        a->wake_why = "GICv3 or later: the redistributor's enable bits are not read";
+    } else if (!(*(volatile uint32_t *)(uintptr_t)(a->lapic_base + 0x100) & (1u << ppi))) {
+        a->wake_why = "the firmware left the virtual timer's interrupt disabled at the GIC";
+    } else {
+        a->wake_irq = ppi;
+    }
 }
 
 void vm_find_resources(struct vm_arg *a)
@@ -103,11 +156,14 @@ void vm_find_resources(struct vm_arg *a)
     uint32_t len = 0;
     const void *madt = plat_acpi_table("APIC", &len, NULL);
     a->lapic_base = madt ? acpi_madt_gicd(madt, len) : 0; /* the MMIO kernel's register block */
+    find_wake_irq(a, madt, len);
     a->unmapped = plat_unmapped_address();
 }
 
+/* hlt_timer counts wake-ups: one iteration must count one */
 const char *vm_probe_wrong(const struct vm_op *op, uint64_t probe)
 {
-    (void)op, (void)probe;
-    return NULL;
+    if (strcmp(op->test, "hlt_timer") || probe == 1)
+        return NULL;
+    return "WFI probe did not see the virtual timer fire";
 }
