@@ -128,8 +128,34 @@ const char *vm_unavailable(const struct vm_op *op, int ring0, int have_rdtscp,
     return NULL;
 }
 
-/* The virtual timer's PPI (the GTDT's, else 27) when the GICv2 distributor has it enabled (the
- * banked GICD_ISENABLER0 of this processor); a WFI waiting for a disabled one would never end. */
+/* GICv3/v4: GICR_ISENABLER0 of this processor's redistributor, found in the MADT's GICR
+ * discovery ranges (type 0x0E: base at 4, length at 12) by GICR_TYPER's affinity (bits 63:32,
+ * packed as arch_cpu_hw_id packs MPIDR); 0 when not found. */
+static volatile uint32_t *gicr_enabler0(const uint8_t *madt, uint32_t len)
+{
+    uint32_t me = arch_cpu_hw_id();
+    for (uint32_t off = 44; madt && off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
+        if (madt[off] != 0x0e || madt[off + 1] < 16)
+            continue;
+        uint64_t base;
+        uint32_t size;
+        memcpy(&base, madt + off + 4, 8);
+        memcpy(&size, madt + off + 12, 4);
+        for (uint64_t f = base; f + 0x20000 <= base + size;) {
+            uint64_t typer = *(volatile uint64_t *)(uintptr_t)(f + 8);
+            if ((uint32_t)(typer >> 32) == me)
+                return (volatile uint32_t *)(uintptr_t)(f + 0x10000 + 0x100); /* SGI_base frame */
+            if (typer & (1u << 4)) /* Last */
+                break;
+            f += typer & 2 ? 0x40000 : 0x20000; /* VLPIS: GICv4's two more frames */
+        }
+    }
+    return 0;
+}
+
+/* The virtual timer's PPI (the GTDT's, else 27) when the firmware enabled it at the GIC for this
+ * processor (GICv2: the banked GICD_ISENABLER0; GICv3+: its redistributor's); a WFI waiting for
+ * a disabled one would never end. */
 static void find_wake_irq(struct vm_arg *a, const uint8_t *madt, uint32_t len)
 {
     uint32_t glen = 0, ppi = 27;
@@ -140,15 +166,17 @@ static void find_wake_irq(struct vm_arg *a, const uint8_t *madt, uint32_t len)
     for (uint32_t off = 44; madt && off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1])
         if (madt[off] == 0x0c && madt[off + 1] >= 24)
             version = madt[off + 20];
-    if (!a->lapic_base || ppi < 16 || ppi > 31) {
-        a->wake_why = "no GIC distributor, or no per-processor virtual timer interrupt";
-    } else if (version != 2) {
-        a->wake_why = "GICv3 or later: the redistributor's enable bits are not read";
-    } else if (!(*(volatile uint32_t *)(uintptr_t)(a->lapic_base + 0x100) & (1u << ppi))) {
+    volatile uint32_t *en = version == 2 && a->lapic_base ? (volatile uint32_t *)(uintptr_t)(a->lapic_base + 0x100)
+                          : version >= 3 ? gicr_enabler0(madt, len) : 0;
+    if (ppi < 16 || ppi > 31)
+        a->wake_why = "no per-processor virtual timer interrupt in the GTDT";
+    else if (!en)
+        a->wake_why = version >= 3 ? "no redistributor of this processor in the MADT"
+                                   : "no GICv2 distributor or GICv3 redistributor found in the MADT";
+    else if (!(*en & (1u << ppi)))
         a->wake_why = "the firmware left the virtual timer's interrupt disabled at the GIC";
-    } else {
+    else
         a->wake_irq = ppi;
-    }
 }
 
 void vm_find_resources(struct vm_arg *a)

@@ -35,12 +35,15 @@ jqcheck "ap-stuck: the processor is named and left out" "$J" \
 jqcheck "ap-stuck: the counter offsets measured on the three processors left, no errors" "$J" \
     '([.results[] | select(.test=="tsc_offset" and .params.threads==3)] | length == 1) and .errors == []'
 
-# firmware at EL2 (virtualization=on: the virt machine emulates EL2, AAVMF runs there, PSCI
-# over SMC, as on bare-metal Arm servers): the processors start at EL2 with the EL2 registers
-boot a64-el2 4 512M "suite=timer profile=quick reps=2" -machine virtualization=on
+# firmware at EL2 with a GICv3 (virtualization=on: the virt machine emulates EL2, AAVMF runs
+# there, PSCI over SMC, as on bare-metal Arm servers): the processors start at EL2 with the EL2
+# registers; vmcost's WFI finds this processor's redistributor
+boot a64-el2 4 512M "suite=timer,vmcost profile=quick reps=2" -machine virtualization=on,gic-version=3
 rc=$?
 J=$T/a64-el2/latest.json
 check "EL2: QEMU exits cleanly" test "$rc" = 0
 jqcheck "EL2: four processors ran the counter offsets, none left ON or out, no errors" "$J" \
     '.env.cpu.exception_level == 2 and .env.processors.logical == 4 and ([.results[] | select(.test=="tsc_offset" and .params.threads==4)] | length == 1)
      and ([.env.degraded[]? | select(.what == "mp")] | length == 0) and .errors == []'
+jqcheck "EL2, GICv3: WFI woken by the virtual timer measured (the redistributor found)" "$J" \
+    '[.results[] | select(.test=="hlt_timer" and .median > 0)] | length == 1'
