@@ -2,7 +2,7 @@
 # build machine whatever it is: kernel/aarch64's plain-C decoding (ID registers, the FADT's Arm
 # fields, the hypervisor UID) with the aarch64 arch/ headers and struct cpu_info, linked with the
 # formatter and JSON writer only (the Linux objects carry the build machine's struct cpu_info).
-A64_UNIT_SRCS := kernel/aarch64/cpu.c kernel/aarch64/fadt_arm.c kernel/aarch64/hypervisor.c \
+A64_UNIT_SRCS := kernel/aarch64/cpu.c kernel/aarch64/fadt_arm.c kernel/aarch64/hypervisor.c kernel/aarch64/gtdt.c \
                  kernel/machine/cpu_caches.c kernel/lib/fmt.c kernel/lib/json.c \
                  kernel/firmware/acpi.c kernel/firmware/acpi_madt.c kernel/firmware/acpi_madt_gic.c
 $(BUILD)/tests/test_aarch64_id: tests/unit/test_aarch64_id.c $(A64_UNIT_SRCS) $(wildcard kernel/aarch64/*.h kernel/aarch64/arch/*.h)

@@ -120,6 +120,7 @@ void cpu_decode(cpu_idregs_fn fn, struct cpu_info *out)
     fn(&r);
     cpu_decode_regs(&r, out);
     cpu_hypervisor_probe(out);
+    cpu_gtdt_probe(out);
 }
 
 const char *cpu_best_isa(const struct cpu_info *c)
@@ -192,6 +193,10 @@ void cpu_write_json(const struct cpu_info *c, struct json *j)
     json_obj_end(j);
     json_kv_str(j, "best_isa", cpu_best_isa(c));
     json_kv_uint(j, "counter_hz", c->cntfrq);
+    if (c->gtdt_hz)
+        json_kv_uint(j, "counter_hz_gtdt", c->gtdt_hz);
+    else if (c->gtdt_why)
+        json_kv_str(j, "counter_hz_gtdt_why", c->gtdt_why);
     json_kv_uint(j, "base_mhz", c->base_mhz);
     json_kv_uint(j, "max_mhz", c->max_mhz);
     json_kv_uint(j, "phys_addr_bits", c->phys_addr_bits);

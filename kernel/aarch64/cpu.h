@@ -38,6 +38,8 @@ struct cpu_info {
     const char *hv_name;     /* kvm, qemu, ..., none, unknown */
     const char *hv_source;   /* "smccc-uid", "fadt", "smbios", "none" */
     uint64_t cntfrq;         /* CNTFRQ_EL0: the counter's rate as the firmware set it */
+    uint64_t gtdt_hz;        /* CNTFID0 of the GTDT's CNTControlBase frame, 0 when not read */
+    const char *gtdt_why;    /* why not */
     uint32_t base_mhz, max_mhz; /* not in the ID registers: 0 */
     struct cache_info caches[CPU_MAX_CACHES];
     int ncaches;
@@ -59,6 +61,11 @@ uint32_t cpu_cache_size(const struct cpu_info *c, int lvl);
 uint32_t cpu_llc_size(const struct cpu_info *c);
 /** Write the "cpu" and "hypervisor" objects' members (caller opened nothing: writes two keys). */
 void cpu_write_json(const struct cpu_info *c, struct json *j);
+
+/** The GTDT's CNTControlBase (offset 36), 0 when absent or all ones (not described). */
+uint64_t gtdt_cnt_control_base(const uint8_t *gtdt, uint32_t len);
+/** gtdt_hz from that frame's CNTFID0, read trap-safely; else gtdt_why. */
+void cpu_gtdt_probe(struct cpu_info *out);
 
 /* The SMCCC vendor-specific hypervisor service UID (function 0x8600ff01): x0..x3 as returned. */
 struct smccc_uid {

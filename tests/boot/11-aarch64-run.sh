@@ -35,6 +35,8 @@ jqcheck "steal: no SMCCC PV_TIME under TCG, and the document says so" "$J" \
 jqcheck "hypervisor named: tcg by the FADT (no KVM UID over SMCCC), or kvm by its UID" "$J" \
     '(.env.hypervisor.name == "tcg" and .env.hypervisor.source == "fadt" and .env.hypervisor.signature == "QEMU")
      or (.env.hypervisor.name == "kvm" and .env.hypervisor.source == "smccc-uid")'
+jqcheck "clock: the GTDT looked at (QEMU's virt describes no counter frame: said why)" "$J" \
+    '(.env.cpu.counter_hz_gtdt_why | test("CNTControlBase")) and ([.env.timer.cross_checks[] | select(.source == "gtdt-cntfid0")] | length == 0)'
 jqcheck "clock: CNTVCT at CNTFRQ_EL0's 62.5 MHz" "$J" \
     '.env.timer.source == "cntvct" and .env.timer.calibrated_by == "cntfrq_el0" and .env.timer.hz == 62500000
      and .env.cpu.counter_hz == 62500000 and .env.timer.invariant'

@@ -2,7 +2,8 @@
  * the aarch64 struct cpu_info (mk/unit-aarch64.mk): ID registers read by the image under QEMU
  * -cpu max (tests/boot/11), cache geometry from CCSIDR in both layouts, the FADT's PSCI conduit
  * and hypervisor vendor, the SMCCC hypervisor UID (KVM's), and the hypervisor probe over a fake
- * conduit answering as TCG (-1 to everything) and as KVM; the MADT's GIC entries. */
+ * conduit answering as TCG (-1 to everything) and as KVM; the MADT's GIC entries; the GTDT's
+ * counter frame. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,9 +20,21 @@
 #include "kernel/lib/json.h"
 #include "kernel/platform.h"
 
-/* ---- the platform this code calls: a fake FADT and SMCCC conduit ---- */
-static uint8_t fadt[276];
-static int have_fadt, kvm_answers;
+/* ---- the platform this code calls: a fake FADT, GTDT and SMCCC conduit, plat_try ---- */
+static uint8_t fadt[276], gtdt[104];
+static int have_fadt, have_gtdt, kvm_answers, try_faults;
+
+int plat_ring0(void) { return 1; }
+int plat_trap_begin(void) { return 0; }
+void plat_trap_end(void) {}
+/* a Secure-only frame: the read takes an external abort (an "exception class" number) */
+int plat_try(void (*fn)(void *arg), void *arg)
+{
+    if (try_faults)
+        return 16 + 0x25;
+    fn(arg);
+    return 0;
+}
 
 void plat_write(const char *s, size_t n) { (void)s, (void)n; }
 void *plat_alloc(size_t n) { return malloc(n); }
@@ -31,6 +44,10 @@ const void *plat_acpi_table(const char sig[4], uint32_t *len, const char **why)
 {
     if (why)
         *why = NULL;
+    if (have_gtdt && !memcmp(sig, "GTDT", 4)) {
+        *len = sizeof gtdt;
+        return gtdt;
+    }
     if (!have_fadt || memcmp(sig, "FACP", 4)) {
         *len = 0;
         return NULL;
@@ -252,6 +269,39 @@ static void madt_gic(void **s)
     assert_int_equal(acpi_madt_gicd(t, len), 0);
 }
 
+/* The GTDT's CNTControlBase frame: absent (all ones, as QEMU's virt), readable (CNTFID0 at
+ * +0x20: the counter's base rate as a second statement), Secure-only (the read faults). */
+static void gtdt_rate(void **s)
+{
+    (void)s;
+    struct cpu_info c;
+    memset(&c, 0, sizeof c);
+    memset(gtdt, 0, sizeof gtdt);
+    memcpy(gtdt, "GTDT", 4);
+    uint64_t none = ~0ull;
+    memcpy(gtdt + 36, &none, 8);
+    have_gtdt = 1;
+    assert_int_equal(gtdt_cnt_control_base(gtdt, sizeof gtdt), 0);
+    cpu_gtdt_probe(&c);
+    assert_int_equal(c.gtdt_hz, 0);
+    assert_non_null(strstr(c.gtdt_why, "no CNTControlBase"));
+    static uint32_t frame[16]; /* CNTCR, CNTSR, CNTCV, ..., CNTFID0 at 0x20 */
+    frame[8] = 1000000000u;
+    uint64_t base = (uint64_t)(uintptr_t)frame;
+    memcpy(gtdt + 36, &base, 8);
+    assert_int_equal(gtdt_cnt_control_base(gtdt, sizeof gtdt), base);
+    cpu_gtdt_probe(&c);
+    assert_int_equal(c.gtdt_hz, 1000000000u);
+    try_faults = 1;
+    cpu_gtdt_probe(&c);
+    assert_int_equal(c.gtdt_hz, 0);
+    assert_non_null(strstr(c.gtdt_why, "faulted"));
+    try_faults = 0;
+    have_gtdt = 0;
+    cpu_gtdt_probe(&c);
+    assert_string_equal(c.gtdt_why, "no GTDT");
+}
+
 static void json_keys(void **s)
 {
     (void)s;
@@ -279,7 +329,7 @@ int main(void)
         cmocka_unit_test(qemu_max_decoded), cmocka_unit_test(neoverse_n1_shape),
         cmocka_unit_test(fadt_conduit),     cmocka_unit_test(hv_uid_text),
         cmocka_unit_test(hv_probe),         cmocka_unit_test(json_keys),
-        cmocka_unit_test(madt_gic),
+        cmocka_unit_test(madt_gic),         cmocka_unit_test(gtdt_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,14 +58,16 @@ struct arch_rate {
     double hz;
     int fallback;
 };
-#define ARCH_MAX_RATES 1
+#define ARCH_MAX_RATES 2
 
 /** CNTFRQ_EL0, the rate the firmware programmed for the system counter (the architecture's
- *  definition of the counter's rate); checked against firmware Stall by clock_calibrate. */
+ *  definition of the counter's rate), and where the GTDT describes the counter's frame its
+ *  CNTFID0 (a cross-check only); both checked against firmware Stall by clock_calibrate. */
 static inline int arch_counter_rates(const struct cpu_info *c, struct arch_rate *out)
 {
     out[0] = (struct arch_rate){"cntfrq_el0", (double)c->cntfrq, 1};
-    return 1;
+    out[1] = (struct arch_rate){"gtdt-cntfid0", (double)c->gtdt_hz, 0};
+    return 2;
 }
 
 /** Hint to the core that this is a spin-wait loop (YIELD). */
