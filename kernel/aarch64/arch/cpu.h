@@ -79,6 +79,11 @@ static inline void arch_cpu_identify(struct cpu_info *out)
     cpu_decode(cpu_idregs_native, out);
 }
 
+/** What the hypervisor answers beyond the ID registers, into *c: on aarch64 the SMCCC vendor
+ *  UID, the FADT and the GTDT are asked inside arch_cpu_identify already (cpu_decode), so
+ *  nothing more (x86 probes the VMware backdoor here). */
+static inline void arch_cpu_probe_hypervisor(struct cpu_info *c) { (void)c; }
+
 /** The calling processor's hardware id: MPIDR_EL1's affinity fields Aff3..Aff0 packed in 32
  *  bits (Aff3 << 24 | Aff2 << 16 | Aff1 << 8 | Aff0), as the MADT's GICC entries name them. */
 static inline uint32_t arch_cpu_hw_id(void)
