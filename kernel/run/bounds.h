@@ -7,9 +7,14 @@
 
 /* Before calibration the counter's rate is unknown: waits are bounded in counter ticks assuming
  * the fastest plausible rate, so a slower counter only makes the real bound longer (never
- * infinite).  The architecture's (arch/cpu.h): x86 10 GHz (any TSC); aarch64 twice the rate the
- * firmware states in CNTFRQ_EL0 (a 62.5 MHz counter taken for 10 GHz made 5 s waits 13 min). */
+ * infinite): 10 GHz, any TSC; an architecture whose counter is far slower states its own in
+ * arch/cpu.h (aarch64: twice CNTFRQ_EL0 - a 62.5 MHz counter taken for 10 GHz made 5 s waits
+ * 13 minutes). */
+#ifndef ARCH_COUNTER_HZ_MAX
+#define BB_TSC_HZ_MAX 10e9
+#else
 #define BB_TSC_HZ_MAX ARCH_COUNTER_HZ_MAX
+#endif
 
 /* Reference clock sanity check (kernel/machine/refclock.c): firmware Stall of this length, at most this
  * many tries (interrupts off); the reference must advance between MIN and MAX times its nominal

@@ -30,8 +30,6 @@ static inline uint64_t arch_ticks_fenced(void)
 #define ARCH_CACHE_SOURCE "cpuid"
 /* The instructions of arch_ticks_fenced, as the timer suite's description names them. */
 #define ARCH_COUNTER_READ "lfence;rdtsc;lfence"
-/* The fastest plausible counter before calibration (kernel/run/bounds.h): any TSC. */
-#define ARCH_COUNTER_HZ_MAX 10e9
 /* The ISA every CPU of the architecture has: the "isa" param of entries that need nothing more. */
 #define ARCH_BASE_ISA "x86-64"
 
