@@ -6,23 +6,34 @@ BUILD ?= build
 CC ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-# the architecture: its toolchain and flags are in mk/arch-$(ARCH).mk, its code in */$(ARCH)/
+# the architecture of the image: its toolchain and flags are in mk/arch-$(ARCH).mk, its code in
+# */$(ARCH)/.  HOST_ARCH is the build machine's: the Linux program, the unit tests and the host
+# tools are built for it with $(CC) (ARCH=aarch64 on an x86 machine: a cross-built image, native tools).
 ARCH ?= x86
+# make iso|img ARCH=both: the default architecture's media with every other architecture's boot
+# file beside its own (mk/image.mk), so one medium boots either kind of machine
+ifeq ($(ARCH),both)
+override ARCH := x86
+MEDIA_ALL_ARCHES := 1
+endif
+HOST_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),aarch64,x86)
 ifeq ($(wildcard mk/arch-$(ARCH).mk),)
 $(error ARCH=$(ARCH): no mk/arch-$(ARCH).mk (architectures: $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))))
 endif
 include mk/arch-$(ARCH).mk
-ifneq ($(CROSS_COMPILE),)
-CC := $(CROSS_COMPILE)gcc
-endif
-LD := $(CROSS_COMPILE)ld
-OBJCOPY := $(CROSS_COMPILE)objcopy
+# the image's compiler, linker and objcopy (CROSS_COMPILE of mk/arch-$(ARCH).mk); the image and
+# its objects go to $(EFI_BUILD): $(BUILD) for the default ARCH, $(BUILD)/<arch> for another
+EFI_CC := $(CROSS_COMPILE)gcc
+EFI_LD := $(CROSS_COMPILE)ld
+EFI_NM := $(CROSS_COMPILE)nm
+EFI_OBJCOPY := $(CROSS_COMPILE)objcopy
+EFI_BUILD := $(BUILD)$(EFI_BUILD_SUB)
 
 # `make V=1` shows the full compiler commands
 Q := $(if $(V),,@)
 
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -I$(CURDIR)/kernel/$(ARCH)
+COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR)
 
 # Sources are picked by folder (see docs/DEVELOPING.md "How it is built"):
 #   kernel/ bench/ app/   portable, built into both the UEFI image and the Linux program
@@ -35,43 +46,44 @@ COMMON := -O2 -g0 -DBB_VERSION='"$(VERSION)"' -fno-strict-aliasing -I$(CURDIR) -
 # folder (kernel/<arch>/, named by mk/arch-<arch>.mk) only for its ARCH
 ARCHES := $(patsubst mk/arch-%.mk,%,$(wildcard mk/arch-*.mk))
 KERNEL_SRCS := $(filter-out $(foreach a,$(ARCHES),kernel/$(a)/%),$(wildcard kernel/*.c kernel/*/*.c))
-PORTABLE := $(KERNEL_SRCS) $(wildcard kernel/$(ARCH)/*.c bench/*.c bench/$(ARCH)/*.c app/*.c)
+portable = $(KERNEL_SRCS) $(wildcard kernel/$(1)/*.c bench/*.c bench/$(1)/*.c app/*.c)
+PORTABLE := $(call portable,$(ARCH))
 UEFI_ONLY := $(wildcard boot/*.c boot/$(ARCH)/*.c drivers/*.c drivers/$(ARCH)/*.c)
-LINUX_ONLY := $(wildcard host/*.c host/$(ARCH)/*.c)
+LINUX_ONLY := $(wildcard host/*.c host/$(HOST_ARCH)/*.c)
 
-EFI_INC := /usr/include/efi
-EFI_CFLAGS := $(WARN) $(COMMON) -ffreestanding -fno-stack-protector -fno-stack-check \
+EFI_INC ?= /usr/include/efi
+EFI_CFLAGS := $(WARN) $(COMMON) -I$(CURDIR)/kernel/$(ARCH) -ffreestanding -fno-stack-protector -fno-stack-check \
               -fshort-wchar -fpic -fno-builtin-printf $(EFI_ARCH_CFLAGS) \
               -DBB_UEFI -I$(EFI_INC) -I$(EFI_INC)/$(EFI_ARCH)
-EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic -L$(EFI_LIB)
+EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic -L$(EFI_LIB) $(EFI_ARCH_LDFLAGS)
 
-HOST_CFLAGS := $(WARN) $(COMMON) -D_GNU_SOURCE -pthread -MMD -MP
+HOST_CFLAGS := $(WARN) $(COMMON) -I$(CURDIR)/kernel/$(HOST_ARCH) -D_GNU_SOURCE -pthread -MMD -MP
 HOST_LIBS := -pthread -lm -lnuma -lssl -lcrypto
 
-EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
-HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PORTABLE) $(LINUX_ONLY))
+EFI_OBJS := $(patsubst %.c,$(EFI_BUILD)/efi/%.o,$(PORTABLE) $(UEFI_ONLY))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(call portable,$(HOST_ARCH)) $(LINUX_ONLY))
 
 .PHONY: all efi host run test unit boot-test host-test deps clean help
 all: efi host
 
-efi: $(BUILD)/barebench.efi
+efi: $(EFI_BUILD)/barebench.efi
 host: $(BUILD)/host/barebench
 
-$(BUILD)/efi/%.o: %.c
+$(EFI_BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC [uefi]  $<")
-	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(EFI_CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/barebench.so: $(EFI_OBJS) $(EFI_LDS)
+$(EFI_BUILD)/barebench.so: $(EFI_OBJS) $(EFI_LDS)
 	@$(if $(Q),echo "  LD        $@")
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-$(EFI_ARCH).o $(EFI_OBJS) -o $@ \
-	    -lefi -lgnuefi $$($(CC) -print-libgcc-file-name)
+	$(Q)$(EFI_LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-$(EFI_ARCH).o $(EFI_OBJS) -o $@ \
+	    -lefi -lgnuefi $$($(EFI_CC) -print-libgcc-file-name)
 	@# -shared lets a libc call the firmware environment lacks link silently (and crash at run time)
-	@undef=$$(nm -u $@); [ -z "$$undef" ] || { echo "error: undefined in the UEFI image (not in boot/libc_shim.c?): $$undef" >&2; rm -f $@; exit 1; }
+	@undef=$$($(EFI_NM) -u $@); [ -z "$$undef" ] || { echo "error: undefined in the UEFI image (not in boot/libc_shim.c?): $$undef" >&2; rm -f $@; exit 1; }
 
-$(BUILD)/barebench.efi: $(BUILD)/barebench.so
-	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
-	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target $(EFI_OBJCOPY_TARGET) --subsystem=10 $< $@
+$(EFI_BUILD)/barebench.efi: $(EFI_BUILD)/barebench.so
+	$(Q)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	    -j .rela -j '.rel.*' -j '.rela.*' -j .reloc $(EFI_OBJCOPY_FLAGS) $< $@
 	$(Q)tools/pe-nxcompat.sh $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
@@ -106,7 +118,7 @@ QEMU_RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' NUMA='$(NUMA)' ARGS='$(ARGS)' DISKS='$(
 MEDIA ?=
 run: deps efi $(BUILD)/host/mkscratch $(if $(MEDIA),host $(BUILD)/bios/nouefi.bin)
 	@$(QEMU_RUN_ENV) MEDIA='$(MEDIA)' BIOS_SECTOR=$(BUILD)/bios/nouefi.bin BB_HOST=$(BUILD)/host/barebench \
-	    image/qemu-run.sh $(BUILD)/barebench.efi
+	    image/qemu-run.sh $(EFI_BUILD)/barebench.efi
 
 include tests/tests.mk
 # Feature areas add their own targets (iso, img, pxe, bench-*, tools) in mk/*.mk
@@ -142,5 +154,8 @@ help:
 	@echo "make tools    benchcmp and barebench-collect;  make fuzz / fuzz-run FUZZ_SECONDS=  libFuzzer targets"
 	@echo "make V=1      show full compiler commands"
 	@echo "make ARCH=x86 the architecture (mk/arch-<arch>.mk: toolchain, flags, boot file name; default x86)"
+	@echo "              ARCH=aarch64: build/aarch64/barebench.efi, make run boots it on qemu-system-aarch64 + AAVMF"
+	@echo "              ARCH=both (iso|img only): one medium with the boot file of each architecture"
+	@echo "make linux-cross ARCH=aarch64  the Linux program of ARCH, cross-built: build/aarch64/linux/barebench"
 
 -include $(EFI_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

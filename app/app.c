@@ -133,7 +133,7 @@ static void print_identity(const struct identity *id)
     if (id->smbios.present)
         bb_printf("system:     %s %s; firmware %s %s\n", id->smbios.sys_manufacturer,
                   id->smbios.sys_product, id->smbios.bios_vendor, id->smbios.bios_version);
-    bb_printf("timer:      TSC %.6f GHz, calibrated by %s (%d x %.0f ms, spread %.1f ppm), "
+    bb_printf("timer:      " ARCH_COUNTER_LABEL " %.6f GHz, calibrated by %s (%d x %.0f ms, spread %.1f ppm), "
               "invariant %s, max cross-check disagreement %.0f ppm\n",
               g_clock.hz / 1e9, g_clock.calibrated_by, g_clock.rounds, g_clock.interval_ms,
               g_clock.spread_ppm, g_clock.invariant ? "yes" : "no", g_clock.max_disagreement_ppm);
@@ -162,7 +162,7 @@ static int environment_begin(const struct options *o, char *err, size_t errlen)
     if (o->pstate == PSTATE_MAX)
         g_coreclock.pstate_after_hz = coreclock_mark(CORECLOCK_PSTATE_MARK);
     steal_init(&g_id.cpu, g_topo.nsel);
-    bb_printf("core clock: %.3f GHz (dependent add chain; TSC %.3f GHz)\n", g_coreclock.core_hz / 1e9,
+    bb_printf("core clock: %.3f GHz (dependent add chain; " ARCH_COUNTER_LABEL " %.3f GHz)\n", g_coreclock.core_hz / 1e9,
               g_clock.hz / 1e9);
     return 0;
 }
@@ -329,7 +329,7 @@ void app_run(const char *cmdline, const struct options *base, const char *source
     }
     identity_collect(&g_id);
     if (clock_calibrate(&g_id.cpu))
-        results_error(&rs, "timer", "calibration", "no usable clock source to calibrate the TSC");
+        results_error(&rs, "timer", "calibration", "no usable clock source to calibrate the " ARCH_COUNTER_LABEL);
     print_identity(&g_id);
     if (environment_begin(&o, err, sizeof err)) {
         app_refuse(source, err, cmdline, &o, out);

@@ -41,7 +41,7 @@ static void label(struct result *r, const struct alu_kernel *k)
     if (!r)
         return;
     result_param_str(r, "kind", kind_name(k->kind));
-    result_param_str(r, "isa", !*k->isa || k->isa[0] == 'b' ? "x86-64" : k->isa);
+    result_param_str(r, "isa", !*k->isa || k->isa[0] == 'b' ? ARCH_BASE_ISA : k->isa);
 }
 
 struct bench_spec alu_spec(const struct alu_kernel *k)

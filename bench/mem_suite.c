@@ -126,6 +126,12 @@ static int bandwidth(struct mem_run *mr, const char *test, enum mem_op op, enum 
 static void stream_kernels(struct mem_run *mr)
 {
     for (int isa = 0; isa < MEM_NISA; isa++) {
+        if (!mem_kernel(MEM_COPY, (enum mem_isa)isa, 0)) { /* aarch64's sve, sve2 */
+            results_skip(mr->c->res, "mem", mem_isa_name((enum mem_isa)isa),
+                         "%s kernels: not written for this architecture yet",
+                         mem_isa_name((enum mem_isa)isa));
+            continue;
+        }
         if (!mem_isa_usable(&mr->c->id->cpu, (enum mem_isa)isa)) {
             results_skip(mr->c->res, "mem", mem_isa_name((enum mem_isa)isa),
                          "%s kernels: not supported by the CPU or not enabled by the OS",

@@ -1,5 +1,6 @@
 /* runner.c - the measurement loop shared by all suites (see runner.h).  Data flow:
  * kernel -> ticks per sample -> rate or ns/op -> statistics -> one result entry. */
+#include "arch/cpu.h"
 #include "bench/runner.h"
 #include "kernel/run/bounds.h"
 #include "kernel/machine/clock.h"
@@ -97,7 +98,7 @@ static struct result *finish(struct bench_ctx *c, const struct bench_spec *s, co
     result_set_samples(r, v, n);
     double core = a->core_hz ? runacct_cycles(cyc, a->core_hz, n) : 0;
     result_set_cycles(r, cyc, n);
-    result_set_cycles_clock(r, core > 0 ? "core" : "tsc");
+    result_set_cycles_clock(r, core > 0 ? "core" : ARCH_COUNTER_NAME);
     result_extra(r, "iterations", (double)iters);
     result_extra(r, "work_per_sample", (double)iters * s->work_per_iter);
     runacct_extras(r, s, v, n, a);

@@ -1,6 +1,7 @@
 /* suite_timer.c - suite "timer": the clock self-check.  How well the calibrated TSC agrees
  * with the reference clock over several interval lengths, what reading each clock costs, and
  * how far the processors' TSCs are apart (timer_skew.c). */
+#include "arch/cpu.h"
 #include "bench/runner.h"
 #include "bench/suites.h"
 #include "bench/timer_skew.h"
@@ -45,7 +46,7 @@ static void agreement(struct bench_ctx *c, const struct ref_clock *rc, double ms
     char test[48];
     bb_snprintf(test, sizeof test, "tsc_vs_ref");
     struct result *r = results_add(c->res, "timer", test, "ppm", "lower",
-                                   "|TSC rate over the interval - calibrated rate| / calibrated rate");
+                                   "|" ARCH_COUNTER_LABEL " rate over the interval - calibrated rate| / calibrated rate");
     if (!r)
         return;
     result_param_str(r, "reference", rc->name);
@@ -63,15 +64,15 @@ static void run_timer(struct bench_ctx *c)
             agreement(c, rc, ms_std[i]);
     } else {
         results_skip(c->res, "timer", "tsc_vs_ref",
-                     "no usable reference clock on this machine (none, or refused: see env.degraded); TSC calibrated by %s",
+                     "no usable reference clock on this machine (none, or refused: see env.degraded); " ARCH_COUNTER_LABEL " calibrated by %s",
                      g_clock.calibrated_by);
     }
 
-    struct bench_spec s = {"timer", "tsc_read", "cost of one fenced TSC read (lfence;rdtsc;lfence)",
+    struct bench_spec s = {"timer", "tsc_read", "cost of one fenced " ARCH_COUNTER_LABEL " read (" ARCH_COUNTER_READ ")",
                            "ns", "lower", 1, 0, 1, 0};
     struct result *r = bench_run(c, &s, k_tsc_read, 0, 0);
     if (r)
-        result_param_str(r, "clock", "tsc");
+        result_param_str(r, "clock", ARCH_COUNTER_NAME);
 
     if (rc) {
         struct bench_spec s2 = {"timer", "ref_read", "cost of one read of the reference clock",

@@ -2,6 +2,7 @@
  * CPU k exchange TSC readings through one cache line; from the round trip with the smallest
  * duration, k's offset is its reading minus the midpoint of CPU 0's two readings.  Under a
  * hypervisor, vCPU TSCs can differ; every all-core measurement depends on them agreeing. */
+#include "arch/cpu.h"
 #include "bench/runner.h"
 #include "bench/timer_skew.h"
 #include "kernel/machine/cpus_left.h"
@@ -142,7 +143,7 @@ void timer_skew_run(struct bench_ctx *c)
         }
     }
     struct result *r = results_add(c->res, "timer", "tsc_offset", "ns", "lower",
-                                   "largest |TSC offset| of any processor against processor 0");
+                                   "largest |" ARCH_COUNTER_LABEL " offset| of any processor against processor 0");
     if (r) {
         result_param_int(r, "threads", n);
         if (n < asked) {

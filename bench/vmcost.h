@@ -9,10 +9,14 @@
 
 /* What the kernels work on, found once before measuring. */
 struct vm_arg {
-    uint64_t lapic_base;      /* physical = virtual (identity-mapped under UEFI) */
+    uint64_t lapic_base;      /* physical = virtual (identity-mapped under UEFI); aarch64: the
+                                 GIC distributor's base */
     uint16_t port;            /* ACPI PM timer I/O port */
     uintptr_t unmapped;       /* an address no page maps */
     volatile uint64_t target; /* INVLPG target */
+    uint32_t wake_irq;        /* aarch64: the virtual timer's PPI, when the firmware enabled it
+                                 at the GIC (WFI can then be woken by it); 0 otherwise */
+    const char *wake_why;     /* aarch64: why not */
 };
 
 struct vm_op {
@@ -28,6 +32,12 @@ extern const struct vm_op vm_ops[];
 extern const struct vm_op vm_empty_loop;
 
 /* The operations, their resources and fault names are the architecture's (bench/<arch>/). */
+
+/** The operations on the end-of-run page, three of them, by test name and label (x86: CPUID,
+ *  a port read, the HLT wake-up). */
+extern const struct vm_op_label {
+    const char *test, *label;
+} vm_summary_ops[3];
 
 /** Find what the ring-0 kernels work on (ring 0, under plat_trap_begin); whatever is missing
  *  stays 0 and vm_unavailable says so. */

@@ -1,5 +1,5 @@
-/* vmcost_summary.c - the vmcost suite's line on the end-of-run page: CPUID, a port read and the
- * HLT wake-up in ns. */
+/* vmcost_summary.c - the vmcost suite's line on the end-of-run page: the architecture's three
+ * operations of vm_summary_ops in ns (x86: CPUID, a port read and the HLT wake-up). */
 #include "bench/vmcost.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/report/results.h"
@@ -9,22 +9,20 @@
 
 void vmcost_summary(struct summary *s, const struct results *rs)
 {
-    static const char *const tests[] = {"cpuid", "io_read", "hlt_timer"};
-    static const char *const names[] = {"CPUID", "port read", "HLT wake-up"};
     char line[128] = "";
     size_t len = 0;
     int any = 0;
     for (int k = 0; k < 3; k++) {
         const struct result *r = NULL;
         for (int i = 0; i < rs->n && !r; i++)
-            if (summary_is(&rs->r[i], "vmcost", tests[k]))
+            if (summary_is(&rs->r[i], "vmcost", vm_summary_ops[k].test))
                 r = &rs->r[i];
         char v[16] = "n/a";
         if (r) {
             summary_fig(v, sizeof v, r->st.median);
             any = 1;
         }
-        len += (size_t)bb_snprintf(line + len, sizeof line - len, "%s%s %s%s", k ? ", " : "", names[k],
+        len += (size_t)bb_snprintf(line + len, sizeof line - len, "%s%s %s%s", k ? ", " : "", vm_summary_ops[k].label,
                                    v, r ? " ns" : "");
     }
     if (any)

@@ -27,6 +27,12 @@ void uefi_show_summary(const char *text, size_t n, int keep_screen);
 void uefi_simd_enable(void);
 /** Find the MP services and count processors; call once from the BSP. */
 void uefi_mp_init(void);
+struct mp_state;
+struct mp_ops;
+/** Without EFI MP services: the architecture's own bring-up of the other processors
+ *  (boot/<arch>/; aarch64: PSCI).  Fills st's processors and o's start_ap, ap_done, ap_release,
+ *  start_all_blocking (o comes filled with the rest); 0, or -1 with *why (NULL: none to say). */
+int uefi_mp_fallback(struct mp_state *st, struct mp_ops *o, const char **why);
 /** Run index of the calling AP under the cpus= selection, -1 not selected, -2 no selection
  *  (boot/uefi_topology.c). */
 int uefi_cpu_slot(void);

@@ -5,12 +5,16 @@
 #include "boot/uefi.h"
 #include "kernel/run/bounds.h"
 #include "kernel/machine/clock.h"
+#include "kernel/run/degraded.h"
 #include "kernel/run/fault.h"
 #include "kernel/machine/mp_run.h"
 #include "kernel/platform.h"
 #include "boot/efi_protocols.h"
 
 static BB_EFI_MP_SERVICES_PROTOCOL *mp;
+static int have_mp;                   /* MP services, or the architecture's own bring-up */
+static struct mp_ops fallback_ops;    /* that bring-up's (boot/<arch>/uefi_mp_fallback) */
+static const struct mp_ops *run_ops;
 static struct mp_state state;
 static EFI_EVENT ev[MP_MAX_CPUS]; /* per processor number: its run's event, NULL if none */
 static char done[MP_MAX_CPUS];    /* latched: CheckEvent clears the signal it reports */
@@ -94,8 +98,16 @@ void uefi_mp_init(void)
         mp->GetNumberOfProcessors(mp, &total, &enabled) != EFI_SUCCESS ||
         mp->WhoAmI(mp, &bsp) != EFI_SUCCESS) {
         mp = NULL;
+        const char *why = NULL;
+        fallback_ops = ops;
+        have_mp = uefi_mp_fallback(&state, &fallback_ops, &why) == 0;
+        run_ops = &fallback_ops;
+        if (!have_mp && why)
+            degraded_note("mp", "no EFI MP services, and no own bring-up: %s", why);
         return;
     }
+    have_mp = 1;
+    run_ops = &ops;
     for (UINTN i = 0; i < total && i < MP_MAX_CPUS; i++) {
         BB_EFI_PROCESSOR_INFORMATION info;
         if (i == bsp || mp->GetProcessorInfo(mp, i, &info) != EFI_SUCCESS ||
@@ -107,17 +119,17 @@ void uefi_mp_init(void)
 
 int plat_cpu_count(void)
 {
-    return mp ? mp_usable(&state) : 1;
+    return have_mp ? mp_usable(&state) : 1;
 }
 
 int plat_cpu_total(void)
 {
-    return mp ? state.naps + 1 : 1;
+    return have_mp ? state.naps + 1 : 1;
 }
 
 int plat_cpu_left_out(int proc)
 {
-    return mp ? mp_left_out(&state, proc) : 0;
+    return have_mp ? mp_left_out(&state, proc) : 0;
 }
 
 int plat_cpu_lost_running(void)
@@ -127,7 +139,7 @@ int plat_cpu_lost_running(void)
 
 int plat_run_on_cpus(int n, plat_cpu_fn fn, void *arg)
 {
-    if (!mp && n > 1)
+    if (!have_mp && n > 1)
         return -1;
-    return mp_run(&state, &ops, n, fn, arg);
+    return mp_run(&state, run_ops ? run_ops : &ops, n, fn, arg);
 }

@@ -69,27 +69,11 @@ int plat_topology(struct topo_cpu *out, int n, const char **source)
     return 0;
 }
 
-/* This processor's APIC id as MP services reports it: x2APIC id (CPUID 0xB) or initial APIC id. */
-static uint32_t own_apic_id(void)
-{
-    struct cpuid_regs r;
-    cpuid_native(0, 0, &r);
-    uint32_t max = r.eax, me;
-    cpuid_native(1, 0, &r);
-    me = r.ebx >> 24;
-    if (max >= 0xb) {
-        cpuid_native(0xb, 0, &r);
-        if (r.ebx & 0xffff)
-            me = r.edx;
-    }
-    return me;
-}
-
 void plat_cpu_select(const int *procs, int n)
 {
     /* the APs find their index by APIC id: only when that id means what MP services say
      * (checked on processor 0); otherwise they take indices in arrival order */
-    int usable = apic_by_proc && nproc > 0 && apic_by_proc[0] == own_apic_id();
+    int usable = apic_by_proc && nproc > 0 && apic_by_proc[0] == arch_cpu_hw_id();
     selection = usable ? procs : NULL;
     nselection = usable ? n : 0;
 }
@@ -106,7 +90,7 @@ int uefi_cpu_slot(void)
 {
     if (!selection || !apic_by_proc)
         return -2;
-    uint32_t me = own_apic_id();
+    uint32_t me = arch_cpu_hw_id();
     for (int k = 1; k < nselection; k++)
         if (selection[k] < nproc && apic_by_proc[selection[k]] == me)
             return k;

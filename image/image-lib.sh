@@ -2,8 +2,21 @@
 # image-lib.sh - shared steps of mkiso.sh / mkimg.sh: write barebench.cfg from ARGS, and fill a
 # FAT file system (EFI/BOOT/BOOTX64.EFI, \barebench\barebench.cfg, \barebench\results\) with mtools.
 # The boot file's name is the architecture's (EFI_BOOT_NAME from mk/arch-$(ARCH).mk; x86-64's
-# BOOTX64.EFI when unset).  Source it; do not run it.
+# BOOTX64.EFI when unset).  MEDIA_EXTRA="FILE:NAME ..." adds other architectures' boot files
+# (make iso|img ARCH=both: build/aarch64/barebench.efi:BOOTAA64.EFI), so one medium boots either
+# kind of machine.  Source it; do not run it.
 EFI_BOOT_NAME=${EFI_BOOT_NAME:-BOOTX64.EFI}
+MEDIA_EXTRA=${MEDIA_EXTRA:-}
+
+# extra_bytes: the size of the MEDIA_EXTRA files together
+extra_bytes() {
+    local x n=0
+    for x in $MEDIA_EXTRA; do
+        [ -f "${x%%:*}" ] || die "${x%%:*} not found (make ARCH=... efi)"
+        n=$(( n + $(stat -c %s "${x%%:*}") ))
+    done
+    echo "$n"
+}
 
 die() { echo "error: $*" >&2; exit 1; }
 
@@ -46,5 +59,9 @@ fat_fill() {
     export MTOOLS_SKIP_CHECK=1
     mmd -i "$img" ::/EFI ::/EFI/BOOT ::/barebench ::/barebench/results || die "mmd into $img failed"
     mcopy -i "$img" "$efi" "::/EFI/BOOT/$EFI_BOOT_NAME" || die "copying $efi into $img failed"
+    local x
+    for x in $MEDIA_EXTRA; do
+        mcopy -i "$img" "${x%%:*}" "::/EFI/BOOT/${x##*:}" || die "copying ${x%%:*} into $img failed"
+    done
     mcopy -i "$img" "$cfg" ::/barebench/barebench.cfg || die "copying $cfg into $img failed"
 }

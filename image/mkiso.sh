@@ -17,7 +17,7 @@ check_args "${ARGS:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # FAT image: the program plus 1 MiB of room, at least 2 MiB (KiB units for mkfs.vfat -C)
-kb=$(( ($(stat -c %s "$efi") / 1024) + 1024 ))
+kb=$(( (($(stat -c %s "$efi") + $(extra_bytes)) / 1024) + 1024 ))
 [ "$kb" -lt 2048 ] && kb=2048
 mkfs.vfat -C -n BAREBENCH "$tmp/efiboot.img" "$kb" >/dev/null || die "mkfs.vfat failed"
 write_cfg "$tmp/barebench.cfg" "${ARGS:-}"

@@ -10,6 +10,17 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 OVMF_TRIXIE_DIR=${OVMF_TRIXIE_DIR:-/usr/local/share/barebench/ovmf-trixie}
 # the QEMU of the architecture (make passes QEMU_SYSTEM of mk/arch-$(ARCH).mk)
 QEMU=${QEMU:-qemu-system-x86_64}
+# Arm64 (qemu-system-aarch64): the virt machine with AAVMF (qemu-efi-aarch64), 64 MiB pflash each
+AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
+AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+# qemu_arch_setup: the machine, firmware and KVM CPU of $QEMU's architecture into QEMU_MACHINE,
+# FW_CODE, FW_VARS, KVM_CPU (KVM needs a host of the same architecture; kvm_usable tries it)
+qemu_arch_setup() {
+    case $QEMU in
+    *aarch64*) QEMU_MACHINE=virt; FW_CODE=$AAVMF_CODE; FW_VARS=$AAVMF_VARS; KVM_CPU=host ;;
+    *) QEMU_MACHINE=q35,smbios-entry-point-type=64; FW_CODE=$OVMF_CODE; FW_VARS=$OVMF_VARS; KVM_CPU=host ;;
+    esac
+}
 
 # kvm_usable: 0 if QEMU can run barebench with KVM here.  /dev/kvm alone proves nothing (a
 # nested or emulated /dev/kvm may fail at the first instruction: "KVM internal error"), so
@@ -19,15 +30,17 @@ kvm_usable() {
     [ "${ACCEL:-auto}" = tcg ] && return 1
     [ "${ACCEL:-auto}" = kvm ] && return 0
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+    case $QEMU in *aarch64*) [ "$(uname -m)" = aarch64 ] || return 1 ;; esac
     local boot_id cache
     boot_id=$(cut -c1-8 /proc/sys/kernel/random/boot_id 2>/dev/null || echo x)
-    cache=${TMPDIR:-/tmp}/barebench-kvm-probe.$boot_id
+    cache=${TMPDIR:-/tmp}/barebench-kvm-probe.$(basename "$QEMU").$boot_id
     if [ -f "$cache" ]; then [ "$(cat "$cache")" = yes ]; return; fi
     local efi=${BAREBENCH_EFI:-build/barebench.efi} dir verdict=no pid
     [ -f "$efi" ] || return 1
-    dir=$(mktemp -d) && cp "$OVMF_VARS" "$dir/vars.fd"
-    "$QEMU" -accel kvm -machine q35 -cpu host -m 256 -display none -no-reboot -monitor none \
-        -serial "file:$dir/out" -net none -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE" \
+    qemu_arch_setup
+    dir=$(mktemp -d) && cp "$FW_VARS" "$dir/vars.fd"
+    "$QEMU" -accel kvm -machine "${QEMU_MACHINE%%,*}" -cpu host -m 256 -display none -no-reboot -monitor none \
+        -serial "file:$dir/out" -net none -drive if=pflash,format=raw,readonly=on,file="$FW_CODE" \
         -drive if=pflash,format=raw,file="$dir/vars.fd" -kernel "$efi" -append "help" \
         >"$dir/err" 2>&1 &
     pid=$!
@@ -43,15 +56,28 @@ kvm_usable() {
     [ "$verdict" = yes ]
 }
 
+# qemu_cdrom_args ISO: fills QEMU_CDROM_ARGS to attach ISO as a CD-ROM of the machine (q35: its
+# AHCI -cdrom; Arm's virt has no IDE/AHCI: a virtio-scsi CD, which AAVMF boots from)
+qemu_cdrom_args() {
+    qemu_arch_setup
+    if [ "$QEMU_MACHINE" = virt ]; then
+        QEMU_CDROM_ARGS=(-drive "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=$1"
+                         -device virtio-scsi-pci,id=cdscsi -device scsi-cd,drive=cd,bus=cdscsi.0)
+    else
+        QEMU_CDROM_ARGS=(-cdrom "$1")
+    fi
+}
+
 # qemu_base_args SMP MEM DIR: fills QEMU_ARGS (machine, firmware, serial) and QEMU_ACCEL.
 qemu_base_args() {
     local smp=$1 mem=$2 dir=$3
-    [ -f "$OVMF_CODE" ] || { echo "error: OVMF firmware not found at $OVMF_CODE (make deps)" >&2; return 1; }
-    cp "$OVMF_VARS" "$dir/ovmf_vars.fd" || return 1
-    if kvm_usable; then QEMU_ACCEL=kvm; cpu=host; else QEMU_ACCEL=tcg; cpu=max; fi
-    QEMU_ARGS=(-machine q35,smbios-entry-point-type=64 -accel "$QEMU_ACCEL" -cpu "$cpu"
+    qemu_arch_setup
+    [ -f "$FW_CODE" ] || { echo "error: UEFI firmware not found at $FW_CODE (make deps)" >&2; return 1; }
+    cp "$FW_VARS" "$dir/ovmf_vars.fd" || return 1
+    if kvm_usable; then QEMU_ACCEL=kvm; cpu=$KVM_CPU; else QEMU_ACCEL=tcg; cpu=max; fi
+    QEMU_ARGS=(-machine "$QEMU_MACHINE" -accel "$QEMU_ACCEL" -cpu "$cpu"
                -smp "$smp" -m "$mem" -display none -monitor none -serial stdio -no-reboot
-               -drive if=pflash,format=raw,readonly=on,file="$OVMF_CODE"
+               -drive if=pflash,format=raw,readonly=on,file="$FW_CODE"
                -drive if=pflash,format=raw,file="$dir/ovmf_vars.fd")
     [ -n "${QEMU_NET:-}" ] || QEMU_ARGS+=(-net none)
 }

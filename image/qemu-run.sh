@@ -45,7 +45,8 @@ if [ -n "$MEDIA" ]; then
     media_out=$(dirname "$efi")/barebench.$MEDIA
     case $MEDIA in
     iso) ARGS=$ARGS "$here/mkiso.sh" "$efi" "$media_out" >&2 || exit 2
-         args=("${QEMU_ARGS[@]}" -cdrom "$media_out") ;;
+         qemu_cdrom_args "$media_out"
+         args=("${QEMU_ARGS[@]}" "${QEMU_CDROM_ARGS[@]}") ;;
     img) ARGS=$ARGS "$here/mkimg.sh" "$efi" "$media_out" >&2 || exit 2
          args=("${QEMU_ARGS[@]}" -drive "if=none,id=boot,format=raw,file=$media_out"
                -device virtio-blk-pci,drive=boot,bootindex=0) ;;

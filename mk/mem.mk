@@ -9,4 +9,5 @@ $(BUILD)/host/mem-triad: tools/bench/mem_triad.c $(MEM_TRIAD_LINK)
 	$(Q)$(CC) $(HOST_CFLAGS) $< $(MEM_TRIAD_LINK) -o $@ $(HOST_LIBS)
 
 bench-mem: host $(BUILD)/host/mem-triad
+	@[ "$(ARCH)" = "$(HOST_ARCH)" ] || { echo "bench-mem measures this machine ($(HOST_ARCH)): run make bench-mem on an $(ARCH) host" >&2; exit 1; }
 	@tools/bench/bench-mem.sh $(BUILD)/host/mem-triad

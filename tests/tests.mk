@@ -36,13 +36,19 @@ TEST_SCRIPTS := $(call in_number_order,$(BOOT_SCRIPTS) $(HOST_SCRIPTS))
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
 
-boot-test: deps efi host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
+# every architecture's image and Linux program (the aarch64 boot tests boot
+# build/aarch64/barebench.efi and run build/aarch64/linux/barebench under qemu-user)
+.PHONY: efi-other-arches
+efi-other-arches:
+	@$(foreach a,$(filter-out $(ARCH),$(ARCHES)),$(MAKE) --no-print-directory ARCH=$(a) efi linux-cross &&) true
+
+boot-test: deps efi efi-other-arches host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh boot $(call in_number_order,$(BOOT_SCRIPTS))
 
 host-test: deps host $(BUILD)/host/mem-triad $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh boot $(call in_number_order,$(HOST_SCRIPTS))
 
 test: deps
-	@$(MAKE) --no-print-directory efi host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad \
+	@$(MAKE) --no-print-directory efi efi-other-arches host $(UNIT_BINS) $(BUILD)/bios/nouefi.bin $(BUILD)/host/mem-triad \
 	    $(BUILD)/tests/barebench-collect-crash
 	@tests/run.sh all $(UNIT_BINS) -- $(TEST_SCRIPTS)

@@ -7,32 +7,13 @@
 # debian-archive-keyring, which on Debian 12 holds the trixie keys).  Needs root or sudo.
 set -euo pipefail
 dir=${OVMF_TRIXIE_DIR:-/usr/local/share/barebench/ovmf-trixie}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 [ -s "$dir/OVMF_CODE_4M.fd" ] && [ -s "$dir/OVMF_VARS_4M.fd" ] && exit 0
 
 fail() { echo "error: could not install trixie's OVMF into $dir: $*" >&2; exit 1; }
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-[ -r "$keyring" ] || fail "no $keyring (apt-get install debian-archive-keyring)"
-
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-chmod 755 "$t"  # apt downloads as the user _apt
-mkdir -p "$t/lists/partial" "$t/cache/archives/partial" "$t/etc/preferences.d" "$t/get"
-echo "deb [signed-by=$keyring] $mirror trixie main" >"$t/sources.list"
-apt_opts=(-o Dir::Etc::sourcelist="$t/sources.list" -o Dir::Etc::sourceparts=-
-          -o Dir::Etc::preferences=- -o Dir::Etc::preferencesparts="$t/etc/preferences.d"
-          -o Dir::State::lists="$t/lists" -o Dir::Cache="$t/cache" -o APT::Get::List-Cleanup=0)
+. "$(dirname "$0")/apt-private.bash"
 echo "fetching Debian trixie's OVMF (a second firmware for the phys-bits=48 boot test) into $dir"
-apt-get "${apt_opts[@]}" -qq update >"$t/update.log" 2>&1 \
-    || { cat "$t/update.log" >&2; fail "apt-get update of $mirror trixie failed (network? signature?)"; }
-# apt-get update only warns when it cannot reach the archive; apt keeps a Release file in
-# the lists only once its signature verified
-if ! ls "$t"/lists/*_dists_trixie_InRelease >/dev/null 2>&1; then
-    cat "$t/update.log" >&2; fail "no verified trixie Release file from $mirror (network? signature?)"
-fi
+apt_private trixie ""
 (cd "$t/get" && apt-get "${apt_opts[@]}" -qq download ovmf/trixie) >"$t/download.log" 2>&1 \
     || { cat "$t/download.log" >&2; fail "apt-get download ovmf/trixie failed"; }
 deb=$(ls "$t"/get/ovmf_*.deb 2>/dev/null | head -n 1)

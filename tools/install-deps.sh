@@ -9,7 +9,8 @@ pkgs=(gcc make binutils gnu-efi ovmf qemu-system-x86 qemu-utils mtools dosfstool
       linux-image-cloud-amd64 busybox-static fio kmod cpio
       likwid chromium time
       dpkg-dev man-db
-      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring)
+      libnuma-dev libmicrohttpd-dev libssl-dev systemd python3-jsonschema debian-archive-keyring
+      gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user qemu-efi-aarch64)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,3 +29,8 @@ fi
 # the test fails, naming the missing firmware).
 "$(dirname "$0")/fetch-ovmf-trixie.sh" \
     || echo "warning: no second firmware: tests/boot/87-fleet-bounds.sh will fail its phys-bits=48 boot" >&2
+# GNU-EFI and the Linux program's libraries for arm64 (make ARCH=aarch64, make linux-aarch64):
+# unpacked into /usr/local/share/barebench/arm64-sysroot, since gnu-efi:arm64 cannot be installed
+# beside the amd64 one; the system's apt state and architectures stay untouched.
+"$(dirname "$0")/fetch-arm64-sysroot.sh" \
+    || echo "warning: no arm64 sysroot: make ARCH=aarch64 cannot link the aarch64 image" >&2

@@ -131,19 +131,6 @@ static uint64_t k_hlt(void *p, uint64_t n)
     return w < 0 ? 0 : (uint64_t)w;
 }
 
-/* The measuring loop alone: what every figure above includes besides its operation. */
-static uint64_t k_empty(void *p, uint64_t n)
-{
-    (void)p;
-    uint64_t x = 0;
-    for (uint64_t i = 0; i < n; i++)
-        __asm__ volatile("" : "+r"(x));
-    return x + n;
-}
-
-const struct vm_op vm_empty_loop = {"empty_loop", "one iteration of an empty measuring loop",
-                                    k_empty, 0, NULL, NULL};
-
 const struct vm_op vm_ops[] = {
     {"cpuid", "CPUID leaf 0", k_cpuid, 0, "leaf", "0x0"},
     {"rdtsc", "RDTSC (unfenced, back to back)", k_rdtsc, 0, NULL, NULL},
@@ -161,6 +148,9 @@ const struct vm_op vm_ops[] = {
      k_hlt, 1, "timer", "lapic-oneshot"},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
+
+const struct vm_op_label vm_summary_ops[3] = {
+    {"cpuid", "CPUID"}, {"io_read", "port read"}, {"hlt_timer", "HLT wake-up"}};
 
 const char *vm_vector_name(int vec, char *buf, int n)
 {

@@ -24,6 +24,14 @@ int acpi_find_hpet(const void *rsdp, uint64_t *base);
 /** 1 when the `len` bytes at t sum to zero (an ACPI table's checksum holds). */
 int acpi_checksum_ok(const void *t, uint32_t len);
 
+/** Arm: the MPIDRs of the MADT's enabled GIC CPU interfaces (GICC) in table order, at most
+ *  max; how many, or -1 for a malformed table. */
+int acpi_madt_gicc(const void *madt, uint32_t len, uint64_t *mpidr, int max);
+/** Arm: the GIC distributor's physical base from the MADT (GICD), 0 if none. */
+uint64_t acpi_madt_gicd(const void *madt, uint32_t len);
+/** An MPIDR's affinity packed in 32 bits as processors' hardware ids are (Aff3 << 24 | Aff2..0). */
+uint32_t acpi_mpidr_id(uint64_t mpidr);
+
 /** Find a table by signature ("APIC", "HPET", ...); NULL if absent. */
 const void *acpi_find_table(const void *rsdp, const char sig[4]);
 

@@ -1,5 +1,7 @@
-/* acpi_madt.c - maps APIC ids to ACPI Processor UIDs from the MADT ("APIC"): Processor Local
- * APIC (type 0) and Processor Local x2APIC (type 9) structures; other types skipped. */
+/* acpi_madt.c - maps processors' hardware ids to ACPI Processor UIDs from the MADT ("APIC"):
+ * Processor Local APIC (type 0) and Processor Local x2APIC (type 9) structures on x86, GIC CPU
+ * interface (GICC, type 0x0B) structures on Arm, whose MPIDR is packed as arch_cpu_hw_id packs it
+ * (Aff3 << 24 | Aff2..Aff0); other types skipped. */
 #include "kernel/firmware/acpi.h"
 #include "kernel/firmware/acpi_pptt.h"
 
@@ -36,6 +38,12 @@ int acpi_madt_uids(const void *madt, uint32_t len, const uint32_t *apic, int n, 
         } else if (e[0] == 9 && el >= 16) { /* Processor Local x2APIC: x2APIC id, flags, UID */
             id = rd32(e + 4);
             u = rd32(e + 12);
+            have = 1;
+        } else if (e[0] == 0x0b && el >= 76) { /* GICC: UID at 8, MPIDR at 68 */
+            uint64_t mpidr;
+            memcpy(&mpidr, e + 68, 8);
+            id = acpi_mpidr_id(mpidr);
+            u = rd32(e + 8);
             have = 1;
         }
         for (int i = 0; have && i < n; i++)

@@ -26,7 +26,7 @@ int caches_in_use(const struct cpu_info *c, const uint32_t *apic, int n, struct 
         const struct cache_info *ci = &c->caches[i];
         struct cache_use *u = &out[m++];
         memset(u, 0, sizeof *u);
-        u->source = "cpuid";
+        u->source = ARCH_CACHE_SOURCE;
         u->level = ci->level;
         u->type = ci->type;
         u->bytes = ci->size;
@@ -168,7 +168,7 @@ void caches_write_json(const struct cache_use *u, int n, struct json *j)
         json_kv_uint(j, "bytes", u[i].bytes);
         json_kv_int(j, "instances", u[i].instances);
         json_kv_uint(j, "total", u[i].total);
-        json_kv_str(j, "source", u[i].source ? u[i].source : "cpuid");
+        json_kv_str(j, "source", u[i].source ? u[i].source : ARCH_CACHE_SOURCE);
         if (u[i].note[0])
             json_kv_str(j, "note", u[i].note);
         json_obj_end(j);

@@ -1,5 +1,6 @@
 /* results.c - collects result entries, skipped tests and errors; writes them as JSON and
  * as the readable summary table at the end of a run. */
+#include "arch/cpu.h"
 #include "kernel/report/results.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/lib/json.h"
@@ -243,7 +244,7 @@ void results_write_json(const struct results *rs, struct json *j)
         json_kv_str(j, "desc", r->desc);
         json_kv_str(j, "unit", r->unit);
         json_kv_str(j, "better", r->better);
-        json_kv_str(j, "timer", "tsc");
+        json_kv_str(j, "timer", ARCH_COUNTER_NAME);
         json_kv_int(j, "reps", r->st.n);
         json_kv_num(j, "min", r->st.min);
         json_kv_num(j, "median", r->st.median);
@@ -262,7 +263,7 @@ void results_write_json(const struct results *rs, struct json *j)
             json_kv_num(j, "min", r->cycles.min);
             json_kv_num(j, "median", r->cycles.median);
             json_kv_num(j, "max", r->cycles.max);
-            json_kv_str(j, "clock", r->cycles_clock[0] ? r->cycles_clock : "tsc");
+            json_kv_str(j, "clock", r->cycles_clock[0] ? r->cycles_clock : ARCH_COUNTER_NAME);
             json_obj_end(j);
         }
         if (r->nper_cpu) {

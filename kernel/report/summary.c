@@ -1,5 +1,6 @@
 /* summary.c - builds the one-page end-of-run summary (80x25): the machine and the clock, the
  * rows each suite adds (its `summarize`, bench/), then outcome, document, file, upload, next step. */
+#include "arch/cpu.h"
 #include "kernel/report/summary.h"
 #include "kernel/machine/clock.h"
 #include "kernel/lib/fmt.h"
@@ -131,7 +132,7 @@ static void timer(struct summary *s, const struct clock_info *c)
         return;
     }
     put(s->head, &s->nhead, SUMMARY_HEAD_MAX,
-        "  timer:     TSC %.3f GHz by %s, spread %.1f ppm%s", c->hz / 1e9,
+        "  timer:     " ARCH_COUNTER_LABEL " %.3f GHz by %s, spread %.1f ppm%s", c->hz / 1e9,
         c->calibrated_by ? c->calibrated_by : "?", c->spread_ppm, c->invariant ? "" : ", NOT invariant");
 }
 

@@ -3,9 +3,18 @@
 #ifndef BB_BOUNDS_H
 #define BB_BOUNDS_H
 
-/* Before calibration the TSC rate is unknown: waits are bounded in TSC ticks assuming the
- * fastest plausible TSC, so a slower TSC only makes the real bound longer (never infinite). */
+#include "arch/cpu.h"
+
+/* Before calibration the counter's rate is unknown: waits are bounded in counter ticks assuming
+ * the fastest plausible rate, so a slower counter only makes the real bound longer (never
+ * infinite): 10 GHz, any TSC; an architecture whose counter is far slower states its own in
+ * arch/cpu.h (aarch64: twice CNTFRQ_EL0 - a 62.5 MHz counter taken for 10 GHz made 5 s waits
+ * 13 minutes). */
+#ifndef ARCH_COUNTER_HZ_MAX
 #define BB_TSC_HZ_MAX 10e9
+#else
+#define BB_TSC_HZ_MAX ARCH_COUNTER_HZ_MAX
+#endif
 
 /* Reference clock sanity check (kernel/machine/refclock.c): firmware Stall of this length, at most this
  * many tries (interrupts off); the reference must advance between MIN and MAX times its nominal
@@ -42,6 +51,9 @@
 #define BB_MP_RUN_TIMEOUT_US 900000000ull
 #define BB_MP_NOT_READY_TRIES 5
 #define BB_MP_NOT_READY_RETRY_US 200000
+/* aarch64 without EFI MP services: a processor started by PSCI CPU_ON must be seen OFF again
+ * (AFFINITY_INFO) this long after its CPU_OFF, before it is started again or the run ends */
+#define BB_PSCI_OFF_TIMEOUT_US 1000000
 #define BB_BARRIER_TIMEOUT_S 30.0
 
 /* Disks (boot/uefi_block.c): one queued transfer may take this long; one transfer is at most

@@ -234,24 +234,6 @@ const char *cpu_best_isa(const struct cpu_info *c)
     return "sse2";
 }
 
-uint32_t cpu_cache_size(const struct cpu_info *c, int lvl)
-{
-    for (int i = 0; i < c->ncaches; i++)
-        if (c->caches[i].level == lvl && c->caches[i].type != 'I')
-            return c->caches[i].size;
-    return 0;
-}
-
-uint32_t cpu_llc_size(const struct cpu_info *c)
-{
-    for (int l = 4; l >= 1; l--) {
-        uint32_t s = cpu_cache_size(c, l);
-        if (s)
-            return s;
-    }
-    return 0;
-}
-
 void cpu_write_json(const struct cpu_info *c, struct json *j)
 {
     json_key(j, "cpu");
@@ -291,21 +273,7 @@ void cpu_write_json(const struct cpu_info *c, struct json *j)
     json_kv_uint(j, "base_mhz", c->base_mhz);
     json_kv_uint(j, "max_mhz", c->max_mhz);
     json_kv_uint(j, "phys_addr_bits", c->phys_addr_bits);
-    json_key(j, "caches");
-    json_arr_begin(j);
-    for (int i = 0; i < c->ncaches; i++) {
-        const struct cache_info *ci = &c->caches[i];
-        char t[2] = {ci->type, 0};
-        json_obj_begin(j);
-        json_kv_int(j, "level", ci->level);
-        json_kv_str(j, "type", t);
-        json_kv_uint(j, "bytes", ci->size);
-        json_kv_uint(j, "line", ci->line);
-        json_kv_uint(j, "ways", ci->ways);
-        json_kv_uint(j, "shared_by", ci->shared_by);
-        json_obj_end(j);
-    }
-    json_arr_end(j);
+    cpu_caches_write_json(c->caches, c->ncaches, j);
     json_obj_end(j);
 
     json_key(j, "hypervisor");

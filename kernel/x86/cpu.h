@@ -3,6 +3,8 @@
 #ifndef BB_CPU_H
 #define BB_CPU_H
 
+#include "kernel/machine/cache_info.h"
+
 #include <stdint.h>
 
 struct json;
@@ -16,17 +18,6 @@ typedef void (*cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 void cpuid_native(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 /** XCR0 via XGETBV, or 0 when the OS has not enabled XSAVE (CR4.OSXSAVE clear). */
 uint64_t cpu_read_xcr0(void);
-
-struct cache_info {
-    int level;
-    char type;          /* 'D' data, 'I' instruction, 'U' unified */
-    uint32_t size;      /* bytes */
-    uint32_t line;      /* bytes */
-    uint32_t ways;
-    uint32_t shared_by; /* logical processors sharing it */
-};
-
-#define CPU_MAX_CACHES 8
 
 struct cpu_info {
     char vendor[13];

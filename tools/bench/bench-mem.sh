@@ -29,9 +29,12 @@ lkw=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%.0fMB", g * 1e3 }') # likwid's sizes
 
 # warm-up of ours tells us the ISA level; take likwid's matching stream_mem kernel
 isa=$("$ours" "$bytes" "$THREADS" 1 100 1 | awk '{print $1}')
-case $isa in avx512) lk=stream_mem_avx512 ;; avx2) lk=stream_mem_avx ;; *) lk=stream_mem_sse ;; esac
+# (aarch64: ours is asimd; likwid's Arm kernels are asked for by name, untested: no Arm host here)
+case $isa in avx512) lk=stream_mem_avx512 ;; avx2) lk=stream_mem_avx ;; asimd|sve*) lk=stream_mem ;; *) lk=stream_mem_sse ;; esac
 kernels=$(likwid-bench -a 2>/dev/null || true)
 grep -q "^$lk " <<<"$kernels" || lk=stream_mem_sse
+grep -q "^$lk " <<<"$kernels" || lk=$(grep -o '^stream_mem[a-z0-9_]* ' <<<"$kernels" | head -n 1 | tr -d ' ')
+[ -n "$lk" ] || { echo "bench-mem: likwid-bench offers no stream_mem kernel here" >&2; exit 1; }
 echo "bench-mem: triad, $THREADS threads, ${SIZE_GB} GB (1e9 B) over 3 arrays, nt stores, 24 B/element"
 bench_load start
 echo "bench-mem: ours = mem-triad $isa (median of 3 x >= 200 ms), likwid = likwid-bench -t $lk -w N:$lkw:$THREADS -i $ITERS"

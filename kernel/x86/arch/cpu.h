@@ -27,6 +27,12 @@ static inline uint64_t arch_ticks_fenced(void)
 /* The counter arch_ticks_fenced reads, as the document and the notes name it. */
 #define ARCH_COUNTER_NAME "tsc"
 #define ARCH_COUNTER_LABEL "TSC"
+/* Where the CPU's own cache description comes from (env.caches[].source when not the PPTT). */
+#define ARCH_CACHE_SOURCE "cpuid"
+/* The instructions of arch_ticks_fenced, as the timer suite's description names them. */
+#define ARCH_COUNTER_READ "lfence;rdtsc;lfence"
+/* The ISA every CPU of the architecture has: the "isa" param of entries that need nothing more. */
+#define ARCH_BASE_ISA "x86-64"
 
 /** The counter runs at one rate whatever the core's frequency and sleep states do. */
 static inline int arch_counter_invariant(const struct cpu_info *c) { return c->invariant_tsc; }

@@ -1,6 +1,19 @@
-/* mem_kernels_body.h - one ISA level's bandwidth kernels; included by mem_kernels.c once per
- * level with SFX, TGT, V, W, LD, ST, NT, ADD, MUL, SET1 and STORE_FENCE defined; it
+/* mem_kernels_body.h - one ISA level's bandwidth kernels, written once for every architecture;
+ * included by bench/<arch>/mem_kernels.c once per level with SFX, TGT, V, W, LD, ST, NT, ADD,
+ * MUL, SET1 and STORE_FENCE defined (the vector type and intrinsics of that level); it
  * undefines them again (but STORE_FENCE). */
+
+#ifndef BB_MEM_ENDS
+#define BB_MEM_ENDS
+/* Bits of the first plus last element: cheap, and depends on the stores having happened. */
+static uint64_t mem_ends(const double *x, size_t n)
+{
+    double v = x[0] + x[n - 1];
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+#endif
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)

@@ -1,36 +1,18 @@
-/* coreclock.c - effective core clock from a chain of dependent adds timed by the TSC (see
- * coreclock.h); APERF/MPERF read plainly only after a trap-safe probe on processor 0 worked. */
+/* coreclock.c - effective core clock from a chain of dependent adds timed by the counter
+ * arch/cpu.h reads (see coreclock.h); the architecture's part (the add chain, a cycle-ratio pair
+ * such as x86's APERF/MPERF read plainly only after a trap-safe probe on processor 0 worked) is
+ * kernel/<arch>/coreclock_arch.c behind kernel/machine/coreclock_arch.h. */
 #include "kernel/machine/cpus_left.h"
 #include "kernel/machine/coreclock.h"
+#include "kernel/machine/coreclock_arch.h"
 #include "kernel/machine/clock.h"
 #include "kernel/lib/json.h"
 #include "kernel/platform.h"
-#include "kernel/x86/cpu.h"
-#include "kernel/x86/msr.h"
+#include "arch/cpu.h"
 
 #include <string.h>
 
-#define MSR_MPERF 0xe7
-#define MSR_APERF 0xe8
-#define ADDS_PER_BLOCK 100
-
 struct coreclock_info g_coreclock;
-
-/* `blocks` x 100 dependent adds: one cycle each; the loop counter runs beside the chain. */
-static uint64_t add_chain(uint64_t blocks)
-{
-    uint64_t x = 0, one = 1;
-    __asm__ volatile("1:\n\t"
-                     ".rept 100\n\t"
-                     "add %[one], %[x]\n\t"
-                     ".endr\n\t"
-                     "dec %[n]\n\t"
-                     "jnz 1b"
-                     : [x] "+r"(x), [n] "+r"(blocks)
-                     : [one] "r"(one)
-                     : "cc");
-    return x;
-}
 
 double coreclock_measure(double seconds, double *ratio)
 {
@@ -42,17 +24,13 @@ double coreclock_measure(double seconds, double *ratio)
     int aperf = g_coreclock.aperf;
     for (int guard = 0; guard < 40; guard++) {
         uint64_t irq = plat_irq_save();
-        if (aperf) {
-            m0 = msr_read(MSR_MPERF);
-            a0 = msr_read(MSR_APERF);
-        }
+        if (aperf)
+            coreclock_arch_ratio_read(&a0, &m0);
         t0 = clock_ticks();
-        (void)add_chain(blocks);
+        (void)coreclock_arch_add_chain(blocks);
         t1 = clock_ticks();
-        if (aperf) {
-            a1 = msr_read(MSR_APERF);
-            m1 = msr_read(MSR_MPERF);
-        }
+        if (aperf)
+            coreclock_arch_ratio_read(&a1, &m1);
         plat_irq_restore(irq);
         if ((double)(t1 - t0) >= want)
             break;
@@ -61,7 +39,7 @@ double coreclock_measure(double seconds, double *ratio)
     }
     if (aperf && m1 > m0)
         *ratio = (double)(a1 - a0) / (double)(m1 - m0);
-    return (double)blocks * ADDS_PER_BLOCK * g_clock.hz / (double)(t1 - t0 ? t1 - t0 : 1);
+    return (double)blocks * CORECLOCK_ADDS_PER_BLOCK * g_clock.hz / (double)(t1 - t0 ? t1 - t0 : 1);
 }
 
 /* Best of at least `rounds` short windows: a window the OS or a hypervisor interrupted only
@@ -96,32 +74,13 @@ static void all_worker(void *arg, int cpu)
     ((double *)arg)[cpu] = best_hz(0.0002, 25, &ratio);
 }
 
-struct probe {
-    uint64_t a, m;
-};
-
 void coreclock_start(const struct cpu_info *c, int n)
 {
     plat_free(g_coreclock.per_cpu_hz);
     for (int i = 0; i < g_coreclock.nmarks; i++)
         plat_free(g_coreclock.marks[i].per_cpu);
     memset(&g_coreclock, 0, sizeof g_coreclock);
-    struct cpuid_regs r = {0};
-    if (c->max_leaf >= 6)
-        cpuid_native(6, 0, &r);
-    uint64_t v;
-    if (!(r.ecx & 1)) {
-        g_coreclock.aperf_why = "CPUID.06H:ECX[0] clear (no APERF/MPERF)";
-    } else if (plat_trap_begin() != 0) {
-        g_coreclock.aperf_why = "trap handlers unavailable";
-    } else {
-        int rc = msr_try_read(MSR_APERF, &v);
-        if (rc == 0)
-            rc = msr_try_read(MSR_MPERF, &v);
-        plat_trap_end();
-        g_coreclock.aperf = rc == 0;
-        g_coreclock.aperf_why = rc ? msr_why(rc) : NULL;
-    }
+    g_coreclock.aperf = coreclock_arch_ratio_probe(c, &g_coreclock.aperf_why);
     g_coreclock.core_hz = best_hz(0.0002, 25, &g_coreclock.aperf_ratio);
     g_coreclock.per_cpu_hz = plat_alloc((size_t)(n > 0 ? n : 1) * sizeof(double));
     if (g_coreclock.per_cpu_hz && n > 1 && cpus_run(&n, all_worker, g_coreclock.per_cpu_hz) == 0)
@@ -192,7 +151,7 @@ void coreclock_write_json(struct json *j)
     const struct coreclock_info *g = &g_coreclock;
     json_key(j, "clock");
     json_obj_begin(j);
-    json_kv_str(j, "method", "dependent 64-bit register add chain (1 core cycle per add), TSC-timed");
+    json_kv_str(j, "method", "dependent 64-bit register add chain (1 core cycle per add), " ARCH_COUNTER_LABEL "-timed");
     json_kv_num(j, "core_hz", g->core_hz);
     json_kv_num(j, "tsc_hz", g_clock.hz);
     json_kv_num(j, "core_per_tsc", g_clock.hz > 0 ? g->core_hz / g_clock.hz : 0);
