@@ -202,6 +202,35 @@ static void responses_out_of_order(void **state)
     free(r);
 }
 
+/* A used index more than the ring's size ahead (a broken device): its stale entries would name
+ * a command still in flight and complete it with a response the device never wrote; nothing is
+ * taken, the command stays in flight (and times out in the layer). */
+static void used_index_garbage(void **state)
+{
+    (void)state;
+    struct ring *r = ring_new(2);
+    static uint8_t data[2][512];
+    struct scsi_cmd c;
+    for (int t = 0; t < 2; t++) {
+        cmd(&c, SCSI_DIR_IN, 0, 0, data[t], 512);
+        assert_int_equal(vscsi_submit(&r->io, t, &c), 0);
+    }
+    vscsi_kick(&r->io);
+    uint16_t h0 = take(r), h1 = take(r);
+    answer(r, h0, VSCSI_S_OK, SCSI_GOOD, VSCSI_RESP_BYTES + 512);
+    struct got g = {0};
+    assert_int_equal(vscsi_reap(&r->io, collect, &g), 1);
+    assert_int_equal(g.tag[0], 0);
+    for (int i = 0; i < QSIZE; i++)
+        US(r)->ring[i].id = h1; /* stale entries naming the command in flight */
+    US(r)->idx = (uint16_t)(US(r)->idx + QSIZE + 3);
+    g.n = 0;
+    assert_int_equal(vscsi_reap(&r->io, collect, &g), 0);
+    assert_int_equal(g.n, 0);
+    assert_true(r->q.busy[h1]); /* still the device's */
+    free(r);
+}
+
 static void indexes_wrap(void **state)
 {
     (void)state;
@@ -555,6 +584,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chains),
         cmocka_unit_test(responses_out_of_order),
+        cmocka_unit_test(used_index_garbage),
         cmocka_unit_test(indexes_wrap),
         cmocka_unit_test(driver_io),
         cmocka_unit_test(hands_back_modern),
