@@ -160,20 +160,27 @@ static void chains(void **state)
     free(r);
 }
 
-static void responses_out_of_order(void **state)
+/* n 512-byte reads on tags 0..n-1 of a new ring, kicked, their heads taken by the device. */
+static struct ring *reads_taken(int n, uint16_t *heads)
 {
-    (void)state;
-    struct ring *r = ring_new(5);
-    static uint8_t data[5][512];
+    struct ring *r = ring_new(n);
+    static uint8_t data[8][512];
     struct scsi_cmd c;
-    for (int t = 0; t < 5; t++) {
+    for (int t = 0; t < n; t++) {
         cmd(&c, SCSI_DIR_IN, 0, 0, data[t], 512);
         assert_int_equal(vscsi_submit(&r->io, t, &c), 0);
     }
     vscsi_kick(&r->io);
-    uint16_t heads[5];
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < n; i++)
         heads[i] = take(r);
+    return r;
+}
+
+static void responses_out_of_order(void **state)
+{
+    (void)state;
+    uint16_t heads[5];
+    struct ring *r = reads_taken(5, heads);
     /* answered in reverse: OK+CHECK CONDITION, BAD_TARGET, RESET, BUSY, TRANSPORT_FAILURE */
     answer(r, heads[4], VSCSI_S_OK, SCSI_CHECK_CONDITION, VSCSI_RESP_BYTES + 512);
     answer(r, heads[3], VSCSI_S_BAD_TARGET, 0, VSCSI_RESP_BYTES);
@@ -208,15 +215,9 @@ static void responses_out_of_order(void **state)
 static void used_index_garbage(void **state)
 {
     (void)state;
-    struct ring *r = ring_new(2);
-    static uint8_t data[2][512];
-    struct scsi_cmd c;
-    for (int t = 0; t < 2; t++) {
-        cmd(&c, SCSI_DIR_IN, 0, 0, data[t], 512);
-        assert_int_equal(vscsi_submit(&r->io, t, &c), 0);
-    }
-    vscsi_kick(&r->io);
-    uint16_t h0 = take(r), h1 = take(r);
+    uint16_t h[2];
+    struct ring *r = reads_taken(2, h);
+    uint16_t h0 = h[0], h1 = h[1];
     answer(r, h0, VSCSI_S_OK, SCSI_GOOD, VSCSI_RESP_BYTES + 512);
     struct got g = {0};
     assert_int_equal(vscsi_reap(&r->io, collect, &g), 1);
