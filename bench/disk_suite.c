@@ -271,6 +271,7 @@ static void run_disk(struct bench_ctx *c)
                      "%s", !strcmp(plat_build(), "linux")
                                ? "no disks named: the Linux build measures --disk PATH[,PATH] (files or block devices)"
                                : "no block devices found");
+        plat_disk_release(); /* a controller of ours with no units was still taken */
         return;
     }
     int nb = o->nblocks ? o->nblocks : (int)(sizeof default_blocks / sizeof *default_blocks);

@@ -178,7 +178,10 @@ static int op_reap(void *ctx, scsi_done_fn done, void *arg)
 {
     struct pvscsi_dev *d = ctx;
     int got = 0;
-    while (d->running && d->cons != d->rs->cmp_prod) {
+    uint32_t prod = d->rs->cmp_prod; /* one reading: the loop ends even if the device keeps moving it */
+    if (prod - d->cons > d->cmp_entries)
+        return 0; /* more than a ring ahead: not a producer index; what is in flight times out */
+    while (d->running && d->cons != prod) {
         __atomic_thread_fence(__ATOMIC_ACQUIRE); /* the producer index before the descriptor */
         struct pvscsi_cmp e;
         memcpy(&e, (const void *)&d->cmp[d->cons & (d->cmp_entries - 1)], sizeof e);

@@ -147,13 +147,21 @@ static void record(struct scsi_unit *u, const struct scsi_cmd *c, const struct s
     }
 }
 
+/* A UNIT ATTENTION after which the unit may not be the medium its scratch marker was read from:
+ * medium may have changed (28h), power on / reset / device replaced (29h), LUNs changed (3Fh/0Eh). */
+static int ua_identity(const struct scsi_sense *s)
+{
+    return s->valid && s->key == KEY_UA && (s->asc == 0x28 || s->asc == 0x29 || (s->asc == 0x3F && s->ascq == 0x0E));
+}
+
 /* Classify a finished command: 1 = send it again (UNIT ATTENTION, BUSY, a reset ended it, and
  * retries left); else 0 with *st the PLAT_IO_* outcome (recorded on u when it failed). */
 static int outcome(struct scsi_unit *u, const struct scsi_cmd *c, const struct scsi_result *r,
                    int retries, int *st)
 {
     struct scsi_sense s = {0, 0, 0, 0};
-    int again = retries < SCSI_RETRIES;
+    int write = c->dir == SCSI_DIR_OUT;
+    int again = retries < SCSI_RETRIES && !(write && u && u->writes_refused);
     if (r->host == SCSI_HOST_OK && (r->status == SCSI_GOOD || r->status == SCSI_CONDITION_MET)) {
         *st = r->residual && c->dir != SCSI_DIR_NONE && c->cdb[0] != OP_INQUIRY &&
                       c->cdb[0] != OP_REPORT_LUNS && c->cdb[0] != OP_MODE_SENSE10
@@ -164,6 +172,10 @@ static int outcome(struct scsi_unit *u, const struct scsi_cmd *c, const struct s
         s = scsi_sense_decode(r->sense, r->sense_len);
         if (u)
             u->check_conditions++;
+        if (write && u && ua_identity(&s)) { /* never re-sent: it could land on another medium */
+            u->writes_refused = 1;
+            again = 0;
+        }
         if (s.valid && s.key == KEY_UA && again) {
             if (u)
                 u->ua_retries++;
@@ -585,6 +597,13 @@ int scsi_rw(void *ctrl, int unit, int write, int qd, const uint64_t *lba, int n,
     struct scsi_unit *u = &h->unit[unit];
     if (write && u->read_only)
         return PLAT_IO_READ_ONLY;
+    if (!bytes || bytes % u->block_size)
+        return PLAT_IO_RANGE; /* whole blocks only: never a CDB for fewer blocks than the buffer */
+    if (write && u->writes_refused) {
+        bb_snprintf(u->last_error, sizeof u->last_error, "no more writes: a write met a UNIT ATTENTION "
+                    "(medium changed, reset or LUNs changed) after the scratch marker was read");
+        return PLAT_IO_ERROR;
+    }
     int maxqd = scsi_max_qd(ctrl, unit, bytes);
     if (qd > maxqd)
         qd = maxqd;

@@ -113,6 +113,9 @@ struct scsi_unit {
     int read_only;             /* MODE SENSE WP bit */
     int use16;                 /* READ/WRITE(16); 0: the (10) forms (READ CAPACITY(16) refused) */
     int no_sync;               /* SYNCHRONIZE CACHE refused as unsupported: nothing to flush */
+    int writes_refused;        /* a write met a UNIT ATTENTION saying the medium may have changed,
+                                * the unit was reset or the LUNs changed: it may no longer be the
+                                * medium whose scratch marker was read, so no write is sent again */
     char vendor[9], product[17], revision[5], serial[32], model[48];
     /* what went wrong last (I/O error detail), and counters */
     struct scsi_sense last_sense;

@@ -51,8 +51,9 @@ void virtq_publish(struct virtq *q)
 
 int virtq_get(struct virtq *q, uint16_t *tag, uint32_t *len)
 {
-    if (q->used->idx == q->last_used)
-        return 0;
+    uint16_t ahead = (uint16_t)(q->used->idx - q->last_used);
+    if (ahead == 0 || ahead > q->size)
+        return 0; /* none, or more than a ring ahead (a broken device): nothing to trust there */
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     volatile struct virtq_used_elem *e = &q->used->ring[q->last_used % q->size];
     uint32_t id = e->id;

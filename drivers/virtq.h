@@ -54,7 +54,8 @@ void virtq_init(struct virtq *q, struct virtq_desc *desc, volatile struct virtq_
 int virtq_add(struct virtq *q, const struct virtq_buf *b, int n, uint16_t tag);
 /** Make everything added visible to the device (one index store per batch). */
 void virtq_publish(struct virtq *q);
-/** Take the next used chain: 1 (*tag, *len), 0 when none, -1 for an id not in flight. */
+/** Take the next used chain: 1 (*tag, *len), 0 when none (or a used index more than the ring's
+ *  size ahead: a broken device; what is in flight then times out), -1 for an id not in flight. */
 int virtq_get(struct virtq *q, uint16_t *tag, uint32_t *len);
 
 #endif

@@ -143,7 +143,7 @@ int scsi_model_exec(struct scsi_model *m, const struct scsi_cmd *c, struct scsi_
     }
     if (u->ua_pending > 0 && cdb[0] != 0x12 && cdb[0] != 0xA0) {
         u->ua_pending--;
-        check(r, u->descriptor_sense, 6, 0x29, 0);
+        check(r, u->descriptor_sense, 6, u->ua_asc ? u->ua_asc : 0x29, u->ua_ascq);
         return 0;
     }
     switch (cdb[0]) {

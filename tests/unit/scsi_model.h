@@ -19,6 +19,7 @@ struct scsi_model_lu {
     uint64_t blocks;
     uint8_t *data;             /* blocks x block_size bytes */
     int ua_pending;            /* the next commands answer UNIT ATTENTION 29/00 (reset) */
+    uint8_t ua_asc, ua_ascq;   /* ... or this ASC/ASCQ when ua_asc is set (28/00: medium changed) */
     int busy_next;             /* the next commands answer BUSY */
     int no_rc16;               /* READ CAPACITY(16) is an invalid opcode */
     int no_report_luns;        /* REPORT LUNS is an invalid opcode */

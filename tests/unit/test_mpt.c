@@ -357,6 +357,38 @@ static void error_reply_frame_and_sense(void **state)
     stop(d);
 }
 
+static int reaped;
+static void count_done(void *arg, int tag, const struct scsi_result *r) { (void)arg; (void)tag; (void)r; reaped++; }
+
+/* Reply FIFO words naming nothing of ours (a broken IOC): reply addresses outside the frame pool,
+ * between frames, a frame holding a context not in flight; context-only words for tags not in
+ * flight.  None is reported, read beyond the pool or given back to the free list. */
+static void garbage_replies(void **state)
+{
+    (void)state;
+    struct mpt_dev *d = start();
+    uint32_t base = (uint32_t)d->replies_dev, end = base + (uint32_t)d->depth * MPT_REPLY_BYTES;
+    memset(d->replies, 0, MPT_REPLY_BYTES); /* frame 0 holds context 0: no tag */
+    uint32_t words[] = {MPT_REPLY_ADDRESS | (base - MPT_REPLY_BYTES) >> 1, MPT_REPLY_ADDRESS | end >> 1,
+                        MPT_REPLY_ADDRESS | (base + 8) >> 1, MPT_REPLY_ADDRESS | 0, MPT_REPLY_ADDRESS | 0x7FFFFFFEu,
+                        MPT_REPLY_ADDRESS | base >> 1, 0, 5, (uint32_t)d->depth + 1, 0x7FFFFFFEu};
+    int nfree = mm.nfree;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        mm.postq[(mm.phead + mm.npost++) % FIFO] = words[i];
+        mm.in_flight++; /* post() counts a reply as a completion; these are none */
+    }
+    reaped = 0;
+    assert_int_equal(d->host.hba.ops->reap(d, count_done, NULL), 0);
+    assert_int_equal(reaped, 0);
+    assert_int_equal(mm.nfree, nfree + 1); /* only frame 0, ours, given back */
+    assert_int_equal(mm.freeq[(mm.fhead + mm.nfree - 1) % FIFO], base);
+    static uint8_t buf[4096] __attribute__((aligned(4096)));
+    void *bufs[1] = {buf};
+    uint64_t lba = 0;
+    assert_int_equal(mpt_driver.rw(d, 0, 0, 1, &lba, 1, 4096, bufs, NULL), 0); /* still works */
+    stop(d);
+}
+
 static void deep_and_out_of_order(void **state)
 {
     (void)state;
@@ -396,6 +428,7 @@ int main(void)
         cmocka_unit_test(error_reply_frame_and_sense),
         cmocka_unit_test(deep_and_out_of_order),
         cmocka_unit_test(never_completes),
+        cmocka_unit_test(garbage_replies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

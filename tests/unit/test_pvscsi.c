@@ -313,6 +313,33 @@ static void check_condition_sense(void **state)
     stop(d);
 }
 
+static int reaped;
+static void count_done(void *arg, int tag, const struct scsi_result *r) { (void)arg; (void)tag; (void)r; reaped++; }
+
+/* A completion producer index more than a ring ahead of the consumer (a broken device): the reap
+ * reads no entry, reports nothing and returns at once, rather than walking 2^32 stale entries. */
+static void garbage_producer(void **state)
+{
+    (void)state;
+    struct pvscsi_dev *d = start();
+    uint32_t cons = d->cons;
+    pm.rs->cmp_prod = cons - 1;
+    reaped = 0;
+    assert_int_equal(d->host.hba.ops->reap(d, count_done, NULL), 0);
+    assert_int_equal(reaped, 0);
+    assert_int_equal(d->cons, cons);
+    pm.rs->cmp_prod = cons + d->cmp_entries + 1;
+    assert_int_equal(d->host.hba.ops->reap(d, count_done, NULL), 0);
+    assert_int_equal(d->cons, cons);
+    pm.rs->cmp_prod = cons; /* sane again: I/O works */
+    pm.filled = cons;
+    static uint8_t buf[4096] __attribute__((aligned(4096)));
+    void *bufs[1] = {buf};
+    uint64_t lba = 0;
+    assert_int_equal(pvscsi_driver.rw(d, 0, 0, 1, &lba, 1, 4096, bufs, NULL), 0);
+    stop(d);
+}
+
 static void never_completes(void **state)
 {
     (void)state;
@@ -334,6 +361,7 @@ int main(void)
         cmocka_unit_test(device_ring_size_respected),
         cmocka_unit_test(check_condition_sense),
         cmocka_unit_test(never_completes),
+        cmocka_unit_test(garbage_producer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

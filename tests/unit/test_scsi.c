@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,61 @@ static void check_condition_and_retries(void **state)
     free_hba(h);
 }
 
+/* A write answered by a UNIT ATTENTION saying the medium may have changed (a removable medium
+ * swapped, a unit reset or replaced, the LUNs changed) is not sent again, and no later write goes
+ * to that unit: the scratch marker was read from the medium before.  Reads are still retried. */
+static void ua_medium_changed(void **state)
+{
+    (void)state;
+    static const uint8_t asc[3][2] = {{0x28, 0x00}, {0x29, 0x00}, {0x3F, 0x0E}};
+    for (int i = 0; i < 3; i++) {
+        struct hba *h = new_hba();
+        struct scsi_model_lu *lu = scsi_model_add(&h->m, 0, 0, 512, 8192);
+        assert_int_equal(scsi_scan(&h->host), 1);
+        static uint8_t b[4][4096];
+        void *bufs[4] = {b[0], b[1], b[2], b[3]};
+        uint64_t lba[4] = {0, 8, 16, 24};
+        memset(b, 0x5A, sizeof b);
+        lu->ua_pending = 1;
+        lu->ua_asc = asc[i][0];
+        lu->ua_ascq = asc[i][1];
+        int writes = h->m.ops[0x8A];
+        assert_int_equal(drv.rw(h, 0, 1, 1, lba, 4, 4096, bufs, NULL), PLAT_IO_ERROR);
+        assert_int_equal(h->m.ops[0x8A] - writes, 1); /* the one answered UA, never again */
+        for (size_t k = 0; k < 4 * 4096; k++)
+            assert_int_equal(lu->data[k], 0);
+        char want[40];
+        snprintf(want, sizeof want, "UNIT ATTENTION %02X/%02X", asc[i][0], asc[i][1]);
+        assert_non_null(strstr(drv.last_error(h, 0), want));
+        assert_int_equal(drv.rw(h, 0, 1, 4, lba, 4, 4096, bufs, NULL), PLAT_IO_ERROR);
+        assert_int_equal(h->m.ops[0x8A] - writes, 1);
+        assert_non_null(strstr(drv.last_error(h, 0), "no more writes"));
+        lu->ua_pending = 1; /* reads go on, a UNIT ATTENTION on them retried */
+        assert_int_equal(drv.rw(h, 0, 0, 4, lba, 4, 4096, bufs, NULL), 0);
+        free_hba(h);
+    }
+    /* a UNIT ATTENTION of another kind (capacity changed) on a write: sent again */
+    struct hba *h = new_hba();
+    struct scsi_model_lu *lu = scsi_model_add(&h->m, 0, 0, 512, 8192);
+    scsi_model_add(&h->m, 1, 0, 4096, 1024);
+    assert_int_equal(scsi_scan(&h->host), 2);
+    static uint8_t one[4096];
+    void *ob[1] = {one};
+    uint64_t l0 = 0;
+    lu->ua_pending = 1;
+    lu->ua_asc = 0x2A;
+    lu->ua_ascq = 0x09;
+    assert_int_equal(drv.rw(h, 0, 1, 1, &l0, 1, 4096, ob, NULL), 0);
+    /* a buffer that is not whole blocks: refused, nothing sent */
+    int before = h->m.commands;
+    assert_int_equal(drv.rw(h, 0, 1, 1, &l0, 1, 1000, ob, NULL), PLAT_IO_RANGE);
+    assert_int_equal(drv.rw(h, 0, 0, 1, &l0, 1, 100, ob, NULL), PLAT_IO_RANGE);
+    assert_int_equal(drv.rw(h, 1, 1, 1, &l0, 1, 512, ob, NULL), PLAT_IO_RANGE); /* a 4 KiB unit */
+    assert_int_equal(drv.rw(h, 1, 1, 1, &l0, 1, 2048, ob, NULL), PLAT_IO_RANGE);
+    assert_int_equal(h->m.commands, before);
+    free_hba(h);
+}
+
 static void fail_at(uint64_t lba)
 {
     H->m.lu[0].fail_lba = lba;
@@ -305,6 +361,7 @@ int main(void)
         cmocka_unit_test(depths_and_pieces),
         cmocka_unit_test(check_condition_and_retries),
         cmocka_unit_test(never_completing),
+        cmocka_unit_test(ua_medium_changed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,20 +160,27 @@ static void chains(void **state)
     free(r);
 }
 
-static void responses_out_of_order(void **state)
+/* n 512-byte reads on tags 0..n-1 of a new ring, kicked, their heads taken by the device. */
+static struct ring *reads_taken(int n, uint16_t *heads)
 {
-    (void)state;
-    struct ring *r = ring_new(5);
-    static uint8_t data[5][512];
+    struct ring *r = ring_new(n);
+    static uint8_t data[8][512];
     struct scsi_cmd c;
-    for (int t = 0; t < 5; t++) {
+    for (int t = 0; t < n; t++) {
         cmd(&c, SCSI_DIR_IN, 0, 0, data[t], 512);
         assert_int_equal(vscsi_submit(&r->io, t, &c), 0);
     }
     vscsi_kick(&r->io);
-    uint16_t heads[5];
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < n; i++)
         heads[i] = take(r);
+    return r;
+}
+
+static void responses_out_of_order(void **state)
+{
+    (void)state;
+    uint16_t heads[5];
+    struct ring *r = reads_taken(5, heads);
     /* answered in reverse: OK+CHECK CONDITION, BAD_TARGET, RESET, BUSY, TRANSPORT_FAILURE */
     answer(r, heads[4], VSCSI_S_OK, SCSI_CHECK_CONDITION, VSCSI_RESP_BYTES + 512);
     answer(r, heads[3], VSCSI_S_BAD_TARGET, 0, VSCSI_RESP_BYTES);
@@ -199,6 +206,29 @@ static void responses_out_of_order(void **state)
     assert_int_equal(vscsi_reap(&r->io, collect, &g), 1);
     assert_int_equal(g.n, 0);
     assert_int_equal(r->io.bad_completions, 1);
+    free(r);
+}
+
+/* A used index more than the ring's size ahead (a broken device): its stale entries would name
+ * a command still in flight and complete it with a response the device never wrote; nothing is
+ * taken, the command stays in flight (and times out in the layer). */
+static void used_index_garbage(void **state)
+{
+    (void)state;
+    uint16_t h[2];
+    struct ring *r = reads_taken(2, h);
+    uint16_t h0 = h[0], h1 = h[1];
+    answer(r, h0, VSCSI_S_OK, SCSI_GOOD, VSCSI_RESP_BYTES + 512);
+    struct got g = {0};
+    assert_int_equal(vscsi_reap(&r->io, collect, &g), 1);
+    assert_int_equal(g.tag[0], 0);
+    for (int i = 0; i < QSIZE; i++)
+        US(r)->ring[i].id = h1; /* stale entries naming the command in flight */
+    US(r)->idx = (uint16_t)(US(r)->idx + QSIZE + 3);
+    g.n = 0;
+    assert_int_equal(vscsi_reap(&r->io, collect, &g), 0);
+    assert_int_equal(g.n, 0);
+    assert_true(r->q.busy[h1]); /* still the device's */
     free(r);
 }
 
@@ -555,6 +585,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chains),
         cmocka_unit_test(responses_out_of_order),
+        cmocka_unit_test(used_index_garbage),
         cmocka_unit_test(indexes_wrap),
         cmocka_unit_test(driver_io),
         cmocka_unit_test(hands_back_modern),
