@@ -127,3 +127,31 @@ jq '(.results[] | select(.suite == "disk") | .params.api) = "blockio"' "$D/kvm.j
 "$BC" "$D/baremetal.json" "$D/kvm-fw.json" >"$D/fw.txt" 2>&1
 check "native vs firmware: rows warned about with both paths named, marked (!)" \
     bash -c "grep -q 'rows went through different kinds of driver.*baremetal nvme native, kvm blockio firmware' '$D/fw.txt' && grep -Eq '^disk .*nvme / blockio \(!\)' '$D/fw.txt'"
+
+# memory on a VM showing another cache layout: the DRAM working sets are half as large (they
+# follow the last-level cache) and the 1 MiB point is L3 instead of L2; the 4 MiB point is 3 MiB
+jq '.tool.tag = "bm"' "$FX/baremetal.json" >"$D/mem-bm.json"
+jq '.tool.tag = "vm"
+    | (.results[] | select(.suite == "mem" and .params.level == "DRAM" and .test != "sweep" and .test != "latency")
+       | .params.bytes) |= . / 2
+    | (.results[] | select(.suite == "mem" and .test == "latency" and .params.bytes == 1048576) | .params.level) = "L3"
+    | (.results[] | select(.suite == "mem" and .test == "latency" and .params.bytes == 4194304) | .params.bytes) = 3145728' \
+    "$FX/baremetal.json" >"$D/mem-vm.json"
+"$BC" --suite mem "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem.txt" 2>&1
+check "mem: a test measured once per level is one row per level, each environment's bytes beside it" \
+    grep -Eq '^mem +copy +isa=sse2 level=DRAM nt=no threads=1 +GB/s +higher +1\.32 GiB / 677 MiB +2\.787 +2\.787 ' "$D/mem.txt"
+check "mem: a sweep is matched by size, each environment's level beside it" \
+    grep -Eq '^mem +latency +bytes=1048576 +ns +lower +L2 / L3 +40\.13 +40\.13 ' "$D/mem.txt"
+check "mem: the rows that do not line up are named, and why" \
+    bash -c "grep -q '^warning: the environments show different cache layouts: 1 memory row .* e.g. latency bytes=1048576 (L2 bm, L3 vm)' '$D/mem.txt' &&
+             grep -q '^warning: 2 memory rows .* have a size only some environments measured .*latency bytes=4194304 (L3 bm, - vm); latency bytes=3145728 (- bm, L3 vm)' '$D/mem.txt' &&
+             grep -q '^warning: 2 of 73 entries are not in every file' '$D/mem.txt'"
+"$BC" --suite mem --format csv "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem.csv" 2>/dev/null
+check "mem csv: an _at column per environment" \
+    python3 -c 'import csv,sys
+r={(x["test"],x["params"]):x for x in csv.DictReader(open(sys.argv[1]))}
+c=r[("add","isa=avx2 level=DRAM nt=yes threads=1")]
+sys.exit(not((c["bm_at"],c["vm_at"])==("1.98 GiB","1016 MiB") and c["vm_ratio_pct"]=="100"))' "$D/mem.csv"
+"$BC" --suite mem --match exact "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem-exact.txt" 2>&1
+check "mem, --match exact: level and bytes both matched (the rule before: 82 of 113 unmatched)" \
+    bash -c "grep -q '^warning: 82 of 113 entries are not in every file' '$D/mem-exact.txt' && ! grep -q ' at ' '$D/mem-exact.txt'"

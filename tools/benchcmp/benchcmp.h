@@ -109,6 +109,9 @@ struct bc_cell {
                                  lo..hi overlap) */
     char method;              /* 'U' Mann-Whitney, 'r' min..max overlap, 0 none */
     double p;                 /* U test p-value when method == 'U' */
+    char at[48];              /* role matching, a row matched without one of a memory working
+                                 set's params (bc_row.at_param): that param as the pool's
+                                 documents gave it ("1.32 GiB", "L2"; "a+b" when they differ) */
 };
 
 struct bc_row {
@@ -121,6 +124,10 @@ struct bc_row {
     int present;                  /* how many pools have this entry */
     int unit_mismatch;
     int mixed_drivers;            /* its pools went through different enum bc_driver kinds */
+    const char *at_param;         /* role matching: the working-set param left out of the key
+                                     (suite_ws_params: "bytes" for a test measured once per
+                                     cache level, "level" for one measured at several sizes per
+                                     level), shown per pool in bc_cell.at; NULL otherwise */
 };
 
 struct bc_table {
