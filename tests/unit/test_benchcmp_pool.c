@@ -304,8 +304,10 @@ static void summary_numbers(void **state)
     assert_true(tab.rows[c->worst[0]].c[1].overhead_pct == 40 && tab.rows[c->worst[1]].c[1].overhead_pct == 30 &&
                 tab.rows[c->worst[2]].c[1].overhead_pct == 10);
     assert_true(fabs(s.g[1].c[1].median_overhead_pct + 10.0) < 1e-9);
+    assert_int_equal(s.g[1].c[1].nworst, 0); /* -10%: better than the baseline, no "worst" */
     assert_true(fabs(s.g[3].c[1].median_overhead_pct - 5.0) < 1e-9);
-    assert_int_equal(s.g[3].c[1].nworst, 2);
+    assert_int_equal(s.g[3].c[1].nworst, 1); /* +10% int_add; int_mul at 0% is not worse */
+    assert_true(tab.rows[s.g[3].c[1].worst[0]].c[1].overhead_pct == 10);
     bc_summary_free(&s);
 }
 

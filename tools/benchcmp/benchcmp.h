@@ -197,7 +197,8 @@ struct bc_sum_cell {
     int n;                      /* rows with an overhead for this pool */
     double median_overhead_pct; /* NAN when n == 0 */
     int outside_noise;          /* rows whose noise is BC_DIFFERENT */
-    int worst[BC_WORST];        /* row indices, largest overhead first */
+    int worst[BC_WORST];        /* row indices, largest overhead first; only rows worse than
+                                   the baseline (overhead > 0): nworst 0 when none is */
     int nworst;
 };
 struct bc_sum_group {

@@ -503,7 +503,7 @@ static int summary_grid(const struct bc_table *t, const struct bc_summary *s, st
                 used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %+.1f%%", w ? "; " : "",
                                          nm, row->c[p].overhead_pct);
             }
-            put(g, r++, 5, c->nworst ? buf : "-");
+            put(g, r++, 5, c->nworst ? buf : "none worse");
         }
     return 0;
 }
