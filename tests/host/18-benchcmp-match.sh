@@ -155,3 +155,11 @@ sys.exit(not((c["bm_at"],c["vm_at"])==("1.98 GiB","1016 MiB") and c["vm_ratio_pc
 "$BC" --suite mem --match exact "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem-exact.txt" 2>&1
 check "mem, --match exact: level and bytes both matched (the rule before: 82 of 113 unmatched)" \
     bash -c "grep -q '^warning: 82 of 113 entries are not in every file' '$D/mem-exact.txt' && ! grep -q ' at ' '$D/mem-exact.txt'"
+
+# --suite / --test: a typo among several names is an error naming it, not a smaller table
+"$BC" --suite mem,disk,alus "$D/mem-bm.json" "$D/mem-vm.json" >"$D/typo.out" 2>"$D/typo.err"; rc=$?
+check "--suite mem,disk,alus: exit 2, the typo named with the suites there, no table" \
+    bash -c "test $rc = 2 && grep -q \"^benchcmp: error: --suite 'alus' matches no entry of the documents (their suites: .*alu\" '$D/typo.err' && ! test -s '$D/typo.out'"
+"$BC" --suite mem --test 'copy,traid' "$D/mem-bm.json" "$D/mem-vm.json" >/dev/null 2>"$D/typo2.err"; rc=$?
+check "--test copy,traid: exit 2, the pattern named with the tests of the suites selected" \
+    bash -c "test $rc = 2 && grep -q \"^benchcmp: error: --test 'traid' matches no test of the suites selected (tests there: copy, .*triad\" '$D/typo2.err'"

@@ -333,6 +333,20 @@ static void filters(void **state)
     assert_int_equal(bc_compare_opts(docs, 1, &o, &tab), 0);
     assert_int_equal(tab.nrows, 1);
     assert_string_equal(tab.rows[0].first->test, "int_mul");
+    /* every name must match: a typo among several is an error naming it */
+    char err[512];
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1); /* *_read: none in alu */
+    o.tests = tests + 1;
+    o.ntests = 1;
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), 0);
+    const char *typo[] = {"disk", "alus"}, *nomatch[] = {"int_mul", "seq_*"};
+    o = (struct bc_opts){.suites = typo, .nsuites = 2};
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1);
+    assert_non_null(strstr(err, "--suite 'alus' matches no entry"));
+    assert_non_null(strstr(err, "alu, disk") ? strstr(err, "alu, disk") : strstr(err, "disk, alu"));
+    o = (struct bc_opts){.suites = suites, .nsuites = 1, .tests = nomatch, .ntests = 2};
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1); /* seq_* is not in alu */
+    assert_non_null(strstr(err, "--test 'seq_*' matches no test of the suites selected"));
 }
 
 int main(void)

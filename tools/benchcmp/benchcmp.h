@@ -150,6 +150,10 @@ struct bc_table {
 /** Match the entries of docs[0..n-1] into t: pools by tag (the pool of docs[0] is the baseline),
  *  rows by o->match, pooled figures, ratios, noise, warnings.  0, or -1 (memory). */
 int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct bc_table *t);
+/** Does every name of o->suites name a suite of docs[0..n-1], and every pattern of o->tests
+ *  match a test (of the suites selected)?  0, or -1 with "--suite 'alus' matches no entry of
+ *  the documents (their suites: alu, disk)" in err: a typo is not silently a smaller table. */
+int bc_opts_check(const struct bc_doc *docs, int n, const struct bc_opts *o, char *err, size_t errlen);
 /** bc_compare_opts with every entry and role matching. */
 int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
 
@@ -272,5 +276,9 @@ void bc_charts_free(struct bc_charts *l);
  *  number of charts, or -1 with a message in err. */
 int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, char *err,
               size_t errlen);
+/** What --report DIR would do to dir: 0 it is new or empty; 1 it holds a previous report of
+ *  benchcmp (its index.html is replaced, the charts and document copies of the old report are
+ *  removed first); -1 with the reason in err: anything else (bc_report refuses it). */
+int bc_report_dir_state(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -69,6 +69,55 @@ static int wanted(const struct bc_opts *o, const struct bc_entry *e)
     return ok;
 }
 
+/* Append name to "a, b, c" in list (n bytes) unless there, at most `max` names ("..." after). */
+static void list_name(char *list, size_t n, int *count, int max, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *q = list; *q; q += strcspn(q, ","), q += *q ? 2 : 0)
+        if (!strncmp(q, name, len) && (q[len] == ',' || !q[len]))
+            return;
+    if (*count == max)
+        snprintf(list + strlen(list), n - strlen(list), ", ...");
+    else if (*count < max)
+        snprintf(list + strlen(list), n - strlen(list), "%s%.40s", *count ? ", " : "", name);
+    ++*count;
+}
+
+int bc_opts_check(const struct bc_doc *docs, int n, const struct bc_opts *o, char *err, size_t errlen)
+{
+    const struct bc_opts none = {0};
+    for (int i = 0; i < o->nsuites; i++) {
+        char have[400] = "";
+        int found = 0, count = 0;
+        for (int d = 0; d < n && !found; d++)
+            for (int k = 0; k < docs[d].n && !found; k++) {
+                found = !strcmp(docs[d].e[k].suite, o->suites[i]);
+                list_name(have, sizeof have, &count, 12, docs[d].e[k].suite);
+            }
+        if (!found)
+            return bc_fail(err, errlen, "--suite '%.80s' matches no entry of the documents (their "
+                           "suites: %s)", o->suites[i], count ? have : "none");
+    }
+    struct bc_opts suites_only = {.suites = o->suites, .nsuites = o->nsuites};
+    for (int i = 0; i < o->ntests; i++) {
+        char have[400] = "";
+        int found = 0, count = 0;
+        for (int d = 0; d < n && !found; d++)
+            for (int k = 0; k < docs[d].n && !found; k++) {
+                const struct bc_entry *e = &docs[d].e[k];
+                if (!wanted(o->nsuites ? &suites_only : &none, e))
+                    continue;
+                found = fnmatch(o->tests[i], e->test, 0) == 0;
+                list_name(have, sizeof have, &count, 12, e->test);
+            }
+        if (!found)
+            return bc_fail(err, errlen, "--test '%.80s' matches no test%s (tests there: %s)",
+                           o->tests[i], o->nsuites ? " of the suites selected" : " of the documents",
+                           count ? have : "none");
+    }
+    return 0;
+}
+
 /* The params that name a disk's identity and path, left out of role matching. */
 static const char *const *const disk_params = suite_device_params;
 /* A memory working set: [0] its cache level, [1] its size in bytes. */
