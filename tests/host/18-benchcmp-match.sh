@@ -163,3 +163,20 @@ check "--suite mem,disk,alus: exit 2, the typo named with the suites there, no t
 "$BC" --suite mem --test 'copy,traid' "$D/mem-bm.json" "$D/mem-vm.json" >/dev/null 2>"$D/typo2.err"; rc=$?
 check "--test copy,traid: exit 2, the pattern named with the tests of the suites selected" \
     bash -c "test $rc = 2 && grep -q \"^benchcmp: error: --test 'traid' matches no test of the suites selected (tests there: copy, .*triad\" '$D/typo2.err'"
+
+# more disks in a document than barebench lists (a crafted document): the first 64 by role, the
+# rest by every param, said once; the pairing stays linear (no disks x roles scan)
+python3 - "$FX/study/kvm-1.json" "$D" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); tpl = next(r for r in d["results"] if r["suite"] == "disk")
+for j in range(3):
+    d["tool"]["tag"] = f"many{j}"; d["tool"].pop("run_id", None)
+    d["env"]["disks"] = [dict(index=i, kind="virtio", bytes=2**30 * (i + 1) + j, model="", serial="") for i in range(100)]
+    d["results"] = [dict(tpl, params=dict(tpl["params"], disk=i)) for i in range(100)]
+    json.dump(d, open(f"{sys.argv[2]}/many{j}.json", "w"))
+PY
+"$BC" "$D"/many?.json >"$D/many.txt" 2>&1
+check "100 disks per document: a warning names the cap; 64 disks by role, the other 36 by index, all lined up" \
+    bash -c "grep -q '^warning: $D/many0.json and other documents: measured 100 disks, more than barebench lists (64): only the 64 of lowest index are matched by role, the other 36 by every param' '$D/many.txt' &&
+             test \$(grep -c '^disk .* disk=[0-9]* GiB ' '$D/many.txt') = 64 && test \$(grep -c '^disk .* disk=[0-9]* disk_kind=virtio ' '$D/many.txt') = 36 &&
+             ! grep -q 'not in every' '$D/many.txt'"

@@ -181,6 +181,8 @@ struct bc_roles {
                     order, a disk_label some documents lack (benchcmp puts them in t.warn) */
     int nwarn;
 };
+#define BC_DISKS_MAX 64 /* disks of one document matched by role (as many as barebench lists);
+                           more are matched by every param, and a warning says so */
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
 /** The length of the "disk=ROLE" that leads r->params_text under role matching (ROLE may hold
  *  spaces: "disk=16 MiB"), 0 when the row names no role. */
