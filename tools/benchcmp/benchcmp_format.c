@@ -355,8 +355,8 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
 
 /* CSV: raw numbers, one column per value, for spreadsheets and scripts.  First the columns of
  * before pooling, per pool (median, min, max[, ratio_pct, overhead_pct, within_noise,
- * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api (and at, when a
- * row was matched without a working-set param: bc_cell.at). */
+ * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api; last, when a row
+ * was matched without a working-set param, per pool at (bc_cell.at). */
 static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
                                       "within_noise", "noise_test"};
 static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
@@ -374,8 +374,8 @@ static void put_num(struct grid *g, int r, int c, double v)
 
 static int csv_grid(const struct bc_table *t, struct grid *g)
 {
-    int at = has_pp(t, PP_AT), nnew = CSV_NEW + at;
-    if (entry_grid(g, t->nrows + 1, 5 + 3 + nnew + (7 + nnew) * (t->npools - 1)))
+    int at = has_pp(t, PP_AT);
+    if (entry_grid(g, t->nrows + 1, 5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1) + at * t->npools))
         return -1;
     char buf[128];
     int col = 5;
@@ -385,10 +385,14 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
             put(g, 0, col++, buf);
         }
     for (int i = 0; i < t->npools; i++) {
-        for (int k = 0; k < nnew; k++) {
-            snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, k < CSV_NEW ? csv_new[k] : "at");
+        for (int k = 0; k < CSV_NEW; k++) {
+            snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_new[k]);
             put(g, 0, col++, buf);
         }
+    }
+    for (int i = 0; i < t->npools && at; i++) { /* last: every other column keeps its place */
+        snprintf(buf, sizeof buf, "%s_at", t->pools[i].label);
+        put(g, 0, col++, buf);
     }
     for (int r = 0; r < t->nrows; r++) {
         const struct bc_row *row = &t->rows[r];
@@ -421,9 +425,9 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
             for (int k = 0; k < 4; k++)
                 put_num(g, r + 1, col++, more[k]);
             put(g, r + 1, col++, c->api);
-            if (at)
-                put(g, r + 1, col++, c->at);
         }
+        for (int i = 0; i < t->npools && at; i++)
+            put(g, r + 1, col++, row->c[i].at);
     }
     return 0;
 }
