@@ -5,7 +5,9 @@
 # two scratch files given in opposite orders) pairs them explicitly and is recorded; a native vs
 # firmware row is warned about; --match exact gives the table benchcmp gave before pooling
 # (tests/fixtures/study/exact-pre-pooling.csv: benchcmp of commit 8c268f4, `--format csv` on the
-# same three copies).  No boot.
+# same three copies); memory of a VM showing another cache layout lines up by level (a sweep by
+# size) with each side's other value shown; a typo in --suite/--test is an error; more disks in a
+# document than barebench lists are capped and said.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 BC=$BUILD/host/benchcmp
 FX=$top/tests/fixtures

@@ -9,8 +9,9 @@
 # to a PDF of several pages.  The checks are shown failing first on planted pages (a console
 # error, a script the policy blocks, a blank page).  Then the charts: an overhead chart per suite
 # (none for timer), each disk sweep also as % of the baseline, log y where values span decades,
-# "n/a" for the missing entries, titles in words with shared params below, none over 1200 px.  No
-# boot.
+# "n/a" for the missing entries, titles in words with shared params below, none over 1200 px.
+# Last, --report into a directory that is not new: a previous report replaced, anything else
+# refused.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 . "$top/tests/host/browser.bash"
 BC=${BC:-$BUILD/host/benchcmp}
