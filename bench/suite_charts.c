@@ -20,6 +20,8 @@ const struct suite_chart suite_charts[] = {
 
 const char *const suite_device_params[] = {"disk", "disk_kind", "api", NULL};
 
+const char *const suite_ws_params[] = {"level", "bytes", NULL};
+
 const struct api_path api_paths[] = {
     {"blockio", API_FIRMWARE}, /* blockio, blockio2: the firmware's Block I/O protocols */
     {"psync", API_OS},         /* the Linux build */

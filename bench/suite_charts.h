@@ -32,6 +32,13 @@ extern const struct suite_chart suite_charts[];
  *  device's role instead of these (docs/COMPARING.md).  NULL-terminated. */
 extern const char *const suite_device_params[];
 
+/** The params of an entry that name a memory working set: [0] its cache level ("L1".."L3",
+ *  "DRAM", "boundary"), [1] its size in bytes (from the cache sizes the environment shows).
+ *  benchcmp matches environments on the level of a test measured once per level and on the
+ *  size of one measured at several sizes per level, showing the other per environment
+ *  (docs/COMPARING.md).  NULL-terminated. */
+extern const char *const suite_ws_params[];
+
 /* What kind of I/O path an "api" param names. */
 enum api_kind { API_NATIVE = 0, API_FIRMWARE, API_OS };
 struct api_path {

@@ -44,7 +44,7 @@ check "markdown: every table row has the same number of cells" \
 
 "$BC" --format csv "${fx[@]}" >"$D/table.csv" 2>"$D/csv.err"
 check "csv: header names every environment's columns" \
-    grep -q "^suite,test,params,unit,better,baremetal_median,baremetal_min,baremetal_max,kvm_median,.*,esxi_noise_test,baremetal_n,.*,esxi_api$" "$D/table.csv"
+    grep -q "^suite,test,params,unit,better,baremetal_median,baremetal_min,baremetal_max,kvm_median,.*,esxi_noise_test,baremetal_n,.*,esxi_api,baremetal_at,kvm_at,esxi_at$" "$D/table.csv"
 check "csv: 123 rows + header, same column count" \
     bash -c "test \$(wc -l <'$D/table.csv') = 124 && python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); sys.exit(len({len(x) for x in r})!=1)' '$D/table.csv'"
 check "csv: raw ratio for esxi int_add" grep -q "^alu,int_add,isa=x86-64 kind=throughput threads=1,Gop/s,higher,.*,90.1961,9.80392,no,mann-whitney p=0.00794,1,0," "$D/table.csv"

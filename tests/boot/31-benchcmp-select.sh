@@ -43,7 +43,7 @@ sys.exit(not(len(r)==4 and {x["suite"] for x in r}=={"alu","vmcost"} and {x["env
 "$BC" --only table "${docs[@]}" >"$D/table.txt" 2>/dev/null
 check "--only table: no summary" bash -c "! grep -q '^summary' '$D/table.txt' && grep -q '^suite ' '$D/table.txt'"
 "$BC" --suite nosuch "${docs[@]}" >/dev/null 2>"$D/none.err"
-check "a filter that matches nothing is said" grep -q "no entry matches --suite/--test" "$D/none.err"
+check "a filter that matches nothing is an error naming it" grep -q "^benchcmp: error: --suite 'nosuch' matches no entry" "$D/none.err"
 "$BC" --format markdown "${docs[@]}" >"$D/t.md" 2>/dev/null
 check "markdown: summary before results, both tables well formed" \
     bash -c "s=\$(grep -n '^### Summary' '$D/t.md' | cut -d: -f1); r=\$(grep -n '^### Results' '$D/t.md' | cut -d: -f1); test -n \"\$s\" && test \"\$s\" -lt \"\$r\" && grep -q '^| summary ' '$D/t.md'"

@@ -5,7 +5,9 @@
 # two scratch files given in opposite orders) pairs them explicitly and is recorded; a native vs
 # firmware row is warned about; --match exact gives the table benchcmp gave before pooling
 # (tests/fixtures/study/exact-pre-pooling.csv: benchcmp of commit 8c268f4, `--format csv` on the
-# same three copies).  No boot.
+# same three copies); memory of a VM showing another cache layout lines up by level (a sweep by
+# size) with each side's other value shown; a typo in --suite/--test is an error; more disks in a
+# document than barebench lists are capped and said.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 BC=$BUILD/host/benchcmp
 FX=$top/tests/fixtures
@@ -127,3 +129,56 @@ jq '(.results[] | select(.suite == "disk") | .params.api) = "blockio"' "$D/kvm.j
 "$BC" "$D/baremetal.json" "$D/kvm-fw.json" >"$D/fw.txt" 2>&1
 check "native vs firmware: rows warned about with both paths named, marked (!)" \
     bash -c "grep -q 'rows went through different kinds of driver.*baremetal nvme native, kvm blockio firmware' '$D/fw.txt' && grep -Eq '^disk .*nvme / blockio \(!\)' '$D/fw.txt'"
+
+# memory on a VM showing another cache layout: the DRAM working sets are half as large (they
+# follow the last-level cache) and the 1 MiB point is L3 instead of L2; the 4 MiB point is 3 MiB
+jq '.tool.tag = "bm"' "$FX/baremetal.json" >"$D/mem-bm.json"
+jq '.tool.tag = "vm"
+    | (.results[] | select(.suite == "mem" and .params.level == "DRAM" and .test != "sweep" and .test != "latency")
+       | .params.bytes) |= . / 2
+    | (.results[] | select(.suite == "mem" and .test == "latency" and .params.bytes == 1048576) | .params.level) = "L3"
+    | (.results[] | select(.suite == "mem" and .test == "latency" and .params.bytes == 4194304) | .params.bytes) = 3145728' \
+    "$FX/baremetal.json" >"$D/mem-vm.json"
+"$BC" --suite mem "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem.txt" 2>&1
+check "mem: a test measured once per level is one row per level, each environment's bytes beside it" \
+    grep -Eq '^mem +copy +isa=sse2 level=DRAM nt=no threads=1 +GB/s +higher +1\.32 GiB / 677 MiB +2\.787 +2\.787 ' "$D/mem.txt"
+check "mem: a sweep is matched by size, each environment's level beside it" \
+    grep -Eq '^mem +latency +bytes=1048576 +ns +lower +L2 / L3 +40\.13 +40\.13 ' "$D/mem.txt"
+check "mem: the rows that do not line up are named, and why" \
+    bash -c "grep -q '^warning: the environments show different cache layouts: 1 memory row .* e.g. latency bytes=1048576 (L2 bm, L3 vm)' '$D/mem.txt' &&
+             grep -q '^warning: 2 memory rows .* have a size only some environments measured .*latency bytes=4194304 (L3 bm, - vm); latency bytes=3145728 (- bm, L3 vm)' '$D/mem.txt' &&
+             grep -q '^warning: 2 of 73 entries are not in every file' '$D/mem.txt'"
+"$BC" --suite mem --format csv "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem.csv" 2>/dev/null
+check "mem csv: an _at column per environment" \
+    python3 -c 'import csv,sys
+r={(x["test"],x["params"]):x for x in csv.DictReader(open(sys.argv[1]))}
+c=r[("add","isa=avx2 level=DRAM nt=yes threads=1")]
+sys.exit(not((c["bm_at"],c["vm_at"])==("1.98 GiB","1016 MiB") and c["vm_ratio_pct"]=="100"))' "$D/mem.csv"
+"$BC" --suite mem --match exact "$D/mem-bm.json" "$D/mem-vm.json" >"$D/mem-exact.txt" 2>&1
+check "mem, --match exact: level and bytes both matched (the rule before: 82 of 113 unmatched)" \
+    bash -c "grep -q '^warning: 82 of 113 entries are not in every file' '$D/mem-exact.txt' && ! grep -q ' at ' '$D/mem-exact.txt'"
+
+# --suite / --test: a typo among several names is an error naming it, not a smaller table
+"$BC" --suite mem,disk,alus "$D/mem-bm.json" "$D/mem-vm.json" >"$D/typo.out" 2>"$D/typo.err"; rc=$?
+check "--suite mem,disk,alus: exit 2, the typo named with the suites there, no table" \
+    bash -c "test $rc = 2 && grep -q \"^benchcmp: error: --suite 'alus' matches no entry of the documents (their suites: .*alu\" '$D/typo.err' && ! test -s '$D/typo.out'"
+"$BC" --suite mem --test 'copy,traid' "$D/mem-bm.json" "$D/mem-vm.json" >/dev/null 2>"$D/typo2.err"; rc=$?
+check "--test copy,traid: exit 2, the pattern named with the tests of the suites selected" \
+    bash -c "test $rc = 2 && grep -q \"^benchcmp: error: --test 'traid' matches no test of the suites selected (tests there: copy, .*triad\" '$D/typo2.err'"
+
+# more disks in a document than barebench lists (a crafted document): the first 64 by role, the
+# rest by every param, said once; the pairing stays linear (no disks x roles scan)
+python3 - "$FX/study/kvm-1.json" "$D" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); tpl = next(r for r in d["results"] if r["suite"] == "disk")
+for j in range(3):
+    d["tool"]["tag"] = f"many{j}"; d["tool"].pop("run_id", None)
+    d["env"]["disks"] = [dict(index=i, kind="virtio", bytes=2**30 * (i + 1) + j, model="", serial="") for i in range(100)]
+    d["results"] = [dict(tpl, params=dict(tpl["params"], disk=i)) for i in range(100)]
+    json.dump(d, open(f"{sys.argv[2]}/many{j}.json", "w"))
+PY
+"$BC" "$D"/many?.json >"$D/many.txt" 2>&1
+check "100 disks per document: a warning names the cap; 64 disks by role, the other 36 by index, all lined up" \
+    bash -c "grep -q '^warning: $D/many0.json and other documents: measured 100 disks, more than barebench lists (64): only the 64 of lowest index are matched by role, the other 36 by every param' '$D/many.txt' &&
+             test \$(grep -c '^disk .* disk=[0-9]* GiB ' '$D/many.txt') = 64 && test \$(grep -c '^disk .* disk=[0-9]* disk_kind=virtio ' '$D/many.txt') = 36 &&
+             ! grep -q 'not in every' '$D/many.txt'"

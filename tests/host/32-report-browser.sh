@@ -9,8 +9,9 @@
 # to a PDF of several pages.  The checks are shown failing first on planted pages (a console
 # error, a script the policy blocks, a blank page).  Then the charts: an overhead chart per suite
 # (none for timer), each disk sweep also as % of the baseline, log y where values span decades,
-# "n/a" for the missing entries, titles in words with shared params below, none over 1200 px.  No
-# boot.
+# "n/a" for the missing entries, titles in words with shared params below, none over 1200 px.
+# Last, --report into a directory that is not new: a previous report replaced, anything else
+# refused.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 . "$top/tests/host/browser.bash"
 BC=${BC:-$BUILD/host/benchcmp}
@@ -134,3 +135,19 @@ check "charts: titles in words, the shared params in a subtitle" \
 check "charts: none wider than 1200 px; many tests make several charts (part 1 of N)" \
     bash -c "! grep -h '^set terminal svg size' '$C'/*.gp | awk -F'[ ,]' '\$5 > 1200 { bad = 1 } END { exit !bad }' &&
              ls '$C'/alu-overhead-higher-p2.svg >/dev/null && grep -q 'part 1 of ' '$C/alu-overhead-higher-p1.svg'"
+
+# --report into a directory that is not new: a previous report is replaced (none of its charts
+# or document copies left behind, and said); anything else is refused and left as it was
+"$BC" --report "$D/r" "$top/tests/fixtures/study/kvm-1.json" "$top/tests/fixtures/study/esxi-1.json" \
+    >/dev/null 2>"$D/again.err"; rc=$?
+check "--report over a previous report: replaced and said, only the new documents and charts there" \
+    bash -c "test $rc = 0 && grep -q 'index.html (replacing the previous report there)' '$D/again.err' &&
+             test \$(ls '$D/r/docs' | wc -l) = 2 && grep -q 'content=\"benchcmp --report\"' '$D/r/index.html' &&
+             for f in '$D/r/charts'/*.svg; do grep -q \"id=\\\"chart-\$(basename \"\$f\" .svg)\\\"\" '$D/r/index.html' || exit 1; done"
+mkdir "$D/mine" && echo '<html>my notes</html>' >"$D/mine/index.html" && mkdir "$D/other" && echo x >"$D/other/notes.txt"
+"$BC" --report "$D/mine" "${args[@]}" >/dev/null 2>"$D/mine.err"; rc=$?
+"$BC" --report "$D/other" "${args[@]}" >/dev/null 2>"$D/other.err"; rc2=$?
+check "--report into a directory holding something else: refused by name, nothing written" \
+    bash -c "test $rc = 1 && test $rc2 = 1 && grep -q \"^benchcmp: error: --report $D/mine: the directory is not empty and holds no report of benchcmp\" '$D/mine.err' &&
+             grep -q \"^benchcmp: error: --report $D/other: the directory is not empty\" '$D/other.err' &&
+             test \"\$(cat '$D/mine/index.html')\" = '<html>my notes</html>' && test \"\$(ls '$D/mine' '$D/other' | wc -l)\" = 5"

@@ -257,6 +257,39 @@ static void pools_by_tag(void **state)
     assert_non_null(strstr(w, "kvm-"));
 }
 
+/* Sizes within 1% pair however they fall against the 2% size classes roles are looked up in;
+ * more than 1% apart they do not, even in one class. */
+static void sizes_pair_across_classes(void **state)
+{
+    (void)state;
+    for (int k = 1040; k < 1046; k++) {
+        double edge = pow(1.02, k); /* a class boundary (~1e9 bytes) */
+        double pair[][2] = {{edge * 0.996, edge * 1.004}, {edge * 1.004, edge * 0.996},
+                            {edge * 1.001, edge * 1.0125}};
+        for (int c = 0; c < 3; c++) {
+            char a[256], b[256];
+            snprintf(a, sizeof a, "[{\"index\":0,\"kind\":\"nvme\",\"bytes\":%.0f},"
+                     "{\"index\":1,\"kind\":\"nvme\",\"bytes\":1099511627776}]", pair[c][0]);
+            snprintf(b, sizeof b, "[{\"index\":0,\"kind\":\"virtio\",\"bytes\":1099511627776},"
+                     "{\"index\":1,\"kind\":\"virtio\",\"bytes\":%.0f}]", pair[c][1]);
+            mkdoc(&docs[0], "bare", a, dent("seq_read", 0, "nvme", "nvme", 4096, 1, 1),
+                  dent("seq_read", 1, "nvme", "nvme", 4096, 1, 1), NULL);
+            mkdoc(&docs[1], "kvm", b, dent("seq_read", 0, "virtio", "virtio-blk", 4096, 1, 1),
+                  dent("seq_read", 1, "virtio", "virtio-blk", 4096, 1, 1), NULL);
+            ndocs = 2;
+            struct bc_roles roles;
+            assert_int_equal(bc_disk_roles(docs, 2, &roles), c < 2 ? 2 : 3);
+            assert_int_equal(roles.role[0][1], roles.role[1][0]); /* the 1 TiB disks */
+            if (c < 2)
+                assert_int_equal(roles.role[0][0], roles.role[1][1]);
+            else
+                assert_int_not_equal(roles.role[0][0], roles.role[1][1]);
+            bc_disk_roles_free(&roles);
+            teardown(NULL);
+        }
+    }
+}
+
 /* Rows in reading order: suites as first seen; disk by op, pattern (seq first), test, size, qd. */
 static void reading_order(void **state)
 {
@@ -304,8 +337,10 @@ static void summary_numbers(void **state)
     assert_true(tab.rows[c->worst[0]].c[1].overhead_pct == 40 && tab.rows[c->worst[1]].c[1].overhead_pct == 30 &&
                 tab.rows[c->worst[2]].c[1].overhead_pct == 10);
     assert_true(fabs(s.g[1].c[1].median_overhead_pct + 10.0) < 1e-9);
+    assert_int_equal(s.g[1].c[1].nworst, 0); /* -10%: better than the baseline, no "worst" */
     assert_true(fabs(s.g[3].c[1].median_overhead_pct - 5.0) < 1e-9);
-    assert_int_equal(s.g[3].c[1].nworst, 2);
+    assert_int_equal(s.g[3].c[1].nworst, 1); /* +10% int_add; int_mul at 0% is not worse */
+    assert_true(tab.rows[s.g[3].c[1].worst[0]].c[1].overhead_pct == 10);
     bc_summary_free(&s);
 }
 
@@ -331,6 +366,20 @@ static void filters(void **state)
     assert_int_equal(bc_compare_opts(docs, 1, &o, &tab), 0);
     assert_int_equal(tab.nrows, 1);
     assert_string_equal(tab.rows[0].first->test, "int_mul");
+    /* every name must match: a typo among several is an error naming it */
+    char err[512];
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1); /* *_read: none in alu */
+    o.tests = tests + 1;
+    o.ntests = 1;
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), 0);
+    const char *typo[] = {"disk", "alus"}, *nomatch[] = {"int_mul", "seq_*"};
+    o = (struct bc_opts){.suites = typo, .nsuites = 2};
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1);
+    assert_non_null(strstr(err, "--suite 'alus' matches no entry"));
+    assert_non_null(strstr(err, "alu, disk") ? strstr(err, "alu, disk") : strstr(err, "disk, alu"));
+    o = (struct bc_opts){.suites = suites, .nsuites = 1, .tests = nomatch, .ntests = 2};
+    assert_int_equal(bc_opts_check(docs, 1, &o, err, sizeof err), -1); /* seq_* is not in alu */
+    assert_non_null(strstr(err, "--test 'seq_*' matches no test of the suites selected"));
 }
 
 int main(void)
@@ -341,6 +390,7 @@ int main(void)
         cmocka_unit_test_teardown(disk_label_pairs, teardown),
         cmocka_unit_test_teardown(mixed_drivers_warned, teardown),
         cmocka_unit_test_teardown(pools_by_tag, teardown),
+        cmocka_unit_test_teardown(sizes_pair_across_classes, teardown),
         cmocka_unit_test_teardown(reading_order, teardown),
         cmocka_unit_test_teardown(summary_numbers, teardown),
         cmocka_unit_test_teardown(filters, teardown),

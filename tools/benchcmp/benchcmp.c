@@ -218,12 +218,14 @@ int main(int argc, char **argv)
         opts.nsuites = suites.n;
         opts.tests = tests.v;
         opts.ntests = tests.n;
-        if (bc_compare_opts(docs, nfiles, &opts, &t)) {
+        char err[512];
+        if (bc_opts_check(docs, nfiles, &opts, err, sizeof err)) {
+            fprintf(stderr, "benchcmp: error: %s\n", shown(err)); /* may quote the documents */
+            rc = 2;
+        } else if (bc_compare_opts(docs, nfiles, &opts, &t)) {
             fprintf(stderr, "benchcmp: error: out of memory\n");
             rc = 1;
         } else {
-            if ((suites.n || tests.n) && t.nrows == 0)
-                fprintf(stderr, "benchcmp: warning: no entry matches --suite/--test\n");
             bc_print_part(stdout, stderr, &t, fmt, part);
             if (plot) {
                 char err[512];
@@ -236,14 +238,15 @@ int main(int argc, char **argv)
                 }
             }
             if (report) {
-                char err[512];
-                int n = bc_report(&t, report, gnuplot, err, sizeof err);
+                int prev = bc_report_dir_state(report, err, sizeof err);
+                int n = prev < 0 ? -1 : bc_report(&t, report, gnuplot, err, sizeof err);
                 if (n < 0) {
                     fprintf(stderr, "benchcmp: error: %s\n", shown(err));
                     rc = 1;
                 } else {
-                    fprintf(stderr, "benchcmp: report with %d chart%s: %s/index.html\n", n,
-                            n == 1 ? "" : "s", shown(report));
+                    fprintf(stderr, "benchcmp: report with %d chart%s: %s/index.html%s\n", n,
+                            n == 1 ? "" : "s", shown(report),
+                            prev == 1 ? " (replacing the previous report there)" : "");
                 }
             }
             bc_table_free(&t);

@@ -109,6 +109,9 @@ struct bc_cell {
                                  lo..hi overlap) */
     char method;              /* 'U' Mann-Whitney, 'r' min..max overlap, 0 none */
     double p;                 /* U test p-value when method == 'U' */
+    char at[48];              /* role matching, a row matched without one of a memory working
+                                 set's params (bc_row.at_param): that param as the pool's
+                                 documents gave it ("1.32 GiB", "L2"; "a+b" when they differ) */
 };
 
 struct bc_row {
@@ -121,6 +124,10 @@ struct bc_row {
     int present;                  /* how many pools have this entry */
     int unit_mismatch;
     int mixed_drivers;            /* its pools went through different enum bc_driver kinds */
+    const char *at_param;         /* role matching: the working-set param left out of the key
+                                     (suite_ws_params: "bytes" for a test measured once per
+                                     cache level, "level" for one measured at several sizes per
+                                     level), shown per pool in bc_cell.at; NULL otherwise */
 };
 
 struct bc_table {
@@ -143,6 +150,10 @@ struct bc_table {
 /** Match the entries of docs[0..n-1] into t: pools by tag (the pool of docs[0] is the baseline),
  *  rows by o->match, pooled figures, ratios, noise, warnings.  0, or -1 (memory). */
 int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct bc_table *t);
+/** Does every name of o->suites name a suite of docs[0..n-1], and every pattern of o->tests
+ *  match a test (of the suites selected)?  0, or -1 with "--suite 'alus' matches no entry of
+ *  the documents (their suites: alu, disk)" in err: a typo is not silently a smaller table. */
+int bc_opts_check(const struct bc_doc *docs, int n, const struct bc_opts *o, char *err, size_t errlen);
 /** bc_compare_opts with every entry and role matching. */
 int bc_compare(struct bc_doc *docs, int n, struct bc_table *t);
 
@@ -170,6 +181,8 @@ struct bc_roles {
                     order, a disk_label some documents lack (benchcmp puts them in t.warn) */
     int nwarn;
 };
+#define BC_DISKS_MAX 64 /* disks of one document matched by role (as many as barebench lists);
+                           more are matched by every param, and a warning says so */
 int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
 /** The length of the "disk=ROLE" that leads r->params_text under role matching (ROLE may hold
  *  spaces: "disk=16 MiB"), 0 when the row names no role. */
@@ -190,7 +203,8 @@ struct bc_sum_cell {
     int n;                      /* rows with an overhead for this pool */
     double median_overhead_pct; /* NAN when n == 0 */
     int outside_noise;          /* rows whose noise is BC_DIFFERENT */
-    int worst[BC_WORST];        /* row indices, largest overhead first */
+    int worst[BC_WORST];        /* row indices, largest overhead first; only rows worse than
+                                   the baseline (overhead > 0): nworst 0 when none is */
     int nworst;
 };
 struct bc_sum_group {
@@ -264,5 +278,9 @@ void bc_charts_free(struct bc_charts *l);
  *  number of charts, or -1 with a message in err. */
 int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, char *err,
               size_t errlen);
+/** What --report DIR would do to dir: 0 it is new or empty; 1 it holds a previous report of
+ *  benchcmp (its index.html is replaced, the charts and document copies of the old report are
+ *  removed first); -1 with the reason in err: anything else (bc_report refuses it). */
+int bc_report_dir_state(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -211,23 +211,38 @@ static int pooled(const struct bc_table *t)
     return 0;
 }
 
-/* With role matching, does any row carry an api param (then its column is shown)? */
-static int has_api(const struct bc_table *t)
+/* Per-pool texts of a row shown in a column of their own: the api, or the working-set param
+ * the row was matched without (bc_cell.at). */
+enum per_pool { PP_API, PP_AT };
+
+static const char *pp_field(const struct bc_cell *c, enum per_pool w)
+{
+    return w == PP_API ? c->api : c->at;
+}
+
+/* With role matching, does any row carry that per-pool text (then its column is shown)? */
+static int has_pp(const struct bc_table *t, enum per_pool w)
 {
     for (int r = 0; t->match == BC_MATCH_ROLE && r < t->nrows; r++)
         for (int p = 0; p < t->npools; p++)
-            if (t->rows[r].c[p].api[0])
+            if (pp_field(&t->rows[r].c[p], w)[0])
                 return 1;
     return 0;
 }
 
-/* The api each pool took for a row: "nvme" when all agree, else "nvme / virtio-blk / -". */
-static void api_text(const struct bc_table *t, const struct bc_row *row, char *buf, size_t n)
+static int has_api(const struct bc_table *t)
+{
+    return has_pp(t, PP_API);
+}
+
+/* The text each pool has for a row: "nvme" when all agree, else "nvme / virtio-blk / -". */
+static void pp_text(const struct bc_table *t, const struct bc_row *row, enum per_pool w, char *buf,
+                    size_t n)
 {
     int same = 1, any = 0;
     for (int p = 0; p < t->npools; p++) {
-        same &= !strcmp(row->c[p].api, row->c[0].api);
-        any |= row->c[p].api[0] != 0;
+        same &= !strcmp(pp_field(&row->c[p], w), pp_field(&row->c[0], w));
+        any |= pp_field(&row->c[p], w)[0] != 0;
     }
     size_t used = 0;
     buf[0] = '\0';
@@ -235,8 +250,8 @@ static void api_text(const struct bc_table *t, const struct bc_row *row, char *b
         return;
     for (int p = 0; p < (same ? 1 : t->npools) && used < n; p++)
         used += (size_t)snprintf(buf + used, n - used, "%s%s", p ? " / " : "",
-                                 row->c[p].api[0] ? row->c[p].api : "-");
-    if (row->mixed_drivers && used < n)
+                                 pp_field(&row->c[p], w)[0] ? pp_field(&row->c[p], w) : "-");
+    if (w == PP_API && row->mixed_drivers && used < n)
         snprintf(buf + used, n - used, " (!)");
 }
 
@@ -253,13 +268,16 @@ static void n_text(char *buf, size_t n, const struct bc_cell *c, const struct bc
  * several documents n and the range of their medians; with role matching the api column. */
 static int table_grid(const struct bc_table *t, struct grid *g, const char *mark)
 {
-    int pool = pooled(t), api = has_api(t), ext = pool ? 2 : 0, first = 5 + api;
+    int pool = pooled(t), api = has_api(t), at = has_pp(t, PP_AT), ext = pool ? 2 : 0;
+    int first = 5 + api + at;
     int per0 = 1 + ext, per = 3 + ext;
     if (entry_grid(g, t->nrows + 1, first + per0 + per * (t->npools - 1)))
         return -1;
     char buf[128], b2[64];
     if (api)
         put(g, 0, 5, "api");
+    if (at)
+        put(g, 0, 5 + api, "at");
     for (int i = 0; i < t->npools; i++) {
         int c = i == 0 ? first : first + per0 + per * (i - 1);
         const char *l = t->pools[i].label;
@@ -290,8 +308,12 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
         put(g, r + 1, 3, e->unit);
         put(g, r + 1, 4, e->better);
         if (api) {
-            api_text(t, row, buf, sizeof buf);
+            pp_text(t, row, PP_API, buf, sizeof buf);
             put(g, r + 1, 5, buf);
+        }
+        if (at) {
+            pp_text(t, row, PP_AT, buf, sizeof buf);
+            put(g, r + 1, 5 + api, buf);
         }
         for (int i = 0; i < t->npools; i++) {
             const struct bc_cell *c = &row->c[i];
@@ -333,7 +355,8 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
 
 /* CSV: raw numbers, one column per value, for spreadsheets and scripts.  First the columns of
  * before pooling, per pool (median, min, max[, ratio_pct, overhead_pct, within_noise,
- * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api. */
+ * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api; last, when a row
+ * was matched without a working-set param, per pool at (bc_cell.at). */
 static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
                                       "within_noise", "noise_test"};
 static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
@@ -351,7 +374,8 @@ static void put_num(struct grid *g, int r, int c, double v)
 
 static int csv_grid(const struct bc_table *t, struct grid *g)
 {
-    if (entry_grid(g, t->nrows + 1, 5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1)))
+    int at = has_pp(t, PP_AT);
+    if (entry_grid(g, t->nrows + 1, 5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1) + at * t->npools))
         return -1;
     char buf[128];
     int col = 5;
@@ -365,6 +389,10 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
             snprintf(buf, sizeof buf, "%s_%s", t->pools[i].label, csv_new[k]);
             put(g, 0, col++, buf);
         }
+    }
+    for (int i = 0; i < t->npools && at; i++) { /* last: every other column keeps its place */
+        snprintf(buf, sizeof buf, "%s_at", t->pools[i].label);
+        put(g, 0, col++, buf);
     }
     for (int r = 0; r < t->nrows; r++) {
         const struct bc_row *row = &t->rows[r];
@@ -398,6 +426,8 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
                 put_num(g, r + 1, col++, more[k]);
             put(g, r + 1, col++, c->api);
         }
+        for (int i = 0; i < t->npools && at; i++)
+            put(g, r + 1, col++, row->c[i].at);
     }
     return 0;
 }
@@ -477,7 +507,7 @@ static int summary_grid(const struct bc_table *t, const struct bc_summary *s, st
                 used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %+.1f%%", w ? "; " : "",
                                          nm, row->c[p].overhead_pct);
             }
-            put(g, r++, 5, c->nworst ? buf : "-");
+            put(g, r++, 5, c->nworst ? buf : "none worse");
         }
     return 0;
 }
@@ -540,6 +570,12 @@ static void print_warnings(FILE *f, const struct bc_table *t, int md)
     }
 }
 
+static const char at_legend[] =
+    "at = where each environment measured a memory row: its working-set size when the test was "
+    "measured once per cache level (the row is that level), its cache level when measured at "
+    "several sizes per level (the row is that size); one value: all the same "
+    "(--match exact: level and bytes both in the params).";
+
 /* BC_HTML: the sections of the report page (tools/benchcmp/benchcmp_report.c), in two parts so
  * that the charts go between them. */
 void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
@@ -563,6 +599,8 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
             fputs("<p class=\"legend\">api = the I/O path each environment took (one name: all the "
                   "same; (!) = different kinds of driver). Disks match by role, not index or path "
                   "(--match exact: every param).</p>\n", f);
+        if (has_pp(t, PP_AT))
+            fprintf(f, "<p class=\"legend\">%s</p>\n", at_legend);
         fputs("</section>\n", f);
         return;
     }
@@ -677,6 +715,8 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
         fprintf(f, "api = the I/O path each environment took (one name: all the same; (!) = "
                    "different kinds of driver).  Disks match by role, not index or path "
                    "(--match exact: every param).\n");
+    if (has_pp(t, PP_AT))
+        fprintf(f, "%s\n", at_legend);
 }
 
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)

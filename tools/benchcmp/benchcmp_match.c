@@ -69,41 +69,217 @@ static int wanted(const struct bc_opts *o, const struct bc_entry *e)
     return ok;
 }
 
+/* Append name to "a, b, c" in list (n bytes) unless there, at most `max` names ("..." after). */
+static void list_name(char *list, size_t n, int *count, int max, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *q = list; *q; q += strcspn(q, ","), q += *q ? 2 : 0)
+        if (!strncmp(q, name, len) && (q[len] == ',' || !q[len]))
+            return;
+    if (*count == max)
+        snprintf(list + strlen(list), n - strlen(list), ", ...");
+    else if (*count < max)
+        snprintf(list + strlen(list), n - strlen(list), "%s%.40s", *count ? ", " : "", name);
+    ++*count;
+}
+
+int bc_opts_check(const struct bc_doc *docs, int n, const struct bc_opts *o, char *err, size_t errlen)
+{
+    const struct bc_opts none = {0};
+    for (int i = 0; i < o->nsuites; i++) {
+        char have[400] = "";
+        int found = 0, count = 0;
+        for (int d = 0; d < n && !found; d++)
+            for (int k = 0; k < docs[d].n && !found; k++) {
+                found = !strcmp(docs[d].e[k].suite, o->suites[i]);
+                list_name(have, sizeof have, &count, 12, docs[d].e[k].suite);
+            }
+        if (!found)
+            return bc_fail(err, errlen, "--suite '%.80s' matches no entry of the documents (their "
+                           "suites: %s)", o->suites[i], count ? have : "none");
+    }
+    struct bc_opts suites_only = {.suites = o->suites, .nsuites = o->nsuites};
+    for (int i = 0; i < o->ntests; i++) {
+        char have[400] = "";
+        int found = 0, count = 0;
+        for (int d = 0; d < n && !found; d++)
+            for (int k = 0; k < docs[d].n && !found; k++) {
+                const struct bc_entry *e = &docs[d].e[k];
+                if (!wanted(o->nsuites ? &suites_only : &none, e))
+                    continue;
+                found = fnmatch(o->tests[i], e->test, 0) == 0;
+                list_name(have, sizeof have, &count, 12, e->test);
+            }
+        if (!found)
+            return bc_fail(err, errlen, "--test '%.80s' matches no test%s (tests there: %s)",
+                           o->tests[i], o->nsuites ? " of the suites selected" : " of the documents",
+                           count ? have : "none");
+    }
+    return 0;
+}
+
 /* The params that name a disk's identity and path, left out of role matching. */
 static const char *const *const disk_params = suite_device_params;
+/* A memory working set: [0] its cache level, [1] its size in bytes. */
+static const char *const *const ws_params = suite_ws_params;
 
-/* The match key and the params as shown of entry e of document d. */
-static int entry_key(const struct bc_table *t, const struct bc_roles *roles, int d,
-                     const struct bc_entry *e, char **key, char **shown)
+/* Key "suite/test/{params but skip}/tag" and params as shown (lead first, then the rest). */
+static int key_without(const struct bc_entry *e, const char *const *skip, const char *lead,
+                       const char *tag, char **key, char **shown)
 {
-    json_t *dj = json_object_get(e->params, disk_params[0]);
-    if (t->match == BC_MATCH_EXACT || !json_is_integer(dj) || json_integer_value(dj) < 0 ||
-        json_integer_value(dj) >= roles->role_n[d]) {
-        *key = strdup(e->key);
-        *shown = strdup(e->params_text);
-        return *key && *shown ? 0 : -1;
-    }
-    int role = roles->role[d][json_integer_value(dj)];
-    const char *name = role >= 0 ? roles->names[role] : "?";
     json_t *p = json_copy(e->params);
-    for (int k = 0; p && disk_params[k]; k++)
-        json_object_del(p, disk_params[k]);
+    for (int k = 0; p && skip[k]; k++)
+        json_object_del(p, skip[k]);
     char *canon = p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(p);
-    size_t rest = bc_params_format(e->params, disk_params, NULL, 0);
-    size_t klen = strlen(e->suite) + strlen(e->test) + (canon ? strlen(canon) : 0) + 32;
-    size_t slen = strlen(name) + rest + 8;
+    if (!canon)
+        return -1;
+    size_t rest = bc_params_format(e->params, skip, NULL, 0);
+    size_t klen = strlen(e->suite) + strlen(e->test) + strlen(canon) + strlen(tag) + 8;
+    size_t slen = strlen(lead) + rest + 8;
     *key = malloc(klen);
     *shown = malloc(slen);
-    if (!canon || !*key || !*shown) {
+    if (!*key || !*shown) {
         free(canon);
         return -1;
     }
-    snprintf(*key, klen, "%s/%s/%s/role=%d", e->suite, e->test, canon, role);
+    snprintf(*key, klen, "%s/%s/%s/%s", e->suite, e->test, canon, tag);
     free(canon);
-    int at = name[0] ? snprintf(*shown, slen, "disk=%s%s", name, rest ? " " : "") : 0;
-    bc_params_format(e->params, disk_params, *shown + at, slen - (size_t)at);
+    int at = lead[0] ? snprintf(*shown, slen, "%s%s", lead, rest ? " " : "") : 0;
+    bc_params_format(e->params, skip, *shown + at, slen - (size_t)at);
     return 0;
+}
+
+/* A memory working-set entry (params level and bytes)?  Its family: "suite/test/{params but
+ * level and bytes}" (owned), NULL with *fam NULL when it is not one; -1 memory. */
+static int ws_family(const struct bc_entry *e, char **fam)
+{
+    char *shown = NULL;
+    *fam = NULL;
+    if (!json_is_string(json_object_get(e->params, ws_params[0])) ||
+        !json_is_integer(json_object_get(e->params, ws_params[1])))
+        return 0;
+    int rc = key_without(e, ws_params, "", "ws", fam, &shown);
+    free(shown);
+    if (rc) {
+        free(*fam);
+        *fam = NULL;
+    }
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The working-set families some document measured at two sizes or more of one cache level (a
+ * sweep): those rows match on the size; the others on the level.  Sorted, for bsearch. */
+struct ws_sized {
+    char **fam;
+    size_t n;
+};
+
+static int push_str(char ***v, size_t *n, char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof **v);
+    if (!nv)
+        return -1;
+    *v = nv;
+    (*v)[(*n)++] = s;
+    return 0;
+}
+
+static int ws_sized_find(const struct bc_table *t, const struct bc_opts *o, struct ws_sized *w)
+{
+    int rc = 0;
+    for (int i = 0; i < t->ndocs && !rc; i++) {
+        char **at = NULL; /* "family\nlevel" of the document's working-set entries */
+        size_t nat = 0;
+        for (int k = 0; k < t->docs[i].n && !rc; k++) {
+            const struct bc_entry *e = &t->docs[i].e[k];
+            char *fam, *fl;
+            if (!wanted(o, e) || (rc = ws_family(e, &fam)) || !fam)
+                continue;
+            const char *lv = json_string_value(json_object_get(e->params, ws_params[0]));
+            size_t n = strlen(fam) + strlen(lv) + 2;
+            if (!(fl = malloc(n)) || push_str(&at, &nat, fl)) {
+                free(fl);
+                rc = -1;
+            } else {
+                snprintf(fl, n, "%s\n%s", fam, lv);
+            }
+            free(fam);
+        }
+        if (nat)
+            qsort(at, nat, sizeof *at, cmp_str);
+        for (size_t k = 1; k < nat && !rc; k++)
+            if (!strcmp(at[k], at[k - 1])) {
+                char *fam = strdup(at[k]);
+                if (fam)
+                    *strrchr(fam, '\n') = '\0';
+                if (!fam || push_str(&w->fam, &w->n, fam)) {
+                    free(fam);
+                    rc = -1;
+                }
+            }
+        for (size_t k = 0; k < nat; k++)
+            free(at[k]);
+        free(at);
+    }
+    if (w->n)
+        qsort(w->fam, w->n, sizeof *w->fam, cmp_str);
+    return rc;
+}
+
+static void ws_sized_free(struct ws_sized *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->fam[i]);
+    free(w->fam);
+    w->fam = NULL;
+    w->n = 0;
+}
+
+/* The match key and the params as shown of entry e of document d; *at_param: the working-set
+ * param left out (NULL: none). */
+static int entry_key(const struct bc_table *t, const struct bc_roles *roles,
+                     const struct ws_sized *ws, int d, const struct bc_entry *e, char **key,
+                     char **shown, const char **at_param)
+{
+    *key = *shown = NULL;
+    *at_param = NULL;
+    if (t->match == BC_MATCH_EXACT)
+        goto exact;
+    char *fam;
+    if (ws_family(e, &fam))
+        return -1;
+    if (fam) { /* memory: by level when measured once per level, else by size */
+        int sized = ws->n && bsearch(&fam, ws->fam, ws->n, sizeof *ws->fam, cmp_str);
+        free(fam);
+        const char *const skip[2] = {ws_params[sized ? 0 : 1], NULL};
+        *at_param = skip[0];
+        return key_without(e, skip, "", sized ? "by=size" : "by=level", key, shown);
+    }
+    json_t *dj = json_object_get(e->params, disk_params[0]);
+    if (!json_is_integer(dj) || json_integer_value(dj) < 0 ||
+        json_integer_value(dj) >= roles->role_n[d])
+        goto exact;
+    int role = roles->role[d][json_integer_value(dj)];
+    const char *name = role >= 0 ? roles->names[role] : "?";
+    size_t ln = strlen(name) + 8;
+    char *lead = malloc(ln), tag[32];
+    if (!lead)
+        return -1;
+    snprintf(lead, ln, "%s%s", name[0] ? "disk=" : "", name);
+    snprintf(tag, sizeof tag, "role=%d", role);
+    int rc = key_without(e, disk_params, lead, tag, key, shown);
+    free(lead);
+    return rc;
+exact:
+    *key = strdup(e->key);
+    *shown = strdup(e->params_text);
+    return *key && *shown ? 0 : -1;
 }
 
 size_t bc_row_role_len(const struct bc_row *r)
@@ -226,6 +402,42 @@ static void cpu_warnings(struct bc_table *t)
     }
 }
 
+/* Memory rows matched by size whose cache level differs between pools, and those only some
+ * pools measured: named (at most three each), since both follow the cache layout each
+ * environment shows. */
+static void ws_warnings(struct bc_table *t)
+{
+    char ex[2][400] = {"", ""};
+    int n[2] = {0, 0};
+    for (int i = 0; i < t->nrows; i++) {
+        const struct bc_row *r = &t->rows[i];
+        if (!r->at_param || strcmp(r->at_param, ws_params[0]))
+            continue;
+        int differ = 0, k = r->present < t->npools;
+        char lv[160] = "";
+        for (int p = 0; p < t->npools; p++) {
+            const char *a = r->c[p].at;
+            differ |= a[0] && strcmp(a, r->c[0].at);
+            snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "%s%.20s %.40s", p ? ", " : "",
+                     a[0] ? a : "-", t->pools[p].label);
+        }
+        if (!k && !differ)
+            continue;
+        if (n[k]++ < 3)
+            snprintf(ex[k] + strlen(ex[k]), sizeof ex[k] - strlen(ex[k]), "%s%.40s %.60s (%s)",
+                     n[k] > 1 ? "; " : "", r->first->test, r->params_text, lv);
+    }
+    if (n[0])
+        bc_warn(t, "the environments show different cache layouts: %d memory row%s of tests "
+                "measured at several sizes per level (matched by size) %s at different "
+                "levels (column at), e.g. %s", n[0], n[0] == 1 ? "" : "s", n[0] == 1 ? "falls" : "fall",
+                ex[0]);
+    if (n[1])
+        bc_warn(t, "%d memory row%s of tests measured at several sizes per level (matched by size) "
+                "have a size only some environments measured (the sizes follow each one's cache "
+                "sizes), e.g. %s", n[1], n[1] == 1 ? "" : "s", ex[1]);
+}
+
 /* A run that reported errors may be missing entries. */
 static void error_warnings(struct bc_table *t)
 {
@@ -245,6 +457,7 @@ static void error_warnings(struct bc_table *t)
 static int match_entries(struct bc_table *t, const struct bc_opts *o, const struct bc_roles *roles,
                          const struct bc_entry ****entp)
 {
+    struct ws_sized ws = {0};
     size_t total = 0;
     for (int i = 0; i < t->ndocs; i++)
         total += (size_t)t->docs[i].n;
@@ -257,16 +470,17 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
     t->rows = calloc(total ? total : 1, sizeof *t->rows);
     const struct bc_entry ***ent = calloc(total ? total : 1, sizeof *ent);
     *entp = ent;
-    if (!ix.slot || !t->rows || !ent)
+    if (!ix.slot || !t->rows || !ent || (t->match != BC_MATCH_EXACT && ws_sized_find(t, o, &ws)))
         goto err;
     for (int i = 0; i < t->ndocs; i++) {
         int dups = 0;
         for (int k = 0; k < t->docs[i].n; k++) {
             const struct bc_entry *e = &t->docs[i].e[k];
             char *key, *shown;
+            const char *at_param;
             if (!wanted(o, e))
                 continue;
-            if (entry_key(t, roles, i, e, &key, &shown)) {
+            if (entry_key(t, roles, &ws, i, e, &key, &shown, &at_param)) {
                 free(key);
                 free(shown);
                 goto err;
@@ -277,6 +491,7 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
                 r->first = e;
                 r->key = key;
                 r->params_text = shown;
+                r->at_param = at_param;
                 ent[t->nrows] = calloc((size_t)t->ndocs, sizeof **ent);
                 if (!ent[t->nrows]) {
                     r->key = r->params_text = NULL;
@@ -300,9 +515,11 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
                     "the first one is used", t->docs[i].path, dups);
     }
     free(ix.slot);
+    ws_sized_free(&ws);
     return 0;
 err:
     free(ix.slot);
+    ws_sized_free(&ws);
     return -1;
 }
 
@@ -329,6 +546,7 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
     for (int i = 0; i < roles.nwarn; i++)
         bc_warn(t, "%s", roles.warn[i]);
     bc_pool_warnings(t, (const struct bc_entry *const *const *)ent);
+    ws_warnings(t);
     cpu_warnings(t);
     bc_env_warnings(t);
     error_warnings(t);

@@ -72,9 +72,31 @@ static int has_token(const char *list, const char *tok)
     return 0;
 }
 
+/* Add a name to a "a+b" list of names (once). */
+static void add_token(char *list, size_t n, const char *tok)
+{
+    if (!has_token(list, tok))
+        snprintf(list + strlen(list), n - strlen(list), "%s%s", list[0] ? "+" : "", tok);
+}
+
+/* A param's value as shown in the "at" column: a size in bytes as "1.32 GiB", else as given. */
+static void at_text(const json_t *v, char *buf, size_t n)
+{
+    if (json_is_integer(v)) {
+        static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double b = (double)json_integer_value(v);
+        int u = 0;
+        for (; u < 4 && fabs(b) >= 1024; u++)
+            b /= 1024;
+        snprintf(buf, n, "%.*f %s", u && b < 100 ? (b < 10 ? 2 : 1) : 0, b, unit[u]);
+    } else {
+        snprintf(buf, n, "%s", json_is_string(v) ? json_string_value(v) : "?");
+    }
+}
+
 /* Pool p's figures for a row; *samples gets every sample of its documents' entries. */
 static int fill_cell(const struct bc_table *t, int p, const struct bc_entry *const *ent,
-                     struct bc_cell *c, double **samples, int *nsamples)
+                     const char *at_param, struct bc_cell *c, double **samples, int *nsamples)
 {
     const struct bc_pool *pl = &t->pools[p];
     double *med = malloc((size_t)pl->n * sizeof *med);
@@ -95,9 +117,13 @@ static int fill_cell(const struct bc_table *t, int p, const struct bc_entry *con
         c->hi = isnan(c->hi) || e->max > c->hi ? e->max : c->hi;
         ns += e->nsamples;
         const char *api = json_string_value(json_object_get(e->params, "api"));
-        if (api && !has_token(c->api, api)) /* "a+b" when documents of the pool took different paths */
-            snprintf(c->api + strlen(c->api), sizeof c->api - strlen(c->api), "%s%s",
-                     c->api[0] ? "+" : "", api);
+        if (api) /* "a+b" when documents of the pool took different paths */
+            add_token(c->api, sizeof c->api, api);
+        if (at_param) { /* the working-set param the row was matched without */
+            char v[32];
+            at_text(json_object_get(e->params, at_param), v, sizeof v);
+            add_token(c->at, sizeof c->at, v);
+        }
         int drv = bc_api_driver(api);
         c->driver = !c->driver || c->driver == drv ? drv : BC_DRV_MIXED;
     }
@@ -159,7 +185,7 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
     int drv = 0;
     for (int p = 0; p < t->npools; p++) {
         struct bc_cell *c = &r->c[p];
-        if (fill_cell(t, p, ent, c, &s[p], &ns[p]))
+        if (fill_cell(t, p, ent, r->at_param, c, &s[p], &ns[p]))
             goto out;
         r->present += c->n > 0;
         if (c->driver)

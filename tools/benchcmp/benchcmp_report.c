@@ -7,10 +7,15 @@
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/benchcmp/safe_text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* In the head of every report: how a later --report knows the directory is one of its own. */
+#define REPORT_MARK "<meta name=\"generator\" content=\"benchcmp --report\">"
+#define REPORT_MARK_OLD "Written by benchcmp --report." /* reports written before the mark */
 
 static const char style[] =
     "body{font:14px/1.45 sans-serif;color:#222;margin:1.5em auto;max-width:1200px;padding:0 1em}\n"
@@ -145,6 +150,60 @@ static int inline_svg(FILE *out, const char *dir, const struct bc_chart *c, int 
     return 0;
 }
 
+/* Does the file hold `a` or `b` in its first 8 KiB? */
+static int file_has(const char *path, const char *a, const char *b)
+{
+    char buf[8193];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, a) || strstr(buf, b);
+}
+
+int bc_report_dir_state(const char *dir, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : bc_fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+    int used = 0;
+    for (struct dirent *e; (e = readdir(d)) && !used;)
+        used = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    if (!used)
+        return 0;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    if (file_has(path, REPORT_MARK, REPORT_MARK_OLD))
+        return 1;
+    return bc_fail(err, errlen, "--report %s: the directory is not empty and holds no report of "
+                   "benchcmp (no index.html written by benchcmp --report): give a new or empty "
+                   "directory", dir);
+}
+
+/* Remove what a previous report left in dir/sub: files ending in one of the suffixes. */
+static void clear_old(const char *dir, const char *sub, const char *const *suffix)
+{
+    char path[1400];
+    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    DIR *d = opendir(path);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        for (int k = 0; suffix[k]; k++) {
+            size_t m = strlen(suffix[k]);
+            if (n > m && !strcmp(e->d_name + n - m, suffix[k])) {
+                snprintf(path, sizeof path, "%s/%s/%s", dir, sub, e->d_name);
+                remove(path);
+                break;
+            }
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
 /* Copies of the documents, and the section linking them. */
 static int documents(FILE *out, const struct bc_table *t, const char *dir, char *err, size_t errlen)
 {
@@ -179,8 +238,17 @@ int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, ch
     if (strlen(dir) > 1000)
         return bc_fail(err, errlen, "--report: the directory's name is too long");
     snprintf(charts, sizeof charts, "%s/charts", dir);
+    int state = bc_report_dir_state(dir, err, errlen);
+    if (state < 0)
+        return -1;
     if (mkdir(dir, 0777) && errno != EEXIST)
         return bc_fail(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+    if (state == 1) { /* a previous report: none of its charts or documents may linger */
+        static const char *const drawn[] = {".svg", ".png", ".gp", ".dat", NULL};
+        static const char *const copied[] = {".json", NULL};
+        clear_old(dir, "charts", drawn);
+        clear_old(dir, "docs", copied);
+    }
     int n = bc_plot_list(t, charts, gnuplot, NULL, &list, 1, err, errlen);
     if (n < 0) {
         bc_charts_free(&list);
@@ -196,7 +264,8 @@ int bc_report(const struct bc_table *t, const char *dir, const char *gnuplot, ch
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
           "style-src 'unsafe-inline'; img-src data:\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          REPORT_MARK "\n<title>", out);
     char title[512];
     size_t tl = (size_t)snprintf(title, sizeof title, "barebench study: ");
     for (int i = 0; i < t->npools && tl < sizeof title - 80; i++)

@@ -2,12 +2,14 @@
  * disk_label (env.disks[].label) pairs explicitly; when every document measured one disk, that
  * disk is the one under test; else disks pair by size within 1%, then the same model, then the
  * same serial.  Never by index, kind or driver path: a study has NVMe on bare metal, virtio-blk
- * under KVM and PVSCSI under ESXi. */
+ * under KVM and PVSCSI under ESXi.  Roles are looked up by label / size class / index, so the
+ * pairing is linear in the disks (at most BC_DISKS_MAX per document) however many documents. */
 #include "tools/benchcmp/benchcmp.h"
 #include "bench/suite_charts.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,55 +55,58 @@ enum bc_driver bc_api_driver(const char *api)
     return BC_DRV_NATIVE;
 }
 
-/* The env.disks[] object with this index, or NULL. */
-static json_t *disk_info(const struct bc_doc *d, int index)
-{
-    json_t *disks = json_object_get(json_object_get(d->root, "env"), "disks"), *o;
-    size_t i;
-    json_array_foreach(disks, i, o) {
-        json_t *ix = json_object_get(o, "index");
-        if (json_is_integer(ix) && json_integer_value(ix) == index)
-            return o;
-    }
-    return NULL;
-}
-
 static const char *str_or_empty(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "";
 }
 
-/* The measured disks of d (distinct integer params.disk, ascending), into *out. */
-static int measured(const struct bc_doc *d, struct disk_seen **out)
+#define INDEX_MAX 4096 /* larger params.disk values are not disks (matched by every param) */
+
+/* The measured disks of d (distinct integer params.disk, ascending), into *out; linear in the
+ * entries and env.disks (documents are untrusted).  At most BC_DISKS_MAX, those of lowest
+ * index; *dropped: how many more there were. */
+static int measured(const struct bc_doc *d, struct disk_seen **out, int *dropped)
 {
-    int n = 0, cap = 0;
-    struct disk_seen *v = NULL;
+    json_t **info = calloc(INDEX_MAX + 1, sizeof *info), *o;
+    char *hit = calloc(INDEX_MAX + 1, 1);
+    struct disk_seen *v = malloc(BC_DISKS_MAX * sizeof *v);
+    int n = 0;
+    *dropped = 0;
+    *out = v;
+    if (!info || !hit || !v) {
+        free(info);
+        free(hit);
+        free(v);
+        *out = NULL;
+        return -1;
+    }
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(d->root, "env"), "disks"), i, o) {
+        json_t *ix = json_object_get(o, "index");
+        if (json_is_integer(ix) && json_integer_value(ix) >= 0 && json_integer_value(ix) <= INDEX_MAX &&
+            !info[json_integer_value(ix)])
+            info[json_integer_value(ix)] = o; /* the first with that index, as before */
+    }
     for (int k = 0; k < d->n; k++) {
         json_t *x = json_object_get(d->e[k].params, suite_device_params[0]);
-        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 4096)
-            continue;
-        int idx = (int)json_integer_value(x), at = 0;
-        while (at < n && v[at].index < idx)
-            at++;
-        if (at < n && v[at].index == idx)
-            continue;
-        if (n == cap) {
-            struct disk_seen *nv = realloc(v, (size_t)(cap = cap ? cap * 2 : 4) * sizeof *v);
-            if (!nv) {
-                free(v);
-                return -1;
-            }
-            v = nv;
-        }
-        memmove(&v[at + 1], &v[at], (size_t)(n - at) * sizeof *v);
-        json_t *o = disk_info(d, idx), *b = json_object_get(o, "bytes");
-        v[at] = (struct disk_seen){idx, json_is_number(b) ? json_number_value(b) : -1,
-                                   str_or_empty(o, "model"), str_or_empty(o, "serial"),
-                                   str_or_empty(o, "label")};
-        n++;
+        if (json_is_integer(x) && json_integer_value(x) >= 0 && json_integer_value(x) <= INDEX_MAX)
+            hit[json_integer_value(x)] = 1;
     }
-    *out = v;
+    for (int idx = 0; idx <= INDEX_MAX; idx++) {
+        if (!hit[idx])
+            continue;
+        if (n == BC_DISKS_MAX) {
+            ++*dropped;
+            continue;
+        }
+        json_t *b = json_object_get(info[idx], "bytes");
+        v[n++] = (struct disk_seen){idx, json_is_number(b) ? json_number_value(b) : -1,
+                                    str_or_empty(info[idx], "model"), str_or_empty(info[idx], "serial"),
+                                    str_or_empty(info[idx], "label")};
+    }
+    free(info);
+    free(hit);
     return n;
 }
 
@@ -128,6 +133,105 @@ static int fit(const struct role *r, const struct disk_seen *s)
         return -1;
     return (s->model[0] && !strcmp(s->model, r->rep.model)) * 2 +
            (s->serial[0] && !strcmp(s->serial, r->rep.serial));
+}
+
+/* Roles by what a disk must share to fit them (documents are untrusted: thousands of disks must
+ * not cost disks x roles): "L<label>", "S<size class>" (classes 2% wide, so sizes within 1%
+ * are in one class or the next), "I<index>" (size unknown), "U" (one_each: every unlabelled
+ * role), and "N<size text>" (roles named by that size, for "#2"). */
+struct keyed {
+    char *key;
+    int *q, n, cap;
+};
+struct index {
+    struct keyed *k;
+    size_t size, used; /* size: a power of two */
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static struct keyed *ix_find(struct index *ix, const char *key)
+{
+    for (size_t i = hash(key) & (ix->size - 1);; i = (i + 1) & (ix->size - 1))
+        if (!ix->k[i].key || !strcmp(ix->k[i].key, key))
+            return &ix->k[i];
+}
+
+/* Add role q under key.  0, or -1 (memory). */
+static int ix_add(struct index *ix, const char *key, int q)
+{
+    if ((ix->used + 1) * 2 > ix->size) {
+        struct index big = {calloc(ix->size ? ix->size * 2 : 64, sizeof *big.k), ix->size ? ix->size * 2 : 64, ix->used};
+        if (!big.k)
+            return -1;
+        for (size_t i = 0; i < ix->size; i++)
+            if (ix->k[i].key)
+                *ix_find(&big, ix->k[i].key) = ix->k[i];
+        free(ix->k);
+        *ix = big;
+    }
+    struct keyed *k = ix_find(ix, key);
+    if (!k->key) {
+        if (!(k->key = strdup(key)))
+            return -1;
+        ix->used++;
+    }
+    if (k->n == k->cap) {
+        int *nq = realloc(k->q, (size_t)(k->cap = k->cap ? k->cap * 2 : 4) * sizeof *nq);
+        if (!nq)
+            return -1;
+        k->q = nq;
+    }
+    k->q[k->n++] = q;
+    return 0;
+}
+
+static const struct keyed *ix_get(struct index *ix, const char *key)
+{
+    static const struct keyed none = {0};
+    const struct keyed *k = ix->size ? ix_find(ix, key) : NULL;
+    return k && k->key ? k : &none;
+}
+
+static void ix_free(struct index *ix)
+{
+    for (size_t i = 0; i < ix->size; i++) {
+        free(ix->k[i].key);
+        free(ix->k[i].q);
+    }
+    free(ix->k);
+}
+
+static long long size_class(double bytes)
+{
+    return bytes > 0 ? (long long)floor(log(bytes) / log(1.02)) : -1;
+}
+
+/* The keys a disk's candidate roles are under (up to 3), or the key a role is put under (1). */
+static int disk_keys(const struct disk_seen *s, int one_each, int as_role, char key[3][96])
+{
+    if (s->label[0]) {
+        snprintf(key[0], sizeof key[0], "L%.80s", s->label);
+        return 1;
+    }
+    if (one_each) {
+        snprintf(key[0], sizeof key[0], "U");
+        return 1;
+    }
+    if (s->bytes < 0) {
+        snprintf(key[0], sizeof key[0], "I%d", s->index);
+        return 1;
+    }
+    long long c = size_class(s->bytes);
+    for (int i = 0; i < (as_role ? 1 : 3); i++)
+        snprintf(key[i], sizeof key[i], "S%lld", as_role ? c : c - 1 + i);
+    return as_role ? 1 : 3;
 }
 
 /* A disk_label that some documents measuring disks lack: its rows cannot line up with theirs.
@@ -237,15 +341,20 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
     struct disk_seen **seen = calloc((size_t)(n ? n : 1), sizeof *seen);
     int *nseen = calloc((size_t)(n ? n : 1), sizeof *nseen);
     struct role *roles = NULL;
+    struct index ix = {0};
     int nroles = 0, cap = 0, one_each = 1, labelled = 0, ambiguous_told = 0;
+    int capped = 0, capped_first = 0, capped_dropped = 0; /* documents over BC_DISKS_MAX */
     r->ndocs = n;
     r->role = calloc((size_t)(n ? n : 1), sizeof *r->role);
     r->role_n = calloc((size_t)(n ? n : 1), sizeof *r->role_n);
     if (!seen || !nseen || !r->role || !r->role_n)
         goto err;
     for (int d = 0; d < n; d++) {
-        if ((nseen[d] = measured(&docs[d], &seen[d])) < 0)
+        int dropped;
+        if ((nseen[d] = measured(&docs[d], &seen[d], &dropped)) < 0)
             goto err;
+        if (dropped && capped++ == 0)
+            capped_first = d, capped_dropped = dropped;
         int unlabelled = 0;
         for (int k = 0; k < nseen[d]; k++) {
             unlabelled += !seen[d][k].label[0];
@@ -259,15 +368,27 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
         for (int k = 0; k < top; k++)
             r->role[d][k] = -1;
     }
+    if (capped)
+        role_warn(r, "%s%s: measured %d disks, more than barebench lists (%d): only the %d of lowest "
+                  "index are matched by role, the other %d by every param (index included)",
+                  docs[capped_first].path, capped > 1 ? " and other documents" : "",
+                  BC_DISKS_MAX + capped_dropped, BC_DISKS_MAX, BC_DISKS_MAX, capped_dropped);
     for (int d = 0; d < n; d++)
         for (int k = 0; k < nseen[d]; k++) {
             const struct disk_seen *s = &seen[d][k];
             int best = -1, score = -1, ties = 0;
-            for (int q = 0; q < nroles; q++) {
-                int f = roles[q].used_by == d ? -1 : one_each && !s->label[0] && !roles[q].rep.label[0] ? 0 : fit(&roles[q], s);
-                ties = f > score ? 1 : ties + (f >= 0 && f == score);
-                if (f > score)
-                    best = q, score = f;
+            char key[3][96];
+            for (int kk = 0, nk = disk_keys(s, one_each, 0, key); kk < nk; kk++) {
+                const struct keyed *c = ix_get(&ix, key[kk]);
+                for (int j = 0; j < c->n; j++) { /* best score, then the oldest role */
+                    int q = c->q[j];
+                    int f = roles[q].used_by == d ? -1 : one_each && !s->label[0] && !roles[q].rep.label[0] ? 0 : fit(&roles[q], s);
+                    if (f < 0 || f < score)
+                        continue;
+                    ties = f > score ? 1 : ties + 1;
+                    if (f > score || q < best)
+                        best = q, score = f;
+                }
             }
             if (ties > 1 && !one_each && !ambiguous_told++) {
                 char sz[32];
@@ -287,6 +408,8 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
                 struct role *nr = &roles[best = nroles++];
                 memset(nr, 0, sizeof *nr);
                 nr->rep = *s;
+                if (disk_keys(s, one_each, 1, key) != 1 || ix_add(&ix, key[0], best))
+                    goto err;
                 if (s->label[0])
                     snprintf(nr->name, sizeof nr->name, "%.70s", s->label);
                 else if (one_each)
@@ -296,9 +419,10 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
                 else {
                     char sz[32];
                     size_text(sz, sizeof sz, s->bytes);
-                    int same = 1;
-                    for (int q = 0; q < nroles - 1; q++)
-                        same += !strncmp(roles[q].name, sz, strlen(sz)) && !roles[q].rep.label[0];
+                    snprintf(key[0], sizeof key[0], "N%s", sz);
+                    int same = 1 + ix_get(&ix, key[0])->n; /* roles named by this size before */
+                    if (ix_add(&ix, key[0], best))
+                        goto err;
                     snprintf(nr->name, sizeof nr->name, same > 1 ? "%s#%d" : "%s", sz, same);
                 }
             }
@@ -319,6 +443,7 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r)
     free(seen);
     free(nseen);
     free(roles);
+    ix_free(&ix);
     return nroles;
 err:
     for (int d = 0; seen && d < n; d++)
@@ -326,6 +451,7 @@ err:
     free(seen);
     free(nseen);
     free(roles);
+    ix_free(&ix);
     r->nroles = r->names ? r->nroles : 0;
     bc_disk_roles_free(r);
     return -1;

@@ -73,6 +73,8 @@ static void fill_sum_cell(const struct bc_table *t, const struct member *m, int 
             continue;
         v[c->n++] = x->overhead_pct;
         c->outside_noise += x->noise == BC_DIFFERENT;
+        if (!(x->overhead_pct > 0)) /* the worst are rows worse than the baseline, never better */
+            continue;
         int at = c->nworst < BC_WORST ? c->nworst++ : BC_WORST;
         while (at > 0 && t->rows[c->worst[at - 1]].c[p].overhead_pct < x->overhead_pct) {
             if (at < BC_WORST)
