@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 20-benchcmp.sh - the comparer from the outside: text/Markdown/CSV tables on the hand-written
-# fixtures, real Linux and UEFI documents (CPU warning), charts (files exist, every SVG names
-# every environment), and bad input (clear message with file and position, exit 1, no crash).
+# fixtures, real Linux and UEFI documents (CPU warning), charts (files exist, split parts complete,
+# every SVG names every environment, overhead charts their baseline, y axes their units), and
+# bad input (clear message with file and position, exit 1, no crash).
 . "$(dirname "$0")/lib.sh"
 BC=$BUILD/host/benchcmp
 FX=$top/tests/fixtures
@@ -65,15 +66,49 @@ check "linux vs uefi document: uefi build and hypervisor shown" grep -Eq "^ci +.
 # charts
 "$BC" --plot "$D/plots" "${fx[@]}" >/dev/null 2>"$D/plot.err"
 check "plot: exit 0" test $? = 0
-for c in disk-seq_read-MB-s disk-seq_write-MB-s mem-DRAM-avx512-GB-s mem-sweep-isa-avx512-kernel-triad-nt-no-threads-1-GB-s alu-Gop-s alu-GFLOP-s vmcost-ns; do
+# a chart with too many bars for one page is split in parts NAME-p1..pM, titled "(part N of M)"
+for c in disk-seq_read-MB-s disk-seq_write-MB-s mem-DRAM-avx512-GB-s-p1 mem-sweep-isa-avx512-kernel-triad-nt-no-threads-1-GB-s alu-Gop-s-p1 alu-GFLOP-s-p1 vmcost-ns \
+         disk-seq_read-MB-s-pct alu-overhead-higher-p1 vmcost-overhead-lower; do
     check "plot: $c.svg and $c.png made" bash -c "test -s '$D/plots/$c.svg' && file '$D/plots/$c.png' 2>/dev/null | grep -q 'PNG image' || head -c 4 '$D/plots/$c.png' | grep -q PNG"
 done
-ok=1
-for s in "$D"/plots/*.svg; do
-    for e in baremetal kvm esxi; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
-done
-check "plot: every SVG names every environment" test $ok = 1
-check "plot: axes labelled with units" bash -c "grep -q 'throughput (MB/s)' '$D/plots/disk-seq_read-MB-s.svg' && grep -q 'bandwidth (GB/s)' '$D/plots/mem-DRAM-avx512-GB-s.svg' && grep -q 'block size' '$D/plots/disk-seq_read-MB-s.svg'"
+check "plot: split charts have every part their titles count" bash -c "
+    n=0; for s in '$D'/plots/*-p1.svg; do
+        m=\$(grep -o '(part 1 of [0-9]*)' \"\$s\" | grep -o '[0-9]*)' | tr -d ')'); test -n \"\$m\" || exit 1
+        for k in \$(seq 1 \$m); do test -s \"\${s%-p1.svg}-p\$k.svg\" || exit 1; done
+        test ! -e \"\${s%-p1.svg}-p\$((m + 1)).svg\" || exit 1; n=\$((n + 1))
+    done; test \$n -ge 3"
+# names_envs DIR BASELINE OTHER...: every SVG has a legend entry per environment; a chart of
+# % of the baseline (*-overhead-*, *-pct) names its baseline on the y axis and as the 100% line
+names_envs() {
+    local dir=$1 base=$2 s e ok=1; shift 2
+    for s in "$dir"/*.svg; do
+        case $s in
+        *-overhead-*|*-pct.svg)
+            grep -q ">% of $base[ <]" "$s" && grep -q ">$base = 100%<" "$s" ||
+                { ok=0; echo "# $s does not name its baseline $base (y axis '% of $base', line '$base = 100%')"; } ;;
+        *) grep -q ">$base<" "$s" || { ok=0; echo "# $s does not name $base"; } ;;
+        esac
+        for e in "$@"; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
+    done
+    test $ok = 1
+}
+names_envs "$D/plots" baremetal kvm esxi
+check "plot: every SVG names every environment" test $? = 0
+# every chart's y axis carries its unit: "(UNIT)" or "% of BASELINE"; the label reaches the SVG
+axes_units() {
+    local g y ok=1
+    for g in "$1"/*.gp; do
+        y=$(sed -n "s/^set ylabel '\(.*\)' noenhanced$/\1/p" "$g")
+        case $g in
+        *-overhead-*|*-pct.gp) [[ $y == "% of "* ]] ;;
+        *) [[ $y =~ \([A-Za-z/%]+\) ]] ;;
+        esac && grep -qF ">$y<" "${g%.gp}.svg" || { ok=0; echo "# $g: y axis '$y' has no unit"; }
+    done
+    test $ok = 1
+}
+check "plot: axes labelled with units" bash -c "grep -q 'throughput (MB/s)' '$D/plots/disk-seq_read-MB-s.svg' && grep -q 'bandwidth (GB/s)' '$D/plots/mem-DRAM-avx512-GB-s-p1.svg' && grep -q 'block size (bytes' '$D/plots/disk-seq_read-MB-s.svg' && grep -q '>% of baremetal<' '$D/plots/disk-seq_read-MB-s-pct.svg'"
+axes_units "$D/plots"
+check "plot: every chart's y axis has its unit (% of the baseline for overhead charts)" test $? = 0
 # real documents of the suites that have charts (Linux build, quick, small buffers)
 for r in ra rb; do
     "$BUILD/host/barebench" --suite alu,vmcost,mem --profile quick --reps 3 --mem_max 64M --tag "$r" \
@@ -82,11 +117,8 @@ done
 "$BC" --plot "$D/plots-real" "$D/suites-ra.json" "$D/suites-rb.json" >/dev/null 2>"$D/plot-real.err"
 check "plot, real documents: mem per-level, alu and vmcost charts" \
     bash -c "ls '$D/plots-real' | grep -q '^mem-sweep-.*\.png$' && ls '$D/plots-real' | grep -q '^alu-.*\.svg$' && test -s '$D/plots-real/vmcost-ns.svg'"
-ok=1
-for s in "$D"/plots-real/*.svg; do
-    for e in ra rb; do grep -q ">$e<" "$s" || { ok=0; echo "# $s does not name $e"; }; done
-done
-check "plot, real documents: every SVG names both environments" test $ok = 1
+names_envs "$D/plots-real" ra rb
+check "plot, real documents: every SVG names both environments" test $? = 0
 # real disk documents (a scratch file): the block-size sweep as lines, 4K random tests as bars
 "$BUILD/host/mkscratch" --size 64M --label benchcmp "$D/scratch.img" >/dev/null 2>&1
 for r in da db; do
