@@ -1,5 +1,6 @@
 /* benchcmp_match.c - matches the entries of N documents into rows (by suite/test/params, disks
- * by role: benchcmp_roles.c), groups the documents into pools by tag, fills each pool's pooled
+ * by role: benchcmp_roles.c, memory by cache level or size, ISA levels by role:
+ * benchcmp_isa.c), groups the documents into pools by tag, fills each pool's pooled
  * figures (benchcmp_pool.c) and puts the rows in reading order. */
 #include "tools/benchcmp/benchcmp.h"
 #include "bench/suite_charts.h"
@@ -295,7 +296,7 @@ static int entry_key(const struct bc_table *t, const struct bc_roles *roles,
         for (int i = 0; disk_params[i]; i++)
             parts_add(&k, disk_params[i], i ? "" : lead, i ? "" : tag);
     }
-    for (int i = 0; isx && t->archs_differ && suite_operand_params[i]; i++)
+    for (int i = 0; t->archs_differ && suite_operand_params[i]; i++)
         if (json_object_get(e->params, suite_operand_params[i])) { /* x86's leaf, arm's register */
             parts_add(&k, suite_operand_params[i], "", ""); /* the key of a test with none */
             *operand = 1;
