@@ -22,6 +22,16 @@ const char *const suite_device_params[] = {"disk", "disk_kind", "api", NULL};
 
 const char *const suite_ws_params[] = {"level", "bytes", NULL};
 
+const char suite_isa_param[] = "isa";
+/* bench/x86/vmcost_ops.c, bench/aarch64/vmcost_ops.c: each op's param_key */
+const char *const suite_operand_params[] = {"leaf",  "register", "counter", "msr",  "port",
+                                            "xcr",   "timer",    "handler", "call", NULL};
+const struct isa_level suite_isa_levels[] = {
+    {"x86-64", 0}, {"sse2", 1}, {"avx2", 2}, {"avx512", 3},  /* bench/x86: alu.c, mem_kernels.c */
+    {"aarch64", 0}, {"asimd", 1}, {"sve", 2}, {"sve2", 3},   /* bench/aarch64 */
+    {NULL, 0},
+};
+
 const struct api_path api_paths[] = {
     {"blockio", API_FIRMWARE}, /* blockio, blockio2: the firmware's Block I/O protocols */
     {"psync", API_OS},         /* the Linux build */

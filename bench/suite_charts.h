@@ -39,6 +39,25 @@ extern const char *const suite_device_params[];
  *  (docs/COMPARING.md).  NULL-terminated. */
 extern const char *const suite_ws_params[];
 
+/** The param naming the instruction set an entry ran ("isa"), and the levels it takes, each
+ *  with its rank within its architecture: 0 the base ISA (ARCH_BASE_ISA: "x86-64", "aarch64"),
+ *  then the SIMD levels lowest first (x86 sse2 < avx2 < avx512; aarch64 asimd < sve < sve2).
+ *  benchcmp pairs a test measured at several levels by role: the lowest with the lowest
+ *  ("base"), the highest with the highest ("best"); any other name ("fma") is matched as
+ *  written (docs/COMPARING.md).  {NULL}-terminated. */
+struct isa_level {
+    const char *name;
+    int rank;
+};
+extern const char suite_isa_param[];
+
+/** The params naming what one test's instruction touches, which follow the architecture
+ *  (vmcost: x86's cpuid leaf=0x0 is aarch64's register=id_aa64pfr0_el1, rdtsc's counter):
+ *  when the documents' architectures differ benchcmp matches those tests without them and
+ *  shows each environment's in its "at" column.  NULL-terminated. */
+extern const char *const suite_operand_params[];
+extern const struct isa_level suite_isa_levels[];
+
 /* What kind of I/O path an "api" param names. */
 enum api_kind { API_NATIVE = 0, API_FIRMWARE, API_OS };
 struct api_path {

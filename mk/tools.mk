@@ -8,7 +8,8 @@
 
 BC_LIB_SRCS := $(addprefix tools/benchcmp/,benchcmp_doc.c benchcmp_match.c benchcmp_pool.c benchcmp_roles.c \
                  benchcmp_summary.c benchcmp_stats.c \
-                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c benchcmp_report.c safe_text.c) \
+                 benchcmp_format.c benchcmp_plot.c benchcmp_env.c benchcmp_report.c safe_text.c \
+                 benchcmp_isa.c) \
                bench/suite_charts.c
 BC_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(BC_LIB_SRCS))
 COLLECT_SRCS := $(addprefix tools/collect/,collect.c collect_http.c collect_store.c collect_auth.c collect_tls.c \

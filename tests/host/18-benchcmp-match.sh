@@ -7,7 +7,10 @@
 # (tests/fixtures/study/exact-pre-pooling.csv: benchcmp of commit 8c268f4, `--format csv` on the
 # same three copies); memory of a VM showing another cache layout lines up by level (a sweep by
 # size) with each side's other value shown; a typo in --suite/--test is an error; more disks in a
-# document than barebench lists are capped and said.  No boot.
+# document than barebench lists are capped and said; ISA levels pair by role (issue 30): real x86
+# and aarch64 documents (tests/fixtures/arch/) line up on every alu/mem/vmcost entry aarch64 has,
+# base with base, best with best, the architectures warned about; an x86 VM without avx512 pairs
+# its avx2 with bare metal's avx512.  No boot.
 . "$(dirname "$0")/../boot/lib.sh"
 BC=$BUILD/host/benchcmp
 FX=$top/tests/fixtures
@@ -182,3 +185,44 @@ check "100 disks per document: a warning names the cap; 64 disks by role, the ot
     bash -c "grep -q '^warning: $D/many0.json and other documents: measured 100 disks, more than barebench lists (64): only the 64 of lowest index are matched by role, the other 36 by every param' '$D/many.txt' &&
              test \$(grep -c '^disk .* disk=[0-9]* GiB ' '$D/many.txt') = 64 && test \$(grep -c '^disk .* disk=[0-9]* disk_kind=virtio ' '$D/many.txt') = 36 &&
              ! grep -q 'not in every' '$D/many.txt'"
+
+# ISA levels by role (issue 30): real documents of the Linux build on x86 (this machine) and on
+# aarch64 (make linux-cross ARCH=aarch64 under qemu-aarch64 -cpu max), tests/fixtures/arch/
+A=$FX/arch/x86-linux.json; B=$FX/arch/aarch64-linux.json
+"$BC" "$A" "$B" >"$D/arch.txt" 2>&1
+"$BC" --format csv "$A" "$B" >"$D/arch.csv" 2>/dev/null
+"$BC" --format csv --match exact "$A" "$B" >"$D/arch-exact.csv" 2>/dev/null
+both() { # CSV SUITE -> rows of that suite with a figure on both sides
+    python3 -c 'import csv,sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["suite"]==sys.argv[2] and r["x86_median"] and r["a64_median"]))' "$1" "$2"
+}
+for s in alu mem vmcost; do
+    n=$(jq --arg s "$s" '[.results[] | select(.suite == $s)] | length' "$B")
+    check "x86 vs aarch64: each of the aarch64 document's $n $s entries lines up with an x86 one ($(both "$D/arch.csv" $s); --match exact: $(both "$D/arch-exact.csv" $s))" \
+        test "$(both "$D/arch.csv" $s)" = "$n" -a "$n" -gt 0
+done
+check "x86 vs aarch64, --match exact: the old rule, only what has the same params (fp_fma, DRAM latency: 6)" \
+    test $(( $(both "$D/arch-exact.csv" alu) + $(both "$D/arch-exact.csv" mem) + $(both "$D/arch-exact.csv" vmcost) )) = 6
+check "x86 vs aarch64: the warnings name both architectures and the ISA levels paired" \
+    bash -c "grep -q '^warning: architectures differ: x86 ($A) is x86-64, a64 ($B) is aarch64' '$D/arch.txt' &&
+             grep -Eq '^warning: the machines. ISA levels differ: [0-9]+ rows pair different instruction sets .*simd_fma isa=base kind=throughput threads=1 \(sse2 x86, asimd a64\)' '$D/arch.txt'"
+check "x86 vs aarch64: simd_fma best with best (avx512 / sve), the base ISA's int_add (x86-64 / aarch64), each side's isa shown" \
+    bash -c "grep -Eq '^alu +simd_fma +isa=best kind=throughput threads=1 +GFLOP/s +higher +avx512 / sve ' '$D/arch.txt' &&
+             grep -Eq '^alu +int_add +isa=base kind=throughput threads=1 +Gop/s +higher +x86-64 / aarch64 ' '$D/arch.txt' &&
+             grep -Eq '^mem +copy +isa=best level=DRAM nt=no threads=1 +GB/s +higher +256 MiB +avx512 / sve ' '$D/arch.txt'"
+check "x86 vs aarch64: vmcost cpuid/rdtsc pair, what each touched in column at" \
+    bash -c "grep -Eq '^vmcost +cpuid +- +ns +lower +leaf=0x0 / register=id_aa64pfr0_el1 ' '$D/arch.txt' &&
+             grep -Eq '^vmcost +rdtsc +- +ns +lower +- / counter=cntvct_el0 ' '$D/arch.txt'"
+check "x86 vs aarch64 csv: every column of before in its place, the isa columns appended last" \
+    python3 -c 'import csv,sys
+h=next(csv.reader(open(sys.argv[1]))); x=next(csv.reader(open(sys.argv[2])))
+sys.exit(not(h[:len(x)]==x and h[len(x):]==["x86_at","a64_at","x86_isa","a64_isa"]))' "$D/arch.csv" "$D/arch-exact.csv"
+# within x86: a VM without avx512 (derived: its avx512 entries dropped, the sweep and cores at avx2)
+jq '.tool.tag = "vm" | .results |= [.[] | select(.params.isa != "avx512" or .test == "sweep" or .test == "cores")
+    | if .params.isa == "avx512" then .params.isa = "avx2" else . end]' "$A" >"$D/vm.json"
+"$BC" "$A" "$D/vm.json" >"$D/isa.txt" 2>&1
+check "x86 bare vs a VM without avx512: best with best (avx512 / avx2), sse2 as before, the sweep lines up; no architecture warning" \
+    bash -c "grep -Eq '^alu +simd_fma +isa=best kind=throughput threads=1 .* avx512 / avx2 ' '$D/isa.txt' &&
+             grep -Eq '^alu +simd_fma +isa=sse2 kind=throughput threads=1 ' '$D/isa.txt' &&
+             grep -Eq '^mem +sweep +isa=best bytes=4096 kernel=sum nt=no threads=1 .* avx512 / avx2 ' '$D/isa.txt' &&
+             ! grep -q 'architectures differ' '$D/isa.txt'"

@@ -4,7 +4,7 @@
 # in build/tests/ (sorted last so they have run).  No boot of its own.
 # run.sh: lock=last (validates the documents every other test left)
 . "$(dirname "$0")/../boot/lib.sh"
-docs=("$top"/tests/fixtures/*.json "$top"/tests/fixtures/study/*.json)
+docs=("$top"/tests/fixtures/*.json "$top"/tests/fixtures/study/*.json "$top"/tests/fixtures/arch/*.json)
 while IFS= read -r -d '' f; do
     # documents only (not fio's output); bad-*.json are the bad-input tests' deliberate breakage,
     # and so are the hostile documents of 23-benchcmp-hostile (hostile.*/) and 27-collect-edges'

@@ -1,7 +1,9 @@
 /* test_benchcmp_pool.c - the comparer as a reader means it (issue 27): disks matched by role
  * (index, kind and api ignored; two disks pair by size; disk_label pairs explicitly), --match
  * exact, pools by tag (median of medians, spread, n, missing entries counted), the driver-kind
- * warning, the reading order of rows, the summary's numbers and the --suite/--test filters.
+ * warning, the reading order of rows, the summary's numbers and the --suite/--test filters;
+ * ISA levels paired by role (base with base, best with best) within x86 and across x86 and
+ * aarch64, whose vmcost operands differ, with the warnings naming the architectures and ISAs.
  * Documents are written here, small, so every expected number is known. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,17 +37,29 @@ static const char *dent(const char *test, int disk, const char *kind, const char
     return b;
 }
 
-/* An alu entry (higher is better) with samples. */
+/* An entry of any suite (higher is better) from its params as JSON. */
+static const char *uent(const char *suite, const char *test, const char *params, const char *unit,
+                        double med)
+{
+    static char buf[24][384];
+    static int k;
+    char *b = buf[k++ % 24];
+    snprintf(b, 384,
+             "{\"suite\":\"%s\",\"test\":\"%s\",\"unit\":\"%s\",\"better\":\"higher\","
+             "\"params\":%s,\"min\":%g,\"median\":%g,\"max\":%g}",
+             suite, test, unit, params, med * 0.999, med, med * 1.001);
+    return b;
+}
+
+static const char *pent(const char *suite, const char *test, const char *params, double med)
+{
+    return uent(suite, test, params, "GB/s", med);
+}
+
+/* An alu entry (higher is better). */
 static const char *aent(const char *test, double med)
 {
-    static char buf[8][512];
-    static int k;
-    char *b = buf[k++ % 8];
-    snprintf(b, 512,
-             "{\"suite\":\"alu\",\"test\":\"%s\",\"unit\":\"Gop/s\",\"better\":\"higher\","
-             "\"params\":{\"threads\":1},\"min\":%g,\"median\":%g,\"max\":%g}",
-             test, med * 0.999, med, med * 1.001);
-    return b;
+    return uent("alu", test, "{\"threads\":1}", "Gop/s", med);
 }
 
 /* docs[n] from a tag, env.disks JSON and entries (NULL-terminated). */
@@ -382,6 +396,117 @@ static void filters(void **state)
     assert_non_null(strstr(err, "--test 'seq_*' matches no test of the suites selected"));
 }
 
+/* env.disks, then env.cpu.arch (mkdoc writes its disks argument after "disks":) */
+static const char *const a64_env = "[],\"cpu\":{\"arch\":\"aarch64\"}";
+
+#define SIMD(isa, t) pent("alu", "simd_fma", "{\"isa\":\"" isa "\",\"threads\":" #t "}", 0)
+static int row_of(const char *test, const char *shown)
+{
+    for (int r = 0; r < tab.nrows; r++)
+        if (!strcmp(tab.rows[r].first->test, test) && !strcmp(tab.rows[r].params_text, shown))
+            return r;
+    fail_msg("no row %s %s", test, shown);
+    return -1;
+}
+
+/* x86 (sse2 < avx2 < avx512) against aarch64 (asimd < sve): the lowest level each measured
+ * pairs as isa=base, the highest as isa=best, avx2 (between) stays alone; the base ISA's tests
+ * (x86-64 / aarch64) pair; fma, not a level, matches as written; the vmcost operands (leaf /
+ * register, none / counter) are left out across architectures and shown in column at. */
+static void isa_roles_across_architectures(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *suite, *test, *x86, *a64; /* params; NULL: not measured there */
+        double x, a;
+    } e[] = {
+        {"alu", "simd_fma", "{\"isa\":\"sse2\"}", "{\"isa\":\"asimd\"}", 10, 8},
+        {"alu", "simd_fma", "{\"isa\":\"avx512\"}", "{\"isa\":\"sve\"}", 40, 16},
+        {"alu", "int_add", "{\"isa\":\"x86-64\"}", "{\"isa\":\"aarch64\"}", 5, 4},
+        {"alu", "fp_fma", "{\"isa\":\"fma\"}", "{\"isa\":\"fma\"}", 3, 2},
+        {"mem", "copy", "{\"isa\":\"sse2\",\"level\":\"DRAM\",\"bytes\":268435456}",
+         "{\"isa\":\"asimd\",\"level\":\"DRAM\",\"bytes\":134217728}", 30, 12},
+        {"mem", "copy", "{\"isa\":\"avx512\",\"level\":\"DRAM\",\"bytes\":268435456}",
+         "{\"isa\":\"sve\",\"level\":\"DRAM\",\"bytes\":134217728}", 32, 16},
+        {"vmcost", "cpuid", "{\"leaf\":\"0x0\"}", "{\"register\":\"id_aa64pfr0_el1\"}", 100, 50},
+        {"vmcost", "rdtsc", "{}", "{\"counter\":\"cntvct_el0\"}", 10, 20},
+        {"alu", "simd_fma", "{\"isa\":\"avx2\"}", NULL, 20, 0},
+    };
+    const char *x86[9], *a64[8];
+    for (int i = 0; i < 9; i++) {
+        x86[i] = pent(e[i].suite, e[i].test, e[i].x86, e[i].x);
+        if (e[i].a64)
+            a64[i] = pent(e[i].suite, e[i].test, e[i].a64, e[i].a);
+    }
+    mkdoc(&docs[0], "x86", NULL, x86[0], x86[1], x86[2], x86[3], x86[4], x86[5], x86[6], x86[7],
+          x86[8], NULL);
+    mkdoc(&docs[1], "a64", a64_env, a64[0], a64[1], a64[2], a64[3], a64[4], a64[5], a64[6], a64[7],
+          NULL);
+    compare(2, BC_MATCH_EXACT); /* the old rule: fma alone */
+    int both = 0;
+    for (int r = 0; r < tab.nrows; r++)
+        both += tab.rows[r].present == 2;
+    assert_int_equal(both, 1);
+    bc_table_free(&tab);
+    compare(2, BC_MATCH_ROLE);
+    assert_int_equal(tab.nrows, 9); /* 8 pairs and avx2 */
+    assert_int_equal(tab.unmatched, 1);
+    int r = row_of("simd_fma", "isa=best");
+    assert_string_equal(tab.rows[r].isa_role, "best");
+    assert_string_equal(tab.rows[r].c[0].isa, "avx512");
+    assert_string_equal(tab.rows[r].c[1].isa, "sve");
+    assert_true(tab.rows[r].c[1].ratio_pct == 40);
+    r = row_of("simd_fma", "isa=base");
+    assert_string_equal(tab.rows[r].c[1].isa, "asimd");
+    assert_true(tab.rows[r].c[1].median == 8 && tab.rows[r].c[0].median == 10);
+    assert_int_equal(tab.rows[row_of("simd_fma", "isa=avx2")].present, 1);
+    r = row_of("int_add", "isa=base");
+    assert_string_equal(tab.rows[r].c[0].isa, "x86-64");
+    assert_string_equal(tab.rows[r].c[1].isa, "aarch64");
+    assert_null(tab.rows[row_of("fp_fma", "isa=fma")].isa_role);
+    r = row_of("copy", "isa=best level=DRAM");
+    assert_int_equal(tab.rows[r].present, 2);
+    assert_string_equal(tab.rows[r].c[1].at, "128 MiB");
+    r = row_of("cpuid", "");
+    assert_int_equal(tab.rows[r].present, 2);
+    assert_string_equal(tab.rows[r].c[0].at, "leaf=0x0");
+    assert_string_equal(tab.rows[r].c[1].at, "register=id_aa64pfr0_el1");
+    r = row_of("rdtsc", "");
+    assert_int_equal(tab.rows[r].present, 2);
+    assert_string_equal(tab.rows[r].c[1].at, "counter=cntvct_el0");
+    const char *w = warning_with("architectures differ");
+    assert_non_null(w);
+    assert_non_null(strstr(w, "x86 (x86-"));
+    assert_non_null(strstr(w, ".json) is x86-64, a64 (a64-"));
+    assert_non_null(strstr(w, ".json) is aarch64"));
+    assert_non_null(w = warning_with("ISA levels differ"));
+    assert_non_null(strstr(w, "avx512 x86, sve a64"));
+}
+
+/* Within x86: bare metal's best (avx512) pairs with a VM's (avx2), the sweep measured at each
+ * one's best too; no architecture warning; the operands stay in the key (same architecture). */
+static void isa_best_within_x86(void **state)
+{
+    (void)state;
+    mkdoc(&docs[0], "bare", NULL, SIMD("sse2", 1), SIMD("avx2", 1), SIMD("avx512", 1),
+          pent("mem", "sweep", "{\"isa\":\"avx512\",\"level\":\"L1\",\"bytes\":4096}", 1),
+          pent("mem", "sweep", "{\"isa\":\"avx512\",\"level\":\"L1\",\"bytes\":8192}", 1),
+          pent("vmcost", "cpuid", "{\"leaf\":\"0x0\"}", 1), NULL);
+    mkdoc(&docs[1], "vm", NULL, SIMD("sse2", 1), SIMD("avx2", 1),
+          pent("mem", "sweep", "{\"isa\":\"avx2\",\"level\":\"L1\",\"bytes\":4096}", 1),
+          pent("mem", "sweep", "{\"isa\":\"avx2\",\"level\":\"L1\",\"bytes\":8192}", 1),
+          pent("vmcost", "cpuid", "{\"leaf\":\"0x1\"}", 1), NULL);
+    compare(2, BC_MATCH_ROLE);
+    int r = row_of("simd_fma", "isa=best threads=1");
+    assert_int_equal(tab.rows[r].present, 2);
+    assert_string_equal(tab.rows[r].c[1].isa, "avx2");
+    assert_int_equal(tab.rows[row_of("sweep", "isa=best bytes=4096")].present, 2);
+    assert_int_equal(tab.rows[row_of("sweep", "isa=best bytes=8192")].present, 2);
+    assert_int_equal(tab.rows[row_of("cpuid", "leaf=0x0")].present, 1);
+    assert_null(warning_with("architectures differ"));
+    assert_non_null(warning_with("ISA levels differ: 3 rows"));
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -394,6 +519,8 @@ int main(void)
         cmocka_unit_test_teardown(reading_order, teardown),
         cmocka_unit_test_teardown(summary_numbers, teardown),
         cmocka_unit_test_teardown(filters, teardown),
+        cmocka_unit_test_teardown(isa_roles_across_architectures, teardown),
+        cmocka_unit_test_teardown(isa_best_within_x86, teardown),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -112,6 +112,8 @@ struct bc_cell {
     char at[48];              /* role matching, a row matched without one of a memory working
                                  set's params (bc_row.at_param): that param as the pool's
                                  documents gave it ("1.32 GiB", "L2"; "a+b" when they differ) */
+    char isa[24];             /* role matching, a row matched by ISA role (bc_row.isa_role): the
+                                 isa param of the pool's documents ("avx512", "sve2"; "a+b") */
 };
 
 struct bc_row {
@@ -128,6 +130,15 @@ struct bc_row {
                                      (suite_ws_params: "bytes" for a test measured once per
                                      cache level, "level" for one measured at several sizes per
                                      level), shown per pool in bc_cell.at; NULL otherwise */
+    const char *isa_role;         /* role matching: "base" (the lowest ISA level each document
+                                     measured the test at) or "best" (the highest), the isa
+                                     param left out of the key and shown per pool in
+                                     bc_cell.isa; NULL: isa (if any) matched as written, or
+                                     every pool ran the same level (then shown as before) */
+    int operand;                  /* role matching of documents of different architectures: the
+                                     row was matched without its operand param
+                                     (suite_operand_params), each pool's "key=value" in
+                                     bc_cell.at */
 };
 
 struct bc_table {
@@ -144,6 +155,7 @@ struct bc_table {
     char **warn;
     int nwarn;
     int warn_dropped;             /* warnings beyond BC_WARN_MAX, counted in the last one */
+    int archs_differ;             /* the documents' architectures differ (bc_doc_arch) */
 };
 #define BC_WARN_MAX 100           /* a fleet of documents would otherwise print thousands */
 
@@ -188,6 +200,23 @@ int bc_disk_roles(const struct bc_doc *docs, int n, struct bc_roles *r);
  *  spaces: "disk=16 MiB"), 0 when the row names no role. */
 size_t bc_row_role_len(const struct bc_row *r);
 void bc_disk_roles_free(struct bc_roles *r);
+
+/** ISA roles (benchcmp_isa.c): per document, the lowest and highest ISA level
+ *  (bench/suite_charts.h suite_isa_levels) of each test measured at some.  bc_isa_role gives
+ *  entry e of document d its role, "base" or "best" (a test at one level: "base" for the base
+ *  ISA, "best" for a SIMD level), NULL for a level between them or a name not in the list.
+ *  bc_isa_warnings names the architectures (env.cpu.arch, none = x86-64) and the rows whose
+ *  ISA levels differ.  Return -1 on memory. */
+struct bc_isa_index;
+int bc_isa_index_make(const struct bc_doc *docs, int n, struct bc_isa_index **out);
+int bc_isa_role(const struct bc_isa_index *ix, int d, const struct bc_entry *e, const char **role);
+void bc_isa_index_free(struct bc_isa_index *ix, int n);
+void bc_isa_warnings(struct bc_table *t);
+/** After bc_fill_row: a row whose pools all ran the same level reads as before (isa=VALUE in
+ *  its params_text, isa_role NULL, no bc_cell.isa); its key stays the role's. */
+int bc_isa_settle(const struct bc_table *t, struct bc_row *r);
+/** A document's architecture: env.cpu.arch, "x86-64" when it names none (before the port). */
+const char *bc_doc_arch(const struct bc_doc *d);
 
 /** The kind of path an api param names: blockio* firmware, psync / linux-aio / fio-* the OS,
  *  anything else (nvme, virtio-blk, ahci, pvscsi...) barebench's own (native) driver. */

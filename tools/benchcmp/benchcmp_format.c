@@ -211,13 +211,13 @@ static int pooled(const struct bc_table *t)
     return 0;
 }
 
-/* Per-pool texts of a row shown in a column of their own: the api, or the working-set param
- * the row was matched without (bc_cell.at). */
-enum per_pool { PP_API, PP_AT };
+/* Per-pool texts of a row shown in a column of their own: the api, the working-set param the
+ * row was matched without (bc_cell.at), the ISA level of its ISA role (bc_cell.isa). */
+enum per_pool { PP_API, PP_AT, PP_ISA };
 
 static const char *pp_field(const struct bc_cell *c, enum per_pool w)
 {
-    return w == PP_API ? c->api : c->at;
+    return w == PP_API ? c->api : w == PP_AT ? c->at : c->isa;
 }
 
 /* With role matching, does any row carry that per-pool text (then its column is shown)? */
@@ -268,8 +268,8 @@ static void n_text(char *buf, size_t n, const struct bc_cell *c, const struct bc
  * several documents n and the range of their medians; with role matching the api column. */
 static int table_grid(const struct bc_table *t, struct grid *g, const char *mark)
 {
-    int pool = pooled(t), api = has_api(t), at = has_pp(t, PP_AT), ext = pool ? 2 : 0;
-    int first = 5 + api + at;
+    int pool = pooled(t), api = has_api(t), at = has_pp(t, PP_AT), isa = has_pp(t, PP_ISA);
+    int ext = pool ? 2 : 0, first = 5 + api + at + isa;
     int per0 = 1 + ext, per = 3 + ext;
     if (entry_grid(g, t->nrows + 1, first + per0 + per * (t->npools - 1)))
         return -1;
@@ -278,6 +278,8 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
         put(g, 0, 5, "api");
     if (at)
         put(g, 0, 5 + api, "at");
+    if (isa)
+        put(g, 0, 5 + api + at, "isa");
     for (int i = 0; i < t->npools; i++) {
         int c = i == 0 ? first : first + per0 + per * (i - 1);
         const char *l = t->pools[i].label;
@@ -314,6 +316,10 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
         if (at) {
             pp_text(t, row, PP_AT, buf, sizeof buf);
             put(g, r + 1, 5 + api, buf);
+        }
+        if (isa) {
+            pp_text(t, row, PP_ISA, buf, sizeof buf);
+            put(g, r + 1, 5 + api + at, buf);
         }
         for (int i = 0; i < t->npools; i++) {
             const struct bc_cell *c = &row->c[i];
@@ -356,7 +362,8 @@ static int table_grid(const struct bc_table *t, struct grid *g, const char *mark
 /* CSV: raw numbers, one column per value, for spreadsheets and scripts.  First the columns of
  * before pooling, per pool (median, min, max[, ratio_pct, overhead_pct, within_noise,
  * noise_test]), then per pool n, missing, spread_min, spread_max, q1, q3, api; last, when a row
- * was matched without a working-set param, per pool at (bc_cell.at). */
+ * was matched without a working-set param, per pool at (bc_cell.at), and after them, when a row
+ * was matched by ISA role, per pool isa (bc_cell.isa). */
 static const char *const csv_old[] = {"median", "min", "max", "ratio_pct", "overhead_pct",
                                       "within_noise", "noise_test"};
 static const char *const csv_new[] = {"n", "missing", "spread_min", "spread_max", "q1", "q3", "api"};
@@ -374,8 +381,9 @@ static void put_num(struct grid *g, int r, int c, double v)
 
 static int csv_grid(const struct bc_table *t, struct grid *g)
 {
-    int at = has_pp(t, PP_AT);
-    if (entry_grid(g, t->nrows + 1, 5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1) + at * t->npools))
+    int at = has_pp(t, PP_AT), isa = has_pp(t, PP_ISA);
+    if (entry_grid(g, t->nrows + 1,
+                   5 + 3 + CSV_NEW + (7 + CSV_NEW) * (t->npools - 1) + (at + isa) * t->npools))
         return -1;
     char buf[128];
     int col = 5;
@@ -392,6 +400,10 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
     }
     for (int i = 0; i < t->npools && at; i++) { /* last: every other column keeps its place */
         snprintf(buf, sizeof buf, "%s_at", t->pools[i].label);
+        put(g, 0, col++, buf);
+    }
+    for (int i = 0; i < t->npools && isa; i++) {
+        snprintf(buf, sizeof buf, "%s_isa", t->pools[i].label);
         put(g, 0, col++, buf);
     }
     for (int r = 0; r < t->nrows; r++) {
@@ -428,6 +440,8 @@ static int csv_grid(const struct bc_table *t, struct grid *g)
         }
         for (int i = 0; i < t->npools && at; i++)
             put(g, r + 1, col++, row->c[i].at);
+        for (int i = 0; i < t->npools && isa; i++)
+            put(g, r + 1, col++, row->c[i].isa);
     }
     return 0;
 }
@@ -573,8 +587,14 @@ static void print_warnings(FILE *f, const struct bc_table *t, int md)
 static const char at_legend[] =
     "at = where each environment measured a memory row: its working-set size when the test was "
     "measured once per cache level (the row is that level), its cache level when measured at "
-    "several sizes per level (the row is that size); one value: all the same "
-    "(--match exact: level and bytes both in the params).";
+    "several sizes per level (the row is that size); across architectures, what a vmcost row's "
+    "instruction touched (leaf=0x0 / register=id_aa64pfr0_el1); one value: all the same "
+    "(--match exact: level, bytes and those params all in the params).";
+
+static const char isa_legend[] =
+    "isa = the instruction set each environment ran a row at: a test measured at several ISA "
+    "levels pairs each one's lowest (isa=base) and highest (isa=best), whatever their names "
+    "(avx512 / avx2, sse2 / asimd); one value: all the same (--match exact: the same isa only).";
 
 /* BC_HTML: the sections of the report page (tools/benchcmp/benchcmp_report.c), in two parts so
  * that the charts go between them. */
@@ -601,6 +621,8 @@ void bc_print_html(FILE *f, const struct bc_table *t, enum bc_html_part part)
                   "(--match exact: every param).</p>\n", f);
         if (has_pp(t, PP_AT))
             fprintf(f, "<p class=\"legend\">%s</p>\n", at_legend);
+        if (has_pp(t, PP_ISA))
+            fprintf(f, "<p class=\"legend\">%s</p>\n", isa_legend);
         fputs("</section>\n", f);
         return;
     }
@@ -717,6 +739,8 @@ void bc_print_part(FILE *f, FILE *notes, const struct bc_table *t, enum bc_forma
                    "(--match exact: every param).\n");
     if (has_pp(t, PP_AT))
         fprintf(f, "%s\n", at_legend);
+    if (has_pp(t, PP_ISA))
+        fprintf(f, "%s\n", isa_legend);
 }
 
 void bc_print(FILE *f, FILE *notes, const struct bc_table *t, enum bc_format fmt)

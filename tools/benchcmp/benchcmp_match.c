@@ -1,5 +1,6 @@
 /* benchcmp_match.c - matches the entries of N documents into rows (by suite/test/params, disks
- * by role: benchcmp_roles.c), groups the documents into pools by tag, fills each pool's pooled
+ * by role: benchcmp_roles.c, memory by cache level or size, ISA levels by role:
+ * benchcmp_isa.c), groups the documents into pools by tag, fills each pool's pooled
  * figures (benchcmp_pool.c) and puts the rows in reading order. */
 #include "tools/benchcmp/benchcmp.h"
 #include "bench/suite_charts.h"
@@ -123,7 +124,8 @@ static const char *const *const disk_params = suite_device_params;
 /* A memory working set: [0] its cache level, [1] its size in bytes. */
 static const char *const *const ws_params = suite_ws_params;
 
-/* Key "suite/test/{params but skip}/tag" and params as shown (lead first, then the rest). */
+/* Key "suite/test/{params but skip}/tag" ("suite/test/{params but skip}" with no tag: the key
+ * of an entry without those params) and params as shown (lead first, then the rest). */
 static int key_without(const struct bc_entry *e, const char *const *skip, const char *lead,
                        const char *tag, char **key, char **shown)
 {
@@ -143,7 +145,7 @@ static int key_without(const struct bc_entry *e, const char *const *skip, const 
         free(canon);
         return -1;
     }
-    snprintf(*key, klen, "%s/%s/%s/%s", e->suite, e->test, canon, tag);
+    snprintf(*key, klen, "%s/%s/%s%s%s", e->suite, e->test, canon, tag[0] ? "/" : "", tag);
     free(canon);
     int at = lead[0] ? snprintf(*shown, slen, "%s%s", lead, rest ? " " : "") : 0;
     bc_params_format(e->params, skip, *shown + at, slen - (size_t)at);
@@ -241,14 +243,36 @@ static void ws_sized_free(struct ws_sized *w)
     w->n = 0;
 }
 
-/* The match key and the params as shown of entry e of document d; *at_param: the working-set
- * param left out (NULL: none). */
-static int entry_key(const struct bc_table *t, const struct bc_roles *roles,
-                     const struct ws_sized *ws, int d, const struct bc_entry *e, char **key,
-                     char **shown, const char **at_param)
+/* What role matching leaves out of an entry's key: the params (skip), what the row shows
+ * first instead (lead) and what the key says in their place (tag). */
+struct key_parts {
+    const char *skip[8];
+    int nskip;
+    char lead[160], tag[64];
+};
+
+static void parts_add(struct key_parts *k, const char *param, const char *lead, const char *tag)
 {
+    if (k->nskip < 7)
+        k->skip[k->nskip++] = param;
+    size_t l = strlen(k->lead), g = strlen(k->tag);
+    if (lead[0])
+        snprintf(k->lead + l, sizeof k->lead - l, "%s%s", l ? " " : "", lead);
+    if (tag[0])
+        snprintf(k->tag + g, sizeof k->tag - g, "%s%s", g ? ";" : "", tag);
+}
+
+/* The match key and the params as shown of entry e of document d; *at_param: the working-set
+ * param left out (NULL: none); *isa_role: the ISA role the row pairs ("base"/"best", NULL). */
+static int entry_key(const struct bc_table *t, const struct bc_roles *roles,
+                     const struct ws_sized *ws, const struct bc_isa_index *isx, int d,
+                     const struct bc_entry *e, char **key, char **shown, const char **at_param,
+                     const char **isa_role, int *operand)
+{
+    struct key_parts k = {.nskip = 0};
     *key = *shown = NULL;
-    *at_param = NULL;
+    *at_param = *isa_role = NULL;
+    *operand = 0;
     if (t->match == BC_MATCH_EXACT)
         goto exact;
     char *fam;
@@ -257,25 +281,36 @@ static int entry_key(const struct bc_table *t, const struct bc_roles *roles,
     if (fam) { /* memory: by level when measured once per level, else by size */
         int sized = ws->n && bsearch(&fam, ws->fam, ws->n, sizeof *ws->fam, cmp_str);
         free(fam);
-        const char *const skip[2] = {ws_params[sized ? 0 : 1], NULL};
-        *at_param = skip[0];
-        return key_without(e, skip, "", sized ? "by=size" : "by=level", key, shown);
+        *at_param = ws_params[sized ? 0 : 1];
+        parts_add(&k, *at_param, "", sized ? "by=size" : "by=level");
     }
     json_t *dj = json_object_get(e->params, disk_params[0]);
-    if (!json_is_integer(dj) || json_integer_value(dj) < 0 ||
-        json_integer_value(dj) >= roles->role_n[d])
-        goto exact;
-    int role = roles->role[d][json_integer_value(dj)];
-    const char *name = role >= 0 ? roles->names[role] : "?";
-    size_t ln = strlen(name) + 8;
-    char *lead = malloc(ln), tag[32];
-    if (!lead)
+    if (json_is_integer(dj) && json_integer_value(dj) >= 0 &&
+        json_integer_value(dj) < roles->role_n[d]) {
+        int role = roles->role[d][json_integer_value(dj)];
+        const char *name = role >= 0 ? roles->names[role] : "?";
+        char lead[80] = "", tag[32];
+        if (name[0])
+            snprintf(lead, sizeof lead, "disk=%.70s", name);
+        snprintf(tag, sizeof tag, "role=%d", role);
+        for (int i = 0; disk_params[i]; i++)
+            parts_add(&k, disk_params[i], i ? "" : lead, i ? "" : tag);
+    }
+    for (int i = 0; t->archs_differ && suite_operand_params[i]; i++)
+        if (json_object_get(e->params, suite_operand_params[i])) { /* x86's leaf, arm's register */
+            parts_add(&k, suite_operand_params[i], "", ""); /* the key of a test with none */
+            *operand = 1;
+        }
+    if (bc_isa_role(isx, d, e, isa_role))
         return -1;
-    snprintf(lead, ln, "%s%s", name[0] ? "disk=" : "", name);
-    snprintf(tag, sizeof tag, "role=%d", role);
-    int rc = key_without(e, disk_params, lead, tag, key, shown);
-    free(lead);
-    return rc;
+    if (*isa_role) { /* the lowest with the lowest, the highest with the highest */
+        char lead[16];
+        snprintf(lead, sizeof lead, "isa=%s", *isa_role);
+        parts_add(&k, suite_isa_param, lead, lead);
+    }
+    if (!k.nskip)
+        goto exact;
+    return key_without(e, k.skip, k.lead, k.tag, key, shown);
 exact:
     *key = strdup(e->key);
     *shown = strdup(e->params_text);
@@ -458,6 +493,7 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
                          const struct bc_entry ****entp)
 {
     struct ws_sized ws = {0};
+    struct bc_isa_index *isx = NULL;
     size_t total = 0;
     for (int i = 0; i < t->ndocs; i++)
         total += (size_t)t->docs[i].n;
@@ -470,17 +506,23 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
     t->rows = calloc(total ? total : 1, sizeof *t->rows);
     const struct bc_entry ***ent = calloc(total ? total : 1, sizeof *ent);
     *entp = ent;
-    if (!ix.slot || !t->rows || !ent || (t->match != BC_MATCH_EXACT && ws_sized_find(t, o, &ws)))
+    for (int i = 1; i < t->ndocs; i++)
+        t->archs_differ |= strcmp(bc_doc_arch(&t->docs[i]), bc_doc_arch(&t->docs[0])) != 0;
+    if (!ix.slot || !t->rows || !ent ||
+        (t->match != BC_MATCH_EXACT &&
+         (ws_sized_find(t, o, &ws) || bc_isa_index_make(t->docs, t->ndocs, &isx))))
         goto err;
     for (int i = 0; i < t->ndocs; i++) {
         int dups = 0;
         for (int k = 0; k < t->docs[i].n; k++) {
             const struct bc_entry *e = &t->docs[i].e[k];
             char *key, *shown;
-            const char *at_param;
+            const char *at_param, *isa_role;
+            int operand;
             if (!wanted(o, e))
                 continue;
-            if (entry_key(t, roles, &ws, i, e, &key, &shown, &at_param)) {
+            if (entry_key(t, roles, &ws, isx, i, e, &key, &shown, &at_param, &isa_role,
+                          &operand)) {
                 free(key);
                 free(shown);
                 goto err;
@@ -492,6 +534,8 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
                 r->key = key;
                 r->params_text = shown;
                 r->at_param = at_param;
+                r->isa_role = isa_role;
+                r->operand = operand;
                 ent[t->nrows] = calloc((size_t)t->ndocs, sizeof **ent);
                 if (!ent[t->nrows]) {
                     r->key = r->params_text = NULL;
@@ -503,6 +547,7 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
             } else {
                 free(key);
                 free(shown);
+                t->rows[*slot - 1].operand |= operand; /* x86's rdtsc has none, arm's has one */
             }
             if (ent[*slot - 1][i]) {
                 dups++;
@@ -516,10 +561,12 @@ static int match_entries(struct bc_table *t, const struct bc_opts *o, const stru
     }
     free(ix.slot);
     ws_sized_free(&ws);
+    bc_isa_index_free(isx, t->ndocs);
     return 0;
 err:
     free(ix.slot);
     ws_sized_free(&ws);
+    bc_isa_index_free(isx, t->ndocs);
     return -1;
 }
 
@@ -538,7 +585,7 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
         goto out;
     for (int i = 0; i < t->nrows; i++) {
         if (!(t->rows[i].c = calloc((size_t)t->npools, sizeof *t->rows[i].c)) ||
-            bc_fill_row(t, &t->rows[i], ent[i]))
+            bc_fill_row(t, &t->rows[i], ent[i]) || bc_isa_settle(t, &t->rows[i]))
             goto out;
         if (t->rows[i].present < t->npools)
             t->unmatched++;
@@ -547,6 +594,7 @@ int bc_compare_opts(struct bc_doc *docs, int n, const struct bc_opts *o, struct 
         bc_warn(t, "%s", roles.warn[i]);
     bc_pool_warnings(t, (const struct bc_entry *const *const *)ent);
     ws_warnings(t);
+    bc_isa_warnings(t);
     cpu_warnings(t);
     bc_env_warnings(t);
     error_warnings(t);

@@ -5,6 +5,7 @@
  * warned about, never dropped silently; so are rows whose pools went through different kinds of
  * driver (native, firmware, the OS). */
 #include "tools/benchcmp/benchcmp.h"
+#include "bench/suite_charts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -96,7 +97,7 @@ static void at_text(const json_t *v, char *buf, size_t n)
 
 /* Pool p's figures for a row; *samples gets every sample of its documents' entries. */
 static int fill_cell(const struct bc_table *t, int p, const struct bc_entry *const *ent,
-                     const char *at_param, struct bc_cell *c, double **samples, int *nsamples)
+                     const struct bc_row *r, struct bc_cell *c, double **samples, int *nsamples)
 {
     const struct bc_pool *pl = &t->pools[p];
     double *med = malloc((size_t)pl->n * sizeof *med);
@@ -119,10 +120,24 @@ static int fill_cell(const struct bc_table *t, int p, const struct bc_entry *con
         const char *api = json_string_value(json_object_get(e->params, "api"));
         if (api) /* "a+b" when documents of the pool took different paths */
             add_token(c->api, sizeof c->api, api);
-        if (at_param) { /* the working-set param the row was matched without */
+        if (r->at_param) { /* the working-set param the row was matched without */
             char v[32];
-            at_text(json_object_get(e->params, at_param), v, sizeof v);
+            at_text(json_object_get(e->params, r->at_param), v, sizeof v);
             add_token(c->at, sizeof c->at, v);
+        }
+        for (int i = 0; r->operand && suite_operand_params[i]; i++) { /* what it touched */
+            json_t *v = json_object_get(e->params, suite_operand_params[i]);
+            char val[32], kv[48];
+            if (!v)
+                continue;
+            at_text(v, val, sizeof val);
+            snprintf(kv, sizeof kv, "%.15s=%s", suite_operand_params[i], val);
+            add_token(c->at, sizeof c->at, kv);
+        }
+        if (r->isa_role) { /* the ISA level the row's role is in this document */
+            char v[24];
+            at_text(json_object_get(e->params, suite_isa_param), v, sizeof v);
+            add_token(c->isa, sizeof c->isa, v);
         }
         int drv = bc_api_driver(api);
         c->driver = !c->driver || c->driver == drv ? drv : BC_DRV_MIXED;
@@ -185,7 +200,7 @@ int bc_fill_row(struct bc_table *t, struct bc_row *r, const struct bc_entry *con
     int drv = 0;
     for (int p = 0; p < t->npools; p++) {
         struct bc_cell *c = &r->c[p];
-        if (fill_cell(t, p, ent, r->at_param, c, &s[p], &ns[p]))
+        if (fill_cell(t, p, ent, r, c, &s[p], &ns[p]))
             goto out;
         r->present += c->n > 0;
         if (c->driver)
