@@ -83,16 +83,30 @@ for db in "sqlite:$T/fleet.sqlite" "$PG_URL"; do
             group_by(.firmware) | map(["Dell Inc. " + .[0].firmware, length])' "$T/manifest.json") and
             (.rows | length) > 0 and all(.rows[]; .suite == \"alu\")"
     # the HTML page of benchcmp (bc_report); on PostgreSQL one run's file is gone from this host:
-    # its document comes from the store (DIR/store/RUN_ID.json) and the page still links it
+    # its document comes from the store (written to a private directory under TMPDIR, removed
+    # after) and the page still links its copy, DIR/docs/NNNN-RUN_ID.json
     [ $e = postgresql ] && mv "$T/fleet/$gone_file" "$T/gone.json"
-    out "$e-report.txt" "$DB" compare --db "$db" --by hypervisor --tag rack2 --suite alu --report "$T/$e-report"
+    mkdir -p "$T/$e-tmp"
+    TMPDIR="$T/$e-tmp" out "$e-report.txt" "$DB" compare --db "$db" --by hypervisor --tag rack2 --suite alu --report "$T/$e-report"
     [ $e = postgresql ] && mv "$T/gone.json" "$T/fleet/$gone_file"
     check "$e: compare --report: benchcmp's page with both groups, its charts inline and the 100 documents linked" \
         bash -c "grep -q '<svg' '$T/$e-report/index.html' && grep -q '>kvm' '$T/$e-report/index.html' &&
                  grep -q '>none' '$T/$e-report/index.html' && [ \$(ls '$T/$e-report/docs' | wc -l) = 100 ]"
 done
 check "postgresql: compare --report: a run whose file is not on this host is written from the store" \
-    bash -c "cmp <(jq -S . '$T/fleet/$gone_file') <(jq -S . '$T/postgresql-report/store/$gone_run.json')"
+    bash -c "cmp <(jq -S . '$T/fleet/$gone_file') <(jq -S . '$T/postgresql-report'/docs/*-'$gone_run.json')"
+check "postgresql: compare --report: the store's copy was written in a private directory, removed after" \
+    bash -c "[ -z \"\$(ls -A '$T/postgresql-tmp')\" ]"
+# the report directory is checked before any work: a previous report is replaced, anything
+# else refused with nothing written into it
+"$DB" compare --db "sqlite:$T/fleet.sqlite" --by hypervisor --tag rack2 --suite alu --report "$T/sqlite-report" \
+    >/dev/null 2>"$T/again.err"
+check "compare --report into its previous report: replaced" grep -q "replacing the previous report" "$T/again.err"
+mkdir -p "$T/notreport" && echo keep >"$T/notreport/mine.txt"
+"$DB" compare --db "sqlite:$T/fleet.sqlite" --by hypervisor --tag rack2 --suite alu --report "$T/notreport" \
+    >/dev/null 2>"$T/refused.err"; rc=$?
+check "compare --report into a directory of other files: refused (exit 1), named, left as it was" \
+    bash -c "[ $rc = 1 ] && grep -q 'not empty' '$T/refused.err' && [ \"\$(ls -A '$T/notreport')\" = mine.txt ]"
 
 # bad input: a clear message and exit status 2 (usage) or 1 (the store), never a hang
 bad() { # bad WHAT STATUS PATTERN ARGS...

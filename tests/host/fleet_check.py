@@ -39,8 +39,9 @@ def close(a, b, rel):
     return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
 
 
-def latest_figures(man, d, tag=None):
-    """{(suite, test, params text): {tag: [median per machine]}} over each machine's latest run"""
+def latest_figures(man, d, tag=None, drop=()):
+    """{(suite, test, params text): {tag: [median per machine]}} over each machine's latest run;
+    the params in drop left out of the text"""
     figs = {}
     for m in man["machines"]:
         if tag and m["tag"] != tag:
@@ -48,7 +49,8 @@ def latest_figures(man, d, tag=None):
         with open(os.path.join(d, m["runs"][-1]["file"])) as f:
             doc = json.load(f)
         for e in doc["results"]:
-            key = (e["suite"], e["test"], param_text(e.get("params", {})))
+            params = {k: v for k, v in e.get("params", {}).items() if k not in drop}
+            key = (e["suite"], e["test"], param_text(params))
             figs.setdefault(key, {}).setdefault(m["tag"], []).append(e["median"])
     return figs
 
@@ -110,6 +112,9 @@ def check_summary(man, d, path, tag):
 
 def check_compare(man, d, path):
     figs = latest_figures(man, d)
+    # mem rows are matched by cache level (bytes shown beside) or, for tests measured at several
+    # sizes of one level, by size (the level shown beside): their params text leaves it out
+    by_role = [latest_figures(man, d, drop=(p,)) for p in ("bytes", "level")]
     with open(path) as f:
         rows = list(csv.DictReader(f))
     base = "rack1"
@@ -118,6 +123,8 @@ def check_compare(man, d, path):
         if r["suite"] == "disk":  # role matching shows disk rows without disk/disk_kind/api
             continue
         g = figs.get((r["suite"], r["test"], r["params"]))
+        for alt in by_role if not g and r["suite"] == "mem" else ():
+            g = g or alt.get((r["suite"], r["test"], r["params"]))
         if not g:
             fail("compare row %s/%s %s not in the documents" % (r["suite"], r["test"], r["params"]))
         bmed = quantile(sorted(g[base]), 0.5)

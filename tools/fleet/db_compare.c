@@ -8,11 +8,10 @@
 #include "tools/fleet/fleet_cli.h"
 #include "tools/benchcmp/benchcmp.h"
 
-#include <errno.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct doc_ctx {
@@ -20,26 +19,52 @@ struct doc_ctx {
     const char *name;        /* the run's file, or its run id when it has none */
     const char *run_id;
     const char *report;      /* --report DIR, or NULL */
+    char *tmpdir;            /* where documents only in the store are written (shared, "" first) */
     char *err;
     size_t n;
     int ok;
 };
 
 /* For --report: the page links a copy of each document, made from its file; a run whose file is
- * not on this host (another collector's) is written from the store into DIR/store/RUN_ID.json. */
+ * not on this host (another collector's) is first written from the store into a private
+ * directory (tmpdir, made with mkdtemp and removed after the page is written), from where
+ * bc_report copies it into DIR/docs/ like any other document: nothing lands in DIR before
+ * bc_report has checked that DIR may be written. */
+#define TMPDIR_LEN 4096 /* bytes of struct doc_ctx's tmpdir */
 static const char *report_name(const struct doc_ctx *c, const char *text, char *buf, size_t n)
 {
     if (!c->report || access(c->name, R_OK) == 0)
         return c->name;
-    snprintf(buf, n, "%s/store", c->report);
-    if ((mkdir(c->report, 0777) && errno != EEXIST) || (mkdir(buf, 0777) && errno != EEXIST))
-        return c->name; /* bc_report then says it cannot copy */
-    snprintf(buf, n, "%s/store/%s.json", c->report, c->run_id);
+    if (!c->tmpdir[0]) {
+        const char *t = getenv("TMPDIR");
+        snprintf(c->tmpdir, TMPDIR_LEN, "%s/barebench-db-XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(c->tmpdir)) {
+            c->tmpdir[0] = 0;
+            return c->name; /* bc_report then says it cannot copy */
+        }
+    }
+    snprintf(buf, n, "%s/%s.json", c->tmpdir, c->run_id);
     FILE *f = fopen(buf, "w");
     int bad = !f || fputs(text, f) < 0;
     if (f)
         bad |= fclose(f) != 0;
     return bad ? c->name : buf;
+}
+
+/* Remove what report_name wrote (only RUN_ID.json files) and its directory. */
+static void tmpdir_remove(const char *dir)
+{
+    DIR *d = dir[0] ? opendir(dir) : NULL;
+    char path[4200];
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    if (d) {
+        closedir(d);
+        rmdir(dir);
+    }
 }
 
 static int on_doc(void *ctx, int ncols, const char *const *v, const char *const *names)
@@ -167,7 +192,13 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
     int *order = NULL, ndocs = 0, rc = 1;
     char *suites_copy = NULL, *tests_copy = NULL;
     const char **suites = NULL, **tests = NULL;
+    char tmpdir[TMPDIR_LEN] = "";
     fleet_set_init(&s);
+    int previous = a.report ? bc_report_dir_state(a.report, err, sizeof err) : 0;
+    if (previous < 0) { /* before any work: a new, empty or previous report's directory only */
+        fprintf(stderr, "barebench-db compare: %s\n", err);
+        goto out;
+    }
     if (fleet_fetch_runs(d, &a, &s, &ids, err, sizeof err) < 0) {
         fprintf(stderr, "barebench-db compare: %s\n", err);
         goto out;
@@ -190,8 +221,8 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
         char id[32];
         snprintf(id, sizeof id, "%lld", ids[order[i]]);
         const char *const p1[1] = {id};
-        struct doc_ctx c = {&docs[i], r->file[0] ? r->file : r->run_id, r->run_id, a.report, err,
-                            sizeof err, 0};
+        struct doc_ctx c = {&docs[i], r->file[0] ? r->file : r->run_id, r->run_id, a.report,
+                            tmpdir, err, sizeof err, 0};
         if (fleet_query(d, "SELECT doc FROM runs WHERE id = $1", 1, p1, on_doc, &c, err, sizeof err) < 0 ||
             !c.ok) {
             fprintf(stderr, "barebench-db compare: run %s: %s\n", r->run_id, c.ok ? err : "its document cannot be read");
@@ -223,8 +254,9 @@ int fleet_cmd_compare(int argc, char **argv, const char *db)
             fprintf(stderr, "barebench-db compare: --report: %s\n", err);
             rc = 1;
         } else {
-            fprintf(stderr, "barebench-db compare: report with %d chart%s: %s/index.html\n", nc,
-                    nc == 1 ? "" : "s", a.report);
+            fprintf(stderr, "barebench-db compare: report with %d chart%s: %s/index.html%s\n", nc,
+                    nc == 1 ? "" : "s", a.report,
+                    previous == 1 ? " (replacing the previous report there)" : "");
         }
     }
     bc_table_free(&t);
@@ -234,6 +266,7 @@ oom:
 out:
     for (int i = 0; i < ndocs; i++)
         bc_doc_free(&docs[i]);
+    tmpdir_remove(tmpdir);
     free(docs), free(order), free(ids), free(suites), free(tests), free(suites_copy), free(tests_copy);
     fleet_set_free(&s);
     fleet_close(d);
