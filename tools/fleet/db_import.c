@@ -1,7 +1,9 @@
 /* db_import.c - `barebench-db import DIR|FILE...`: existing documents (a collector's
  * directory, files from USB sticks) into the store, each checked as the collector checks an
- * upload and stored in one transaction; a run already there is left alone, so importing twice
- * adds nothing, and a refused document is named and stores nothing. */
+ * upload and stored all or nothing (a savepoint each, IMPORT_BATCH of them per transaction: one
+ * commit per batch, not per run); a run already there is left alone, so importing twice adds
+ * nothing, and a refused document is named and stores nothing.  When the store fails inside a
+ * batch, the batch is rolled back and its runs stored again one transaction each. */
 #include "tools/fleet/fleet_cli.h"
 #include "tools/benchcmp/benchcmp.h"
 #include "tools/collect/collect.h"
@@ -13,17 +15,63 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#define IMPORT_BATCH 200       /* runs per transaction at most */
+#define IMPORT_BATCH_MS 500    /* and at most this long a transaction (the collector sharing an
+                                  SQLite file waits for its lock meanwhile, 5 s at most) */
 
 struct tally {
     int stored, already, refused, failed;
 };
 
-/* Check one document as the collector would and store it. */
-static void import_file(struct fleet_db *db, const char *path, struct tally *t)
+/* The open transaction: its runs (their files, to store again one by one if it fails). */
+struct batch {
+    char *paths[IMPORT_BATCH];
+    int n, stored, already;
+    long long started_ms;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void import_file(struct fleet_db *db, const char *path, struct tally *t, struct batch *b);
+
+/* Commit the batch (nothing open: nothing to do).  Failed: rolled back, and its runs are stored
+ * again, one transaction each, so each is counted and any failure named. */
+static void batch_commit(struct fleet_db *db, struct batch *b, struct tally *t, int failed)
+{
+    char err[1024];
+    if (!fleet_in_transaction(db))
+        return;
+    if (!failed && fleet_commit(db, err, sizeof err) == 0) {
+        t->stored += b->stored;
+        t->already += b->already;
+    } else {
+        if (!failed)
+            fprintf(stderr, "barebench-db: commit failed: %s; storing its %d runs one by one\n",
+                    err, b->n);
+        else
+            fleet_rollback(db);
+        for (int i = 0; i < b->n; i++)
+            import_file(db, b->paths[i], t, NULL);
+    }
+    for (int i = 0; i < b->n; i++)
+        free(b->paths[i]);
+    b->n = b->stored = b->already = 0;
+}
+
+/* Check one document as the collector would and store it: inside the batch b (NULL: in a
+ * transaction of its own). */
+static void import_file(struct fleet_db *db, const char *path, struct tally *t, struct batch *b)
 {
     char err[1024], msg[1024], full[PATH_MAX];
     size_t len = 0;
-    char *text = fleet_read_file(path, &len, err, sizeof err);
+    char *text = fleet_read_file(path, &len, err, sizeof err), *copy = NULL;
     struct bc_doc d;
     if (!text) {
         fprintf(stderr, "barebench-db: %s: refused: %s\n", path, err);
@@ -41,21 +89,49 @@ static void import_file(struct fleet_db *db, const char *path, struct tally *t)
         fprintf(stderr, "barebench-db: %s: refused: tool.run_id must be 32 lowercase "
                         "hexadecimal digits\n", path);
         t->refused++;
-    } else if (collect_doc_check(d.root, msg, sizeof msg)) {
+        goto out;
+    }
+    if (collect_doc_check(d.root, msg, sizeof msg)) {
         fprintf(stderr, "barebench-db: %s: refused: %s\n", path, msg);
         t->refused++;
-    } else {
-        int rc = fleet_store(db, &d, text, len, realpath(path, full) ? full : path, err,
-                             sizeof err);
-        if (rc == FLEET_STORED)
-            t->stored++;
-        else if (rc == FLEET_ALREADY)
-            t->already++;
-        else {
+        goto out;
+    }
+    if (b && !(copy = strdup(path))) {
+        batch_commit(db, b, t, 0); /* out of memory: what is there, then this one alone */
+        b = NULL;
+    }
+    if (b && !fleet_in_transaction(db)) {
+        if (fleet_begin(db, err, sizeof err)) {
             fprintf(stderr, "barebench-db: %s: not stored: %s\n", path, err);
             t->failed++;
+            goto out;
         }
+        b->started_ms = now_ms();
     }
+    int rc = fleet_store(db, &d, text, len, realpath(path, full) ? full : path, err, sizeof err);
+    if (b && rc == FLEET_ERROR) { /* the store, not this document: the batch again, one by one */
+        b->paths[b->n++] = copy;
+        copy = NULL;
+        batch_commit(db, b, t, 1);
+        goto out;
+    }
+    if (b && rc != FLEET_REFUSED) { /* counted once its transaction commits */
+        b->paths[b->n++] = copy;
+        copy = NULL;
+        b->stored += rc == FLEET_STORED;
+        b->already += rc == FLEET_ALREADY;
+    } else if (rc == FLEET_STORED) {
+        t->stored++;
+    } else if (rc == FLEET_ALREADY) {
+        t->already++;
+    } else {
+        fprintf(stderr, "barebench-db: %s: not stored: %s\n", path, err);
+        t->failed++;
+    }
+    if (b && (b->n == IMPORT_BATCH || now_ms() - b->started_ms >= IMPORT_BATCH_MS))
+        batch_commit(db, b, t, 0);
+out:
+    free(copy);
     bc_doc_free(&d);
     free(text);
 }
@@ -67,7 +143,7 @@ static int json_name(const struct dirent *e)
 }
 
 /* Every *.json directly in dir (not hidden ones), in name order. */
-static void import_dir(struct fleet_db *db, const char *dir, struct tally *t)
+static void import_dir(struct fleet_db *db, const char *dir, struct tally *t, struct batch *b)
 {
     struct dirent **list;
     int n = scandir(dir, &list, json_name, alphasort);
@@ -81,7 +157,7 @@ static void import_dir(struct fleet_db *db, const char *dir, struct tally *t)
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            import_file(db, path, t);
+            import_file(db, path, t, b);
         free(list[i]);
     }
     free(list);
@@ -108,12 +184,14 @@ int fleet_cmd_import(int argc, char **argv, const char *dbspec)
     if (!db)
         return 1;
     struct tally t = {0};
+    struct batch b = {.n = 0};
     for (int i = 0; i < argc; i++) {
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-            import_dir(db, argv[i], &t);
+            import_dir(db, argv[i], &t, &b);
         else
-            import_file(db, argv[i], &t);
+            import_file(db, argv[i], &t, &b);
     }
+    batch_commit(db, &b, &t, 0);
     printf("barebench-db: imported %d runs into %s (%d already stored, %d refused, %d failed)\n",
            t.stored, fleet_engine(db), t.already, t.refused, t.failed);
     fleet_close(db);
