@@ -84,7 +84,8 @@ void fleet_run_key(const struct bc_doc *d, const char *text, size_t len, char ou
 
 /** The machine key that groups repeated runs of one machine (the column runs.machine):
  *  "uuid:U" (SMBIOS system UUID, not all 0 or all F), else "serial:MANUFACTURER/PRODUCT/SERIAL"
- *  (a serial that is not a vendor placeholder), else "mac:M" (the NIC that uploaded), else
+ *  (a serial that is not a vendor placeholder), else "asset:MANUFACTURER/PRODUCT/ASSET_TAG"
+ *  (SMBIOS type 3, not a placeholder), else "mac:M" (the NIC that uploaded), else
  *  "host:NAME" (env.hostname), else "run:RUNKEY" (nothing known: the run alone). */
 void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, size_t n);
 

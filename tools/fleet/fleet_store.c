@@ -51,13 +51,15 @@ static int uuid_unset(const char *u)
     return !digits || zero || ff;
 }
 
-/* Serial numbers vendors ship in every box alike. */
+/* Serial numbers and asset tags vendors ship in every box alike. */
 static int serial_unset(const char *s)
 {
     static const char *const junk[] = {"", "0", "None", "Not Specified", "Not Available",
                                        "To Be Filled By O.E.M.", "Default string",
                                        "System Serial Number", "Chassis Serial Number",
-                                       "0123456789", "123456789", "N/A", NULL};
+                                       "0123456789", "123456789", "N/A", "No Asset Tag",
+                                       "No Asset Information", "Asset Tag", "Asset-1234567890",
+                                       "Chassis Asset Tag", NULL};
     for (int i = 0; junk[i]; i++)
         if (!strcasecmp(s, junk[i]))
             return 1;
@@ -69,6 +71,7 @@ void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, s
     json_t *env = json_object_get(d->root, "env");
     json_t *sys = json_object_get(env, "system");
     const char *uuid = str_at(sys, "uuid"), *serial = str_at(sys, "serial");
+    const char *asset = str_at(sys, "asset_tag");
     const char *mac = str_at(json_object_get(env, "network"), "mac");
     const char *host = str_at(env, "hostname");
     if (!uuid_unset(uuid)) {
@@ -77,6 +80,8 @@ void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, s
             out[i] = (char)(out[i] >= 'A' && out[i] <= 'Z' ? out[i] + 32 : out[i]);
     } else if (!serial_unset(serial)) {
         snprintf(out, n, "serial:%.64s/%.64s/%.64s", d->sys_manufacturer, d->sys_product, serial);
+    } else if (!serial_unset(asset)) { /* the operator's own label: before a card that moves */
+        snprintf(out, n, "asset:%.64s/%.64s/%.64s", d->sys_manufacturer, d->sys_product, asset);
     } else if (mac[0] && strcmp(mac, "00:00:00:00:00:00")) {
         snprintf(out, n, "mac:%.32s", mac);
     } else if (host[0]) {
