@@ -110,6 +110,20 @@ PY
         test "$n" -ge "$([ "$E" = sqlite ] && echo 3 || echo 4)" -a -z "$bad"
 done
 
+# the store failing under the import (its SQLite file locked by another process past the
+# timeout): each run named as not stored, exit 1, no hang, nothing of them stored
+"$DBTOOL" import --db "sqlite:$D/locked.sqlite" "$D/docs/u0-0.json" >/dev/null 2>&1
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close(); time.sleep(8)' "$D/locked.sqlite" "$D/locked" &
+holder=$!
+for _ in $(seq 100); do [ -f "$D/locked" ] && break; sleep 0.05; done
+timeout 20 "$DBTOOL" import --db "sqlite:$D/locked.sqlite?timeout=100" "$D/more" "$D/good8.json" >"$D/lk.out" 2>&1
+check "the store locked under the import: exit 1, the refused file and both good ones named, no hang" \
+    bash -c "test $? = 1 && grep -q 'refused.json: refused' '$D/lk.out' && grep -q 'good.json: not stored: .*locked' '$D/lk.out' && grep -q 'good8.json: not stored' '$D/lk.out' && grep -q 'imported 0 runs .* 1 refused, 2 failed' '$D/lk.out'"
+kill "$holder"; wait "$holder" 2>/dev/null
+check "...and nothing of them stored" test "$(sqlite3 "$D/locked.sqlite" 'SELECT count(*) FROM runs')" = 1
+
 "$DBTOOL" import "$D/docs" >"$D/def.out" 2>&1
 check "import DIR without --db: into DIR/barebench.sqlite" \
     test "$(sqlite3 "$D/docs/barebench.sqlite" 'SELECT count(*) FROM runs')" = 24
