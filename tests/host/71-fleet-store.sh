@@ -76,3 +76,25 @@ check "--db with a password: refused (exit 2), naming where a password goes" \
 "$COL" --port 0 --dir "$D/def" "${AS_ROOT[@]}" --db 'mysql://x' >"$D/bad.log" 2>&1
 check "--db of another kind: refused (exit 2) naming what it takes" \
     bash -c "test $? = 2 && grep -q 'not sqlite:PATH or postgresql://' '$D/bad.log'"
+
+# credentials from the environment or a file, never on the command line (issue 29): the unit
+# names none on any ExecStart=, and what its comments say to do (a password file handed over as
+# PGPASSFILE) is what lets the collector into the password-protected server
+U=$top/tools/collect/barebench-collect.service
+check "systemd unit: no password or PGPASSWORD on an ExecStart= or Environment= line, PGPASSFILE from a credential" \
+    bash -c "! grep -Ei '^#?(ExecStart|Environment)=.*(PGPASSWORD|password=|://[^@/ ]*:[^@/ ]*@)' '$U' &&
+             grep -q '^#LoadCredential=pgpass:' '$U' && grep -q '^#Environment=PGPASSFILE=%d/pgpass' '$U'"
+if [ -n "${PG_URL:-}" ]; then
+    pw=$PGPASSWORD; unset PGPASSWORD
+    mkdir -p "$D/pf"
+    printf '*:*:*:fleet:%s\n' "$pw" >"$D/pgpass"; chmod 600 "$D/pgpass"
+    "$DBTOOL" summary --db "$PG_URL" >"$D/nopw.out" 2>&1
+    check "PostgreSQL without a password (none in the environment): refused by the server" \
+        bash -c "test $? != 0 && grep -qi 'password' '$D/nopw.out'"
+    PGPASSFILE=$D/pgpass start_collector "$D/pf.log" --dir "$D/pf" --db "$PG_URL"
+    curl -s -m 10 -o /dev/null -X POST --data-binary @"$D/doc.json" "http://127.0.0.1:$PORT/"
+    kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null
+    check "PostgreSQL with the password in PGPASSFILE (the unit's way): the collector stored the run" \
+        bash -c "grep -q 'database: .* ready' '$D/pf.log' && PGPASSWORD='$pw' '$PG_BIN/psql' -d '$PG_URL' -qAt -c 'SELECT count(*) FROM runs' | grep -qx 1"
+    export PGPASSWORD=$pw
+fi

@@ -41,6 +41,9 @@ jq 'del(.env.cpu.family) | .tool.run_id = "'"$(printf 'd%.0s' {1..32})"'"' "$D/d
 jq '.tool.run_id = "'"$(printf 'e%.0s' {1..32})"'"' "$D/doc.json" >"$D/more/good.json"
 # a run whose 15th row the database refuses (a trigger below): nothing of it may stay
 jq '.tool.run_id = "'"$(printf 'f%.0s' {1..32})"'" | .results[14].suite = "boom"' "$D/doc.json" >"$D/boom.json"
+# ...imported between two good ones: one transaction holds all three, each run all or nothing
+jq '.tool.run_id = "'"$(printf '8%.0s' {1..32})"'"' "$D/doc.json" >"$D/good8.json"
+jq '.tool.run_id = "'"$(printf '9%.0s' {1..32})"'"' "$D/doc.json" >"$D/good9.json"
 fleet_engines
 
 for E in "${ENGINES[@]}"; do
@@ -67,19 +70,59 @@ for E in "${ENGINES[@]}"; do
                   RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END \$\$ LANGUAGE plpgsql;
                   CREATE TRIGGER boom BEFORE INSERT ON results FOR EACH ROW EXECUTE FUNCTION boom()" ;;
     esac
-    "$DBTOOL" import --db "$DB" "$D/boom.json" >"$W/i4.out" 2>"$W/i4.err"
-    check "$E: a run whose rows the database refuses half-way: exit 1, named, no run and no row left" \
-        test "$? $(grep -c 'boom.json: not stored: .*boom refused' "$W/i4.err") $(counts)" = "1 1 25 500"
+    "$DBTOOL" import --db "$DB" "$D/good8.json" "$D/boom.json" "$D/good9.json" >"$W/i4.out" 2>"$W/i4.err"
+    check "$E: a run whose rows the database refuses half-way: exit 1, named, no run and no row left; the runs beside it stored" \
+        test "$? $(grep -c 'boom.json: not stored: .*boom refused' "$W/i4.err") $(counts) $(dbq "$DB" "SELECT count(*) FROM runs WHERE run_id LIKE '8888%' OR run_id LIKE '9999%'")" = "1 1 27 540 2"
     # the machine key: one machine per UUID (its case aside), serial, MAC; the latest run of each
     check "$E: runs grouped by machine: 10 UUIDs, a serial, a MAC, and the run nobody names" \
         test "$(dbq "$DB" "SELECT count(DISTINCT machine) FROM runs WHERE machine LIKE 'uuid:%'") $(dbq "$DB" "SELECT DISTINCT machine FROM runs WHERE machine NOT LIKE 'uuid:%' AND machine NOT LIKE 'run:%' ORDER BY machine" | paste -sd,) $(dbq "$DB" "SELECT count(*) FROM runs WHERE machine LIKE 'run:doc-%'")" \
              = "10 mac:52:54:00:12:34:56,serial:Dell Inc./Standard PC (Q35 + ICH9, 2009)/7XK2LM3 1"
-    check "$E: latest_runs: one per machine (10 + serial + MAC + 2 unnamed), each its latest" \
+    check "$E: latest_runs: one per machine (10 + serial + MAC + 4 unnamed), each its latest" \
         test "$(dbq "$DB" 'SELECT count(*) FROM latest_runs') $(dbq "$DB" "SELECT count(*) FROM latest_runs WHERE machine LIKE 'uuid:%' AND run_time >= 1800000100") $(dbq "$DB" "SELECT run_id FROM latest_runs WHERE machine LIKE 'serial:%'")" \
-             = "14 10 01$(printf 'b%.0s' {1..30})"
+             = "16 10 01$(printf 'b%.0s' {1..30})"
     check "$E: latest_results: one row per machine and entry" \
-        test "$(dbq "$DB" 'SELECT count(*) FROM latest_results')" = $((14 * 20))
+        test "$(dbq "$DB" 'SELECT count(*) FROM latest_results')" = $((16 * 20))
+    # docs/FLEET.md's example queries (ad-hoc and Grafana panels) run as written; Grafana's
+    # $__timeFilter(x) stands for a condition on x; to_timestamp is the PostgreSQL panel's
+    # (they ask for mem/triad and disk/rand_read: a whole fixture has them; its machine for
+    # the one machine the example names)
+    "$DBTOOL" import --db "$DB" "$top/tests/fixtures/baremetal.json" >"$W/i5.out" 2>&1
+    m=$(dbq "$DB" "SELECT machine FROM runs WHERE file LIKE '%/baremetal.json'")
+    n=0 bad=
+    while IFS= read -r -d '' q; do
+        [ "$E" = sqlite ] && [[ $q == *to_timestamp* ]] && continue
+        q=${q//"'uuid:4c4c4544-0037-5810-804b-b7c04f4d4c33'"/"'$m'"}
+        q=$(sed -E 's/\$__timeFilter\(([^()]*(\([^()]*\))?)\)/\1 IS NOT NULL/g' <<<"$q")
+        rows=$(dbq "$DB" "$q" 2>&1) && [ -n "$rows" ] || bad+="[$q: ${rows:-no rows}] "
+        n=$((n + 1))
+    done < <(python3 - "$top/docs/FLEET.md" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = re.findall(r"```\n(.*?)```", text, re.S) + re.findall(r"`(SELECT [^`]*)`", text)
+for b in blocks:
+    for q in b.split(";"):
+        q = q.strip()
+        if q.startswith("SELECT"):
+            sys.stdout.write(q + "\0")
+PY
+)
+    check "$E: docs/FLEET.md's $n example queries return rows${bad:+: $bad}" \
+        test "$n" -ge "$([ "$E" = sqlite ] && echo 3 || echo 4)" -a -z "$bad"
 done
+
+# the store failing under the import (its SQLite file locked by another process past the
+# timeout): each run named as not stored, exit 1, no hang, nothing of them stored
+"$DBTOOL" import --db "sqlite:$D/locked.sqlite" "$D/docs/u0-0.json" >/dev/null 2>&1
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close(); time.sleep(8)' "$D/locked.sqlite" "$D/locked" &
+holder=$!
+for _ in $(seq 100); do [ -f "$D/locked" ] && break; sleep 0.05; done
+timeout 20 "$DBTOOL" import --db "sqlite:$D/locked.sqlite?timeout=100" "$D/more" "$D/good8.json" >"$D/lk.out" 2>&1
+check "the store locked under the import: exit 1, the refused file and both good ones named, no hang" \
+    bash -c "test $? = 1 && grep -q 'refused.json: refused' '$D/lk.out' && grep -q 'good.json: not stored: .*locked' '$D/lk.out' && grep -q 'good8.json: not stored' '$D/lk.out' && grep -q 'imported 0 runs .* 1 refused, 2 failed' '$D/lk.out'"
+kill "$holder"; wait "$holder" 2>/dev/null
+check "...and nothing of them stored" test "$(sqlite3 "$D/locked.sqlite" 'SELECT count(*) FROM runs')" = 1
 
 "$DBTOOL" import "$D/docs" >"$D/def.out" 2>&1
 check "import DIR without --db: into DIR/barebench.sqlite" \

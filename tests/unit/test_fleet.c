@@ -167,6 +167,93 @@ static void store_once_all_rows(void **s)
     fleet_close(db);
 }
 
+/* Several runs in one transaction (import's batches): each a savepoint, a refused one takes
+ * only itself back out, nothing is there for another connection before the commit. */
+static void runs_share_a_transaction(void **s)
+{
+    (void)s;
+    char err[512], spec[160];
+    size_t len;
+    char *text = fixture(&len);
+    struct bc_doc d;
+    assert_int_equal(bc_doc_load_buffer(text, len, "kvm.json", &d, err, sizeof err), 0);
+    struct fleet_db *db = fresh("t.sqlite");
+    snprintf(spec, sizeof spec, "sqlite:%s/t.sqlite", g_dir);
+    struct fleet_db *other = fleet_open(spec, err, sizeof err);
+    assert_non_null(other);
+    assert_int_equal(fleet_exec(db, "CREATE TRIGGER t BEFORE INSERT ON results WHEN NEW.idx = 50"
+                                    " AND (SELECT run_id FROM runs WHERE id = NEW.run) LIKE '%2'"
+                                    " BEGIN SELECT RAISE(ABORT, 'row 50 refused'); END",
+                                err, sizeof err), 0);
+    assert_int_equal(fleet_begin(db, err, sizeof err), 0);
+    assert_true(fleet_in_transaction(db));
+    for (int i = 1; i <= 3; i++) { /* run ids ...1, ...2 (refused at row 50), ...3 */
+        char rid[40];
+        snprintf(rid, sizeof rid, "%031d%d", 0, i);
+        json_object_set_new(json_object_get(d.root, "tool"), "run_id", json_string(rid));
+        assert_int_equal(fleet_store(db, &d, text, len, "k.json", err, sizeof err),
+                         i == 2 ? FLEET_REFUSED : FLEET_STORED);
+        assert_true(fleet_in_transaction(db)); /* the run's own savepoint is closed */
+    }
+    assert_string_equal(value(other, "SELECT count(*) FROM runs"), "0");
+    assert_int_equal(fleet_commit(db, err, sizeof err), 0);
+    assert_false(fleet_in_transaction(db));
+    char n[16];
+    snprintf(n, sizeof n, "%d", 2 * d.n);
+    assert_string_equal(value(other, "SELECT group_concat(substr(run_id, 32), ',') FROM runs"), "1,3");
+    assert_string_equal(value(other, "SELECT count(*) FROM results"), n);
+    /* a rollback of the outer transaction takes every run of it */
+    assert_int_equal(fleet_begin(db, err, sizeof err), 0);
+    json_object_set_new(json_object_get(d.root, "tool"), "run_id", json_string("00000000000000000000000000000004"));
+    assert_int_equal(fleet_store(db, &d, text, len, "k.json", err, sizeof err), FLEET_STORED);
+    fleet_rollback(db);
+    assert_false(fleet_in_transaction(db));
+    assert_string_equal(value(db, "SELECT count(*) FROM runs"), "2");
+    fleet_close(other);
+    fleet_close(db);
+    bc_doc_free(&d);
+    free(text);
+}
+
+/* Statements are kept prepared per connection: more distinct ones than it keeps, each asked
+ * again, give their own answers (an evicted one is prepared anew); a row callback may run the
+ * statement that is calling it. */
+static int nested(void *ctx, int ncols, const char *const *vals, const char *const *names)
+{
+    (void)names;
+    char err[256];
+    struct fleet_db *db = ctx;
+    const char *p[] = {"7"};
+    assert_int_equal(ncols, 1);
+    assert_string_equal(vals[0], "14");
+    assert_string_equal(value(db, "SELECT 2 * 7"), "14");
+    static char inner[256];
+    assert_int_equal(fleet_query(db, "SELECT $1 * 2", 1, p, one_text, inner, err, sizeof err), 0);
+    assert_string_equal(inner, "14");
+    return 0;
+}
+
+static void statements_kept(void **s)
+{
+    (void)s;
+    char err[256], sql[64], want[16];
+    struct fleet_db *db = fresh("p.sqlite");
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 40; i++) {
+            snprintf(sql, sizeof sql, "SELECT %d + $1", i);
+            snprintf(want, sizeof want, "%d", i + round);
+            const char *p[] = {round ? "1" : "0"};
+            static char got[256];
+            assert_int_equal(fleet_query(db, sql, 1, p, one_text, got, err, sizeof err), 0);
+            assert_string_equal(got, want);
+        }
+    const char *p[] = {"7"};
+    assert_int_equal(fleet_query(db, "SELECT $1 * 2", 1, p, nested, db, err, sizeof err), 0);
+    assert_int_equal(fleet_query(db, "SELECT nosuchcolumn", 0, NULL, NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "nosuchcolumn"));
+    fleet_close(db);
+}
+
 /* The machine key of a document whose env.system is sys, with env.network.mac and env.hostname
  * when not NULL. */
 static const char *key_of(const char *sys, const char *mac, const char *host)
@@ -199,6 +286,12 @@ static void machine_key(void **s)
     assert_string_equal(key_of("{\"uuid\":\"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF\","
                                "\"serial\":\"To Be Filled By O.E.M.\"}", "52:54:00:12:34:56", NULL),
                         "mac:52:54:00:12:34:56");
+    /* no UUID, no real serial: the asset tag (SMBIOS type 3) before the MAC, whose card moves */
+    assert_string_equal(key_of("{\"serial\":\"Default string\",\"product\":\"R650\","
+                               "\"asset_tag\":\"RACK7-0042\"}", "52:54:00:12:34:56", NULL),
+                        "asset:/R650/RACK7-0042");
+    assert_string_equal(key_of("{\"serial\":\"Default string\",\"asset_tag\":\"No Asset Tag\"}",
+                               NULL, "rack7-u12"), "host:rack7-u12");
     assert_string_equal(key_of("{\"serial\":\"Default string\"}", NULL, "rack7-u12"), "host:rack7-u12");
     assert_string_equal(key_of("{}", "00:00:00:00:00:00", NULL), "run:RUN");
 }
@@ -208,7 +301,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(connection_strings), cmocka_unit_test(schema_for_both_engines),
         cmocka_unit_test(migrate_once_and_refuse_newer), cmocka_unit_test(store_once_all_rows),
-        cmocka_unit_test(machine_key),
+        cmocka_unit_test(machine_key), cmocka_unit_test(runs_share_a_transaction),
+        cmocka_unit_test(statements_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -66,8 +66,10 @@ static int type_ok(json_t *node, json_t *v, char *want, size_t n)
     json_t *t = json_object_get(node, "type");
     want[0] = '\0';
     if (json_is_string(t)) {
+        if (is_type(v, json_string_value(t)))
+            return 1;
         snprintf(want, n, "%s", json_string_value(t));
-        return is_type(v, want);
+        return 0;
     }
     size_t i, len = 0;
     json_t *k;
@@ -80,6 +82,16 @@ static int type_ok(json_t *node, json_t *v, char *want, size_t n)
             len += (size_t)snprintf(want + len, n - len, "%s%s", len ? "|" : "", json_string_value(k));
     }
     return !json_is_array(t);
+}
+
+/* A node with nothing inside to check (no members, items or required ones) that v's type fits:
+ * nothing to say, and no path to write (most of a document: its numbers and strings). */
+static int leaf_ok(json_t *node, json_t *v)
+{
+    char want[64];
+    node = resolve(node);
+    return json_is_object(node) && !json_is_object(v) && !json_is_array(v) &&
+           type_ok(node, v, want, sizeof want);
 }
 
 /* Check v against one schema node: its type, the members it requires, then (depth first) each
@@ -109,7 +121,7 @@ static void walk(json_t *node, json_t *v, const char *path, struct findings *f, 
         json_t *member;
         json_object_foreach(v, key, member) {
             json_t *p = json_object_get(props, key);
-            if (!p && !json_is_object(more))
+            if ((!p && !json_is_object(more)) || leaf_ok(p ? p : more, member))
                 continue;
             snprintf(sub, sizeof sub, "%s%s%.60s", path, *path ? "." : "", key);
             walk(p ? p : more, member, sub, f, depth + 1);
@@ -118,6 +130,8 @@ static void walk(json_t *node, json_t *v, const char *path, struct findings *f, 
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item) {
+            if (leaf_ok(json_object_get(node, "items"), item))
+                continue;
             snprintf(sub, sizeof sub, "%s[%zu]", path, i);
             walk(json_object_get(node, "items"), item, sub, f, depth + 1);
             if (f->nmissing + f->nwrong > 8)

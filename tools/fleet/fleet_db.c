@@ -1,5 +1,6 @@
 /* fleet_db.c - the fleet store's door: picks the engine from the connection string, creates and
- * migrates the schema under a lock, and passes queries and transactions to the engine. */
+ * migrates the schema under a lock, and passes queries and transactions to the engine (a
+ * transaction begun inside another is a savepoint of it). */
 #include "tools/fleet/fleet_engine.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 struct fleet_db {
     const struct fleet_engine *e;
     void *h;
+    int depth; /* transactions open: 0 none, 1 BEGIN, 2.. savepoints inside it */
 };
 
 struct fleet_db *fleet_open(const char *spec, char *err, size_t errlen)
@@ -70,21 +72,45 @@ int fleet_exec(struct fleet_db *db, const char *sql, char *err, size_t errlen)
 
 int fleet_begin(struct fleet_db *db, char *err, size_t errlen)
 {
-    return db->e->exec(db->h, db->e->begin, err, errlen);
+    char sp[32];
+    snprintf(sp, sizeof sp, "SAVEPOINT fleet_%d", db->depth);
+    if (db->e->exec(db->h, db->depth ? sp : db->e->begin, err, errlen))
+        return -1;
+    db->depth++;
+    return 0;
 }
 
 int fleet_commit(struct fleet_db *db, char *err, size_t errlen)
 {
-    if (db->e->exec(db->h, "COMMIT", err, errlen) == 0)
+    char sp[32];
+    snprintf(sp, sizeof sp, "RELEASE fleet_%d", db->depth - 1);
+    if (db->depth > 0 && db->e->exec(db->h, db->depth > 1 ? sp : "COMMIT", err, errlen) == 0) {
+        db->depth--;
         return 0;
+    }
+    if (db->depth <= 0)
+        snprintf(err, errlen, "commit: no transaction");
     fleet_rollback(db);
     return -1;
 }
 
 void fleet_rollback(struct fleet_db *db)
 {
-    char ignored[256];
-    db->e->exec(db->h, "ROLLBACK", ignored, sizeof ignored);
+    char ignored[256], sp[64];
+    if (db->depth > 1) {
+        snprintf(sp, sizeof sp, "ROLLBACK TO fleet_%d; RELEASE fleet_%d", db->depth - 1,
+                 db->depth - 1);
+        db->e->exec(db->h, sp, ignored, sizeof ignored);
+    } else {
+        db->e->exec(db->h, "ROLLBACK", ignored, sizeof ignored);
+    }
+    if (db->depth > 0)
+        db->depth--;
+}
+
+int fleet_in_transaction(const struct fleet_db *db)
+{
+    return db->depth > 0;
 }
 
 static int first_int(void *ctx, int ncols, const char *const *vals, const char *const *names)

@@ -53,14 +53,19 @@ int fleet_query(struct fleet_db *db, const char *sql, int nparams, const char *c
 /** Run statements without parameters or rows (several, separated by ';').  0 or -1 with err. */
 int fleet_exec(struct fleet_db *db, const char *sql, char *err, size_t errlen);
 
-/** Transactions: begin takes the write lock at once on SQLite (BEGIN IMMEDIATE). */
+/** Transactions: begin takes the write lock at once on SQLite (BEGIN IMMEDIATE).  Begun inside
+ *  another one it is a savepoint: its commit keeps its work in the outer transaction (which
+ *  still has to commit) and its rollback undoes only its own.  A failed commit rolls back. */
 int fleet_begin(struct fleet_db *db, char *err, size_t errlen);
 int fleet_commit(struct fleet_db *db, char *err, size_t errlen);
 void fleet_rollback(struct fleet_db *db);
+/** 1 inside a transaction begun with fleet_begin. */
+int fleet_in_transaction(const struct fleet_db *db);
 
 /** Store one run: the document's exact text (len bytes, its parsed form d from
  *  bc_doc_load_buffer/_file) and the file it is kept in (`file`: a name or path, may be NULL),
- *  as one row of runs and one row of results per entry, all in one transaction.  The run's key
+ *  as one row of runs and one row of results per entry, all in one transaction (inside the
+ *  caller's transaction, a savepoint: several runs per commit, each still all or nothing).  The run's key
  *  is tool.run_id (a document without one: "doc-" and the first 32 hex digits of the SHA-256 of
  *  its bytes).  FLEET_STORED, FLEET_ALREADY (that run id is in the store: nothing written), or,
  *  with err and nothing written: FLEET_REFUSED (the engine refused this document's values:
@@ -79,7 +84,8 @@ void fleet_run_key(const struct bc_doc *d, const char *text, size_t len, char ou
 
 /** The machine key that groups repeated runs of one machine (the column runs.machine):
  *  "uuid:U" (SMBIOS system UUID, not all 0 or all F), else "serial:MANUFACTURER/PRODUCT/SERIAL"
- *  (a serial that is not a vendor placeholder), else "mac:M" (the NIC that uploaded), else
+ *  (a serial that is not a vendor placeholder), else "asset:MANUFACTURER/PRODUCT/ASSET_TAG"
+ *  (SMBIOS type 3, not a placeholder), else "mac:M" (the NIC that uploaded), else
  *  "host:NAME" (env.hostname), else "run:RUNKEY" (nothing known: the run alone). */
 void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, size_t n);
 

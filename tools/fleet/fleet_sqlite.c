@@ -1,6 +1,7 @@
 /* fleet_sqlite.c - the fleet store on SQLite (libsqlite3): one database file, written ahead
  * (WAL) so readers never block the collector, a busy timeout so writers wait for each other
- * (a lock held longer is an error, and the collector keeps the run pending). */
+ * (a lock held longer is an error, and the collector keeps the run pending), and the statements
+ * a connection runs kept prepared (the same INSERTs for every run: parsed once). */
 #include "tools/fleet/fleet_engine.h"
 
 #include <sqlite3.h>
@@ -11,6 +12,20 @@
 #define FLEET_SQLITE_BUSY_MS 5000 /* how long a writer waits for another one's lock
                                      (sqlite:PATH?timeout=MS) */
 #define FLEET_SQLITE_MAX_COLS 128
+#define FLEET_SQLITE_STMTS 16 /* prepared statements kept per connection (the least recently
+                                 used one goes) */
+
+/* A connection and its prepared statements, each under the SQL text it was asked for. */
+struct sq {
+    sqlite3 *db;
+    struct sq_stmt {
+        char *sql;           /* as the caller wrote it ($N); NULL: a free slot */
+        sqlite3_stmt *st;
+        unsigned long used;  /* when last used (a counter) */
+        int busy;            /* running now (a row callback asking for it again gets its own) */
+    } stmts[FLEET_SQLITE_STMTS];
+    unsigned long clock;
+};
 
 /* "PATH" or "PATH?timeout=MS": the file, and how long a writer waits for another's lock. */
 static int sq_spec(const char *spec, char *path, size_t n, int *busy_ms, char *err, size_t errlen)
@@ -63,7 +78,8 @@ static void *sq_open(const char *spec, char *err, size_t errlen)
     char *msg = NULL;
     /* WAL: readers and the one writer go on together; NORMAL: a commit is not fsync'ed each
      * time (the document file is the source of truth and the collector re-checks at start) */
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    if (sqlite3_exec(db, "PRAGMA page_size=16384; PRAGMA cache_size=-32768;"
+                         " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                          " PRAGMA journal_size_limit=4194304;"
                          " PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "sqlite:%s: %s", path, msg ? msg : sqlite3_errmsg(db));
@@ -71,20 +87,34 @@ static void *sq_open(const char *spec, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
-    return db;
+    struct sq *q = calloc(1, sizeof *q);
+    if (!q) {
+        snprintf(err, errlen, "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    q->db = db;
+    return q;
 }
 
 static void sq_close(void *h)
 {
-    sqlite3_close(h);
+    struct sq *q = h;
+    for (int i = 0; i < FLEET_SQLITE_STMTS; i++) {
+        sqlite3_finalize(q->stmts[i].st);
+        free(q->stmts[i].sql);
+    }
+    sqlite3_close(q->db);
+    free(q);
 }
 
 static int sq_exec(void *h, const char *sql, char *err, size_t errlen)
 {
+    struct sq *q = h;
     char *msg = NULL;
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
+    if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) == SQLITE_OK)
         return 0;
-    snprintf(err, errlen, "sqlite: %s", msg ? msg : sqlite3_errmsg(h));
+    snprintf(err, errlen, "sqlite: %s", msg ? msg : sqlite3_errmsg(q->db));
     sqlite3_free(msg);
     return -1;
 }
@@ -124,24 +154,72 @@ static char *numbered(const char *sql)
     return out;
 }
 
+/* The prepared statement for sql: the kept one when it is there and idle, else prepared now
+ * and kept in the least recently used slot (*slot: that slot, or NULL when the statement is
+ * not kept and the caller finalizes it).  NULL with err. */
+static sqlite3_stmt *sq_prepare(struct sq *q, const char *sql, struct sq_stmt **slot, char *err,
+                                size_t errlen)
+{
+    struct sq_stmt *lru = NULL;
+    *slot = NULL;
+    for (int i = 0; i < FLEET_SQLITE_STMTS; i++) {
+        struct sq_stmt *s = &q->stmts[i];
+        if (s->sql && !s->busy && !strcmp(s->sql, sql)) {
+            *slot = s;
+            s->used = ++q->clock;
+            s->busy = 1;
+            return s->st;
+        }
+        if (!s->busy && (!lru || !s->sql || (lru->sql && s->used < lru->used)))
+            lru = s;
+    }
+    sqlite3_stmt *st = NULL;
+    char *text = numbered(sql);
+    int prep = text ? sqlite3_prepare_v2(q->db, text, -1, &st, NULL) : SQLITE_NOMEM;
+    free(text);
+    if (prep != SQLITE_OK) {
+        snprintf(err, errlen, "sqlite: %s", prep == SQLITE_NOMEM ? "out of memory"
+                                                                  : sqlite3_errmsg(q->db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    char *copy = lru ? strdup(sql) : NULL;
+    if (copy) {
+        sqlite3_finalize(lru->st);
+        free(lru->sql);
+        *lru = (struct sq_stmt){copy, st, ++q->clock, 1};
+        *slot = lru;
+    }
+    return st;
+}
+
+/* Done with a statement: a kept one is reset for its next use, another one finalized. */
+static void sq_release(sqlite3_stmt *st, struct sq_stmt *slot)
+{
+    if (!slot) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    slot->busy = 0;
+}
+
 static int sq_query(void *h, const char *sql, int nparams, const char *const *params,
                     fleet_row_fn fn, void *ctx, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
-    char *text = numbered(sql);
-    int prep = text ? sqlite3_prepare_v2(h, text, -1, &st, NULL) : SQLITE_NOMEM;
-    free(text);
-    if (prep != SQLITE_OK) {
-        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
+    struct sq *q = h;
+    struct sq_stmt *slot;
+    sqlite3_stmt *st = sq_prepare(q, sql, &slot, err, errlen);
+    if (!st)
         return -1;
-    }
     int nbind = sqlite3_bind_parameter_count(st);
     for (int i = 0; i < nparams && i < nbind; i++) {
         int idx = i + 1;
         if ((params[i] ? sqlite3_bind_text(st, idx, params[i], -1, SQLITE_STATIC)
                        : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
-            snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
-            sqlite3_finalize(st);
+            snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(q->db));
+            sq_release(st, slot);
             return -1;
         }
     }
@@ -158,18 +236,18 @@ static int sq_query(void *h, const char *sql, int nparams, const char *const *pa
             vals[c] = (const char *)sqlite3_column_text(st, c);
         int stop = fn(ctx, ncols, vals, names);
         if (stop) {
-            sqlite3_finalize(st);
+            sq_release(st, slot);
             return stop;
         }
     }
     if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(h));
-        sqlite3_finalize(st);
+        snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(q->db));
+        sq_release(st, slot);
         /* the values, not the database: a constraint, a type, a size */
         return rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG ||
                rc == SQLITE_RANGE ? FLEET_REFUSED : -1;
     }
-    sqlite3_finalize(st);
+    sq_release(st, slot);
     return 0;
 }
 

@@ -51,13 +51,15 @@ static int uuid_unset(const char *u)
     return !digits || zero || ff;
 }
 
-/* Serial numbers vendors ship in every box alike. */
+/* Serial numbers and asset tags vendors ship in every box alike. */
 static int serial_unset(const char *s)
 {
     static const char *const junk[] = {"", "0", "None", "Not Specified", "Not Available",
                                        "To Be Filled By O.E.M.", "Default string",
                                        "System Serial Number", "Chassis Serial Number",
-                                       "0123456789", "123456789", "N/A", NULL};
+                                       "0123456789", "123456789", "N/A", "No Asset Tag",
+                                       "No Asset Information", "Asset Tag", "Asset-1234567890",
+                                       "Chassis Asset Tag", NULL};
     for (int i = 0; junk[i]; i++)
         if (!strcasecmp(s, junk[i]))
             return 1;
@@ -69,6 +71,7 @@ void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, s
     json_t *env = json_object_get(d->root, "env");
     json_t *sys = json_object_get(env, "system");
     const char *uuid = str_at(sys, "uuid"), *serial = str_at(sys, "serial");
+    const char *asset = str_at(sys, "asset_tag");
     const char *mac = str_at(json_object_get(env, "network"), "mac");
     const char *host = str_at(env, "hostname");
     if (!uuid_unset(uuid)) {
@@ -77,6 +80,8 @@ void fleet_machine_key(const struct bc_doc *d, const char *run_key, char *out, s
             out[i] = (char)(out[i] >= 'A' && out[i] <= 'Z' ? out[i] + 32 : out[i]);
     } else if (!serial_unset(serial)) {
         snprintf(out, n, "serial:%.64s/%.64s/%.64s", d->sys_manufacturer, d->sys_product, serial);
+    } else if (!serial_unset(asset)) { /* the operator's own label: before a card that moves */
+        snprintf(out, n, "asset:%.64s/%.64s/%.64s", d->sys_manufacturer, d->sys_product, asset);
     } else if (mac[0] && strcmp(mac, "00:00:00:00:00:00")) {
         snprintf(out, n, "mac:%.32s", mac);
     } else if (host[0]) {
@@ -131,27 +136,55 @@ static int insert_run(struct fleet_db *db, const struct bc_doc *d, const char *t
         (int)(sizeof p / sizeof p[0]), p, got_id, id, err, errlen);
 }
 
-/* The text values of one results row (owned strings go to own[], freed by the caller). */
-static void result_row(const struct bc_doc *d, int i, const char *run, const char **v,
-                       char (*num)[32], char **own)
+/* The text values of one results row (numbers written into num[6]).  The canonical params
+ * are the tail of the entry's key (suite/test/PARAMS, made once when the document was read). */
+static void result_row(const struct bc_doc *d, json_t *res, int i, const char *run,
+                       const char **v, char (*num)[32])
 {
     const struct bc_entry *e = &d->e[i];
-    json_t *o = json_array_get(json_object_get(d->root, "results"), (size_t)i);
+    json_t *o = json_array_get(res, (size_t)i);
     json_t *reps = json_object_get(o, "reps"), *noise = json_object_get(o, "spread_pct");
-    json_t *empty = json_object();
-    *own = json_dumps(e->params ? e->params : empty, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(empty);
+    const char *canon = e->key + strlen(e->suite) + 1 + strlen(e->test) + 1;
     snprintf(num[0], 32, "%d", i);
     snprintf(num[1], 32, "%.17g", e->median);
     snprintf(num[2], 32, "%.17g", e->min);
     snprintf(num[3], 32, "%.17g", e->max);
     snprintf(num[4], 32, "%lld", (long long)json_integer_value(reps));
     snprintf(num[5], 32, "%.17g", json_number_value(noise));
-    const char *row[RESULT_COLS] = {run, num[0], e->suite, e->test, *own, *own, e->params_text,
+    const char *row[RESULT_COLS] = {run, num[0], e->suite, e->test, canon, canon, e->params_text,
                                     e->unit, e->better, num[1], num[2], num[3],
                                     json_is_integer(reps) ? num[4] : NULL,
                                     json_is_number(noise) ? num[5] : NULL};
     memcpy(v, row, sizeof row);
+}
+
+/* "INSERT INTO results ... VALUES ($1, ..., $14), ($15, ...)" for rows rows: the same text for
+ * the same number of rows, so the engines' prepared statement is found again.  A new string. */
+static char *results_sql(int rows)
+{
+    static const char head[] = "INSERT INTO results (run, idx, suite, test, params_key, params,"
+                               " params_text, unit, better, median, min, max, reps, noise)"
+                               " VALUES ";
+    char *sql = malloc(sizeof head + (size_t)rows * RESULT_COLS * 9);
+    if (!sql)
+        return NULL;
+    char *o = sql + sizeof head - 1;
+    memcpy(sql, head, sizeof head);
+    for (int n = 1; n <= rows * RESULT_COLS; n++) {
+        int c = (n - 1) % RESULT_COLS;
+        if (c == 0)
+            o += n > 1 ? (memcpy(o, ", (", 3), 3) : (*o = '(', 1);
+        char digits[12];
+        int k = 0;
+        for (int x = n; x; x /= 10)
+            digits[k++] = (char)('0' + x % 10);
+        *o++ = '$';
+        while (k)
+            *o++ = digits[--k];
+        o += c + 1 < RESULT_COLS ? (memcpy(o, ", ", 2), 2) : (*o = ')', 1);
+    }
+    *o = '\0';
+    return sql;
 }
 
 /* Insert results rows [from, to) as one statement. */
@@ -159,34 +192,18 @@ static int insert_results(struct fleet_db *db, const struct bc_doc *d, const cha
                           int to, char *err, size_t errlen)
 {
     int rows = to - from, rc = -1;
+    json_t *res = json_object_get(d->root, "results");
     const char **v = calloc((size_t)rows * RESULT_COLS, sizeof *v);
     char (*num)[32] = calloc((size_t)rows * 6, 32);
-    char **own = calloc((size_t)rows, sizeof *own);
-    size_t cap = 200 + (size_t)rows * RESULT_COLS * 8;
-    char *sql = malloc(cap);
-    if (!v || !num || !own || !sql) {
+    char *sql = results_sql(rows);
+    if (!v || !num || !sql) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    size_t k = (size_t)snprintf(sql, cap, "INSERT INTO results (run, idx, suite, test, params_key,"
-                                " params, params_text, unit, better, median, min, max, reps,"
-                                " noise) VALUES ");
-    int ok = 1;
-    for (int r = 0; r < rows; r++) {
-        result_row(d, from + r, run, v + (size_t)r * RESULT_COLS, num + (size_t)r * 6, &own[r]);
-        ok &= own[r] != NULL;
-        for (int c = 0; c < RESULT_COLS; c++)
-            k += (size_t)snprintf(sql + k, cap - k, "%s$%d%s", c ? "" : (r ? ", (" : "("),
-                                  r * RESULT_COLS + c + 1, c + 1 < RESULT_COLS ? ", " : ")");
-    }
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
-    else
-        rc = fleet_query(db, sql, rows * RESULT_COLS, v, NULL, NULL, err, errlen);
+    for (int r = 0; r < rows; r++)
+        result_row(d, res, from + r, run, v + (size_t)r * RESULT_COLS, num + (size_t)r * 6);
+    rc = fleet_query(db, sql, rows * RESULT_COLS, v, NULL, NULL, err, errlen);
 out:
-    for (int r = 0; own && r < rows; r++)
-        free(own[r]);
-    free(own);
     free(sql);
     free(num);
     free(v);
