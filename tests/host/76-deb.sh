@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# 76-deb.sh - `make deb` builds a Debian package of the host side that dpkg installs into a
+# 76-deb.sh - `make deb` builds a Debian package of the host side that apt resolves (`apt-get install
+# ./barebench_*.deb`, simulated: the machine is left as it is) and that dpkg installs into a
 # temporary root whose package database holds this machine's installed dependencies (so Depends
 # is really checked: without one of them dpkg refuses), with the five tools, the image files,
 # the collector's unit and the man pages where the package says; the installed collector takes
@@ -17,6 +18,14 @@ check "its control names the package, a 0~git version, the architecture and shar
              dpkg-deb -f '$deb' Version | grep -q '^0~git[0-9]\{14\}\.[0-9a-f]' &&
              dpkg-deb -f '$deb' Architecture | grep -qx \"\$(dpkg --print-architecture)\" &&
              dpkg-deb -f '$deb' Depends | grep -q 'libpq5' && dpkg-deb -f '$deb' Depends | grep -q 'libsqlite3-0'"
+
+# apt takes the package as a user installs it (`apt-get install ./barebench_*.deb`): simulated, so
+# this machine is left as it is and two test runs cannot collide on dpkg's lock; apt resolves
+# every Depends from what is installed or in the archive
+apt-get install -s "$deb" >"$T/apt.out" 2>&1
+check "apt-get install ./barebench_*.deb: apt resolves it (a new package, nothing removed or broken)" \
+    bash -c "grep -q '^Inst barebench ' '$T/apt.out' && grep -q '^Conf barebench ' '$T/apt.out' &&
+             grep -q ' 0 to remove' '$T/apt.out' && ! grep -qi 'broken\|unmet' '$T/apt.out'"
 
 # a root whose dpkg database holds this machine's entries of the package's dependencies
 NR=(); [ "$(id -u)" = 0 ] || NR=(--force-not-root)
