@@ -5,18 +5,37 @@
 # cross-checked against firmware Stall, alu (ASIMD and SVE FMLA), mem (ASIMD and SVE STREAM) and
 # vmcost (ID register, counter, PSCI_VERSION hypercall, GIC MMIO, WFI wake-up) entries under x86's
 # names; the
-# document validates against docs/schema.json; NVRAM is as the firmware alone leaves it.  Then
-# the aarch64 Linux program under qemu-user (correctness only).
+# document validates against docs/schema.json; NVRAM is as the firmware alone leaves it.  The
+# same run uploads its document, signed with the fleet key, through AAVMF's TCP4 over a
+# virtio-net-pci NIC (QEMU user networking) to barebench-collect on the host, and ends with the
+# summary table and the end-of-run page on the console.  Then the aarch64 Linux program under
+# qemu-user (correctness only).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/aarch64.bash"
+. "$(dirname "$0")/collector.bash"
 vars() { python3 "$top/tests/boot/nvvars.py" "$1" | sort; }  # re-written records move to the end
 
-# a warmed store: the firmware's own first-boot variables are written by a short boot first
-boot a64-warm 1 256M "help"
+# the upload's collector on the host's loopback (QEMU's user network maps 10.0.2.2 to it)
+D=$(mktemp -d "$T/a64up.XXXXXX")
+KEY=$(openssl rand -hex 32)
+printf '%s\n' "$KEY" >"$D/key"
+start_collector "$D/collector.log" --dir "$D" --key-file "$D/key"
+check "collector started" test -n "$PORT"
+# both boots have the NIC: the firmware's boot options for it are then in the warmed store
+export QEMU_NET=1
+NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=)
+
+# a warmed store: the firmware's own first-boot variables, and those its network drivers write
+# when first started on a NIC (IP4Config2 and IP6Config per MAC, the DHCP6 ClientId: x86's test
+# 81 does the same), are written by a short boot with an upload first (by DHCP, net='s default)
+boot a64-warm 1 256M "suite=timer reps=1 profile=quick tag=warm upload=http://10.0.2.2:$PORT/ upload_key=$KEY upload_retries=0" "${NET[@]}"
+check "upload by DHCP (a lease from QEMU) stored with HTTP 201" \
+    bash -c "grep -q '^network: 10.0.2.15/24' '$T/a64-warm/console.log' && grep -q 'HTTP 201: stored warm_tcg_' '$T/a64-warm/console.log'"
 cp "$T/a64-warm/ovmf_vars.fd" "$T/a64-warm/before.fd"
-AAVMF_VARS=$T/a64-warm/before.fd boot a64 1 1G "suite=alu,mem,vmcost profile=quick tag=a64"
+AAVMF_VARS=$T/a64-warm/before.fd boot a64 1 1G "suite=alu,mem,vmcost profile=quick tag=a64 net=10.0.2.15/24,10.0.2.2 upload=http://10.0.2.2:$PORT/ upload_key=$KEY" "${NET[@]}"
 rc=$?
 J=$T/a64/latest.json
+L=$T/a64/console.log
 check "aarch64 image powers off by itself (QEMU exit 0)" test "$rc" = 0
 jqcheck "document of the UEFI build, load options reached the run" "$J" \
     '.schema == "barebench/1" and .tool.build == "uefi" and .tool.tag == "a64"'
@@ -58,6 +77,26 @@ jqcheck "vmcost: ID register, counter, PSCI_VERSION hypercall, GIC MMIO read, WF
 jqcheck "no errors" "$J" '.errors == []'
 jqcheck "PPTT read: the MADT's GICC entries give every processor its ACPI UID" "$J" \
     '[.env.degraded[]? | select(.note | test("APIC|Processor UID"))] | length == 0'
+check "summary table on the console: alu, mem and vmcost rows" \
+    bash -c "grep -q '^alu  *simd_fma' '$L' && grep -q '^mem  *triad' '$L' && grep -q '^vmcost  *hypercall' '$L'"
+check "end-of-run page: FINISHED, the machine under tcg, the CNTVCT clock, what happens next" \
+    bash -c "grep -q '^  barebench: FINISHED' '$L' && grep -q '^             hypervisor tcg' '$L' &&
+             grep -Eq '^  timer: +CNTVCT [0-9.]+ GHz by cntfrq_el0' '$L' && grep -Eq '^  next: +powering off' '$L'"
+check "end-of-run page: FMA peak (SVE), DRAM triad, ID register/hypercall/WFI wake-up in ns" \
+    bash -c "grep -Eq '^  alu: +FP64 FMA peak [0-9.]+ GFLOP/s on 1 core \(sve\)' '$L' && grep -Eq '^  mem: +DRAM triad [0-9.]+ GB/s' '$L' &&
+             grep -Eq '^  vmcost: +ID register [0-9.]+ ns, hypercall [0-9.]+[kM]? ns, WFI wake-up [0-9.]+[kM]? ns' '$L'"
+check "end-of-run page: the document on serial, uploaded with HTTP 201" \
+    bash -c "grep -Eq '^  document: +JSON on the serial console' '$L' && grep -Eq '^  upload: +sent to http://10.0.2.2:$PORT/: HTTP 201' '$L'"
+check "upload: signed, then stored by the collector (HTTP 201)" \
+    bash -c "grep -q '^upload: signed with the fleet key' '$L' && grep -q '^results uploaded to http://10.0.2.2:$PORT/: HTTP 201: stored a64_tcg_' '$L'"
+f=$(ls "$D"/a64_*.json 2>/dev/null | head -1)
+check "upload: the stored file equals the serial document (byte for byte)" \
+    bash -c "test -n '$f' && cmp -s <(head -c -1 '$J') '$f'"
+rid=$(sed -n 's/^run id: *\([0-9a-f]*\).*/\1/p' "$L" | head -1)
+jqcheck "upload: the stored document is this run's (its run id, aarch64, the key REDACTED)" "${f:-/nonexistent}" \
+    ".tool.run_id == \"$rid\" and (\"$rid\" | length) == 32 and .env.cpu.arch == \"aarch64\" and .tool.tag == \"a64\"
+     and (.tool.command_line | endswith(\"upload_key=REDACTED\")) and .env.network.mac == \"52:54:00:12:34:56\""
+check "upload: the key is in neither the stored document nor the console" bash -c "! grep -q '$KEY' '${f:-/dev/null}' '$L'"
 check "nothing x86 on the console (no TSC, CPUID, APIC)" bash -c "! grep -Eq 'TSC|CPUID|APIC' '$T/a64/console.log'"
 diff <(vars "$T/a64-warm/before.fd") <(vars "$T/a64/ovmf_vars.fd") >"$T/a64/vars.diff"
 check "NVRAM: variable by variable as before the run, but the firmware's boot counter (MTC)" \
