@@ -76,5 +76,10 @@ const char *cpu_hv_uid_name(const struct smccc_uid *u, char *buf, int n);
 /** Name the hypervisor: the SMCCC UID (only over the conduit the FADT names: a call without one
  *  would fault), the FADT's hypervisor vendor identity, else none; sets hv_*. */
 void cpu_hypervisor_probe(struct cpu_info *out);
+/** When neither the SMCCC UID nor the FADT named a hypervisor (hv_source "none"): the SMBIOS
+ *  system manufacturer/product as the last hint (VMware, Microsoft's "Virtual Machine", QEMU,
+ *  Amazon EC2 instances that are not "metal"), hv_source "smbios"; otherwise nothing changes. */
+void cpu_hypervisor_smbios_hint(struct cpu_info *out, const char *manufacturer,
+                                const char *product);
 
 #endif

@@ -1,7 +1,8 @@
 /* hypervisor.c (aarch64) - names the hypervisor: the SMCCC vendor-specific hypervisor service
  * UID (KVM's is 28b46fb6-2ec5-11e9-a9ca-4b564d003a74), asked only over the conduit the FADT names
  * and only after PSCI_FEATURES says SMCCC_VERSION exists and that says SMCCC 1.1+; else the FADT's
- * hypervisor vendor identity ("QEMU" with no KVM UID: QEMU's TCG emulation); else none. */
+ * hypervisor vendor identity ("QEMU" with no KVM UID: QEMU's TCG emulation); else, once SMBIOS
+ * is read, the system manufacturer/product as a last hint; else none. */
 #include "kernel/aarch64/cpu.h"
 #include "kernel/aarch64/fadt_arm.h"
 #include "kernel/aarch64/smccc.h"
@@ -73,4 +74,34 @@ void cpu_hypervisor_probe(struct cpu_info *out)
                                                                : "unknown";
         out->hv_source = "fadt";
     }
+}
+
+/* 1 when the EC2 instance type names a bare-metal instance ("c7g.metal", "m7g.metal-48xl") */
+static int ec2_metal(const char *product)
+{
+    const char *dot = product ? strchr(product, '.') : NULL;
+    return dot && !strncmp(dot + 1, "metal", 5);
+}
+
+void cpu_hypervisor_smbios_hint(struct cpu_info *out, const char *manufacturer,
+                                const char *product)
+{
+    if (strcmp(out->hv_source, "none") || !manufacturer)
+        return;
+    const char *name = NULL;
+    if (!strncmp(manufacturer, "VMware", 6))
+        name = "vmware";
+    else if (!strcmp(manufacturer, "Microsoft Corporation") && product &&
+             !strcmp(product, "Virtual Machine"))
+        name = "hyperv";
+    else if (!strcmp(manufacturer, "QEMU"))
+        name = "unknown"; /* QEMU's machine under some accelerator: SMBIOS cannot say which */
+    else if (!strcmp(manufacturer, "Amazon EC2") && product && *product && !ec2_metal(product))
+        name = "kvm"; /* Nitro; *.metal instances are bare metal */
+    if (!name)
+        return;
+    out->hv_name = name;
+    out->hv_source = "smbios";
+    bb_snprintf(out->hv_signature, sizeof out->hv_signature, "%s%s%s", manufacturer,
+                product && *product ? " " : "", product ? product : "");
 }

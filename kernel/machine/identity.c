@@ -17,6 +17,7 @@ void identity_collect(struct identity *id)
     id->ncpus = plat_cpu_count();
     id->ncpus_enabled = id->ncpus;
     plat_identity(id);
+    arch_cpu_hypervisor_hint(&id->cpu, &id->smbios); /* SMBIOS read: the last hint */
     identity_collect_apic(id);
     plat_numa(); /* built here, on the first processor, before any other asks */
 }

@@ -227,6 +227,34 @@ static void hv_probe(void **s)
     kvm_answers = 0;
 }
 
+/* SMBIOS, the last hint: taken only when SMCCC and the FADT named nothing */
+static void hv_smbios_hint(void **s)
+{
+    (void)s;
+    struct cpu_info c;
+    memset(&c, 0, sizeof c);
+    c.hv_name = c.hv_source = "none";
+    cpu_hypervisor_smbios_hint(&c, "VMware, Inc.", "VMware20,1");
+    assert_string_equal(c.hv_name, "vmware");
+    assert_string_equal(c.hv_source, "smbios");
+    assert_string_equal(c.hv_signature, "VMware, Inc. VMware20,1");
+    c.hv_name = c.hv_source = "none";
+    cpu_hypervisor_smbios_hint(&c, "Amazon EC2", "c7g.metal");
+    assert_string_equal(c.hv_name, "none"); /* a bare-metal instance */
+    cpu_hypervisor_smbios_hint(&c, "Amazon EC2", "m7g.metal-48xl");
+    assert_string_equal(c.hv_name, "none");
+    cpu_hypervisor_smbios_hint(&c, "Amazon EC2", "c7g.large");
+    assert_string_equal(c.hv_name, "kvm");
+    c.hv_name = c.hv_source = "none";
+    cpu_hypervisor_smbios_hint(&c, "Ampere(R)", "Mt.Jade");
+    assert_string_equal(c.hv_name, "none"); /* a server's own name is no hypervisor */
+    assert_string_equal(c.hv_source, "none");
+    c.hv_name = "kvm", c.hv_source = "smccc-uid"; /* an earlier, better answer stays */
+    cpu_hypervisor_smbios_hint(&c, "VMware, Inc.", "VMware20,1");
+    assert_string_equal(c.hv_name, "kvm");
+    assert_string_equal(c.hv_source, "smccc-uid");
+}
+
 /* A MADT as QEMU's virt builds it: GICC entries (80 bytes: UID at 8, flags at 12, MPIDR at
  * 68), one disabled, and the GICD (base at 8); checksum fixed up. */
 static void madt_gic(void **s)
@@ -328,7 +356,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(qemu_max_decoded), cmocka_unit_test(neoverse_n1_shape),
         cmocka_unit_test(fadt_conduit),     cmocka_unit_test(hv_uid_text),
-        cmocka_unit_test(hv_probe),         cmocka_unit_test(json_keys),
+        cmocka_unit_test(hv_probe), cmocka_unit_test(hv_smbios_hint),         cmocka_unit_test(json_keys),
         cmocka_unit_test(madt_gic),         cmocka_unit_test(gtdt_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #define BB_ARCH_CPU_H
 
 #include "kernel/aarch64/cpu.h"
+#include "kernel/firmware/smbios.h"
 
 #include <stdint.h>
 
@@ -83,6 +84,13 @@ static inline void arch_cpu_identify(struct cpu_info *out)
  *  UID, the FADT and the GTDT are asked inside arch_cpu_identify already (cpu_decode), so
  *  nothing more (x86 probes the VMware backdoor here). */
 static inline void arch_cpu_probe_hypervisor(struct cpu_info *c) { (void)c; }
+
+/** The last hint, once SMBIOS is read: a hypervisor neither SMCCC nor the FADT named, from the
+ *  system manufacturer/product (cpu_hypervisor_smbios_hint). */
+static inline void arch_cpu_hypervisor_hint(struct cpu_info *c, const struct smbios_info *s)
+{
+    cpu_hypervisor_smbios_hint(c, s->sys_manufacturer, s->sys_product);
+}
 
 /** The calling processor's hardware id: MPIDR_EL1's affinity fields Aff3..Aff0 packed in 32
  *  bits (Aff3 << 24 | Aff2 << 16 | Aff1 << 8 | Aff0), as the MADT's GICC entries name them. */

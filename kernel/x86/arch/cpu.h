@@ -7,6 +7,7 @@
 
 #include "kernel/x86/apic_id.h"
 #include "kernel/x86/cpu.h"
+#include "kernel/firmware/smbios.h"
 #include "kernel/x86/vmware_backdoor.h"
 
 #include <stdint.h>
@@ -68,6 +69,13 @@ static inline void arch_cpu_identify(struct cpu_info *out)
 /** What the hypervisor answers beyond CPUID (x86: the VMware backdoor port), into *c; needs
  *  the platform's trap-safe calls (plat_try). */
 static inline void arch_cpu_probe_hypervisor(struct cpu_info *c) { vmw_backdoor_probe(c); }
+
+/** Once SMBIOS is read: on x86 the hypervisor is CPUID's word alone (leaf 0x40000000), so
+ *  SMBIOS's names are not taken as one. */
+static inline void arch_cpu_hypervisor_hint(struct cpu_info *c, const struct smbios_info *s)
+{
+    (void)c, (void)s;
+}
 
 /** The calling processor's hardware id (x2APIC / initial APIC id); callable on every
  *  processor, also where firmware services may not be called. */
