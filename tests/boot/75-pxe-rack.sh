@@ -58,7 +58,15 @@ rack_boot() {
     ip netns exec "$ns" bash -c ". '$top/tests/boot/lib.sh'; . '$top/tests/boot/media.bash'; QEMU_NET=1 boot_media $name 1 512M \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,bootindex=0"
     rc=$?
-    sleep 1 # dnsmasq writes its log lines from its event loop: let it catch up
+    # dnsmasq writes a transfer's "sent" line from its event loop once the last ACK is in, which
+    # on a busy box came after a fixed 1 s: wait until its log has been still for 1 s (at most 10 s)
+    local size=-1 still=0 i
+    for i in $(seq 40); do
+        local now; now=$(stat -c %s "$R/$name-dnsmasq.log" 2>/dev/null || echo 0)
+        if [ "$now" = "$size" ]; then still=$((still + 1)); [ $still -ge 4 ] && break
+        else still=0 size=$now; fi
+        sleep 0.25
+    done
     kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
     return $rc
 }
